@@ -1,0 +1,118 @@
+// The normalized event contract that ingest publishes and the processor consumes.
+// Types and constants only: consumers import this file and nothing else of @tablero/ingest.
+// Field names are snake_case and equal the ClickHouse column names (no mapping layer).
+
+/** JetStream stream holding every normalized PBX event batch and every dead letter. */
+export const EVENTS_STREAM = 'TABLERO_PBX';
+/** Subjects of the events stream: `pbx.events.<site>` for accepted events, `pbx.dead.<site>` for rejected lines. */
+export const EVENTS_SUBJECT_PREFIX = 'pbx.events';
+export const DEAD_LETTER_SUBJECT_PREFIX = 'pbx.dead';
+export const EVENTS_STREAM_SUBJECTS = ['pbx.>'] as const;
+/** Durable consumer name of the processor on the events stream. */
+export const PROCESSOR_CONSUMER = 'processor';
+
+/** Subject for one site's accepted events. Site ids are validated to be subject-safe tokens. */
+export function eventsSubject(site: string): string {
+  return `${EVENTS_SUBJECT_PREFIX}.${site}`;
+}
+export function deadLetterSubject(site: string): string {
+  return `${DEAD_LETTER_SUBJECT_PREFIX}.${site}`;
+}
+/** A site id is one NATS subject token: letters, digits, `_` and `-`. */
+export const SITE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const DEFAULT_SITE = 'default';
+
+/** Stock queue_log verbs (upper case, matched exactly). Anything else is a custom event. */
+export const STOCK_VERBS = [
+  'ENTERQUEUE', 'CONNECT', 'COMPLETECALLER', 'COMPLETEAGENT', 'TRANSFER', 'BLINDTRANSFER',
+  'ATTENDEDTRANSFER', 'ABANDON', 'EXITWITHTIMEOUT', 'EXITEMPTY', 'EXITWITHKEY', 'WITHDRAW',
+  'RINGNOANSWER', 'RINGCANCELED', 'AGENTDUMP', 'SYSCOMPAT', 'OUTCALL',
+  'ADDMEMBER', 'REMOVEMEMBER', 'PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL', 'PENALTY',
+  'RINGINUSE', 'AGENTLOGIN', 'AGENTLOGOFF', 'AGENTCALLBACKLOGIN', 'AGENTCALLBACKLOGOFF',
+  'QUEUESTART', 'CONFIGRELOAD',
+] as const;
+export type StockVerb = (typeof STOCK_VERBS)[number];
+
+/** Custom verbs that kpi-definitions §2 treats as "refused" (the caller never queued). */
+export const REFUSED_VERBS = ['FULL', 'JOINEMPTY', 'JOINUNAVAIL', 'CLOSED'] as const;
+
+/**
+ * One queue_log line, parsed and normalized. Durations are already in the unit their name
+ * says (ring attempts are logged in milliseconds by Asterisk and stay in `ring_ms`).
+ */
+export interface QueueEvent {
+  /** Deterministic id: `<source fingerprint>:<byte offset of the line>`. Dedup key everywhere. */
+  event_id: string;
+  site: string;
+  /** Where the line came from (file path, `push:<token name>`, `import:<file>`). */
+  source: string;
+  /** Byte offset of the line's first byte in its source. */
+  offset: number;
+  /** Epoch seconds (UTC) as written by Asterisk. */
+  ts: number;
+  callid: string;
+  queue: string;
+  agent: string;
+  /** The verb exactly as logged. */
+  verb: string;
+  /** True when `verb` is not a stock Asterisk verb (kept, never treated as a stock event). */
+  custom: boolean;
+  /** Seconds the caller waited (CONNECT data1, COMPLETE* data1, ABANDON data3, ...); null if not logged. */
+  wait_s: number | null;
+  /** Seconds of conversation (COMPLETE* data2, TRANSFER data4, ...); null if not logged. */
+  talk_s: number | null;
+  /** RINGNOANSWER / RINGCANCELED milliseconds; null otherwise. */
+  ring_ms: number | null;
+  /** Queue position at exit, when logged. */
+  position: number | null;
+  /** Queue position at entry, when logged. */
+  orig_position: number | null;
+  /** ENTERQUEUE caller id number ('' when unknown). */
+  caller: string;
+  /** PAUSE reason, EXITWITHKEY key, transfer target, AGENTLOGIN channel... ('' when none). */
+  info: string;
+  /** The raw data fields after the verb, as logged. */
+  data: string[];
+}
+
+/** A rejected input line, published to the dead-letter subject and stored. */
+export interface DeadLetter {
+  event_id: string;
+  site: string;
+  source: string;
+  offset: number;
+  /** 1-based line number in the source when known, else 0. */
+  line_no: number;
+  /** Raw text, truncated to 8 KiB. */
+  raw: string;
+  /** Stable machine-readable reason, e.g. `too_few_columns`, `bad_epoch`, `bad_field:data1`. */
+  reason: string;
+  /** Epoch seconds when the line was rejected. */
+  rejected_at: number;
+}
+
+/** The unit published on the bus: hundreds of events per JetStream message. */
+export interface EventBatch {
+  /** Deterministic: `<source fingerprint>:<first offset>-<last offset>`; the JetStream Nats-Msg-Id. */
+  batch_id: string;
+  site: string;
+  events: QueueEvent[];
+}
+
+export interface DeadLetterBatch {
+  batch_id: string;
+  site: string;
+  dead: DeadLetter[];
+}
+
+export const MAX_LINE_BYTES = 8192;
+export const MAX_DEAD_LETTER_RAW_BYTES = 8192;
+
+/** Limits of the events stream. `discard: new` + max bytes: a full stream pushes back, never deletes unconsumed data. */
+export const EVENTS_STREAM_SPEC = {
+  name: EVENTS_STREAM,
+  subjects: [...EVENTS_STREAM_SUBJECTS],
+  maxBytes: 8 * 1024 ** 3,
+  /** A batch resent after a crash within this window is dropped by the server; later ones by the processor's dedup. */
+  duplicateWindowMs: 2 * 60 * 60 * 1000,
+};

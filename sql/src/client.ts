@@ -1,0 +1,78 @@
+// The one ClickHouse client factory: a ClickHouse server over HTTP when a URL is given, else
+// ClickHouse embedded in this process through chDB. Code above this file never knows which.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+
+export type { ClickHouseClient } from '@clickhouse/client';
+
+type ChdbCompatibleConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+
+export interface ClickHouseOptions {
+  /** `http(s)://host:8123`; when absent, embedded chDB under `dataDir`. */
+  url?: string | undefined;
+  user?: string | undefined;
+  password?: string | undefined;
+  /** Database holding Tablero's tables; created when missing. */
+  database: string;
+  /** Embedded mode: the directory chDB keeps its data in (one process per directory). */
+  dataDir: string;
+}
+
+export interface ClickHouse {
+  client: ClickHouseClient;
+  database: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export class ClickHouseLockedError extends Error {
+  constructor(
+    readonly dataDir: string,
+    options?: ErrorOptions,
+  ) {
+    super(`the data directory ${dataDir} is in use by another Tablero process`, options);
+    this.name = 'ClickHouseLockedError';
+  }
+}
+
+export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHouse> {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.database)) {
+    throw new Error(`invalid ClickHouse database name: ${opts.database}`);
+  }
+  if (opts.url) {
+    const bootstrap = createClient({ url: opts.url, username: opts.user, password: opts.password });
+    try {
+      await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${opts.database}` });
+    } finally {
+      await bootstrap.close();
+    }
+    const client = createClient({
+      url: opts.url,
+      username: opts.user,
+      password: opts.password,
+      database: opts.database,
+      request_timeout: 300_000,
+    });
+    return { client, database: opts.database, embedded: false, close: () => client.close() };
+  }
+  const dir = resolve(opts.dataDir, 'clickhouse');
+  mkdirSync(dir, { recursive: true });
+  let client: ClickHouseClient;
+  try {
+    // chdb types its connection against @clickhouse/client-common while the client inlines its
+    // own copy of the same declarations; they are identical at run time, not to the checker.
+    const connection = createChdbConnection({ path: dir }) as unknown as ChdbCompatibleConnection;
+    client = createClient({ connection });
+    // chDB's connection ignores the client's `database` option; the session keeps `USE`.
+    await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${opts.database}` });
+    await client.command({ query: `USE ${opts.database}` });
+  } catch (err) {
+    if (err instanceof Error && /Cannot lock file|status/i.test(err.message)) {
+      throw new ClickHouseLockedError(opts.dataDir, { cause: err });
+    }
+    throw err;
+  }
+  return { client, database: opts.database, embedded: true, close: () => client.close() };
+}

@@ -1,0 +1,85 @@
+// One bus interface, two implementations: NATS JetStream (production, tests) and in-process
+// (the embedded all-in-one run). Services receive a Bus from the composition root and never
+// know which one it is.
+
+export interface StreamSpec {
+  name: string;
+  subjects: string[];
+  /** Hard limit; with `discard: new` a full stream rejects publishes (pushes back) instead of deleting data. */
+  maxBytes: number;
+  /** Window in which a repeated msgId is dropped by the server. */
+  duplicateWindowMs: number;
+}
+
+export interface ConsumeSpec {
+  stream: string;
+  durable: string;
+  filterSubject?: string;
+  /** Max unacknowledged messages the consumer has at once. */
+  maxAckPending?: number;
+}
+
+export interface DurableMessage {
+  subject: string;
+  data: Uint8Array;
+  msgId: string;
+  /** Stream sequence number (monotonic within the stream). */
+  seq: number;
+  /** How many times this message has been delivered (1 = first time). */
+  deliveries: number;
+}
+
+export interface Consumption {
+  /** Resolves after the current message finished (acked or not) and no more are taken. */
+  stop(): Promise<void>;
+  /** Resolves when the consumption ends for any reason; rejects if it died. */
+  done: Promise<void>;
+}
+
+export interface Bus {
+  readonly kind: 'nats' | 'memory';
+  ensureStream(spec: StreamSpec): Promise<void>;
+  /**
+   * Durable publish. Resolves once the bus has the message for good (JetStream ack; in-process:
+   * once the consumer handled it). A repeated msgId within the duplicate window is stored once.
+   */
+  publish(subject: string, data: Uint8Array, msgId: string): Promise<void>;
+  /**
+   * Durable consumption, one message at a time, in stream order. The message is acknowledged
+   * only after `handler` resolves; a handler that throws is retried (same message, backoff)
+   * so order is kept; `onError` is told about each failure.
+   */
+  consume(
+    spec: ConsumeSpec,
+    handler: (msg: DurableMessage) => Promise<void>,
+    onError?: (err: unknown, msg: DurableMessage) => void,
+  ): Promise<Consumption>;
+  /** Live, not persisted (core NATS): fire and forget. */
+  emit(subject: string, data: Uint8Array): void;
+  /** Subscribe to live messages; `subject` may use `*` and `>` wildcards. Returns an unsubscribe function. */
+  listen(subject: string, handler: (subject: string, data: Uint8Array) => void): () => void;
+  /** True while the bus is usable (for /api/health). */
+  healthy(): boolean;
+  close(): Promise<void>;
+}
+
+export class BusError extends Error {
+  override name = 'BusError';
+}
+
+/** Matches a NATS subject against a pattern with `*` (one token) and `>` (the rest). */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  const p = pattern.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < p.length; i++) {
+    const token = p[i];
+    if (token === '>') return s.length > i;
+    if (i >= s.length) return false;
+    if (token !== '*' && token !== s[i]) return false;
+  }
+  return p.length === s.length;
+}
+
+export function retryDelayMs(attempt: number): number {
+  return Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
+}

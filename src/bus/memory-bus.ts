@@ -1,0 +1,173 @@
+// In-process bus for the embedded all-in-one run. Durable publishes resolve only after the
+// consumer handled the message, so a producer's checkpoint never runs ahead of storage: after a
+// crash, the producer resends from its checkpoint and nothing is lost (the consumer dedups).
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  BusError,
+  retryDelayMs,
+  subjectMatches,
+  type Bus,
+  type ConsumeSpec,
+  type Consumption,
+  type DurableMessage,
+  type StreamSpec,
+} from './bus.ts';
+
+interface Pending {
+  msg: DurableMessage;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+interface MemoryStream {
+  spec: StreamSpec;
+  seq: number;
+  queue: Pending[];
+  /** msgId -> time first seen, for the duplicate window. */
+  recentIds: Map<string, number>;
+  wake: (() => void) | null;
+  consumer: boolean;
+}
+
+export interface MemoryBusOptions {
+  /** Max messages waiting for the consumer; publishers wait beyond it (backpressure). */
+  maxPending?: number;
+  now?: () => number;
+}
+
+export class MemoryBus implements Bus {
+  readonly kind = 'memory' as const;
+  private readonly streams = new Map<string, MemoryStream>();
+  private readonly listeners = new Set<{ pattern: string; handler: (s: string, d: Uint8Array) => void }>();
+  private readonly maxPending: number;
+  private readonly now: () => number;
+  private closed = false;
+  private spaceWaiters: Array<() => void> = [];
+
+  constructor(opts: MemoryBusOptions = {}) {
+    this.maxPending = opts.maxPending ?? 64;
+    this.now = opts.now ?? Date.now;
+  }
+
+  async ensureStream(spec: StreamSpec): Promise<void> {
+    if (!this.streams.has(spec.name)) {
+      this.streams.set(spec.name, { spec, seq: 0, queue: [], recentIds: new Map(), wake: null, consumer: false });
+    }
+  }
+
+  private streamFor(subject: string): MemoryStream {
+    for (const stream of this.streams.values()) {
+      if (stream.spec.subjects.some((p) => subjectMatches(p, subject))) return stream;
+    }
+    throw new BusError(`no stream holds subject ${subject}`);
+  }
+
+  async publish(subject: string, data: Uint8Array, msgId: string): Promise<void> {
+    if (this.closed) throw new BusError('bus closed');
+    const stream = this.streamFor(subject);
+    const now = this.now();
+    for (const [id, at] of stream.recentIds) {
+      if (now - at <= stream.spec.duplicateWindowMs) break;
+      stream.recentIds.delete(id);
+    }
+    if (stream.recentIds.has(msgId)) return;
+    while (stream.queue.length >= this.maxPending) {
+      await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+      if (this.closed) throw new BusError('bus closed');
+    }
+    stream.recentIds.set(msgId, now);
+    stream.seq += 1;
+    const msg: DurableMessage = { subject, data, msgId, seq: stream.seq, deliveries: 1 };
+    await new Promise<void>((resolve, reject) => {
+      stream.queue.push({ msg, resolve, reject });
+      stream.wake?.();
+    });
+  }
+
+  async consume(
+    spec: ConsumeSpec,
+    handler: (msg: DurableMessage) => Promise<void>,
+    onError?: (err: unknown, msg: DurableMessage) => void,
+  ): Promise<Consumption> {
+    const stream = this.streams.get(spec.stream);
+    if (!stream) throw new BusError(`no stream ${spec.stream}`);
+    if (stream.consumer) throw new BusError(`stream ${spec.stream} already has a consumer`);
+    stream.consumer = true;
+    let stopping = false;
+    const loop = async (): Promise<void> => {
+      while (!stopping && !this.closed) {
+        const next = stream.queue[0];
+        if (!next) {
+          await new Promise<void>((resolve) => (stream.wake = resolve));
+          stream.wake = null;
+          continue;
+        }
+        if (spec.filterSubject && !subjectMatches(spec.filterSubject, next.msg.subject)) {
+          stream.queue.shift();
+          next.resolve();
+          this.releaseSpace();
+          continue;
+        }
+        let attempt = 0;
+        for (;;) {
+          try {
+            await handler(next.msg);
+            break;
+          } catch (err) {
+            onError?.(err, next.msg);
+            if (stopping || this.closed) return;
+            await sleep(retryDelayMs(attempt++));
+            next.msg = { ...next.msg, deliveries: next.msg.deliveries + 1 };
+          }
+        }
+        stream.queue.shift();
+        next.resolve();
+        this.releaseSpace();
+      }
+    };
+    const done = loop().finally(() => {
+      stream.consumer = false;
+    });
+    return {
+      done,
+      stop: async () => {
+        stopping = true;
+        stream.wake?.();
+        await done;
+      },
+    };
+  }
+
+  private releaseSpace(): void {
+    const waiters = this.spaceWaiters;
+    this.spaceWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  emit(subject: string, data: Uint8Array): void {
+    for (const l of this.listeners) {
+      if (subjectMatches(l.pattern, subject)) l.handler(subject, data);
+    }
+  }
+
+  listen(subject: string, handler: (subject: string, data: Uint8Array) => void): () => void {
+    const entry = { pattern: subject, handler };
+    this.listeners.add(entry);
+    return () => this.listeners.delete(entry);
+  }
+
+  healthy(): boolean {
+    return !this.closed;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const stream of this.streams.values()) {
+      for (const p of stream.queue) p.reject(new BusError('bus closed'));
+      stream.queue = [];
+      stream.wake?.();
+    }
+    this.releaseSpace();
+    this.listeners.clear();
+  }
+}
