@@ -1,0 +1,8 @@
+// The small slice of the bus that ingest needs. The root `Bus` implementations (NATS JetStream,
+// in-process) satisfy it structurally; the composition root passes the real one in.
+
+export interface IngestBus {
+  ensureStream(spec: { name: string; subjects: string[]; maxBytes: number; duplicateWindowMs: number }): Promise<void>;
+  /** Resolves once the bus holds the message durably; a repeated msgId within the duplicate window is stored once. */
+  publish(subject: string, data: Uint8Array, msgId: string): Promise<void>;
+}

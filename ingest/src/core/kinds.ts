@@ -1,0 +1,31 @@
+// What each source kind parses into and where its batches go. Pure: the adapters (tail, import,
+// push) share this table so one line gets the same id and the same result on every path.
+import { deadLetterSubject, eventsSubject, type QueueEvent } from '../contract.ts';
+import { parseQueueLogLine, type LineOrigin, type ParseResult } from './queue-log.ts';
+
+export type SourceKind = 'queue_log' | 'cdr';
+
+export interface KindSpec<T> {
+  kind: SourceKind;
+  /** Field of the batch envelope holding the items. */
+  itemsField: string;
+  subject(site: string): string;
+  deadSubject(site: string): string;
+  /** Bytes to text: queue_log is UTF-8; CDR falls back to Latin-1 when the bytes are not valid UTF-8. */
+  decode(buf: Buffer, start: number, end: number): string;
+  parse(line: string, at: LineOrigin): ParseResult<T>;
+  /** Epoch seconds of an item, for the source status. */
+  ts(item: T): number | null;
+  /** Lines that carry no data and are skipped without a dead letter (a CSV header). */
+  skip?(line: string, lineNo: number): boolean;
+}
+
+export const QUEUE_LOG_KIND: KindSpec<QueueEvent> = {
+  kind: 'queue_log',
+  itemsField: 'events',
+  subject: eventsSubject,
+  deadSubject: deadLetterSubject,
+  decode: (buf, start, end) => buf.toString('utf8', start, end),
+  parse: parseQueueLogLine,
+  ts: (e) => e.ts,
+};

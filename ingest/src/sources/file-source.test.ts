@@ -1,0 +1,253 @@
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fingerprintFromHead } from '../core/fingerprint.ts';
+import { startIngest, type FileSourceConfig } from '../index.ts';
+import { RecordingBus, captureLog, waitFor } from '../test-support.ts';
+import { checkpointFile } from './file-source.ts';
+import type { Checkpoint } from './checkpoint.ts';
+
+const SITE = 'hq';
+const l = (n: number, verb = 'RINGNOANSWER|1000'): string => `${1700000000 + n}|1700000000.${n}|q1|SIP/${n}|${verb}\n`;
+
+function fp(firstLine: string): string {
+  return fingerprintFromHead(SITE, Buffer.from(firstLine), false) as string;
+}
+/** Event ids of consecutive lines starting at `from`. */
+function ids(fingerprint: string, lines: string[], from = 0): string[] {
+  let off = from;
+  return lines.map((x) => {
+    const id = `${fingerprint}:${off}`;
+    off += Buffer.byteLength(x);
+    return id;
+  });
+}
+
+let dir: string;
+let path: string;
+let stateDir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tablero-tail-'));
+  path = join(dir, 'queue_log');
+  stateDir = join(dir, 'state');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function sources(): FileSourceConfig[] {
+  return [{ path, site: SITE, kind: 'queue_log' }];
+}
+
+function readCp(): Checkpoint {
+  return JSON.parse(readFileSync(checkpointFile(stateDir, SITE, 'queue_log', path), 'utf8')) as Checkpoint;
+}
+
+describe('file tail', () => {
+  it('publishes appended lines in order, waits for a partial last line, and checkpoints after the ack', async () => {
+    const bus = new RecordingBus();
+    const { log } = captureLog();
+    const a = [l(1), l(2)];
+    writeFileSync(path, a.join(''));
+    const ing = await startIngest({ bus, log }, { sources: sources(), stateDir, pollIntervalMs: 20 });
+    try {
+      expect(bus.streams).toEqual(['TABLERO_PBX']);
+      const f = fp(a[0] as string);
+      await waitFor('first two', () => bus.eventIds().length === 2);
+      const b = l(3);
+      const c = l(4);
+      appendFileSync(path, b + c.slice(0, 10));
+      await waitFor('third', () => bus.eventIds().length === 3);
+      // The partial line stays unpublished until its newline arrives.
+      await new Promise((r) => setTimeout(r, 150));
+      expect(bus.eventIds().length).toBe(3);
+      appendFileSync(path, c.slice(10));
+      await waitFor('fourth', () => bus.eventIds().length === 4);
+      expect(bus.eventIds()).toEqual(ids(f, [...a, b, c]));
+      expect(bus.messages.every((m) => m.subject === 'pbx.events.hq')).toBe(true);
+      const batch = bus.eventBatches()[0];
+      expect(batch?.batch_id).toBe(`${f}:0-${Buffer.byteLength(a[0] as string)}`);
+      expect(batch?.events[1]).toMatchObject({ site: SITE, source: path, verb: 'RINGNOANSWER', ring_ms: 1000, ts: 1700000002 });
+      const total = Buffer.byteLength([...a, b, c].join(''));
+      await waitFor('checkpoint', () => {
+        try {
+          return readCp().offset === total;
+        } catch {
+          return false;
+        }
+      });
+      expect(readCp()).toMatchObject({ fingerprint: f, offset: total, line_no: 4 });
+      expect(ing.status()).toEqual([
+        { source: path, site: SITE, kind: 'queue_log', path, offset: total, accepted: 4, rejected: 0, last_line_at_ms: expect.any(Number), last_event_ts: 1700000004 },
+      ]);
+    } finally {
+      await ing.stop();
+    }
+  });
+
+  it('waits for a file that does not exist yet', async () => {
+    const bus = new RecordingBus();
+    const ing = await startIngest({ bus, log: captureLog().log }, { sources: sources(), stateDir, pollIntervalMs: 20 });
+    try {
+      await new Promise((r) => setTimeout(r, 60));
+      const a = [l(1), l(2), l(3)];
+      writeFileSync(path, a.join(''));
+      await waitFor('events', () => bus.eventIds().length === 3);
+      expect(bus.eventIds()).toEqual(ids(fp(a[0] as string), a));
+    } finally {
+      await ing.stop();
+    }
+  });
+
+  it('sends rejected lines to the dead-letter subject with line number and reason', async () => {
+    const bus = new RecordingBus();
+    const a = [l(1), 'garbage without pipes\n', l(3, 'ABANDON|1|1'), l(4)];
+    writeFileSync(path, a.join(''));
+    const ing = await startIngest({ bus, log: captureLog().log }, { sources: sources(), stateDir, pollIntervalMs: 20 });
+    try {
+      const f = fp(a[0] as string);
+      const all = ids(f, a);
+      await waitFor('all lines', () => bus.eventIds().length === 2 && bus.deadBatches().length === 1);
+      expect(bus.eventIds()).toEqual([all[0], all[3]]);
+      const dead = bus.deadBatches()[0];
+      expect(dead?.batch_id).toBe(`${f}:${all[1]?.split(':')[1]}-${all[2]?.split(':')[1]}`);
+      expect(dead?.dead.map((d) => [d.event_id, d.line_no, d.reason, d.raw])).toEqual([
+        [all[1], 2, 'too_few_columns', 'garbage without pipes'],
+        [all[2], 3, 'missing_field:data3', (a[2] as string).trimEnd()],
+      ]);
+      expect(bus.messages.find((m) => m.subject === 'pbx.dead.hq')).toBeDefined();
+      await waitFor('status', () => ing.status()[0]?.offset === Buffer.byteLength(a.join('')));
+      expect(ing.status()[0]).toMatchObject({ accepted: 2, rejected: 2 });
+    } finally {
+      await ing.stop();
+    }
+  });
+
+  it('follows rename rotation: finishes the old file, including a late write, then reads the new one', async () => {
+    const bus = new RecordingBus();
+    const a = [l(1), l(2)];
+    writeFileSync(path, a.join(''));
+    const ing = await startIngest({ bus, log: captureLog().log }, { sources: sources(), stateDir, pollIntervalMs: 20 });
+    try {
+      await waitFor('old lines', () => bus.eventIds().length === 2);
+      renameSync(path, `${path}.1`);
+      const late = l(3);
+      appendFileSync(`${path}.1`, late); // Asterisk writes once more before it reopens the log
+      const b = [l(10, 'ENTERQUEUE||555|1'), l(11)];
+      writeFileSync(path, b.join(''));
+      await waitFor('new lines', () => bus.eventIds().length === 5);
+      expect(bus.eventIds()).toEqual([...ids(fp(a[0] as string), [...a, late]), ...ids(fp(b[0] as string), b)]);
+      await waitFor('checkpoint on new file', () => ing.status()[0]?.offset === Buffer.byteLength(b.join('')));
+      expect(readCp()).toMatchObject({ fingerprint: fp(b[0] as string), offset: Buffer.byteLength(b.join('')), line_no: 2 });
+    } finally {
+      await ing.stop();
+    }
+  });
+
+  it('detects copytruncate, restarts at 0 with a new fingerprint and warns', async () => {
+    const bus = new RecordingBus();
+    const { log, lines } = captureLog();
+    const a = [l(1), l(2), l(3)];
+    writeFileSync(path, a.join(''));
+    const ing = await startIngest({ bus, log }, { sources: sources(), stateDir, pollIntervalMs: 20 });
+    try {
+      await waitFor('old lines', () => bus.eventIds().length === 3);
+      copyFileSync(path, `${path}.1`);
+      truncateSync(path, 0);
+      const b = [l(20)];
+      appendFileSync(path, b.join(''));
+      await waitFor('new line', () => bus.eventIds().length === 4);
+      expect(bus.eventIds()).toEqual([...ids(fp(a[0] as string), a), ...ids(fp(b[0] as string), b)]);
+      expect(lines.some((x) => x.level === 40 && String(x.msg).startsWith('file truncated in place (copytruncate)'))).toBe(true);
+    } finally {
+      await ing.stop();
+    }
+  });
+
+  it('detects copytruncate even when the new content already grew past the old offset', async () => {
+    const bus = new RecordingBus();
+    const a = [l(1)];
+    writeFileSync(path, a.join(''));
+    const ing = await startIngest({ bus, log: captureLog().log }, { sources: sources(), stateDir, pollIntervalMs: 20 });
+    try {
+      await waitFor('old line', () => bus.eventIds().length === 1);
+      const b = [l(30, 'ENTERQUEUE||777|1'), l(31), l(32)];
+      writeFileSync(path, b.join('')); // truncate and rewrite in one go, longer than before
+      await waitFor('new lines', () => bus.eventIds().length === 4);
+      expect(bus.eventIds()).toEqual([...ids(fp(a[0] as string), a), ...ids(fp(b[0] as string), b)]);
+    } finally {
+      await ing.stop();
+    }
+  });
+
+  it('restarts from the checkpoint without resending acknowledged lines', async () => {
+    const bus = new RecordingBus();
+    const a = [l(1), l(2)];
+    writeFileSync(path, a.join(''));
+    const first = await startIngest({ bus, log: captureLog().log }, { sources: sources(), stateDir, pollIntervalMs: 20 });
+    await waitFor('first run', () => bus.eventIds().length === 2);
+    await first.stop();
+    const b = [l(3), l(4)];
+    appendFileSync(path, b.join(''));
+    const bus2 = new RecordingBus();
+    const second = await startIngest({ bus: bus2, log: captureLog().log }, { sources: sources(), stateDir, pollIntervalMs: 20 });
+    try {
+      await waitFor('second run', () => bus2.eventIds().length === 2);
+      const all = ids(fp(a[0] as string), [...a, ...b]);
+      expect(bus2.eventIds()).toEqual(all.slice(2));
+      expect(bus2.eventBatches()[0]?.batch_id).toBe(`${fp(a[0] as string)}:${Buffer.byteLength(a.join(''))}-${Buffer.byteLength(a.join('') + b[0])}`);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('after a restart, finishes a file that was rotated while ingest was down', async () => {
+    const bus = new RecordingBus();
+    const a = [l(1), l(2)];
+    writeFileSync(path, a.join(''));
+    const first = await startIngest({ bus, log: captureLog().log }, { sources: sources(), stateDir, pollIntervalMs: 20 });
+    await waitFor('first run', () => bus.eventIds().length === 2);
+    await first.stop();
+    const late = [l(3)];
+    appendFileSync(path, late.join(''));
+    renameSync(path, `${path}.1`);
+    const b = [l(40, 'ENTERQUEUE||1|1')];
+    writeFileSync(path, b.join(''));
+    const bus2 = new RecordingBus();
+    const second = await startIngest({ bus: bus2, log: captureLog().log }, { sources: sources(), stateDir, pollIntervalMs: 20 });
+    try {
+      await waitFor('second run', () => bus2.eventIds().length === 2);
+      expect(bus2.eventIds()).toEqual([ids(fp(a[0] as string), [...a, ...late])[2], ...ids(fp(b[0] as string), b)]);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('never checkpoints past lines the bus has not acknowledged, and retries until it does', async () => {
+    const bus = new RecordingBus();
+    const a = [l(1), l(2)];
+    writeFileSync(path, a.join(''));
+    let open: () => void = () => undefined;
+    bus.gate = new Promise<void>((r) => (open = r));
+    const ing = await startIngest({ bus, log: captureLog().log }, { sources: sources(), stateDir, pollIntervalMs: 20 });
+    try {
+      await waitFor('publish attempted', () => bus.attempts > 0);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(ing.status()[0]?.offset).toBe(0);
+      expect(() => readCp()).toThrow();
+      bus.failNext = 2;
+      bus.gate = null;
+      open();
+      await waitFor('acknowledged', () => ing.status()[0]?.offset === Buffer.byteLength(a.join('')));
+      expect(bus.attempts).toBe(3);
+      expect(bus.eventIds()).toEqual(ids(fp(a[0] as string), a));
+    } finally {
+      await ing.stop();
+    }
+  });
+
+  it('rejects a site id that is not a subject token', async () => {
+    await expect(startIngest({ bus: new RecordingBus(), log: captureLog().log }, { sources: [{ path, site: 'a.b', kind: 'queue_log' }], stateDir })).rejects.toThrow(
+      'site id "a.b"',
+    );
+  });
+});
