@@ -1,0 +1,43 @@
+// HTTP errors with stable codes. Every error a client sees is `{ code, message }`; the codes
+// are a contract with the SPA and with operators' scripts, so they are defined once, here.
+import createError from '@fastify/error';
+
+export const LoginError = createError('TABLERO_ERR_LOGIN', 'invalid username or password', 401);
+export const UnauthenticatedError = createError('TABLERO_ERR_UNAUTHENTICATED', 'a session is required', 401);
+export const ForbiddenError = createError('TABLERO_ERR_FORBIDDEN', 'your role may not use %s', 403, undefined, false);
+export const CsrfError = createError('TABLERO_ERR_CSRF', 'missing or wrong x-csrf-token header', 403);
+export const BadOriginError = createError('TABLERO_ERR_ORIGIN', 'origin %s is not allowed', 403, undefined, false);
+export const BadQueryError = createError('TABLERO_ERR_BAD_QUERY', 'bad query parameter %s: %s', 400, undefined, false);
+export const BadRequestError = createError('TABLERO_ERR_BAD_REQUEST', '%s', 400, undefined, false);
+export const NotFoundError = createError('TABLERO_ERR_NOT_FOUND', '%s not found', 404, undefined, false);
+export const UserExistsError = createError('TABLERO_ERR_USER_EXISTS', 'user %s already exists', 409, undefined, false);
+export const RateLimitError = createError('TABLERO_ERR_RATE_LIMIT', 'too many attempts, retry in %s', 429, undefined, false);
+export const SourceTokenError = createError('TABLERO_ERR_SOURCE_TOKEN', 'a valid source token is required', 401);
+export const IngestUnavailableError = createError('TABLERO_ERR_INGEST_UNAVAILABLE', '%s', 503, undefined, false);
+export const KpiQueryFailedError = createError('TABLERO_ERR_KPIS', 'the KPI query failed', 500);
+export const InternalError = createError('TABLERO_ERR_INTERNAL', 'internal error', 500);
+
+/** Thrown by the store helpers (also used outside HTTP, by the CLI) for bad user input. */
+export class InvalidUserError extends Error {
+  override name = 'InvalidUserError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class DuplicateUserError extends Error {
+  override name = 'DuplicateUserError';
+  constructor(readonly username: string) {
+    super(`user ${username} already exists`);
+  }
+}
+
+export class KioskTokenNotFoundError extends Error {
+  override name = 'KioskTokenNotFoundError';
+  constructor() {
+    super('kiosk token not found');
+  }
+}

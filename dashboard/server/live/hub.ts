@@ -1,0 +1,225 @@
+// WebSocket fan-out of live KPI messages. One bus subscription for the whole process; each bus
+// message is decoded once and its bytes are sent unchanged to every client (never serialized
+// per viewer). A client that stops reading is cut off once its send buffer passes a bound, so
+// one stalled TV cannot grow the server's memory.
+import type { WebSocket } from '@fastify/websocket';
+import type { Logger } from 'pino';
+import { KPI_SUBJECT_WILDCARD } from '@tablero/processor/contract';
+import type { DashboardBus } from '../bus/dashboard-bus.ts';
+import { LiveState, decodeLiveMessage } from '../core/live-state.ts';
+import type { Lang, Role } from '../core/roles.ts';
+
+export const DEFAULT_WS_MAX_BUFFERED_BYTES = 1024 * 1024;
+const DEFAULT_HEARTBEAT_MS = 30_000;
+/** A cut-off client cannot read our close frame; drop its socket after this long regardless. */
+const CLOSE_GRACE_MS = 1_000;
+
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_POLICY = 1008;
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
+export interface LiveViewer {
+  user: { username: string; role: Role; lang: Lang } | null;
+  /** SHA-256 of the kiosk token the socket was opened with, else null. */
+  kioskHash: string | null;
+  /** Nonce of the session the socket was opened with, else null. */
+  sessionNonce: string | null;
+  /** When the session ends (epoch ms); kiosk sockets live until their token is revoked. */
+  expiresAtMs: number | null;
+}
+
+interface Entry {
+  viewer: LiveViewer;
+  alive: boolean;
+}
+
+export interface HelloMessage {
+  type: 'hello';
+  user: LiveViewer['user'];
+  kiosk: boolean;
+  server_time_ms: number;
+}
+
+export interface LiveHubOptions {
+  bus: DashboardBus;
+  log: Logger;
+  now: () => number;
+  maxBufferedBytes?: number;
+  heartbeatMs?: number;
+}
+
+export interface LiveHubStats {
+  clients: number;
+  messages: number;
+  malformed: number;
+  cut_off: number;
+}
+
+export class LiveHub {
+  private readonly clients = new Map<WebSocket, Entry>();
+  private readonly state = new LiveState();
+  /** Serialized current snapshots for new clients; rebuilt only after a change. */
+  private welcome: Buffer[] | null = null;
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private readonly maxBufferedBytes: number;
+  private unsubscribe: (() => void) | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private readonly counters = { messages: 0, malformed: 0, cut_off: 0 };
+
+  constructor(private readonly opts: LiveHubOptions) {
+    this.maxBufferedBytes = opts.maxBufferedBytes ?? DEFAULT_WS_MAX_BUFFERED_BYTES;
+  }
+
+  start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.opts.bus.listen(KPI_SUBJECT_WILDCARD, (subject, data) => this.onBusMessage(subject, data));
+    this.heartbeat = setInterval(() => this.tick(), this.opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  stats(): LiveHubStats {
+    return { clients: this.clients.size, ...this.counters };
+  }
+
+  /** Greets a freshly opened socket with who it is and the current snapshots, then fans out to it. */
+  add(socket: WebSocket, viewer: LiveViewer): void {
+    const hello: HelloMessage = {
+      type: 'hello',
+      user: viewer.user,
+      kiosk: viewer.kioskHash !== null,
+      server_time_ms: this.opts.now(),
+    };
+    socket.send(JSON.stringify(hello));
+    for (const frame of this.welcomeFrames()) socket.send(frame, { binary: false });
+    const entry: Entry = { viewer, alive: true };
+    this.clients.set(socket, entry);
+    socket.on('pong', () => {
+      entry.alive = true;
+    });
+    socket.on('close', () => {
+      this.clients.delete(socket);
+    });
+    // Clients have nothing to say; anything they send is ignored (maxPayload bounds it).
+  }
+
+  private welcomeFrames(): Buffer[] {
+    this.welcome ??= this.state.current().map((m) => Buffer.from(JSON.stringify(m), 'utf8'));
+    return this.welcome;
+  }
+
+  private onBusMessage(subject: string, data: Uint8Array): void {
+    let text: string;
+    try {
+      text = this.decoder.decode(data);
+    } catch {
+      this.malformed(subject, 'not UTF-8');
+      return;
+    }
+    const message = decodeLiveMessage(text);
+    if (!message) {
+      this.malformed(subject, 'not a JSON object with a type');
+      return;
+    }
+    this.counters.messages++;
+    if (this.state.apply(message)) this.welcome = null;
+    // The bus bytes are already the serialized message: share one buffer among all sends.
+    const frame = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    for (const socket of this.clients.keys()) this.deliver(socket, frame);
+  }
+
+  private malformed(subject: string, reason: string): void {
+    this.counters.malformed++;
+    // Logged for the first one and then once per thousand: a broken producer must not flood the log.
+    if (this.counters.malformed % 1000 === 1) {
+      this.opts.log.warn({ subject, reason, malformed: this.counters.malformed }, 'live message dropped');
+    }
+  }
+
+  private deliver(socket: WebSocket, frame: Buffer): void {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > this.maxBufferedBytes) {
+      this.cutOff(socket);
+      return;
+    }
+    socket.send(frame, { binary: false });
+  }
+
+  private cutOff(socket: WebSocket): void {
+    const entry = this.clients.get(socket);
+    this.clients.delete(socket);
+    this.counters.cut_off++;
+    this.opts.log.warn(
+      { user: entry?.viewer.user?.username ?? null, kiosk: entry?.viewer.kioskHash !== null, buffered_bytes: socket.bufferedAmount },
+      'slow websocket client cut off',
+    );
+    this.closeWithin(socket, CLOSE_TRY_AGAIN_LATER, 'too slow');
+  }
+
+  /** Sends a close frame, and drops the socket if the peer has not completed the close in time. */
+  private closeWithin(socket: WebSocket, code: number, reason: string, graceMs = CLOSE_GRACE_MS): Promise<void> {
+    this.clients.delete(socket);
+    return new Promise((resolve) => {
+      if (socket.readyState === socket.CLOSED) {
+        resolve();
+        return;
+      }
+      const timer = setTimeout(() => socket.terminate(), graceMs);
+      timer.unref();
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.close(code, reason);
+    });
+  }
+
+  private closeWhere(match: (v: LiveViewer) => boolean, code: number, reason: string): number {
+    let n = 0;
+    for (const [socket, entry] of [...this.clients]) {
+      if (match(entry.viewer)) {
+        void this.closeWithin(socket, code, reason);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Closes the sockets opened with a kiosk token (after it was revoked). Returns how many. */
+  closeKiosk(hash: string): number {
+    return this.closeWhere((v) => v.kioskHash === hash, CLOSE_POLICY, 'kiosk token revoked');
+  }
+
+  /** Closes the sockets of a session (after logout). Returns how many. */
+  closeSession(nonce: string): number {
+    return this.closeWhere((v) => v.sessionNonce === nonce, CLOSE_POLICY, 'logged out');
+  }
+
+  /** Closes every client (server shutdown); resolves when all are closed or dropped. */
+  async closeAll(graceMs = CLOSE_GRACE_MS): Promise<void> {
+    const sockets = [...this.clients.keys()];
+    await Promise.all(sockets.map((s) => this.closeWithin(s, CLOSE_GOING_AWAY, 'server shutting down', graceMs)));
+  }
+
+  /** Heartbeat: drops dead peers (no pong since the last ping) and sockets whose session ended. */
+  private tick(): void {
+    const now = this.opts.now();
+    for (const [socket, entry] of [...this.clients]) {
+      if (entry.viewer.expiresAtMs !== null && entry.viewer.expiresAtMs <= now) {
+        void this.closeWithin(socket, CLOSE_POLICY, 'session expired');
+      } else if (!entry.alive) {
+        this.clients.delete(socket);
+        socket.terminate();
+      } else {
+        entry.alive = false;
+        socket.ping();
+      }
+    }
+  }
+}

@@ -1,0 +1,101 @@
+// Admin-only management of users and kiosk tokens.
+import { ADMIN_ONLY, type Lang, type Role } from '../core/roles.ts';
+import type { App, AppContext } from '../context.ts';
+import { BadRequestError, NotFoundError, UserExistsError, UnauthenticatedError } from '../errors.ts';
+import { DuplicateUserError, InvalidUserError, KioskTokenNotFoundError } from '../errors.ts';
+import {
+  MAX_LABEL_LENGTH,
+  createKioskToken,
+  createUser,
+  listKioskTokens,
+  listUsers,
+  revokeKioskToken,
+  sha256Hex,
+} from '../store/auth-store.ts';
+
+export function kioskUrlPath(token: string): string {
+  return `/?kiosk=${encodeURIComponent(token)}#/wallboard`;
+}
+
+export function adminRoutes(app: App, ctx: AppContext): void {
+  const ch = ctx.deps.ch;
+
+  app.get('/api/users', { config: { access: ADMIN_ONLY } }, async () => listUsers(ch));
+
+  app.post<{ Body: { username: string; password: string; role: Role; lang?: Lang } }>(
+    '/api/users',
+    {
+      config: { access: ADMIN_ONLY },
+      schema: {
+        body: {
+          type: 'object',
+          required: ['username', 'password', 'role'],
+          properties: {
+            username: { type: 'string' },
+            password: { type: 'string' },
+            role: { type: 'string' },
+            lang: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const { username, password, role, lang } = req.body;
+      try {
+        await createUser(ch, lang === undefined ? { username, password, role } : { username, password, role, lang });
+      } catch (err) {
+        if (err instanceof InvalidUserError) throw new BadRequestError(err.message);
+        if (err instanceof DuplicateUserError) throw new UserExistsError(username);
+        throw err;
+      }
+      req.log.info({ username, role, by: req.session?.username }, 'user created');
+      return reply.code(201).send({ username, role, lang: lang ?? 'es' });
+    },
+  );
+
+  app.get('/api/kiosk-tokens', { config: { access: ADMIN_ONLY } }, async () => listKioskTokens(ch));
+
+  app.post<{ Body: { label: string } }>(
+    '/api/kiosk-tokens',
+    {
+      config: { access: ADMIN_ONLY },
+      schema: {
+        body: {
+          type: 'object',
+          required: ['label'],
+          properties: { label: { type: 'string', minLength: 1, maxLength: MAX_LABEL_LENGTH } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const by = req.session?.username;
+      if (by === undefined) throw new UnauthenticatedError();
+      const token = await createKioskToken(ch, req.body.label, by);
+      const hash = sha256Hex(token);
+      req.log.info({ hash, label: req.body.label, by }, 'kiosk token created');
+      return reply.code(201).send({ token, hash, url_path: kioskUrlPath(token) });
+    },
+  );
+
+  app.delete<{ Params: { hash: string } }>(
+    '/api/kiosk-tokens/:hash',
+    {
+      config: { access: ADMIN_ONLY },
+      schema: {
+        params: { type: 'object', properties: { hash: { type: 'string', pattern: '^[0-9a-f]{64}$' } } },
+      },
+    },
+    async (req, reply) => {
+      const { hash } = req.params;
+      try {
+        await revokeKioskToken(ch, hash);
+      } catch (err) {
+        if (err instanceof KioskTokenNotFoundError) throw new NotFoundError('kiosk token');
+        throw err;
+      }
+      const closed = ctx.hub.closeKiosk(hash);
+      req.log.info({ hash, closed_sockets: closed, by: req.session?.username }, 'kiosk token revoked');
+      return reply.code(204).send();
+    },
+  );
+}

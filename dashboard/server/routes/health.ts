@@ -1,0 +1,40 @@
+// GET /api/health: liveness and readiness for load balancers and operators. Facts only, no data.
+import type { App, AppContext } from '../context.ts';
+
+const CLICKHOUSE_TIMEOUT_MS = 2_000;
+
+async function clickhouseUp(ctx: AppContext): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), CLICKHOUSE_TIMEOUT_MS);
+  });
+  const probe = ctx.deps.ch.client
+    .query({ query: 'SELECT 1 AS ok', format: 'JSONEachRow' })
+    .then(async (rs) => (await rs.json<{ ok: number }>()).length === 1)
+    .catch(() => false);
+  try {
+    return await Promise.race([probe, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function healthRoutes(app: App, ctx: AppContext): void {
+  app.get('/api/health', { config: { access: 'public' } }, async (_req, reply) => {
+    const bus = ctx.deps.bus.healthy();
+    const clickhouse = await clickhouseUp(ctx);
+    let extra: Record<string, unknown> = {};
+    let extraOk = true;
+    if (ctx.deps.health) {
+      try {
+        extra = await ctx.deps.health();
+      } catch (err) {
+        extraOk = false;
+        ctx.deps.log.warn({ err }, 'health facts unavailable');
+      }
+    }
+    const ok = bus && clickhouse && extraOk;
+    // 503 when degraded, so a load balancer or orchestrator can act on the status code alone.
+    return reply.code(ok ? 200 : 503).send({ ...extra, status: ok ? 'ok' : 'degraded', bus, clickhouse });
+  });
+}

@@ -1,0 +1,241 @@
+// Users and kiosk tokens in ClickHouse (tables from sql/migrations/004_users.sql). Both tables
+// are ReplacingMergeTree(updated_at): a change is a new row with a newer updated_at, and reads
+// use FINAL so only the newest row per key is seen. Passwords and kiosk tokens are stored only
+// as hashes.
+import { createHash, randomBytes } from 'node:crypto';
+import { TABLES, type ClickHouse } from '@tablero/sql';
+import { hashPassword } from '../auth/password.ts';
+import { DuplicateUserError, InvalidUserError, KioskTokenNotFoundError } from '../errors.ts';
+import { isLang, isRole, type Lang, type Role } from '../core/roles.ts';
+
+export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 1024;
+
+export interface StoredUser {
+  username: string;
+  password_hash: string;
+  role: Role;
+  lang: Lang;
+  disabled: boolean;
+}
+
+export interface UserInfo {
+  username: string;
+  /** As stored; a role this version does not know is listed as is (and grants nothing). */
+  role: string;
+  lang: Lang;
+  disabled: boolean;
+  updated_at_ms: number;
+}
+
+export interface KioskTokenInfo {
+  hash: string;
+  label: string;
+  created_by: string;
+  created_at_ms: number;
+  revoked: boolean;
+}
+
+let lastVersionMs = 0;
+/**
+ * Row versions must grow even when two changes land in the same millisecond, or FINAL could
+ * keep the older row.
+ */
+function nextVersion(): number {
+  lastVersionMs = Math.max(Date.now(), lastVersionMs + 1);
+  return lastVersionMs;
+}
+
+/** `YYYY-MM-DD hh:mm:ss.mmm` in UTC, the text form DateTime64(3, 'UTC') reads in every mode. */
+function chTime(ms: number): string {
+  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+const HASH_HEX = /^[0-9a-f]{64}$/;
+
+async function select<T>(ch: ClickHouse, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
+  const rs = await ch.client.query({ query, query_params: params, format: 'JSONEachRow' });
+  return rs.json<T>();
+}
+
+async function insert(ch: ClickHouse, table: string, row: Record<string, unknown>): Promise<void> {
+  await ch.client.insert({ table, values: [row], format: 'JSONEachRow' });
+}
+
+interface UserRow {
+  username: string;
+  password_hash: string;
+  role: string;
+  lang: string;
+  disabled: boolean | number;
+  updated_at_ms: string | number;
+}
+
+function toStored(r: UserRow): StoredUser | null {
+  // A row with a role this version does not know gets no access rather than a guessed one.
+  if (!isRole(r.role)) return null;
+  return {
+    username: r.username,
+    password_hash: r.password_hash,
+    role: r.role,
+    lang: isLang(r.lang) ? r.lang : 'es',
+    disabled: Boolean(r.disabled),
+  };
+}
+
+export async function findUser(ch: ClickHouse, username: string): Promise<StoredUser | null> {
+  const rows = await select<UserRow>(
+    ch,
+    `SELECT username, password_hash, role, lang, disabled, toUnixTimestamp64Milli(updated_at) AS updated_at_ms
+     FROM ${TABLES.users} FINAL WHERE username = {username:String} LIMIT 1`,
+    { username },
+  );
+  const row = rows[0];
+  return row ? toStored(row) : null;
+}
+
+export async function listUsers(ch: ClickHouse): Promise<UserInfo[]> {
+  const rows = await select<UserRow>(
+    ch,
+    `SELECT username, password_hash, role, lang, disabled, toUnixTimestamp64Milli(updated_at) AS updated_at_ms
+     FROM ${TABLES.users} FINAL ORDER BY username`,
+  );
+  return rows.map((r) => ({
+    username: r.username,
+    role: r.role,
+    lang: isLang(r.lang) ? r.lang : 'es',
+    disabled: Boolean(r.disabled),
+    updated_at_ms: Number(r.updated_at_ms),
+  }));
+}
+
+export async function countUsers(ch: ClickHouse): Promise<number> {
+  const rows = await select<{ n: string | number }>(ch, `SELECT count() AS n FROM ${TABLES.users} FINAL`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  role: Role;
+  lang?: Lang;
+}
+
+/** Checks a new user's fields; throws InvalidUserError naming the first bad one. */
+export function validateNewUser(u: { username: unknown; password: unknown; role: unknown; lang?: unknown }): void {
+  if (typeof u.username !== 'string' || !USERNAME_PATTERN.test(u.username)) {
+    throw new InvalidUserError('username', 'username must be 1 to 64 letters, digits or . _ @ - (starting with a letter or digit)');
+  }
+  if (typeof u.password !== 'string' || u.password.length < MIN_PASSWORD_LENGTH || u.password.length > MAX_PASSWORD_LENGTH) {
+    throw new InvalidUserError('password', `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
+  }
+  if (!isRole(u.role)) throw new InvalidUserError('role', 'role must be admin, manager, supervisor or qa_analyst');
+  if (u.lang !== undefined && !isLang(u.lang)) throw new InvalidUserError('lang', 'lang must be es or en');
+}
+
+/** Creates a user; throws InvalidUserError for bad fields and DuplicateUserError if the name is taken. */
+export async function createUser(ch: ClickHouse, u: NewUser): Promise<void> {
+  validateNewUser(u);
+  if (await findUser(ch, u.username)) throw new DuplicateUserError(u.username);
+  await insert(ch, TABLES.users, {
+    username: u.username,
+    password_hash: await hashPassword(u.password),
+    role: u.role,
+    lang: u.lang ?? 'es',
+    disabled: false,
+    updated_at: chTime(nextVersion()),
+  });
+}
+
+export async function setUserLang(ch: ClickHouse, username: string, lang: Lang): Promise<StoredUser | null> {
+  const user = await findUser(ch, username);
+  if (!user) return null;
+  const updated: StoredUser = { ...user, lang };
+  await insert(ch, TABLES.users, { ...updated, updated_at: chTime(nextVersion()) });
+  return updated;
+}
+
+interface KioskRow {
+  token_hash: string;
+  label: string;
+  created_by: string;
+  created_at_ms: string | number;
+  revoked: boolean | number;
+}
+
+function toKioskInfo(r: KioskRow): KioskTokenInfo {
+  return {
+    hash: r.token_hash,
+    label: r.label,
+    created_by: r.created_by,
+    created_at_ms: Number(r.created_at_ms),
+    revoked: Boolean(r.revoked),
+  };
+}
+
+const KIOSK_COLUMNS = 'token_hash, label, created_by, toUnixTimestamp64Milli(created_at) AS created_at_ms, revoked';
+
+export async function findKioskToken(ch: ClickHouse, hash: string): Promise<KioskTokenInfo | null> {
+  if (!HASH_HEX.test(hash)) return null;
+  const rows = await select<KioskRow>(
+    ch,
+    `SELECT ${KIOSK_COLUMNS} FROM ${TABLES.kioskTokens} FINAL WHERE token_hash = {hash:String} LIMIT 1`,
+    { hash },
+  );
+  return rows[0] ? toKioskInfo(rows[0]) : null;
+}
+
+export async function listKioskTokens(ch: ClickHouse): Promise<KioskTokenInfo[]> {
+  const rows = await select<KioskRow>(
+    ch,
+    `SELECT ${KIOSK_COLUMNS} FROM ${TABLES.kioskTokens} FINAL ORDER BY created_at, token_hash`,
+  );
+  return rows.map(toKioskInfo);
+}
+
+export const MAX_LABEL_LENGTH = 200;
+
+/** Creates a kiosk token and returns it in plain text, once; only its SHA-256 is stored. */
+export async function createKioskToken(ch: ClickHouse, label: string, createdBy: string): Promise<string> {
+  if (label.length === 0 || label.length > MAX_LABEL_LENGTH) {
+    throw new InvalidUserError('label', `label must be 1 to ${MAX_LABEL_LENGTH} characters`);
+  }
+  // 256 random bits: unguessable, so a plain SHA-256 (no salt, no KDF) is enough to store it.
+  const token = randomBytes(32).toString('base64url');
+  const version = nextVersion();
+  await insert(ch, TABLES.kioskTokens, {
+    token_hash: sha256Hex(token),
+    label,
+    created_by: createdBy,
+    created_at: chTime(version),
+    revoked: false,
+    updated_at: chTime(version),
+  });
+  return token;
+}
+
+/** The stored hash for either a plain token or a hash (64 hex digits, as listed by the API). */
+export function kioskHashOf(tokenOrHash: string): string {
+  return HASH_HEX.test(tokenOrHash) ? tokenOrHash : sha256Hex(tokenOrHash);
+}
+
+/** Marks a kiosk token revoked; throws KioskTokenNotFoundError when there is no such token. */
+export async function revokeKioskToken(ch: ClickHouse, tokenOrHash: string): Promise<void> {
+  const hash = kioskHashOf(tokenOrHash);
+  const current = await findKioskToken(ch, hash);
+  if (!current) throw new KioskTokenNotFoundError();
+  if (current.revoked) return;
+  await insert(ch, TABLES.kioskTokens, {
+    token_hash: hash,
+    label: current.label,
+    created_by: current.created_by,
+    created_at: chTime(current.created_at_ms),
+    revoked: true,
+    updated_at: chTime(nextVersion()),
+  });
+}

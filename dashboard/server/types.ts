@@ -1,0 +1,58 @@
+// What the composition root hands the dashboard server, and its options.
+import type { ClickHouse } from '@tablero/sql';
+import type { Logger } from 'pino';
+import type { DashboardBus } from './bus/dashboard-bus.ts';
+import type { Lang, Role } from './core/roles.ts';
+
+export interface KpiQueryArgs {
+  from: string;
+  to: string;
+  queues?: string[];
+  by?: 'month' | 'day' | 'hour' | 'interval';
+  formula?: string;
+  threshold_s?: number;
+  strict?: boolean;
+  short_abandon_s?: number;
+  tz?: string;
+}
+
+export interface PushRequest {
+  site: string;
+  sourceName: string;
+  kind: 'queue_log' | 'cdr';
+  body: string;
+  firstOffset?: number;
+}
+
+export interface DashboardDeps {
+  bus: DashboardBus;
+  ch: ClickHouse;
+  log: Logger;
+  /** The processor's KPI query, injected by the composition root. */
+  queryKpis: (q: KpiQueryArgs) => Promise<unknown[]>;
+  /** Ingest's push handler; absent -> /ingest/* answers 503. Resolves once the bus acknowledged the lines. */
+  push?: (req: PushRequest) => Promise<{ accepted: number; rejected: number }>;
+  /** Extra readiness facts (e.g. each source's last line), merged into /api/health. */
+  health?: () => Promise<Record<string, unknown>>;
+  now?: () => number;
+}
+
+export interface DashboardOptions {
+  /** Key material for session cookies and CSRF tokens; at least 32 bytes. */
+  sessionSecret: string;
+  /** The built SPA (dashboard/dist/app); without it only the API is served. */
+  staticDir?: string;
+  /** Origins allowed to open /ws/live besides the server's own host. */
+  allowedOrigins?: string[];
+  /** Mark the session cookie Secure (serve over HTTPS). */
+  secureCookies?: boolean;
+  /** sha256(token) hex -> the source that token pushes for. */
+  sourceTokens?: Record<string, { site: string; name: string }>;
+  /**
+   * sha256(token) hex -> who an API bearer token (`Authorization: Bearer`) acts as, for scripts
+   * and the CLI reaching a running server. Such requests need no CSRF header.
+   */
+  apiTokens?: Record<string, { username: string; role: Role; lang?: Lang }>;
+  /** A WebSocket client with more than this many unsent bytes is cut off (default 1 MiB). */
+  wsMaxBufferedBytes?: number;
+}
