@@ -1,0 +1,270 @@
+// Agent state per (site, agent, queue) (kpi-definitions §5): logged in / available / on call /
+// paused with reason / logged out, with the session and pause intervals it closes.
+// Pure: plain data mutated in place; time is the events' epochs.
+//
+// Choices where the definitions are silent (documented here, settings where it matters):
+// - Agents are named by membername. ADDMEMBER/REMOVEMEMBER/PAUSEALL may carry the interface;
+//   `aliases` (interface -> membername, from settings or `setMemberAlias`) folds them.
+// - A member's states are exclusive for the counts: on call > paused > available. A member on a
+//   call from any queue is on call in all its queues (Asterisk does not ring a busy member).
+// - QUEUESTART closes every open pause, call and session (`end_reason = 'restart'`); members
+//   come back with their next event.
+// - AGENTLOGIN (no queue) logs the agent in for every queue it is or becomes a member of.
+import type { QueueEvent } from '@tablero/ingest/contract';
+import type { AgentCounts } from '../contract.ts';
+import { eventFingerprint } from './stint-machine.ts';
+
+export type SessionEndReason = 'logoff' | 'removed' | 'restart';
+
+export interface AgentSessionRow {
+  site: string;
+  agent: string;
+  queue: string;
+  start_ts: number;
+  end_ts: number;
+  end_reason: SessionEndReason;
+}
+
+export interface AgentPauseRow {
+  site: string;
+  agent: string;
+  queue: string;
+  reason: string;
+  start_ts: number;
+  end_ts: number;
+  end_reason: 'unpause' | 'reason_change' | SessionEndReason;
+}
+
+export interface AgentEventResult {
+  sessions: AgentSessionRow[];
+  pauses: AgentPauseRow[];
+}
+
+interface MemberQueue {
+  loggedIn: boolean;
+  sessionStart: number;
+  paused: boolean;
+  pauseReason: string;
+  pauseStart: number;
+}
+
+interface Member {
+  /** AGENTLOGIN seen without AGENTLOGOFF. */
+  globalLogin: boolean;
+  queues: Map<string, MemberQueue>;
+  /** callid\0queue of calls in progress. */
+  calls: Set<string>;
+}
+
+interface SiteAgents {
+  members: Map<string, Member>;
+  aliases: Map<string, string>;
+}
+
+export interface AgentState {
+  sites: Map<string, SiteAgents>;
+  applied: Map<string, number>;
+}
+
+export type AgentStatus = 'logged_out' | 'available' | 'on_call' | 'paused';
+
+export function createAgentState(aliases: Record<string, Record<string, string>> = {}): AgentState {
+  const state: AgentState = { sites: new Map(), applied: new Map() };
+  for (const [site, map] of Object.entries(aliases)) {
+    for (const [iface, name] of Object.entries(map)) setMemberAlias(state, site, iface, name);
+  }
+  return state;
+}
+
+function siteAgents(state: AgentState, site: string): SiteAgents {
+  let s = state.sites.get(site);
+  if (!s) {
+    s = { members: new Map(), aliases: new Map() };
+    state.sites.set(site, s);
+  }
+  return s;
+}
+
+/** Maps an interface (as in ADDMEMBER) to the membername used in call events. */
+export function setMemberAlias(state: AgentState, site: string, iface: string, membername: string): void {
+  siteAgents(state, site).aliases.set(iface, membername);
+}
+
+function member(s: SiteAgents, agent: string): Member {
+  const name = s.aliases.get(agent) ?? agent;
+  let m = s.members.get(name);
+  if (!m) {
+    m = { globalLogin: false, queues: new Map(), calls: new Set() };
+    s.members.set(name, m);
+  }
+  return m;
+}
+
+function memberQueue(m: Member, queue: string, ts: number): MemberQueue {
+  let q = m.queues.get(queue);
+  if (!q) {
+    q = { loggedIn: false, sessionStart: ts, paused: false, pauseReason: '', pauseStart: ts };
+    m.queues.set(queue, q);
+  }
+  return q;
+}
+
+function login(q: MemberQueue, ts: number): void {
+  if (!q.loggedIn) {
+    q.loggedIn = true;
+    q.sessionStart = ts;
+  }
+}
+
+const CALL_EVENTS = new Set(['CONNECT', 'RINGNOANSWER', 'RINGCANCELED', 'AGENTDUMP', 'COMPLETECALLER', 'COMPLETEAGENT', 'TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER', 'SYSCOMPAT']);
+const CALL_END = new Set(['COMPLETECALLER', 'COMPLETEAGENT', 'TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER', 'SYSCOMPAT', 'AGENTDUMP']);
+
+export function applyAgentEvent(state: AgentState, ev: QueueEvent): AgentEventResult {
+  const out: AgentEventResult = { sessions: [], pauses: [] };
+  const fp = eventFingerprint(ev.event_id);
+  const last = state.applied.get(fp);
+  if (last !== undefined && ev.offset <= last) return out;
+  state.applied.set(fp, ev.offset);
+  if (ev.custom) return out;
+  const s = siteAgents(state, ev.site);
+  const name = (agent: string): string => s.aliases.get(agent) ?? agent;
+
+  const closePause = (agent: string, queue: string, q: MemberQueue, ts: number, why: AgentPauseRow['end_reason']): void => {
+    if (!q.paused) return;
+    out.pauses.push({ site: ev.site, agent, queue, reason: q.pauseReason, start_ts: q.pauseStart, end_ts: ts, end_reason: why });
+    q.paused = false;
+    q.pauseReason = '';
+  };
+  const logout = (agent: string, queue: string, q: MemberQueue, ts: number, why: SessionEndReason): void => {
+    closePause(agent, queue, q, ts, why);
+    if (q.loggedIn) out.sessions.push({ site: ev.site, agent, queue, start_ts: q.sessionStart, end_ts: ts, end_reason: why });
+    q.loggedIn = false;
+  };
+  const pause = (agent: string, queue: string, q: MemberQueue, reason: string, ts: number): void => {
+    if (q.paused && q.pauseReason === reason) return; // a repeated PAUSE line (PAUSEALL then PAUSE per queue)
+    if (q.paused) closePause(agent, queue, q, ts, 'reason_change');
+    q.paused = true;
+    q.pauseReason = reason;
+    q.pauseStart = ts;
+  };
+
+  switch (ev.verb) {
+    case 'QUEUESTART': {
+      for (const [agent, m] of s.members) {
+        for (const [queue, q] of m.queues) logout(agent, queue, q, ev.ts, 'restart');
+        m.calls.clear();
+        m.globalLogin = false;
+      }
+      s.members.clear();
+      return out;
+    }
+    case 'ADDMEMBER': {
+      const m = member(s, ev.agent);
+      const q = memberQueue(m, ev.queue, ev.ts);
+      login(q, ev.ts);
+      if (ev.data[0] === 'PAUSED') pause(name(ev.agent), ev.queue, q, '', ev.ts);
+      return out;
+    }
+    case 'REMOVEMEMBER': {
+      const m = member(s, ev.agent);
+      const q = m.queues.get(ev.queue);
+      if (q) {
+        logout(name(ev.agent), ev.queue, q, ev.ts, 'removed');
+        m.queues.delete(ev.queue);
+      }
+      return out;
+    }
+    case 'AGENTLOGIN':
+    case 'AGENTCALLBACKLOGIN': {
+      const m = member(s, ev.agent);
+      m.globalLogin = true;
+      for (const q of m.queues.values()) login(q, ev.ts);
+      return out;
+    }
+    case 'AGENTLOGOFF':
+    case 'AGENTCALLBACKLOGOFF': {
+      const m = member(s, ev.agent);
+      m.globalLogin = false;
+      for (const [queue, q] of m.queues) logout(name(ev.agent), queue, q, ev.ts, 'logoff');
+      m.calls.clear();
+      return out;
+    }
+    case 'PAUSE':
+    case 'UNPAUSE': {
+      const m = member(s, ev.agent);
+      const q = memberQueue(m, ev.queue, ev.ts);
+      login(q, ev.ts);
+      if (ev.verb === 'PAUSE') pause(name(ev.agent), ev.queue, q, ev.info, ev.ts);
+      else closePause(name(ev.agent), ev.queue, q, ev.ts, 'unpause');
+      return out;
+    }
+    case 'PAUSEALL':
+    case 'UNPAUSEALL': {
+      const m = member(s, ev.agent);
+      for (const [queue, q] of m.queues) {
+        if (!q.loggedIn) continue;
+        if (ev.verb === 'PAUSEALL') pause(name(ev.agent), queue, q, ev.info, ev.ts);
+        else closePause(name(ev.agent), queue, q, ev.ts, 'unpause');
+      }
+      return out;
+    }
+    default:
+      break;
+  }
+  if (CALL_EVENTS.has(ev.verb) && ev.agent !== 'NONE' && ev.agent !== '') {
+    const m = member(s, ev.agent);
+    login(memberQueue(m, ev.queue, ev.ts), ev.ts); // first seen in a call event = logged in
+    const call = `${ev.callid}\0${ev.queue}`;
+    if (ev.verb === 'CONNECT') m.calls.add(call);
+    else if (CALL_END.has(ev.verb)) m.calls.delete(call);
+  }
+  return out;
+}
+
+export function agentStatus(state: AgentState, site: string, agent: string, queue: string): AgentStatus {
+  const s = state.sites.get(site);
+  const m = s?.members.get(s.aliases.get(agent) ?? agent);
+  const q = m?.queues.get(queue);
+  if (!m || !q || !(q.loggedIn || m.globalLogin)) return 'logged_out';
+  if (m.calls.size > 0) return 'on_call';
+  if (q.paused) return 'paused';
+  return 'available';
+}
+
+export interface AgentStatusRow {
+  site: string;
+  agent: string;
+  queue: string;
+  status: AgentStatus;
+  pause_reason: string;
+}
+
+/** Every known (agent, queue) with its status, for agent views. */
+export function agentStatuses(state: AgentState, site: string): AgentStatusRow[] {
+  const s = state.sites.get(site);
+  if (!s) return [];
+  const rows: AgentStatusRow[] = [];
+  for (const [agent, m] of s.members) {
+    for (const [queue, q] of m.queues) {
+      const status = agentStatus(state, site, agent, queue);
+      rows.push({ site, agent, queue, status, pause_reason: status === 'paused' ? q.pauseReason : '' });
+    }
+  }
+  return rows;
+}
+
+/** Counts per queue of one site; exclusive states, so logged_in = available + on_call + paused. */
+export function agentCountsByQueue(state: AgentState, site: string): Map<string, AgentCounts> {
+  const out = new Map<string, AgentCounts>();
+  for (const r of agentStatuses(state, site)) {
+    let c = out.get(r.queue);
+    if (!c) {
+      c = { logged_in: 0, available: 0, on_call: 0, paused: 0 };
+      out.set(r.queue, c);
+    }
+    if (r.status === 'logged_out') continue;
+    c.logged_in += 1;
+    c[r.status] += 1;
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { createCalendar, defaultCalendar } from './calendar.ts';
+import { addLiveStint, buildSnapshots, createLiveAggregates, pruneLive, type LiveContext } from './live.ts';
+import { DEFAULT_QUEUE_SETTINGS } from './settings.ts';
+import type { StintOutcome, StintRow } from './stint-machine.ts';
+
+const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number => Date.UTC(y, mo - 1, d, h, mi, s) / 1000;
+let n = 0;
+function stint(enter: number, outcome: StintOutcome, wait: number | null, queue = 'q1'): StintRow {
+  n += 1;
+  return {
+    stint_id: `s${n}`, site: 'default', queue, callid: `c${n}`, enter_ts: enter, end_ts: enter + (wait ?? 0),
+    outcome, wait_s: wait, talk_s: outcome === 'answered' ? 60 : null, agent: '', caller: '', transferred: false,
+    enter_seen: true, end_event_id: `e${n}`,
+  };
+}
+
+describe('live windows (kpi-definitions §5)', () => {
+  // La Paz is UTC-4: local midnight of 2026-11-09 is 04:00 UTC. Now = 10:20 local (14:20 UTC).
+  const tz = 'America/La_Paz';
+  const ctx: LiveContext = { settings: () => DEFAULT_QUEUE_SETTINGS, calendar: () => defaultCalendar(tz) };
+  const now = utc(2026, 11, 9, 14, 20, 0);
+
+  it('today, current interval, last 60 minutes and the 15-minute SL series', () => {
+    const live = createLiveAggregates();
+    const added = [
+      stint(utc(2026, 11, 9, 3, 59, 0), 'answered', 5), // yesterday local, but inside the last 60 min? no: 10:20 - 60 min = 09:20 local
+      stint(utc(2026, 11, 9, 4, 0, 0), 'answered', 5), // today 00:00 local
+      stint(utc(2026, 11, 9, 13, 20, 0), 'answered', 30), // exactly now - 3600: outside (window is (now-3600, now])
+      stint(utc(2026, 11, 9, 13, 20, 1), 'abandoned', 40),
+      stint(utc(2026, 11, 9, 14, 15, 0), 'answered', 10), // current interval 10:15 local
+      stint(utc(2026, 11, 9, 14, 19, 59), 'abandoned', 3),
+    ].map((s) => addLiveStint(live, s, ctx, now));
+    expect(added).toEqual([false, true, true, true, true, true]);
+    pruneLive(live, ctx, now);
+    const [snap] = buildSnapshots({ live, ctx, open: [{ site: 'default', queue: 'q1', waiting_now: 2, longest_current_wait_s: 17, talking_now: 1 }], agents: new Map(), dataTs: new Map([['default', now - 1]]), nowMs: now * 1000 + 250 });
+    expect(snap?.windows.today).toMatchObject({ offered: 5, answered: 3, answered_within: 2, abandoned: 2, sl_pct: 40, longest_wait_s: 40 });
+    expect(snap?.windows.interval).toMatchObject({ offered: 2, answered: 1, answered_within: 1, sl_pct: 50, asa_s: 10 });
+    expect(snap?.windows.last_60m).toMatchObject({ offered: 3, answered: 1, abandoned: 2, sl_pct: 33.33 });
+    expect(snap).toMatchObject({
+      type: 'kpi', site: 'default', queue: 'q1', at_ms: now * 1000 + 250, data_ts: now - 1, target_pct: 80,
+      definition: { formula: 'offered', threshold_s: 20, strict: false, short_abandon_s: 0, tz },
+      waiting_now: 2, longest_current_wait_s: 17, talking_now: 1,
+      agents: { logged_in: 0, available: 0, on_call: 0, paused: 0 },
+    });
+    // 00:00 .. 10:15 local = 42 intervals.
+    expect(snap?.sl_series).toHaveLength(42);
+    expect(snap?.sl_series[0]).toEqual({ start_s: utc(2026, 11, 9, 4), sl_pct: 100, offered: 1 });
+    expect(snap?.sl_series[1]).toEqual({ start_s: utc(2026, 11, 9, 4, 15), sl_pct: null, offered: 0 });
+    expect(snap?.sl_series[37]).toEqual({ start_s: utc(2026, 11, 9, 13, 15), sl_pct: 0, offered: 2 });
+    expect(snap?.sl_series[41]).toEqual({ start_s: utc(2026, 11, 9, 14, 15), sl_pct: 50, offered: 2 });
+  });
+
+  it('a new local day empties "today"; buckets no window needs are released', () => {
+    const live = createLiveAggregates();
+    addLiveStint(live, stint(utc(2026, 11, 9, 14, 0), 'answered', 5), ctx, now);
+    const tomorrow = utc(2026, 11, 10, 4, 30); // 00:30 local next day
+    pruneLive(live, ctx, tomorrow);
+    const [snap] = buildSnapshots({ live, ctx, open: [], agents: new Map(), dataTs: new Map(), nowMs: tomorrow * 1000 });
+    expect(snap?.windows.today.offered).toBe(0);
+    expect(snap?.sl_series).toHaveLength(3);
+    expect(live.queues.get('default\0q1')?.intervals.size).toBe(0);
+    expect(live.queues.get('default\0q1')?.seconds.size).toBe(0);
+  });
+
+  it('out-of-hours stints follow the site calendar', () => {
+    const closedAt10: LiveContext = {
+      settings: () => DEFAULT_QUEUE_SETTINGS,
+      calendar: () => createCalendar({ tz, weekly: Array.from({ length: 7 }, () => [{ from: '00:00', to: '10:00' }]) }),
+    };
+    const live = createLiveAggregates();
+    addLiveStint(live, stint(utc(2026, 11, 9, 13, 59), 'answered', 5), closedAt10, now); // 09:59 local
+    addLiveStint(live, stint(utc(2026, 11, 9, 14, 1), 'answered', 5), closedAt10, now); // 10:01 local
+    const [snap] = buildSnapshots({ live, ctx: closedAt10, open: [], agents: new Map(), dataTs: new Map(), nowMs: now * 1000 });
+    expect(snap?.windows.today).toMatchObject({ offered: 1, answered: 1, out_of_hours: 1 });
+  });
+});

@@ -1,0 +1,145 @@
+// Live KPI aggregates per (site, queue) and the snapshots built from them (kpi-definitions §5).
+// Windows: today (since the site's local midnight), the current 15-minute interval and the
+// last 60 minutes (stints whose time, the ENTERQUEUE epoch, is in (now - 3600, now]).
+// Pure: `nowS` is passed in. Sums are taken with the queue's settings when the stint is added.
+import type { AgentCounts, KpiFigures, QueueSnapshot } from '../contract.ts';
+import { startOfLocalDay, type SiteCalendar } from './calendar.ts';
+import { addStint, emptySums, figures, mergeSums, type KpiSums } from './kpi-math.ts';
+import { toDefinition, type QueueSettings } from './settings.ts';
+import type { LiveQueueState, StintRow } from './stint-machine.ts';
+
+export const INTERVAL_S = 900;
+export const LAST_WINDOW_S = 3600;
+
+interface QueueLive {
+  site: string;
+  queue: string;
+  /** 15-minute interval start (epoch s, 900-aligned) -> sums of stints that entered in it. */
+  intervals: Map<number, KpiSums>;
+  /** Enter second -> sums, for the exact sliding 60-minute window. */
+  seconds: Map<number, KpiSums>;
+}
+
+export interface LiveAggregates {
+  queues: Map<string, QueueLive>;
+}
+
+export interface LiveContext {
+  settings(site: string, queue: string): QueueSettings;
+  calendar(site: string): SiteCalendar;
+}
+
+export function createLiveAggregates(): LiveAggregates {
+  return { queues: new Map() };
+}
+
+const liveKey = (site: string, queue: string): string => `${site}\0${queue}`;
+
+/** Oldest stint time any live window can still need at `nowS`. */
+export function liveHorizonS(nowS: number, tz: string): number {
+  return Math.min(startOfLocalDay(nowS, tz), nowS - LAST_WINDOW_S);
+}
+
+function queueLive(live: LiveAggregates, site: string, queue: string): QueueLive {
+  const k = liveKey(site, queue);
+  let q = live.queues.get(k);
+  if (!q) {
+    q = { site, queue, intervals: new Map(), seconds: new Map() };
+    live.queues.set(k, q);
+  }
+  return q;
+}
+
+function bucket(map: Map<number, KpiSums>, k: number): KpiSums {
+  let s = map.get(k);
+  if (!s) {
+    s = emptySums();
+    map.set(k, s);
+  }
+  return s;
+}
+
+/** Adds an ended stint to the live windows; returns false when it is too old for any of them. */
+export function addLiveStint(live: LiveAggregates, stint: StintRow, ctx: LiveContext, nowS: number): boolean {
+  const cal = ctx.calendar(stint.site);
+  if (stint.enter_ts < liveHorizonS(nowS, cal.tz)) return false;
+  const def = ctx.settings(stint.site, stint.queue);
+  const opts = { outOfHours: !cal.isInHours(stint.enter_ts) };
+  const q = queueLive(live, stint.site, stint.queue);
+  addStint(bucket(q.intervals, stint.enter_ts - (stint.enter_ts % INTERVAL_S)), stint, def, opts);
+  if (stint.enter_ts > nowS - LAST_WINDOW_S) addStint(bucket(q.seconds, stint.enter_ts), stint, def, opts);
+  return true;
+}
+
+/** Drops buckets no window needs any more (call before building snapshots). */
+export function pruneLive(live: LiveAggregates, ctx: LiveContext, nowS: number): void {
+  for (const q of live.queues.values()) {
+    const horizon = liveHorizonS(nowS, ctx.calendar(q.site).tz);
+    for (const k of q.intervals.keys()) if (k + INTERVAL_S <= horizon) q.intervals.delete(k);
+    for (const k of q.seconds.keys()) if (k <= nowS - LAST_WINDOW_S) q.seconds.delete(k);
+  }
+}
+
+export interface SnapshotInputs {
+  live: LiveAggregates;
+  ctx: LiveContext;
+  /** From the stint machine's liveQueueState. */
+  open: LiveQueueState[];
+  /** site -> queue -> agent counts. */
+  agents: Map<string, Map<string, AgentCounts>>;
+  /** site -> newest event epoch applied. */
+  dataTs: Map<string, number>;
+  nowMs: number;
+}
+
+const NO_AGENTS: AgentCounts = { logged_in: 0, available: 0, on_call: 0, paused: 0 };
+
+/** One snapshot per known queue, sorted by site then queue. */
+export function buildSnapshots(inp: SnapshotInputs): QueueSnapshot[] {
+  const nowS = Math.floor(inp.nowMs / 1000);
+  const keys = new Map<string, { site: string; queue: string }>();
+  for (const q of inp.live.queues.values()) keys.set(liveKey(q.site, q.queue), { site: q.site, queue: q.queue });
+  for (const o of inp.open) keys.set(liveKey(o.site, o.queue), { site: o.site, queue: o.queue });
+  for (const [site, m] of inp.agents) for (const queue of m.keys()) keys.set(liveKey(site, queue), { site, queue });
+  const openBy = new Map(inp.open.map((o) => [liveKey(o.site, o.queue), o]));
+  const sorted = [...keys.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return sorted.map(([k, { site, queue }]) => {
+    const settings = inp.ctx.settings(site, queue);
+    const tz = inp.ctx.calendar(site).tz;
+    const q = inp.live.queues.get(k);
+    const dayStart = startOfLocalDay(nowS, tz);
+    const currentInterval = nowS - (nowS % INTERVAL_S);
+    const today = emptySums();
+    const last60 = emptySums();
+    const series: QueueSnapshot['sl_series'] = [];
+    const fig = (s: KpiSums): KpiFigures => figures(s, settings);
+    if (q) {
+      for (const [start, s] of q.intervals) if (start >= dayStart - (dayStart % INTERVAL_S) && start <= nowS) mergeSums(today, s);
+      for (const [sec, s] of q.seconds) if (sec > nowS - LAST_WINDOW_S && sec <= nowS) mergeSums(last60, s);
+    }
+    for (let start = dayStart - (dayStart % INTERVAL_S); start <= currentInterval; start += INTERVAL_S) {
+      const f = fig(q?.intervals.get(start) ?? emptySums());
+      series.push({ start_s: start, sl_pct: f.sl_pct, offered: f.offered });
+    }
+    const open = openBy.get(k);
+    return {
+      type: 'kpi' as const,
+      site,
+      queue,
+      at_ms: inp.nowMs,
+      data_ts: inp.dataTs.get(site) ?? 0,
+      definition: toDefinition(settings, tz),
+      target_pct: settings.target_pct,
+      windows: {
+        today: fig(today),
+        interval: fig(q?.intervals.get(currentInterval) ?? emptySums()),
+        last_60m: fig(last60),
+      },
+      waiting_now: open?.waiting_now ?? 0,
+      longest_current_wait_s: open?.longest_current_wait_s ?? null,
+      talking_now: open?.talking_now ?? 0,
+      agents: inp.agents.get(site)?.get(queue) ?? { ...NO_AGENTS },
+      sl_series: series,
+    };
+  });
+}

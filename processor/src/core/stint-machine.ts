@@ -1,0 +1,330 @@
+// The stint reducer (kpi-definitions §1, §2, §11): queue_log events in, ended stints out.
+// Pure: state is plain data mutated in place, time is the events' own epochs.
+//
+// Invariants:
+// - A stint is keyed by (site, callid, queue). ENTERQUEUE always opens a new stint; an older
+//   open stint of the same key stays open (live figures only) until a QUEUESTART of its site.
+// - Events of one source fingerprint are applied in increasing byte offset (ingest publishes in
+//   file order and the consumer handles one message at a time). So "already applied" is exactly
+//   `offset <= highest offset applied for that fingerprint`: a redelivered event is skipped
+//   without keeping a set of every event id.
+// - Replaying the same events from an empty state gives the same stints (ids included).
+import { createHash } from 'node:crypto';
+import { REFUSED_VERBS, type QueueEvent } from '@tablero/ingest/contract';
+import type { Outcome } from '../contract.ts';
+
+export type StintOutcome = Outcome | 'cut_by_restart';
+
+/** One ended stint: exactly the columns of sql/migrations/002_stints.sql (times in epoch seconds). */
+export interface StintRow {
+  stint_id: string;
+  site: string;
+  queue: string;
+  callid: string;
+  enter_ts: number;
+  end_ts: number;
+  outcome: StintOutcome;
+  /** Seconds waited; null = unknown (never within T, out of every average and of longest wait). */
+  wait_s: number | null;
+  talk_s: number | null;
+  agent: string;
+  caller: string;
+  transferred: boolean;
+  enter_seen: boolean;
+  end_event_id: string;
+}
+
+interface OpenStint {
+  stint_id: string;
+  queue: string;
+  callid: string;
+  /** ENTERQUEUE epoch when seen; else the epoch of the event that opened it (live display only). */
+  enter_ts: number;
+  enter_seen: boolean;
+  caller: string;
+  connected: boolean;
+  /** data1 of the last CONNECT (the answered wait). */
+  connect_wait: number | null;
+  agent: string;
+}
+
+interface SiteState {
+  /** key `callid\0queue` -> open stints, oldest first; the last one receives the key's events. */
+  open: Map<string, OpenStint[]>;
+  /** key -> end epoch of its last ended stint (rings/AGENTDUMP after it are ignored); oldest first. */
+  ended: Map<string, number>;
+  /** Queues seen since the last restart, so live state lists idle queues with zeros. */
+  queues: Set<string>;
+  maxTs: number;
+}
+
+export interface StintMachineOptions {
+  /**
+   * How long (seconds of data time) an ended key is remembered to ignore late rings and
+   * AGENTDUMP (§11). Bounded so the state of ended calls is released. Default 3600.
+   */
+  endedKeyMemoryS: number;
+}
+
+export interface StintState {
+  sites: Map<string, SiteState>;
+  /** Source fingerprint (event_id without its `:offset`) -> highest offset applied. */
+  applied: Map<string, number>;
+  opts: StintMachineOptions;
+  /** Events skipped because they were already applied (redeliveries). */
+  skippedDuplicates: number;
+}
+
+export const DEFAULT_STINT_MACHINE_OPTIONS: StintMachineOptions = { endedKeyMemoryS: 3600 };
+
+export function createStintState(opts: Partial<StintMachineOptions> = {}): StintState {
+  return { sites: new Map(), applied: new Map(), opts: { ...DEFAULT_STINT_MACHINE_OPTIONS, ...opts }, skippedDuplicates: 0 };
+}
+
+/** `event_id` is `<fingerprint>:<offset>`; the fingerprint names one byte stream. */
+export function eventFingerprint(eventId: string): string {
+  const i = eventId.lastIndexOf(':');
+  return i < 0 ? eventId : eventId.slice(0, i);
+}
+
+/** Deterministic stint id from (site, callid, queue, id of the opening event). */
+export function stintId(site: string, callid: string, queue: string, openingEventId: string): string {
+  return createHash('sha256').update(`${site}\0${callid}\0${queue}\0${openingEventId}`).digest('hex').slice(0, 32);
+}
+
+const ANSWERED_END = new Set(['COMPLETECALLER', 'COMPLETEAGENT', 'TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER']);
+const TRANSFER_END = new Set(['TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER']);
+const UNANSWERED_END: Record<string, Outcome> = {
+  ABANDON: 'abandoned',
+  EXITWITHTIMEOUT: 'timeout',
+  EXITWITHKEY: 'exit_key',
+  EXITEMPTY: 'exit_empty',
+  WITHDRAW: 'withdrawn',
+  SYSCOMPAT: 'failed',
+};
+const REFUSED = new Set<string>(REFUSED_VERBS);
+
+function siteState(state: StintState, site: string): SiteState {
+  let s = state.sites.get(site);
+  if (!s) {
+    s = { open: new Map(), ended: new Map(), queues: new Set(), maxTs: 0 };
+    state.sites.set(site, s);
+  }
+  return s;
+}
+
+function openStint(s: SiteState, key: string, ev: QueueEvent, enterSeen: boolean): OpenStint {
+  const st: OpenStint = {
+    stint_id: stintId(ev.site, ev.callid, ev.queue, ev.event_id),
+    queue: ev.queue,
+    callid: ev.callid,
+    enter_ts: ev.ts,
+    enter_seen: enterSeen,
+    caller: enterSeen ? ev.caller : '',
+    connected: false,
+    connect_wait: null,
+    agent: '',
+  };
+  const list = s.open.get(key);
+  if (list) list.push(st);
+  else s.open.set(key, [st]);
+  return st;
+}
+
+function currentStint(s: SiteState, key: string): OpenStint | undefined {
+  const list = s.open.get(key);
+  return list ? list[list.length - 1] : undefined;
+}
+
+function closeCurrent(s: SiteState, key: string, endTs: number, memoryS: number): void {
+  const list = s.open.get(key);
+  if (list) {
+    list.pop();
+    if (list.length === 0) s.open.delete(key);
+  }
+  s.ended.delete(key);
+  s.ended.set(key, endTs);
+  // Release ended keys older than the memory horizon (entries are in end order, roughly by time).
+  const horizon = s.maxTs - memoryS;
+  for (const [k, ts] of s.ended) {
+    if (ts >= horizon) break;
+    s.ended.delete(k);
+  }
+}
+
+const isMember = (agent: string): boolean => agent !== '' && agent !== 'NONE';
+
+/** Applies one event; returns the stints it ended (none, one, or all open ones at a restart). */
+export function applyEvent(state: StintState, ev: QueueEvent): StintRow[] {
+  const fp = eventFingerprint(ev.event_id);
+  const last = state.applied.get(fp);
+  if (last !== undefined && ev.offset <= last) {
+    state.skippedDuplicates += 1;
+    return [];
+  }
+  state.applied.set(fp, ev.offset);
+
+  const s = siteState(state, ev.site);
+  if (ev.ts > s.maxTs) s.maxTs = ev.ts;
+  const verb = ev.verb;
+
+  if (!ev.custom && verb === 'QUEUESTART') return cutAll(s, ev);
+
+  if (ev.custom) {
+    if (!REFUSED.has(verb)) return [];
+    // A refused caller never queued: a stint of its own, at its epoch, wait 0 (§11).
+    s.queues.add(ev.queue);
+    return [
+      {
+        stint_id: stintId(ev.site, ev.callid, ev.queue, ev.event_id),
+        site: ev.site, queue: ev.queue, callid: ev.callid,
+        enter_ts: ev.ts, end_ts: ev.ts, outcome: 'refused', wait_s: 0, talk_s: null,
+        agent: '', caller: ev.caller, transferred: false, enter_seen: true, end_event_id: ev.event_id,
+      },
+    ];
+  }
+
+  const key = `${ev.callid}\0${ev.queue}`;
+  switch (verb) {
+    case 'ENTERQUEUE':
+      s.queues.add(ev.queue);
+      openStint(s, key, ev, true);
+      return [];
+    case 'CONNECT': {
+      s.queues.add(ev.queue);
+      const st = currentStint(s, key) ?? openStint(s, key, ev, false);
+      st.connected = true;
+      st.connect_wait = ev.wait_s;
+      if (isMember(ev.agent)) st.agent = ev.agent;
+      return [];
+    }
+    case 'RINGNOANSWER':
+    case 'RINGCANCELED':
+    case 'AGENTDUMP': {
+      let st = currentStint(s, key);
+      if (!st) {
+        if (s.ended.has(key)) return []; // after the key's stint ended: ignored (§11)
+        s.queues.add(ev.queue);
+        st = openStint(s, key, ev, false);
+      }
+      // AGENTDUMP returns the caller to the queue: waiting again until the next CONNECT.
+      if (verb === 'AGENTDUMP') st.connected = false;
+      return [];
+    }
+    default:
+      break;
+  }
+
+  const answered = ANSWERED_END.has(verb);
+  const outcome: Outcome | undefined = answered ? 'answered' : UNANSWERED_END[verb];
+  if (outcome === undefined) return []; // member, system and other stock events: not stint events
+
+  s.queues.add(ev.queue);
+  const existing = currentStint(s, key);
+  const st = existing ?? {
+    // An end event with no open stint: the stint started before the data and ends here.
+    stint_id: stintId(ev.site, ev.callid, ev.queue, ev.event_id),
+    queue: ev.queue, callid: ev.callid, enter_ts: ev.ts, enter_seen: false, caller: '',
+    connected: false, connect_wait: null, agent: '',
+  };
+  // exit - enter, only when the ENTERQUEUE was seen; clamped at 0 against clock steps.
+  const measured = st.enter_seen ? Math.max(0, ev.ts - st.enter_ts) : null;
+  let wait: number | null;
+  let talk: number | null = null;
+  if (answered) {
+    wait = st.connect_wait ?? ev.wait_s;
+    talk = ev.talk_s;
+  } else if (outcome === 'failed') {
+    wait = measured;
+  } else {
+    wait = ev.wait_s ?? measured;
+  }
+  const enterTs = st.enter_seen ? st.enter_ts : wait === null ? ev.ts : ev.ts - wait - (talk ?? 0);
+  const row: StintRow = {
+    stint_id: st.stint_id,
+    site: ev.site,
+    queue: ev.queue,
+    callid: ev.callid,
+    enter_ts: enterTs,
+    end_ts: ev.ts,
+    outcome,
+    wait_s: wait,
+    talk_s: talk,
+    agent: answered || outcome === 'failed' ? (isMember(ev.agent) ? ev.agent : st.agent) : st.agent,
+    caller: st.caller,
+    transferred: TRANSFER_END.has(verb),
+    enter_seen: st.enter_seen,
+    end_event_id: ev.event_id,
+  };
+  if (existing) closeCurrent(s, key, ev.ts, state.opts.endedKeyMemoryS);
+  else {
+    s.ended.delete(key);
+    s.ended.set(key, ev.ts);
+  }
+  return [row];
+}
+
+/** QUEUESTART: every open stint of the site ends with no outcome (`cut_by_restart`, §11). */
+function cutAll(s: SiteState, ev: QueueEvent): StintRow[] {
+  const rows: StintRow[] = [];
+  for (const list of s.open.values()) {
+    for (const st of list) {
+      rows.push({
+        stint_id: st.stint_id, site: ev.site, queue: st.queue, callid: st.callid,
+        enter_ts: st.enter_ts, end_ts: ev.ts, outcome: 'cut_by_restart', wait_s: null, talk_s: null,
+        agent: st.agent, caller: st.caller, transferred: false, enter_seen: st.enter_seen, end_event_id: ev.event_id,
+      });
+    }
+  }
+  s.open.clear();
+  // Uniqueids restart with the PBX: nothing before the restart can be continued.
+  s.ended.clear();
+  return rows;
+}
+
+export interface LiveQueueState {
+  site: string;
+  queue: string;
+  waiting_now: number;
+  longest_current_wait_s: number | null;
+  talking_now: number;
+}
+
+/**
+ * Open stints per queue (§5): waiting = not connected, talking = connected. The longest current
+ * wait covers waiting stints whose ENTERQUEUE was seen (others have no known start).
+ * Every queue seen since the site's last restart is listed, idle ones with zeros.
+ */
+export function liveQueueState(state: StintState, nowS: number): LiveQueueState[] {
+  const out: LiveQueueState[] = [];
+  for (const [site, s] of state.sites) {
+    const byQueue = new Map<string, LiveQueueState>();
+    for (const q of s.queues) byQueue.set(q, { site, queue: q, waiting_now: 0, longest_current_wait_s: null, talking_now: 0 });
+    for (const list of s.open.values()) {
+      for (const st of list) {
+        let q = byQueue.get(st.queue);
+        if (!q) {
+          q = { site, queue: st.queue, waiting_now: 0, longest_current_wait_s: null, talking_now: 0 };
+          byQueue.set(st.queue, q);
+        }
+        if (st.connected) q.talking_now += 1;
+        else {
+          q.waiting_now += 1;
+          if (st.enter_seen) {
+            const w = Math.max(0, nowS - st.enter_ts);
+            if (q.longest_current_wait_s === null || w > q.longest_current_wait_s) q.longest_current_wait_s = w;
+          }
+        }
+      }
+    }
+    out.push(...[...byQueue.values()].sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0)));
+  }
+  return out;
+}
+
+/** Open stints count (for metrics and tests). */
+export function openStintCount(state: StintState): number {
+  let n = 0;
+  for (const s of state.sites.values()) for (const list of s.open.values()) n += list.length;
+  return n;
+}
