@@ -1,0 +1,112 @@
+// The dashboard's calls to its own server: JSON over same-origin fetch with the session cookie.
+// Every non-GET request carries the CSRF token the server handed out with the session
+// (header `x-csrf-token`); errors come back as `{ code, message }` and become ApiError.
+
+export interface Me {
+  username: string;
+  role: string;
+  lang: string;
+  csrf: string;
+}
+
+/** A failed API call. `status` 0 means the server was not reached (network error). */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+type Obj = Record<string, unknown>;
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function parseMe(v: unknown): Me | null {
+  if (!isObj(v)) return null;
+  const { username, role, lang, csrf } = v;
+  if (typeof username !== 'string' || typeof role !== 'string' || typeof lang !== 'string' || typeof csrf !== 'string') {
+    return null;
+  }
+  return { username, role, lang, csrf };
+}
+
+/** The error of a non-2xx answer; a body that is not `{ code, message }` still yields one. */
+export function apiErrorFrom(status: number, body: unknown): ApiError {
+  if (isObj(body) && typeof body.code === 'string') {
+    const message = typeof body.message === 'string' ? body.message : body.code;
+    return new ApiError(status, body.code, message);
+  }
+  return new ApiError(status, `HTTP_${status}`, `HTTP ${status}`);
+}
+
+export interface Api {
+  /** The session's user, or null when not logged in (401). */
+  me(): Promise<Me | null>;
+  login(username: string, password: string): Promise<Me>;
+  logout(csrf: string): Promise<void>;
+  setLang(csrf: string, lang: string): Promise<void>;
+}
+
+type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
+
+/** `base` is '' in the browser (same origin); tests pass a real server's URL. */
+export function createApi(base = '', fetchFn: FetchFn = (i, init) => fetch(i, init)): Api {
+  async function call(method: string, path: string, body?: unknown, csrf?: string): Promise<unknown> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (method !== 'GET' && csrf !== undefined) headers['x-csrf-token'] = csrf;
+    let res: Response;
+    try {
+      res = await fetchFn(`${base}${path}`, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (cause) {
+      throw new ApiError(0, 'NETWORK', `${method} ${path} failed`, { cause });
+    }
+    const text = await res.text();
+    let data: unknown = null;
+    if (text !== '') {
+      try {
+        data = JSON.parse(text);
+      } catch (cause) {
+        if (res.ok) throw new ApiError(res.status, 'BAD_JSON', `${method} ${path}: answer is not JSON`, { cause });
+      }
+    }
+    if (!res.ok) throw apiErrorFrom(res.status, data);
+    return data;
+  }
+
+  function expectMe(data: unknown, path: string): Me {
+    const me = parseMe(data);
+    if (!me) throw new ApiError(200, 'BAD_ANSWER', `${path}: answer lacks username, role, lang or csrf`);
+    return me;
+  }
+
+  return {
+    async me() {
+      try {
+        return expectMe(await call('GET', '/api/me'), '/api/me');
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401) return null;
+        throw err;
+      }
+    },
+    async login(username, password) {
+      return expectMe(await call('POST', '/api/login', { username, password }), '/api/login');
+    },
+    async logout(csrf) {
+      await call('POST', '/api/logout', undefined, csrf);
+    },
+    async setLang(csrf, lang) {
+      await call('PATCH', '/api/me', { lang }, csrf);
+    },
+  };
+}

@@ -1,0 +1,9 @@
+// Globals the app defines for its browser tests.
+export {};
+
+declare global {
+  interface Window {
+    /** The ECharts option of each wallboard chart, by queue (read by the Playwright tests). */
+    __tableroCharts?: Record<string, unknown>;
+  }
+}

@@ -1,0 +1,69 @@
+// The one i18n layer: the current locale as rune state, and the text and number helpers every
+// component uses. A logged-in user's choice is stored on the server (PATCH /api/me, done by the
+// caller that knows the session); every choice is also kept in localStorage, which is all a
+// kiosk TV has.
+
+import {
+  DEFAULT_LOCALE,
+  formatClock,
+  formatCount,
+  formatDuration,
+  formatPct,
+  langOf,
+  normalizeLocale,
+  type Locale,
+} from './format.ts';
+import { translate, type MessageKey, type MessageParams } from './messages.ts';
+
+const STORAGE_KEY = 'tablero.locale';
+
+function readStored(): Locale | null {
+  try {
+    return normalizeLocale(globalThis.localStorage?.getItem(STORAGE_KEY));
+  } catch {
+    // Storage can be disabled (privacy settings); the default locale then applies.
+    return null;
+  }
+}
+
+function writeStored(locale: Locale): void {
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, locale);
+  } catch {
+    // Not persisted; the choice still applies to this page.
+  }
+}
+
+export class I18n {
+  locale: Locale = $state(readStored() ?? DEFAULT_LOCALE);
+  lang = $derived(langOf(this.locale));
+
+  constructor() {
+    this.#applyToDocument();
+  }
+
+  /** Switch language and remember it on this device. */
+  set(locale: Locale): void {
+    this.locale = locale;
+    writeStored(locale);
+    this.#applyToDocument();
+  }
+
+  /** Take a user's stored preference (from the server) when it names a supported locale. */
+  adopt(userLang: string | null | undefined): void {
+    const l = normalizeLocale(userLang);
+    if (l && l !== this.locale) this.set(l);
+  }
+
+  t = (key: MessageKey, params?: MessageParams): string => translate(this.lang, key, params);
+  count = (n: number | null): string => formatCount(this.locale, n);
+  pct = (v: number | null, digits: 0 | 1 | 2 = 1): string => formatPct(this.locale, v, digits);
+  duration = (s: number | null): string => formatDuration(this.locale, s);
+  clock = (epochS: number, tz: string): string => formatClock(this.locale, epochS, tz);
+
+  #applyToDocument(): void {
+    if (typeof document !== 'undefined') document.documentElement.lang = this.locale;
+  }
+}
+
+export const i18n = new I18n();

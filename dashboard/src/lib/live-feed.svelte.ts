@@ -1,0 +1,192 @@
+// The one owner of the /ws/live WebSocket. It connects, reconnects with exponential backoff and
+// jitter, keeps the latest snapshot of every queue, and tracks how old the data on screen is
+// (a 1 s ticker), so a view can say "data is N s old" instead of showing frozen numbers as live.
+
+import type { QueueSnapshot } from '@tablero/processor/contract';
+import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
+import {
+  applySnapshots,
+  parseLiveMessage,
+  sortedSnapshots,
+  type AlertMessage,
+  type HelloMessage,
+} from './live-messages.ts';
+import { ageSeconds, freshness, STALE_AFTER_S } from './staleness.ts';
+
+export type ConnState = 'idle' | 'connecting' | 'open' | 'closed';
+
+/**
+ * Close codes by which the server says "you may not read this" (expired session, revoked kiosk
+ * token): 1008 policy violation, 4401 / 4403 application-defined unauthorized / forbidden.
+ */
+const DENIED_CODES: ReadonlySet<number> = new Set([1008, 4401, 4403]);
+const MAX_ALERTS = 50;
+
+export interface LiveFeedOptions {
+  now?: () => number;
+  random?: () => number;
+  backoff?: BackoffPolicy;
+  staleAfterS?: number;
+}
+
+export class LiveFeed {
+  // Declared first: the derived fields below read #staleAfterS.
+  #now: () => number;
+  #random: () => number;
+  #backoff: BackoffPolicy;
+  #staleAfterS: number = STALE_AFTER_S;
+  #url: string | null = null;
+  #ws: WebSocket | null = null;
+  #attempt = 0;
+  #helloSeen = false;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #ticker: ReturnType<typeof setInterval> | null = null;
+
+  state: ConnState = $state('idle');
+  connected = $derived(this.state === 'open');
+  /** Latest snapshot per site+queue; replaced (never mutated) on every update. */
+  snapshots: ReadonlyMap<string, QueueSnapshot> = $state.raw(new Map());
+  queues = $derived(sortedSnapshots(this.snapshots));
+  hello: HelloMessage | null = $state.raw(null);
+  alerts: readonly AlertMessage[] = $state.raw([]);
+  lastMessageMs: number | null = $state(null);
+  nowMs: number = $state(0);
+  ageSeconds = $derived(ageSeconds(this.nowMs, this.lastMessageMs));
+  freshness = $derived(freshness(this.connected, this.ageSeconds, this.#staleAfterS));
+  /** Consecutive connection attempts that ended before the server's hello. */
+  failures = $state(0);
+  /** The server closed with an authorization code: the session or kiosk token is no longer valid. */
+  denied = $state(false);
+  /** When the next reconnect attempt is due (epoch ms), while closed. */
+  retryAtMs: number | null = $state(null);
+  /** Messages dropped as malformed; kept for diagnostics. */
+  rejected = 0;
+
+  constructor(opts: LiveFeedOptions = {}) {
+    this.#now = opts.now ?? (() => Date.now());
+    this.#random = opts.random ?? Math.random;
+    this.#backoff = opts.backoff ?? DEFAULT_BACKOFF;
+    this.#staleAfterS = opts.staleAfterS ?? STALE_AFTER_S;
+    this.nowMs = this.#now();
+  }
+
+  /** Connect to `url` (and keep reconnecting) until stop(). Calling it again with the same URL is a no-op. */
+  start(url: string): void {
+    if (this.#url === url) return;
+    this.stop();
+    this.#url = url;
+    this.#attempt = 0;
+    this.failures = 0;
+    this.denied = false;
+    this.#ticker = setInterval(() => {
+      this.nowMs = this.#now();
+    }, 1000);
+    globalThis.addEventListener?.('online', this.#retryNow);
+    document.addEventListener('visibilitychange', this.#retryNow);
+    this.#connect();
+  }
+
+  /** Close the socket and stop retrying. The last snapshots stay (they are shown as stale). */
+  stop(): void {
+    this.#url = null;
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    if (this.#ticker !== null) clearInterval(this.#ticker);
+    this.#retryTimer = null;
+    this.#ticker = null;
+    globalThis.removeEventListener?.('online', this.#retryNow);
+    document.removeEventListener('visibilitychange', this.#retryNow);
+    const ws = this.#ws;
+    this.#ws = null;
+    if (ws) ws.close(1000, 'stopped');
+    this.state = 'idle';
+    this.retryAtMs = null;
+  }
+
+  /** Forget everything shown (e.g. on logout, so the next user never sees the previous data). */
+  clear(): void {
+    this.snapshots = new Map();
+    this.hello = null;
+    this.alerts = [];
+    this.lastMessageMs = null;
+  }
+
+  #connect(): void {
+    const url = this.#url;
+    if (url === null) return;
+    this.#retryTimer = null;
+    this.retryAtMs = null;
+    this.state = 'connecting';
+    this.#helloSeen = false;
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(url);
+    } catch {
+      // A malformed URL cannot heal by retrying, but retrying keeps the behaviour uniform.
+      this.#scheduleRetry();
+      return;
+    }
+    this.#ws = ws;
+    ws.onopen = () => {
+      if (this.#ws === ws) this.state = 'open';
+    };
+    ws.onmessage = (ev: MessageEvent) => {
+      if (this.#ws === ws && typeof ev.data === 'string') this.#onMessage(ev.data);
+    };
+    ws.onclose = (ev: CloseEvent) => {
+      if (this.#ws !== ws) return;
+      this.#ws = null;
+      if (DENIED_CODES.has(ev.code)) this.denied = true;
+      if (!this.#helloSeen) this.failures += 1;
+      this.#scheduleRetry();
+    };
+    // An error is always followed by close, which does the bookkeeping.
+    ws.onerror = () => {};
+  }
+
+  #onMessage(text: string): void {
+    const t = this.#now();
+    const parsed = parseLiveMessage(text);
+    if (!parsed.ok) {
+      this.rejected += 1;
+      return;
+    }
+    this.lastMessageMs = t;
+    this.nowMs = t;
+    const msg = parsed.value;
+    switch (msg.type) {
+      case 'hello':
+        // Only a hello proves the server accepted us; reset the backoff then, not on open.
+        this.#helloSeen = true;
+        this.#attempt = 0;
+        this.failures = 0;
+        this.denied = false;
+        this.hello = msg;
+        break;
+      case 'snapshots':
+        if (msg.queues.length > 0) this.snapshots = applySnapshots(this.snapshots, msg.queues);
+        break;
+      case 'alert':
+        this.alerts = [msg, ...this.alerts].slice(0, MAX_ALERTS);
+        break;
+      case 'unknown':
+        break;
+    }
+  }
+
+  #scheduleRetry(): void {
+    if (this.#url === null) return;
+    this.state = 'closed';
+    const delay = backoffDelayMs(this.#attempt, this.#random(), this.#backoff);
+    this.#attempt += 1;
+    this.retryAtMs = this.#now() + delay;
+    this.#retryTimer = setTimeout(() => this.#connect(), delay);
+  }
+
+  /** Back online or back on screen: do not wait out a long backoff. */
+  #retryNow = (): void => {
+    if (this.state !== 'closed' || this.#url === null) return;
+    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#connect();
+  };
+}

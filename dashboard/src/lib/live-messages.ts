@@ -1,0 +1,152 @@
+// What crosses /ws/live: JSON messages with a `type` (hello, snapshots, alert, and more later).
+// Parsing is defensive because a TV runs for weeks against servers that get upgraded under it:
+// a malformed message or snapshot is dropped, an unknown type is kept as such, nothing throws.
+
+import type { QueueSnapshot } from '@tablero/processor/contract';
+
+export interface HelloUser {
+  username: string;
+  role: string;
+  lang: string;
+}
+
+export interface HelloMessage {
+  type: 'hello';
+  user: HelloUser | null;
+  kiosk: boolean;
+  server_time_ms: number;
+}
+
+export interface SnapshotsMessage {
+  type: 'snapshots';
+  site: string;
+  queues: QueueSnapshot[];
+  /** Snapshots left out because they lacked fields the wallboard reads. */
+  dropped: number;
+}
+
+/** Alerts are not rendered yet; kept whole so a later view can use them. */
+export interface AlertMessage {
+  type: 'alert';
+  raw: Record<string, unknown>;
+}
+
+export interface UnknownMessage {
+  type: 'unknown';
+  raw_type: string;
+}
+
+export type LiveMessage = HelloMessage | SnapshotsMessage | AlertMessage | UnknownMessage;
+
+export type ParseResult = { ok: true; value: LiveMessage } | { ok: false; reason: string; line: string };
+
+type Obj = Record<string, unknown>;
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function isNum(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+function isNumOrNull(v: unknown): boolean {
+  return v === null || isNum(v);
+}
+
+const FIGURES_READ = ['offered', 'answered', 'abandoned'] as const;
+const RATIOS_READ = ['sl_pct', 'abandon_rate_pct', 'asa_s'] as const;
+
+/** True when `v` has every field the wallboard reads from a QueueSnapshot. */
+export function isQueueSnapshot(v: unknown): v is QueueSnapshot {
+  if (!isObj(v)) return false;
+  if (typeof v.site !== 'string' || typeof v.queue !== 'string' || v.queue === '') return false;
+  if (!isNum(v.at_ms) || !isNum(v.target_pct) || !isNum(v.waiting_now)) return false;
+  if (!isNumOrNull(v.longest_current_wait_s)) return false;
+  const d = v.definition;
+  if (!isObj(d) || typeof d.formula !== 'string' || !isNum(d.threshold_s) || typeof d.strict !== 'boolean') return false;
+  if (!isNum(d.short_abandon_s) || typeof d.tz !== 'string') return false;
+  const a = v.agents;
+  if (!isObj(a) || !isNum(a.available) || !isNum(a.on_call) || !isNum(a.paused)) return false;
+  const w = v.windows;
+  if (!isObj(w) || !isObj(w.today)) return false;
+  const today = w.today;
+  if (!FIGURES_READ.every((k) => isNum(today[k])) || !RATIOS_READ.every((k) => isNumOrNull(today[k]))) return false;
+  if (!Array.isArray(v.sl_series)) return false;
+  return v.sl_series.every((p) => isObj(p) && isNum(p.start_s) && isNumOrNull(p.sl_pct) && isNum(p.offered));
+}
+
+function parseHelloUser(v: unknown): HelloUser | null | undefined {
+  if (v === null) return null;
+  if (!isObj(v)) return undefined;
+  if (typeof v.username !== 'string' || typeof v.role !== 'string' || typeof v.lang !== 'string') return undefined;
+  return { username: v.username, role: v.role, lang: v.lang };
+}
+
+export function parseLiveMessage(text: string): ParseResult {
+  const line = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not JSON', line };
+  }
+  if (!isObj(data)) return { ok: false, reason: 'not an object', line };
+  if (typeof data.type !== 'string') return { ok: false, reason: 'missing type', line };
+  switch (data.type) {
+    case 'hello': {
+      const user = parseHelloUser(data.user);
+      if (user === undefined) return { ok: false, reason: 'hello: bad user', line };
+      if (typeof data.kiosk !== 'boolean') return { ok: false, reason: 'hello: bad kiosk', line };
+      if (!isNum(data.server_time_ms)) return { ok: false, reason: 'hello: bad server_time_ms', line };
+      return { ok: true, value: { type: 'hello', user, kiosk: data.kiosk, server_time_ms: data.server_time_ms } };
+    }
+    case 'snapshots': {
+      if (typeof data.site !== 'string') return { ok: false, reason: 'snapshots: bad site', line };
+      if (!Array.isArray(data.queues)) return { ok: false, reason: 'snapshots: queues not an array', line };
+      const queues = data.queues.filter(isQueueSnapshot);
+      return {
+        ok: true,
+        value: { type: 'snapshots', site: data.site, queues, dropped: data.queues.length - queues.length },
+      };
+    }
+    case 'alert':
+      return { ok: true, value: { type: 'alert', raw: data } };
+    default:
+      return { ok: true, value: { type: 'unknown', raw_type: data.type } };
+  }
+}
+
+/** Map key of a snapshot: queue names are case-sensitive and unique only within a site. */
+export function snapshotKey(site: string, queue: string): string {
+  return `${site}\u0000${queue}`;
+}
+
+/**
+ * The snapshots map after a `snapshots` message: each snapshot replaces the one of the same
+ * site and queue, unless it is older (by `at_ms`) than what is already shown. Returns a new map
+ * (the old one is never mutated) so a change is a new reference for the UI.
+ */
+export function applySnapshots(
+  prev: ReadonlyMap<string, QueueSnapshot>,
+  queues: readonly QueueSnapshot[],
+): Map<string, QueueSnapshot> {
+  const next = new Map(prev);
+  for (const s of queues) {
+    const key = snapshotKey(s.site, s.queue);
+    const old = next.get(key);
+    if (old && old.at_ms > s.at_ms) continue;
+    next.set(key, s);
+  }
+  return next;
+}
+
+const collator = new Intl.Collator('en', { numeric: true });
+/** Display order: by site, then queue, with numbers in numeric order ("2" before "10"). */
+export function sortedSnapshots(map: ReadonlyMap<string, QueueSnapshot>): QueueSnapshot[] {
+  return [...map.values()].sort((a, b) => collator.compare(a.site, b.site) || collator.compare(a.queue, b.queue));
+}
+
+/** The WebSocket URL on the page's own origin; a kiosk passes its token in the query. */
+export function liveUrl(loc: { protocol: string; host: string }, kioskToken: string | null): string {
+  const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+  const query = kioskToken ? `?kiosk=${encodeURIComponent(kioskToken)}` : '';
+  return `${scheme}//${loc.host}/ws/live${query}`;
+}
