@@ -1,0 +1,44 @@
+// Shared by bulk import and HTTP push: one decoded line -> parse -> publisher, with counters.
+import type { BatchPublisher } from '../bus/publisher.ts';
+import { toDeadLetter } from '../core/dead-letter.ts';
+import type { KindSpec } from '../core/kinds.ts';
+import type { LineEmitter } from '../core/line-splitter.ts';
+
+export interface LineCounters {
+  lines: number;
+  accepted: number;
+  rejected: Record<string, number>;
+  skipped: number;
+}
+
+export function newCounters(): LineCounters {
+  return { lines: 0, accepted: 0, rejected: {}, skipped: 0 };
+}
+
+export function lineHandler<T>(
+  spec: KindSpec<T>,
+  publisher: BatchPublisher<T, number>,
+  ctx: { site: string; source: string; fingerprint: string; knownLineNumbers: boolean; nowS: () => number },
+  counters: LineCounters,
+): LineEmitter {
+  const { site, source, fingerprint } = ctx;
+  return (buf, start, end, offset, endOffset) => {
+    counters.lines += 1;
+    const lineNo = ctx.knownLineNumbers ? counters.lines : 0;
+    const text = spec.decode(buf, start, end);
+    if (spec.skip?.(text, counters.lines)) {
+      counters.skipped += 1;
+      publisher.skip(fingerprint, endOffset);
+      return;
+    }
+    const at = { site, source, fingerprint, offset, lineNo };
+    const r = spec.parse(text, at);
+    if (r.ok) {
+      counters.accepted += 1;
+      publisher.add(fingerprint, offset, r.value, end - start, endOffset);
+    } else {
+      counters.rejected[r.reason] = (counters.rejected[r.reason] ?? 0) + 1;
+      publisher.addDead(fingerprint, toDeadLetter(r.reason, r.line, at, ctx.nowS()), endOffset);
+    }
+  };
+}
