@@ -17,6 +17,8 @@ export interface ConsumeSpec {
   filterSubject?: string;
   /** Max unacknowledged messages the consumer has at once. */
   maxAckPending?: number;
+  /** After this long without an ack (a consumer that died), the message is delivered again. Default 30 s. */
+  ackWaitMs?: number;
 }
 
 export interface DurableMessage {

@@ -99,7 +99,7 @@ export class NatsBus implements Bus {
       durable_name: spec.durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(60_000),
+      ack_wait: nanos(spec.ackWaitMs ?? 30_000),
       max_ack_pending: spec.maxAckPending ?? 64,
       ...(spec.filterSubject ? { filter_subject: spec.filterSubject } : {}),
     };
@@ -125,7 +125,7 @@ export class NatsBus implements Bus {
           deliveries: m.info.deliveryCount,
         };
         // Keep the message ours while the handler (and its retries) run.
-        const keepAlive = setInterval(() => m.working(), 20_000);
+        const keepAlive = setInterval(() => m.working(), Math.max(500, (spec.ackWaitMs ?? 30_000) / 3));
         try {
           for (let attempt = 0; ; attempt++) {
             try {
@@ -133,7 +133,12 @@ export class NatsBus implements Bus {
               break;
             } catch (err) {
               onError?.(err, msg);
-              if (stopping) return;
+              if (this.nc.isClosed()) return; // JetStream redelivers it after ack_wait
+              if (stopping) {
+                // Hand it back at once so the next consumer does not wait for ack_wait.
+                m.nak();
+                return;
+              }
               await sleep(retryDelayMs(attempt));
             }
           }
