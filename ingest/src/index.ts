@@ -11,6 +11,7 @@ export type { IngestBus } from './bus/port.ts';
 export type { SourceStatus } from './sources/file-source.ts';
 export { parseQueueLogLine, type ParseResult, type LineOrigin } from './core/queue-log.ts';
 export { fingerprintFromHead } from './core/fingerprint.ts';
+export { importFiles, expandImportFiles, ImportError, type ImportOptions, type ImportProgress, type ImportSummary } from './sources/import.ts';
 export { createPushHandler, pushFingerprint, PushRequestError, PushUnavailableError, type PushRequest, type PushResult } from './sources/push.ts';
 
 export interface FileSourceConfig {

@@ -22,11 +22,14 @@ export function lineHandler<T>(
   counters: LineCounters,
 ): LineEmitter {
   const { site, source, fingerprint } = ctx;
+  // Line numbers count within this source (one file, one push body), not across the counters.
+  let n = 0;
   return (buf, start, end, offset, endOffset) => {
     counters.lines += 1;
-    const lineNo = ctx.knownLineNumbers ? counters.lines : 0;
+    n += 1;
+    const lineNo = ctx.knownLineNumbers ? n : 0;
     const text = spec.decode(buf, start, end);
-    if (spec.skip?.(text, counters.lines)) {
+    if (spec.skip?.(text, n)) {
       counters.skipped += 1;
       publisher.skip(fingerprint, endOffset);
       return;

@@ -1,0 +1,116 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fingerprintFromHead } from '../core/fingerprint.ts';
+import { startIngest } from '../index.ts';
+import { RecordingBus, captureLog, waitFor } from '../test-support.ts';
+import { importFiles, sortRotated, type ImportProgress } from './import.ts';
+
+const FIXTURE = fileURLToPath(new URL('../../../../shared/fixtures/real/DareDevinX__AsteriskReport__Testdaten.txt', import.meta.url));
+const fixtureBytes = readFileSync(FIXTURE);
+const firstLine = '1266833361|NONE|NONE|NONE|QUEUESTART|';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tablero-import-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function expectedIds(site: string, text: Buffer): string[] {
+  const fp = fingerprintFromHead(site, text, true) as string;
+  const out: string[] = [];
+  let off = 0;
+  for (const line of text.toString('utf8').split('\n')) {
+    if (off < text.length) out.push(`${fp}:${off}`);
+    off += Buffer.byteLength(line) + 1;
+  }
+  return out;
+}
+
+describe('importFiles', () => {
+  it('imports the real 1.4 fixture with zero rejections, including the last line without a newline', async () => {
+    const bus = new RecordingBus();
+    const seen: ImportProgress[] = [];
+    const summary = await importFiles({ bus, log: captureLog().log }, { files: [FIXTURE], kind: 'queue_log', site: 'hq', onProgress: (p) => seen.push(p) });
+    expect(summary).toEqual({ files: 1, lines: 278, accepted: 278, rejected: {}, skipped: 0, batches: 1 });
+    const fp = fingerprintFromHead('hq', Buffer.from(`${firstLine}\n`), false);
+    expect(bus.eventIds()).toEqual(expectedIds('hq', fixtureBytes));
+    expect(bus.eventIds()[0]).toBe(`${fp}:0`);
+    expect(bus.eventBatches()[0]?.events[277]).toMatchObject({ verb: 'RINGNOANSWER', ring_ms: 2000, source: `import:${FIXTURE}` });
+    expect(seen.at(-1)).toMatchObject({ file: FIXTURE, bytesDone: 20038, bytesTotal: 20038, lines: 278, etaSec: 0 });
+  });
+
+  it('is idempotent: importing the same file again publishes byte-identical batches that the bus drops', async () => {
+    const bus = new RecordingBus();
+    const deps = { bus, log: captureLog().log };
+    await importFiles(deps, { files: [FIXTURE], kind: 'queue_log', site: 'hq' });
+    const n = bus.messages.length;
+    const attempts = bus.attempts;
+    const again = await importFiles(deps, { files: [FIXTURE], kind: 'queue_log', site: 'hq' });
+    expect(again.accepted).toBe(278);
+    expect(bus.attempts).toBe(attempts * 2);
+    expect(bus.messages.length).toBe(n);
+  });
+
+  it('reads .gz files with the same ids as the plain file', async () => {
+    const gz = join(dir, 'queue_log.2.gz');
+    writeFileSync(gz, gzipSync(fixtureBytes));
+    const bus = new RecordingBus();
+    const summary = await importFiles({ bus, log: captureLog().log }, { files: [gz], kind: 'queue_log', site: 'hq' });
+    expect(summary.accepted).toBe(278);
+    expect(bus.eventIds()).toEqual(expectedIds('hq', fixtureBytes));
+  });
+
+  it('imports a directory of rotated files oldest first and counts rejections by reason', async () => {
+    const rot = join(dir, 'asterisk');
+    mkdirSync(rot);
+    const file = (name: string, epoch: number, extra = ''): string => {
+      const text = `${epoch}|NONE|NONE|NONE|QUEUESTART|\n${extra}`;
+      writeFileSync(join(rot, name), name.endsWith('.gz') ? gzipSync(text) : text);
+      return text;
+    };
+    file('queue_log', 1700000400, 'bad line\n');
+    file('queue_log.1', 1700000300);
+    file('queue_log.2.gz', 1700000200, '1700000201|1.1|q|NONE|ABANDON|1|1\n');
+    file('queue_log.10', 1700000100);
+    writeFileSync(join(rot, 'messages'), 'not a queue log\n');
+    const bus = new RecordingBus();
+    const summary = await importFiles({ bus, log: captureLog().log }, { files: [rot], kind: 'queue_log', site: 'hq' });
+    expect(summary).toEqual({ files: 4, lines: 6, accepted: 4, rejected: { 'missing_field:data3': 1, too_few_columns: 1 }, skipped: 0, batches: 4 });
+    expect(bus.eventBatches().map((b) => [b.events[0]?.ts, b.events[0]?.source.split('/').at(-1)])).toEqual([
+      [1700000100, 'queue_log.10'], [1700000200, 'queue_log.2.gz'], [1700000300, 'queue_log.1'], [1700000400, 'queue_log'],
+    ]);
+    expect(bus.deadBatches().flatMap((b) => b.dead.map((d) => [d.line_no, d.reason, d.raw]))).toEqual([
+      [2, 'missing_field:data3', '1700000201|1.1|q|NONE|ABANDON|1|1'],
+      [2, 'too_few_columns', 'bad line'],
+    ]);
+  });
+
+  it('gives the lines of a tailed file the same ids when the rotated file is imported later', async () => {
+    const path = join(dir, 'queue_log');
+    writeFileSync(path, fixtureBytes.subarray(0, 5000));
+    const tailed = new RecordingBus();
+    const ing = await startIngest({ bus: tailed, log: captureLog().log }, { sources: [{ path, site: 'hq', kind: 'queue_log' }], stateDir: join(dir, 's'), pollIntervalMs: 20 });
+    const whole = fixtureBytes.subarray(0, 5000).lastIndexOf(10) + 1;
+    await waitFor('tail', () => ing.status()[0]?.offset === whole);
+    await ing.stop();
+    const imported = new RecordingBus();
+    await importFiles({ bus: imported, log: captureLog().log }, { files: [path], kind: 'queue_log', site: 'hq' });
+    expect(imported.eventIds().slice(0, tailed.eventIds().length)).toEqual(tailed.eventIds());
+    expect(tailed.eventIds().length).toBe(fixtureBytes.subarray(0, whole).toString().split('\n').length - 1);
+  });
+});
+
+describe('sortRotated', () => {
+  it.each([
+    [['queue_log', 'queue_log.1', 'queue_log.4', 'queue_log.2.gz', 'queue_log.3'], ['queue_log.4', 'queue_log.3', 'queue_log.2.gz', 'queue_log.1', 'queue_log']],
+    [['queue_log', 'queue_log-20250102', 'queue_log-20250101.gz'], ['queue_log-20250101.gz', 'queue_log-20250102', 'queue_log']],
+    [['queue_log.1700000500', 'queue_log', 'queue_log.1600000000'], ['queue_log.1600000000', 'queue_log.1700000500', 'queue_log']],
+    [['Master.csv', 'Master.csv.1'], ['Master.csv.1', 'Master.csv']],
+  ])('%j -> %j', (input, expected) => {
+    expect(sortRotated(input)).toEqual(expected);
+  });
+});

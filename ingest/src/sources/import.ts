@@ -1,0 +1,210 @@
+// Bulk import of finished files (plain or .gz) onto the bus. Idempotent: event ids are the same
+// as when the file was tailed (same fingerprint rule over the decompressed first line, byte
+// offsets in the decompressed text), and batches are cut deterministically (size and file end
+// only, never time), so importing the same file again gives byte-identical batches with the
+// same Nats-Msg-Id: JetStream drops them within its duplicate window, the processor's dedup
+// after it.
+import { createReadStream, type ReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { Logger } from 'pino';
+import { EVENTS_STREAM_SPEC, SITE_ID_PATTERN } from '../contract.ts';
+import type { IngestBus } from '../bus/port.ts';
+import { BatchPublisher } from '../bus/publisher.ts';
+import { FINGERPRINT_HEAD_BYTES, fingerprintFromHead } from '../core/fingerprint.ts';
+import { kindSpec } from '../core/kind-registry.ts';
+import type { SourceKind } from '../core/kinds.ts';
+import { LineSplitter } from '../core/line-splitter.ts';
+import { lineHandler, newCounters } from './line-handler.ts';
+
+export interface ImportProgress {
+  file: string;
+  /** Bytes read so far over all files (compressed bytes for .gz files). */
+  bytesDone: number;
+  /** Size of all files to import. */
+  bytesTotal: number;
+  lines: number;
+  linesPerSec: number;
+  etaSec: number | null;
+}
+
+export interface ImportSummary {
+  files: number;
+  lines: number;
+  accepted: number;
+  /** Rejected lines by reason (also published as dead letters). */
+  rejected: Record<string, number>;
+  /** Lines that carry no data (CSV headers). */
+  skipped: number;
+  batches: number;
+}
+
+export interface ImportOptions {
+  files: string[];
+  kind: SourceKind;
+  site: string;
+  onProgress?: (p: ImportProgress) => void;
+  /** Minimum time between two progress calls (one more always comes at the end of each file). */
+  progressIntervalMs?: number;
+}
+
+export class ImportError extends Error {
+  override name = 'ImportError';
+}
+
+/**
+ * Expands directories into their rotated files, oldest first: dated/timestamped names in
+ * ascending order (`queue_log-20250101`, `queue_log.1700000000`), then numbered rotations from
+ * the highest number down (`queue_log.4` ... `queue_log.1`), then the live file. In a directory
+ * only files of the kind are taken (`queue_log*` for queue_log, `*.csv*` for CDR).
+ */
+export async function expandImportFiles(paths: string[], kind: SourceKind): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = await stat(p);
+    } catch (err) {
+      throw new ImportError(`cannot read ${p}`, { cause: err });
+    }
+    if (!st.isDirectory()) {
+      out.push(resolve(p));
+      continue;
+    }
+    const names = (await readdir(p, { withFileTypes: true }))
+      .filter((d) => d.isFile() && !d.name.startsWith('.'))
+      .map((d) => d.name)
+      .filter((n) => (kind === 'queue_log' ? n.startsWith('queue_log') : /\.csv(\.|$)/.test(n)));
+    out.push(...sortRotated(names).map((n) => resolve(join(p, n))));
+  }
+  return out;
+}
+
+/** Oldest first; see expandImportFiles. Exported for tests. */
+export function sortRotated(names: string[]): string[] {
+  const key = (name: string): [string, number, number] => {
+    const n = name.replace(/\.gz$/, '');
+    const m = /^(.*?)[.-](\d+)$/.exec(n);
+    if (!m) return [n, 2, 0];
+    const v = Number(m[2]);
+    // Small numbers are rotation indexes (1 = newest); big ones are dates or epochs (bigger = newer).
+    return v < 100_000 ? [m[1] as string, 1, -v] : [m[1] as string, 0, v];
+  };
+  return [...names].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    if (ka[0] !== kb[0]) return ka[0] < kb[0] ? -1 : 1;
+    if (ka[1] !== kb[1]) return ka[1] - kb[1];
+    return ka[2] - kb[2];
+  });
+}
+
+export async function importFiles(deps: { bus: IngestBus; log: Logger }, opts: ImportOptions): Promise<ImportSummary> {
+  if (!SITE_ID_PATTERN.test(opts.site)) throw new ImportError(`site id "${opts.site}" must match ${String(SITE_ID_PATTERN)}`);
+  const spec = kindSpec(opts.kind);
+  const files = await expandImportFiles(opts.files, opts.kind);
+  const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
+  const bytesTotal = sizes.reduce((a, b) => a + b, 0);
+  await deps.bus.ensureStream(EVENTS_STREAM_SPEC);
+  const publisher = new BatchPublisher<unknown, number>(deps, {
+    site: opts.site,
+    subject: spec.subject(opts.site),
+    deadSubject: spec.deadSubject(opts.site),
+    itemsField: spec.itemsField,
+    lingerMs: 0,
+    maxInFlight: 8,
+    onCommit: () => undefined,
+  });
+  const counters = newCounters();
+  const started = Date.now();
+  const interval = opts.progressIntervalMs ?? 200;
+  let lastProgress = 0;
+  let bytesBefore = 0;
+  const progress = (file: string, fileBytes: number, force: boolean): void => {
+    if (!opts.onProgress) return;
+    const now = Date.now();
+    if (!force && now - lastProgress < interval) return;
+    lastProgress = now;
+    const secs = Math.max(0.001, (now - started) / 1000);
+    const done = bytesBefore + fileBytes;
+    const rate = done / secs;
+    opts.onProgress({
+      file,
+      bytesDone: done,
+      bytesTotal,
+      lines: counters.lines,
+      linesPerSec: Math.round(counters.lines / secs),
+      etaSec: rate > 0 && done > 0 ? Math.round((bytesTotal - done) / rate) : null,
+    });
+  };
+  try {
+    for (const [i, file] of files.entries()) {
+      await importOne(file, opts.site, spec, publisher, counters, (n) => progress(file, n, false));
+      bytesBefore += sizes[i] as number;
+      progress(file, 0, true);
+    }
+    await publisher.flush();
+  } finally {
+    await publisher.stop(0);
+  }
+  const summary: ImportSummary = {
+    files: files.length,
+    lines: counters.lines,
+    accepted: counters.accepted,
+    rejected: counters.rejected,
+    skipped: counters.skipped,
+    batches: publisher.stats.batches,
+  };
+  deps.log.info({ ...summary, site: opts.site, kind: opts.kind }, 'import finished');
+  return summary;
+}
+
+async function importOne(
+  file: string,
+  site: string,
+  spec: ReturnType<typeof kindSpec>,
+  publisher: BatchPublisher<unknown, number>,
+  counters: ReturnType<typeof newCounters>,
+  onBytes: (n: number) => void,
+): Promise<void> {
+  const raw: ReadStream = createReadStream(file, { highWaterMark: 256 * 1024 });
+  const input: Readable = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  raw.on('error', (err) => input.destroy(err));
+  const splitter = new LineSplitter(0);
+  let emit: ReturnType<typeof lineHandler> | null = null;
+  let head: Buffer[] = [];
+  let headBytes = 0;
+  const start = (fingerprint: string): ReturnType<typeof lineHandler> =>
+    lineHandler(spec, publisher, { site, source: `import:${file}`, fingerprint, knownLineNumbers: true, nowS: () => Math.floor(Date.now() / 1000) }, counters);
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      if (!emit) {
+        // The fingerprint needs the first line (or 1 KiB): hold the first bytes until then.
+        head.push(chunk);
+        headBytes += chunk.length;
+        const joined = Buffer.concat(head, headBytes);
+        const fp = fingerprintFromHead(site, joined.subarray(0, Math.min(joined.length, FINGERPRINT_HEAD_BYTES + 1)), false);
+        if (fp === null) continue;
+        emit = start(fp);
+        head = [];
+        splitter.push(joined, emit);
+      } else {
+        splitter.push(chunk, emit);
+      }
+      onBytes(raw.bytesRead);
+      if (publisher.full) await publisher.waitForSpace();
+    }
+  } catch (err) {
+    throw new ImportError(`cannot read ${basename(file)}`, { cause: err });
+  }
+  if (!emit) {
+    const joined = Buffer.concat(head, headBytes);
+    const fp = fingerprintFromHead(site, joined, true);
+    if (fp === null) return; // empty file
+    emit = start(fp);
+    splitter.push(joined, emit);
+  }
+  splitter.end(emit);
+}
