@@ -1,7 +1,7 @@
 // The one i18n layer: the current locale as rune state, and the text and number helpers every
-// component uses. A logged-in user's choice is stored on the server (PATCH /api/me, done by the
-// caller that knows the session); every choice is also kept in localStorage, which is all a
-// kiosk TV has.
+// component uses. A logged-in user's language is stored on the server (PATCH /api/me with
+// `es` / `en`, done by the caller that knows the session); the exact locale (es-BO, es-CO, en)
+// is kept in localStorage, which is all a kiosk TV has.
 
 import {
   DEFAULT_LOCALE,
@@ -49,10 +49,14 @@ export class I18n {
     this.#applyToDocument();
   }
 
-  /** Take a user's stored preference (from the server) when it names a supported locale. */
+  /**
+   * Take a user's stored preference from the server. The server stores the language only
+   * (`es` / `en`), so a device that already shows that language keeps its regional format
+   * (es-CO stays es-CO for a user stored as `es`).
+   */
   adopt(userLang: string | null | undefined): void {
     const l = normalizeLocale(userLang);
-    if (l && l !== this.locale) this.set(l);
+    if (l && langOf(l) !== this.lang) this.set(l);
   }
 
   t = (key: MessageKey, params?: MessageParams): string => translate(this.lang, key, params);

@@ -47,7 +47,7 @@ export function slChartOption(locale: Locale, s: Pick<QueueSnapshot, 'sl_series'
         markLine: {
           silent: true,
           symbol: 'none',
-          label: { color: TARGET, formatter: translate(lang, 'chart.target') },
+          label: { color: TARGET, position: 'insideEndTop', formatter: translate(lang, 'chart.target') },
           lineStyle: { color: TARGET, type: 'dashed', width: 2 },
           data: [{ yAxis: s.target_pct }],
         },

@@ -1,0 +1,83 @@
+import type { Definition } from '@tablero/processor/contract';
+import { describe, expect, it } from 'vitest';
+import { snapshot } from '../../lib/snapshot-fixture.ts';
+import { formulaName, slCaption, tileTitle } from './definitions.ts';
+import { buildTiles, type Metric, type TileModel } from './tiles.ts';
+
+const def: Definition = { formula: 'offered', threshold_s: 20, strict: false, short_abandon_s: 0, tz: 'America/La_Paz' };
+
+function tile(metric: Metric, value: number | null = 1): TileModel {
+  const t = buildTiles(snapshot()).find((x) => x.metric === metric);
+  if (!t) throw new Error(`no tile ${metric}`);
+  return { ...t, value };
+}
+
+describe('slCaption', () => {
+  it.each<[Parameters<typeof slCaption>[0], Definition, number, string]>([
+    ['es-BO', def, 80, 'NS 80/20 · fórmula: recibidas'],
+    ['en', def, 80, 'SL 80/20 · formula: offered'],
+    ['es-CO', { ...def, formula: 'answered', threshold_s: 30 }, 90, 'NS 90/30 · fórmula: atendidas'],
+    ['es-BO', { ...def, formula: 'answered_abandoned' }, 85.5, 'NS 85,5/20 · fórmula: atendidas + abandonadas'],
+  ])('%s %j target %d -> %s', (locale, d, target, expected) => {
+    expect(slCaption(locale, d, target)).toBe(expected);
+  });
+});
+
+describe('formulaName', () => {
+  it('names every formula in both languages, and shows an unknown one as is', () => {
+    expect(formulaName('es-BO', 'in_threshold_outcomes')).toBe('resultados dentro del umbral');
+    expect(formulaName('en', 'abandon_after_threshold')).toBe('abandoned after threshold');
+    expect(formulaName('en', 'weighted')).toBe('weighted');
+  });
+});
+
+describe('tileTitle', () => {
+  it.each<[Parameters<typeof tileTitle>[0], TileModel, Definition, string]>([
+    [
+      'es-BO',
+      tile('sl', 84.62),
+      def,
+      'Nivel de servicio = atendidas en ≤ 20 s / llamadas recibidas × 100 (fórmula «offered»). Meta 80%. ' +
+        'Hoy, desde el inicio del día en America/La_Paz. Valor: 84,62%.',
+    ],
+    [
+      'en',
+      tile('sl', null),
+      { ...def, formula: 'answered', strict: true },
+      'Service level = answered within < 20 s / answered × 100 (formula "answered"). Target 80%. ' +
+        'Today, since the start of the day in America/La_Paz. No data: the denominator is 0.',
+    ],
+    [
+      'es-CO',
+      tile('abandon-rate', 12.5),
+      { ...def, short_abandon_s: 5, tz: 'America/Bogota' },
+      'Tasa de abandono = abandonadas / llamadas recibidas × 100. Hoy, desde el inicio del día en America/Bogota. ' +
+        'Sin abandonos cortos (espera menor a 5 s). Valor: 12,50%.',
+    ],
+    [
+      'en',
+      tile('waiting', 3),
+      { ...def, short_abandon_s: 5 },
+      'Waiting now: calls in the queue not yet connected to an agent. Live. Value: 3.',
+    ],
+    ['en', tile('asa', 18.25), def, 'ASA = sum of the wait of answered calls / answered. Today, since the start of the day in America/La_Paz. Value: 18.25.'],
+    [
+      'es-BO',
+      tile('agents-paused', 3),
+      def,
+      'Agentes en pausa: conectados y en pausa (desde PAUSE hasta UNPAUSE). En vivo. Valor: 3.',
+    ],
+  ])('%s %j', (locale, t, d, expected) => {
+    expect(tileTitle(locale, t, d, 80)).toBe(expected);
+  });
+
+  it('has a definition for every tile in both languages', () => {
+    for (const t of buildTiles(snapshot())) {
+      for (const locale of ['es-BO', 'en'] as const) {
+        const title = tileTitle(locale, t, def, 80);
+        expect(title).not.toMatch(/\{[a-z_]+\}/);
+        expect(title.length).toBeGreaterThan(30);
+      }
+    }
+  });
+});
