@@ -65,6 +65,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   const speed = opts.speed ?? 1;
   if (!Number.isFinite(speed) || speed <= 0) throw new SimulatorOptionError('speed', `must be a number above 0, got ${speed}`);
   const tz = opts.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // Validate every option before touching the disk; the seed may still depend on the file.
+  const base = resolveConfig({ seed: opts.seed ?? 0, callsPerHour: opts.callsPerHour, agents: opts.agents, queues: opts.queues, tz, curve: opts.curve });
   await mkdir(opts.outDir, { recursive: true });
   const queueLogPath = join(opts.outDir, QUEUE_LOG_FILE);
   const cdrPath = join(opts.outDir, CDR_FILE);
@@ -75,7 +77,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   const nowS = Math.floor(now() / 1000);
   const startAtS = opts.startAtS ?? (tail.lastEpoch !== null && tail.lastEpoch >= nowS ? tail.lastEpoch + 1 : nowS);
   const seed = opts.seed ?? (startAtS % 2_147_483_647);
-  const cfg = resolveConfig({ seed, callsPerHour: opts.callsPerHour, agents: opts.agents, queues: opts.queues, tz, curve: opts.curve });
+  const cfg = { ...base, seed };
   const sim = new Simulation(cfg, startAtS);
 
   const qlFile = await open(queueLogPath, 'a');
