@@ -5,4 +5,8 @@ export const TABLES = {
   deadLetters: 'dead_letters',
   users: 'users',
   kioskTokens: 'kiosk_tokens',
+  agentSessions: 'agent_sessions',
+  agentPauses: 'agent_pauses',
+  settingsVersions: 'settings_versions',
+  calendarVersions: 'calendar_versions',
 } as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { agentCountsByQueue, agentStatus, applyAgentEvent, createAgentState, type AgentEventResult } from './agent-state.ts';
-import { eventMaker } from './testing.ts';
+import { eventMaker } from '../testing/events.ts';
 
 function feed(text: string, aliases: Record<string, Record<string, string>> = {}) {
   const state = createAgentState(aliases);

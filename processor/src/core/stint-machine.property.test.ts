@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { OUTCOMES } from '../contract.ts';
 import { addStint, emptySums, figures } from './kpi-math.ts';
 import { applyEvent, createStintState, openStintCount, type StintRow } from './stint-machine.ts';
-import { eventMaker } from './testing.ts';
+import { eventMaker } from '../testing/events.ts';
 
 const ENDS = ['COMPLETECALLER', 'COMPLETEAGENT', 'TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER', 'ABANDON', 'EXITWITHTIMEOUT', 'EXITWITHKEY', 'EXITEMPTY', 'WITHDRAW', 'SYSCOMPAT', 'FULL', 'OPEN'] as const;
 const EXPECTED: Record<(typeof ENDS)[number], string | null> = {

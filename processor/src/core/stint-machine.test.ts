@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent, createStintState, liveQueueState, openStintCount, stintId, type StintRow, type StintState } from './stint-machine.ts';
-import { eventMaker } from './testing.ts';
+import { eventMaker } from '../testing/events.ts';
 
 type Brief = Pick<StintRow, 'queue' | 'callid' | 'outcome' | 'enter_ts' | 'end_ts' | 'wait_s' | 'talk_s' | 'enter_seen' | 'transferred' | 'agent'>;
 

@@ -1,0 +1,15 @@
+// @tablero/processor: stint reconstruction, agent state, KPI definitions, live snapshots,
+// idempotent ClickHouse writes and KPI queries. Consumers of the snapshots import ./contract only.
+export { startProcessor, ProcessorError, type Processor, type ProcessorConfig, type ProcessorDeps, type ProcessorOptions } from './service.ts';
+export type { ProcessorBus, ProcessorDurableMessage } from './bus/bus.ts';
+export { queryKpis, queryKpiSums, parseBound, KpiQueryError, type KpiQuery } from './store/kpi-query.ts';
+export { createStore, ProcessorStoreError, type ProcessorStore } from './store/store.ts';
+export { applyEvent, createStintState, liveQueueState, stintId, eventFingerprint, type StintRow, type StintState, type StintOutcome, type LiveQueueState } from './core/stint-machine.ts';
+export { applyAgentEvent, createAgentState, agentCountsByQueue, agentStatuses, setMemberAlias, type AgentState, type AgentSessionRow, type AgentPauseRow, type AgentStatusRow } from './core/agent-state.ts';
+export { addStint, emptySums, figures, mergeSums, ratio2, type KpiSums, type KpiDef } from './core/kpi-math.ts';
+export {
+  DEFAULT_QUEUE_SETTINGS, defaultProcessorSettings, defaultSiteSettings, queueSettings, mergeQueueSettings, checkQueueSettingsPatch, toDefinition,
+  type QueueSettings, type QueueSettingsPatch, type SiteSettings, type ProcessorSettings, type AlertThresholds, type SumsDefinition,
+} from './core/settings.ts';
+export { createCalendar, defaultCalendar, periodKey, startOfLocalDay, CalendarError, type SiteCalendar, type SiteCalendarSpec, type OpeningRange, type PeriodBy } from './core/calendar.ts';
+export * from './contract.ts';

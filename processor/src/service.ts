@@ -1,0 +1,264 @@
+// The processor service: consumes event batches and dead letters from JetStream, reduces them to
+// stints and agent intervals, stores everything idempotently in ClickHouse, and publishes live
+// KPI snapshots on kpi.queue.<site>.
+//
+// Delivery invariants:
+// - A message is acknowledged (the handler resolves) only after all its inserts succeeded.
+// - Insert order per batch: stints and agent intervals first, queue_events last. So every event
+//   present in queue_events has its stints stored, which makes the restart rebuild below exact.
+// - Restart: the stint and agent state is rebuilt by replaying stored queue_events (FINAL, in log
+//   order) from max(last QUEUESTART of the site, newest event - replayHorizonS). Stints emitted by
+//   the replay are discarded (already stored), so nothing is counted twice; open stints come back.
+//   The dedup watermark (highest offset per source fingerprint) is read from all of queue_events,
+//   so a batch redelivered after a crash applies only events that never reached queue_events.
+//   Assumption: no call stays open longer than replayHorizonS (default 6 h); one that does loses
+//   its open state and, if it ends later, is counted as a stint whose ENTERQUEUE was not seen.
+// - A failed insert is retried by the bus with the same message; the results computed the first
+//   time are reused (the state already advanced), so the retry stores the same rows.
+import {
+  DEAD_LETTER_SUBJECT_PREFIX,
+  EVENTS_STREAM,
+  EVENTS_STREAM_SPEC,
+  EVENTS_SUBJECT_PREFIX,
+  PROCESSOR_CONSUMER,
+  type DeadLetterBatch,
+  type EventBatch,
+} from '@tablero/ingest/contract';
+import type { ClickHouse } from '@tablero/sql';
+import type { Logger } from 'pino';
+import type { ProcessorBus } from './bus/bus.ts';
+import { kpiSubject, type AgentCounts, type QueueSnapshot, type SnapshotMessage } from './contract.ts';
+import { agentCountsByQueue, applyAgentEvent, createAgentState, type AgentPauseRow, type AgentSessionRow } from './core/agent-state.ts';
+import { createCalendar, type SiteCalendar, type SiteCalendarSpec } from './core/calendar.ts';
+import { addLiveStint, buildSnapshots, createLiveAggregates, pruneLive, type LiveContext } from './core/live.ts';
+import { defaultProcessorSettings, queueSettings, type ProcessorSettings, type QueueSettings } from './core/settings.ts';
+import { applyEvent, createStintState, eventFingerprint, liveQueueState, type StintRow } from './core/stint-machine.ts';
+import { createStore } from './store/store.ts';
+
+export interface ProcessorConfig {
+  /** KPI definitions: site defaults and per-queue overrides. */
+  settings: ProcessorSettings;
+  /** Site calendars; a site not listed has the default calendar (open 24 h) in `tz`. */
+  calendars: Record<string, SiteCalendarSpec>;
+  /** Per site: interface -> membername, for ADDMEMBER/REMOVEMEMBER/PAUSEALL lines. */
+  aliases: Record<string, Record<string, string>>;
+  /** How far back (seconds of data time) the restart replay reaches at most. */
+  replayHorizonS: number;
+  /** How long an ended call is remembered to ignore its late rings (seconds of data time). */
+  endedKeyMemoryS: number;
+}
+
+export interface ProcessorOptions {
+  /** Default site time zone. */
+  tz: string;
+  settings?: Partial<ProcessorConfig>;
+  snapshotMinIntervalMs?: number;
+  snapshotMaxIntervalMs?: number;
+}
+
+export interface ProcessorDeps {
+  bus: ProcessorBus;
+  ch: ClickHouse;
+  log: Logger;
+  now?: () => number;
+}
+
+export interface Processor {
+  stop(): Promise<void>;
+  latest(): QueueSnapshot[];
+}
+
+export class ProcessorError extends Error {
+  override name = 'ProcessorError';
+}
+
+interface Work {
+  msgId: string;
+  stints: StintRow[];
+  sessions: AgentSessionRow[];
+  pauses: AgentPauseRow[];
+  touched: Set<string>;
+  touchedSites: Set<string>;
+}
+
+const DAY_S = 86_400;
+
+export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions): Promise<Processor> {
+  const { bus, log } = deps;
+  const now = deps.now ?? Date.now;
+  const cfg: ProcessorConfig = {
+    settings: opts.settings?.settings ?? defaultProcessorSettings(),
+    calendars: opts.settings?.calendars ?? {},
+    aliases: opts.settings?.aliases ?? {},
+    replayHorizonS: opts.settings?.replayHorizonS ?? 6 * 3600,
+    endedKeyMemoryS: opts.settings?.endedKeyMemoryS ?? 3600,
+  };
+  const minMs = opts.snapshotMinIntervalMs ?? 250;
+  const maxMs = opts.snapshotMaxIntervalMs ?? 5000;
+  const store = createStore(deps.ch);
+
+  const calendars = new Map<string, SiteCalendar>();
+  const settingsCache = new Map<string, QueueSettings>();
+  const ctx: LiveContext = {
+    calendar(site) {
+      let c = calendars.get(site);
+      if (!c) {
+        c = createCalendar(cfg.calendars[site] ?? { tz: opts.tz });
+        calendars.set(site, c);
+      }
+      return c;
+    },
+    settings(site, queue) {
+      const k = `${site}\0${queue}`;
+      let s = settingsCache.get(k);
+      if (!s) {
+        s = queueSettings(cfg.settings, site, queue);
+        settingsCache.set(k, s);
+      }
+      return s;
+    },
+  };
+
+  const stints = createStintState({ endedKeyMemoryS: cfg.endedKeyMemoryS });
+  const agents = createAgentState(cfg.aliases);
+  const live = createLiveAggregates();
+
+  // Rebuild (see the header): replay, then the dedup watermark, then the live windows.
+  const t0 = Date.now();
+  let replayed = 0;
+  for (const [site, fromS] of await store.replayStarts(cfg.replayHorizonS)) {
+    replayed += await store.replayEvents(site, fromS, (ev) => {
+      // Stored rows are unique (FINAL) and in log order; the watermark is set afterwards.
+      const fp = eventFingerprint(ev.event_id);
+      stints.applied.delete(fp);
+      agents.applied.delete(fp);
+      applyEvent(stints, ev);
+      applyAgentEvent(agents, ev);
+    });
+  }
+  for (const [fp, offset] of await store.appliedOffsets()) {
+    stints.applied.set(fp, offset);
+    agents.applied.set(fp, offset);
+  }
+  const startS = Math.floor(now() / 1000);
+  let liveStints = 0;
+  for (const st of await store.stintsSince(startS - 2 * DAY_S)) if (addLiveStint(live, st, ctx, startS)) liveStints += 1;
+  log.info({ replayed_events: replayed, live_stints: liveStints, ms: Date.now() - t0 }, 'processor state rebuilt');
+
+  const changedQueues = new Set<string>();
+  const changedSites = new Set<string>();
+  const lastPublished = new Map<string, number>();
+  let latestSnaps: QueueSnapshot[] = [];
+  let pending: Work | null = null;
+  const counters = { batches: 0, events: 0, stints: 0, dead: 0, bad_messages: 0 };
+
+  async function handleEvents(msgId: string, batch: EventBatch): Promise<void> {
+    // A retry after a failed insert reuses the rows computed the first time (state already advanced).
+    let work: Work | null = pending && pending.msgId === msgId ? pending : null;
+    if (!work) {
+      work = { msgId, stints: [], sessions: [], pauses: [], touched: new Set(), touchedSites: new Set() };
+      for (const ev of batch.events) {
+        for (const r of applyEvent(stints, ev)) work.stints.push(r);
+        const a = applyAgentEvent(agents, ev);
+        for (const s of a.sessions) work.sessions.push(s);
+        for (const p of a.pauses) work.pauses.push(p);
+        if (ev.queue === 'NONE' || ev.queue === '') work.touchedSites.add(ev.site);
+        else work.touched.add(`${ev.site}\0${ev.queue}`);
+      }
+      pending = work;
+    }
+    await store.insertStints(work.stints, `stints:${batch.batch_id}`);
+    await store.insertAgentIntervals(work.sessions, work.pauses, `agents:${batch.batch_id}`);
+    await store.insertEvents(batch.events, `events:${batch.batch_id}`);
+    pending = null;
+    const nowS = Math.floor(now() / 1000);
+    for (const st of work.stints) addLiveStint(live, st, ctx, nowS);
+    for (const k of work.touched) changedQueues.add(k);
+    for (const s of work.touchedSites) changedSites.add(s);
+    counters.batches += 1;
+    counters.events += batch.events.length;
+    counters.stints += work.stints.length;
+  }
+
+  async function handler(msg: { subject: string; data: Uint8Array; msgId: string }): Promise<void> {
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.from(msg.data).toString('utf8'));
+    } catch (err) {
+      // Not ours to fix by retrying: an unreadable message would block the stream forever.
+      counters.bad_messages += 1;
+      log.error({ subject: msg.subject, msg_id: msg.msgId, err }, 'unreadable message skipped');
+      return;
+    }
+    if (msg.subject.startsWith(`${EVENTS_SUBJECT_PREFIX}.`)) {
+      await handleEvents(msg.msgId, body as EventBatch);
+    } else if (msg.subject.startsWith(`${DEAD_LETTER_SUBJECT_PREFIX}.`)) {
+      const batch = body as DeadLetterBatch;
+      await store.insertDeadLetters(batch.dead, `dead:${batch.batch_id}`);
+      counters.dead += batch.dead.length;
+    } else {
+      counters.bad_messages += 1;
+      log.warn({ subject: msg.subject, msg_id: msg.msgId }, 'message on an unknown subject skipped');
+    }
+  }
+
+  function snapshots(nowMs: number): QueueSnapshot[] {
+    const nowS = Math.floor(nowMs / 1000);
+    pruneLive(live, ctx, nowS);
+    const agentCounts = new Map<string, Map<string, AgentCounts>>();
+    for (const site of agents.sites.keys()) agentCounts.set(site, agentCountsByQueue(agents, site));
+    const dataTs = new Map<string, number>();
+    for (const [site, s] of stints.sites) dataTs.set(site, s.maxTs);
+    latestSnaps = buildSnapshots({ live, ctx, open: liveQueueState(stints, nowS), agents: agentCounts, dataTs, nowMs });
+    return latestSnaps;
+  }
+
+  function tick(): void {
+    // Pacing uses the monotonic clock; the figures use `now` (injectable, the data's wall clock).
+    const paceMs = performance.now();
+    const bySite = new Map<string, QueueSnapshot[]>();
+    for (const snap of snapshots(now())) {
+      const k = `${snap.site}\0${snap.queue}`;
+      const last = lastPublished.get(k) ?? Number.NEGATIVE_INFINITY;
+      const changed = changedQueues.has(k) || changedSites.has(snap.site);
+      if ((changed && paceMs - last >= minMs) || paceMs - last >= maxMs) {
+        lastPublished.set(k, paceMs);
+        changedQueues.delete(k);
+        let list = bySite.get(snap.site);
+        if (!list) bySite.set(snap.site, (list = []));
+        list.push(snap);
+      }
+    }
+    changedSites.clear();
+    for (const [site, queues] of bySite) {
+      const msg: SnapshotMessage = { type: 'snapshots', site, queues };
+      bus.emit(kpiSubject(site), Buffer.from(JSON.stringify(msg)));
+    }
+  }
+
+  await bus.ensureStream(EVENTS_STREAM_SPEC);
+  const consumption = await bus.consume(
+    { stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER, maxAckPending: 1 },
+    handler,
+    (err, msg) => log.warn({ err, subject: msg.subject, msg_id: msg.msgId }, 'batch not stored, will retry'),
+  );
+  const timer = setInterval(() => {
+    try {
+      tick();
+    } catch (err) {
+      log.error({ err }, 'snapshot publishing failed');
+    }
+  }, minMs);
+  timer.unref();
+  consumption.done.catch((err: unknown) => log.error({ err }, 'processor consumption died'));
+  log.info({ stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER }, 'processor started');
+
+  return {
+    async stop() {
+      clearInterval(timer);
+      await consumption.stop();
+      log.info({ ...counters }, 'processor stopped');
+    },
+    latest: () => snapshots(now()),
+  };
+}

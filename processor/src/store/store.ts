@@ -1,0 +1,119 @@
+// ClickHouse adapter of the processor: rows in (queue_events, stints, agent intervals, dead
+// letters), replay and live-rebuild reads out. Every insert carries a deterministic
+// insert_deduplication_token derived from the JetStream batch id, and every table is a
+// ReplacingMergeTree keyed by a deterministic id: a redelivered batch inserts nothing new.
+import type { DeadLetter, QueueEvent } from '@tablero/ingest/contract';
+import { TABLES, type ClickHouse } from '@tablero/sql';
+import type { AgentPauseRow, AgentSessionRow } from '../core/agent-state.ts';
+import type { StintOutcome, StintRow } from '../core/stint-machine.ts';
+
+export class ProcessorStoreError extends Error {
+  override name = 'ProcessorStoreError';
+}
+
+/** Numbers come back as JSON numbers or (64-bit) strings depending on the server settings. */
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+
+const READ_SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;
+
+export interface ProcessorStore {
+  insertStints(rows: StintRow[], token: string): Promise<void>;
+  insertEvents(events: QueueEvent[], token: string): Promise<void>;
+  insertDeadLetters(dead: DeadLetter[], token: string): Promise<void>;
+  insertAgentIntervals(sessions: AgentSessionRow[], pauses: AgentPauseRow[], token: string): Promise<void>;
+  /** Source fingerprint -> highest byte offset stored in queue_events. */
+  appliedOffsets(): Promise<Map<string, number>>;
+  /** Per site: epoch where a replay must start to rebuild every open stint (see service.ts). */
+  replayStarts(horizonS: number): Promise<Map<string, number>>;
+  /** Stored events of one site from `fromS` on, in log order; returns how many. */
+  replayEvents(site: string, fromS: number, onEvent: (ev: QueueEvent) => void): Promise<number>;
+  /** Stored stints that entered at or after `fromS`. */
+  stintsSince(fromS: number): Promise<StintRow[]>;
+}
+
+export function createStore(ch: ClickHouse): ProcessorStore {
+  const client = ch.client;
+  async function insert(table: string, values: unknown[], token: string): Promise<void> {
+    if (values.length === 0) return;
+    try {
+      await client.insert({ table, values, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: token } });
+    } catch (err) {
+      throw new ProcessorStoreError(`insert into ${table} failed (token ${token})`, { cause: err });
+    }
+  }
+  async function rows<T>(query: string, query_params: Record<string, unknown> = {}): Promise<T[]> {
+    try {
+      return await (await client.query({ query, query_params, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS })).json<T>();
+    } catch (err) {
+      throw new ProcessorStoreError('query failed', { cause: err });
+    }
+  }
+  return {
+    insertStints: (r, token) => insert(TABLES.stints, r, token),
+    insertEvents: (e, token) => insert(TABLES.queueEvents, e, token),
+    insertDeadLetters: (d, token) => insert(TABLES.deadLetters, d, token),
+    async insertAgentIntervals(sessions, pauses, token) {
+      await insert(TABLES.agentSessions, sessions.map(({ site, agent, queue, start_ts, end_ts, end_reason }) => ({ site, agent, queue, start_ts, end_ts, end_reason })), `${token}:sessions`);
+      await insert(TABLES.agentPauses, pauses, `${token}:pauses`);
+    },
+    async appliedOffsets() {
+      const r = await rows<{ fp: string; m: unknown }>(
+        `SELECT replaceRegexpOne(event_id, ':[^:]*$', '') AS fp, max(offset) AS m FROM ${TABLES.queueEvents} GROUP BY fp`,
+      );
+      return new Map(r.map((x) => [x.fp, num(x.m)]));
+    },
+    async replayStarts(horizonS) {
+      const r = await rows<{ site: string; max_ts: unknown; last_qs: unknown }>(
+        `SELECT site, toUnixTimestamp(max(ts)) AS max_ts,
+                toUnixTimestamp(maxIf(ts, verb = 'QUEUESTART' AND NOT custom)) AS last_qs
+         FROM ${TABLES.queueEvents} GROUP BY site`,
+      );
+      return new Map(r.map((x) => [x.site, Math.max(num(x.last_qs), num(x.max_ts) - horizonS)]));
+    },
+    async replayEvents(site, fromS, onEvent) {
+      let n = 0;
+      try {
+        const rs = await client.query({
+          query: `SELECT event_id, site, source, offset, toUnixTimestamp(ts) AS ts, callid, queue, agent, verb, custom,
+                         wait_s, talk_s, ring_ms, position, orig_position, caller, info, data
+                  FROM ${TABLES.queueEvents} FINAL
+                  WHERE site = {site:String} AND ts >= toDateTime({from:Int64}, 'UTC')
+                  ORDER BY ts, replaceRegexpOne(event_id, ':[^:]*$', ''), offset`,
+          query_params: { site, from: fromS },
+          format: 'JSONEachRow',
+          clickhouse_settings: READ_SETTINGS,
+        });
+        for await (const batch of rs.stream()) {
+          for (const row of batch) {
+            const r = row.json<Record<string, unknown>>();
+            onEvent({
+              event_id: String(r.event_id), site: String(r.site), source: String(r.source), offset: num(r.offset), ts: num(r.ts),
+              callid: String(r.callid), queue: String(r.queue), agent: String(r.agent), verb: String(r.verb), custom: Boolean(r.custom),
+              wait_s: numOrNull(r.wait_s), talk_s: numOrNull(r.talk_s), ring_ms: numOrNull(r.ring_ms), position: numOrNull(r.position),
+              orig_position: numOrNull(r.orig_position), caller: String(r.caller), info: String(r.info), data: (r.data as string[]) ?? [],
+            });
+            n += 1;
+          }
+        }
+      } catch (err) {
+        throw new ProcessorStoreError(`replay of site ${site} failed`, { cause: err });
+      }
+      return n;
+    },
+    async stintsSince(fromS) {
+      const r = await rows<Record<string, unknown>>(
+        `SELECT stint_id, site, queue, callid, toUnixTimestamp(enter_ts) AS enter_ts, toUnixTimestamp(end_ts) AS end_ts, outcome,
+                wait_s, talk_s, agent, caller, transferred, enter_seen, end_event_id
+         FROM ${TABLES.stints} FINAL WHERE enter_ts >= toDateTime({from:Int64}, 'UTC')`,
+        { from: Math.max(0, fromS) },
+      );
+      return r.map((x) => ({
+        stint_id: String(x.stint_id), site: String(x.site), queue: String(x.queue), callid: String(x.callid),
+        enter_ts: num(x.enter_ts), end_ts: num(x.end_ts), outcome: String(x.outcome) as StintOutcome,
+        wait_s: numOrNull(x.wait_s), talk_s: numOrNull(x.talk_s), agent: String(x.agent), caller: String(x.caller),
+        transferred: Boolean(x.transferred), enter_seen: Boolean(x.enter_seen), end_event_id: String(x.end_event_id),
+      }));
+    },
+  };
+}
