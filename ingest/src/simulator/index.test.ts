@@ -90,6 +90,10 @@ describe('startSimulator', () => {
     handle = await startSimulator({ outDir: dir, tz: 'UTC', now: () => nowMs });
     expect(handle.startAtS).toBe(MONDAY_10H);
     expect(handle.seed).toBe(MONDAY_10H % 2_147_483_647);
+    // The default roster: 12 agents, extensions 201-212.
+    expect(Object.keys(handle.memberAliases)).toHaveLength(12);
+    expect(handle.memberAliases['Local/201@from-queue/n']).toBe('Ana Pérez');
+    expect(handle.memberAliases['Local/212@from-queue/n']).toBe('Fernando Mendoza');
   });
 
   it.each([

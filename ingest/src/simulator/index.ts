@@ -48,6 +48,12 @@ export interface SimulatorHandle {
   cdrPath: string;
   /** The seed in use (the one given, or the derived default). */
   seed: number;
+  /**
+   * Member interface -> membername (`Local/201@from-queue/n` -> `Ana Pérez`): ADDMEMBER and
+   * REMOVEMEMBER log the interface, call and pause events the name, as Asterisk does by default.
+   * Give it to the processor as member aliases.
+   */
+  memberAliases: Record<string, string>;
   startAtS: number;
 }
 
@@ -132,9 +138,16 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   let inFlight: Promise<void> = Promise.resolve();
   const tick = (): void => {
     timer = setTimeout(() => {
-      inFlight = flush().then(() => {
-        if (!stopped) tick();
-      });
+      inFlight = flush().then(
+        () => {
+          if (!stopped) tick();
+        },
+        (err: unknown) => {
+          // Only a bug in the core lands here (write errors are retried inside flush).
+          stopped = true;
+          log?.error({ err, queueLogPath }, 'simulator stopped by an internal error');
+        },
+      );
     }, TICK_MS);
   };
   tick();
@@ -145,6 +158,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
     cdrPath,
     seed,
     startAtS,
+    memberAliases: Object.fromEntries(sim.members.map((m) => [m.iface, m.name])),
     stats: () => ({ calls: sim.stats().calls, linesWritten, cdrRowsWritten, simTimeS: sim.simTimeS }),
     stop: () => {
       stopping ??= (async () => {
