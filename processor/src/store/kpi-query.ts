@@ -82,7 +82,9 @@ export async function queryKpiSums(
         always_open: cal.alwaysOpen,
         // The calendar's own tz decides its hours; periods use p.tz. Ranges are local to the calendar tz.
         holidays: cal.holidays,
-        ranges: cal.rangesS.map((d) => d.map(([a, b]) => [a, b])),
+        // Opening ranges per ISO weekday (Monday first), as [from, to) seconds of the local day.
+        range_from: cal.rangesS.map((d) => d.map(([a]) => a)),
+        range_to: cal.rangesS.map((d) => d.map(([, b]) => b)),
       },
     });
     const rows = await rs.json<SqlSums>();

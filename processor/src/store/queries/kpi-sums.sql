@@ -38,8 +38,9 @@ FROM (
     toHour(enter_ts, {tz:String}) * 3600 + toMinute(enter_ts, {tz:String}) * 60 + toSecond(enter_ts, {tz:String}) AS sod,
     {always_open:Bool}
       OR (NOT has({holidays:Array(String)}, toString(toDate(enter_ts, {tz:String})))
-          AND arrayExists(r -> r.1 <= sod AND sod < r.2,
-                          arrayElement({ranges:Array(Array(Tuple(UInt32, UInt32)))}, toDayOfWeek(enter_ts, 0, {tz:String})))) AS in_hours,
+          AND arrayExists((a, b) -> a <= sod AND sod < b,
+                          arrayElement({range_from:Array(Array(UInt32))}, toDayOfWeek(enter_ts, 0, {tz:String})),
+                          arrayElement({range_to:Array(Array(UInt32))}, toDayOfWeek(enter_ts, 0, {tz:String})))) AS in_hours,
     outcome = 'abandoned' AND wait_s IS NOT NULL AND wait_s < {short_abandon_s:Int64} AS short,
     wait_s IS NOT NULL AND if({strict:Bool}, wait_s < {threshold_s:Int64}, wait_s <= {threshold_s:Int64}) AS within,
     outcome != 'cut_by_restart' AND (in_hours OR {include_out_of_hours:Bool}) AS included,
