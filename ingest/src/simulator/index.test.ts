@@ -1,4 +1,6 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -94,6 +96,32 @@ describe('startSimulator', () => {
     expect(Object.keys(handle.memberAliases)).toHaveLength(12);
     expect(handle.memberAliases['Local/201@from-queue/n']).toBe('Ana Pérez');
     expect(handle.memberAliases['Local/212@from-queue/n']).toBe('Fernando Mendoza');
+  });
+
+  it('keeps running when queue_log cannot be written (disk full): one error log, lines kept, CDR still written', async () => {
+    await symlink('/dev/full', join(dir, 'queue_log')); // every write fails with ENOSPC
+    const records: { level: number; msg: string; err?: { code?: string; cause?: { code?: string } } }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        records.push(JSON.parse(chunk.toString()) as (typeof records)[number]);
+        cb();
+      },
+    });
+    let fakeMs = MONDAY_10H * 1000;
+    handle = await startSimulator({ outDir: dir, seed: 2, tz: 'UTC', startAtS: MONDAY_10H, now: () => fakeMs, log: pino({ level: 'info' }, sink) });
+    fakeMs += 600_000;
+    const h = handle;
+    await waitFor(async () => h.stats().cdrRowsWritten > 0 && h.stats().simTimeS >= MONDAY_10H + 600);
+    fakeMs += 60_000;
+    await waitFor(async () => h.stats().simTimeS >= MONDAY_10H + 660);
+    await h.stop();
+    expect(h.stats().linesWritten).toBe(0);
+    const errors = records.filter((r) => r.msg === 'simulator write failed');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.level).toBe(50);
+    expect(errors[0]?.err?.code).toBe('TABLERO_ERR_SIM_WRITE');
+    const expected = simulate({ startAtS: MONDAY_10H, durationS: 660, seed: 2, tz: 'UTC' });
+    expect(await readFile(h.cdrPath, 'utf8')).toBe(`${expected.cdr.join('\n')}\n`);
   });
 
   it.each([

@@ -82,7 +82,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   const tail = await readTail(queueLogPath);
   const nowS = Math.floor(now() / 1000);
   const startAtS = opts.startAtS ?? (tail.lastEpoch !== null && tail.lastEpoch >= nowS ? tail.lastEpoch + 1 : nowS);
-  const seed = opts.seed ?? (startAtS % 2_147_483_647);
+  const seed = opts.seed ?? Math.floor(startAtS) % 2_147_483_647;
   const cfg = { ...base, seed };
   const sim = new Simulation(cfg, startAtS);
 
@@ -96,37 +96,27 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
   }
   const cdrTail = await readTail(cdrPath);
   // A hand-edited file may lack its final newline: finish that line so ours start on their own.
-  const pending = { ql: tail.needsNewline ? '\n' : '', cdr: cdrTail.needsNewline ? '\n' : '' };
-  let linesWritten = 0;
-  let cdrRowsWritten = 0;
-  let failing = false;
+  const ql: Pending = { file: qlFile, path: queueLogPath, buf: Buffer.from(tail.needsNewline ? '\n' : ''), lines: 0, written: 0, failing: false };
+  const cdr: Pending = { file: cdrFile, path: cdrPath, buf: Buffer.from(cdrTail.needsNewline ? '\n' : ''), lines: 0, written: 0, failing: false };
   const realStartMs = now();
   const log = opts.log;
 
   const flush = async (): Promise<void> => {
     const simNow = startAtS + ((now() - realStartMs) / 1000) * speed;
     const out = sim.advance(simNow);
-    if (out.queueLog.length > 0) pending.ql += out.queueLog.join('\n') + '\n';
-    if (out.cdr.length > 0) pending.cdr += out.cdr.join('\n') + '\n';
-    try {
-      if (pending.ql.length > 0) {
-        const n = countLines(pending.ql);
-        await writeAll(qlFile, pending.ql, queueLogPath);
-        pending.ql = '';
-        linesWritten += n;
+    enqueue(ql, out.queueLog);
+    enqueue(cdr, out.cdr);
+    // Each file on its own: a failing queue_log must not hold back Master.csv, or the reverse.
+    for (const p of [ql, cdr]) {
+      try {
+        await writePending(p);
+        if (p.failing) log?.warn({ path: p.path }, 'simulator writes recovered');
+        p.failing = false;
+      } catch (err) {
+        // Keep the unwritten lines and retry next tick; log once per failure streak.
+        if (!p.failing) log?.error({ err, path: p.path }, 'simulator write failed');
+        p.failing = true;
       }
-      if (pending.cdr.length > 0) {
-        const n = countLines(pending.cdr);
-        await writeAll(cdrFile, pending.cdr, cdrPath);
-        pending.cdr = '';
-        cdrRowsWritten += n;
-      }
-      if (failing) log?.warn({ queueLogPath }, 'simulator writes recovered');
-      failing = false;
-    } catch (err) {
-      // Keep the unwritten lines and retry next tick; log once per failure streak.
-      if (!failing) log?.error({ err, queueLogPath, cdrPath }, 'simulator write failed');
-      failing = true;
     }
   };
 
@@ -159,39 +149,55 @@ export async function startSimulator(opts: SimulatorOptions): Promise<SimulatorH
     seed,
     startAtS,
     memberAliases: Object.fromEntries(sim.members.map((m) => [m.iface, m.name])),
-    stats: () => ({ calls: sim.stats().calls, linesWritten, cdrRowsWritten, simTimeS: sim.simTimeS }),
+    stats: () => ({ calls: sim.stats().calls, linesWritten: ql.written, cdrRowsWritten: cdr.written, simTimeS: sim.simTimeS }),
     stop: () => {
       stopping ??= (async () => {
         stopped = true;
         if (timer !== null) clearTimeout(timer);
         await inFlight;
         await Promise.allSettled([qlFile.close(), cdrFile.close()]);
-        log?.info({ queueLogPath, calls: sim.stats().calls, linesWritten, simTimeS: sim.simTimeS }, 'simulator stopped');
+        log?.info({ queueLogPath, calls: sim.stats().calls, linesWritten: ql.written, simTimeS: sim.simTimeS }, 'simulator stopped');
       })();
       return stopping;
     },
   };
 }
 
-/** Writes the whole string, looping over short writes. */
-async function writeAll(fh: FileHandle, text: string, path: string): Promise<void> {
-  const buf = Buffer.from(text, 'utf8');
-  let off = 0;
-  try {
-    while (off < buf.length) {
-      const { bytesWritten } = await fh.write(buf, off, buf.length - off);
-      off += bytesWritten;
-    }
-  } catch (err) {
-    throw new SimulatorWriteError(path, { cause: err });
-  }
+/** Bytes generated but not yet on disk, for one output file. */
+interface Pending {
+  file: FileHandle;
+  path: string;
+  buf: Buffer;
+  /** Complete lines in `buf`. */
+  lines: number;
+  /** Lines written so far. */
+  written: number;
+  /** The last write failed (errors are logged once per streak). */
+  failing: boolean;
 }
 
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  // A leading '\n' only terminates someone else's unfinished line.
-  return text.startsWith('\n') ? n - 1 : n;
+function enqueue(p: Pending, lines: string[]): void {
+  if (lines.length === 0) return;
+  p.buf = Buffer.concat([p.buf, Buffer.from(lines.join('\n') + '\n', 'utf8')]);
+  p.lines += lines.length;
+}
+
+/**
+ * Writes everything pending, looping over short writes. On failure the bytes already written
+ * are dropped from the buffer, so a retry neither loses nor repeats a byte.
+ */
+async function writePending(p: Pending): Promise<void> {
+  while (p.buf.length > 0) {
+    let bytesWritten: number;
+    try {
+      ({ bytesWritten } = await p.file.write(p.buf, 0, p.buf.length));
+    } catch (err) {
+      throw new SimulatorWriteError(p.path, { cause: err });
+    }
+    p.buf = p.buf.subarray(bytesWritten);
+  }
+  p.written += p.lines;
+  p.lines = 0;
 }
 
 /** Last complete line's epoch and whether the file ends without '\n' (missing file: neither). */
