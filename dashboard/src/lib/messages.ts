@@ -28,6 +28,7 @@ const es = {
   'wallboard.none': 'No hay colas para mostrar.',
   'wallboard.queue': 'Cola {queue}',
   'wallboard.site': 'Sede {site}',
+  'wallboard.page': 'Página {page} de {pages}',
 
   'tile.waiting': 'En espera ahora',
   'tile.longest-wait': 'Espera máxima',
@@ -120,6 +121,7 @@ const en: Catalog = {
   'wallboard.none': 'No queues to show.',
   'wallboard.queue': 'Queue {queue}',
   'wallboard.site': 'Site {site}',
+  'wallboard.page': 'Page {page} of {pages}',
 
   'tile.waiting': 'Waiting now',
   'tile.longest-wait': 'Longest wait',

@@ -1,19 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { kioskTokenFrom, parseRoute, routeHash, type Route } from './route.ts';
+import { kioskTokenFrom, parseRoute, routeHash, wallboard, type Route } from './route.ts';
 
 describe('parseRoute', () => {
   it.each<[string, Route]>([
-    ['', { name: 'wallboard', queues: null }],
-    ['#', { name: 'wallboard', queues: null }],
-    ['#/', { name: 'wallboard', queues: null }],
-    ['#/wallboard', { name: 'wallboard', queues: null }],
-    ['#/wallboard/', { name: 'wallboard', queues: null }],
+    ['', wallboard()],
+    ['#', wallboard()],
+    ['#/', wallboard()],
+    ['#/wallboard', { name: 'wallboard', queues: null, perPage: null, rotateS: 20 }],
+    ['#/wallboard/', wallboard()],
     ['#/login', { name: 'login' }],
     ['#/login?next=x', { name: 'login' }],
-    ['#/nowhere', { name: 'wallboard', queues: null }],
-    ['#/wallboard?queues=101,102', { name: 'wallboard', queues: ['101', '102'] }],
-    ['#/wallboard?queues=%20Ventas%20,,soporte', { name: 'wallboard', queues: ['Ventas', 'soporte'] }],
-    ['#/wallboard?queues=', { name: 'wallboard', queues: null }],
+    ['#/nowhere', wallboard()],
+    ['#/wallboard?queues=101,102', wallboard(['101', '102'])],
+    ['#/wallboard?queues=%20Ventas%20,,soporte', wallboard(['Ventas', 'soporte'])],
+    ['#/wallboard?queues=', wallboard()],
+    ['#/wallboard?per_page=2&rotate_s=15', wallboard(null, 2, 15)],
+    ['#/wallboard?queues=101&per_page=4', wallboard(['101'], 4, 20)],
+    // Bad numbers fall back to the defaults instead of breaking a TV link.
+    ['#/wallboard?per_page=0&rotate_s=1', wallboard(null, null, 20)],
+    ['#/wallboard?per_page=two&rotate_s=-5', wallboard(null, null, 20)],
+    ['#/wallboard?per_page=2.5&rotate_s=99999', wallboard(null, null, 20)],
   ])('%j', (hash, expected) => {
     expect(parseRoute(hash)).toEqual(expected);
   });
@@ -22,8 +28,10 @@ describe('parseRoute', () => {
 describe('routeHash', () => {
   it.each<[Route, string]>([
     [{ name: 'login' }, '#/login'],
-    [{ name: 'wallboard', queues: null }, '#/wallboard'],
-    [{ name: 'wallboard', queues: ['101', 'Cola A'] }, '#/wallboard?queues=101,Cola%20A'],
+    [wallboard(), '#/wallboard'],
+    [wallboard(['101', 'Cola A']), '#/wallboard?queues=101,Cola%20A'],
+    [wallboard(['101'], 2, 15), '#/wallboard?queues=101&per_page=2&rotate_s=15'],
+    [wallboard(null, 3), '#/wallboard?per_page=3'],
   ])('%j -> %s', (route, expected) => {
     expect(routeHash(route)).toBe(expected);
     expect(parseRoute(expected)).toEqual(route);

@@ -1,13 +1,36 @@
 // The hash routes of the SPA. Hash routing keeps every URL served by the one index.html, so a
 // kiosk link (`/?kiosk=TOKEN#/wallboard`) works on any server path without rewrite rules.
 
-export type Route =
-  | { name: 'wallboard'; /** null = every queue */ queues: string[] | null }
-  | { name: 'login' };
+export interface WallboardRoute {
+  name: 'wallboard';
+  /** Only these queues, or null for every queue. */
+  queues: string[] | null;
+  /** Cards per page when a TV rotates through pages; null = all on one page. */
+  perPage: number | null;
+  /** Seconds each page stays on screen. */
+  rotateS: number;
+}
 
-export const DEFAULT_ROUTE: Route = { name: 'wallboard', queues: null };
+export type Route = WallboardRoute | { name: 'login' };
 
-/** `#/wallboard?queues=101,102` shows only those queues; unknown paths show the wallboard. */
+export const DEFAULT_ROTATE_S = 20;
+
+export function wallboard(queues: string[] | null = null, perPage: number | null = null, rotateS = DEFAULT_ROTATE_S): Route {
+  return { name: 'wallboard', queues, perPage, rotateS };
+}
+
+/** A whole number in [min, max], or null when the text is not one. */
+function intParam(text: string | null, min: number, max: number): number | null {
+  if (text === null || !/^\d+$/.test(text.trim())) return null;
+  const n = Number(text.trim());
+  return n >= min && n <= max ? n : null;
+}
+
+/**
+ * `#/wallboard?queues=101,102&per_page=2&rotate_s=15` shows only those queues, two cards per page,
+ * turning the page every 15 s. Unknown paths and bad parameters fall back to the defaults, so a
+ * mistyped TV link still shows a wallboard.
+ */
 export function parseRoute(hash: string): Route {
   const raw = hash.startsWith('#') ? hash.slice(1) : hash;
   const q = raw.indexOf('?');
@@ -16,12 +39,20 @@ export function parseRoute(hash: string): Route {
   if (path === '/login') return { name: 'login' };
   const list = query.get('queues');
   const queues = list === null ? null : list.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  return { name: 'wallboard', queues: queues && queues.length > 0 ? queues : null };
+  return wallboard(
+    queues && queues.length > 0 ? queues : null,
+    intParam(query.get('per_page'), 1, 100),
+    intParam(query.get('rotate_s'), 3, 3600) ?? DEFAULT_ROTATE_S,
+  );
 }
 
 export function routeHash(route: Route): string {
   if (route.name === 'login') return '#/login';
-  return route.queues ? `#/wallboard?queues=${route.queues.map(encodeURIComponent).join(',')}` : '#/wallboard';
+  const params: string[] = [];
+  if (route.queues) params.push(`queues=${route.queues.map(encodeURIComponent).join(',')}`);
+  if (route.perPage !== null) params.push(`per_page=${route.perPage}`);
+  if (route.rotateS !== DEFAULT_ROTATE_S) params.push(`rotate_s=${route.rotateS}`);
+  return params.length > 0 ? `#/wallboard?${params.join('&')}` : '#/wallboard';
 }
 
 /** The kiosk token of a TV link (`?kiosk=...` before the hash), or null. */
