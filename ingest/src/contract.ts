@@ -116,3 +116,58 @@ export const EVENTS_STREAM_SPEC = {
   /** A batch resent after a crash within this window is dropped by the server; later ones by the processor's dedup. */
   duplicateWindowMs: 2 * 60 * 60 * 1000,
 };
+
+// ---- CDR (added by the ingest engineer; additive) ----
+
+/** Subjects of CDR record batches: `pbx.cdr.<site>` (same stream; rejected CDR lines go to `pbx.dead.<site>`). */
+export const CDR_SUBJECT_PREFIX = 'pbx.cdr';
+export function cdrSubject(site: string): string {
+  return `${CDR_SUBJECT_PREFIX}.${site}`;
+}
+
+/** Which writer produced a CDR line: cdr_csv with N columns, or the cdr_custom legacy template. */
+export type CdrLayout = 'csv16' | 'csv17' | 'csv18' | 'csv19' | 'csv20' | 'csv21' | 'custom18' | 'custom19';
+
+/**
+ * One Asterisk CDR row (cdr_csv `Master.csv` or the cdr_custom legacy layout), normalized.
+ * Columns a layout does not have are '' (strings) or null (numbers). Times are epoch seconds,
+ * read in the source's configured zone (the file does not say whether it is local or GMT).
+ */
+export interface CdrRecord {
+  /** `<source fingerprint>:<byte offset of the line>`. */
+  event_id: string;
+  site: string;
+  source: string;
+  offset: number;
+  layout: CdrLayout;
+  accountcode: string;
+  src: string;
+  dst: string;
+  dcontext: string;
+  clid: string;
+  channel: string;
+  dstchannel: string;
+  lastapp: string;
+  lastdata: string;
+  start: number;
+  /** null when the call was never answered (empty answer cell). */
+  answer: number | null;
+  end: number;
+  /** Seconds; may have a fraction in the cdr_custom "high resolution" template. */
+  duration: number;
+  billsec: number;
+  disposition: string;
+  amaflags: string;
+  uniqueid: string;
+  userfield: string;
+  peeraccount: string;
+  linkedid: string;
+  sequence: number | null;
+}
+
+export interface CdrBatch {
+  /** `<source fingerprint>:<first offset>-<last offset>`; the JetStream Nats-Msg-Id. */
+  batch_id: string;
+  site: string;
+  records: CdrRecord[];
+}

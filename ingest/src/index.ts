@@ -11,6 +11,9 @@ export type { IngestBus } from './bus/port.ts';
 export type { SourceStatus } from './sources/file-source.ts';
 export { parseQueueLogLine, type ParseResult, type LineOrigin } from './core/queue-log.ts';
 export { fingerprintFromHead } from './core/fingerprint.ts';
+export { parseCdrLine, type CdrFormat } from './core/cdr.ts';
+export { parseRealtimeLine, parseRealtimeRow, parsePsqlTables, type RealtimeFormat } from './core/realtime.ts';
+export { UnknownTimeZoneError } from './core/kind-registry.ts';
 export { importFiles, expandImportFiles, ImportError, type ImportOptions, type ImportProgress, type ImportSummary } from './sources/import.ts';
 export { createPushHandler, pushFingerprint, PushRequestError, PushUnavailableError, type PushRequest, type PushResult } from './sources/push.ts';
 
@@ -18,6 +21,8 @@ export interface FileSourceConfig {
   path: string;
   site: string;
   kind: 'queue_log' | 'cdr';
+  /** Zone of CDR date cells (default `UTC`); ignored for queue_log, whose epochs are UTC. */
+  timeZone?: string;
 }
 
 export class IngestConfigError extends Error {
@@ -45,7 +50,7 @@ export async function startIngest(
   await mkdir(opts.stateDir, { recursive: true });
   const sources = opts.sources.map(
     (s) =>
-      new FileSource(deps, kindSpec(s.kind), {
+      new FileSource(deps, kindSpec(s.kind, s.timeZone !== undefined ? { timeZone: s.timeZone } : {}), {
         path: s.path,
         site: s.site,
         stateDir: opts.stateDir,

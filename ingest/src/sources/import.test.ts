@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fingerprintFromHead } from '../core/fingerprint.ts';
 import { startIngest } from '../index.ts';
 import { RecordingBus, captureLog, waitFor } from '../test-support.ts';
+import type { CdrBatch } from '../contract.ts';
 import { importFiles, sortRotated, type ImportProgress } from './import.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../../../shared/fixtures/real/DareDevinX__AsteriskReport__Testdaten.txt', import.meta.url));
@@ -101,6 +102,28 @@ describe('importFiles', () => {
     await importFiles({ bus: imported, log: captureLog().log }, { files: [path], kind: 'queue_log', site: 'hq' });
     expect(imported.eventIds().slice(0, tailed.eventIds().length)).toEqual(tailed.eventIds());
     expect(tailed.eventIds().length).toBe(fixtureBytes.subarray(0, whole).toString().split('\n').length - 1);
+  });
+});
+
+describe('importFiles for CDR', () => {
+  it('publishes Master.csv rows as CdrBatch records on pbx.cdr.<site>, Latin-1 bytes kept', async () => {
+    const bus = new RecordingBus();
+    const file = fileURLToPath(new URL('../../../../shared/fixtures/real/mineevburyat__dj-asterisk-cdr__Master.csv', import.meta.url));
+    const summary = await importFiles({ bus, log: captureLog().log }, { files: [file], kind: 'cdr', site: 'hq', timeZone: 'Asia/Irkutsk' });
+    expect(summary).toEqual({ files: 1, lines: 84, accepted: 84, rejected: {}, skipped: 0, batches: 1 });
+    expect(bus.messages.map((m) => m.subject)).toEqual(['pbx.cdr.hq']);
+    const batch = JSON.parse(bus.messages[0]?.text as string) as CdrBatch;
+    expect(batch.records.length).toBe(84);
+    expect(batch.records[0]).toMatchObject({ site: 'hq', start: Date.UTC(2024, 0, 27, 7, 7, 24) / 1000, layout: 'csv21' });
+    expect(batch.records.filter((r) => r.clid.includes('\u00a5')).length).toBeGreaterThan(0);
+  });
+
+  it('skips a CSV header row without a dead letter', async () => {
+    const path = join(dir, 'export.csv');
+    writeFileSync(path, 'accountcode,src,dst\n"","1","2","c","clid","SIP/1","","Hangup","","2025-01-01 00:00:00",,"2025-01-01 00:00:05",5,0,"NO ANSWER","DOCUMENTATION"\n');
+    const bus = new RecordingBus();
+    const summary = await importFiles({ bus, log: captureLog().log }, { files: [path], kind: 'cdr', site: 'hq' });
+    expect(summary).toEqual({ files: 1, lines: 2, accepted: 1, rejected: {}, skipped: 1, batches: 1 });
   });
 });
 

@@ -45,6 +45,8 @@ export interface ImportOptions {
   files: string[];
   kind: SourceKind;
   site: string;
+  /** Zone of CDR date cells (default `UTC`). */
+  timeZone?: string;
   onProgress?: (p: ImportProgress) => void;
   /** Minimum time between two progress calls (one more always comes at the end of each file). */
   progressIntervalMs?: number;
@@ -103,7 +105,7 @@ export function sortRotated(names: string[]): string[] {
 
 export async function importFiles(deps: { bus: IngestBus; log: Logger }, opts: ImportOptions): Promise<ImportSummary> {
   if (!SITE_ID_PATTERN.test(opts.site)) throw new ImportError(`site id "${opts.site}" must match ${String(SITE_ID_PATTERN)}`);
-  const spec = kindSpec(opts.kind);
+  const spec = kindSpec(opts.kind, opts.timeZone !== undefined ? { timeZone: opts.timeZone } : {});
   const files = await expandImportFiles(opts.files, opts.kind);
   const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);

@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import { SITE_ID_PATTERN } from '../contract.ts';
 import type { IngestBus } from '../bus/port.ts';
 import { BatchPublisher, PublisherStoppedError } from '../bus/publisher.ts';
-import { kindSpec } from '../core/kind-registry.ts';
+import { UnknownTimeZoneError, kindSpec } from '../core/kind-registry.ts';
 import { LineSplitter } from '../core/line-splitter.ts';
 import { lineHandler, newCounters } from './line-handler.ts';
 
@@ -26,6 +26,8 @@ export interface PushRequest {
   kind: 'queue_log' | 'cdr';
   body: string;
   firstOffset?: number;
+  /** Zone of CDR date cells (default `UTC`). */
+  timeZone?: string;
 }
 
 export interface PushResult {
@@ -43,7 +45,7 @@ export class PushUnavailableError extends Error {
 export class PushRequestError extends Error {
   override name = 'PushRequestError';
   constructor(
-    readonly code: 'TABLERO_ERR_PUSH_SITE' | 'TABLERO_ERR_PUSH_OFFSET' | 'TABLERO_ERR_PUSH_SOURCE',
+    readonly code: 'TABLERO_ERR_PUSH_SITE' | 'TABLERO_ERR_PUSH_OFFSET' | 'TABLERO_ERR_PUSH_SOURCE' | 'TABLERO_ERR_PUSH_TZ',
     message: string,
   ) {
     super(message);
@@ -67,7 +69,13 @@ export function createPushHandler(
     if (req.firstOffset !== undefined && !(Number.isSafeInteger(req.firstOffset) && req.firstOffset >= 0)) {
       throw new PushRequestError('TABLERO_ERR_PUSH_OFFSET', 'firstOffset must be a non-negative integer');
     }
-    const spec = kindSpec(req.kind);
+    let spec: ReturnType<typeof kindSpec>;
+    try {
+      spec = kindSpec(req.kind, req.timeZone !== undefined ? { timeZone: req.timeZone } : {});
+    } catch (err) {
+      if (err instanceof UnknownTimeZoneError) throw new PushRequestError('TABLERO_ERR_PUSH_TZ', err.message);
+      throw err;
+    }
     const bytes = Buffer.from(req.body, 'utf8');
     const withOffset = req.firstOffset !== undefined;
     const fingerprint = pushFingerprint(req.site, req.sourceName, withOffset ? null : bytes);
