@@ -13,3 +13,5 @@ export {
 } from './core/settings.ts';
 export { createCalendar, defaultCalendar, periodKey, startOfLocalDay, CalendarError, type SiteCalendar, type SiteCalendarSpec, type OpeningRange, type PeriodBy } from './core/calendar.ts';
 export * from './contract.ts';
+export { saveSettingsVersion, saveCalendarVersion, listSettingsVersions, loadSettings, loadCalendars, SettingsError, type SettingsVersion } from './store/settings-store.ts';
+export { agentStatus, type AgentStatus } from './core/agent-state.ts';

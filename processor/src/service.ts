@@ -33,6 +33,7 @@ import { createCalendar, type SiteCalendar, type SiteCalendarSpec } from './core
 import { addLiveStint, buildSnapshots, createLiveAggregates, pruneLive, type LiveContext } from './core/live.ts';
 import { defaultProcessorSettings, queueSettings, type ProcessorSettings, type QueueSettings } from './core/settings.ts';
 import { applyEvent, createStintState, eventFingerprint, liveQueueState, type StintRow } from './core/stint-machine.ts';
+import { loadCalendars, loadSettings } from './store/settings-store.ts';
 import { createStore } from './store/store.ts';
 
 export interface ProcessorConfig {
@@ -86,9 +87,10 @@ const DAY_S = 86_400;
 export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions): Promise<Processor> {
   const { bus, log } = deps;
   const now = deps.now ?? Date.now;
+  // Stored setting and calendar versions (edited from the dashboard) override the given ones.
   const cfg: ProcessorConfig = {
-    settings: opts.settings?.settings ?? defaultProcessorSettings(),
-    calendars: opts.settings?.calendars ?? {},
+    settings: await loadSettings(deps.ch, opts.settings?.settings ?? defaultProcessorSettings(), now()),
+    calendars: { ...(opts.settings?.calendars ?? {}), ...(await loadCalendars(deps.ch, now())) },
     aliases: opts.settings?.aliases ?? {},
     replayHorizonS: opts.settings?.replayHorizonS ?? 6 * 3600,
     endedKeyMemoryS: opts.settings?.endedKeyMemoryS ?? 3600,
