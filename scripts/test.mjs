@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// The README's test command (`pnpm test`): type-check, build the dashboard the browser tests
+// load, run every vitest suite, then print one closing line "N passed, N failed".
+// Extra arguments are handed to vitest (e.g. `pnpm test ingest/`).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+
+const results = '.vitest-results.json';
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', shell: false }).status ?? 1;
+const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+
+// The suite runs real servers and a real browser: Debian's nats-server and chromium.
+const missing = ['nats-server', 'chromium'].filter((bin) => !has(bin));
+if (missing.length > 0) {
+  if (process.getuid?.() === 0 && has('apt-get')) {
+    console.log(`installing ${missing.join(' ')} with apt-get (needed by the tests)`);
+    run('apt-get', ['update', '-qq']);
+    if (run('apt-get', ['install', '-y', '-qq', ...missing]) !== 0) process.exit(1);
+  } else {
+    console.log(`the tests need ${missing.join(' and ')}: sudo apt-get install -y ${missing.join(' ')}`);
+    console.log('tests: 0 passed, 1 failed (missing system packages)');
+    process.exit(1);
+  }
+}
+
+if (run('pnpm', ['-s', 'typecheck']) !== 0) {
+  console.log('tests: 0 passed, 1 failed (type check failed)');
+  process.exit(1);
+}
+if (run('pnpm', ['-s', 'build']) !== 0) {
+  console.log('tests: 0 passed, 1 failed (dashboard build failed)');
+  process.exit(1);
+}
+rmSync(results, { force: true });
+const status = run('npx', [
+  'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2),
+]);
+if (!existsSync(results)) {
+  console.log('tests: 0 passed, 1 failed (vitest wrote no results)');
+  process.exit(1);
+}
+const r = JSON.parse(readFileSync(results, 'utf8'));
+const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+const failedSuites = (r.testResults ?? []).filter((t) => t.status === 'failed' && (t.assertionResults ?? []).length === 0).length;
+const failed = r.numFailedTests + failedSuites;
+console.log(`tests: ${r.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(status === 0 && failed === 0 && r.numPassedTests > 0 ? 0 : 1);

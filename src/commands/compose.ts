@@ -1,0 +1,128 @@
+// Wires the services onto one bus and one ClickHouse. Used by `tablero start` (all three in one
+// process) and by the one-service production commands.
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { ClickHouse } from '@tablero/sql';
+import { createPushHandler, startIngest, type FileSourceConfig } from '@tablero/ingest';
+import { startSimulator } from '@tablero/ingest/simulator';
+import { queryKpis, startProcessor } from '@tablero/processor';
+import { countUsers, createKioskToken, createUser, startDashboard } from '@tablero/dashboard';
+import type { Bus } from '../bus/index.ts';
+import type { Config } from '../config.ts';
+import { sha256Hex, parseSourceTokens } from './tokens.ts';
+
+export type SourceSpec = FileSourceConfig;
+
+export interface ComposeOptions {
+  cfg: Config;
+  log: Logger;
+  bus: Bus;
+  /** Needed by the processor and the dashboard; ingest alone runs without it. */
+  ch: ClickHouse | null;
+  site: string;
+  sources: SourceSpec[];
+  simulate: boolean;
+  port: number;
+  sessionSecret: string;
+  /** Admin bearer token for the local CLI (kept in the data directory's running.json). */
+  cliToken?: string;
+  runIngest: boolean;
+  runProcessor: boolean;
+  runDashboard: boolean;
+}
+
+export interface Services {
+  url: string | null;
+  simulatorDir: string | null;
+  firstAdmin: { password: string; kioskPath: string } | null;
+  stop(): Promise<void>;
+}
+
+export const STATIC_DIR = fileURLToPath(new URL('../../dashboard/dist/app/', import.meta.url));
+
+export async function composeServices(o: ComposeOptions): Promise<Services> {
+  const store = (): ClickHouse => {
+    if (!o.ch) throw new Error('this service needs ClickHouse');
+    return o.ch;
+  };
+  // Stopped in this order: dashboard (closes WebSockets first), ingest (its in-flight batches
+  // still need the processor to be acknowledged), simulator, processor.
+  const stops: Record<'dashboard' | 'ingest' | 'simulator' | 'processor', (() => Promise<void>) | null> = {
+    dashboard: null,
+    ingest: null,
+    simulator: null,
+    processor: null,
+  };
+  const stopAll = async (): Promise<void> => {
+    for (const stop of Object.values(stops)) {
+      if (!stop) continue;
+      try {
+        await stop();
+      } catch (err) {
+        o.log.warn({ err }, 'service stop failed');
+      }
+    }
+  };
+  try {
+    if (o.runProcessor) {
+      const processor = await startProcessor({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'processor' }) }, { tz: o.cfg.siteTz });
+      stops.processor = () => processor.stop();
+    }
+    let simulatorDir: string | null = null;
+    const sources = [...o.sources];
+    if (o.simulate) {
+      simulatorDir = join(o.cfg.dataDir, 'simulator');
+      // A flat daily curve: the demo wallboard is busy whatever the hour the user tries it.
+      const sim = await startSimulator({ outDir: simulatorDir, tz: o.cfg.siteTz, curve: 'flat', log: o.log.child({ svc: 'simulator' }) });
+      stops.simulator = () => sim.stop();
+      sources.push({ path: sim.queueLogPath, site: o.site, kind: 'queue_log' });
+      sources.push({ path: sim.cdrPath, site: o.site, kind: 'cdr' });
+    }
+    let ingestStatus: (() => unknown) | null = null;
+    if (o.runIngest && sources.length > 0) {
+      const ingest = await startIngest({ bus: o.bus, log: o.log.child({ svc: 'ingest' }) }, { sources, stateDir: join(o.cfg.dataDir, 'ingest') });
+      stops.ingest = () => ingest.stop();
+      ingestStatus = () => ingest.status();
+    }
+    let url: string | null = null;
+    let firstAdmin: Services['firstAdmin'] = null;
+    if (o.runDashboard) {
+      const ch = store();
+      if ((await countUsers(ch)) === 0) {
+        const password = randomBytes(12).toString('base64url');
+        await createUser(ch, { username: 'admin', password, role: 'admin', lang: 'es' });
+        const token = await createKioskToken(ch, 'wallboard (created at first start)', 'admin');
+        firstAdmin = { password, kioskPath: `/?kiosk=${token}#/wallboard` };
+      }
+      const apiTokens = o.cliToken ? { [sha256Hex(o.cliToken)]: { username: 'cli', role: 'admin' as const } } : {};
+      const dashboard = await startDashboard(
+        {
+          bus: o.bus,
+          ch,
+          log: o.log.child({ svc: 'dashboard' }),
+          queryKpis: (q) => queryKpis(ch, { ...q, tz: q.tz ?? o.cfg.siteTz } as Parameters<typeof queryKpis>[1]),
+          push: createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
+          health: async () => ({ sources: ingestStatus ? ingestStatus() : [] }),
+        },
+        {
+          port: o.port,
+          host: o.cfg.HOST,
+          sessionSecret: o.sessionSecret,
+          staticDir: STATIC_DIR,
+          allowedOrigins: o.cfg.TABLERO_ALLOWED_ORIGINS,
+          secureCookies: o.cfg.TABLERO_SECURE_COOKIES,
+          sourceTokens: parseSourceTokens(o.cfg.TABLERO_SOURCE_TOKENS),
+          apiTokens,
+        },
+      );
+      stops.dashboard = () => dashboard.close();
+      url = dashboard.url;
+    }
+    return { url, simulatorDir, firstAdmin, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

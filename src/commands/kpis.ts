@@ -1,0 +1,130 @@
+// `tablero kpis`: KPI rows from stored stints, exactly as docs/kpi-definitions.md defines them.
+import type { Command } from '../cli.ts';
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../log.ts';
+import { findRunning, openStore } from '../runtime.ts';
+import { SL_FORMULAS, type KpiRow, type SlFormula } from '@tablero/processor/contract';
+import { queryKpis } from '@tablero/processor';
+import { apiRequest } from './api-client.ts';
+import { UsageError, intOption, stringList } from './usage.ts';
+
+const BY = ['month', 'day', 'hour', 'interval'] as const;
+type By = (typeof BY)[number];
+const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/;
+
+export interface KpiQuery {
+  from: string;
+  to: string;
+  queues?: string[];
+  by?: By;
+  formula?: SlFormula;
+  threshold_s?: number;
+  strict?: boolean;
+  short_abandon_s?: number;
+  tz?: string;
+}
+
+export function parseKpiOptions(values: Record<string, unknown>): KpiQuery {
+  const from = values.from;
+  const to = values.to;
+  if (typeof from !== 'string' || !DATE.test(from)) throw new UsageError('--from must be YYYY-MM-DD (or YYYY-MM-DDTHH:MM)');
+  if (typeof to !== 'string' || !DATE.test(to)) throw new UsageError('--to must be YYYY-MM-DD (or YYYY-MM-DDTHH:MM), exclusive');
+  if (from >= to) throw new UsageError(`--from (${from}) must be before --to (${to}); --to is exclusive`);
+  const q: KpiQuery = { from, to };
+  const queues = stringList(values.queue);
+  if (queues.length) q.queues = queues;
+  if (values.by !== undefined) {
+    if (!BY.includes(values.by as By)) throw new UsageError(`--by must be one of ${BY.join(', ')}`);
+    q.by = values.by as By;
+  }
+  if (values.formula !== undefined) {
+    if (!SL_FORMULAS.includes(values.formula as SlFormula)) throw new UsageError(`--formula must be one of ${SL_FORMULAS.join(', ')}`);
+    q.formula = values.formula as SlFormula;
+  }
+  const threshold = intOption('threshold', values.threshold);
+  if (threshold !== undefined) q.threshold_s = threshold;
+  const short = intOption('short-abandon', values['short-abandon']);
+  if (short !== undefined) q.short_abandon_s = short;
+  if (typeof values.strict === 'boolean') q.strict = values.strict;
+  if (values.tz !== undefined) {
+    const tz = String(values.tz);
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+    } catch {
+      throw new UsageError(`--tz must be an IANA time zone (e.g. America/La_Paz), got '${tz}'`);
+    }
+    q.tz = tz;
+  }
+  return q;
+}
+
+function toSearchParams(q: KpiQuery): URLSearchParams {
+  const p = new URLSearchParams({ from: q.from, to: q.to });
+  for (const queue of q.queues ?? []) p.append('queue', queue);
+  if (q.by) p.set('by', q.by);
+  if (q.formula) p.set('formula', q.formula);
+  if (q.threshold_s !== undefined) p.set('threshold', String(q.threshold_s));
+  if (q.strict !== undefined) p.set('strict', String(q.strict));
+  if (q.short_abandon_s !== undefined) p.set('short_abandon', String(q.short_abandon_s));
+  if (q.tz) p.set('tz', q.tz);
+  return p;
+}
+
+function fmt(v: number | null): string {
+  return v === null ? '-' : String(v);
+}
+
+export function renderTable(rows: KpiRow[]): string {
+  if (rows.length === 0) return 'no stints in that range\n';
+  const header = ['queue', 'period', 'offered', 'answered', 'within T', 'abandoned', 'SL %', 'aband. %', 'ASA s', 'AHT s', 'longest s'];
+  const body = rows.map((r) => [
+    r.queue, r.period, String(r.offered), String(r.answered), String(r.answered_within), String(r.abandoned),
+    fmt(r.sl_pct), fmt(r.abandon_rate_pct), fmt(r.asa_s), fmt(r.aht_s), fmt(r.longest_wait_s),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const d = rows[0]?.definition;
+  const def = d
+    ? `SL formula '${d.formula}', T = ${d.threshold_s} s${d.strict ? ' (strict <)' : ' (inclusive <=)'}, short abandon ${d.short_abandon_s} s, time zone ${d.tz} (docs/kpi-definitions.md)`
+    : '';
+  return `${[line(header), ...body.map(line)].join('\n')}\n\n${def}\n`;
+}
+
+export const kpisCommand: Command = {
+  summary: 'KPI rows from the stored data (table, or --json rows)',
+  usage: `Usage: tablero kpis --from DATE --to DATE [--queue Q]... [--by month|day|hour|interval]
+       [--formula F] [--threshold S] [--strict] [--short-abandon S] [--tz ZONE] [--json]
+  --to is exclusive; settings not given come from each queue's settings.`,
+  options: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    queue: { type: 'string', multiple: true },
+    by: { type: 'string' },
+    formula: { type: 'string' },
+    threshold: { type: 'string' },
+    strict: { type: 'boolean' },
+    'short-abandon': { type: 'string' },
+    tz: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+  async run(values) {
+    const q = parseKpiOptions(values);
+    const cfg = loadConfig();
+    const running = findRunning(cfg.dataDir);
+    let rows: KpiRow[];
+    if (running && !cfg.CLICKHOUSE_URL) {
+      process.stderr.write(`using the running Tablero at ${running.url} (it holds ${cfg.dataDir})\n`);
+      rows = await apiRequest<KpiRow[]>(running, 'GET', `/api/kpis?${toSearchParams(q).toString()}`);
+    } else {
+      const log = createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL, 'tablero-kpis');
+      const ch = await openStore(cfg, log);
+      try {
+        rows = await queryKpis(ch, { ...q, tz: q.tz ?? cfg.siteTz });
+      } finally {
+        await ch.close();
+      }
+    }
+    process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : renderTable(rows));
+    return 0;
+  },
+};

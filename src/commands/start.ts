@@ -1,0 +1,108 @@
+// `tablero start`: everything in one process. Embedded ClickHouse (chDB) and the in-process bus
+// unless CLICKHOUSE_URL / NATS_URL are set; the traffic simulator unless real sources are given.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Command } from '../cli.ts';
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../log.ts';
+import { openBus, openStore, removeRunning, sessionSecret, writeRunning } from '../runtime.ts';
+import { UsageError, stringList } from './usage.ts';
+import { composeServices, type SourceSpec } from './compose.ts';
+
+const usage = `Usage: tablero start [--source PATH]... [--site ID] [--no-simulate] [--port N]
+
+Runs ingest, processor and dashboard in one process (embedded ClickHouse under TABLERO_DATA_DIR,
+in-process bus). With no --source it runs the traffic simulator so the wallboard is live at once.
+  --source PATH   tail a queue_log or Master.csv file (repeatable); the kind is taken from the
+                  name (*.csv = CDR) unless written as queue_log:PATH or cdr:PATH
+  --site ID       site id of the sources (default TABLERO_SITE or 'default')
+  --no-simulate   do not run the simulator
+  --port N        dashboard port (default PORT or 8080)`;
+
+export function parseSource(arg: string, site: string): SourceSpec {
+  const m = /^(queue_log|cdr):(.+)$/.exec(arg);
+  if (m) return { kind: m[1] as SourceSpec['kind'], path: m[2] as string, site };
+  if (!arg) throw new UsageError('--source needs a path');
+  const kind = /\.csv(\.gz)?$/i.test(basename(arg)) ? 'cdr' : 'queue_log';
+  return { kind, path: arg, site };
+}
+
+export const startCommand: Command = {
+  summary: 'run everything in one process (embedded by default, simulator when no source)',
+  usage,
+  options: {
+    source: { type: 'string', multiple: true },
+    site: { type: 'string' },
+    simulate: { type: 'boolean', default: true },
+    port: { type: 'string' },
+  },
+  async run(values) {
+    const cfg = loadConfig();
+    const log = createLogger(cfg.LOG_LEVEL);
+    const site = typeof values.site === 'string' ? values.site : cfg.TABLERO_SITE;
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(site)) throw new UsageError(`--site must be letters, digits, _ or -: '${site}'`);
+    const port = values.port === undefined ? cfg.PORT : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got '${String(values.port)}'`);
+    const sources = stringList(values.source).map((s) => parseSource(s, site));
+    const simulate = values.simulate !== false && sources.length === 0;
+
+    mkdirSync(cfg.dataDir, { recursive: true });
+    const ch = await openStore(cfg, log);
+    const bus = await openBus(cfg, log, 'tablero-start');
+    const cliToken = randomBytes(32).toString('base64url');
+    const services = await composeServices({
+      cfg,
+      log,
+      bus,
+      ch,
+      site,
+      sources,
+      simulate,
+      port,
+      sessionSecret: sessionSecret(cfg),
+      cliToken,
+      runIngest: true,
+      runProcessor: true,
+      runDashboard: true,
+    });
+    writeRunning(cfg.dataDir, { pid: process.pid, url: services.url ?? '', cli_token: cliToken, started_at: new Date().toISOString() });
+
+    const banner = [
+      '',
+      `Tablero is running: ${services.url}`,
+      `  data directory: ${cfg.dataDir} (ClickHouse: ${ch.embedded ? 'embedded chDB' : cfg.CLICKHOUSE_URL}; bus: ${bus.kind})`,
+      services.simulatorDir
+        ? `  traffic simulator writing ${join(services.simulatorDir, 'queue_log')} (use --source to read a real PBX instead)`
+        : `  sources: ${sources.map((s) => `${s.kind}:${s.path}`).join(', ') || 'none'}`,
+    ];
+    if (services.firstAdmin) {
+      banner.push(
+        `  first start: created user 'admin' with password ${services.firstAdmin.password}`,
+        `  wallboard kiosk link (no login): ${services.url}${services.firstAdmin.kioskPath}`,
+        `  (both saved in ${join(cfg.dataDir, 'initial-admin.txt')}, readable only by you)`,
+      );
+      writeFileSync(
+        join(cfg.dataDir, 'initial-admin.txt'),
+        `user: admin\npassword: ${services.firstAdmin.password}\nkiosk: ${services.url}${services.firstAdmin.kioskPath}\n`,
+        { mode: 0o600 },
+      );
+    }
+    banner.push('Press Ctrl+C to stop.', '');
+    process.stdout.write(banner.join('\n'));
+
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string): void => {
+        log.info({ signal }, 'stopping');
+        resolve();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await services.stop();
+    removeRunning(cfg.dataDir);
+    await bus.close();
+    await ch.close();
+    return 0;
+  },
+};

@@ -1,0 +1,88 @@
+// `tablero user add` and `tablero kiosk create|revoke`: the first admin and kiosk links from the CLI.
+import type { Command } from '../cli.ts';
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../log.ts';
+import { findRunning, openStore, type RunningInstance } from '../runtime.ts';
+import { createKioskToken, createUser, revokeKioskToken, type Role } from '@tablero/dashboard';
+import type { ClickHouse } from '@tablero/sql';
+import { apiRequest } from './api-client.ts';
+import { sha256Hex } from './tokens.ts';
+import { UsageError } from './usage.ts';
+
+const ROLES: Role[] = ['admin', 'manager', 'supervisor', 'qa_analyst'];
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** Runs `direct` on the store, or `viaApi` when a `tablero start` holds the data directory. */
+async function withStoreOrApi<T>(direct: (ch: ClickHouse) => Promise<T>, viaApi: (r: RunningInstance) => Promise<T>): Promise<T> {
+  const cfg = loadConfig();
+  const running = findRunning(cfg.dataDir);
+  if (running && !cfg.CLICKHOUSE_URL) {
+    process.stderr.write(`using the running Tablero at ${running.url}\n`);
+    return viaApi(running);
+  }
+  const ch = await openStore(cfg, createLogger('warn', 'tablero-cli'));
+  try {
+    return await direct(ch);
+  } finally {
+    await ch.close();
+  }
+}
+
+export const userCommand: Command = {
+  summary: 'manage dashboard users: user add NAME --role ROLE [--lang es|en] (password on stdin)',
+  usage: `Usage: tablero user add USERNAME --role admin|manager|supervisor|qa_analyst [--lang es|en]
+  The password is read from standard input (at least 10 characters), e.g.
+  printf '%s' "$PASSWORD" | tablero user add ana --role supervisor`,
+  options: { role: { type: 'string' }, lang: { type: 'string' } },
+  allowPositionals: true,
+  async run(values, positionals) {
+    const [action, username] = positionals;
+    if (action !== 'add' || !username) throw new UsageError("usage: tablero user add USERNAME --role ROLE");
+    if (!/^[A-Za-z0-9._@-]{1,64}$/.test(username)) throw new UsageError('USERNAME: letters, digits, . _ @ - (1-64)');
+    const role = values.role as Role;
+    if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+    const lang = (values.lang ?? 'es') as 'es' | 'en';
+    if (lang !== 'es' && lang !== 'en') throw new UsageError('--lang must be es or en');
+    const password = await readStdin();
+    if (password.length < 10) throw new UsageError('the password (on standard input) must have at least 10 characters');
+    await withStoreOrApi(
+      (ch) => createUser(ch, { username, password, role, lang }),
+      (r) => apiRequest<unknown>(r, 'POST', '/api/users', { username, password, role, lang }).then(() => undefined),
+    );
+    process.stdout.write(`user ${username} (${role}) saved\n`);
+    return 0;
+  },
+};
+
+export const kioskCommand: Command = {
+  summary: 'kiosk links for TVs: kiosk create LABEL | kiosk revoke TOKEN',
+  usage: `Usage: tablero kiosk create LABEL    prints a read-only wallboard link (no login)
+       tablero kiosk revoke TOKEN    the link stops working at once`,
+  options: {},
+  allowPositionals: true,
+  async run(_values, positionals) {
+    const [action, arg] = positionals;
+    if (action === 'create' && arg) {
+      const token = await withStoreOrApi(
+        (ch) => createKioskToken(ch, arg, 'cli'),
+        (r) => apiRequest<{ token: string }>(r, 'POST', '/api/kiosk-tokens', { label: arg }).then((x) => x.token),
+      );
+      process.stdout.write(`kiosk link: /?kiosk=${token}#/wallboard (append to the dashboard URL)\n`);
+      return 0;
+    }
+    if (action === 'revoke' && arg) {
+      await withStoreOrApi(
+        (ch) => revokeKioskToken(ch, arg),
+        (r) => apiRequest<unknown>(r, 'DELETE', `/api/kiosk-tokens/${/^[0-9a-f]{64}$/.test(arg) ? arg : sha256Hex(arg)}`).then(() => undefined),
+      );
+      process.stdout.write('kiosk token revoked\n');
+      return 0;
+    }
+    throw new UsageError('usage: tablero kiosk create LABEL | tablero kiosk revoke TOKEN');
+  },
+};

@@ -1,0 +1,65 @@
+// The only reader of process.env for the composition root. Every bad variable is reported at
+// once, in one error, so an operator fixes them all in one go.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const schema = z.object({
+  TABLERO_DATA_DIR: z.string().default('./data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  NATS_URL: optionalUrl,
+  CLICKHOUSE_URL: optionalUrl.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must start with http:// or https://'),
+  CLICKHOUSE_USER: z.string().optional(),
+  CLICKHOUSE_PASSWORD: z.string().optional(),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only').default('tablero'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TZ: z
+    .string()
+    .optional()
+    .transform((v) => (v && v !== ':/etc/localtime' ? v : undefined))
+    .refine((v) => v === undefined || isTimeZone(v), 'not an IANA time zone (e.g. America/Bogota)'),
+  TABLERO_SITE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only').default('default'),
+  TABLERO_SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  TABLERO_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+  TABLERO_SECURE_COOKIES: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+  /** Comma-separated `token=site:name` entries for HTTP push sources. */
+  TABLERO_SOURCE_TOKENS: z.string().optional(),
+});
+
+export type Config = z.infer<typeof schema> & { dataDir: string; siteTz: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`bad environment: ${problems.join('; ')}`);
+  }
+  const cfg = parsed.data;
+  const systemTz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return { ...cfg, dataDir: resolve(cfg.TABLERO_DATA_DIR), siteTz: cfg.TZ ?? systemTz ?? 'UTC' };
+}

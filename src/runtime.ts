@@ -1,0 +1,96 @@
+// Shared plumbing of the commands: opening the bus and ClickHouse from the configuration,
+// the session secret, and the file through which other commands find a running `tablero start`.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { ClickHouseLockedError, migrate, openClickHouse, type ClickHouse } from '@tablero/sql';
+import { MemoryBus, NatsBus, type Bus } from './bus/index.ts';
+import type { Config } from './config.ts';
+import { UsageError } from './commands/usage.ts';
+
+export async function openBus(cfg: Config, log: Logger, name: string): Promise<Bus> {
+  if (!cfg.NATS_URL) return new MemoryBus();
+  const bus = await NatsBus.connect({ servers: cfg.NATS_URL.split(','), name });
+  log.info({ nats: cfg.NATS_URL }, 'bus connected');
+  return bus;
+}
+
+export async function openStore(cfg: Config, log: Logger): Promise<ClickHouse> {
+  mkdirSync(cfg.dataDir, { recursive: true });
+  let ch: ClickHouse;
+  try {
+    ch = await openClickHouse({
+      url: cfg.CLICKHOUSE_URL,
+      user: cfg.CLICKHOUSE_USER,
+      password: cfg.CLICKHOUSE_PASSWORD,
+      database: cfg.CLICKHOUSE_DATABASE,
+      dataDir: cfg.dataDir,
+    });
+  } catch (err) {
+    if (err instanceof ClickHouseLockedError) {
+      throw new UsageError(
+        `the data directory ${cfg.dataDir} is in use by another Tablero process (embedded ClickHouse allows one process per directory)`,
+      );
+    }
+    throw err;
+  }
+  const result = await migrate(ch.client);
+  if (result.applied.length > 0) log.info({ applied: result.applied }, 'migrations applied');
+  return ch;
+}
+
+/** The session secret: from the environment, else generated once and kept in the data directory (mode 600). */
+export function sessionSecret(cfg: Config): string {
+  if (cfg.TABLERO_SESSION_SECRET) return cfg.TABLERO_SESSION_SECRET;
+  const file = join(cfg.dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(cfg.dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/** Written by `tablero start` so that `kpis` / `import` on the same data directory use its HTTP API. */
+export interface RunningInstance {
+  pid: number;
+  url: string;
+  /** Bearer token accepted by the running dashboard as an admin API client (never leaves this machine). */
+  cli_token: string;
+  started_at: string;
+}
+
+export function runningFile(dataDir: string): string {
+  return join(dataDir, 'running.json');
+}
+
+export function writeRunning(dataDir: string, info: RunningInstance): void {
+  const file = runningFile(dataDir);
+  writeFileSync(`${file}.tmp`, JSON.stringify(info, null, 2), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+}
+
+export function removeRunning(dataDir: string): void {
+  rmSync(runningFile(dataDir), { force: true });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The running `tablero start` on this data directory, if any (a stale file from a crash is ignored). */
+export function findRunning(dataDir: string): RunningInstance | null {
+  const file = runningFile(dataDir);
+  if (!existsSync(file)) return null;
+  try {
+    const info = JSON.parse(readFileSync(file, 'utf8')) as RunningInstance;
+    return alive(info.pid) && info.pid !== process.pid ? info : null;
+  } catch {
+    return null;
+  }
+}

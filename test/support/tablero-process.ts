@@ -1,0 +1,70 @@
+// Test support: the real `tablero start` as a child process on a temp data directory, found
+// through the files it writes there (running.json, initial-admin.txt).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './nats-server.ts';
+import { waitFor } from './wait-for.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const TABLERO_BIN = join(REPO_ROOT, 'bin/tablero.mjs');
+
+export interface TableroProcess {
+  url: string;
+  dataDir: string;
+  child: ChildProcess;
+  admin: { password: string; kioskToken: string };
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startTablero(opts: { args: string[]; env?: Record<string, string>; dataDir?: string }): Promise<TableroProcess> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tablero-e2e-'));
+  const port = await freePort();
+  let out = '';
+  const child = spawn(process.execPath, [TABLERO_BIN, 'start', '--port', String(port), ...opts.args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, TABLERO_DATA_DIR: dataDir, LOG_LEVEL: 'warn', TZ: 'UTC', HOST: '127.0.0.1', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  try {
+    await waitFor(
+      () => {
+        if (child.exitCode !== null) throw new Error(`tablero start exited with ${child.exitCode}: ${out}`);
+        return existsSync(join(dataDir, 'running.json')) && existsSync(join(dataDir, 'initial-admin.txt'));
+      },
+      { timeoutMs: 60_000, what: 'tablero start to be ready' },
+    );
+  } catch (err) {
+    await stop();
+    throw new Error(`tablero start did not come up: ${out}`, { cause: err });
+  }
+  const running = JSON.parse(readFileSync(join(dataDir, 'running.json'), 'utf8')) as { url: string };
+  const initial = readFileSync(join(dataDir, 'initial-admin.txt'), 'utf8');
+  const password = /password: (\S+)/.exec(initial)?.[1] ?? '';
+  const kioskToken = /kiosk=([^#\s]+)/.exec(initial)?.[1] ?? '';
+  return {
+    url: running.url.replace('0.0.0.0', '127.0.0.1'),
+    dataDir,
+    child,
+    admin: { password, kioskToken },
+    output: () => out,
+    async stop() {
+      await stop();
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
