@@ -2,6 +2,8 @@
 // Every non-GET request carries the CSRF token the server handed out with the session
 // (header `x-csrf-token`); errors come back as `{ code, message }` and become ApiError.
 
+import { isObj } from './guards.ts';
+
 export interface Me {
   username: string;
   role: string;
@@ -21,10 +23,6 @@ export class ApiError extends Error {
   }
 }
 
-type Obj = Record<string, unknown>;
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function parseMe(v: unknown): Me | null {
   if (!isObj(v)) return null;

@@ -3,16 +3,7 @@
 // `es` / `en`, done by the caller that knows the session); the exact locale (es-BO, es-CO, en)
 // is kept in localStorage, which is all a kiosk TV has.
 
-import {
-  DEFAULT_LOCALE,
-  formatClock,
-  formatCount,
-  formatDuration,
-  formatPct,
-  langOf,
-  normalizeLocale,
-  type Locale,
-} from './format.ts';
+import { DEFAULT_LOCALE, formatCount, formatPct, langOf, normalizeLocale, type Locale } from './format.ts';
 import { translate, type MessageKey, type MessageParams } from './messages.ts';
 
 const STORAGE_KEY = 'tablero.locale';
@@ -62,8 +53,6 @@ export class I18n {
   t = (key: MessageKey, params?: MessageParams): string => translate(this.lang, key, params);
   count = (n: number | null): string => formatCount(this.locale, n);
   pct = (v: number | null, digits: 0 | 1 | 2 = 1): string => formatPct(this.locale, v, digits);
-  duration = (s: number | null): string => formatDuration(this.locale, s);
-  clock = (epochS: number, tz: string): string => formatClock(this.locale, epochS, tz);
 
   #applyToDocument(): void {
     if (typeof document !== 'undefined') document.documentElement.lang = this.locale;

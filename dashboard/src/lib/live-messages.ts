@@ -3,6 +3,7 @@
 // a malformed message or snapshot is dropped, an unknown type is kept as such, nothing throws.
 
 import type { QueueSnapshot } from '@tablero/processor/contract';
+import { isNum, isObj } from './guards.ts';
 
 export interface HelloUser {
   username: string;
@@ -40,13 +41,6 @@ export type LiveMessage = HelloMessage | SnapshotsMessage | AlertMessage | Unkno
 
 export type ParseResult = { ok: true; value: LiveMessage } | { ok: false; reason: string; line: string };
 
-type Obj = Record<string, unknown>;
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function isNum(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
 function isNumOrNull(v: unknown): boolean {
   return v === null || isNum(v);
 }

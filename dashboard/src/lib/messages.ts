@@ -7,7 +7,6 @@ import type { Lang } from './format.ts';
 const es = {
   'app.title': 'Tablero',
   'app.loading': 'Cargando…',
-  'nav.wallboard': 'Tablero de control',
   'nav.logout': 'Cerrar sesión',
   'nav.user': 'Sesión: {user}',
   'nav.kiosk': 'Modo TV (solo lectura)',
@@ -18,10 +17,10 @@ const es = {
   'conn.connecting': 'Conectando…',
   'conn.open': 'En vivo',
   'conn.closed': 'Sin conexión, reintentando…',
+  'conn.retry': 'Sin conexión, reintento en {s} s',
   'stale.age': 'Datos de hace {n} s',
   'stale.offline': 'sin conexión con el servidor',
   'stale.silent': 'sin actualizaciones del servidor',
-  'stale.never': 'Aún no llegan datos en vivo',
   'stale.denied': 'acceso rechazado: sesión vencida o enlace de TV revocado',
 
   'wallboard.waiting': 'Esperando datos en vivo…',
@@ -100,7 +99,6 @@ type Catalog = Record<MessageKey, string>;
 const en: Catalog = {
   'app.title': 'Tablero',
   'app.loading': 'Loading…',
-  'nav.wallboard': 'Wallboard',
   'nav.logout': 'Log out',
   'nav.user': 'Signed in: {user}',
   'nav.kiosk': 'TV mode (read-only)',
@@ -111,10 +109,10 @@ const en: Catalog = {
   'conn.connecting': 'Connecting…',
   'conn.open': 'Live',
   'conn.closed': 'Disconnected, retrying…',
+  'conn.retry': 'Disconnected, retrying in {s} s',
   'stale.age': 'Data is {n} s old',
   'stale.offline': 'no connection to the server',
   'stale.silent': 'no updates from the server',
-  'stale.never': 'No live data yet',
   'stale.denied': 'access refused: session expired or TV link revoked',
 
   'wallboard.waiting': 'Waiting for live data…',

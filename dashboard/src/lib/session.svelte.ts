@@ -1,7 +1,7 @@
 // The logged-in user as rune state, over the session cookie the server sets. The CSRF token
 // from /api/me or /api/login is kept here for every write.
 
-import { ApiError, createApi, type Api, type Me } from './api.ts';
+import { createApi, type Api, type Me } from './api.ts';
 
 export type SessionStatus = 'unknown' | 'loading' | 'ready';
 export type Recheck = 'ok' | 'unauthorized' | 'unreachable';
@@ -67,4 +67,3 @@ export class Session {
 }
 
 export const session = new Session(createApi());
-export { ApiError };
