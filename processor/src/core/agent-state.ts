@@ -119,14 +119,30 @@ function login(q: MemberQueue, ts: number): void {
 const CALL_EVENTS = new Set(['CONNECT', 'RINGNOANSWER', 'RINGCANCELED', 'AGENTDUMP', 'COMPLETECALLER', 'COMPLETEAGENT', 'TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER', 'SYSCOMPAT']);
 const CALL_END = new Set(['COMPLETECALLER', 'COMPLETEAGENT', 'TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER', 'SYSCOMPAT', 'AGENTDUMP']);
 
+/** Shared result of the (hot) paths that close nothing; callers only read results. */
+const NOTHING: AgentEventResult = Object.freeze({ sessions: Object.freeze([]) as unknown as AgentSessionRow[], pauses: Object.freeze([]) as unknown as AgentPauseRow[] });
+const MEMBER_EVENTS = new Set(['QUEUESTART', 'ADDMEMBER', 'REMOVEMEMBER', 'AGENTLOGIN', 'AGENTCALLBACKLOGIN', 'AGENTLOGOFF', 'AGENTCALLBACKLOGOFF', 'PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL']);
+
 export function applyAgentEvent(state: AgentState, ev: QueueEvent): AgentEventResult {
-  const out: AgentEventResult = { sessions: [], pauses: [] };
   const fp = eventFingerprint(ev.event_id);
   const last = state.applied.get(fp);
-  if (last !== undefined && ev.offset <= last) return out;
+  if (last !== undefined && ev.offset <= last) return NOTHING;
   state.applied.set(fp, ev.offset);
-  if (ev.custom) return out;
+  if (ev.custom) return NOTHING;
   const s = siteAgents(state, ev.site);
+  // Hot path: call events only move the member between available and on call.
+  if (CALL_EVENTS.has(ev.verb)) {
+    if (ev.agent !== 'NONE' && ev.agent !== '') {
+      const m = member(s, ev.agent);
+      login(memberQueue(m, ev.queue, ev.ts), ev.ts); // first seen in a call event = logged in
+      const call = `${ev.callid}\0${ev.queue}`;
+      if (ev.verb === 'CONNECT') m.calls.add(call);
+      else if (CALL_END.has(ev.verb)) m.calls.delete(call);
+    }
+    return NOTHING;
+  }
+  if (!MEMBER_EVENTS.has(ev.verb)) return NOTHING;
+  const out: AgentEventResult = { sessions: [], pauses: [] };
   const name = (agent: string): string => s.aliases.get(agent) ?? agent;
 
   const closePause = (agent: string, queue: string, q: MemberQueue, ts: number, why: AgentPauseRow['end_reason']): void => {
@@ -209,16 +225,8 @@ export function applyAgentEvent(state: AgentState, ev: QueueEvent): AgentEventRe
       return out;
     }
     default:
-      break;
+      return out;
   }
-  if (CALL_EVENTS.has(ev.verb) && ev.agent !== 'NONE' && ev.agent !== '') {
-    const m = member(s, ev.agent);
-    login(memberQueue(m, ev.queue, ev.ts), ev.ts); // first seen in a call event = logged in
-    const call = `${ev.callid}\0${ev.queue}`;
-    if (ev.verb === 'CONNECT') m.calls.add(call);
-    else if (CALL_END.has(ev.verb)) m.calls.delete(call);
-  }
-  return out;
 }
 
 export function agentStatus(state: AgentState, site: string, agent: string, queue: string): AgentStatus {

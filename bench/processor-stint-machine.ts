@@ -1,0 +1,38 @@
+// Benchmark: the pure stint + agent reducers alone (no bus, no ClickHouse), to show how much of
+// the processor's budget the core takes. Usage: npx tsx bench/processor-stint-machine.ts [events]
+import { cpus } from 'node:os';
+import type { QueueEvent } from '@tablero/ingest/contract';
+import { applyAgentEvent, applyEvent, createAgentState, createStintState } from '@tablero/processor';
+
+const total = Number(process.argv[2] ?? 1_000_000);
+const base: Omit<QueueEvent, 'event_id' | 'offset' | 'ts' | 'callid' | 'queue' | 'agent' | 'verb' | 'wait_s' | 'talk_s'> = {
+  site: 'default', source: 'bench', custom: false, ring_ms: null, position: null, orig_position: null, caller: '555', info: '', data: [],
+};
+// A steady mix per call: ENTERQUEUE, 2 RINGNOANSWER, CONNECT, COMPLETECALLER (5 events), 200 calls in flight.
+const events: QueueEvent[] = [];
+let offset = 0;
+for (let c = 0; events.length < total; c++) {
+  const t = 1_700_000_000 + Math.floor(c / 40);
+  const callid = `${t}.${c}`;
+  const queue = `q${c % 8}`;
+  const agent = `Agent/${c % 50}`;
+  const mk = (verb: string, ts: number, wait: number | null, talk: number | null, a = 'NONE'): QueueEvent =>
+    ({ ...base, event_id: `bench:${offset}`, offset: (offset += 80), ts, callid, queue, agent: a, verb, wait_s: wait, talk_s: talk });
+  events.push(mk('ENTERQUEUE', t, null, null), mk('RINGNOANSWER', t + 1, null, null, agent), mk('RINGNOANSWER', t + 2, null, null, agent),
+    mk('CONNECT', t + 3, 3, null, agent), mk('COMPLETECALLER', t + 5, 3, 2, agent));
+}
+events.length = total;
+const stints = createStintState();
+const agents = createAgentState();
+const t0 = performance.now();
+let rows = 0;
+for (const ev of events) {
+  rows += applyEvent(stints, ev).length;
+  applyAgentEvent(agents, ev);
+}
+const ms = performance.now() - t0;
+console.log(JSON.stringify({
+  bench: 'processor-stint-machine', events: total, stints: rows, ms: Math.round(ms),
+  events_per_s: Math.round((total / ms) * 1000), rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
+  machine: `${cpus()[0]?.model ?? '?'} x${cpus().length}`, node: process.version,
+}));
