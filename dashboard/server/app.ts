@@ -28,7 +28,7 @@ import { healthRoutes } from './routes/health.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { liveRoutes } from './routes/live.ts';
-import { findKioskToken, sha256Hex } from './store/auth-store.ts';
+import { findKioskToken, sha256Hex, validKioskHashes } from './store/auth-store.ts';
 import type { DashboardDeps, DashboardOptions } from './types.ts';
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -68,8 +68,14 @@ function bearer(req: FastifyRequest): string | null {
 export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now;
   const sessions = new SessionManager(opts.sessionSecret, deps.ch, now);
-  const hubOptions = { bus: deps.bus, log: deps.log, now, ...(opts.wsMaxBufferedBytes === undefined ? {} : { maxBufferedBytes: opts.wsMaxBufferedBytes }) };
-  const hub = new LiveHub(hubOptions);
+  const hub = new LiveHub({
+    bus: deps.bus,
+    log: deps.log,
+    now,
+    validKiosks: (hashes) => validKioskHashes(deps.ch, hashes),
+    ...(opts.wsMaxBufferedBytes === undefined ? {} : { maxBufferedBytes: opts.wsMaxBufferedBytes }),
+    ...(opts.wsHeartbeatMs === undefined ? {} : { heartbeatMs: opts.wsHeartbeatMs }),
+  });
   const ctx: AppContext = { deps, opts, sessions, hub, now };
   const sourceTokens = new Map(Object.entries(opts.sourceTokens ?? {}).map(([hash, src]) => [hash.toLowerCase(), src]));
   const allowedOrigins = opts.allowedOrigins ?? [];
@@ -100,8 +106,9 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
   await app.register(fastifyWebsocket, {
     options: { maxPayload: WS_MAX_PAYLOAD_BYTES },
     // Shutdown closes live clients through the hub (close frame, then drop after a grace).
-    preClose: async () => {
+    preClose: async function (this: FastifyInstance) {
       await hub.closeAll();
+      this.websocketServer.close();
     },
   });
 

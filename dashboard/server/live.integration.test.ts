@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { KPI_SUBJECT_WILDCARD, kpiSubject, type QueueSnapshot } from '@tablero/processor/contract';
 import { buildApp } from './app.ts';
+import { SESSION_TTL_MS } from './core/session.ts';
 import { startDashboard } from './start.ts';
 import { createKioskToken, revokeKioskToken, sha256Hex } from './store/auth-store.ts';
 import type { DashboardDeps, DashboardOptions } from './types.ts';
@@ -218,6 +219,44 @@ describe('slow clients', () => {
     } finally {
       await slowApp.close();
     }
+  });
+});
+
+describe('heartbeat', () => {
+  let clock = NOW;
+  let beating: FastifyInstance;
+  beforeAll(async () => {
+    beating = await buildApp(deps({ now: () => clock }), options({ wsHeartbeatMs: 30 }));
+  });
+  afterAll(async () => {
+    await beating.close();
+  });
+
+  it('closes a socket when its session expires', async () => {
+    const s = await login(beating, 'quique');
+    const c = await open(beating, '/ws/live', { cookie: s.cookie });
+    await waitFor(() => c.messages.length >= 1, 'hello');
+    clock += SESSION_TTL_MS;
+    expect(await c.closed).toEqual({ code: 1008, reason: 'session expired' });
+  });
+
+  it('closes kiosk sockets whose token was revoked elsewhere', async () => {
+    const token = await createKioskToken(db.ch, 'TV 4', 'ana');
+    const c = await open(beating, `/ws/live?kiosk=${token}`, {});
+    await waitFor(() => c.messages.length >= 1, 'hello');
+    // Straight in the store, as the CLI or another server process would.
+    await revokeKioskToken(db.ch, token);
+    expect(await c.closed).toEqual({ code: 1008, reason: 'kiosk token revoked' });
+  });
+
+  it('drops a peer that stops answering pings', async () => {
+    const token = await createKioskToken(db.ch, 'TV 5', 'ana');
+    const c = await open(beating, `/ws/live?kiosk=${token}`, {});
+    await waitFor(() => c.messages.length >= 1, 'hello');
+    c.ws.pause();
+    await waitFor(() => beating.websocketServer.clients.size === 0, 'the server to drop the silent peer');
+    c.ws.resume();
+    expect((await c.closed).code).toBe(1006);
   });
 });
 

@@ -55,4 +55,9 @@ export interface DashboardOptions {
   apiTokens?: Record<string, { username: string; role: Role; lang?: Lang }>;
   /** A WebSocket client with more than this many unsent bytes is cut off (default 1 MiB). */
   wsMaxBufferedBytes?: number;
+  /**
+   * WebSocket heartbeat period (default 30 s): pings clients and drops those that did not
+   * answer the previous ping, closes sockets whose session expired, and re-checks kiosk tokens.
+   */
+  wsHeartbeatMs?: number;
 }

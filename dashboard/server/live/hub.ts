@@ -46,6 +46,11 @@ export interface LiveHubOptions {
   now: () => number;
   maxBufferedBytes?: number;
   heartbeatMs?: number;
+  /**
+   * Of the given kiosk token hashes, the ones still valid. Checked on each heartbeat so a token
+   * revoked elsewhere (the CLI, another server process) also closes its sockets here.
+   */
+  validKiosks?: (hashes: string[]) => Promise<Set<string>>;
 }
 
 export interface LiveHubStats {
@@ -65,6 +70,7 @@ export class LiveHub {
   private unsubscribe: (() => void) | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly counters = { messages: 0, malformed: 0, cut_off: 0 };
+  private checkingKiosks = false;
 
   constructor(private readonly opts: LiveHubOptions) {
     this.maxBufferedBytes = opts.maxBufferedBytes ?? DEFAULT_WS_MAX_BUFFERED_BYTES;
@@ -207,9 +213,13 @@ export class LiveHub {
     await Promise.all(sockets.map((s) => this.closeWithin(s, CLOSE_GOING_AWAY, 'server shutting down', graceMs)));
   }
 
-  /** Heartbeat: drops dead peers (no pong since the last ping) and sockets whose session ended. */
+  /**
+   * Heartbeat: drops dead peers (no pong since the last ping), sockets whose session ended and
+   * sockets of kiosk tokens revoked elsewhere.
+   */
   private tick(): void {
     const now = this.opts.now();
+    void this.recheckKiosks();
     for (const [socket, entry] of [...this.clients]) {
       if (entry.viewer.expiresAtMs !== null && entry.viewer.expiresAtMs <= now) {
         void this.closeWithin(socket, CLOSE_POLICY, 'session expired');
@@ -220,6 +230,24 @@ export class LiveHub {
         entry.alive = false;
         socket.ping();
       }
+    }
+  }
+
+  private async recheckKiosks(): Promise<void> {
+    const validKiosks = this.opts.validKiosks;
+    if (!validKiosks || this.checkingKiosks) return;
+    const hashes = new Set<string>();
+    for (const entry of this.clients.values()) if (entry.viewer.kioskHash !== null) hashes.add(entry.viewer.kioskHash);
+    if (hashes.size === 0) return;
+    this.checkingKiosks = true;
+    try {
+      const valid = await validKiosks([...hashes]);
+      for (const hash of hashes) if (!valid.has(hash)) this.closeKiosk(hash);
+    } catch (err) {
+      // Keep the sockets: a storage hiccup must not blank every wallboard. Retried next beat.
+      this.opts.log.warn({ err }, 'kiosk token check failed');
+    } finally {
+      this.checkingKiosks = false;
     }
   }
 }

@@ -190,6 +190,17 @@ export async function findKioskToken(ch: ClickHouse, hash: string): Promise<Kios
   return rows[0] ? toKioskInfo(rows[0]) : null;
 }
 
+/** Of the given hashes, those of kiosk tokens that exist and are not revoked. */
+export async function validKioskHashes(ch: ClickHouse, hashes: string[]): Promise<Set<string>> {
+  if (hashes.length === 0) return new Set();
+  const rows = await select<{ token_hash: string }>(
+    ch,
+    `SELECT token_hash FROM ${TABLES.kioskTokens} FINAL WHERE token_hash IN {hashes:Array(String)} AND NOT revoked`,
+    { hashes },
+  );
+  return new Set(rows.map((r) => r.token_hash));
+}
+
 export async function listKioskTokens(ch: ClickHouse): Promise<KioskTokenInfo[]> {
   const rows = await select<KioskRow>(
     ch,
