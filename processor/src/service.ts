@@ -16,6 +16,7 @@
 // - A failed insert is retried by the bus with the same message; the results computed the first
 //   time are reused (the state already advanced), so the retry stores the same rows.
 import {
+  CDR_SUBJECT_PREFIX,
   DEAD_LETTER_SUBJECT_PREFIX,
   EVENTS_STREAM,
   EVENTS_STREAM_SPEC,
@@ -152,7 +153,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const lastPublished = new Map<string, number>();
   let latestSnaps: QueueSnapshot[] = [];
   let pending: Work | null = null;
-  const counters = { batches: 0, events: 0, stints: 0, dead: 0, bad_messages: 0 };
+  const counters = { batches: 0, events: 0, stints: 0, dead: 0, cdr_batches: 0, bad_messages: 0 };
 
   async function handleEvents(msgId: string, batch: EventBatch): Promise<void> {
     // A retry after a failed insert reuses the rows computed the first time (state already advanced).
@@ -198,6 +199,9 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       const batch = body as DeadLetterBatch;
       await store.insertDeadLetters(batch.dead, `dead:${batch.batch_id}`);
       counters.dead += batch.dead.length;
+    } else if (msg.subject.startsWith(`${CDR_SUBJECT_PREFIX}.`)) {
+      // CDR batches share the stream; the processor does not derive KPIs from them yet.
+      counters.cdr_batches += 1;
     } else {
       counters.bad_messages += 1;
       log.warn({ subject: msg.subject, msg_id: msg.msgId }, 'message on an unknown subject skipped');
