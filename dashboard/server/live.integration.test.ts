@@ -226,7 +226,9 @@ describe('heartbeat', () => {
   let clock = NOW;
   let beating: FastifyInstance;
   beforeAll(async () => {
-    beating = await buildApp(deps({ now: () => clock }), options({ wsHeartbeatMs: 30 }));
+    // Long enough that a pong always lands within one beat, even while embedded ClickHouse
+    // (which runs on this thread) holds the event loop; short enough to keep the tests quick.
+    beating = await buildApp(deps({ now: () => clock }), options({ wsHeartbeatMs: 200 }));
   });
   afterAll(async () => {
     await beating.close();
