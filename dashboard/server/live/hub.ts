@@ -135,8 +135,9 @@ export class LiveHub {
     }
     this.counters.messages++;
     if (this.state.apply(message)) this.welcome = null;
-    // The bus bytes are already the serialized message: share one buffer among all sends.
-    const frame = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    // The bus bytes are already the serialized message: one copy (the bus may reuse its receive
+    // buffer once this handler returns, while sends can stay queued) shared by all sends.
+    const frame = Buffer.from(data);
     for (const socket of this.clients.keys()) this.deliver(socket, frame);
   }
 
