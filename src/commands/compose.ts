@@ -66,12 +66,11 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
     }
   };
   try {
-    if (o.runProcessor) {
-      const processor = await startProcessor({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'processor' }) }, { tz: o.cfg.siteTz });
-      stops.processor = () => processor.stop();
-    }
     let simulatorDir: string | null = null;
     const sources = [...o.sources];
+    // The simulator's members log an interface in ADDMEMBER and a name in call events, as
+    // Asterisk does by default; the processor needs that mapping to fold them into one agent.
+    let aliases: Record<string, Record<string, string>> = {};
     if (o.simulate) {
       simulatorDir = join(o.cfg.dataDir, 'simulator');
       // A flat daily curve: the demo wallboard is busy whatever the hour the user tries it.
@@ -79,6 +78,14 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       stops.simulator = () => sim.stop();
       sources.push({ path: sim.queueLogPath, site: o.site, kind: 'queue_log' });
       sources.push({ path: sim.cdrPath, site: o.site, kind: 'cdr' });
+      aliases = { [o.site]: sim.memberAliases };
+    }
+    if (o.runProcessor) {
+      const processor = await startProcessor(
+        { bus: o.bus, ch: store(), log: o.log.child({ svc: 'processor' }) },
+        { tz: o.cfg.siteTz, settings: { aliases } },
+      );
+      stops.processor = () => processor.stop();
     }
     let ingestStatus: (() => unknown) | null = null;
     if (o.runIngest && sources.length > 0) {
