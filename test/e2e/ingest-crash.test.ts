@@ -127,6 +127,16 @@ describe('ingest crash safety', () => {
       }
       await messages.close();
       const distinct = new Set(seen);
+      if (process.env.CRASH_DEBUG) {
+        const per: Record<string, { n: number; max: number }> = {};
+        for (const id of distinct) {
+          const [f, o] = id.split(':') as [string, string];
+          const e = (per[f] ??= { n: 0, max: 0 });
+          e.n += 1;
+          e.max = Math.max(e.max, Number(o));
+        }
+        console.log('DEBUG', JSON.stringify({ cp: cpFile(), per, files: files.map((f) => [f, statSync(f).size, idsOf(f)[0], idsOf(f).length]) }));
+      }
       expect(distinct.size).toBe(TOTAL);
       expect([...distinct].sort()).toEqual([...expected].sort());
       expect(seen.length - distinct.size).toBe(0);

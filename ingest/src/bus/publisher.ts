@@ -25,6 +25,12 @@ export interface PublisherOptions<M> {
   maxInFlight?: number;
   /** Called in order with the mark of the last line of each fully acknowledged batch. */
   onCommit: (mark: M) => void;
+  /**
+   * Awaited before a sealed batch is published (write-ahead of its boundaries, see
+   * `pendingMarks`). A rejection is logged and the batch is sent anyway: a missing write-ahead
+   * can only cause duplicates after a crash, never loss.
+   */
+  beforeSend?: () => Promise<void>;
 }
 
 export interface PublisherStats {
@@ -82,6 +88,29 @@ export class BatchPublisher<T, M> {
     this.maxBytes = opts.maxBytes ?? 256 * 1024;
     this.lingerMs = opts.lingerMs ?? 20;
     this.maxInFlight = opts.maxInFlight ?? 4;
+  }
+
+  /** While true, batches are sealed only by size or explicitly (replaying recorded boundaries). */
+  private hold = false;
+
+  get holdLinger(): boolean {
+    return this.hold;
+  }
+
+  set holdLinger(v: boolean) {
+    this.hold = v;
+    if (!v && this.current && !this.timer && this.lingerMs > 0) this.timer = setTimeout(() => this.seal(), this.lingerMs);
+    if (v && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  /** Marks of the sealed batches not yet committed, oldest first. */
+  pendingMarks(): M[] {
+    const out: M[] = [];
+    for (const b of this.sealed) if (b.mark !== null) out.push(b.mark);
+    return out;
   }
 
   /** True when the producer should `await waitForSpace()` before adding more. */
@@ -179,7 +208,7 @@ export class BatchPublisher<T, M> {
       this.seq += 1;
       b = { seq: this.seq, fingerprint, items: [], dead: [], firstItem: 0, lastItem: 0, firstDead: 0, lastDead: 0, bytes: 0, mark: null, acked: false };
       this.current = b;
-      if (this.lingerMs > 0) this.timer = setTimeout(() => this.seal(), this.lingerMs);
+      if (this.lingerMs > 0 && !this.hold) this.timer = setTimeout(() => this.seal(), this.lingerMs);
     }
     return b;
   }
@@ -192,6 +221,13 @@ export class BatchPublisher<T, M> {
 
   private async send(b: Batch<T, M>): Promise<void> {
     const { site } = this.opts;
+    if (this.opts.beforeSend) {
+      try {
+        await this.opts.beforeSend();
+      } catch (err) {
+        this.deps.log.warn({ err }, 'write-ahead of batch boundaries failed; sending anyway');
+      }
+    }
     const sends: Array<Promise<void>> = [];
     if (b.items.length > 0) {
       const id = batchId(b.fingerprint, b.firstItem, b.lastItem);

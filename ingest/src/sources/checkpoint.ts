@@ -14,6 +14,12 @@ export interface Checkpoint {
   offset: number;
   /** Lines before `offset` (for dead-letter line numbers after a restart). */
   line_no: number;
+  /**
+   * Write-ahead of the batches sent but not yet acknowledged: where each ends (file fingerprint,
+   * end offset), in order. After a crash the same lines are cut into the same batches again, so
+   * they get the same batch ids and JetStream drops the ones it already has.
+   */
+  pending?: Array<{ fingerprint: string; end: number }>;
 }
 
 export class CheckpointError extends Error {
@@ -43,7 +49,10 @@ function isCheckpoint(v: unknown): v is Checkpoint {
   const c = v as Record<string, unknown>;
   return (
     c.version === 1 && typeof c.path === 'string' && typeof c.dev === 'string' && typeof c.ino === 'string' &&
-    typeof c.fingerprint === 'string' && Number.isSafeInteger(c.offset) && Number.isSafeInteger(c.line_no)
+    typeof c.fingerprint === 'string' && Number.isSafeInteger(c.offset) && Number.isSafeInteger(c.line_no) &&
+    (c.pending === undefined ||
+      (Array.isArray(c.pending) &&
+        c.pending.every((p: unknown) => typeof p === 'object' && p !== null && typeof (p as { fingerprint?: unknown }).fingerprint === 'string' && Number.isSafeInteger((p as { end?: unknown }).end))))
   );
 }
 

@@ -72,7 +72,17 @@ export class FileSource<T> {
     const resume = await readCheckpoint(file);
     if (resume) this.st.offset = resume.offset;
     const writer = new CheckpointWriter(file, (err) => log.error({ err, file }, 'checkpoint write failed'));
-    const publisher = new BatchPublisher<T, Checkpoint>(this.deps, {
+    // Each record written is a consistent snapshot: the committed mark plus the end of every
+    // batch sealed after it (write-ahead, saved before those batches are sent).
+    let committed: Checkpoint | null = resume ? withoutPending(resume) : null;
+    let baseline: Checkpoint | null = null;
+    const record = (): Checkpoint | null => {
+      const base = committed ?? baseline;
+      if (!base) return null;
+      const pending = publisher.pendingMarks().map((m) => ({ fingerprint: m.fingerprint, end: m.offset }));
+      return pending.length > 0 ? { ...base, pending } : base;
+    };
+    const publisher: BatchPublisher<T, Checkpoint> = new BatchPublisher<T, Checkpoint>(this.deps, {
       site: opts.site,
       subject: spec.subject(opts.site),
       deadSubject: spec.deadSubject(opts.site),
@@ -81,10 +91,26 @@ export class FileSource<T> {
       ...(opts.maxBatchItems !== undefined ? { maxItems: opts.maxBatchItems } : {}),
       ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
       onCommit: (cp) => {
+        committed = cp;
         this.st.offset = cp.offset;
-        writer.save(cp);
+        const r = record();
+        if (r) writer.save(r);
+      },
+      beforeSend: async () => {
+        const r = record();
+        if (!r) return;
+        writer.save(r);
+        await writer.flush();
       },
     });
+    const cuts = new ReplayCuts(resume?.pending ?? [], () => {
+      publisher.holdLinger = false;
+    });
+    if (!cuts.done) {
+      // Replay the recorded boundaries exactly: no time-based cut until they are all passed.
+      publisher.holdLinger = true;
+      setTimeout(() => cuts.release(), REPLAY_HOLD_MAX_MS).unref();
+    }
     const st = this.st;
     const source = opts.path;
     const site = opts.site;
@@ -99,9 +125,11 @@ export class FileSource<T> {
         line(buf: Buffer, start: number, end: number, id: FileIdentity, offset: number, endOffset: number, lineNo: number): void {
           const mark: Checkpoint = { version: 1, path: id.path, dev: id.dev, ino: id.ino, fingerprint: id.fingerprint, offset: endOffset, line_no: lineNo };
           st.last_line_at_ms = Date.now();
+          baseline ??= { version: 1, path: id.path, dev: id.dev, ino: id.ino, fingerprint: id.fingerprint, offset, line_no: lineNo - 1 };
           const text = spec.decode(buf, start, end);
           if (spec.skip?.(text, lineNo)) {
             publisher.skip(id.fingerprint, mark);
+            if (!cuts.done && cuts.cutAfter(id.fingerprint, endOffset)) publisher.seal();
             return;
           }
           const at: LineOrigin = { site, source, fingerprint: id.fingerprint, offset, lineNo };
@@ -114,6 +142,7 @@ export class FileSource<T> {
             st.rejected += 1;
             publisher.addDead(id.fingerprint, toDeadLetter(r.reason, r.line, at, Math.floor(Date.now() / 1000)), mark);
           }
+          if (!cuts.done && cuts.cutAfter(id.fingerprint, endOffset)) publisher.seal();
         },
         ready: () => publisher.waitForSpace(),
       },
@@ -134,5 +163,65 @@ export class FileSource<T> {
     const complete = await flushed;
     if (complete === false) this.deps.log.warn({ source: this.opts.path }, 'stopped with unacknowledged batches; they are resent on the next start');
     await this.writer?.flush();
+  }
+}
+
+/** Longest time batch cuts wait for recorded boundaries after a restart (a truncated file never reaches them). */
+const REPLAY_HOLD_MAX_MS = 2_000;
+
+function withoutPending(cp: Checkpoint): Checkpoint {
+  const { pending: _pending, ...rest } = cp;
+  return rest;
+}
+
+/** The batch ends recorded before a crash, consumed in order while the same lines are read again. */
+class ReplayCuts {
+  private readonly ends = new Map<string, number[]>();
+  private left: number;
+
+  constructor(
+    pending: Array<{ fingerprint: string; end: number }>,
+    private readonly onDone: () => void,
+  ) {
+    for (const p of pending) {
+      const list = this.ends.get(p.fingerprint) ?? [];
+      list.push(p.end);
+      this.ends.set(p.fingerprint, list);
+    }
+    this.left = pending.length;
+  }
+
+  get done(): boolean {
+    return this.left === 0;
+  }
+
+  /** True when a batch must end after the line that ends at `end`. */
+  cutAfter(fingerprint: string, end: number): boolean {
+    const list = this.ends.get(fingerprint);
+    if (!list) {
+      // A file the records know nothing about: the replay is over.
+      this.release();
+      return false;
+    }
+    while (list.length > 0 && (list[0] as number) < end) {
+      list.shift(); // passed without a match (the file changed): forget it
+      this.left -= 1;
+    }
+    let cut = false;
+    if (list[0] === end) {
+      list.shift();
+      this.left -= 1;
+      cut = true;
+    }
+    if (list.length === 0) this.ends.delete(fingerprint);
+    if (this.left === 0) this.onDone();
+    return cut;
+  }
+
+  release(): void {
+    if (this.left === 0 && this.ends.size === 0) return;
+    this.ends.clear();
+    this.left = 0;
+    this.onDone();
   }
 }

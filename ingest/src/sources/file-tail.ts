@@ -21,6 +21,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { FINGERPRINT_HEAD_BYTES, fingerprintFromHead } from '../core/fingerprint.ts';
 import { LineSplitter } from '../core/line-splitter.ts';
+import { isCompressed, isRotationOf, sortRotated } from '../core/rotation.ts';
 import type { Checkpoint } from './checkpoint.ts';
 
 export interface FileIdentity {
@@ -54,6 +55,8 @@ interface PlanItem {
   fingerprint: string | null;
   /** A rotated-away file found at startup: read to its end, then move on. */
   finishOnly: boolean;
+  /** Inode the path must still name when opened (a rotated successor found by inode). */
+  expect?: { dev: string; ino: string };
 }
 
 interface Cursor {
@@ -71,8 +74,6 @@ interface Cursor {
   idleSince: number | null;
   idleSize: number;
 }
-
-const COMPRESSED = /\.(gz|bz2|xz|zst|zip)$/;
 
 export class FileTail {
   private readonly pollIntervalMs: number;
@@ -216,7 +217,7 @@ export class FileTail {
     }
     let byFingerprint: string | null = null;
     for (const name of names.sort()) {
-      if (name === base || !name.startsWith(base) || COMPRESSED.test(name)) continue;
+      if (name === base || !isRotationOf(base, name) || isCompressed(name)) continue;
       const p = join(dir, name);
       const head = await readHead(p);
       if (!head || head.size < cp.offset || fingerprintFromHead(this.opts.site, head.bytes, false) !== cp.fingerprint) continue;
@@ -233,10 +234,12 @@ export class FileTail {
       const item = plan[0];
       if (!item) return false;
       this.cur = await this.openCursor(item);
-      if (!this.cur) return false;
-      // The main file stays as the last plan item: a rotation re-opens the path from 0.
-      if (plan.length > 1) plan.shift();
-      else plan[0] = { path: this.opts.path, offset: 0, lineNo: 0, fingerprint: null, finishOnly: false };
+      if (!this.cur) {
+        // A rotated successor that moved again or vanished: fall back to the live path.
+        if (item.expect) this.plan = [{ path: this.opts.path, offset: 0, lineNo: 0, fingerprint: null, finishOnly: false }];
+        return item.expect !== undefined;
+      }
+      plan.shift();
     }
     const cur = this.cur;
     let size = 0;
@@ -307,6 +310,39 @@ export class FileTail {
     }
     await cur.fh.close();
     this.cur = null;
+    this.plan = [await this.successorOf(cur)];
+  }
+
+  /**
+   * The file to read after `done`: the next newer one in rotation order, found by inode, so a
+   * file that was itself rotated away before we got to it (two rotations within the idle wait,
+   * or while ingest was down) is still read. The live path when `done` is gone or the newest.
+   */
+  private async successorOf(done: Cursor): Promise<PlanItem> {
+    const live: PlanItem = { path: this.opts.path, offset: 0, lineNo: 0, fingerprint: null, finishOnly: false };
+    const dir = dirname(this.opts.path);
+    const base = basename(this.opts.path);
+    let names: string[];
+    try {
+      names = sortRotated((await readdir(dir)).filter((n) => isRotationOf(base, n)));
+    } catch {
+      return live;
+    }
+    const ids = await Promise.all(names.map((n) => statOrNull(join(dir, n))));
+    const at = ids.findIndex((id) => id !== null && id.dev === done.dev && id.ino === done.ino);
+    if (at < 0) return live;
+    for (let k = at + 1; k < names.length; k++) {
+      const name = names[k] as string;
+      const id = ids[k];
+      if (!id) continue;
+      if (name === base) return live;
+      if (isCompressed(name)) {
+        this.deps.log.error({ path: join(dir, name) }, 'rotated file was compressed before it was read: import it to recover its lines');
+        continue;
+      }
+      return { path: join(dir, name), offset: 0, lineNo: 0, fingerprint: null, finishOnly: false, expect: id };
+    }
+    return live;
   }
 
   private async firstLineChanged(cur: Cursor, size: number): Promise<boolean> {
@@ -322,6 +358,10 @@ export class FileTail {
       throw err;
     }
     const st = await fh.stat({ bigint: true });
+    if (item.expect && (st.dev.toString() !== item.expect.dev || st.ino.toString() !== item.expect.ino)) {
+      await fh.close();
+      return null;
+    }
     let { offset, lineNo } = item;
     let fingerprint: string | null = null;
     if (offset > 0) {

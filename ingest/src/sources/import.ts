@@ -17,6 +17,9 @@ import { FINGERPRINT_HEAD_BYTES, fingerprintFromHead } from '../core/fingerprint
 import { kindSpec } from '../core/kind-registry.ts';
 import type { SourceKind } from '../core/kinds.ts';
 import { LineSplitter } from '../core/line-splitter.ts';
+import { sortRotated } from '../core/rotation.ts';
+
+export { sortRotated };
 import { lineHandler, newCounters } from './line-handler.ts';
 
 export interface ImportProgress {
@@ -82,25 +85,6 @@ export async function expandImportFiles(paths: string[], kind: SourceKind): Prom
     out.push(...sortRotated(names).map((n) => resolve(join(p, n))));
   }
   return out;
-}
-
-/** Oldest first; see expandImportFiles. Exported for tests. */
-export function sortRotated(names: string[]): string[] {
-  const key = (name: string): [string, number, number] => {
-    const n = name.replace(/\.gz$/, '');
-    const m = /^(.*?)[.-](\d+)$/.exec(n);
-    if (!m) return [n, 2, 0];
-    const v = Number(m[2]);
-    // Small numbers are rotation indexes (1 = newest); big ones are dates or epochs (bigger = newer).
-    return v < 100_000 ? [m[1] as string, 1, -v] : [m[1] as string, 0, v];
-  };
-  return [...names].sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    if (ka[0] !== kb[0]) return ka[0] < kb[0] ? -1 : 1;
-    if (ka[1] !== kb[1]) return ka[1] - kb[1];
-    return ka[2] - kb[2];
-  });
 }
 
 export async function importFiles(deps: { bus: IngestBus; log: Logger }, opts: ImportOptions): Promise<ImportSummary> {
