@@ -100,7 +100,10 @@ export async function importFiles(deps: { bus: IngestBus; log: Logger }, opts: I
     deadSubject: spec.deadSubject(opts.site),
     itemsField: spec.itemsField,
     lingerMs: 0,
-    maxInFlight: 8,
+    // Bigger batches than the tail (throughput over latency), still under NATS' 1 MiB payload.
+    maxItems: 1_000,
+    maxBytes: 640 * 1024,
+    maxInFlight: 4,
     onCommit: () => undefined,
   });
   const counters = newCounters();
