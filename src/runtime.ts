@@ -16,8 +16,42 @@ export async function openBus(cfg: Config, log: Logger, name: string): Promise<B
   return bus;
 }
 
+/**
+ * Embedded ClickHouse allows one process per data directory, and chDB reports a second one on
+ * stderr itself. Our own lock file (pid inside, stale after a crash) lets us refuse first, in
+ * one line.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  const file = join(dataDir, 'tablero.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      const release = (): void => {
+        try {
+          if (readFileSync(file, 'utf8').trim() === String(process.pid)) rmSync(file, { force: true });
+        } catch {
+          // already gone
+        }
+      };
+      process.once('exit', release);
+      return release;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+        throw new UsageError(
+          `the data directory ${dataDir} is in use by another Tablero process (pid ${pid}); embedded ClickHouse allows one process per directory`,
+        );
+      }
+      rmSync(file, { force: true }); // left by a process that died
+    }
+  }
+  throw new UsageError(`cannot lock the data directory ${dataDir}`);
+}
+
 export async function openStore(cfg: Config, log: Logger): Promise<ClickHouse> {
   mkdirSync(cfg.dataDir, { recursive: true });
+  const release = cfg.CLICKHOUSE_URL ? () => undefined : lockDataDir(cfg.dataDir);
   let ch: ClickHouse;
   try {
     ch = await openClickHouse({
@@ -28,6 +62,7 @@ export async function openStore(cfg: Config, log: Logger): Promise<ClickHouse> {
       dataDir: cfg.dataDir,
     });
   } catch (err) {
+    release();
     if (err instanceof ClickHouseLockedError) {
       throw new UsageError(
         `the data directory ${cfg.dataDir} is in use by another Tablero process (embedded ClickHouse allows one process per directory)`,
@@ -37,7 +72,13 @@ export async function openStore(cfg: Config, log: Logger): Promise<ClickHouse> {
   }
   const result = await migrate(ch.client);
   if (result.applied.length > 0) log.info({ applied: result.applied }, 'migrations applied');
-  return ch;
+  return {
+    ...ch,
+    close: async () => {
+      await ch.close();
+      release();
+    },
+  };
 }
 
 /** The session secret: from the environment, else generated once and kept in the data directory (mode 600). */

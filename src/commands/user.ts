@@ -3,13 +3,26 @@ import type { Command } from '../cli.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { findRunning, openStore, type RunningInstance } from '../runtime.ts';
-import { createKioskToken, createUser, revokeKioskToken, type Role } from '@tablero/dashboard';
+import { createKioskToken, createUser, DuplicateUserError, InvalidUserError, KioskTokenNotFoundError, revokeKioskToken, type Role } from '@tablero/dashboard';
 import type { ClickHouse } from '@tablero/sql';
-import { apiRequest } from './api-client.ts';
+import { ApiError, apiRequest } from './api-client.ts';
 import { sha256Hex } from './tokens.ts';
 import { UsageError } from './usage.ts';
 
 const ROLES: Role[] = ['admin', 'manager', 'supervisor', 'qa_analyst'];
+
+/** Bad input found by the store or the API (duplicate user, unknown token) is exit 2, not a crash. */
+async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof InvalidUserError || err instanceof DuplicateUserError || err instanceof KioskTokenNotFoundError) {
+      throw new UsageError(err.message, { cause: err });
+    }
+    if (err instanceof ApiError && err.status >= 400 && err.status < 500) throw new UsageError(err.message, { cause: err });
+    throw err;
+  }
+}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -43,16 +56,20 @@ export const userCommand: Command = {
   async run(values, positionals) {
     const [action, username] = positionals;
     if (action !== 'add' || !username) throw new UsageError("usage: tablero user add USERNAME --role ROLE");
-    if (!/^[A-Za-z0-9._@-]{1,64}$/.test(username)) throw new UsageError('USERNAME: letters, digits, . _ @ - (1-64)');
+    if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(username)) {
+      throw new UsageError('USERNAME: 1-64 letters, digits, . _ @ -, starting with a letter or digit');
+    }
     const role = values.role as Role;
     if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
     const lang = (values.lang ?? 'es') as 'es' | 'en';
     if (lang !== 'es' && lang !== 'en') throw new UsageError('--lang must be es or en');
     const password = await readStdin();
     if (password.length < 10) throw new UsageError('the password (on standard input) must have at least 10 characters');
-    await withStoreOrApi(
-      (ch) => createUser(ch, { username, password, role, lang }),
-      (r) => apiRequest<unknown>(r, 'POST', '/api/users', { username, password, role, lang }).then(() => undefined),
+    await asUsage(() =>
+      withStoreOrApi(
+        (ch) => createUser(ch, { username, password, role, lang }),
+        (r) => apiRequest<unknown>(r, 'POST', '/api/users', { username, password, role, lang }).then(() => undefined),
+      ),
     );
     process.stdout.write(`user ${username} (${role}) saved\n`);
     return 0;
@@ -76,9 +93,11 @@ export const kioskCommand: Command = {
       return 0;
     }
     if (action === 'revoke' && arg) {
-      await withStoreOrApi(
+      await asUsage(() =>
+        withStoreOrApi(
         (ch) => revokeKioskToken(ch, arg),
         (r) => apiRequest<unknown>(r, 'DELETE', `/api/kiosk-tokens/${/^[0-9a-f]{64}$/.test(arg) ? arg : sha256Hex(arg)}`).then(() => undefined),
+        ),
       );
       process.stdout.write('kiosk token revoked\n');
       return 0;
