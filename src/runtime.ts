@@ -135,3 +135,15 @@ export function findRunning(dataDir: string): RunningInstance | null {
     return null;
   }
 }
+
+/** Resolves on the first SIGINT or SIGTERM: the long-running commands then stop gracefully. */
+export function waitForStopSignal(log?: Logger): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string): void => {
+      log?.info({ signal }, 'stopping');
+      resolve(signal);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,14 +1,6 @@
 // A one-line progress bar on a terminal (lines, MB, lines/s, ETA); plain periodic lines otherwise.
 import type { WriteStream } from 'node:tty';
-
-export interface Progress {
-  file: string;
-  bytesDone: number;
-  bytesTotal: number;
-  lines: number;
-  linesPerSec: number;
-  etaSec: number | null;
-}
+import type { ImportProgress as Progress } from '@tablero/ingest';
 
 export function formatProgress(p: Progress): string {
   const pct = p.bytesTotal > 0 ? Math.min(100, Math.floor((p.bytesDone / p.bytesTotal) * 100)) : 0;

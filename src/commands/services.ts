@@ -2,7 +2,7 @@
 import type { Command } from '../cli.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createLogger } from '../log.ts';
-import { openBus, openStore, sessionSecret } from '../runtime.ts';
+import { openBus, openStore, sessionSecret, waitForStopSignal } from '../runtime.ts';
 import { composeServices, type ComposeOptions } from './compose.ts';
 import { parseSource } from './start.ts';
 import { UsageError, stringList } from './usage.ts';
@@ -42,10 +42,7 @@ async function runService(which: Which, values: Record<string, unknown>): Promis
   };
   const services = await composeServices(options);
   log.info({ url: services.url }, `${which} running`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await waitForStopSignal(log);
   await services.stop();
   await bus.close();
   await ch?.close();

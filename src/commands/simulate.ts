@@ -1,6 +1,7 @@
 import type { Command } from '../cli.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
+import { waitForStopSignal } from '../runtime.ts';
 import { startSimulator } from '@tablero/ingest/simulator';
 import { UsageError, intOption, numberOption } from './usage.ts';
 
@@ -30,10 +31,7 @@ export const simulateCommand: Command = {
       log,
     });
     process.stderr.write(`simulating into ${sim.queueLogPath} and ${sim.cdrPath}; Ctrl+C to stop\n`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
+    await waitForStopSignal(log);
     await sim.stop();
     const s = sim.stats();
     process.stderr.write(`stopped: ${s.calls} calls, ${s.linesWritten} lines written\n`);

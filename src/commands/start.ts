@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import type { Command } from '../cli.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
-import { openBus, openStore, removeRunning, sessionSecret, writeRunning } from '../runtime.ts';
+import { openBus, openStore, removeRunning, sessionSecret, waitForStopSignal, writeRunning } from '../runtime.ts';
 import { UsageError, stringList } from './usage.ts';
 import { composeServices, type SourceSpec } from './compose.ts';
 
@@ -91,14 +91,7 @@ export const startCommand: Command = {
     banner.push('Press Ctrl+C to stop.', '');
     process.stdout.write(banner.join('\n'));
 
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string): void => {
-        log.info({ signal }, 'stopping');
-        resolve();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await waitForStopSignal(log);
     await services.stop();
     removeRunning(cfg.dataDir);
     await bus.close();

@@ -1,34 +1,29 @@
 // The wallboard in a real browser (Debian's Chromium driven by playwright-core) against the real
 // all-in-one run: open the kiosk link, append queue_log lines, see the tiles change.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
-import { REPO_ROOT, startTablero, type TableroProcess } from '../support/tablero-process.ts';
+import { REPO_ROOT, startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 
-let dir: string;
 let queueLog: string;
 let tablero: TableroProcess;
+let dispose: () => Promise<void>;
 let browser: Browser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tablero-pbx-'));
-  queueLog = join(dir, 'queue_log');
-  writeFileSync(queueLog, '');
-  tablero = await startTablero({ args: ['--source', queueLog, '--no-simulate'] });
+  ({ tablero, queueLog, dispose } = await startTableroOnQueueLog());
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 
 afterAll(async () => {
   await browser?.close();
-  await tablero?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await dispose?.();
 });
 
 describe('wallboard in Chromium', () => {

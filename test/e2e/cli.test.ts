@@ -1,13 +1,13 @@
 // The `tablero` command as users and scripts run it: exit codes, one-line errors, and the
 // commands that must reach a running `tablero start` through its HTTP API.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { KpiRow } from '@tablero/processor/contract';
-import { REPO_ROOT, TABLERO_BIN, startTablero, type TableroProcess } from '../support/tablero-process.ts';
+import { REPO_ROOT, TABLERO_BIN, startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -105,19 +105,15 @@ describe('import and kpis on the embedded store', () => {
 });
 
 describe('commands against a running tablero start', () => {
-  let dir: string;
   let queueLog: string;
   let running: TableroProcess;
+  let dispose: () => Promise<void>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tablero-pbx-'));
-    queueLog = join(dir, 'queue_log');
-    writeFileSync(queueLog, '');
-    running = await startTablero({ args: ['--source', queueLog, '--no-simulate'] });
+    ({ tablero: running, queueLog, dispose } = await startTableroOnQueueLog());
   });
   afterAll(async () => {
-    await running?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await dispose?.();
   });
 
   it('kpis goes through the running process and says so', async () => {

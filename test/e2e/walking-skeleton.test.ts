@@ -1,30 +1,23 @@
 // End to end through every stage of the real all-in-one run (`tablero start` as a child process,
 // embedded chDB, in-process bus): queue_log lines appended to a file -> ingest tail -> processor
 // -> ClickHouse -> KPI snapshot -> WebSocket client. Polls, never sleeps.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { QueueSnapshot, SnapshotMessage } from '@tablero/processor/contract';
-import { startTablero, type TableroProcess } from '../support/tablero-process.ts';
+import { startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-let dir: string;
 let queueLog: string;
 let tablero: TableroProcess;
+let dispose: () => Promise<void>;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tablero-pbx-'));
-  queueLog = join(dir, 'queue_log');
-  writeFileSync(queueLog, '');
-  tablero = await startTablero({ args: ['--source', queueLog, '--no-simulate'] });
+  ({ tablero, queueLog, dispose } = await startTableroOnQueueLog());
 });
 
 afterAll(async () => {
-  await tablero?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await dispose?.();
 });
 
 function liveClient(url: string, kiosk: string): { latest: Map<string, QueueSnapshot>; messages: unknown[]; ws: WebSocket } {

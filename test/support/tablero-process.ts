@@ -1,7 +1,7 @@
 // Test support: the real `tablero start` as a child process on a temp data directory, found
 // through the files it writes there (running.json, initial-admin.txt).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,22 @@ export async function startTablero(opts: { args: string[]; env?: Record<string, 
     async stop() {
       await stop();
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `tablero start` tailing an empty temp queue_log (no simulator): the usual end-to-end setup. */
+export async function startTableroOnQueueLog(): Promise<{ tablero: TableroProcess; queueLog: string; dispose(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tablero-pbx-'));
+  const queueLog = join(dir, 'queue_log');
+  writeFileSync(queueLog, '');
+  const tablero = await startTablero({ args: ['--source', queueLog, '--no-simulate'] });
+  return {
+    tablero,
+    queueLog,
+    async dispose() {
+      await tablero.stop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
