@@ -99,3 +99,35 @@ export interface SnapshotMessage {
   site: string;
   queues: QueueSnapshot[];
 }
+
+// ---- Alerts (additive) ----
+
+/** The live figures an alert watches: today's SL, callers waiting now, longest current wait. */
+export const ALERT_METRICS = ['sl_pct', 'waiting_now', 'longest_current_wait_s'] as const;
+export type AlertMetric = (typeof ALERT_METRICS)[number];
+
+/**
+ * An alert changed state, published on `kpi.queue.<site>` next to the snapshots (not paced:
+ * at once). `raised`: the figure crossed its threshold; `cleared`: it came back past the
+ * hysteresis band and stayed there for the hold time. Stored in the `alerts` table.
+ */
+export interface AlertMessage {
+  type: 'alert';
+  state: 'raised' | 'cleared';
+  /** `<site>|<queue>|<metric>|<raised_at_ms>`: the same id on the raised and the cleared message. */
+  alert_id: string;
+  site: string;
+  queue: string;
+  metric: AlertMetric;
+  /** The queue's alert threshold for this metric (sl_below_pct, waiting_above, longest_wait_above_s). */
+  threshold: number;
+  /** The figure when raised. */
+  raised_value: number | null;
+  /** The figure when cleared (null while raised, or no data, e.g. SL of a new day). */
+  cleared_value: number | null;
+  /** Worst figure seen while raised. */
+  peak_value: number | null;
+  /** Epoch milliseconds (processor wall clock). */
+  raised_at_ms: number;
+  cleared_at_ms: number | null;
+}

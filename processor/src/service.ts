@@ -15,6 +15,9 @@
 //   its open state and, if it ends later, is counted as a stint whose ENTERQUEUE was not seen.
 // - A failed insert is retried by the bus with the same message; the results computed the first
 //   time are reused (the state already advanced), so the retry stores the same rows.
+// Live output (kpi.queue.<site>): snapshots paced per queue (core/pacing.ts) and alert state
+// changes at once (core/alerts.ts). Alerts are stored in the background, retried until stored;
+// alerts still open in storage are taken back at start so they clear instead of repeating.
 import {
   CDR_SUBJECT_PREFIX,
   DEAD_LETTER_SUBJECT_PREFIX,
@@ -28,7 +31,9 @@ import {
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import type { ProcessorBus } from './bus/bus.ts';
-import { kpiSubject, type AgentCounts, type QueueSnapshot, type SnapshotMessage } from './contract.ts';
+import { kpiSubject, type AgentCounts, type AlertMessage, type QueueSnapshot, type SnapshotMessage } from './contract.ts';
+import { activeAlerts, createAlertState, DEFAULT_ALERT_RULES, evaluateAlerts, restoreAlert, type AlertRules } from './core/alerts.ts';
+import { createPacer, markChanged, takeDue } from './core/pacing.ts';
 import { agentCountsByQueue, applyAgentEvent, createAgentState, type AgentPauseRow, type AgentSessionRow } from './core/agent-state.ts';
 import { createCalendar, type SiteCalendar, type SiteCalendarSpec } from './core/calendar.ts';
 import { addLiveStint, buildSnapshots, createLiveAggregates, pruneLive, type LiveContext } from './core/live.ts';
@@ -56,18 +61,27 @@ export interface ProcessorOptions {
   settings?: Partial<ProcessorConfig>;
   snapshotMinIntervalMs?: number;
   snapshotMaxIntervalMs?: number;
+  /** Alert hysteresis; defaults in core/alerts.ts (2 SL points, 80 %, 10 s hold). */
+  alertRules?: Partial<AlertRules>;
 }
 
 export interface ProcessorDeps {
   bus: ProcessorBus;
   ch: ClickHouse;
   log: Logger;
+  /** Wall clock (epoch ms) for the figures and alert times. */
   now?: () => number;
+  /** Monotonic clock (ms) for snapshot pacing; default performance.now. */
+  monotonicNow?: () => number;
+  /** Runs `fn` every `ms` until the returned function is called; default setInterval (unref'd). */
+  every?: (ms: number, fn: () => void) => () => void;
 }
 
 export interface Processor {
   stop(): Promise<void>;
   latest(): QueueSnapshot[];
+  /** Alerts raised and not cleared yet. */
+  alerts(): AlertMessage[];
 }
 
 export class ProcessorError extends Error {
@@ -98,6 +112,15 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   };
   const minMs = opts.snapshotMinIntervalMs ?? 250;
   const maxMs = opts.snapshotMaxIntervalMs ?? 5000;
+  const mono = deps.monotonicNow ?? (() => performance.now());
+  const every =
+    deps.every ??
+    ((ms: number, fn: () => void): (() => void) => {
+      const t = setInterval(fn, ms);
+      t.unref();
+      return () => clearInterval(t);
+    });
+  const alertRules: AlertRules = { ...DEFAULT_ALERT_RULES, ...(opts.alertRules ?? {}) };
   const store = createStore(deps.ch);
 
   const calendars = new Map<string, SiteCalendar>();
@@ -146,11 +169,12 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const startS = Math.floor(now() / 1000);
   let liveStints = 0;
   for (const st of await store.stintsSince(startS - 2 * DAY_S)) if (addLiveStint(live, st, ctx, startS)) liveStints += 1;
-  log.info({ replayed_events: replayed, live_stints: liveStints, ms: Date.now() - t0 }, 'processor state rebuilt');
+  const alertState = createAlertState();
+  for (const a of await store.openAlerts()) restoreAlert(alertState, a);
+  log.info({ replayed_events: replayed, live_stints: liveStints, open_alerts: alertState.active.size, ms: Date.now() - t0 }, 'processor state rebuilt');
 
-  const changedQueues = new Set<string>();
+  const pacer = createPacer(minMs, maxMs);
   const changedSites = new Set<string>();
-  const lastPublished = new Map<string, number>();
   let latestSnaps: QueueSnapshot[] = [];
   let pending: Work | null = null;
   const counters = { batches: 0, events: 0, stints: 0, dead: 0, cdr_batches: 0, bad_messages: 0 };
@@ -176,7 +200,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     pending = null;
     const nowS = Math.floor(now() / 1000);
     for (const st of work.stints) addLiveStint(live, st, ctx, nowS);
-    for (const k of work.touched) changedQueues.add(k);
+    for (const k of work.touched) markChanged(pacer, k);
     for (const s of work.touchedSites) changedSites.add(s);
     counters.batches += 1;
     counters.events += batch.events.length;
@@ -219,17 +243,37 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     return latestSnaps;
   }
 
+  // Alert state changes waiting to be stored, oldest first; one writer at a time.
+  const alertWrites: AlertMessage[] = [];
+  let alertWriter: Promise<void> | null = null;
+  function storeAlerts(): void {
+    if (alertWriter || alertWrites.length === 0) return;
+    alertWriter = (async () => {
+      for (let a = alertWrites[0]; a; a = alertWrites[0]) {
+        try {
+          await store.insertAlert(a);
+          alertWrites.shift();
+        } catch (err) {
+          log.warn({ err, alert_id: a.alert_id, state: a.state }, 'alert not stored, will retry');
+          return; // the next tick retries
+        }
+      }
+    })().finally(() => {
+      alertWriter = null;
+    });
+  }
+
   function tick(): void {
-    // Pacing uses the monotonic clock; the figures use `now` (injectable, the data's wall clock).
-    const paceMs = performance.now();
+    // Pacing uses the monotonic clock; the figures and alert times use `now` (wall clock).
+    const paceMs = mono();
+    const nowMs = now();
+    const snaps = snapshots(nowMs);
     const bySite = new Map<string, QueueSnapshot[]>();
-    for (const snap of snapshots(now())) {
+    for (const snap of snaps) {
       const k = `${snap.site}\0${snap.queue}`;
-      const last = lastPublished.get(k) ?? Number.NEGATIVE_INFINITY;
-      const changed = changedQueues.has(k) || changedSites.has(snap.site);
-      if ((changed && paceMs - last >= minMs) || paceMs - last >= maxMs) {
-        lastPublished.set(k, paceMs);
-        changedQueues.delete(k);
+      // A site-wide event (PAUSEALL, QUEUESTART) changes every queue of the site.
+      if (changedSites.has(snap.site)) markChanged(pacer, k);
+      if (takeDue(pacer, k, paceMs)) {
         let list = bySite.get(snap.site);
         if (!list) bySite.set(snap.site, (list = []));
         list.push(snap);
@@ -240,6 +284,16 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       const msg: SnapshotMessage = { type: 'snapshots', site, queues };
       bus.emit(kpiSubject(site), Buffer.from(JSON.stringify(msg)));
     }
+    const figs = snaps.map((s) => ({
+      site: s.site, queue: s.queue, sl_pct: s.windows.today.sl_pct, waiting_now: s.waiting_now,
+      longest_current_wait_s: s.longest_current_wait_s, thresholds: ctx.settings(s.site, s.queue).alerts,
+    }));
+    for (const a of evaluateAlerts(alertState, figs, alertRules, nowMs)) {
+      bus.emit(kpiSubject(a.site), Buffer.from(JSON.stringify(a)));
+      alertWrites.push(a);
+      log.info({ alert_id: a.alert_id, state: a.state, queue: a.queue, metric: a.metric, threshold: a.threshold }, 'queue alert');
+    }
+    storeAlerts();
   }
 
   await bus.ensureStream(EVENTS_STREAM_SPEC);
@@ -248,23 +302,28 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     handler,
     (err, msg) => log.warn({ err, subject: msg.subject, msg_id: msg.msgId }, 'batch not stored, will retry'),
   );
-  const timer = setInterval(() => {
+  // Ticks at the pacing floor: a changed queue waits at most minMs for its snapshot.
+  const stopTicks = every(minMs, () => {
     try {
       tick();
     } catch (err) {
       log.error({ err }, 'snapshot publishing failed');
     }
-  }, minMs);
-  timer.unref();
+  });
   consumption.done.catch((err: unknown) => log.error({ err }, 'processor consumption died'));
   log.info({ stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER }, 'processor started');
 
   return {
     async stop() {
-      clearInterval(timer);
+      stopTicks();
       await consumption.stop();
+      await alertWriter;
+      storeAlerts();
+      await alertWriter;
+      if (alertWrites.length > 0) log.error({ unstored_alerts: alertWrites.length }, 'alerts lost at stop');
       log.info({ ...counters }, 'processor stopped');
     },
     latest: () => snapshots(now()),
+    alerts: () => activeAlerts(alertState),
   };
 }

@@ -9,4 +9,6 @@ export const TABLES = {
   agentPauses: 'agent_pauses',
   settingsVersions: 'settings_versions',
   calendarVersions: 'calendar_versions',
+  /** Queue alerts (processor, migration 012). */
+  alerts: 'alerts',
 } as const;

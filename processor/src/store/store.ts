@@ -4,6 +4,7 @@
 // ReplacingMergeTree keyed by a deterministic id: a redelivered batch inserts nothing new.
 import type { DeadLetter, QueueEvent } from '@tablero/ingest/contract';
 import { TABLES, type ClickHouse } from '@tablero/sql';
+import type { AlertMessage, AlertMetric } from '../contract.ts';
 import type { AgentPauseRow, AgentSessionRow } from '../core/agent-state.ts';
 import type { StintOutcome, StintRow } from '../core/stint-machine.ts';
 
@@ -30,6 +31,10 @@ export interface ProcessorStore {
   replayEvents(site: string, fromS: number, onEvent: (ev: QueueEvent) => void): Promise<number>;
   /** Stored stints that entered at or after `fromS`. */
   stintsSince(fromS: number): Promise<StintRow[]>;
+  /** Stores an alert's state change (raised: version 0; cleared: version 1 of the same key). */
+  insertAlert(a: AlertMessage): Promise<void>;
+  /** Alerts raised and not cleared, as their `raised` messages. */
+  openAlerts(): Promise<AlertMessage[]>;
 }
 
 export function createStore(ch: ClickHouse): ProcessorStore {
@@ -100,6 +105,28 @@ export function createStore(ch: ClickHouse): ProcessorStore {
         throw new ProcessorStoreError(`replay of site ${site} failed`, { cause: err });
       }
       return n;
+    },
+    async insertAlert(a) {
+      const cleared = a.state === 'cleared';
+      const row = {
+        alert_id: a.alert_id, site: a.site, queue: a.queue, metric: a.metric, threshold: a.threshold,
+        raised_at: a.raised_at_ms, cleared_at: cleared ? a.cleared_at_ms : null,
+        raised_value: a.raised_value, cleared_value: cleared ? a.cleared_value : null, peak_value: a.peak_value,
+        version: cleared ? 1 : 0,
+      };
+      await insert(TABLES.alerts, [row], `alert:${a.alert_id}:${a.state}`);
+    },
+    async openAlerts() {
+      const r = await rows<Record<string, unknown>>(
+        `SELECT alert_id, site, queue, metric, threshold, toUnixTimestamp64Milli(raised_at) AS raised_ms, raised_value, peak_value
+         FROM ${TABLES.alerts} FINAL WHERE cleared_at IS NULL ORDER BY site, queue, metric`,
+      );
+      return r.map((x) => ({
+        type: 'alert' as const, state: 'raised' as const, alert_id: String(x.alert_id), site: String(x.site), queue: String(x.queue),
+        metric: String(x.metric) as AlertMetric, threshold: num(x.threshold),
+        raised_value: numOrNull(x.raised_value), cleared_value: null, peak_value: numOrNull(x.peak_value),
+        raised_at_ms: num(x.raised_ms), cleared_at_ms: null,
+      }));
     },
     async stintsSince(fromS) {
       const r = await rows<Record<string, unknown>>(

@@ -1,0 +1,164 @@
+// The processor's live output with injected clocks and a hand-driven ticker: snapshot pacing per
+// queue (at most every 250 ms when changed, at least every 5 s), and queue alerts (raised at once,
+// cleared after the hysteresis hold, stored with their times, taken back after a restart).
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventBatch, QueueEvent } from '@tablero/ingest/contract';
+import type { AlertMessage, SnapshotMessage } from './contract.ts';
+import { defaultProcessorSettings, type AlertThresholds } from './core/settings.ts';
+import { startProcessor, type Processor } from './service.ts';
+import { TestBus } from './testing/bus.ts';
+import { freshClickHouse, scalar } from './testing/clickhouse.ts';
+import { eventMaker } from './testing/events.ts';
+
+const log = pino({ level: 'silent' });
+const T = Date.UTC(2026, 10, 9, 14, 0, 0) / 1000;
+
+let ch: Awaited<ReturnType<typeof freshClickHouse>>;
+beforeAll(async () => {
+  ch = await freshClickHouse();
+});
+afterAll(async () => {
+  await ch?.dispose();
+});
+
+interface Harness {
+  bus: TestBus;
+  p: Processor;
+  clock: { mono: number; wall: number };
+  /** Runs one tick at the given monotonic ms; returns what it published. */
+  tick(mono: number): { snaps: Array<[string, number, number]>; alerts: Array<[string, string, string, number | null]> };
+  send(lines: string): Promise<void>;
+}
+
+async function harness(fingerprint: string, alerts: Record<string, Partial<AlertThresholds>>): Promise<Harness> {
+  const settings = defaultProcessorSettings();
+  for (const [q, a] of Object.entries(alerts)) settings.defaultSite.queues[q] = { alerts: a };
+  const clock = { mono: 0, wall: (T + 600) * 1000 };
+  let tickFn: () => void = () => {
+    throw new Error('no ticker');
+  };
+  const bus = new TestBus();
+  const p = await startProcessor(
+    {
+      bus, ch: ch, log, now: () => clock.wall, monotonicNow: () => clock.mono,
+      every: (ms, fn) => {
+        expect(ms).toBe(250);
+        tickFn = fn;
+        return () => undefined;
+      },
+    },
+    { tz: 'UTC', settings: { settings }, alertRules: { clearHoldMs: 1_000 } },
+  );
+  const make = eventMaker({ fingerprint });
+  let n = 0;
+  return {
+    bus, p, clock,
+    tick(mono) {
+      clock.mono = mono;
+      const from = bus.emitted.length;
+      tickFn();
+      const out: ReturnType<Harness['tick']> = { snaps: [], alerts: [] };
+      for (const e of bus.emitted.slice(from)) {
+        expect(e.subject).toBe('kpi.queue.default');
+        const m = e.data as SnapshotMessage | AlertMessage;
+        if (m.type === 'snapshots') for (const q of m.queues) out.snaps.push([q.queue, q.waiting_now, q.talking_now]);
+        else out.alerts.push([m.state, m.queue, m.metric, m.state === 'raised' ? m.raised_value : m.cleared_value]);
+      }
+      return out;
+    },
+    async send(lines) {
+      const events: QueueEvent[] = make.lines(lines.replace(/^(\s*)(\d+)\|/gm, (_m, sp: string, d: string) => `${sp}${T + Number(d)}|`));
+      const b: EventBatch = { batch_id: `${fingerprint}:${n++}`, site: 'default', events };
+      expect(await bus.deliver('pbx.events.default', b, b.batch_id)).toBe(true);
+    },
+  };
+}
+
+describe('live output of the processor service', () => {
+  it('paces snapshots per queue and raises and clears a waiting alert', async () => {
+    const h = await harness('fpP', { q1: { waiting_above: 1, sl_below_pct: 50 } });
+    expect(h.tick(0)).toEqual({ snaps: [], alerts: [] }); // no queue known yet
+    await h.send(`
+      0|c1|q1|NONE|ENTERQUEUE||555|1
+      1|c2|q1|NONE|ENTERQUEUE||556|2`);
+    // First snapshot of q1 at once; two waiting > 1 raises the alert in the same tick.
+    expect(h.tick(10)).toEqual({ snaps: [['q1', 2, 0]], alerts: [['raised', 'q1', 'waiting_now', 2]] });
+    await h.send('2|c3|q2|NONE|ENTERQUEUE||557|1');
+    expect(h.tick(100)).toEqual({ snaps: [['q2', 1, 0]], alerts: [] }); // q1 unchanged: not repeated
+    await h.send('5|c1|q1|Ann|CONNECT|5|c1.1|1');
+    expect(h.tick(200)).toEqual({ snaps: [], alerts: [] }); // q1 changed, but only 190 ms after its last
+    expect(h.tick(259)).toEqual({ snaps: [], alerts: [] });
+    expect(h.tick(260)).toEqual({ snaps: [['q1', 1, 1]], alerts: [] }); // one waiting: inside the band, still raised
+    await h.send('30|c2|q1|NONE|ABANDON|1|2|29');
+    // No one waiting: the waiting alert's clear condition starts (hold 1 s). The abandon after
+    // 29 s (T = 20) puts today's SL at 0 %, under 50: the SL alert is raised at once.
+    expect(h.tick(600)).toEqual({ snaps: [['q1', 0, 1]], alerts: [['raised', 'q1', 'sl_pct', 0]] });
+    h.clock.wall += 999;
+    expect(h.tick(700)).toEqual({ snaps: [], alerts: [] });
+    h.clock.wall += 1;
+    expect(h.tick(800)).toEqual({ snaps: [], alerts: [['cleared', 'q1', 'waiting_now', 0]] });
+    // c1 ends answered within T: SL 1/2 = 50 %, not under 50 but inside the 2-point band: stays raised.
+    await h.send('100|c1|q1|Ann|COMPLETECALLER|5|95|1');
+    expect(h.tick(1_100)).toEqual({ snaps: [['q1', 0, 0]], alerts: [] });
+    h.clock.wall += 5_000;
+    expect(h.tick(1_200)).toEqual({ snaps: [], alerts: [] });
+    await h.send(`
+      101|c4|q1|NONE|ENTERQUEUE||558|1
+      103|c4|q1|Bob|CONNECT|2|c4.1|1
+      110|c4|q1|Bob|COMPLETECALLER|2|7|1`);
+    expect(h.tick(1_400)).toEqual({ snaps: [['q1', 0, 0]], alerts: [] }); // SL 2/3: clear condition starts
+    h.clock.wall += 1_000;
+    expect(h.tick(1_500)).toEqual({ snaps: [], alerts: [['cleared', 'q1', 'sl_pct', 66.67]] });
+    // Nothing changes: each queue again 5 s after its own last snapshot.
+    expect(h.tick(5_099)).toEqual({ snaps: [], alerts: [] });
+    expect(h.tick(5_100)).toEqual({ snaps: [['q2', 1, 0]], alerts: [] });
+    expect(h.tick(6_399)).toEqual({ snaps: [], alerts: [] });
+    expect(h.tick(6_400)).toEqual({ snaps: [['q1', 0, 0]], alerts: [] });
+    // A site-wide event (PAUSEALL, queue NONE) changes every queue of the site.
+    await h.send('140|NONE|NONE|Ann|PAUSEALL|Lunch');
+    expect(h.tick(6_700)).toEqual({ snaps: [['q1', 0, 0], ['q2', 1, 0]], alerts: [] });
+    await h.p.stop();
+
+    const rows = await (
+      await ch.client.query({
+        query: `SELECT alert_id, queue, metric, threshold, toFloat64(toUnixTimestamp64Milli(raised_at)) AS raised, toFloat64(toUnixTimestamp64Milli(cleared_at)) AS cleared,
+                       raised_value, cleared_value, peak_value FROM alerts FINAL ORDER BY raised_at, metric`,
+        format: 'JSONEachRow',
+      })
+    ).json();
+    const raisedAt = (T + 600) * 1000;
+    expect(rows).toEqual([
+      { alert_id: `default|q1|sl_pct|${raisedAt}`, queue: 'q1', metric: 'sl_pct', threshold: 50, raised: raisedAt, cleared: raisedAt + 7_000, raised_value: 0, cleared_value: 66.67, peak_value: 0 },
+      { alert_id: `default|q1|waiting_now|${raisedAt}`, queue: 'q1', metric: 'waiting_now', threshold: 1, raised: raisedAt, cleared: raisedAt + 1_000, raised_value: 2, cleared_value: 0, peak_value: 2 },
+    ]);
+    // Without FINAL: the raise and the clear row of each alert, nothing repeated.
+    expect(await scalar(ch, 'SELECT count() AS v FROM alerts')).toBe(4);
+  });
+
+  it('an alert open at a restart is taken back and cleared once, with its first id', async () => {
+    const h = await harness('fpR', { r1: { waiting_above: 1 } });
+    await h.send(`
+      0|d1|r1|NONE|ENTERQUEUE||555|1
+      1|d2|r1|NONE|ENTERQUEUE||556|2`);
+    const raised = h.tick(0).alerts;
+    expect(raised).toEqual([['raised', 'r1', 'waiting_now', 2]]);
+    const [open] = h.p.alerts();
+    await h.p.stop();
+
+    const h2 = await harness('fpR2', { r1: { waiting_above: 1 } });
+    expect(h2.p.alerts()).toEqual([open]);
+    expect(h2.tick(0).alerts).toEqual([]); // still two waiting (rebuilt from queue_events): no second raise
+    await h2.send(`
+      50|d1|r1|NONE|ABANDON|1|1|50
+      51|d2|r1|NONE|ABANDON|1|1|50`);
+    expect(h2.tick(300).alerts).toEqual([]);
+    h2.clock.wall += 1_000;
+    const cleared = h2.bus.emitted.length;
+    expect(h2.tick(600).alerts).toEqual([['cleared', 'r1', 'waiting_now', 0]]);
+    expect((h2.bus.emitted[cleared]?.data as AlertMessage).alert_id).toBe(open?.alert_id);
+    await h2.p.stop();
+    expect(await scalar(ch, "SELECT count() AS v FROM alerts FINAL WHERE queue = 'r1' AND cleared_at IS NOT NULL")).toBe(1);
+    expect(await scalar(ch, "SELECT count() AS v FROM alerts WHERE queue = 'r1'")).toBe(2);
+  });
+});
