@@ -28,6 +28,10 @@ import { healthRoutes } from './routes/health.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { liveRoutes } from './routes/live.ts';
+import { qualityRoutes } from './routes/quality.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { settingsRoutes } from './routes/settings.ts';
+import { supervisorRoutes } from './routes/supervisor.ts';
 import { findKioskToken, sha256Hex, validKioskHashes } from './store/auth-store.ts';
 import type { DashboardDeps, DashboardOptions } from './types.ts';
 
@@ -231,6 +235,10 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
   adminRoutes(app, ctx);
   liveRoutes(app, ctx);
   ingestRoutes(app, ctx);
+  supervisorRoutes(app, ctx);
+  reportRoutes(app, ctx);
+  qualityRoutes(app, ctx);
+  settingsRoutes(app, ctx);
 
   hub.start();
   app.addHook('onClose', async () => {

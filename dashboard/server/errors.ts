@@ -16,6 +16,8 @@ export const SourceTokenError = createError('TABLERO_ERR_SOURCE_TOKEN', 'a valid
 export const IngestUnavailableError = createError('TABLERO_ERR_INGEST_UNAVAILABLE', '%s', 503, undefined, false);
 export const KpiQueryFailedError = createError('TABLERO_ERR_KPIS', 'the KPI query failed', 500);
 export const UpgradeRequiredError = createError('TABLERO_ERR_UPGRADE_REQUIRED', 'this is a WebSocket endpoint', 426);
+export const ReportFailedError = createError('TABLERO_ERR_REPORT', 'the report query failed', 500);
+export const SettingsUnavailableError = createError('TABLERO_ERR_SETTINGS_UNAVAILABLE', 'settings are not available in this process', 503);
 export const InternalError = createError('TABLERO_ERR_INTERNAL', 'internal error', 500);
 
 /** Thrown by the store helpers (also used outside HTTP, by the CLI) for bad user input. */

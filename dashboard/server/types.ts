@@ -34,7 +34,34 @@ export interface DashboardDeps {
   push?: (req: PushRequest) => Promise<{ accepted: number; rejected: number }>;
   /** Extra readiness facts (e.g. each source's last line), merged into /api/health. */
   health?: () => Promise<Record<string, unknown>>;
+  /** The processor's versioned settings and calendars; absent -> /api/settings answers 503. */
+  settings?: SettingsDeps;
+  /** Per site: interface -> membername, for ADDMEMBER/REMOVEMEMBER lines (as the processor gets). */
+  memberAliases?: Record<string, Record<string, string>>;
   now?: () => number;
+}
+
+/** One stored settings version of a queue ('' = the site defaults). */
+export interface SettingsVersionInfo {
+  site: string;
+  queue: string;
+  version: number;
+  valid_from_ms: number;
+  patch: unknown;
+  created_by: string;
+}
+
+/** A save either stores a new version or names what is wrong with the input. */
+export type SaveResult = { ok: true; version: number } | { ok: false; reason: string };
+
+export interface SettingsDeps {
+  /** The built-in queue settings every stored version is laid over. */
+  defaults: unknown;
+  list(): Promise<SettingsVersionInfo[]>;
+  save(v: { site: string; queue: string; patch: unknown; validFromMs: number; createdBy: string; nowMs: number }): Promise<SaveResult>;
+  /** Site calendars in force at `atMs`, by site. */
+  calendars(atMs: number): Promise<Record<string, unknown>>;
+  saveCalendar(v: { site: string; spec: unknown; validFromMs: number; createdBy: string; nowMs: number }): Promise<SaveResult>;
 }
 
 export interface DashboardOptions {
@@ -55,6 +82,10 @@ export interface DashboardOptions {
   apiTokens?: Record<string, { username: string; role: Role; lang?: Lang }>;
   /** A WebSocket client with more than this many unsent bytes is cut off (default 1 MiB). */
   wsMaxBufferedBytes?: number;
+  /** Default site time zone for reports and "today" (default UTC). */
+  siteTz?: string;
+  /** A source with no line for this long is flagged silent on the data quality page (default 300 s). */
+  silentAfterS?: number;
   /**
    * WebSocket heartbeat period (default 30 s): pings clients and drops those that did not
    * answer the previous ping, closes sockets whose session expired, and re-checks kiosk tokens.

@@ -7,8 +7,19 @@ import type { Logger } from 'pino';
 import type { ClickHouse } from '@tablero/sql';
 import { createPushHandler, startIngest, type FileSourceConfig } from '@tablero/ingest';
 import { startSimulator } from '@tablero/ingest/simulator';
-import { queryKpis, startProcessor } from '@tablero/processor';
-import { countUsers, createKioskToken, createUser, startDashboard } from '@tablero/dashboard';
+import {
+  CalendarError,
+  DEFAULT_QUEUE_SETTINGS,
+  SettingsError,
+  listSettingsVersions,
+  loadCalendars,
+  queryKpis,
+  saveCalendarVersion,
+  saveSettingsVersion,
+  startProcessor,
+  type SiteCalendarSpec,
+} from '@tablero/processor';
+import { countUsers, createKioskToken, createUser, startDashboard, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
 import type { Bus } from '../bus/index.ts';
 import type { Config } from '../config.ts';
 import { sha256Hex, parseSourceTokens } from './tokens.ts';
@@ -38,6 +49,28 @@ export interface Services {
   simulatorDir: string | null;
   firstAdmin: { password: string; kioskPath: string } | null;
   stop(): Promise<void>;
+}
+
+/** Input errors of the processor's settings store become a reason for the admin; the rest stays an error. */
+async function saveOrReason(save: () => Promise<number>): Promise<SaveResult> {
+  try {
+    return { ok: true, version: await save() };
+  } catch (err) {
+    if (err instanceof SettingsError || err instanceof CalendarError || err instanceof RangeError) return { ok: false, reason: err.message };
+    throw err;
+  }
+}
+
+/** The processor's versioned settings for the dashboard's settings page. */
+export function settingsDeps(ch: ClickHouse): SettingsDeps {
+  return {
+    defaults: DEFAULT_QUEUE_SETTINGS,
+    list: () => listSettingsVersions(ch),
+    save: (v) => saveOrReason(() => saveSettingsVersion(ch, v)),
+    calendars: (atMs) => loadCalendars(ch, atMs),
+    // The spec is checked by saveCalendarVersion (createCalendar throws on a bad one).
+    saveCalendar: (v) => saveOrReason(() => saveCalendarVersion(ch, { ...v, spec: v.spec as SiteCalendarSpec })),
+  };
 }
 
 export const STATIC_DIR = fileURLToPath(new URL('../../dashboard/dist/app/', import.meta.url));
@@ -112,12 +145,15 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           queryKpis: (q) => queryKpis(ch, { ...q, tz: q.tz ?? o.cfg.siteTz } as Parameters<typeof queryKpis>[1]),
           push: createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
           health: async () => ({ sources: ingestStatus ? ingestStatus() : [] }),
+          settings: settingsDeps(ch),
+          memberAliases: aliases,
         },
         {
           port: o.port,
           host: o.cfg.HOST,
           sessionSecret: o.sessionSecret,
           staticDir: STATIC_DIR,
+          siteTz: o.cfg.siteTz,
           allowedOrigins: o.cfg.TABLERO_ALLOWED_ORIGINS,
           secureCookies: o.cfg.TABLERO_SECURE_COOKIES,
           sourceTokens: parseSourceTokens(o.cfg.TABLERO_SOURCE_TOKENS),

@@ -1,5 +1,5 @@
 // Admin-only management of users and kiosk tokens.
-import { ADMIN_ONLY, type Lang, type Role } from '../core/roles.ts';
+import { ADMIN_ONLY, LANGS, ROLES, type Lang, type Role } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadRequestError, NotFoundError, UserExistsError, UnauthenticatedError } from '../errors.ts';
 import { DuplicateUserError, InvalidUserError, KioskTokenNotFoundError } from '../errors.ts';
@@ -11,6 +11,8 @@ import {
   listUsers,
   revokeKioskToken,
   sha256Hex,
+  updateUser,
+  type UserChanges,
 } from '../store/auth-store.ts';
 
 export function kioskUrlPath(token: string): string {
@@ -50,6 +52,50 @@ export function adminRoutes(app: App, ctx: AppContext): void {
       }
       req.log.info({ username, role, by: req.session?.username }, 'user created');
       return reply.code(201).send({ username, role, lang: lang ?? 'es' });
+    },
+  );
+
+  app.patch<{ Params: { username: string }; Body: UserChanges }>(
+    '/api/users/:username',
+    {
+      config: { access: ADMIN_ONLY },
+      schema: {
+        params: { type: 'object', properties: { username: { type: 'string', minLength: 1, maxLength: 64 } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            role: { type: 'string', enum: [...ROLES] },
+            disabled: { type: 'boolean' },
+            password: { type: 'string' },
+            lang: { type: 'string', enum: [...LANGS] },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { username } = req.params;
+      const by = req.session?.username;
+      if (by === undefined) throw new UnauthenticatedError();
+      // An admin who disables or demotes themself could leave nobody able to undo it.
+      if (username === by && (req.body.disabled === true || (req.body.role !== undefined && req.body.role !== 'admin'))) {
+        throw new BadRequestError('you may not disable your own account or change your own role');
+      }
+      let updated;
+      try {
+        updated = await updateUser(ch, username, req.body);
+      } catch (err) {
+        if (err instanceof InvalidUserError) throw new BadRequestError(err.message);
+        throw err;
+      }
+      if (!updated) throw new NotFoundError('user');
+      // Never log the password; say only that it changed.
+      req.log.info(
+        { username, role: req.body.role, disabled: req.body.disabled, password_changed: req.body.password !== undefined, by },
+        'user changed',
+      );
+      return updated;
     },
   );
 

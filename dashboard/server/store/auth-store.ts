@@ -160,6 +160,44 @@ export async function setUserLang(ch: ClickHouse, username: string, lang: Lang):
   return updated;
 }
 
+export interface UserChanges {
+  role?: Role;
+  disabled?: boolean;
+  password?: string;
+  lang?: Lang;
+}
+
+/**
+ * Changes a user's role, disabled flag, password or language (a new row version). Returns the
+ * user as now stored, or null when there is no such user; throws InvalidUserError for bad fields.
+ * Sessions re-read the user on every request, so a disabled user or a new role applies at once.
+ */
+export async function updateUser(ch: ClickHouse, username: string, changes: UserChanges): Promise<UserInfo | null> {
+  if (changes.role !== undefined && !isRole(changes.role)) throw new InvalidUserError('role', 'role must be admin, manager, supervisor or qa_analyst');
+  if (changes.lang !== undefined && !isLang(changes.lang)) throw new InvalidUserError('lang', 'lang must be es or en');
+  if (changes.password !== undefined && (changes.password.length < MIN_PASSWORD_LENGTH || changes.password.length > MAX_PASSWORD_LENGTH)) {
+    throw new InvalidUserError('password', `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
+  }
+  const rows = await select<UserRow>(
+    ch,
+    `SELECT username, password_hash, role, lang, disabled, toUnixTimestamp64Milli(updated_at) AS updated_at_ms
+     FROM ${TABLES.users} FINAL WHERE username = {username:String} LIMIT 1`,
+    { username },
+  );
+  const current = rows[0];
+  if (!current) return null;
+  const version = nextVersion();
+  const next = {
+    username: current.username,
+    password_hash: changes.password === undefined ? current.password_hash : await hashPassword(changes.password),
+    role: changes.role ?? current.role,
+    lang: changes.lang ?? (isLang(current.lang) ? current.lang : 'es'),
+    disabled: changes.disabled ?? Boolean(current.disabled),
+  };
+  await insert(ch, TABLES.users, { ...next, updated_at: chTime(version) });
+  return { username: next.username, role: next.role, lang: next.lang, disabled: next.disabled, updated_at_ms: version };
+}
+
 interface KioskRow {
   token_hash: string;
   label: string;

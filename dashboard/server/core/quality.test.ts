@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { qualityBySource, sourceStatuses } from './quality.ts';
+
+describe('sourceStatuses', () => {
+  it('keeps well-formed entries and drops the rest', () => {
+    expect(
+      sourceStatuses({
+        sources: [
+          { source: 'a', site: 's', kind: 'queue_log', accepted: 3, rejected: 1, last_line_at_ms: 5000, last_event_ts: 4 },
+          { source: 'b' },
+          'junk',
+          { source: 'c', site: 's', accepted: 'x', last_line_at_ms: null },
+        ],
+      }),
+    ).toEqual([
+      { source: 'a', site: 's', kind: 'queue_log', accepted: 3, rejected: 1, last_line_at_ms: 5000, last_event_ts: 4 },
+      { source: 'c', site: 's', kind: '', accepted: 0, rejected: 0, last_line_at_ms: null, last_event_ts: null },
+    ]);
+    expect(sourceStatuses({})).toEqual([]);
+  });
+});
+
+describe('qualityBySource', () => {
+  const base = { nowMs: 1_000_000, silentAfterS: 300, accepted: [], rejected: [] };
+  it.each([
+    ['fresh live line: skew from the read time', { last_line_at_ms: 999_000, last_event_ts: 1000 }, { silent_for_s: 1, silent: false, clock_skew_s: -1 }],
+    ['PBX clock 90 s behind', { last_line_at_ms: 990_000, last_event_ts: 900 }, { silent_for_s: 10, silent: false, clock_skew_s: 90 }],
+    ['silent for 301 s', { last_line_at_ms: 699_000, last_event_ts: 699 }, { silent_for_s: 301, silent: true, clock_skew_s: 0 }],
+    ['never a line', { last_line_at_ms: null, last_event_ts: null }, { silent_for_s: null, silent: true, clock_skew_s: null }],
+  ])('%s', (_name, live, out) => {
+    const [row] = qualityBySource({ ...base, live: [{ source: 'q', site: 's', kind: 'queue_log', accepted: 1, rejected: 0, ...live }] });
+    expect({ silent_for_s: row?.silent_for_s, silent: row?.silent, clock_skew_s: row?.clock_skew_s }).toEqual(out);
+  });
+});

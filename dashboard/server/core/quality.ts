@@ -1,0 +1,108 @@
+// The data quality picture per source: lines accepted and rejected, the last line seen, whether
+// the source has gone silent, and the clock skew between the PBX and this server. Pure.
+
+export interface SourceStatusIn {
+  source: string;
+  site: string;
+  kind: string;
+  accepted: number;
+  rejected: number;
+  /** Server time (epoch ms) when the newest line was read. */
+  last_line_at_ms: number | null;
+  /** The newest line's own timestamp (epoch s, the PBX clock). */
+  last_event_ts: number | null;
+}
+
+export interface SourceQuality {
+  site: string;
+  source: string;
+  kind: string;
+  /** Counted by the running ingest since it started (null when not tailed by this process). */
+  live_accepted: number | null;
+  live_rejected: number | null;
+  /** Stored in the window. */
+  stored_accepted: number;
+  stored_rejected: number;
+  last_line_at_ms: number | null;
+  last_event_s: number | null;
+  /** Seconds since the last line (server clock when read, else the line's own time). */
+  silent_for_s: number | null;
+  silent: boolean;
+  /**
+   * Server clock minus PBX clock, in seconds, from the newest line: Asterisk stamps a line when
+   * it writes it and a live tail reads it within a poll, so the difference is the skew (to about
+   * a second). Null when the source is not tailed live here. Positive: the PBX clock is behind.
+   */
+  clock_skew_s: number | null;
+}
+
+/** Reads ingest's status list defensively: health facts are injected and loosely typed. */
+export function sourceStatuses(health: Record<string, unknown>): SourceStatusIn[] {
+  const list = health['sources'];
+  if (!Array.isArray(list)) return [];
+  const out: SourceStatusIn[] = [];
+  for (const v of list) {
+    if (typeof v !== 'object' || v === null) continue;
+    const o = v as Record<string, unknown>;
+    if (typeof o['source'] !== 'string' || typeof o['site'] !== 'string') continue;
+    const n = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+    out.push({
+      source: o['source'],
+      site: o['site'],
+      kind: typeof o['kind'] === 'string' ? o['kind'] : '',
+      accepted: n(o['accepted']) ?? 0,
+      rejected: n(o['rejected']) ?? 0,
+      last_line_at_ms: n(o['last_line_at_ms']),
+      last_event_ts: n(o['last_event_ts']),
+    });
+  }
+  return out;
+}
+
+export function qualityBySource(input: {
+  nowMs: number;
+  silentAfterS: number;
+  live: readonly SourceStatusIn[];
+  accepted: ReadonlyArray<{ site: string; source: string; lines: number; last_event_s: number }>;
+  rejected: ReadonlyArray<{ site: string; source: string; lines: number }>;
+}): SourceQuality[] {
+  const rows = new Map<string, SourceQuality>();
+  const row = (site: string, source: string): SourceQuality => {
+    const k = `${site}\0${source}`;
+    let r = rows.get(k);
+    if (!r) {
+      r = {
+        site, source, kind: '', live_accepted: null, live_rejected: null, stored_accepted: 0, stored_rejected: 0,
+        last_line_at_ms: null, last_event_s: null, silent_for_s: null, silent: false, clock_skew_s: null,
+      };
+      rows.set(k, r);
+    }
+    return r;
+  };
+  for (const a of input.accepted) {
+    const r = row(a.site, a.source);
+    r.stored_accepted += a.lines;
+    r.last_event_s = Math.max(r.last_event_s ?? a.last_event_s, a.last_event_s);
+  }
+  for (const d of input.rejected) row(d.site, d.source).stored_rejected += d.lines;
+  for (const s of input.live) {
+    const r = row(s.site, s.source);
+    r.kind = s.kind;
+    r.live_accepted = s.accepted;
+    r.live_rejected = s.rejected;
+    r.last_line_at_ms = s.last_line_at_ms;
+    if (s.last_event_ts !== null) r.last_event_s = Math.max(r.last_event_s ?? s.last_event_ts, s.last_event_ts);
+    if (s.last_line_at_ms !== null && s.last_event_ts !== null) {
+      r.clock_skew_s = Math.round(s.last_line_at_ms / 1000 - s.last_event_ts);
+    }
+  }
+  const nowS = input.nowMs / 1000;
+  for (const r of rows.values()) {
+    const lastS = r.last_line_at_ms !== null ? r.last_line_at_ms / 1000 : r.last_event_s;
+    r.silent_for_s = lastS === null ? null : Math.max(0, Math.floor(nowS - lastS));
+    // A live source that never delivered a line is silent too.
+    r.silent = r.silent_for_s === null ? r.live_accepted !== null : r.silent_for_s > input.silentAfterS;
+  }
+  const collator = new Intl.Collator('en', { numeric: true });
+  return [...rows.values()].sort((a, b) => collator.compare(a.site, b.site) || collator.compare(a.source, b.source));
+}

@@ -1,0 +1,54 @@
+// GET /api/quality?days=N: lines accepted and rejected per source and reason over the last N
+// days (default 1), the running ingest's own counters, last line per source (silent sources
+// flagged) and the PBX clock skew.
+import type { Role } from '../core/roles.ts';
+import { qualityBySource, sourceStatuses, type SourceStatusIn } from '../core/quality.ts';
+import type { App, AppContext } from '../context.ts';
+import { BadQueryError, ReportFailedError } from '../errors.ts';
+import { acceptedLines, rejectedLines } from '../store/report-store.ts';
+
+export const QUALITY_ROLES: readonly Role[] = ['admin', 'manager', 'supervisor'];
+const MAX_DAYS = 366;
+
+export function qualityRoutes(app: App, ctx: AppContext): void {
+  app.get('/api/quality', { config: { access: QUALITY_ROLES } }, async (req) => {
+    const raw = req.query as Record<string, unknown>;
+    for (const key of Object.keys(raw)) if (key !== 'days') throw new BadQueryError(key, 'unknown parameter');
+    let days = 1;
+    if (raw['days'] !== undefined) {
+      const d = raw['days'];
+      if (typeof d !== 'string' || !/^\d{1,3}$/.test(d) || Number(d) < 1 || Number(d) > MAX_DAYS) {
+        throw new BadQueryError('days', `must be an integer from 1 to ${MAX_DAYS}`);
+      }
+      days = Number(d);
+    }
+    const nowMs = ctx.now();
+    const sinceS = Math.floor(nowMs / 1000) - days * 86_400;
+    let live: SourceStatusIn[] = [];
+    let ingest: 'running' | 'elsewhere' | 'unavailable' = 'elsewhere';
+    if (ctx.deps.health) {
+      try {
+        live = sourceStatuses(await ctx.deps.health());
+        if (live.length > 0) ingest = 'running';
+      } catch (err) {
+        ingest = 'unavailable';
+        req.log.warn({ err }, 'health facts unavailable');
+      }
+    }
+    try {
+      const [accepted, rejected] = await Promise.all([acceptedLines(ctx.deps.ch, sinceS), rejectedLines(ctx.deps.ch, sinceS)]);
+      const silentAfterS = ctx.opts.silentAfterS ?? 300;
+      return {
+        now_ms: nowMs,
+        since_s: sinceS,
+        silent_after_s: silentAfterS,
+        ingest,
+        sources: qualityBySource({ nowMs, silentAfterS, live, accepted, rejected }),
+        rejected,
+      };
+    } catch (err) {
+      req.log.error({ err }, 'quality query failed');
+      throw new ReportFailedError({ cause: err });
+    }
+  });
+}

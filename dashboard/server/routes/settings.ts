@@ -1,0 +1,78 @@
+// KPI definition settings and site calendars (the processor's versioned settings, reached through
+// injected functions): GET /api/settings (admin, manager: read), POST /api/settings/queues and
+// POST /api/settings/calendars (admin: each save is a new version, valid from a given time).
+import { ADMIN_ONLY, type Role } from '../core/roles.ts';
+import type { App, AppContext } from '../context.ts';
+import { BadRequestError, SettingsUnavailableError, UnauthenticatedError } from '../errors.ts';
+import type { SaveResult, SettingsDeps } from '../types.ts';
+
+export const SETTINGS_READ_ROLES: readonly Role[] = ['admin', 'manager'];
+const NAME = { type: 'string', maxLength: 128 } as const;
+const VALID_FROM = { type: 'integer', minimum: 0 } as const;
+
+export function settingsRoutes(app: App, ctx: AppContext): void {
+  const deps = (): SettingsDeps => {
+    const s = ctx.deps.settings;
+    if (!s) throw new SettingsUnavailableError();
+    return s;
+  };
+  const saved = (r: SaveResult): { version: number } => {
+    if (!r.ok) throw new BadRequestError(r.reason);
+    return { version: r.version };
+  };
+
+  app.get('/api/settings', { config: { access: SETTINGS_READ_ROLES } }, async () => {
+    const s = deps();
+    const now = ctx.now();
+    const [versions, calendars] = await Promise.all([s.list(), s.calendars(now)]);
+    return { defaults: s.defaults, versions, calendars, tz: ctx.opts.siteTz ?? 'UTC' };
+  });
+
+  app.post<{ Body: { site: string; queue: string; patch: Record<string, unknown>; valid_from_ms?: number } }>(
+    '/api/settings/queues',
+    {
+      config: { access: ADMIN_ONLY },
+      schema: {
+        body: {
+          type: 'object',
+          required: ['site', 'queue', 'patch'],
+          additionalProperties: false,
+          properties: { site: { ...NAME, minLength: 1 }, queue: NAME, patch: { type: 'object' }, valid_from_ms: VALID_FROM },
+        },
+      },
+    },
+    async (req, reply) => {
+      const by = req.session?.username;
+      if (by === undefined) throw new UnauthenticatedError();
+      const now = ctx.now();
+      const { site, queue, patch } = req.body;
+      const r = saved(await deps().save({ site, queue, patch, validFromMs: req.body.valid_from_ms ?? now, createdBy: by, nowMs: now }));
+      req.log.info({ site, queue, version: r.version, by }, 'settings version saved');
+      return reply.code(201).send(r);
+    },
+  );
+
+  app.post<{ Body: { site: string; spec: Record<string, unknown>; valid_from_ms?: number } }>(
+    '/api/settings/calendars',
+    {
+      config: { access: ADMIN_ONLY },
+      schema: {
+        body: {
+          type: 'object',
+          required: ['site', 'spec'],
+          additionalProperties: false,
+          properties: { site: { ...NAME, minLength: 1 }, spec: { type: 'object' }, valid_from_ms: VALID_FROM },
+        },
+      },
+    },
+    async (req, reply) => {
+      const by = req.session?.username;
+      if (by === undefined) throw new UnauthenticatedError();
+      const now = ctx.now();
+      const { site, spec } = req.body;
+      const r = saved(await deps().saveCalendar({ site, spec, validFromMs: req.body.valid_from_ms ?? now, createdBy: by, nowMs: now }));
+      req.log.info({ site, version: r.version, by }, 'calendar version saved');
+      return reply.code(201).send(r);
+    },
+  );
+}
