@@ -11,4 +11,7 @@ export const TABLES = {
   calendarVersions: 'calendar_versions',
   /** Queue alerts (processor, migration 012). */
   alerts: 'alerts',
+  reportMonths: 'report_months',
+  exportRuns: 'export_runs',
+  exportSchedules: 'export_schedules',
 } as const;

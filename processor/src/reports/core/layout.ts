@@ -1,0 +1,198 @@
+// The report laid out as tables of typed cells, once, for every writer: the CSV, XLSX and PDF
+// writers only decide how a cell of a kind looks. Column order here is the stable column order
+// of every export (a contract with the users' spreadsheets: add columns at the end only).
+import { localParts } from '../../core/calendar.ts';
+import { dataChanged, type DataFingerprint, type MonthlyReport, type ReportFigures, type ReportLang } from './model.ts';
+import { texts, type ReportTexts } from './texts.ts';
+
+/** int: counts; pct: percent with 2 decimals (83.33 = 83.33 %); sec: seconds with 2 decimals; text. */
+export type ColumnKind = 'text' | 'int' | 'pct' | 'sec';
+export type CellValue = string | number | null;
+
+export interface Column {
+  /** Stable key (a KpiFigures field, or queue/day/hour/agent/formula/...), for writers that pick columns. */
+  key: string;
+  header: string;
+  kind: ColumnKind;
+}
+
+export interface Table {
+  /** Sheet / section name. */
+  name: string;
+  columns: Column[];
+  rows: CellValue[][];
+}
+
+export interface ReportLayout {
+  lang: ReportLang;
+  t: ReportTexts;
+  title: string;
+  /** `YYYY-MM` or `YYYY-MM..YYYY-MM`. */
+  period: string;
+  summary: Table;
+  by_day: Table;
+  by_hour: Table;
+  by_agent: Table;
+  /** Label / value lines of the definitions section (without the generation line). */
+  definitions: Array<[string, string]>;
+  queue_definitions: Table;
+  status: string;
+  /** The data-changed warning of a closed month, else null. */
+  warning: string | null;
+  /** The one line that differs between two exports of the same closed month. */
+  generated: [string, string];
+}
+
+export interface LayoutOptions {
+  lang: ReportLang;
+  generatedAtMs: number;
+  /** Fingerprint of the stints now (null when not computed): compared with a closed month's. */
+  live: DataFingerprint | null;
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** `YYYY-MM-DD HH:MM:SS ±HH:MM` in `tz`, from epoch milliseconds (seconds precision). */
+export function formatLocal(ms: number, tz: string): string {
+  const s = Math.floor(ms / 1000);
+  const p = localParts(s, tz);
+  const off = Math.round((Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) / 1000 - s) / 60);
+  const sign = off < 0 ? '-' : '+';
+  const a = Math.abs(off);
+  return `${p.year}-${pad2(p.month)}-${pad2(p.day)} ${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)} ${sign}${pad2(Math.floor(a / 60))}:${pad2(a % 60)}`;
+}
+
+type FigureKey = Exclude<keyof ReportFigures, 'met'>;
+
+const COUNT_KEYS: FigureKey[] = [
+  'offered', 'answered', 'answered_within', 'unanswered', 'abandoned', 'timeout', 'exit_key', 'exit_empty', 'withdrawn', 'failed',
+  'refused', 'short_abandoned', 'out_of_hours',
+];
+const RATIO_KEYS: Array<[FigureKey, ColumnKind]> = [
+  ['abandon_rate_pct', 'pct'], ['unanswered_rate_pct', 'pct'], ['asa_s', 'sec'], ['avg_abandon_wait_s', 'sec'], ['aht_s', 'sec'], ['longest_wait_s', 'int'],
+];
+
+function yesNo(t: ReportTexts, v: boolean | null): string {
+  return v === null ? '' : v ? t.yes : t.no;
+}
+
+export function layoutReport(report: MonthlyReport, o: LayoutOptions): ReportLayout {
+  const t = texts(o.lang);
+  const c = t.col;
+  // One threshold in the header when every queue shares it ("Atendidas en 20 s o menos").
+  const thresholds = new Set(report.queues.map((q) => `${q.definition.threshold_s}:${q.definition.strict}`));
+  const first = report.queues[0]?.definition;
+  const within = c.answered_within(thresholds.size === 1 && first ? first : null);
+  const header = (k: FigureKey): string => (k === 'answered_within' ? within : c[k]);
+
+  const figureColumns = (withFormula: boolean): Column[] => [
+    ...COUNT_KEYS.map((k) => ({ key: k, header: header(k), kind: 'int' as const })),
+    { key: 'sl_pct', header: c.sl_pct, kind: 'pct' },
+    ...(withFormula ? [{ key: 'formula', header: c.formula, kind: 'text' as const }, { key: 'threshold_s', header: c.threshold_s, kind: 'int' as const }] : []),
+    { key: 'target_pct', header: c.target_pct, kind: 'pct' },
+    { key: 'met', header: c.met, kind: 'text' },
+    ...RATIO_KEYS.map(([k, kind]) => ({ key: k, header: header(k), kind })),
+  ];
+  const figureCells = (f: ReportFigures, target: number, formula: [string, number] | null): CellValue[] => [
+    ...COUNT_KEYS.map((k) => f[k]),
+    f.sl_pct,
+    ...(formula ?? []),
+    target,
+    yesNo(t, f.met),
+    ...RATIO_KEYS.map(([k]) => f[k]),
+  ];
+
+  const summary: Table = {
+    name: t.sheet.summary,
+    columns: [{ key: 'queue', header: c.queue, kind: 'text' }, ...figureColumns(true)],
+    rows: report.queues.map((q) => [
+      q.queue,
+      ...figureCells(q.summary, q.definition.target_pct, [t.formula[q.definition.formula], q.definition.threshold_s]),
+    ]),
+  };
+  const by_day: Table = {
+    name: t.sheet.by_day,
+    columns: [{ key: 'queue', header: c.queue, kind: 'text' }, { key: 'day', header: c.day, kind: 'text' }, ...figureColumns(false)],
+    rows: report.queues.flatMap((q) => q.by_day.map((d) => [q.queue, d.day, ...figureCells(d, q.definition.target_pct, null)])),
+  };
+  const by_hour: Table = {
+    name: t.sheet.by_hour,
+    columns: [{ key: 'queue', header: c.queue, kind: 'text' }, { key: 'hour', header: c.hour, kind: 'text' }, ...figureColumns(false)],
+    rows: report.queues.flatMap((q) => q.by_hour.map((h) => [q.queue, `${pad2(h.hour)}:00`, ...figureCells(h, q.definition.target_pct, null)])),
+  };
+  const by_agent: Table = {
+    name: t.sheet.by_agent,
+    columns: [
+      { key: 'queue', header: c.queue, kind: 'text' },
+      { key: 'agent', header: c.agent, kind: 'text' },
+      { key: 'answered', header: c.answered, kind: 'int' },
+      { key: 'asa_s', header: c.asa_s, kind: 'sec' },
+      { key: 'aht_s', header: c.aht_s, kind: 'sec' },
+    ],
+    rows: report.queues.flatMap((q) => q.by_agent.map((a) => [q.queue, a.agent === '' ? t.noAgent : a.agent, a.answered, a.asa_s, a.aht_s])),
+  };
+  const queue_definitions: Table = {
+    name: t.def.definitions,
+    columns: [
+      { key: 'queue', header: c.queue, kind: 'text' },
+      { key: 'formula', header: c.formula, kind: 'text' },
+      { key: 'threshold_s', header: c.threshold_s, kind: 'int' },
+      { key: 'strict', header: c.strict, kind: 'text' },
+      { key: 'short_abandon_s', header: c.short_abandon_s, kind: 'int' },
+      { key: 'count_refused', header: c.count_refused, kind: 'text' },
+      { key: 'include_out_of_hours', header: c.include_out_of_hours, kind: 'text' },
+      { key: 'target_pct', header: c.target_pct, kind: 'pct' },
+      { key: 'settings_version', header: c.settings_version, kind: 'text' },
+    ],
+    rows: report.queues.map((q) => {
+      const d = q.definition;
+      return [
+        q.queue, `${d.formula}: ${t.formula[d.formula]}`, d.threshold_s, yesNo(t, d.strict), d.short_abandon_s,
+        yesNo(t, d.count_refused), yesNo(t, d.include_out_of_hours), d.target_pct, `${d.settings_version} / ${d.site_defaults_version}`,
+      ];
+    }),
+  };
+
+  const period = report.first_month === report.last_month ? report.first_month : `${report.first_month}..${report.last_month}`;
+  const changed = dataChanged(report, o.live);
+  const status = report.frozen
+    ? t.def.closedOn(formatLocal(report.frozen.closed_at_ms, report.tz), report.frozen.closed_by, report.frozen.version)
+    : t.def.open;
+  const warning = changed && o.live ? t.def.changed(report.fingerprint.value, report.fingerprint.stints, o.live.value, o.live.stints) : null;
+  const definitions: Array<[string, string]> = [
+    [t.def.report, t.title],
+    [t.def.site, report.site],
+    [t.def.period, period],
+    [t.def.tz, report.tz],
+    [t.def.calendar, describeCalendar(report, t)],
+    [t.def.calendarVersion, String(report.calendar.version)],
+    [t.def.status, status],
+    [t.def.fingerprint, t.def.fingerprintValue(report.fingerprint.value, report.fingerprint.stints)],
+  ];
+  if (report.frozen) definitions.push([t.def.warning, warning ?? t.def.unchanged]);
+  definitions.push([t.def.met, t.def.metText], [t.def.rounding, t.def.roundingText], [t.def.source, t.def.sourceText]);
+  return {
+    lang: o.lang,
+    t,
+    title: t.title,
+    period,
+    summary,
+    by_day,
+    by_hour,
+    by_agent,
+    definitions,
+    queue_definitions,
+    status,
+    warning,
+    generated: [t.def.generated, `${formatLocal(o.generatedAtMs, report.tz)} (${report.tz})`],
+  };
+}
+
+function describeCalendar(report: MonthlyReport, t: ReportTexts): string {
+  const spec = report.calendar.spec;
+  const weekly = spec.weekly
+    ? spec.weekly.map((day, i) => `${t.def.weekdays[i] ?? i} ${day.length ? day.map((r) => `${r.from}-${r.to}`).join(', ') : t.def.closed}`).join('; ')
+    : t.def.calendarAlwaysOpen;
+  const holidays = spec.holidays?.length ? spec.holidays.join(', ') : t.def.none;
+  return `${weekly}; ${t.def.holidays}: ${holidays}`;
+}

@@ -1,0 +1,208 @@
+// The monthly indicator report (kpi-definitions §7, issue #6) as data: per queue a summary, by
+// day, by hour of day and by agent, plus every definition setting that produced the figures.
+// Pure: built from integer sums the store computed (per queue and local hour, per queue and
+// agent), so memory is bounded by queues x hours x days and agents, never by stints.
+// The writers (CSV, XLSX, PDF) render this model and nothing else, which is what lets a closed
+// month, stored as this model, reproduce the same figures byte for byte.
+import type { KpiFigures } from '../../contract.ts';
+import type { SiteCalendarSpec } from '../../core/calendar.ts';
+import { emptySums, figures, mergeSums, ratio2, type KpiSums } from '../../core/kpi-math.ts';
+import type { QueueSettings } from '../../core/settings.ts';
+
+export const REPORT_FORMATS = ['csv', 'xlsx', 'pdf'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export const REPORT_LANGS = ['es', 'en'] as const;
+export type ReportLang = (typeof REPORT_LANGS)[number];
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** Year and month of `YYYY-MM`, or null when malformed. */
+export function parseMonth(s: string): { year: number; month: number } | null {
+  const m = MONTH.exec(s);
+  return m ? { year: Number(m[1]), month: Number(m[2]) } : null;
+}
+
+export function monthKey(year: number, month: number): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`;
+}
+
+/** The month after `YYYY-MM`. */
+export function nextMonth(year: number, month: number): { year: number; month: number } {
+  return month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 };
+}
+
+/** Every local date `YYYY-MM-DD` of the months first..last (inclusive). */
+export function daysOfMonths(first: string, last: string): string[] {
+  const a = parseMonth(first);
+  const b = parseMonth(last);
+  if (!a || !b) throw new RangeError(`bad month range ${first}..${last}`);
+  const out: string[] = [];
+  let t = Date.UTC(a.year, a.month - 1, 1);
+  const end = Date.UTC(b.year, b.month, 1);
+  for (; t < end; t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+/** The definition settings one queue's figures were computed with, and their stored version. */
+export interface QueueDefinition {
+  formula: QueueSettings['formula'];
+  threshold_s: number;
+  strict: boolean;
+  short_abandon_s: number;
+  count_refused: boolean;
+  include_out_of_hours: boolean;
+  target_pct: number;
+  /** Version of the queue's own settings in settings_versions (0 = none stored, site defaults apply). */
+  settings_version: number;
+  /** Version of the site defaults in settings_versions (0 = built-in defaults). */
+  site_defaults_version: number;
+}
+
+/** Figures plus whether the service level met the queue's target (null when SL has no data). */
+export interface ReportFigures extends KpiFigures {
+  met: boolean | null;
+}
+
+export interface AgentFigures {
+  agent: string;
+  answered: number;
+  /** Sum of talk seconds over answered stints with a known talk time, and their count. */
+  aht_s: number | null;
+  asa_s: number | null;
+}
+
+export interface QueueReport {
+  queue: string;
+  definition: QueueDefinition;
+  summary: ReportFigures;
+  by_day: Array<ReportFigures & { day: string }>;
+  /** Always 24 rows, hour 0..23 of the local day, summed over every day of the period. */
+  by_hour: Array<ReportFigures & { hour: number }>;
+  /** Sorted by agent name; '' is an answered stint with no agent logged. */
+  by_agent: AgentFigures[];
+}
+
+export interface DataFingerprint {
+  /** count + order-independent hash of the period's stints (see store/report-store.ts). */
+  value: string;
+  stints: number;
+}
+
+export interface MonthlyReport {
+  site: string;
+  /** `YYYY-MM`; first_month = last_month for the monthly report. */
+  first_month: string;
+  last_month: string;
+  tz: string;
+  calendar: { spec: SiteCalendarSpec; version: number };
+  /** Sorted by queue name (case-sensitive, code-point order). */
+  queues: QueueReport[];
+  /** Fingerprint of the stints the figures were computed from. */
+  fingerprint: DataFingerprint;
+  /** Set when the figures come from a closed month. */
+  frozen: { version: number; closed_at_ms: number; closed_by: string } | null;
+}
+
+export interface HourSumsRow {
+  queue: string;
+  /** Local `YYYY-MM-DDTHH`. */
+  period: string;
+  sums: KpiSums;
+}
+
+export interface AgentSumsRow {
+  queue: string;
+  agent: string;
+  answered: number;
+  answered_wait_sum: number;
+  answered_wait_n: number;
+  talk_sum: number;
+  talk_n: number;
+}
+
+export interface BuildReportInput {
+  site: string;
+  first_month: string;
+  last_month: string;
+  tz: string;
+  calendar: { spec: SiteCalendarSpec; version: number };
+  hours: HourSumsRow[];
+  agents: AgentSumsRow[];
+  /** The definition of each queue that may appear (queues with data, and every wanted one). */
+  definitionOf: (queue: string) => QueueDefinition;
+  /** Queues asked for; empty = every queue with stints in the period. */
+  queues: string[];
+  fingerprint: DataFingerprint;
+}
+
+function withMet(f: KpiFigures, target: number): ReportFigures {
+  // Met is decided on the printed (rounded) SL, so the document never says "80.00 %, not met".
+  return { ...f, met: f.sl_pct === null ? null : f.sl_pct >= target };
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function buildMonthlyReport(input: BuildReportInput): MonthlyReport {
+  const days = daysOfMonths(input.first_month, input.last_month);
+  const dayIndex = new Map(days.map((d, i) => [d, i]));
+  interface Acc {
+    month: KpiSums;
+    days: KpiSums[];
+    hours: KpiSums[];
+  }
+  const acc = new Map<string, Acc>();
+  const accOf = (queue: string): Acc => {
+    let a = acc.get(queue);
+    if (!a) {
+      a = { month: emptySums(), days: days.map(() => emptySums()), hours: Array.from({ length: 24 }, () => emptySums()) };
+      acc.set(queue, a);
+    }
+    return a;
+  };
+  for (const q of input.queues) accOf(q);
+  for (const r of input.hours) {
+    if (input.queues.length > 0 && !input.queues.includes(r.queue)) continue;
+    const a = accOf(r.queue);
+    const di = dayIndex.get(r.period.slice(0, 10));
+    const hour = Number(r.period.slice(11, 13));
+    if (di === undefined || !(hour >= 0 && hour < 24)) throw new RangeError(`hour row outside the period: ${r.queue} ${r.period}`);
+    mergeSums(a.month, r.sums);
+    mergeSums(a.days[di] as KpiSums, r.sums);
+    mergeSums(a.hours[hour] as KpiSums, r.sums);
+  }
+  const agentsByQueue = new Map<string, AgentFigures[]>();
+  for (const r of input.agents) {
+    if (!acc.has(r.queue)) continue;
+    let list = agentsByQueue.get(r.queue);
+    if (!list) agentsByQueue.set(r.queue, (list = []));
+    list.push({ agent: r.agent, answered: r.answered, aht_s: ratio2(r.talk_sum, r.talk_n), asa_s: ratio2(r.answered_wait_sum, r.answered_wait_n) });
+  }
+  const queues: QueueReport[] = [...acc.keys()].sort(cmp).map((queue) => {
+    const a = acc.get(queue) as Acc;
+    const def = input.definitionOf(queue);
+    const fig = (s: KpiSums): ReportFigures => withMet(figures(s, def), def.target_pct);
+    return {
+      queue,
+      definition: def,
+      summary: fig(a.month),
+      by_day: days.map((day, i) => ({ day, ...fig(a.days[i] as KpiSums) })),
+      by_hour: a.hours.map((s, hour) => ({ hour, ...fig(s) })),
+      by_agent: (agentsByQueue.get(queue) ?? []).sort((x, y) => cmp(x.agent, y.agent)),
+    };
+  });
+  return {
+    site: input.site,
+    first_month: input.first_month,
+    last_month: input.last_month,
+    tz: input.tz,
+    calendar: input.calendar,
+    queues,
+    fingerprint: input.fingerprint,
+    frozen: null,
+  };
+}
+
+/** Whether the live data still matches the data a closed month was computed from. */
+export function dataChanged(report: MonthlyReport, live: DataFingerprint | null): boolean {
+  return report.frozen !== null && live !== null && (live.value !== report.fingerprint.value || live.stints !== report.fingerprint.stints);
+}

@@ -1,0 +1,260 @@
+// Spanish and English texts of the monthly report, in the users' own words (docs/glossary.md).
+// One table per language, so every writer (CSV, XLSX, PDF) prints the same words.
+import type { SlFormula } from '../../contract.ts';
+import type { ReportLang } from './model.ts';
+
+export interface ReportTexts {
+  title: string;
+  sheet: { summary: string; by_day: string; by_hour: string; by_agent: string; definitions: string };
+  col: {
+    queue: string;
+    day: string;
+    hour: string;
+    month: string;
+    agent: string;
+    offered: string;
+    answered: string;
+    /** Header of A_T: with the threshold when every queue shares it, else generic. */
+    answered_within: (t: { threshold_s: number; strict: boolean } | null) => string;
+    unanswered: string;
+    abandoned: string;
+    timeout: string;
+    exit_key: string;
+    exit_empty: string;
+    withdrawn: string;
+    failed: string;
+    refused: string;
+    short_abandoned: string;
+    out_of_hours: string;
+    sl_pct: string;
+    formula: string;
+    threshold_s: string;
+    strict: string;
+    target_pct: string;
+    met: string;
+    abandon_rate_pct: string;
+    unanswered_rate_pct: string;
+    asa_s: string;
+    avg_abandon_wait_s: string;
+    aht_s: string;
+    longest_wait_s: string;
+    short_abandon_s: string;
+    count_refused: string;
+    include_out_of_hours: string;
+    settings_version: string;
+  };
+  yes: string;
+  no: string;
+  noAgent: string;
+  formula: Record<SlFormula, string>;
+  def: {
+    report: string;
+    site: string;
+    period: string;
+    tz: string;
+    calendar: string;
+    calendarVersion: string;
+    calendarAlwaysOpen: string;
+    holidays: string;
+    none: string;
+    weekdays: readonly string[];
+    closed: string;
+    status: string;
+    open: string;
+    closedOn: (at: string, by: string, version: number) => string;
+    fingerprint: string;
+    fingerprintValue: (value: string, stints: number) => string;
+    unchanged: string;
+    changed: (then: string, thenN: number, now: string, nowN: number) => string;
+    warning: string;
+    generated: string;
+    definitions: string;
+    rounding: string;
+    roundingText: string;
+    source: string;
+    sourceText: string;
+    met: string;
+    metText: string;
+    page: (n: number, of: number) => string;
+    slByDay: (queue: string) => string;
+    slAxis: string;
+    targetLine: string;
+    unansweredByOutcome: string;
+  };
+}
+
+const ES: ReportTexts = {
+  title: 'Informe mensual de indicadores',
+  sheet: { summary: 'Resumen', by_day: 'Por día', by_hour: 'Por hora', by_agent: 'Por agente', definitions: 'Definiciones' },
+  col: {
+    queue: 'Cola',
+    day: 'Día',
+    hour: 'Hora',
+    month: 'Mes',
+    agent: 'Agente',
+    offered: 'Llamadas recibidas',
+    answered: 'Llamadas atendidas',
+    answered_within: (t) => (t === null ? 'Atendidas dentro de T' : t.strict ? `Atendidas en menos de ${t.threshold_s} s` : `Atendidas en ${t.threshold_s} s o menos`),
+    unanswered: 'Llamadas no atendidas',
+    abandoned: 'Llamadas abandonadas',
+    timeout: 'Salida por tiempo máximo',
+    exit_key: 'Salida por tecla',
+    exit_empty: 'Salida sin agentes',
+    withdrawn: 'Retiradas',
+    failed: 'Fallidas',
+    refused: 'Rechazadas (no ingresaron)',
+    short_abandoned: 'Abandono corto',
+    out_of_hours: 'Fuera de horario',
+    sl_pct: 'Nivel de servicio (%)',
+    formula: 'Fórmula NS',
+    threshold_s: 'T (s)',
+    strict: 'Estricto (< T)',
+    target_pct: 'Meta (%)',
+    met: 'Cumple',
+    abandon_rate_pct: 'Abandono (%)',
+    unanswered_rate_pct: 'No atendidas (%)',
+    asa_s: 'Tiempo promedio de espera ASA (s)',
+    avg_abandon_wait_s: 'Espera promedio de abandono (s)',
+    aht_s: 'Tiempo promedio de conversación AHT (s)',
+    longest_wait_s: 'Espera máxima (s)',
+    short_abandon_s: 'Abandono corto bajo (s)',
+    count_refused: 'Rechazadas cuentan como recibidas',
+    include_out_of_hours: 'Incluye fuera de horario',
+    settings_version: 'Versión de configuración (cola / sitio)',
+  },
+  yes: 'Sí',
+  no: 'No',
+  noAgent: '(sin agente)',
+  formula: {
+    offered: 'atendidas dentro de T / llamadas recibidas',
+    answered: 'atendidas dentro de T / atendidas',
+    answered_abandoned: 'atendidas dentro de T / (atendidas + abandonadas)',
+    abandon_after_threshold: 'atendidas dentro de T / (atendidas + abandonadas después de T)',
+    in_threshold_outcomes: '(atendidas + no atendidas dentro de T) / (atendidas + no atendidas)',
+  },
+  def: {
+    report: 'Informe',
+    site: 'Sitio',
+    period: 'Periodo',
+    tz: 'Zona horaria',
+    calendar: 'Calendario del sitio',
+    calendarVersion: 'Versión del calendario',
+    calendarAlwaysOpen: 'abierto 24 horas todos los días',
+    holidays: 'feriados',
+    none: 'ninguno',
+    weekdays: ['lun', 'mar', 'mié', 'jue', 'vie', 'sáb', 'dom'],
+    closed: 'cerrado',
+    status: 'Estado del mes',
+    open: 'Mes abierto: cifras calculadas con los datos actuales',
+    closedOn: (at, by, v) => `Mes cerrado el ${at} por ${by} (versión ${v}): cifras congeladas al cierre`,
+    fingerprint: 'Huella de datos',
+    fingerprintValue: (v, n) => `${v} (${n} estadías en cola)`,
+    unchanged: 'Los datos no cambiaron desde el cierre',
+    changed: (then, thenN, now, nowN) =>
+      `ADVERTENCIA: los datos cambiaron desde el cierre (huella al cierre ${then}, ${thenN} estadías; ahora ${now}, ${nowN} estadías). Las cifras son las del cierre.`,
+    warning: 'Advertencia',
+    generated: 'Generado',
+    definitions: 'Definiciones por cola',
+    rounding: 'Redondeo',
+    roundingText: 'porcentajes y segundos calculados como fracciones exactas y redondeados a 2 decimales (mitad hacia arriba)',
+    source: 'Definiciones',
+    sourceText: 'docs/kpi-definitions.md de Tablero; una estadía es la permanencia de una llamada en una cola',
+    met: 'Cumple',
+    metText: 'nivel de servicio impreso (redondeado) mayor o igual a la meta',
+    page: (n, of) => `Página ${n} de ${of}`,
+    slByDay: (q) => `Nivel de servicio por día, cola ${q}`,
+    slAxis: 'NS %',
+    targetLine: 'Meta',
+    unansweredByOutcome: 'Llamadas no atendidas por resultado',
+  },
+};
+
+const EN: ReportTexts = {
+  title: 'Monthly indicator report',
+  sheet: { summary: 'Summary', by_day: 'By day', by_hour: 'By hour', by_agent: 'By agent', definitions: 'Definitions' },
+  col: {
+    queue: 'Queue',
+    day: 'Day',
+    hour: 'Hour',
+    month: 'Month',
+    agent: 'Agent',
+    offered: 'Offered calls',
+    answered: 'Answered calls',
+    answered_within: (t) => (t === null ? 'Answered within T' : t.strict ? `Answered in less than ${t.threshold_s} s` : `Answered within ${t.threshold_s} s`),
+    unanswered: 'Unanswered calls',
+    abandoned: 'Abandoned calls',
+    timeout: 'Timed out',
+    exit_key: 'Exited by key',
+    exit_empty: 'Exited, no agents',
+    withdrawn: 'Withdrawn',
+    failed: 'Failed',
+    refused: 'Refused (never queued)',
+    short_abandoned: 'Short abandons',
+    out_of_hours: 'Out of hours',
+    sl_pct: 'Service level (%)',
+    formula: 'SL formula',
+    threshold_s: 'T (s)',
+    strict: 'Strict (< T)',
+    target_pct: 'Target (%)',
+    met: 'Met',
+    abandon_rate_pct: 'Abandonment (%)',
+    unanswered_rate_pct: 'Unanswered (%)',
+    asa_s: 'Average speed of answer ASA (s)',
+    avg_abandon_wait_s: 'Average abandon wait (s)',
+    aht_s: 'Average handle time AHT (s)',
+    longest_wait_s: 'Longest wait (s)',
+    short_abandon_s: 'Short abandon under (s)',
+    count_refused: 'Refused count as offered',
+    include_out_of_hours: 'Includes out of hours',
+    settings_version: 'Settings version (queue / site)',
+  },
+  yes: 'Yes',
+  no: 'No',
+  noAgent: '(no agent)',
+  formula: {
+    offered: 'answered within T / offered',
+    answered: 'answered within T / answered',
+    answered_abandoned: 'answered within T / (answered + abandoned)',
+    abandon_after_threshold: 'answered within T / (answered + abandoned after T)',
+    in_threshold_outcomes: '(answered + unanswered within T) / (answered + unanswered)',
+  },
+  def: {
+    report: 'Report',
+    site: 'Site',
+    period: 'Period',
+    tz: 'Time zone',
+    calendar: 'Site calendar',
+    calendarVersion: 'Calendar version',
+    calendarAlwaysOpen: 'open 24 hours every day',
+    holidays: 'holidays',
+    none: 'none',
+    weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+    closed: 'closed',
+    status: 'Month status',
+    open: 'Open month: figures computed from the current data',
+    closedOn: (at, by, v) => `Month closed on ${at} by ${by} (version ${v}): figures frozen at closing`,
+    fingerprint: 'Data fingerprint',
+    fingerprintValue: (v, n) => `${v} (${n} queue stints)`,
+    unchanged: 'The data has not changed since closing',
+    changed: (then, thenN, now, nowN) =>
+      `WARNING: the data changed since closing (fingerprint at closing ${then}, ${thenN} stints; now ${now}, ${nowN} stints). The figures are those of the closing.`,
+    warning: 'Warning',
+    generated: 'Generated',
+    definitions: 'Definitions per queue',
+    rounding: 'Rounding',
+    roundingText: 'percentages and seconds computed as exact fractions and rounded half up to 2 decimals',
+    source: 'Definitions',
+    sourceText: "Tablero's docs/kpi-definitions.md; a stint is one call's stay in one queue",
+    met: 'Met',
+    metText: 'printed (rounded) service level at or above the target',
+    page: (n, of) => `Page ${n} of ${of}`,
+    slByDay: (q) => `Service level by day, queue ${q}`,
+    slAxis: 'SL %',
+    targetLine: 'Target',
+    unansweredByOutcome: 'Unanswered calls by outcome',
+  },
+};
+
+export function texts(lang: ReportLang): ReportTexts {
+  return lang === 'es' ? ES : EN;
+}

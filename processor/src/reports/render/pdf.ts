@@ -1,0 +1,216 @@
+// PDF of the monthly report (pdfkit, A4 landscape): title and status, the summary table, the
+// unanswered calls by outcome, a service-level-by-day chart per queue (ECharts SSR SVG, replayed
+// as vectors by ../core/svg-subset.ts), the definitions page; page numbers and the data
+// fingerprint on every page. Deterministic: fixed document dates (and so a fixed file id) and
+// the built-in Helvetica (no font subsetting), so the bytes depend on the content only.
+// Spanish numbers use a decimal comma, English a decimal point.
+import PDFDocument from 'pdfkit';
+import type { CellValue, Column, ColumnKind, ReportLayout, Table } from '../core/layout.ts';
+import type { MonthlyReport } from '../core/model.ts';
+import { parseSvg, type SvgDrawing } from '../core/svg-subset.ts';
+import { slByDaySvg } from './chart.ts';
+
+type Doc = PDFKit.PDFDocument;
+
+const MARGIN = 36;
+const FONT = 'Helvetica';
+const BOLD = 'Helvetica-Bold';
+const BODY_SIZE = 8;
+const CHART_H = 190;
+
+export interface PdfOptions {
+  fixedDate: Date;
+}
+
+function fmt(v: CellValue, kind: ColumnKind, lang: 'es' | 'en'): string {
+  if (v === null) return '-';
+  if (typeof v === 'string') return v;
+  const s = kind === 'pct' || kind === 'sec' ? v.toFixed(2) : String(v);
+  return lang === 'es' ? s.replace('.', ',') : s;
+}
+
+function pick(t: Table, keys: string[]): { columns: Column[]; rows: CellValue[][] } {
+  const idx = keys.map((k) => {
+    const i = t.columns.findIndex((c) => c.key === k);
+    if (i < 0) throw new RangeError(`no column ${k} in ${t.name}`);
+    return i;
+  });
+  return { columns: idx.map((i) => t.columns[i] as Column), rows: t.rows.map((r) => idx.map((i) => r[i] ?? null)) };
+}
+
+function bottom(doc: Doc): number {
+  return doc.page.height - MARGIN - 14;
+}
+
+function drawTable(doc: Doc, layout: ReportLayout, cols: Column[], rows: CellValue[][], firstWidth: number): void {
+  const x0 = MARGIN;
+  const total = doc.page.width - 2 * MARGIN;
+  const rest = (total - firstWidth) / Math.max(1, cols.length - 1);
+  const widths = cols.map((_, i) => (i === 0 ? firstWidth : rest));
+  doc.font(BOLD).fontSize(7);
+  const headerH = Math.max(...cols.map((c, i) => doc.heightOfString(c.header, { width: (widths[i] ?? 0) - 4 }))) + 6;
+  const rowH = BODY_SIZE + 6;
+  const header = (): void => {
+    let x = x0;
+    const y = doc.y;
+    doc.rect(x0, y, total, headerH).fill('#e8eef7');
+    doc.fillColor('#000000').font(BOLD).fontSize(7);
+    cols.forEach((c, i) => {
+      const w = widths[i] ?? 0;
+      doc.text(c.header, x + 2, y + 3, { width: w - 4, align: i === 0 ? 'left' : 'right' });
+      x += w;
+    });
+    doc.y = y + headerH;
+  };
+  header();
+  rows.forEach((r, ri) => {
+    if (doc.y + rowH > bottom(doc)) {
+      doc.addPage();
+      header();
+    }
+    const y = doc.y;
+    if (ri % 2 === 1) doc.rect(x0, y, total, rowH).fill('#f5f5f5');
+    doc.fillColor('#000000').font(FONT).fontSize(BODY_SIZE);
+    let x = x0;
+    r.forEach((v, i) => {
+      const w = widths[i] ?? 0;
+      doc.text(fmt(v, cols[i]?.kind ?? 'text', layout.lang), x + 2, y + 3, { width: w - 4, align: i === 0 ? 'left' : 'right', lineBreak: false, ellipsis: true });
+      x += w;
+    });
+    doc.y = y + rowH;
+  });
+  doc.x = MARGIN;
+}
+
+/** Replays an ECharts SVG drawing at (x, y), one SVG pixel = one point. */
+export function drawSvg(doc: Doc, drawing: SvgDrawing, x: number, y: number): void {
+  for (const op of drawing.ops) {
+    doc.save();
+    doc.transform(1, 0, 0, 1, x, y);
+    doc.transform(...op.matrix);
+    if (op.kind === 'path') {
+      doc.path(op.d);
+      if (op.stroke) {
+        doc.lineWidth(op.strokeWidth).strokeColor(op.stroke.color, op.stroke.opacity);
+        if (op.dash) doc.dash(op.dash[0] ?? 1, { space: op.dash[1] ?? op.dash[0] ?? 1 });
+      }
+      if (op.fill) doc.fillColor(op.fill.color, op.fill.opacity);
+      if (op.fill && op.stroke) doc.fillAndStroke();
+      else if (op.fill) doc.fill();
+      else doc.stroke();
+      if (op.dash) doc.undash();
+    } else {
+      doc.font(op.bold ? BOLD : FONT).fontSize(op.fontSize).fillColor(op.fill.color, op.fill.opacity);
+      const w = doc.widthOfString(op.text);
+      const tx = op.x - (op.anchor === 'middle' ? w / 2 : op.anchor === 'end' ? w : 0);
+      doc.text(op.text, tx, op.y, { lineBreak: false, baseline: op.baseline });
+    }
+    doc.restore();
+  }
+}
+
+function heading(doc: Doc, text: string, size = 11): void {
+  doc.x = MARGIN;
+  doc.font(BOLD).fontSize(size).fillColor('#000000').text(text, MARGIN, doc.y, { width: doc.page.width - 2 * MARGIN });
+  doc.moveDown(0.3);
+}
+
+export async function writePdf(layout: ReportLayout, report: MonthlyReport, o: PdfOptions): Promise<Buffer> {
+  const t = layout.t;
+  const doc: Doc = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    margin: MARGIN,
+    bufferPages: true,
+    info: {
+      Title: `${layout.title} ${layout.period}`,
+      Author: 'Tablero',
+      Creator: 'Tablero',
+      Producer: 'Tablero',
+      CreationDate: o.fixedDate,
+      ModDate: o.fixedDate,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    doc.on('end', () => resolve());
+    doc.on('error', reject);
+  });
+  const width = doc.page.width - 2 * MARGIN;
+
+  // Page 1: title, status, summary.
+  doc.font(BOLD).fontSize(18).fillColor('#000000').text(`${layout.title} ${layout.period}`, MARGIN, MARGIN, { width });
+  doc.moveDown(0.2);
+  doc.font(FONT).fontSize(9).text(`${t.def.site}: ${report.site}   ${t.def.tz}: ${report.tz}`, { width });
+  doc.text(layout.status, { width });
+  if (layout.warning) {
+    doc.moveDown(0.2);
+    doc.font(BOLD).fontSize(9).fillColor('#c00000').text(layout.warning, { width });
+    doc.fillColor('#000000');
+  }
+  doc.moveDown(0.6);
+  heading(doc, t.sheet.summary);
+  const main = pick(layout.summary, [
+    'queue', 'offered', 'answered', 'answered_within', 'unanswered', 'abandoned', 'sl_pct', 'threshold_s', 'target_pct', 'met',
+    'abandon_rate_pct', 'asa_s', 'aht_s', 'longest_wait_s',
+  ]);
+  drawTable(doc, layout, main.columns, main.rows, 90);
+  doc.moveDown(0.8);
+  heading(doc, t.def.unansweredByOutcome);
+  const outcomes = pick(layout.summary, [
+    'queue', 'abandoned', 'timeout', 'exit_key', 'exit_empty', 'withdrawn', 'failed', 'unanswered', 'refused', 'short_abandoned', 'out_of_hours',
+  ]);
+  drawTable(doc, layout, outcomes.columns, outcomes.rows, 90);
+
+  // One chart per queue, two per page.
+  doc.addPage();
+  for (const q of report.queues) {
+    if (doc.y + CHART_H + 30 > bottom(doc)) doc.addPage();
+    heading(doc, t.def.slByDay(q.queue), 10);
+    const svg = slByDaySvg({
+      days: q.by_day.map((d) => d.day.slice(8, 10)),
+      sl: q.by_day.map((d) => d.sl_pct),
+      target_pct: q.definition.target_pct,
+      targetLabel: t.def.targetLine,
+      axisLabel: t.def.slAxis,
+      width: Math.floor(width),
+      height: CHART_H,
+    });
+    const y = doc.y;
+    drawSvg(doc, parseSvg(svg), MARGIN, y);
+    doc.y = y + CHART_H + 12;
+    doc.x = MARGIN;
+  }
+
+  // Definitions.
+  doc.addPage();
+  heading(doc, t.sheet.definitions, 12);
+  for (const [k, v] of [...layout.definitions, layout.generated]) {
+    const y = doc.y;
+    doc.font(BOLD).fontSize(BODY_SIZE).fillColor(k === t.def.warning && layout.warning ? '#c00000' : '#000000').text(k, MARGIN, y, { width: 150 });
+    const h1 = doc.y - y;
+    doc.font(FONT).text(v, MARGIN + 155, y, { width: width - 155 });
+    doc.y = Math.max(doc.y, y + h1) + 2;
+    doc.fillColor('#000000');
+  }
+  doc.moveDown(0.8);
+  heading(doc, layout.queue_definitions.name, 10);
+  drawTable(doc, layout, layout.queue_definitions.columns, layout.queue_definitions.rows, 70);
+
+  // Footer on every page: page numbers and the fingerprint.
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const keep = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0; // writing below the bottom margin would open a new page
+    doc.font(FONT).fontSize(7).fillColor('#555555');
+    const y = doc.page.height - MARGIN + 8;
+    doc.text(`${layout.title} ${layout.period} · ${report.site} · ${t.def.fingerprint}: ${report.fingerprint.value}`, MARGIN, y, { width: width / 2 + 120, lineBreak: false });
+    doc.text(t.def.page(i - range.start + 1, range.count), MARGIN, y, { width, align: 'right', lineBreak: false });
+    doc.page.margins.bottom = keep;
+  }
+  doc.end();
+  await done;
+  return Buffer.concat(chunks);
+}

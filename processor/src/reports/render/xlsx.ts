@@ -1,0 +1,108 @@
+// XLSX of the monthly report (exceljs): sheets summary, by day, by hour, by agent, definitions.
+// Numbers are numbers: counts with format 0, seconds 0.00, percentages stored as fractions with
+// format 0.00% (83.33 % is the cell value 0.8333). Header rows frozen, widths fitted to content.
+// Deterministic: fixed document dates and ZIP entry times (the report's period start), so the
+// bytes depend on the content only.
+import ExcelJS from 'exceljs';
+import type { CellValue, ColumnKind, ReportLayout, Table } from '../core/layout.ts';
+import { setZipTimes } from '../core/zip-time.ts';
+
+const NUM_FMT: Record<ColumnKind, string | undefined> = { text: undefined, int: '0', pct: '0.00%', sec: '0.00' };
+const MAX_HEADER_WIDTH = 22;
+const MAX_WIDTH = 80;
+
+function cellValue(v: CellValue, kind: ColumnKind): string | number | null {
+  if (v === null) return null;
+  // Percent values carry 2 decimals; hundredths as an integer first, so 83.33 becomes exactly 0.8333.
+  if (kind === 'pct' && typeof v === 'number') return Math.round(v * 100) / 10_000;
+  return v;
+}
+
+function shown(v: CellValue, kind: ColumnKind): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return v;
+  return kind === 'pct' ? `${v.toFixed(2)} %` : kind === 'sec' ? v.toFixed(2) : String(v);
+}
+
+function addTable(ws: ExcelJS.Worksheet, table: Table, firstRow: number): void {
+  const header = ws.getRow(firstRow);
+  table.columns.forEach((c, i) => {
+    const cell = header.getCell(i + 1);
+    cell.value = c.header;
+    cell.font = { bold: true };
+    cell.alignment = { wrapText: true, vertical: 'top' };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
+  });
+  header.commit();
+  table.rows.forEach((r, ri) => {
+    const row = ws.getRow(firstRow + 1 + ri);
+    r.forEach((v, i) => {
+      const kind = table.columns[i]?.kind ?? 'text';
+      const cell = row.getCell(i + 1);
+      cell.value = cellValue(v, kind);
+      const fmt = NUM_FMT[kind];
+      if (fmt) cell.numFmt = fmt;
+    });
+  });
+  table.columns.forEach((c, i) => {
+    let w = Math.min(c.header.length, MAX_HEADER_WIDTH);
+    for (const r of table.rows) w = Math.max(w, shown(r[i] ?? null, c.kind).length);
+    ws.getColumn(i + 1).width = Math.min(w + 2, MAX_WIDTH);
+  });
+  ws.views = [{ state: 'frozen', xSplit: 1, ySplit: firstRow, topLeftCell: ws.getCell(firstRow + 1, 2).address, activeCell: 'A1' }];
+}
+
+export interface XlsxOptions {
+  /** Document dates and ZIP entry times. */
+  fixedDate: Date;
+}
+
+export async function writeXlsx(layout: ReportLayout, o: XlsxOptions): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Tablero';
+  wb.lastModifiedBy = 'Tablero';
+  wb.created = o.fixedDate;
+  wb.modified = o.fixedDate;
+  wb.title = `${layout.title} ${layout.period}`;
+
+  const summary = wb.addWorksheet(layout.summary.name);
+  const title = summary.getCell(1, 1);
+  title.value = `${layout.title} ${layout.period}`;
+  title.font = { bold: true, size: 14 };
+  summary.getCell(2, 1).value = layout.warning ?? layout.status;
+  if (layout.warning) summary.getCell(2, 1).font = { bold: true, color: { argb: 'FFC00000' } };
+  addTable(summary, layout.summary, 4);
+
+  for (const t of [layout.by_day, layout.by_hour, layout.by_agent]) addTable(wb.addWorksheet(t.name), t, 1);
+
+  const defs = wb.addWorksheet(layout.t.sheet.definitions);
+  const lines: Array<[string, string]> = [...layout.definitions, layout.generated];
+  lines.forEach(([k, v], i) => {
+    defs.getCell(i + 1, 1).value = k;
+    defs.getCell(i + 1, 1).font = { bold: true };
+    defs.getCell(i + 1, 2).value = v;
+  });
+  defs.getColumn(1).width = Math.max(...lines.map(([k]) => k.length)) + 2;
+  defs.getColumn(2).width = Math.min(Math.max(...lines.map(([, v]) => v.length)) + 2, 120);
+  const qd = layout.queue_definitions;
+  const start = lines.length + 2;
+  defs.getCell(start, 1).value = qd.name;
+  defs.getCell(start, 1).font = { bold: true, size: 12 };
+  qd.columns.forEach((c, i) => {
+    const cell = defs.getCell(start + 1, i + 1);
+    cell.value = c.header;
+    cell.font = { bold: true };
+    cell.alignment = { wrapText: true, vertical: 'top' };
+  });
+  qd.rows.forEach((r, ri) => r.forEach((v, i) => {
+    const kind = qd.columns[i]?.kind ?? 'text';
+    const cell = defs.getCell(start + 2 + ri, i + 1);
+    cell.value = cellValue(v, kind);
+    const fmt = NUM_FMT[kind];
+    if (fmt) cell.numFmt = fmt;
+  }));
+  defs.views = [{ state: 'normal', activeCell: 'A1' }];
+
+  const buf = Buffer.from(await wb.xlsx.writeBuffer());
+  return setZipTimes(buf, o.fixedDate);
+}

@@ -1,0 +1,253 @@
+// Monthly indicator reports (issue #6): export a month (from the live stints, or from the frozen
+// figures of a closed month), close a month, and run export schedules. Used by the `tablero
+// export` command and the dashboard's /api/exports routes through the composition root.
+//
+// Invariants:
+// - A closed month is exported from its stored model only: settings or calendar changes and
+//   late stints never change its figures. The live fingerprint is still computed, to warn.
+// - The file bytes depend on the model, the language/separator and the generation time only
+//   (fixed document dates and ZIP times), so two exports of a closed month differ in the
+//   generation line alone.
+// - Only aggregates are read (sums per queue and hour, per queue and agent): memory is bounded
+//   by queues x days x 24 and agents, whatever the number of stints.
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ClickHouse } from '@tablero/sql';
+import type { Logger } from 'pino';
+import { localToEpoch } from '../core/calendar.ts';
+import { defaultProcessorSettings, type ProcessorSettings } from '../core/settings.ts';
+import { writeCsv, type CsvSeparator } from './core/csv.ts';
+import { layoutReport } from './core/layout.ts';
+import { buildMonthlyReport, dataChanged, nextMonth, parseMonth, type DataFingerprint, type MonthlyReport, type ReportFormat, type ReportLang } from './core/model.ts';
+import { dueRun, reportFileName, reportMonthOf, runDay, runId, type ExportSchedule } from './core/schedule.ts';
+import { writePdf } from './render/pdf.ts';
+import { writeXlsx } from './render/xlsx.ts';
+import {
+  definitionsAt, lastRunTimes, listSchedules, loadClosedMonth, queryReportSums, queueDefinition, recordRun, saveClosedMonth, stintFingerprint,
+} from './store/report-store.ts';
+
+export interface ReportContext {
+  ch: ClickHouse;
+  log: Logger;
+  /** Site time zone when no calendar is stored. */
+  defaultTz: string;
+  /** Settings under the stored versions (the processor's configured ones); default the built-in defaults. */
+  baseSettings?: ProcessorSettings;
+}
+
+/** Bad input from a user (unknown month, month not over, ...): CLI exit 2, HTTP 400/409. */
+export class ReportRequestError extends Error {
+  override name = 'ReportRequestError';
+  constructor(
+    readonly code: 'bad_month' | 'month_not_over' | 'bad_option',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const CONTENT_TYPES: Record<ReportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+};
+
+export interface MonthlyExportRequest {
+  site: string;
+  month: string;
+  /** Empty = every queue with data. */
+  queues: string[];
+  format: ReportFormat;
+  lang: ReportLang;
+  /** CSV only; default `;` in Spanish, `,` in English. */
+  sep?: CsvSeparator;
+  nowMs: number;
+}
+
+export interface MonthlyExport {
+  filename: string;
+  content_type: string;
+  body: Buffer;
+  closed: boolean;
+  /** A closed month whose stints changed since closing. */
+  data_changed: boolean;
+  /** The warning printed in the file, if any. */
+  warning: string | null;
+}
+
+function monthBounds(month: string, tz: string): { from_s: number; to_s: number } {
+  const m = parseMonth(month);
+  if (!m) throw new ReportRequestError('bad_month', `month must be YYYY-MM, got '${month}'`);
+  const n = nextMonth(m.year, m.month);
+  return { from_s: localToEpoch(m.year, m.month, 1, 0, 0, tz), to_s: localToEpoch(n.year, n.month, 1, 0, 0, tz) };
+}
+
+/** The report of a month computed from the stored stints with the definitions in force at `nowMs`. */
+export async function computeMonthlyReport(ctx: ReportContext, o: { site: string; month: string; queues: string[]; nowMs: number }): Promise<MonthlyReport> {
+  if (!parseMonth(o.month)) throw new ReportRequestError('bad_month', `month must be YYYY-MM, got '${o.month}'`);
+  const defs = await definitionsAt(ctx.ch, { site: o.site, atMs: o.nowMs, base: ctx.baseSettings ?? defaultProcessorSettings(), defaultTz: ctx.defaultTz });
+  const { from_s, to_s } = monthBounds(o.month, defs.tz);
+  const sums = await queryReportSums(ctx.ch, { site: o.site, from_s, to_s, queues: o.queues, defs });
+  const fingerprint = await stintFingerprint(ctx.ch, { site: o.site, from_s, to_s });
+  return buildMonthlyReport({
+    site: o.site, first_month: o.month, last_month: o.month, tz: defs.tz, calendar: defs.calendar, hours: sums.hours, agents: sums.agents,
+    definitionOf: (q) => queueDefinition(defs, o.site, q), queues: o.queues, fingerprint,
+  });
+}
+
+async function render(report: MonthlyReport, o: { format: ReportFormat; lang: ReportLang; sep?: CsvSeparator; nowMs: number; live: DataFingerprint | null }): Promise<{ body: Buffer; warning: string | null }> {
+  const layout = layoutReport(report, { lang: o.lang, generatedAtMs: o.nowMs, live: o.live });
+  // Document dates: the first instant of the period, so they never depend on when the file was made.
+  const fixedDate = new Date(monthBounds(report.first_month, report.tz).from_s * 1000);
+  let body: Buffer;
+  switch (o.format) {
+    case 'csv':
+      body = writeCsv(layout, o.sep ?? (o.lang === 'es' ? ';' : ','));
+      break;
+    case 'xlsx':
+      body = await writeXlsx(layout, { fixedDate });
+      break;
+    case 'pdf':
+      body = await writePdf(layout, report, { fixedDate });
+      break;
+  }
+  return { body, warning: layout.warning };
+}
+
+export async function exportMonthly(ctx: ReportContext, req: MonthlyExportRequest): Promise<MonthlyExport> {
+  if (!parseMonth(req.month)) throw new ReportRequestError('bad_month', `month must be YYYY-MM, got '${req.month}'`);
+  const closed = await loadClosedMonth(ctx.ch, req.site, req.month);
+  let report: MonthlyReport;
+  let live: DataFingerprint | null;
+  if (closed) {
+    const frozen = closed.report;
+    report = req.queues.length ? { ...frozen, queues: frozen.queues.filter((q) => req.queues.includes(q.queue)) } : frozen;
+    live = await stintFingerprint(ctx.ch, { site: req.site, ...monthBounds(req.month, frozen.tz) });
+  } else {
+    report = await computeMonthlyReport(ctx, req);
+    live = report.fingerprint;
+  }
+  const { body, warning } = await render(report, { format: req.format, lang: req.lang, sep: req.sep, nowMs: req.nowMs, live });
+  const changed = dataChanged(report, live);
+  if (changed) ctx.log.warn({ site: req.site, month: req.month, closed_fingerprint: report.fingerprint.value, live_fingerprint: live?.value }, 'closed month data changed since closing');
+  return {
+    filename: reportFileName(req.site, req.month, req.format),
+    content_type: CONTENT_TYPES[req.format],
+    body,
+    closed: closed !== null,
+    data_changed: changed,
+    warning,
+  };
+}
+
+export interface CloseResult {
+  site: string;
+  month: string;
+  version: number;
+  fingerprint: string;
+  stints: number;
+  queues: number;
+}
+
+/** Freezes a month that is over: its figures, definitions and fingerprint as of `nowMs`. */
+export async function closeMonth(ctx: ReportContext, o: { site: string; month: string; closedBy: string; nowMs: number }): Promise<CloseResult> {
+  const report = await computeMonthlyReport(ctx, { site: o.site, month: o.month, queues: [], nowMs: o.nowMs });
+  const { to_s } = monthBounds(o.month, report.tz);
+  if (to_s * 1000 > o.nowMs) throw new ReportRequestError('month_not_over', `${o.month} is not over yet in ${report.tz}; a month can be closed once it has ended`);
+  const version = await saveClosedMonth(ctx.ch, { site: o.site, month: o.month, closed_at_ms: o.nowMs, closed_by: o.closedBy, report });
+  ctx.log.info({ site: o.site, month: o.month, version, fingerprint: report.fingerprint.value, by: o.closedBy }, 'month closed');
+  return { site: o.site, month: o.month, version, fingerprint: report.fingerprint.value, stints: report.fingerprint.stints, queues: report.queues.length };
+}
+
+// ---------------------------------------------------------------- scheduled exports
+
+export interface ScheduledRunResult {
+  run_id: string;
+  status: 'ok' | 'failed';
+  files: string[];
+  error: string;
+}
+
+/** Writes a file atomically: a reader of the folder never sees half a report. */
+async function writeAtomic(path: string, body: Buffer): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, body);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Runs one occurrence of a schedule and records it (success or failure) in export_runs. */
+export async function runSchedule(ctx: ReportContext, s: ExportSchedule, scheduledMs: number, now: () => number): Promise<ScheduledRunResult> {
+  const started = now();
+  const month = reportMonthOf(s, scheduledMs);
+  const files: string[] = [];
+  let bytes = 0;
+  let error = '';
+  try {
+    await mkdir(s.folder, { recursive: true });
+    for (const format of s.formats) {
+      const out = await exportMonthly(ctx, { site: s.site, month, queues: s.queues, format, lang: s.lang, sep: s.sep, nowMs: now() });
+      const name = reportFileName(s.site, month, format, s.every === 'daily' ? runDay(s, scheduledMs) : undefined);
+      await writeAtomic(join(s.folder, name), out.body);
+      files.push(name);
+      bytes += out.body.length;
+    }
+  } catch (err) {
+    error = err instanceof Error ? `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}` : String(err);
+    ctx.log.error({ schedule: s.id, month, folder: s.folder, err }, 'scheduled export failed');
+  }
+  const status = error ? 'failed' : 'ok';
+  const id = runId(s, scheduledMs);
+  await recordRun(ctx.ch, {
+    run_id: id, schedule_id: s.id, site: s.site, scheduled_for_ms: scheduledMs, started_at_ms: started, finished_at_ms: now(), month, status, files, bytes, error,
+  });
+  if (status === 'ok') ctx.log.info({ schedule: s.id, month, files, bytes }, 'scheduled export written');
+  return { run_id: id, status, files, error };
+}
+
+export interface ExportScheduler {
+  /** Checks every schedule once and runs those due (what the timer does every tick). */
+  tick(): Promise<ScheduledRunResult[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs export schedules from the process that owns ClickHouse. A schedule never run before
+ * starts counting from the scheduler's start (no surprise export of a past month); a run missed
+ * while stopped is caught up once at the next tick.
+ */
+export function startExportScheduler(ctx: ReportContext, o: { now?: () => number; tickMs?: number } = {}): ExportScheduler {
+  const now = o.now ?? Date.now;
+  const startedAt = now();
+  let running: Promise<ScheduledRunResult[]> | null = null;
+  const tickOnce = async (): Promise<ScheduledRunResult[]> => {
+    const results: ScheduledRunResult[] = [];
+    const schedules = await listSchedules(ctx.ch);
+    const last = await lastRunTimes(ctx.ch);
+    for (const s of schedules) {
+      const due = dueRun(s, last.get(s.id) ?? startedAt, now());
+      if (due !== null) results.push(await runSchedule(ctx, s, due, now));
+    }
+    return results;
+  };
+  const tick = (): Promise<ScheduledRunResult[]> => {
+    // One tick at a time: a slow export must not start the same run twice.
+    if (!running) running = tickOnce().finally(() => { running = null; });
+    return running;
+  };
+  const timer = setInterval(() => {
+    tick().catch((err: unknown) => ctx.log.error({ err }, 'export scheduler tick failed'));
+  }, o.tickMs ?? 60_000);
+  timer.unref();
+  return {
+    tick,
+    async stop() {
+      clearInterval(timer);
+      if (running) await running.catch(() => []);
+    },
+  };
+}

@@ -1,0 +1,299 @@
+// ClickHouse adapter of the monthly reports: integer sums per queue and local hour (through the
+// processor's KPI sums query), answered per agent, the stint fingerprint, the settings and
+// calendar versions in force, closed months, export schedules and export runs.
+// Only aggregates cross the wire: a month of a million stints comes back as a few thousand rows.
+import { readFileSync } from 'node:fs';
+import { TABLES, type ClickHouse } from '@tablero/sql';
+import { createCalendar, type SiteCalendarSpec } from '../../core/calendar.ts';
+import { queueSettings, type ProcessorSettings, type QueueSettings } from '../../core/settings.ts';
+import { listSettingsVersions, loadSettings } from '../../store/settings-store.ts';
+import { queryKpiSums } from '../../store/kpi-query.ts';
+import { ProcessorStoreError } from '../../store/store.ts';
+import type { AgentSumsRow, DataFingerprint, HourSumsRow, MonthlyReport, QueueDefinition } from '../core/model.ts';
+import { checkSchedule, type ExportSchedule } from '../core/schedule.ts';
+
+const AGENT_SUMS_SQL = readFileSync(new URL('./queries/agent-sums.sql', import.meta.url), 'utf8');
+const FINGERPRINT_SQL = readFileSync(new URL('./queries/stint-fingerprint.sql', import.meta.url), 'utf8');
+
+export class ReportStoreError extends ProcessorStoreError {
+  override name = 'ReportStoreError';
+}
+
+async function rows<T>(ch: ClickHouse, query: string, query_params: Record<string, unknown>, what: string, quote64 = false): Promise<T[]> {
+  try {
+    const rs = await ch.client.query({
+      query,
+      query_params,
+      format: 'JSONEachRow',
+      clickhouse_settings: { output_format_json_quote_64bit_integers: quote64 ? 1 : 0 },
+    });
+    return await rs.json<T>();
+  } catch (err) {
+    throw new ReportStoreError(`${what} failed`, { cause: err });
+  }
+}
+
+/** The definitions in force at one instant: settings, their versions, the site calendar and its version. */
+export interface DefinitionsInForce {
+  settings: ProcessorSettings;
+  /** (queue, '' = site defaults) -> newest version valid at the instant. */
+  versions: Map<string, number>;
+  calendar: { spec: SiteCalendarSpec; version: number };
+  tz: string;
+}
+
+export async function definitionsAt(ch: ClickHouse, o: { site: string; atMs: number; base: ProcessorSettings; defaultTz: string }): Promise<DefinitionsInForce> {
+  const settings = await loadSettings(ch, o.base, o.atMs);
+  const versions = new Map<string, number>();
+  for (const v of await listSettingsVersions(ch)) {
+    if (v.site === o.site && v.valid_from_ms <= o.atMs) versions.set(v.queue, v.version);
+  }
+  const cal = await rows<{ version: number; spec: string }>(
+    ch,
+    `SELECT version, spec FROM ${TABLES.calendarVersions} FINAL
+     WHERE site = {site:String} AND valid_from <= fromUnixTimestamp64Milli({at:Int64})
+     ORDER BY version DESC LIMIT 1`,
+    { site: o.site, at: o.atMs },
+    'reading the site calendar',
+  );
+  const found = cal[0];
+  const spec = found ? (JSON.parse(found.spec) as SiteCalendarSpec) : { tz: o.defaultTz };
+  return { settings, versions, calendar: { spec, version: found ? Number(found.version) : 0 }, tz: spec.tz };
+}
+
+export function queueDefinition(d: DefinitionsInForce, site: string, queue: string): QueueDefinition {
+  const s = queueSettings(d.settings, site, queue);
+  return {
+    formula: s.formula,
+    threshold_s: s.threshold_s,
+    strict: s.strict,
+    short_abandon_s: s.short_abandon_s,
+    count_refused: s.count_refused,
+    include_out_of_hours: s.include_out_of_hours,
+    target_pct: s.target_pct,
+    settings_version: d.versions.get(queue) ?? 0,
+    site_defaults_version: d.versions.get('') ?? 0,
+  };
+}
+
+/**
+ * Groups of queues that share one definition, as queryKpis groups them: queues with their own
+ * settings are queried on their own, the rest together with the site defaults.
+ */
+function settingsGroups(d: DefinitionsInForce, site: string, wanted: string[]): Array<{ queues: string[]; exclude: string[]; def: QueueSettings }> {
+  const overridden = Object.keys((d.settings.sites[site] ?? d.settings.defaultSite).queues);
+  const groups: Array<{ queues: string[]; exclude: string[]; def: QueueSettings }> = [];
+  const own = wanted.length ? overridden.filter((x) => wanted.includes(x)) : overridden;
+  for (const queue of own) groups.push({ queues: [queue], exclude: [], def: queueSettings(d.settings, site, queue) });
+  const rest = wanted.length ? wanted.filter((x) => !overridden.includes(x)) : [];
+  if (wanted.length === 0 || rest.length > 0) groups.push({ queues: rest, exclude: overridden, def: queueSettings(d.settings, site, '\0site-defaults') });
+  return groups;
+}
+
+export interface RangeQuery {
+  site: string;
+  from_s: number;
+  to_s: number;
+  /** Empty = every queue. */
+  queues: string[];
+  defs: DefinitionsInForce;
+}
+
+/** Integer KPI sums per queue and local hour, and answered per queue and agent. */
+export async function queryReportSums(ch: ClickHouse, q: RangeQuery): Promise<{ hours: HourSumsRow[]; agents: AgentSumsRow[] }> {
+  const hours: HourSumsRow[] = [];
+  const agents: AgentSumsRow[] = [];
+  const cal = createCalendar(q.defs.calendar.spec);
+  for (const g of settingsGroups(q.defs, q.site, q.queues)) {
+    const [h, a] = await Promise.all([
+      queryKpiSums(ch, { site: q.site, from_s: q.from_s, to_s: q.to_s, by: 'hour', tz: q.defs.tz, queues: g.queues, exclude_queues: g.exclude, def: g.def, calendar: q.defs.calendar.spec }),
+      rows<Record<keyof AgentSumsRow, unknown>>(
+        ch,
+        AGENT_SUMS_SQL,
+        {
+          site: q.site, from_s: q.from_s, to_s: q.to_s, tz: q.defs.tz, queues: g.queues, exclude_queues: g.exclude,
+          include_out_of_hours: g.def.include_out_of_hours, always_open: cal.alwaysOpen, holidays: cal.holidays,
+          range_from: cal.rangesS.map((d) => d.map(([x]) => x)), range_to: cal.rangesS.map((d) => d.map(([, y]) => y)),
+        },
+        'agent sums query',
+      ),
+    ]);
+    hours.push(...h);
+    for (const r of a) {
+      agents.push({
+        queue: String(r.queue), agent: String(r.agent), answered: Number(r.answered),
+        answered_wait_sum: Number(r.answered_wait_sum), answered_wait_n: Number(r.answered_wait_n),
+        talk_sum: Number(r.talk_sum), talk_n: Number(r.talk_n),
+      });
+    }
+  }
+  return { hours, agents };
+}
+
+export async function stintFingerprint(ch: ClickHouse, q: { site: string; from_s: number; to_s: number }): Promise<DataFingerprint> {
+  // 64-bit values come quoted so the hash keeps every bit.
+  const r = await rows<{ stints: string; hash: string }>(ch, FINGERPRINT_SQL, q, 'stint fingerprint query', true);
+  const stints = Number(r[0]?.stints ?? 0);
+  const hash = BigInt(r[0]?.hash ?? 0).toString(16).padStart(16, '0');
+  return { value: `${stints}-${hash}`, stints };
+}
+
+// ---------------------------------------------------------------- closed months
+
+export interface ClosedMonth {
+  site: string;
+  month: string;
+  version: number;
+  closed_at_ms: number;
+  closed_by: string;
+  report: MonthlyReport;
+}
+
+/** Stores a closed month (a new version); the model is stored without its `frozen` marker. */
+export async function saveClosedMonth(ch: ClickHouse, c: Omit<ClosedMonth, 'version'>): Promise<number> {
+  const prev = await rows<{ v: unknown }>(
+    ch,
+    `SELECT max(version) AS v FROM ${TABLES.reportMonths} FINAL WHERE site = {site:String} AND month = {month:String}`,
+    { site: c.site, month: c.month },
+    'reading closed month versions',
+  );
+  const version = Number(prev[0]?.v ?? 0) + 1;
+  try {
+    await ch.client.insert({
+      table: TABLES.reportMonths,
+      format: 'JSONEachRow',
+      values: [{
+        site: c.site, month: c.month, version, closed_at: Math.trunc(c.closed_at_ms), closed_by: c.closed_by,
+        fingerprint: c.report.fingerprint.value, stints: c.report.fingerprint.stints, model: JSON.stringify({ ...c.report, frozen: null }),
+      }],
+    });
+  } catch (err) {
+    throw new ReportStoreError(`closing ${c.site} ${c.month} failed`, { cause: err });
+  }
+  return version;
+}
+
+/** The newest closed version of a month, or null when the month is open. */
+export async function loadClosedMonth(ch: ClickHouse, site: string, month: string): Promise<ClosedMonth | null> {
+  const r = await rows<{ version: number; closed_at_ms: number; closed_by: string; model: string }>(
+    ch,
+    `SELECT version, toUnixTimestamp64Milli(closed_at) AS closed_at_ms, closed_by, model FROM ${TABLES.reportMonths} FINAL
+     WHERE site = {site:String} AND month = {month:String} ORDER BY version DESC LIMIT 1`,
+    { site, month },
+    'reading a closed month',
+  );
+  const f = r[0];
+  if (!f) return null;
+  const report = JSON.parse(f.model) as MonthlyReport;
+  const version = Number(f.version);
+  const closed_at_ms = Number(f.closed_at_ms);
+  return { site, month, version, closed_at_ms, closed_by: f.closed_by, report: { ...report, frozen: { version, closed_at_ms, closed_by: f.closed_by } } };
+}
+
+export async function listClosedMonths(ch: ClickHouse, site: string): Promise<Array<{ month: string; version: number; closed_at_ms: number; closed_by: string; fingerprint: string; stints: number }>> {
+  const r = await rows<{ month: string; version: number; closed_at_ms: number; closed_by: string; fingerprint: string; stints: number }>(
+    ch,
+    `SELECT month, max(version) AS version, argMax(toUnixTimestamp64Milli(closed_at), version) AS closed_at_ms,
+            argMax(closed_by, version) AS closed_by, argMax(fingerprint, version) AS fingerprint, argMax(stints, version) AS stints
+     FROM ${TABLES.reportMonths} FINAL WHERE site = {site:String} GROUP BY month ORDER BY month`,
+    { site },
+    'listing closed months',
+  );
+  return r.map((x) => ({ month: x.month, version: Number(x.version), closed_at_ms: Number(x.closed_at_ms), closed_by: x.closed_by, fingerprint: x.fingerprint, stints: Number(x.stints) }));
+}
+
+// ---------------------------------------------------------------- schedules and runs
+
+export async function saveSchedule(ch: ClickHouse, s: { spec: unknown; createdBy: string; nowMs: number }): Promise<ExportSchedule> {
+  const checked = checkSchedule(s.spec);
+  if (!checked.ok) throw new ScheduleSpecError(`invalid export schedule: ${checked.reason}`);
+  const prev = await rows<{ v: unknown }>(ch, `SELECT max(version) AS v FROM ${TABLES.exportSchedules} FINAL WHERE id = {id:String}`, { id: checked.value.id }, 'reading schedule versions');
+  try {
+    await ch.client.insert({
+      table: TABLES.exportSchedules,
+      format: 'JSONEachRow',
+      values: [{ id: checked.value.id, version: Number(prev[0]?.v ?? 0) + 1, spec: JSON.stringify(checked.value), created_by: s.createdBy, created_at: Math.trunc(s.nowMs) }],
+    });
+  } catch (err) {
+    throw new ReportStoreError('saving an export schedule failed', { cause: err });
+  }
+  return checked.value;
+}
+
+export class ScheduleSpecError extends Error {
+  override name = 'ScheduleSpecError';
+}
+
+/** The newest version of every schedule (disabled ones included); stored specs are re-validated. */
+export async function listSchedules(ch: ClickHouse): Promise<ExportSchedule[]> {
+  const r = await rows<{ id: string; spec: string }>(
+    ch,
+    `SELECT id, argMax(spec, version) AS spec FROM ${TABLES.exportSchedules} FINAL GROUP BY id ORDER BY id`,
+    {},
+    'listing export schedules',
+  );
+  const out: ExportSchedule[] = [];
+  for (const x of r) {
+    const checked = checkSchedule(JSON.parse(x.spec) as unknown);
+    if (!checked.ok) throw new ScheduleSpecError(`stored export schedule ${x.id} is invalid: ${checked.reason}`);
+    out.push(checked.value);
+  }
+  return out;
+}
+
+export interface ExportRun {
+  run_id: string;
+  schedule_id: string;
+  site: string;
+  scheduled_for_ms: number;
+  started_at_ms: number;
+  finished_at_ms: number;
+  month: string;
+  status: 'ok' | 'failed';
+  files: string[];
+  bytes: number;
+  error: string;
+}
+
+export async function recordRun(ch: ClickHouse, r: ExportRun): Promise<void> {
+  try {
+    await ch.client.insert({
+      table: TABLES.exportRuns,
+      format: 'JSONEachRow',
+      values: [{
+        run_id: r.run_id, schedule_id: r.schedule_id, site: r.site, scheduled_for: r.scheduled_for_ms, started_at: r.started_at_ms,
+        finished_at: r.finished_at_ms, month: r.month, status: r.status, files: r.files, bytes: r.bytes, error: r.error,
+      }],
+    });
+  } catch (err) {
+    throw new ReportStoreError('recording an export run failed', { cause: err });
+  }
+}
+
+/** Newest runs first. */
+export async function listRuns(ch: ClickHouse, limit = 100): Promise<ExportRun[]> {
+  const r = await rows<Record<string, unknown>>(
+    ch,
+    `SELECT run_id, schedule_id, site, toUnixTimestamp64Milli(scheduled_for) AS scheduled_for_ms, toUnixTimestamp64Milli(started_at) AS started_at_ms,
+            toUnixTimestamp64Milli(finished_at) AS finished_at_ms, month, status, files, bytes, error
+     FROM ${TABLES.exportRuns} FINAL ORDER BY scheduled_for DESC, schedule_id LIMIT {limit:UInt32}`,
+    { limit },
+    'listing export runs',
+  );
+  return r.map((x) => ({
+    run_id: String(x.run_id), schedule_id: String(x.schedule_id), site: String(x.site), scheduled_for_ms: Number(x.scheduled_for_ms),
+    started_at_ms: Number(x.started_at_ms), finished_at_ms: Number(x.finished_at_ms), month: String(x.month),
+    status: x.status === 'ok' ? 'ok' : 'failed', files: (x.files as unknown[]).map(String), bytes: Number(x.bytes), error: String(x.error),
+  }));
+}
+
+/** The newest scheduled time already run per schedule (the scheduler's catch-up point). */
+export async function lastRunTimes(ch: ClickHouse): Promise<Map<string, number>> {
+  const r = await rows<{ schedule_id: string; last: unknown }>(
+    ch,
+    `SELECT schedule_id, toUnixTimestamp64Milli(max(scheduled_for)) AS last FROM ${TABLES.exportRuns} FINAL GROUP BY schedule_id`,
+    {},
+    'reading last export runs',
+  );
+  return new Map(r.map((x) => [x.schedule_id, Number(x.last)]));
+}
