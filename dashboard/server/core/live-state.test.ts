@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { QueueSnapshot } from '@tablero/processor/contract';
-import { LiveState, decodeLiveMessage } from './live-state.ts';
+import type { AlertMessage, QueueSnapshot } from '@tablero/processor/contract';
+import { LiveState, decodeLiveMessage, type LiveMessage } from './live-state.ts';
 
 function snap(site: string, queue: string, at_ms: number): QueueSnapshot {
   const figures = {
@@ -45,5 +45,26 @@ describe('LiveState', () => {
     expect(s.apply({ type: 'snapshots', queues: [snap('x', '1', 1)] })).toBe(false);
     expect(s.apply({ type: 'snapshots', site: 'x', queues: [{ at_ms: 1 }] })).toBe(false);
     expect(s.current()).toEqual([]);
+  });
+});
+
+describe('LiveState alerts', () => {
+  function alert(id: string, state: 'raised' | 'cleared'): LiveMessage {
+    const m: AlertMessage = {
+      type: 'alert', state, alert_id: id, site: 'lpz', queue: '101', metric: 'waiting_now', threshold: 3,
+      raised_value: 4, cleared_value: state === 'cleared' ? 1 : null, peak_value: 4, raised_at_ms: 10, cleared_at_ms: state === 'cleared' ? 20 : null,
+    };
+    return { ...m };
+  }
+
+  it('keeps raised alerts after the snapshots until they are cleared', () => {
+    const s = new LiveState();
+    s.apply({ type: 'snapshots', site: 'lpz', queues: [snap('lpz', '101', 1)] });
+    expect(s.apply(alert('a', 'raised'))).toBe(true);
+    expect(s.apply(alert('b', 'raised'))).toBe(true);
+    expect(s.current()).toEqual([{ type: 'snapshots', site: 'lpz', queues: [snap('lpz', '101', 1)] }, alert('a', 'raised'), alert('b', 'raised')]);
+    expect(s.apply(alert('a', 'cleared'))).toBe(true);
+    expect(s.apply(alert('a', 'cleared'))).toBe(false);
+    expect(s.current().slice(1)).toEqual([alert('b', 'raised')]);
   });
 });
