@@ -171,3 +171,58 @@ export interface CdrBatch {
   site: string;
   records: CdrRecord[];
 }
+
+// ---- Post-call surveys (added by the quality engineer; additive) ----
+
+/** JetStream stream of quality data (survey answers): `qa.>`, apart from the PBX events. */
+export const QA_STREAM = 'TABLERO_QA';
+/** Subjects of survey answer batches: `qa.survey.<site>`. */
+export const SURVEY_SUBJECT_PREFIX = 'qa.survey';
+export function surveySubject(site: string): string {
+  return `${SURVEY_SUBJECT_PREFIX}.${site}`;
+}
+/** Durable consumer that stores survey answers. */
+export const SURVEY_CONSUMER = 'quality-surveys';
+export const QA_STREAM_SPEC = {
+  name: QA_STREAM,
+  subjects: ['qa.>'],
+  maxBytes: 1024 ** 3,
+  duplicateWindowMs: 2 * 60 * 60 * 1000,
+};
+
+/**
+ * The custom queue_log verb of a survey answer, written by the survey IVR with QueueLog():
+ * `<epoch>|<callid>|<queue>|<agent>|SURVEY|calidad=5|oportunidad=4|amabilidad=5`, or the
+ * scores alone in the default dimension order (`SURVEY|5|4|5`). The parser keeps it as a
+ * custom event; the processor's quality module reads it from the stored events.
+ */
+export const SURVEY_VERB = 'SURVEY';
+export const DEFAULT_SURVEY_DIMENSIONS = ['calidad', 'oportunidad', 'amabilidad'] as const;
+export const SURVEY_SCORE_MIN = 1;
+export const SURVEY_SCORE_MAX = 5;
+/** A dimension name: lower-case letters, digits and `_`. */
+export const SURVEY_DIMENSION_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+
+/** One answer to one survey dimension (one row of `survey_answers`). */
+export interface SurveyAnswer {
+  /** Deterministic: `<source fingerprint>:<line number>` or the queue_log event id. Dedup key with `dimension`. */
+  survey_id: string;
+  site: string;
+  source: string;
+  /** Epoch seconds of the answer. */
+  ts: number;
+  callid: string;
+  /** '' when the survey did not say (filled from the answered call when read). */
+  queue: string;
+  agent: string;
+  dimension: string;
+  /** 1..5. */
+  score: number;
+}
+
+export interface SurveyBatch {
+  /** `<source fingerprint>:<first line>-<last line>`; the JetStream Nats-Msg-Id. */
+  batch_id: string;
+  site: string;
+  answers: SurveyAnswer[];
+}
