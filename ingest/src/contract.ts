@@ -172,6 +172,79 @@ export interface CdrBatch {
   records: CdrRecord[];
 }
 
+// ---- CRM tickets (PQRSD escalations, issue #7; additive) ----
+
+/**
+ * Second stream: facts from CRMs (tickets, later surveys), apart from the PBX stream so a busy
+ * PBX never delays them and each has its own consumer. `crm.tickets.<site>` carries accepted
+ * ticket events, `crm.dead.<site>` rejected rows (DeadLetter shape).
+ */
+export const CRM_STREAM = 'TABLERO_CRM';
+export const CRM_STREAM_SUBJECTS = ['crm.>'] as const;
+export const TICKETS_SUBJECT_PREFIX = 'crm.tickets';
+export const CRM_DEAD_LETTER_SUBJECT_PREFIX = 'crm.dead';
+/** Durable consumer of the processor's escalation service on the CRM stream. */
+export const ESCALATIONS_CONSUMER = 'escalations';
+export function ticketsSubject(site: string): string {
+  return `${TICKETS_SUBJECT_PREFIX}.${site}`;
+}
+export function crmDeadLetterSubject(site: string): string {
+  return `${CRM_DEAD_LETTER_SUBJECT_PREFIX}.${site}`;
+}
+
+export const CRM_STREAM_SPEC = {
+  name: CRM_STREAM,
+  subjects: [...CRM_STREAM_SUBJECTS],
+  maxBytes: 1024 ** 3,
+  duplicateWindowMs: 2 * 60 * 60 * 1000,
+};
+
+/** What happened to a ticket (kpi-definitions §8). */
+export const TICKET_ACTIONS = ['opened', 'escalated', 'reassigned', 'answered', 'closed', 'reopened'] as const;
+export type TicketAction = (typeof TICKET_ACTIONS)[number];
+
+/**
+ * PQRSD ticket types (glossary): petición, queja, reclamo, sugerencia, denuncia, consulta, and
+ * `informacion` for requests of information or documents (a shorter legal term, §8).
+ */
+export const TICKET_TYPES = ['peticion', 'queja', 'reclamo', 'sugerencia', 'denuncia', 'consulta', 'informacion'] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
+
+/** One ticket event from a CRM (HTTP push or CSV import), normalized. */
+export interface TicketEvent {
+  /**
+   * Deterministic: hash of (site, source, ticket_id, action, ts). The same event sent again by
+   * the same source is the same row (idempotent by source, ticket, event and time).
+   */
+  event_id: string;
+  site: string;
+  /** The CRM source: `push:<token name>` or the import's `--source` (default `crm`). */
+  source: string;
+  /** Radicado / ticket number as the CRM writes it. */
+  ticket_id: string;
+  action: TicketAction;
+  /** Epoch seconds (UTC) when it happened in the CRM. */
+  ts: number;
+  /** The ticket's type when this event states it ('' = unchanged / not given). */
+  ticket_type: TicketType | '';
+  /** Channel the request came in by (phone, email, web...), '' when not given. */
+  channel: string;
+  /** Responsible area for `escalated` / `reassigned` ('' otherwise). */
+  area: string;
+  /** The call the ticket came from: site and Asterisk callid (uniqueid), '' when none. */
+  call_site: string;
+  call_id: string;
+  /** Free text from the CRM (truncated to 1000 characters). */
+  note: string;
+}
+
+export interface TicketBatch {
+  /** Deterministic: a hash of its event ids; the JetStream Nats-Msg-Id. */
+  batch_id: string;
+  site: string;
+  events: TicketEvent[];
+}
+
 // ---- Post-call surveys (added by the quality engineer; additive) ----
 
 /** JetStream stream of quality data (survey answers): `qa.>`, apart from the PBX events. */

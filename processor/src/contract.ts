@@ -131,3 +131,117 @@ export interface AlertMessage {
   raised_at_ms: number;
   cleared_at_ms: number | null;
 }
+
+// ---- Escalations (PQRSD tickets, issue #7; additive) ----
+
+/** Live escalation snapshots and overdue alerts: `kpi.escalations.<site>` (forwarded to browsers like every `kpi.>`). */
+export const ESCALATIONS_SUBJECT_PREFIX = 'kpi.escalations';
+export function escalationsSubject(site: string): string {
+  return `${ESCALATIONS_SUBJECT_PREFIX}.${site}`;
+}
+
+/** Age buckets in business days (kpi-definitions §8). */
+export const AGE_BUCKETS = ['0-2', '3-5', '6-10', '11-15', '>15'] as const;
+export type AgeBucket = (typeof AGE_BUCKETS)[number];
+
+/** One ticket's aging at an instant (times in epoch seconds, dates local `YYYY-MM-DD`). */
+export interface EscalationTicket {
+  site: string;
+  ticket_id: string;
+  /** peticion | queja | reclamo | sugerencia | denuncia | consulta | informacion ('' = not stated). */
+  ticket_type: string;
+  channel: string;
+  /** Responsible area ('' = not escalated yet). */
+  area: string;
+  status: 'open' | 'closed';
+  opened_at: number;
+  /** The business day the term counts from (filed after hours or on a holiday: the next one). */
+  receipt_date: string;
+  term_days: number;
+  due_date: string;
+  /** The due day's close. */
+  due_at: number;
+  age_days: number;
+  bucket: AgeBucket;
+  /** Business days left (0 on the due day); null when overdue or closed. */
+  days_left: number | null;
+  /** Open: business days past due; closed: business days late at closing; 0 when on time. */
+  days_late: number;
+  overdue: boolean;
+  due_soon: boolean;
+  answered_at: number | null;
+  closed_at: number | null;
+  /** Closed by the due day's close (null while open). */
+  on_time: boolean | null;
+  /** Business days from receipt to the first answer (or the closing when never answered). */
+  days_to_answer: number | null;
+  reopened: number;
+  /** The call the ticket came from ('' = none). */
+  call_site: string;
+  call_id: string;
+}
+
+export interface EscalationCounts {
+  open: number;
+  overdue: number;
+  due_soon: number;
+  buckets: Record<AgeBucket, number>;
+}
+
+/** Open tickets of one site now: totals, area x bucket, type, and the two work lists. */
+export interface EscalationsSnapshot {
+  type: 'escalations';
+  site: string;
+  /** Epoch milliseconds of the instant the aging was computed for. */
+  at_ms: number;
+  tz: string;
+  due_soon_days: number;
+  totals: EscalationCounts;
+  by_area: Array<EscalationCounts & { area: string }>;
+  by_type: Array<EscalationCounts & { ticket_type: string }>;
+  /** Overdue open tickets, most days late first (at most 200). */
+  overdue_list: EscalationTicket[];
+  /** Due-soon open tickets, fewest days left first (at most 200). */
+  due_soon_list: EscalationTicket[];
+}
+
+/** A ticket became overdue (published once per ticket and due date; stored in `escalation_alerts`). */
+export interface EscalationOverdueAlert {
+  type: 'escalation_overdue';
+  site: string;
+  ticket_id: string;
+  ticket_type: string;
+  area: string;
+  due_at: number;
+  /** Epoch milliseconds when the processor noticed. */
+  at_ms: number;
+}
+
+/** Monthly escalation indicators of one (area, type), over tickets closed in the month. */
+export interface EscalationMonthlyRow {
+  /** '' = all areas / types in the totals row. */
+  area: string;
+  ticket_type: string;
+  closed: number;
+  closed_on_time: number;
+  /** Oportunidad: closed by due / closed x 100 (null when none closed). */
+  on_time_pct: number | null;
+  /** Mean business days from receipt to the first answer (or closing). */
+  avg_days_to_answer: number | null;
+  closed_late: number;
+  /** ATL: mean business days late of the tickets closed after their due date. */
+  atl_days: number | null;
+}
+
+export interface EscalationMonthly {
+  site: string;
+  /** `YYYY-MM`, in `tz`. */
+  month: string;
+  tz: string;
+  /** The terms (business days per type) the figures were computed with. */
+  terms: Record<string, number>;
+  rows: EscalationMonthlyRow[];
+  total: EscalationMonthlyRow;
+  /** Tickets still open and past due at the end of the month. */
+  open_overdue_at_month_end: number;
+}
