@@ -14,4 +14,12 @@ export const TABLES = {
   reportMonths: 'report_months',
   exportRuns: 'export_runs',
   exportSchedules: 'export_schedules',
+  /** Quality (evaluations, calibration, surveys; migrations 060-065). */
+  qaForms: 'qa_forms',
+  qaEvaluations: 'qa_evaluations',
+  qaSamples: 'qa_samples',
+  qaCalibrationSessions: 'qa_calibration_sessions',
+  surveyAnswers: 'survey_answers',
+  qaTeamMembers: 'qa_team_members',
+  qaSettings: 'qa_settings',
 } as const;
