@@ -15,3 +15,5 @@ export { createCalendar, defaultCalendar, periodKey, startOfLocalDay, CalendarEr
 export * from './contract.ts';
 export { saveSettingsVersion, saveCalendarVersion, listSettingsVersions, loadSettings, loadCalendars, SettingsError, type SettingsVersion } from './store/settings-store.ts';
 export { agentStatus, type AgentStatus } from './core/agent-state.ts';
+// Escalations (PQRSD tickets, issue #7).
+export * from './escalations/index.ts';

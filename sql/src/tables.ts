@@ -14,6 +14,10 @@ export const TABLES = {
   reportMonths: 'report_months',
   exportRuns: 'export_runs',
   exportSchedules: 'export_schedules',
+  /** Escalations (PQRSD tickets, migrations 050-052). */
+  ticketEvents: 'ticket_events',
+  escalationSettingsVersions: 'escalation_settings_versions',
+  escalationAlerts: 'escalation_alerts',
   /** Quality (evaluations, calibration, surveys; migrations 060-065). */
   qaForms: 'qa_forms',
   qaEvaluations: 'qa_evaluations',

@@ -47,7 +47,16 @@ export function createBusinessCalendar(spec: SiteCalendarSpec, extraHolidays: re
   if (closeS.every((c) => c === null)) throw new BusinessCalendarError('the calendar has no opening hours on any weekday');
   const tz = spec.tz;
 
-  const isBusinessDay = (day: number): boolean => closeS[isoWeekday(day) - 1] !== null && !holidays.has(isoDate(day));
+  // Memoized: aging thousands of open tickets every tick asks about the same few hundred days.
+  const memo = new Map<number, boolean>();
+  const isBusinessDay = (day: number): boolean => {
+    let b = memo.get(day);
+    if (b === undefined) {
+      b = closeS[isoWeekday(day) - 1] !== null && !holidays.has(isoDate(day));
+      memo.set(day, b);
+    }
+    return b;
+  };
   const nextBusinessDay = (day: number): number => {
     let d = day + 1;
     // A year of holidays in a row would be a broken calendar, not a long wait.
