@@ -24,6 +24,7 @@ import {
 import { LiveHub } from './live/hub.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { kpiRoutes } from './routes/kpis.ts';
@@ -232,6 +233,7 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
   healthRoutes(app, ctx);
   authRoutes(app, ctx);
   kpiRoutes(app, ctx);
+  exportRoutes(app, ctx);
   adminRoutes(app, ctx);
   liveRoutes(app, ctx);
   ingestRoutes(app, ctx);

@@ -9,3 +9,4 @@ export { SessionSecretError, MIN_SECRET_BYTES } from './core/session.ts';
 export { createUser, countUsers, createKioskToken, revokeKioskToken, sha256Hex, updateUser } from './store/auth-store.ts';
 export { InvalidUserError, DuplicateUserError, KioskTokenNotFoundError } from './errors.ts';
 export type { HelloMessage } from './live/hub.ts';
+export type { ExportsPort, MonthlyExportQuery } from './routes/exports.ts';

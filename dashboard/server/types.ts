@@ -3,6 +3,7 @@ import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import type { DashboardBus } from './bus/dashboard-bus.ts';
 import type { Lang, Role } from './core/roles.ts';
+import type { ExportsPort } from './routes/exports.ts';
 
 export interface KpiQueryArgs {
   from: string;
@@ -32,6 +33,8 @@ export interface DashboardDeps {
   queryKpis: (q: KpiQueryArgs) => Promise<unknown[]>;
   /** Ingest's push handler; absent -> /ingest/* answers 503. Resolves once the bus acknowledged the lines. */
   push?: (req: PushRequest) => Promise<{ accepted: number; rejected: number }>;
+  /** The processor's monthly reports (exports, closed months, schedules); absent -> /api/exports/* and /api/months* answer 503. */
+  exports?: ExportsPort;
   /** Extra readiness facts (e.g. each source's last line), merged into /api/health. */
   health?: () => Promise<Record<string, unknown>>;
   /** The processor's versioned settings and calendars; absent -> /api/settings answers 503. */

@@ -20,6 +20,8 @@ import {
   type SiteCalendarSpec,
 } from '@tablero/processor';
 import { countUsers, createKioskToken, createUser, startDashboard, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
+import { startExportScheduler } from '@tablero/processor/reports';
+import { reportsPort } from './export.ts';
 import type { Bus } from '../bus/index.ts';
 import type { Config } from '../config.ts';
 import { sha256Hex, parseSourceTokens } from './tokens.ts';
@@ -118,7 +120,12 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
         { bus: o.bus, ch: store(), log: o.log.child({ svc: 'processor' }) },
         { tz: o.cfg.siteTz, settings: { aliases } },
       );
-      stops.processor = () => processor.stop();
+      // Scheduled report exports run beside the processor (one per deployment, like the processor).
+      const exportScheduler = startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz });
+      stops.processor = async () => {
+        await exportScheduler.stop();
+        await processor.stop();
+      };
     }
     let ingestStatus: (() => unknown) | null = null;
     if (o.runIngest && sources.length > 0) {
@@ -143,6 +150,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           ch,
           log: o.log.child({ svc: 'dashboard' }),
           queryKpis: (q) => queryKpis(ch, { ...q, tz: q.tz ?? o.cfg.siteTz } as Parameters<typeof queryKpis>[1]),
+          exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz),
           push: createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
           health: async () => ({ sources: ingestStatus ? ingestStatus() : [] }),
           settings: settingsDeps(ch),

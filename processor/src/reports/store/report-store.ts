@@ -191,15 +191,16 @@ export async function loadClosedMonth(ch: ClickHouse, site: string, month: strin
 }
 
 export async function listClosedMonths(ch: ClickHouse, site: string): Promise<Array<{ month: string; version: number; closed_at_ms: number; closed_by: string; fingerprint: string; stints: number }>> {
-  const r = await rows<{ month: string; version: number; closed_at_ms: number; closed_by: string; fingerprint: string; stints: number }>(
+  // Aliases differ from the column names: an alias `version` would shadow the column inside argMax.
+  const r = await rows<{ month: string; v: number; at: number; by: string; fp: string; n: number }>(
     ch,
-    `SELECT month, max(version) AS version, argMax(toUnixTimestamp64Milli(closed_at), version) AS closed_at_ms,
-            argMax(closed_by, version) AS closed_by, argMax(fingerprint, version) AS fingerprint, argMax(stints, version) AS stints
+    `SELECT month, max(version) AS v, argMax(toUnixTimestamp64Milli(closed_at), version) AS at,
+            argMax(closed_by, version) AS by, argMax(fingerprint, version) AS fp, argMax(stints, version) AS n
      FROM ${TABLES.reportMonths} FINAL WHERE site = {site:String} GROUP BY month ORDER BY month`,
     { site },
     'listing closed months',
   );
-  return r.map((x) => ({ month: x.month, version: Number(x.version), closed_at_ms: Number(x.closed_at_ms), closed_by: x.closed_by, fingerprint: x.fingerprint, stints: Number(x.stints) }));
+  return r.map((x) => ({ month: x.month, version: Number(x.v), closed_at_ms: Number(x.at), closed_by: x.by, fingerprint: x.fp, stints: Number(x.n) }));
 }
 
 // ---------------------------------------------------------------- schedules and runs
@@ -226,15 +227,15 @@ export class ScheduleSpecError extends Error {
 
 /** The newest version of every schedule (disabled ones included); stored specs are re-validated. */
 export async function listSchedules(ch: ClickHouse): Promise<ExportSchedule[]> {
-  const r = await rows<{ id: string; spec: string }>(
+  const r = await rows<{ id: string; s: string }>(
     ch,
-    `SELECT id, argMax(spec, version) AS spec FROM ${TABLES.exportSchedules} FINAL GROUP BY id ORDER BY id`,
+    `SELECT id, argMax(spec, version) AS s FROM ${TABLES.exportSchedules} FINAL GROUP BY id ORDER BY id`,
     {},
     'listing export schedules',
   );
   const out: ExportSchedule[] = [];
   for (const x of r) {
-    const checked = checkSchedule(JSON.parse(x.spec) as unknown);
+    const checked = checkSchedule(JSON.parse(x.s) as unknown);
     if (!checked.ok) throw new ScheduleSpecError(`stored export schedule ${x.id} is invalid: ${checked.reason}`);
     out.push(checked.value);
   }

@@ -1,0 +1,172 @@
+// `tablero export`: the monthly indicator report (issue #6, docs/interfaces.md).
+//   tablero export monthly --month YYYY-MM [--queue Q]... --format csv|xlsx|pdf --out FILE [--lang es|en] [--sep ';'|',']
+//   tablero export close --month YYYY-MM [--by NAME]
+// With a running `tablero start` on the same data directory (embedded ClickHouse: one process
+// per directory), both go through its HTTP API with the local CLI token; otherwise they open the
+// store. Also builds the dashboard's ExportsPort from the processor's reports (composition root).
+import { rename, rm, writeFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { ClickHouse } from '@tablero/sql';
+import {
+  CSV_SEPARATORS, REPORT_FORMATS, REPORT_LANGS, closeMonth, exportMonthly, listClosedMonths, listRuns, listSchedules, parseMonth, saveSchedule,
+  type CsvSeparator, type ReportFormat, type ReportLang,
+} from '@tablero/processor/reports';
+import type { ExportsPort } from '@tablero/dashboard';
+import type { Command } from '../cli.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { createLogger } from '../log.ts';
+import { findRunning, openStore, type RunningInstance } from '../runtime.ts';
+import { apiRequest } from './api-client.ts';
+import { UsageError, stringList } from './usage.ts';
+
+/** The processor's reports bound to one ClickHouse, site and time zone, as the dashboard needs them. */
+export function reportsPort(ch: ClickHouse, log: Logger, site: string, tz: string): ExportsPort {
+  const ctx = { ch, log, defaultTz: tz };
+  return {
+    monthly: (q) => exportMonthly(ctx, { site, month: q.month, queues: q.queues, format: q.format, lang: q.lang, ...(q.sep ? { sep: q.sep } : {}), nowMs: q.nowMs }),
+    closeMonth: (q) => closeMonth(ctx, { site, month: q.month, closedBy: q.closedBy, nowMs: q.nowMs }),
+    closedMonths: () => listClosedMonths(ch, site),
+    runs: () => listRuns(ch),
+    schedules: () => listSchedules(ch),
+    saveSchedule: (spec, by, nowMs) => saveSchedule(ch, { spec: { site, tz, ...(spec as Record<string, unknown>) }, createdBy: by, nowMs }),
+  };
+}
+
+interface MonthlyOptions {
+  month: string;
+  queues: string[];
+  format: ReportFormat;
+  lang: ReportLang;
+  sep?: CsvSeparator;
+  out: string;
+}
+
+function parseMonthly(values: Record<string, unknown>): MonthlyOptions {
+  const month = values.month;
+  if (typeof month !== 'string' || !parseMonth(month)) throw new UsageError('--month must be YYYY-MM');
+  const format = values.format;
+  if (!REPORT_FORMATS.includes(format as ReportFormat)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
+  const out = values.out;
+  if (typeof out !== 'string' || out.length === 0) throw new UsageError('--out FILE is required');
+  const lang = values.lang ?? 'es';
+  if (!REPORT_LANGS.includes(lang as ReportLang)) throw new UsageError('--lang must be es or en');
+  const o: MonthlyOptions = { month, queues: [...new Set(stringList(values.queue))], format: format as ReportFormat, lang: lang as ReportLang, out };
+  if (values.sep !== undefined) {
+    if (!CSV_SEPARATORS.includes(values.sep as CsvSeparator)) throw new UsageError(`--sep must be ';' or ','`);
+    if (o.format !== 'csv') throw new UsageError('--sep applies to --format csv only');
+    o.sep = values.sep as CsvSeparator;
+  }
+  return o;
+}
+
+async function writeOut(path: string, body: Buffer): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, body);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw new Error(`cannot write ${path}`, { cause: err });
+  }
+}
+
+async function viaApi(running: RunningInstance, o: MonthlyOptions): Promise<{ body: Buffer; warning: string | null; closed: boolean }> {
+  const p = new URLSearchParams({ month: o.month, format: o.format, lang: o.lang });
+  for (const q of o.queues) p.append('queue', q);
+  if (o.sep) p.set('sep', o.sep);
+  let res: Response;
+  try {
+    res = await fetch(new URL(`/api/exports/monthly?${p.toString()}`, running.url), { headers: { authorization: `Bearer ${running.cli_token}` } });
+  } catch (err) {
+    throw new Error(`cannot reach the running Tablero at ${running.url}`, { cause: err });
+  }
+  if (!res.ok) {
+    const e = (await res.json().catch(() => ({}))) as { message?: string };
+    throw new Error(`the running Tablero answered ${res.status}: ${e.message ?? res.statusText}`);
+  }
+  const changed = res.headers.get('x-tablero-data-changed') === 'true';
+  return {
+    body: Buffer.from(await res.arrayBuffer()),
+    warning: changed ? 'the data changed since the month was closed (see the warning in the file)' : null,
+    closed: res.headers.get('x-tablero-month') === 'closed',
+  };
+}
+
+async function withStore<T>(cfg: Config, f: (ch: ClickHouse, log: Logger) => Promise<T>): Promise<T> {
+  const log = createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL, 'tablero-export');
+  const ch = await openStore(cfg, log);
+  try {
+    return await f(ch, log);
+  } finally {
+    await ch.close();
+  }
+}
+
+const usage = `Usage: tablero export monthly --month YYYY-MM [--queue Q]... --format csv|xlsx|pdf --out FILE [--lang es|en] [--sep ';'|',']
+       tablero export close --month YYYY-MM [--by NAME]
+  monthly  the monthly indicator report (per queue: offered, answered within T, SL with its formula,
+           target and met, abandonment, ASA, AHT, longest wait; by day, by hour, by agent; definitions).
+           A closed month is exported from its frozen figures, with a warning if the data changed since.
+           CSV: UTF-8 with BOM; --sep ';' (default in Spanish) writes decimal commas, ',' decimal points.
+  close    freezes a month that is over: its figures, definitions and a fingerprint of its data.`;
+
+export const exportCommand: Command = {
+  summary: 'monthly indicator report (CSV, XLSX, PDF) and closing a month',
+  usage,
+  allowPositionals: true,
+  options: {
+    month: { type: 'string' },
+    queue: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    lang: { type: 'string' },
+    sep: { type: 'string' },
+    by: { type: 'string' },
+  },
+  async run(values, positionals) {
+    const [sub, ...extra] = positionals;
+    if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+    const cfg = loadConfig();
+    const site = cfg.TABLERO_SITE;
+    const running = cfg.CLICKHOUSE_URL ? null : findRunning(cfg.dataDir);
+    if (sub === 'monthly') {
+      const o = parseMonthly(values);
+      let result: { body: Buffer; warning: string | null; closed: boolean };
+      if (running) {
+        process.stderr.write(`using the running Tablero at ${running.url} (it holds ${cfg.dataDir})\n`);
+        result = await viaApi(running, o);
+      } else {
+        result = await withStore(cfg, async (ch, log) => {
+          const r = await exportMonthly({ ch, log, defaultTz: cfg.siteTz }, { site, month: o.month, queues: o.queues, format: o.format, lang: o.lang, ...(o.sep ? { sep: o.sep } : {}), nowMs: Date.now() });
+          return { body: r.body, warning: r.warning, closed: r.closed };
+        });
+      }
+      await writeOut(o.out, result.body);
+      if (result.warning) process.stderr.write(`warning: ${result.warning}\n`);
+      process.stdout.write(`${o.out}: ${result.body.length} bytes (${o.month}, ${result.closed ? 'closed month, frozen figures' : 'open month'})\n`);
+      return 0;
+    }
+    if (sub === 'close') {
+      const month = values.month;
+      if (typeof month !== 'string' || !parseMonth(month)) throw new UsageError('--month must be YYYY-MM');
+      const by = typeof values.by === 'string' && values.by ? values.by : (process.env.USER ?? 'cli');
+      let r: unknown;
+      if (running) {
+        process.stderr.write(`using the running Tablero at ${running.url} (it holds ${cfg.dataDir})\n`);
+        r = await apiRequest(running, 'POST', `/api/months/${month}/close`, {});
+      } else {
+        r = await withStore(cfg, async (ch, log) => {
+          try {
+            return await closeMonth({ ch, log, defaultTz: cfg.siteTz }, { site, month, closedBy: by, nowMs: Date.now() });
+          } catch (err) {
+            if (err instanceof Error && err.name === 'ReportRequestError') throw new UsageError(err.message);
+            throw err;
+          }
+        });
+      }
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+      return 0;
+    }
+    throw new UsageError(sub === undefined ? `a subcommand is required\n${usage}` : `unknown subcommand '${sub}' (monthly or close)`);
+  },
+};
