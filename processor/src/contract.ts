@@ -245,3 +245,6 @@ export interface EscalationMonthly {
   /** Tickets still open and past due at the end of the month. */
   open_overdue_at_month_end: number;
 }
+
+// ---- Quality (issue #8; additive): forms, evaluations, calibration, surveys, monthly report ----
+export * from './quality/contract.ts';

@@ -61,6 +61,12 @@ export interface ProcessorOptions {
   settings?: Partial<ProcessorConfig>;
   snapshotMinIntervalMs?: number;
   snapshotMaxIntervalMs?: number;
+  /**
+   * How long JetStream waits for the ack of a message before delivering it again (default 30 s).
+   * The bus keeps a message being worked on alive, so this only bounds how long a message taken
+   * by a processor that died stays blocked (the consumer takes one message at a time).
+   */
+  ackWaitMs?: number;
   /** Alert hysteresis; defaults in core/alerts.ts (2 SL points, 80 %, 10 s hold). */
   alertRules?: Partial<AlertRules>;
 }
@@ -298,7 +304,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
 
   await bus.ensureStream(EVENTS_STREAM_SPEC);
   const consumption = await bus.consume(
-    { stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER, maxAckPending: 1 },
+    { stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER, maxAckPending: 1, ackWaitMs: opts.ackWaitMs ?? 30_000 },
     handler,
     (err, msg) => log.warn({ err, subject: msg.subject, msg_id: msg.msgId }, 'batch not stored, will retry'),
   );

@@ -11,7 +11,7 @@ export interface ProcessorDurableMessage {
 export interface ProcessorBus {
   ensureStream(spec: { name: string; subjects: string[]; maxBytes: number; duplicateWindowMs: number }): Promise<void>;
   consume(
-    spec: { stream: string; durable: string; filterSubject?: string; maxAckPending?: number },
+    spec: { stream: string; durable: string; filterSubject?: string; maxAckPending?: number; ackWaitMs?: number },
     handler: (msg: ProcessorDurableMessage) => Promise<void>,
     onError?: (err: unknown, msg: { subject: string; msgId: string }) => void,
   ): Promise<{ stop(): Promise<void>; done: Promise<void> }>;

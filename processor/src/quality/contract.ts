@@ -365,3 +365,73 @@ export interface QaSettings {
   /** Default evaluations per agent per month. */
   target_per_agent: number;
 }
+
+// ---- The service the dashboard's routes call (injected by the composition root) ----
+
+/** Who asks: results are filtered (supervisors: their team) and caller numbers masked by role. */
+export interface QaViewer {
+  username: string;
+  role: string;
+}
+
+export type QaFailure = 'invalid' | 'not_found' | 'forbidden' | 'conflict';
+export type QaResult<T> = { ok: true; value: T } | { ok: false; error: QaFailure; reason: string };
+
+export interface CallSearch {
+  from_s: number;
+  to_s: number;
+  agent?: string;
+  queue?: string;
+  limit?: number;
+}
+
+export interface EvaluationInput {
+  site?: string;
+  callid: string;
+  form_id: string;
+  answers: unknown;
+  comment?: string;
+}
+
+export interface SessionInput {
+  title?: string;
+  site?: string;
+  callid: string;
+  form_id: string;
+  analysts: unknown;
+  /** A username, or null for consensus. */
+  reference_analyst: string | null;
+  deadline_ms: number;
+  tolerance?: number;
+}
+
+export interface SessionListItem {
+  session: CalibrationSession;
+  submitted: number;
+  deadline_passed: boolean;
+}
+
+export interface QualityApi {
+  settings(): Promise<QaSettings>;
+  saveSettings(input: unknown, by: QaViewer): Promise<QaResult<QaSettings>>;
+  teams(): Promise<QaTeamMember[]>;
+  saveTeams(input: unknown, by: QaViewer): Promise<QaResult<QaTeamMember[]>>;
+  listForms(): Promise<QaForm[]>;
+  formVersions(formId: string): Promise<QaForm[]>;
+  publishForm(input: { form_id?: string; spec: unknown }, by: QaViewer): Promise<QaResult<QaForm>>;
+  searchCalls(q: CallSearch, viewer: QaViewer): Promise<QaCallFacts[]>;
+  call(callid: string, site: string | null, viewer: QaViewer): Promise<QaCallFacts | null>;
+  drawSample(input: { month: string; seed?: number; target_per_agent?: number; targets?: Record<string, number> }, by: QaViewer): Promise<QaResult<QaSample>>;
+  sample(month: string, viewer: QaViewer): Promise<QaResult<QaSample | null>>;
+  submitEvaluation(input: EvaluationInput, by: QaViewer): Promise<QaResult<QaEvaluation>>;
+  editEvaluation(evaluationId: string, input: { answers: unknown; comment?: string }, by: QaViewer): Promise<QaResult<QaEvaluation>>;
+  evaluationHistory(evaluationId: string, viewer: QaViewer): Promise<QaResult<QaEvaluation[]>>;
+  agentResults(agent: string, range: { from_s: number; to_s: number }, viewer: QaViewer): Promise<QaResult<AgentResults>>;
+  createSession(input: SessionInput, by: QaViewer): Promise<QaResult<CalibrationSession>>;
+  listSessions(viewer: QaViewer): Promise<SessionListItem[]>;
+  session(sessionId: string, viewer: QaViewer): Promise<QaResult<CalibrationView>>;
+  submitCalibration(sessionId: string, input: { answers: unknown; comment?: string }, viewer: QaViewer): Promise<QaResult<CalibrationView>>;
+  analystHistory(): Promise<AnalystHistory[]>;
+  surveys(range: { from_s: number; to_s: number }, viewer: QaViewer): Promise<SurveyStats>;
+  monthlyReport(month: string, viewer: QaViewer | null): Promise<QaResult<QaMonthlyReport>>;
+}

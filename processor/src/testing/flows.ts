@@ -89,10 +89,16 @@ export function* flowBatches(o: FlowOptions): Generator<EventBatch> {
       at(start + wait, { ...base, callid, queue: q2, agent: 'NONE', verb: 'ENTERQUEUE', caller: '3000000000', orig_position: 1, data: ['', 'x', '1'] });
       at(start + wait + w2, { ...base, callid, queue: q2, agent, verb: 'CONNECT', wait_s: w2, data: [String(w2), `${callid}y`, '1'] });
       at(start + wait + w2 + 60, { ...base, callid, queue: q2, agent, verb: 'COMPLETECALLER', wait_s: w2, talk_s: 60, data: [String(w2), '60', '1'] });
-    } else if (r < 0.98) {
+    } else if (r < 0.97) {
       at(start + wait, { ...base, callid, queue: q, agent: 'NONE', verb: 'EXITWITHKEY', wait_s: wait, position: 1, orig_position: 1, info: '5', data: ['5', '1', '1', String(wait)] });
-    } else {
+    } else if (r < 0.98) {
       at(start + wait, { ...base, callid, queue: q, agent: 'NONE', verb: 'EXITEMPTY', wait_s: wait, position: 1, orig_position: 1, data: ['1', '1', String(wait)] });
+    } else if (r < 0.99) {
+      at(start + wait, { ...base, callid, queue: q, agent: 'NONE', verb: 'WITHDRAW', wait_s: wait, position: 1, orig_position: 1, data: ['1', '1', String(wait), ''] });
+    } else {
+      // A connection that fails (SYSCOMPAT) after the agent picked up.
+      at(start + wait, { ...base, callid, queue: q, agent, verb: 'CONNECT', wait_s: wait, data: [String(wait), `${callid}x`, '1'] });
+      at(start + wait, { ...base, callid, queue: q, agent, verb: 'SYSCOMPAT', data: [''] });
     }
   }
 
