@@ -48,6 +48,22 @@ export interface Api {
   login(username: string, password: string): Promise<Me>;
   logout(csrf: string): Promise<void>;
   setLang(csrf: string, lang: string): Promise<void>;
+  /** Any JSON GET under /api/; the caller checks the shape of the answer. */
+  get(path: string): Promise<unknown>;
+  /** Any JSON write (POST, PATCH, DELETE) with the session's CSRF token. */
+  send(method: 'POST' | 'PATCH' | 'DELETE', path: string, csrf: string, body?: unknown): Promise<unknown>;
+}
+
+/** `?a=1&q=x&q=y` from a record; arrays repeat the key, undefined values are left out. */
+export function queryString(params: Record<string, string | number | boolean | readonly string[] | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const x of v) q.append(k, x);
+    else q.append(k, String(v));
+  }
+  const text = q.toString();
+  return text === '' ? '' : `?${text}`;
 }
 
 type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
@@ -106,5 +122,7 @@ export function createApi(base = '', fetchFn: FetchFn = (i, init) => fetch(i, in
     async setLang(csrf, lang) {
       await call('PATCH', '/api/me', { lang }, csrf);
     },
+    get: (path) => call('GET', path),
+    send: (method, path, csrf, body) => call(method, path, body, csrf),
   };
 }

@@ -12,6 +12,7 @@ import {
   type HelloMessage,
 } from './live-messages.ts';
 import { ageSeconds, freshness, STALE_AFTER_S } from './staleness.ts';
+import { foldAlert, isNewRaise } from './alerts.ts';
 
 export type ConnState = 'idle' | 'connecting' | 'open' | 'closed';
 
@@ -48,7 +49,12 @@ export class LiveFeed {
   snapshots: ReadonlyMap<string, QueueSnapshot> = $state.raw(new Map());
   queues = $derived(sortedSnapshots(this.snapshots));
   hello: HelloMessage | null = $state.raw(null);
+  /** Alert messages as they came, newest first (raised and cleared). */
   alerts: readonly AlertMessage[] = $state.raw([]);
+  /** Alerts raised and not cleared, by alert_id. */
+  activeAlerts: ReadonlyMap<string, AlertMessage> = $state.raw(new Map());
+  /** Alerts raised since this page loaded that are news (not repeated on connect): sound and flash. */
+  raisedCount = $state(0);
   lastMessageMs: number | null = $state(null);
   nowMs: number = $state(0);
   ageSeconds = $derived(ageSeconds(this.nowMs, this.lastMessageMs));
@@ -107,6 +113,7 @@ export class LiveFeed {
     this.snapshots = new Map();
     this.hello = null;
     this.alerts = [];
+    this.activeAlerts = new Map();
     this.lastMessageMs = null;
   }
 
@@ -161,11 +168,16 @@ export class LiveFeed {
         this.failures = 0;
         this.denied = false;
         this.hello = msg;
+        // The server follows its hello with every alert still raised: rebuild from those, so an
+        // alert cleared while we were disconnected does not stay on screen.
+        this.activeAlerts = new Map();
         break;
       case 'snapshots':
         if (msg.queues.length > 0) this.snapshots = applySnapshots(this.snapshots, msg.queues);
         break;
       case 'alert':
+        if (isNewRaise(this.activeAlerts, msg, this.hello?.server_time_ms ?? null)) this.raisedCount += 1;
+        this.activeAlerts = foldAlert(this.activeAlerts, msg);
         this.alerts = [msg, ...this.alerts].slice(0, MAX_ALERTS);
         break;
       case 'unknown':

@@ -30,9 +30,15 @@ describe('parseLiveMessage', () => {
     });
   });
 
-  it('keeps alerts whole and unknown types by name', () => {
-    const alert = { type: 'alert', queue: '101', rule: 'sl_below_target' };
-    expect(parseLiveMessage(JSON.stringify(alert))).toEqual({ ok: true, value: { type: 'alert', raw: alert } });
+  it('keeps well-formed alerts, drops malformed ones and keeps unknown types by name', () => {
+    const alert = {
+      type: 'alert', state: 'raised', alert_id: 'lpz|101|waiting_now|5', site: 'lpz', queue: '101', metric: 'waiting_now',
+      threshold: 3, raised_value: 4, cleared_value: null, peak_value: 4, raised_at_ms: 5, cleared_at_ms: null,
+    };
+    expect(parseLiveMessage(JSON.stringify(alert))).toEqual({ ok: true, value: alert });
+    const bad = { ...alert, state: 'maybe' };
+    expect(parseLiveMessage(JSON.stringify(bad))).toMatchObject({ ok: false, reason: 'alert: missing or bad fields' });
+    expect(parseLiveMessage(JSON.stringify({ ...alert, threshold: '3' }))).toMatchObject({ ok: false });
     expect(parseLiveMessage('{"type":"agents","rows":[]}')).toEqual({
       ok: true,
       value: { type: 'unknown', raw_type: 'agents' },

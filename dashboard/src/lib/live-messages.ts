@@ -2,7 +2,7 @@
 // Parsing is defensive because a TV runs for weeks against servers that get upgraded under it:
 // a malformed message or snapshot is dropped, an unknown type is kept as such, nothing throws.
 
-import type { QueueSnapshot } from '@tablero/processor/contract';
+import type { AlertMessage, QueueSnapshot } from '@tablero/processor/contract';
 import { isNum, isObj } from './guards.ts';
 
 export interface HelloUser {
@@ -26,11 +26,7 @@ export interface SnapshotsMessage {
   dropped: number;
 }
 
-/** Alerts are not rendered yet; kept whole so a later view can use them. */
-export interface AlertMessage {
-  type: 'alert';
-  raw: Record<string, unknown>;
-}
+export type { AlertMessage };
 
 export interface UnknownMessage {
   type: 'unknown';
@@ -67,6 +63,15 @@ export function isQueueSnapshot(v: unknown): v is QueueSnapshot {
   return v.sl_series.every((p) => isObj(p) && isNum(p.start_s) && isNumOrNull(p.sl_pct) && isNum(p.offered));
 }
 
+/** True when `v` has every field of the processor's alert message the dashboard reads. */
+export function isAlertMessage(v: unknown): v is AlertMessage {
+  if (!isObj(v) || v.type !== 'alert') return false;
+  if (v.state !== 'raised' && v.state !== 'cleared') return false;
+  for (const k of ['alert_id', 'site', 'queue', 'metric'] as const) if (typeof v[k] !== 'string') return false;
+  if (!isNum(v.threshold) || !isNum(v.raised_at_ms)) return false;
+  return ['raised_value', 'cleared_value', 'peak_value', 'cleared_at_ms'].every((k) => isNumOrNull(v[k]));
+}
+
 function parseHelloUser(v: unknown): HelloUser | null | undefined {
   if (v === null) return null;
   if (!isObj(v)) return undefined;
@@ -101,8 +106,10 @@ export function parseLiveMessage(text: string): ParseResult {
         value: { type: 'snapshots', site: data.site, queues, dropped: data.queues.length - queues.length },
       };
     }
-    case 'alert':
-      return { ok: true, value: { type: 'alert', raw: data } };
+    case 'alert': {
+      if (!isAlertMessage(data)) return { ok: false, reason: 'alert: missing or bad fields', line };
+      return { ok: true, value: data };
+    }
     default:
       return { ok: true, value: { type: 'unknown', raw_type: data.type } };
   }

@@ -11,6 +11,10 @@ describe('parseRoute', () => {
     ['#/login', { name: 'login' }],
     ['#/login?next=x', { name: 'login' }],
     ['#/nowhere', wallboard()],
+    ['#/live', { name: 'live' }],
+    ['#/reports/', { name: 'reports' }],
+    ['#/quality-data', { name: 'quality' }],
+    ['#/settings?x=1', { name: 'settings' }],
     ['#/wallboard?queues=101,102', wallboard(['101', '102'])],
     ['#/wallboard?queues=%20Ventas%20,,soporte', wallboard(['Ventas', 'soporte'])],
     ['#/wallboard?queues=', wallboard()],
@@ -28,6 +32,8 @@ describe('parseRoute', () => {
 describe('routeHash', () => {
   it.each<[Route, string]>([
     [{ name: 'login' }, '#/login'],
+    [{ name: 'live' }, '#/live'],
+    [{ name: 'quality' }, '#/quality-data'],
     [wallboard(), '#/wallboard'],
     [wallboard(['101', 'Cola A']), '#/wallboard?queues=101,Cola%20A'],
     [wallboard(['101'], 2, 15), '#/wallboard?queues=101&per_page=2&rotate_s=15'],

@@ -11,7 +11,12 @@ export interface WallboardRoute {
   rotateS: number;
 }
 
-export type Route = WallboardRoute | { name: 'login' };
+/** Views with no parameters in the URL: `#/live`, `#/reports`, `#/quality-data`, `#/settings`. */
+export const PAGES = ['live', 'reports', 'quality', 'settings'] as const;
+export type PageName = (typeof PAGES)[number];
+const PAGE_PATHS: Record<PageName, string> = { live: '/live', reports: '/reports', quality: '/quality-data', settings: '/settings' };
+
+export type Route = WallboardRoute | { name: 'login' } | { name: PageName };
 
 export const DEFAULT_ROTATE_S = 20;
 
@@ -37,6 +42,7 @@ export function parseRoute(hash: string): Route {
   const path = (q === -1 ? raw : raw.slice(0, q)).replace(/\/+$/, '');
   const query = new URLSearchParams(q === -1 ? '' : raw.slice(q + 1));
   if (path === '/login') return { name: 'login' };
+  for (const page of PAGES) if (path === PAGE_PATHS[page]) return { name: page };
   const list = query.get('queues');
   const queues = list === null ? null : list.split(',').map((s) => s.trim()).filter((s) => s !== '');
   return wallboard(
@@ -48,6 +54,7 @@ export function parseRoute(hash: string): Route {
 
 export function routeHash(route: Route): string {
   if (route.name === 'login') return '#/login';
+  if (route.name !== 'wallboard') return `#${PAGE_PATHS[route.name]}`;
   const params: string[] = [];
   if (route.queues) params.push(`queues=${route.queues.map(encodeURIComponent).join(',')}`);
   if (route.perPage !== null) params.push(`per_page=${route.perPage}`);

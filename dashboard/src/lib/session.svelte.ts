@@ -66,4 +66,6 @@ export class Session {
   }
 }
 
-export const session = new Session(createApi());
+/** The one API client of the page (same origin, session cookie). */
+export const api = createApi();
+export const session = new Session(api);

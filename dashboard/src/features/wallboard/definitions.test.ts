@@ -1,7 +1,7 @@
 import type { Definition } from '@tablero/processor/contract';
 import { describe, expect, it } from 'vitest';
 import { snapshot } from '../../lib/snapshot-fixture.ts';
-import { formulaName, slCaption, tileTitle } from './definitions.ts';
+import { formulaName, slCaption, tileTitle, slDefinition } from './definitions.ts';
 import { buildTiles, type Metric, type TileModel } from './tiles.ts';
 
 const def: Definition = { formula: 'offered', threshold_s: 20, strict: false, short_abandon_s: 0, tz: 'America/La_Paz' };
@@ -79,5 +79,13 @@ describe('tileTitle', () => {
         expect(title.length).toBeGreaterThan(30);
       }
     }
+  });
+});
+
+describe('slDefinition', () => {
+  it('names the formula, threshold and strictness', () => {
+    expect(slDefinition('en', { formula: 'answered', threshold_s: 30, strict: true, short_abandon_s: 0, tz: 'UTC' })).toBe(
+      'Service level = answered within < 30 s / answered × 100 (formula "answered").',
+    );
   });
 });

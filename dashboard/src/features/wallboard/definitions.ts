@@ -43,6 +43,15 @@ export function slCaption(locale: Locale, def: Definition, targetPct: number): s
   return `${short} · ${translate(lang, 'sl.formula', { formula: formulaName(locale, def.formula) })}`;
 }
 
+/** The service level's formula in words, with its threshold and strictness (also used by reports). */
+export function slDefinition(locale: Locale, def: Definition): string {
+  const lang = langOf(locale);
+  const key = SL_DEF_KEYS[def.formula] as MessageKey | undefined;
+  // strict: a wait of exactly T is after the threshold (kpi-definitions §11).
+  const params = { cmp: def.strict ? '<' : '≤', t: formatDecimal(locale, def.threshold_s) };
+  return key ? translate(lang, key, params) : `${translate(lang, 'tile.sl')}: ${def.formula}.`;
+}
+
 function valueText(locale: Locale, tile: TileModel): string {
   if (tile.value === null) return '';
   return tile.kind === 'pct' ? formatPct(locale, tile.value, 2) : formatDecimal(locale, tile.value, 2);
@@ -52,10 +61,7 @@ export function tileTitle(locale: Locale, tile: TileModel, def: Definition, targ
   const lang = langOf(locale);
   const parts: string[] = [];
   if (tile.metric === 'sl') {
-    const key = SL_DEF_KEYS[def.formula] as MessageKey | undefined;
-    // strict: a wait of exactly T is after the threshold (kpi-definitions §11).
-    const params = { cmp: def.strict ? '<' : '≤', t: formatDecimal(locale, def.threshold_s) };
-    parts.push(key ? translate(lang, key, params) : `${translate(lang, 'tile.sl')}: ${def.formula}.`);
+    parts.push(slDefinition(locale, def));
     parts.push(translate(lang, 'def.sl.target', { target: formatPct(locale, targetPct, 0) }));
   } else {
     parts.push(translate(lang, `def.${tile.metric}`));

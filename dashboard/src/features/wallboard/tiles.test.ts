@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { figures, snapshot } from '../../lib/snapshot-fixture.ts';
-import { abandonTone, buildTiles, formatTileValue, METRICS, slTone, waitTone, type TileModel } from './tiles.ts';
+import { abandonTone, buildTiles, formatTileValue, METRICS, slTone, waitTone, withAlerts, type TileModel } from './tiles.ts';
 
 describe('buildTiles', () => {
   it('turns a snapshot into the eleven tiles, in order, with live and today figures', () => {
@@ -115,5 +115,18 @@ describe('formatTileValue', () => {
     ['es-BO', 'duration', null, '—'],
   ] as const)('%s %s %j -> %s', (locale, kind, value, expected) => {
     expect(formatTileValue(locale, { kind, value })).toBe(expected);
+  });
+});
+
+describe('withAlerts', () => {
+  it('turns alerted tiles red and marks them, leaving the others as they were', () => {
+    const tiles = [
+      { metric: 'waiting', kind: 'count', window: 'live', value: 1, tone: 'ok' },
+      { metric: 'sl', kind: 'pct', window: 'today', value: 90, tone: 'ok' },
+    ] as const;
+    expect(withAlerts(tiles, new Set(['sl']))).toEqual([
+      tiles[0],
+      { metric: 'sl', kind: 'pct', window: 'today', value: 90, tone: 'bad', alert: true },
+    ]);
   });
 });

@@ -32,6 +32,8 @@ export interface TileModel {
   window: TileWindow;
   value: number | null;
   tone: Tone;
+  /** An alert of the queue's own thresholds is raised on this figure. */
+  alert?: boolean;
 }
 
 /**
@@ -120,4 +122,12 @@ export function formatTileValue(locale: Locale, tile: Pick<TileModel, 'kind' | '
     case 'duration':
       return formatDuration(locale, tile.value);
   }
+}
+
+/**
+ * Tiles with an active alert (raised by the processor from the queue's own alert thresholds)
+ * turn red whatever the default colour limits say; the queue's thresholds win.
+ */
+export function withAlerts(tiles: readonly TileModel[], alerted: ReadonlySet<string>): TileModel[] {
+  return tiles.map((t) => (alerted.has(t.metric) ? { ...t, tone: 'bad', alert: true } : t));
 }

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_QUEUE_FORM, buildPatch, parseSettings, parseUsers, type PatchResult, type QueueForm } from './settings-model.ts';
+
+describe('buildPatch', () => {
+  it.each<[string, Partial<QueueForm>, PatchResult]>([
+    ['nothing filled in: an empty patch', {}, { ok: true, patch: {} }],
+    ['definition fields', { formula: 'answered', threshold_s: '30', strict: 'true', target_pct: '85,5' }, { ok: true, patch: { formula: 'answered', strict: true, threshold_s: 30, target_pct: 85.5 } }],
+    ['alert thresholds, one turned off', { sl_below_pct: '70', waiting_above: '5', longest_wait_above_s: '-' }, { ok: true, patch: { alerts: { sl_below_pct: 70, waiting_above: 5, longest_wait_above_s: null } } }],
+    ['a fractional threshold', { threshold_s: '20.5' }, { ok: false, field: 'threshold_s' }],
+    ['a negative short abandon', { short_abandon_s: '-3' }, { ok: false, field: 'short_abandon_s' }],
+    ['a target over 100', { target_pct: '101' }, { ok: false, field: 'target_pct' }],
+    ['a word', { waiting_above: 'many' }, { ok: false, field: 'waiting_above' }],
+  ])('%s', (_name, over, out) => {
+    expect(buildPatch({ ...EMPTY_QUEUE_FORM, ...over })).toEqual(out);
+  });
+});
+
+describe('parsers', () => {
+  it('keep well-formed users and settings', () => {
+    const u = { username: 'ana', role: 'admin', lang: 'es', disabled: false, updated_at_ms: 1 };
+    expect(parseUsers([u, { username: 'x' }])).toEqual([u]);
+    const v = { site: 'lpz', queue: '', version: 1, valid_from_ms: 2, patch: {}, created_by: 'ana' };
+    expect(parseSettings({ defaults: { a: 1 }, versions: [v, { site: 1 }], calendars: {}, tz: 'UTC' })).toEqual({ defaults: { a: 1 }, versions: [v], calendars: {}, tz: 'UTC' });
+    expect(parseSettings({ versions: [] })).toBeNull();
+  });
+});

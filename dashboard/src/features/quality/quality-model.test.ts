@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { parseQuality } from './quality-model.ts';
+
+const src = {
+  site: 'lpz', source: '/q', kind: 'queue_log', live_accepted: 7, live_rejected: 3, stored_accepted: 7, stored_rejected: 3,
+  last_line_at_ms: 5, last_event_s: 4, silent_for_s: 58, silent: false, clock_skew_s: 2,
+};
+const rej = { site: 'lpz', source: '/q', reason: 'bad_epoch', lines: 1, last_rejected_s: 9, sample_line_no: 11, sample_raw: 'x' };
+
+describe('parseQuality', () => {
+  it('keeps well-formed rows and drops the rest', () => {
+    expect(parseQuality({ now_ms: 1, silent_after_s: 300, ingest: 'running', since_s: 0, sources: [src, { ...src, silent: 'no' }], rejected: [rej, { ...rej, lines: null }] })).toEqual({
+      now_ms: 1, silent_after_s: 300, ingest: 'running', sources: [src], rejected: [rej],
+    });
+  });
+  it.each([null, { now_ms: 1 }, { now_ms: 1, silent_after_s: 3, ingest: 'x', sources: {}, rejected: [] }])('refuses %j', (v) => {
+    expect(parseQuality(v)).toBeNull();
+  });
+});
