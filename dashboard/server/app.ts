@@ -24,11 +24,13 @@ import {
 import { LiveHub } from './live/hub.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
+import { escalationRoutes } from './routes/escalations.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { liveRoutes } from './routes/live.ts';
+import { qaRoutes } from './routes/qa.ts';
 import { qualityRoutes } from './routes/quality.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { settingsRoutes } from './routes/settings.ts';
@@ -237,6 +239,8 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
   adminRoutes(app, ctx);
   liveRoutes(app, ctx);
   ingestRoutes(app, ctx);
+  qaRoutes(app, ctx);
+  escalationRoutes(app, ctx);
   supervisorRoutes(app, ctx);
   reportRoutes(app, ctx);
   qualityRoutes(app, ctx);

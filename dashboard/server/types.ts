@@ -2,7 +2,10 @@
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import type { DashboardBus } from './bus/dashboard-bus.ts';
+import type { QualityApi } from '@tablero/processor/contract';
+import type { SurveyPush } from './routes/qa.ts';
 import type { Lang, Role } from './core/roles.ts';
+import type { EscalationsPort } from './routes/escalations.ts';
 import type { ExportsPort } from './routes/exports.ts';
 
 export interface KpiQueryArgs {
@@ -35,12 +38,18 @@ export interface DashboardDeps {
   push?: (req: PushRequest) => Promise<{ accepted: number; rejected: number }>;
   /** The processor's monthly reports (exports, closed months, schedules); absent -> /api/exports/* and /api/months* answer 503. */
   exports?: ExportsPort;
+  /** The processor's escalation aging and ingest's ticket push (issue #7); absent -> /api/escalations* and /ingest/tickets answer 503. */
+  escalations?: EscalationsPort;
   /** Extra readiness facts (e.g. each source's last line), merged into /api/health. */
   health?: () => Promise<Record<string, unknown>>;
   /** The processor's versioned settings and calendars; absent -> /api/settings answers 503. */
   settings?: SettingsDeps;
   /** Per site: interface -> membername, for ADDMEMBER/REMOVEMEMBER lines (as the processor gets). */
   memberAliases?: Record<string, Record<string, string>>;
+  /** The processor's quality service (/api/qa/*); absent -> those routes answer 503. */
+  quality?: QualityApi;
+  /** Ingest's survey push (POST /ingest/surveys); absent -> 503. Resolves once the bus acknowledged the answers. */
+  pushSurveys?: SurveyPush;
   now?: () => number;
 }
 

@@ -412,6 +412,8 @@ export interface SessionListItem {
 }
 
 export interface QualityApi {
+  /** [start, end) epoch seconds of a `YYYY-MM` month in the site time zone; null when not a month. */
+  monthRange(month: string): { from_s: number; to_s: number } | null;
   settings(): Promise<QaSettings>;
   saveSettings(input: unknown, by: QaViewer): Promise<QaResult<QaSettings>>;
   teams(): Promise<QaTeamMember[]>;

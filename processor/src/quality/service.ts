@@ -198,6 +198,7 @@ export function createQualityService(deps: QualityServiceDeps): QualityApi {
   }
 
   const api: QualityApi = {
+    monthRange: (month) => monthRange(month, tz),
     settings,
 
     async saveSettings(input, by) {

@@ -1,0 +1,240 @@
+// Quality monitoring API (/api/qa/*, issue #8): forms, call search, samples, evaluations,
+// agents' results, calibration sessions, surveys, the monthly quality report, teams and settings,
+// plus POST /ingest/surveys for survey answers pushed by a source. The work is done by the
+// processor's quality service, injected as `deps.quality`; this file checks the shape of the
+// request, names the viewer and maps results to HTTP. (The data-quality page is routes/quality.ts.)
+import createError from '@fastify/error';
+import type { FastifyRequest } from 'fastify';
+import type { QaResult, QaViewer, QualityApi } from '@tablero/processor/contract';
+import type { Role } from '../core/roles.ts';
+import type { App, AppContext } from '../context.ts';
+import { BadRequestError, IngestUnavailableError, NotFoundError, SourceTokenError, UnauthenticatedError } from '../errors.ts';
+
+export const QaUnavailableError = createError('TABLERO_ERR_QA_UNAVAILABLE', 'quality monitoring is not available in this process', 503);
+export const QaInvalidError = createError('TABLERO_ERR_QA_INVALID', '%s', 400, undefined, false);
+export const QaForbiddenError = createError('TABLERO_ERR_FORBIDDEN', '%s', 403, undefined, false);
+export const QaConflictError = createError('TABLERO_ERR_QA_CONFLICT', '%s', 409, undefined, false);
+
+/** Everyone who reads quality results (supervisors: their team's agents only). */
+export const QA_READERS: readonly Role[] = ['admin', 'manager', 'supervisor', 'qa_analyst'];
+/** Who scores calls. */
+export const QA_SCORERS: readonly Role[] = ['admin', 'qa_analyst'];
+/** Who runs forms, samples and calibration sessions (and, invited, scores in them). */
+export const QA_COORDINATORS: readonly Role[] = ['admin', 'manager', 'qa_analyst'];
+export const QA_TEAM_ADMINS: readonly Role[] = ['admin', 'manager'];
+export const QA_SETTINGS_ADMINS: readonly Role[] = ['admin'];
+
+/** What the survey push needs from ingest (injected as `deps.pushSurveys`). */
+export interface SurveyPushRequest {
+  site: string;
+  sourceName: string;
+  body: string;
+}
+export type SurveyPush = (req: SurveyPushRequest) => Promise<{ accepted: number; rejected: number }>;
+
+export const SURVEY_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
+function viewer(req: FastifyRequest): QaViewer {
+  const s = req.session;
+  if (!s) throw new UnauthenticatedError();
+  return { username: s.username, role: s.role };
+}
+
+function unwrap<T>(r: QaResult<T>): T {
+  if (r.ok) return r.value;
+  switch (r.error) {
+    case 'invalid':
+      throw new QaInvalidError(r.reason);
+    case 'not_found':
+      throw new NotFoundError(r.reason);
+    case 'forbidden':
+      throw new QaForbiddenError(r.reason);
+    case 'conflict':
+      throw new QaConflictError(r.reason);
+  }
+}
+
+type Obj = Record<string, unknown>;
+function body(req: FastifyRequest): Obj {
+  const b = req.body;
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new BadRequestError('the body must be a JSON object');
+  return b as Obj;
+}
+function query(req: FastifyRequest): Obj {
+  return req.query as Obj;
+}
+function param(req: FastifyRequest, name: string): string {
+  return String((req.params as Obj)[name] ?? '');
+}
+
+function optString(o: Obj, key: string): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string' || v.length > 200) throw new QaInvalidError(`${key} must be text`);
+  return v;
+}
+
+function optInt(o: Obj, key: string, min: number, max: number): number | undefined {
+  const v = o[key];
+  if (v === undefined || v === '') return undefined;
+  const n = typeof v === 'string' && /^-?\d{1,16}$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) throw new QaInvalidError(`${key} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/** `month=YYYY-MM`, or `from` and `to` in epoch seconds. */
+function range(qa: QualityApi, q: Obj): { from_s: number; to_s: number } {
+  const month = optString(q, 'month');
+  if (month !== undefined) {
+    const r = qa.monthRange(month);
+    if (!r) throw new QaInvalidError('month must be YYYY-MM');
+    return r;
+  }
+  const from = optInt(q, 'from', 0, 2 ** 40);
+  const to = optInt(q, 'to', 0, 2 ** 40);
+  if (from === undefined || to === undefined || to <= from) throw new QaInvalidError('give month=YYYY-MM, or from < to in epoch seconds');
+  return { from_s: from, to_s: to };
+}
+
+export function qaRoutes(app: App, ctx: AppContext): void {
+  const qa = (): QualityApi => {
+    const q = ctx.deps.quality;
+    if (!q) throw new QaUnavailableError();
+    return q;
+  };
+
+  app.get('/api/qa/settings', { config: { access: QA_COORDINATORS } }, async () => qa().settings());
+  app.put('/api/qa/settings', { config: { access: QA_SETTINGS_ADMINS } }, async (req) => unwrap(await qa().saveSettings(body(req), viewer(req))));
+
+  app.get('/api/qa/teams', { config: { access: QA_TEAM_ADMINS } }, async () => qa().teams());
+  app.put('/api/qa/teams', { config: { access: QA_TEAM_ADMINS } }, async (req) => unwrap(await qa().saveTeams(body(req)['members'], viewer(req))));
+
+  app.get('/api/qa/forms', { config: { access: QA_READERS } }, async () => qa().listForms());
+  app.get('/api/qa/forms/:formId/versions', { config: { access: QA_READERS } }, async (req) => {
+    const versions = await qa().formVersions(param(req, 'formId'));
+    if (versions.length === 0) throw new NotFoundError(`form ${param(req, 'formId')}`);
+    return versions;
+  });
+  app.post('/api/qa/forms', { config: { access: QA_COORDINATORS } }, async (req) => unwrap(await qa().publishForm({ spec: body(req)['spec'] }, viewer(req))));
+  app.post('/api/qa/forms/:formId/versions', { config: { access: QA_COORDINATORS } }, async (req) =>
+    unwrap(await qa().publishForm({ form_id: param(req, 'formId'), spec: body(req)['spec'] }, viewer(req))),
+  );
+
+  app.get('/api/qa/calls', { config: { access: QA_READERS } }, async (req) => {
+    const q = query(req);
+    const r = range(qa(), q);
+    const agent = optString(q, 'agent');
+    const queue = optString(q, 'queue');
+    const limit = optInt(q, 'limit', 1, 500);
+    return qa().searchCalls({ ...r, ...(agent === undefined ? {} : { agent }), ...(queue === undefined ? {} : { queue }), ...(limit === undefined ? {} : { limit }) }, viewer(req));
+  });
+  app.get('/api/qa/calls/:callid', { config: { access: QA_READERS } }, async (req) => {
+    const call = await qa().call(param(req, 'callid'), optString(query(req), 'site') ?? null, viewer(req));
+    if (!call) throw new NotFoundError(`answered call ${param(req, 'callid')}`);
+    return call;
+  });
+
+  app.post('/api/qa/samples', { config: { access: QA_COORDINATORS } }, async (req) => {
+    const b = body(req);
+    const month = optString(b, 'month') ?? '';
+    const seed = optInt(b, 'seed', 0, 2 ** 32 - 1);
+    const target = optInt(b, 'target_per_agent', 1, 1000);
+    const targets = b['targets'];
+    if (targets !== undefined && (typeof targets !== 'object' || targets === null || Array.isArray(targets))) throw new QaInvalidError('targets must be an object of agent -> target');
+    return unwrap(
+      await qa().drawSample(
+        { month, ...(seed === undefined ? {} : { seed }), ...(target === undefined ? {} : { target_per_agent: target }), ...(targets === undefined ? {} : { targets: targets as Record<string, number> }) },
+        viewer(req),
+      ),
+    );
+  });
+  app.get('/api/qa/samples/:month', { config: { access: QA_READERS } }, async (req) => {
+    const s = unwrap(await qa().sample(param(req, 'month'), viewer(req)));
+    if (!s) throw new NotFoundError(`sample of ${param(req, 'month')}`);
+    return s;
+  });
+
+  app.post('/api/qa/evaluations', { config: { access: QA_SCORERS } }, async (req) => {
+    const b = body(req);
+    const site = optString(b, 'site');
+    const comment = b['comment'];
+    return unwrap(
+      await qa().submitEvaluation(
+        { callid: optString(b, 'callid') ?? '', form_id: optString(b, 'form_id') ?? '', answers: b['answers'], ...(site === undefined ? {} : { site }), ...(typeof comment === 'string' ? { comment } : {}) },
+        viewer(req),
+      ),
+    );
+  });
+  app.put('/api/qa/evaluations/:id', { config: { access: QA_SCORERS } }, async (req) => {
+    const b = body(req);
+    const comment = b['comment'];
+    return unwrap(await qa().editEvaluation(param(req, 'id'), { answers: b['answers'], ...(typeof comment === 'string' ? { comment } : {}) }, viewer(req)));
+  });
+  app.get('/api/qa/evaluations/:id', { config: { access: QA_READERS } }, async (req) => unwrap(await qa().evaluationHistory(param(req, 'id'), viewer(req))));
+
+  app.get('/api/qa/agents/:agent/results', { config: { access: QA_READERS } }, async (req) =>
+    unwrap(await qa().agentResults(param(req, 'agent'), range(qa(), query(req)), viewer(req))),
+  );
+
+  app.get('/api/qa/calibrations', { config: { access: QA_COORDINATORS } }, async (req) => qa().listSessions(viewer(req)));
+  app.post('/api/qa/calibrations', { config: { access: QA_COORDINATORS } }, async (req) => {
+    const b = body(req);
+    const ref = b['reference_analyst'];
+    if (ref !== null && ref !== undefined && typeof ref !== 'string') throw new QaInvalidError('reference_analyst must be a username or null');
+    const title = optString(b, 'title');
+    const site = optString(b, 'site');
+    const tolerance = b['tolerance'];
+    if (tolerance !== undefined && typeof tolerance !== 'number') throw new QaInvalidError('tolerance must be a number');
+    const deadline = b['deadline_ms'];
+    if (typeof deadline !== 'number') throw new QaInvalidError('deadline_ms must be epoch milliseconds');
+    return unwrap(
+      await qa().createSession(
+        {
+          callid: optString(b, 'callid') ?? '',
+          form_id: optString(b, 'form_id') ?? '',
+          analysts: b['analysts'],
+          reference_analyst: typeof ref === 'string' && ref !== '' ? ref : null,
+          deadline_ms: deadline,
+          ...(title === undefined ? {} : { title }),
+          ...(site === undefined ? {} : { site }),
+          ...(tolerance === undefined ? {} : { tolerance }),
+        },
+        viewer(req),
+      ),
+    );
+  });
+  app.get('/api/qa/calibrations/:id', { config: { access: QA_COORDINATORS } }, async (req) => unwrap(await qa().session(param(req, 'id'), viewer(req))));
+  app.post('/api/qa/calibrations/:id/evaluations', { config: { access: QA_COORDINATORS } }, async (req) => {
+    const b = body(req);
+    const comment = b['comment'];
+    return unwrap(await qa().submitCalibration(param(req, 'id'), { answers: b['answers'], ...(typeof comment === 'string' ? { comment } : {}) }, viewer(req)));
+  });
+  app.get('/api/qa/calibration-history', { config: { access: QA_COORDINATORS } }, async () => qa().analystHistory());
+
+  app.get('/api/qa/surveys', { config: { access: QA_READERS } }, async (req) => qa().surveys(range(qa(), query(req)), viewer(req)));
+  app.get('/api/qa/report', { config: { access: QA_READERS } }, async (req) => unwrap(await qa().monthlyReport(optString(query(req), 'month') ?? '', viewer(req))));
+
+  // Survey answers as CSV text (ingest/src/surveys), answered after the bus acknowledged them.
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: SURVEY_BODY_LIMIT_BYTES }, (_req, b, done) => {
+      done(null, b);
+    });
+    scope.post('/ingest/surveys', { config: { access: 'source' }, bodyLimit: SURVEY_BODY_LIMIT_BYTES }, async (req) => {
+      const source = req.source;
+      if (!source) throw new SourceTokenError();
+      const push = ctx.deps.pushSurveys;
+      if (!push) throw new IngestUnavailableError('survey ingest is not running in this process');
+      const text = typeof req.body === 'string' ? req.body : '';
+      let result: { accepted: number; rejected: number };
+      try {
+        result = await push({ site: source.site, sourceName: source.name, body: text });
+      } catch (err) {
+        if (err instanceof Error && err.name === 'SurveyRequestError') throw new BadRequestError(err.message);
+        req.log.warn({ err, site: source.site, source: source.name }, 'survey push not stored');
+        throw new IngestUnavailableError('the surveys were not stored; send them again', { cause: err });
+      }
+      return result;
+    });
+  });
+}
