@@ -21,6 +21,8 @@ import {
 } from '@tablero/processor';
 import { countUsers, createKioskToken, createUser, startDashboard, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
 import { startExportScheduler } from '@tablero/processor/reports';
+import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
+import { createSurveyPushHandler } from '@tablero/ingest/surveys';
 import { reportsPort } from './export.ts';
 import type { Bus } from '../bus/index.ts';
 import type { Config } from '../config.ts';
@@ -122,8 +124,11 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       );
       // Scheduled report exports run beside the processor (one per deployment, like the processor).
       const exportScheduler = startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz });
+      // Post-call survey answers (quality stream) are stored beside the processor.
+      const surveys = await startSurveyConsumer({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'surveys' }) });
       stops.processor = async () => {
         await exportScheduler.stop();
+        await surveys.stop();
         await processor.stop();
       };
     }
@@ -152,6 +157,9 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           queryKpis: (q) => queryKpis(ch, { ...q, tz: q.tz ?? o.cfg.siteTz } as Parameters<typeof queryKpis>[1]),
           exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz),
           push: createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
+          // Calibration updates go out on the live bus (kpi.qa.<site>) like KPI snapshots.
+          quality: createQualityService({ ch, log: o.log.child({ svc: 'quality' }), tz: o.cfg.siteTz, emit: (subject, data) => o.bus.emit(subject, data) }),
+          pushSurveys: createSurveyPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
           health: async () => ({ sources: ingestStatus ? ingestStatus() : [] }),
           settings: settingsDeps(ch),
           memberAliases: aliases,

@@ -9,6 +9,7 @@ import { importFiles } from '@tablero/ingest';
 import { startProcessor } from '@tablero/processor';
 import { UsageError, stringList } from './usage.ts';
 import { ProgressBar } from './progress.ts';
+import { importSurveys } from './import-surveys.ts';
 
 const KINDS = ['queue_log', 'cdr'] as const;
 type Kind = (typeof KINDS)[number];
@@ -26,6 +27,7 @@ export const importCommand: Command = {
       if (!existsSync(f)) throw new UsageError(`${f}: no such file or directory`);
       statSync(f);
     }
+    if (values.kind === 'surveys') return importSurveys(files, values.site);
     const kind = (values.kind ?? 'queue_log') as Kind;
     if (!KINDS.includes(kind)) {
       throw new UsageError(`--kind ${String(values.kind)} is not importable yet (supported: ${KINDS.join(', ')})`);
