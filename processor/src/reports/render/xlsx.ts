@@ -34,14 +34,16 @@ function addTable(ws: ExcelJS.Worksheet, table: Table, firstRow: number): void {
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
   });
   header.commit();
+  // Number formats on the columns, before the rows: new cells take their column's style, which
+  // is much cheaper than one style object per cell (10,000 agent rows).
+  table.columns.forEach((c, i) => {
+    const fmt = NUM_FMT[c.kind];
+    if (fmt) ws.getColumn(i + 1).numFmt = fmt;
+  });
   table.rows.forEach((r, ri) => {
     const row = ws.getRow(firstRow + 1 + ri);
     r.forEach((v, i) => {
-      const kind = table.columns[i]?.kind ?? 'text';
-      const cell = row.getCell(i + 1);
-      cell.value = cellValue(v, kind);
-      const fmt = NUM_FMT[kind];
-      if (fmt) cell.numFmt = fmt;
+      row.getCell(i + 1).value = cellValue(v, table.columns[i]?.kind ?? 'text');
     });
   });
   table.columns.forEach((c, i) => {
