@@ -9,8 +9,10 @@ const results = '.vitest-results.json';
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', shell: false }).status ?? 1;
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 
-// The suite runs real servers and a real browser: Debian's nats-server and chromium.
-const missing = ['nats-server', 'chromium'].filter((bin) => !has(bin));
+// The suite runs real servers and a real browser: Debian's nats-server and chromium; the report
+// tests read PDFs with poppler's pdftotext / pdftoppm (package poppler-utils).
+const PACKAGE_OF = { 'nats-server': 'nats-server', chromium: 'chromium', pdftotext: 'poppler-utils' };
+const missing = Object.keys(PACKAGE_OF).filter((bin) => !has(bin)).map((bin) => PACKAGE_OF[bin]);
 if (missing.length > 0) {
   if (process.getuid?.() === 0 && has('apt-get')) {
     console.log(`installing ${missing.join(' ')} with apt-get (needed by the tests)`);
