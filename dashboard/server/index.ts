@@ -10,3 +10,4 @@ export { createUser, countUsers, createKioskToken, revokeKioskToken, sha256Hex, 
 export { InvalidUserError, DuplicateUserError, KioskTokenNotFoundError } from './errors.ts';
 export type { HelloMessage } from './live/hub.ts';
 export type { ExportsPort, MonthlyExportQuery } from './routes/exports.ts';
+export type { EscalationsPort, TicketDetailView } from './routes/escalations.ts';

@@ -6,6 +6,7 @@ import type { QualityApi } from '@tablero/processor/contract';
 import type { SurveyPush } from './routes/qa.ts';
 import type { Lang, Role } from './core/roles.ts';
 import type { EscalationsPort } from './routes/escalations.ts';
+import type { EscalationsPort } from './routes/escalations.ts';
 import type { ExportsPort } from './routes/exports.ts';
 
 export interface KpiQueryArgs {
@@ -38,6 +39,8 @@ export interface DashboardDeps {
   push?: (req: PushRequest) => Promise<{ accepted: number; rejected: number }>;
   /** The processor's monthly reports (exports, closed months, schedules); absent -> /api/exports/* and /api/months* answer 503. */
   exports?: ExportsPort;
+  /** The processor's escalation aging and ingest's ticket push (issue #7); absent -> /api/escalations* and /ingest/tickets answer 503. */
+  escalations?: EscalationsPort;
   /** The processor's escalation aging and ingest's ticket push (issue #7); absent -> /api/escalations* and /ingest/tickets answer 503. */
   escalations?: EscalationsPort;
   /** Extra readiness facts (e.g. each source's last line), merged into /api/health. */

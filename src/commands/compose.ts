@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ClickHouse } from '@tablero/sql';
-import { createPushHandler, startIngest, type FileSourceConfig } from '@tablero/ingest';
+import { createPushHandler, createTicketPushHandler, startIngest, type FileSourceConfig } from '@tablero/ingest';
 import { startSimulator } from '@tablero/ingest/simulator';
 import {
   CalendarError,
@@ -17,9 +17,11 @@ import {
   saveCalendarVersion,
   saveSettingsVersion,
   startProcessor,
+  startEscalations,
+  createEscalationsApi,
   type SiteCalendarSpec,
 } from '@tablero/processor';
-import { countUsers, createKioskToken, createUser, startDashboard, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
+import { countUsers, createKioskToken, createUser, startDashboard, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
 import { startExportScheduler } from '@tablero/processor/reports';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
 import { createSurveyPushHandler } from '@tablero/ingest/surveys';
@@ -126,9 +128,12 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       const exportScheduler = startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz });
       // Post-call survey answers (quality stream) are stored beside the processor.
       const surveys = await startSurveyConsumer({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'surveys' }) });
+      // Escalation aging (PQRSD tickets) consumes the CRM stream beside the processor.
+      const escalations = await startEscalations({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'escalations' }) }, { tz: o.cfg.siteTz });
       stops.processor = async () => {
         await exportScheduler.stop();
         await surveys.stop();
+        await escalations.stop();
         await processor.stop();
       };
     }
@@ -160,6 +165,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           // Calibration updates go out on the live bus (kpi.qa.<site>) like KPI snapshots.
           quality: createQualityService({ ch, log: o.log.child({ svc: 'quality' }), tz: o.cfg.siteTz, emit: (subject, data) => o.bus.emit(subject, data) }),
           pushSurveys: createSurveyPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
+          escalations: escalationsPort(ch, o),
           health: async () => ({ sources: ingestStatus ? ingestStatus() : [] }),
           settings: settingsDeps(ch),
           memberAliases: aliases,
@@ -184,4 +190,14 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
     await stopAll();
     throw err;
   }
+}
+
+/** The dashboard's escalation port: the processor's aging over ClickHouse and ingest's ticket push. */
+function escalationsPort(ch: ClickHouse, o: ComposeOptions): EscalationsPort {
+  const push = createTicketPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) });
+  return {
+    ...createEscalationsApi(ch, { tz: o.cfg.siteTz, defaultSite: o.site }),
+    // Pushed local times without an offset are read in the site's zone.
+    push: (req) => push({ ...req, tz: o.cfg.siteTz }),
+  };
 }

@@ -10,15 +10,18 @@ import { startProcessor } from '@tablero/processor';
 import { UsageError, stringList } from './usage.ts';
 import { ProgressBar } from './progress.ts';
 import { importSurveys } from './import-surveys.ts';
+import { importTickets } from './import-tickets.ts';
 
-const KINDS = ['queue_log', 'cdr'] as const;
+const KINDS = ['queue_log', 'cdr', 'tickets'] as const;
 type Kind = (typeof KINDS)[number];
 
 export const importCommand: Command = {
   summary: 'backfill queue_log / Master.csv history (.gz and rotated directories accepted)',
-  usage: `Usage: tablero import FILE|DIR... [--kind queue_log|cdr] [--site ID]
-  Idempotent: importing the same file again adds nothing. Rejected lines are counted and reported.`,
-  options: { kind: { type: 'string' }, site: { type: 'string' } },
+  usage: `Usage: tablero import FILE|DIR... [--kind queue_log|cdr|tickets] [--site ID]
+  Idempotent: importing the same file again adds nothing. Rejected lines are counted and reported.
+  --kind tickets: PQRSD ticket events, CSV with a header (ticket_id,event,time,type,channel,area,call_site,call_id,note);
+    [--source NAME] the CRM's name (default crm), [--tz ZONE] zone of times without an offset (default the site's).`,
+  options: { kind: { type: 'string' }, site: { type: 'string' }, source: { type: 'string' }, tz: { type: 'string' } },
   allowPositionals: true,
   async run(values, positionals) {
     const files = stringList(positionals);
@@ -35,6 +38,12 @@ export const importCommand: Command = {
     const cfg = loadConfig();
     const site = typeof values.site === 'string' ? values.site : cfg.TABLERO_SITE;
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(site)) throw new UsageError(`--site must be letters, digits, _ or -: '${site}'`);
+    if (kind === 'tickets') {
+      const source = typeof values.source === 'string' ? values.source : 'crm';
+      const tz = typeof values.tz === 'string' ? values.tz : cfg.siteTz;
+      return importTickets(cfg, { files, site, source, tz });
+    }
+    if (values.source !== undefined || values.tz !== undefined) throw new UsageError('--source and --tz apply to --kind tickets only');
     if (!cfg.NATS_URL && !cfg.CLICKHOUSE_URL && findRunning(cfg.dataDir)) {
       throw new UsageError(
         `a running 'tablero start' holds ${cfg.dataDir}; stop it first, or import through it with a source token (POST /ingest/queue-log)`,

@@ -1,5 +1,6 @@
 // Escalations (PQRSD tickets, issue #7): business-day aging, live snapshots and overdue alerts,
 // monthly indicators. Re-exported from the processor's entry point.
+export { createEscalationsApi, type EscalationsApi } from './api.ts';
 export { startEscalations, type EscalationsService, type EscalationsDeps, type EscalationsOptions } from './service.ts';
 export type { EscalationsBus } from './bus.ts';
 export {

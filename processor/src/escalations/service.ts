@@ -104,8 +104,12 @@ export async function startEscalations(deps: EscalationsDeps, opts: EscalationsO
     }
     if (msg.subject.startsWith(`${TICKETS_SUBJECT_PREFIX}.`)) {
       const batch = body as TicketBatch;
-      await insertTicketEvents(ch, batch.events, `tickets:${batch.batch_id}`);
-      for (const e of batch.events) add(e);
+      // Events already held (a re-import, the same events re-sent in another batch) are not
+      // written again: the table stays exact even before ReplacingMergeTree merges. Memory is
+      // updated only after the insert, so a retried batch filters and writes the same rows.
+      const fresh = batch.events.filter((e) => !events.get(e.site)?.get(e.ticket_id)?.has(e.event_id));
+      await insertTicketEvents(ch, fresh, `tickets:${batch.batch_id}`);
+      for (const e of fresh) add(e);
       counters.batches += 1;
       counters.events += batch.events.length;
     } else if (msg.subject.startsWith(`${CRM_DEAD_LETTER_SUBJECT_PREFIX}.`)) {
