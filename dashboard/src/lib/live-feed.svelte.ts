@@ -9,6 +9,7 @@ import {
   parseLiveMessage,
   sortedSnapshots,
   type AlertMessage,
+  type CalibrationMessage,
   type HelloMessage,
 } from './live-messages.ts';
 import { ageSeconds, freshness, STALE_AFTER_S } from './staleness.ts';
@@ -56,6 +57,8 @@ export class LiveFeed {
   /** Alerts raised since this page loaded that are news (not repeated on connect): sound and flash. */
   raisedCount = $state(0);
   lastMessageMs: number | null = $state(null);
+  /** The latest calibration change announced (the calibration view refetches on it). */
+  calibration: CalibrationMessage | null = $state.raw(null);
   nowMs: number = $state(0);
   ageSeconds = $derived(ageSeconds(this.nowMs, this.lastMessageMs));
   freshness = $derived(freshness(this.connected, this.ageSeconds, this.#staleAfterS));
@@ -179,6 +182,9 @@ export class LiveFeed {
         if (isNewRaise(this.activeAlerts, msg, this.hello?.server_time_ms ?? null)) this.raisedCount += 1;
         this.activeAlerts = foldAlert(this.activeAlerts, msg);
         this.alerts = [msg, ...this.alerts].slice(0, MAX_ALERTS);
+        break;
+      case 'calibration':
+        this.calibration = msg;
         break;
       case 'unknown':
         break;

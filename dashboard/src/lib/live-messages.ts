@@ -33,7 +33,15 @@ export interface UnknownMessage {
   raw_type: string;
 }
 
-export type LiveMessage = HelloMessage | SnapshotsMessage | AlertMessage | UnknownMessage;
+/** A calibration session changed (processor quality contract); carries no scores, the view refetches. */
+export interface CalibrationMessage {
+  type: 'calibration';
+  session_id: string;
+  submitted: number;
+  at_ms: number;
+}
+
+export type LiveMessage = HelloMessage | SnapshotsMessage | AlertMessage | CalibrationMessage | UnknownMessage;
 
 export type ParseResult = { ok: true; value: LiveMessage } | { ok: false; reason: string; line: string };
 
@@ -109,6 +117,10 @@ export function parseLiveMessage(text: string): ParseResult {
     case 'alert': {
       if (!isAlertMessage(data)) return { ok: false, reason: 'alert: missing or bad fields', line };
       return { ok: true, value: data };
+    }
+    case 'calibration': {
+      if (typeof data.session_id !== 'string' || !isNum(data.submitted) || !isNum(data.at_ms)) return { ok: false, reason: 'calibration: bad fields', line };
+      return { ok: true, value: { type: 'calibration', session_id: data.session_id, submitted: data.submitted, at_ms: data.at_ms } };
     }
     default:
       return { ok: true, value: { type: 'unknown', raw_type: data.type } };

@@ -1,0 +1,55 @@
+// The quality view's calls to /api/qa/*: same-origin JSON with the session cookie; writes carry
+// the session's CSRF token. Errors become ApiError like the rest of the SPA's calls.
+import { ApiError, apiErrorFrom } from '../../lib/api.ts';
+
+async function call(method: string, path: string, body: unknown, csrf: string | undefined): Promise<unknown> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrf !== undefined) headers['x-csrf-token'] = csrf;
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  } catch (cause) {
+    throw new ApiError(0, 'NETWORK', `${method} ${path} failed`, { cause });
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  if (text !== '') {
+    try {
+      data = JSON.parse(text);
+    } catch (cause) {
+      if (res.ok) throw new ApiError(res.status, 'BAD_JSON', `${method} ${path}: answer is not JSON`, { cause });
+    }
+  }
+  if (!res.ok) throw apiErrorFrom(res.status, data);
+  return data;
+}
+
+/** The answer is trusted to have the server's shape (same build, same origin). */
+export async function qaGet<T>(path: string): Promise<T> {
+  return (await call('GET', path, undefined, undefined)) as T;
+}
+
+export async function qaPost<T>(path: string, body: unknown, csrf: string): Promise<T> {
+  return (await call('POST', path, body, csrf)) as T;
+}
+
+/** `#/qa?session=ID` -> ID. */
+export function sessionFromHash(hash: string): string | null {
+  const q = hash.indexOf('?');
+  if (q === -1) return null;
+  const id = new URLSearchParams(hash.slice(q + 1)).get('session');
+  return id === null || id.trim() === '' ? null : id.trim();
+}
+
+/** A deviation with its sign and 2 decimals (`+5,25`, `-3,00`, `0,00`), or a dash. */
+export function signed(v: number | null, lang: string): string {
+  if (v === null) return '—';
+  const text = Math.abs(v).toLocaleString(lang === 'en' ? 'en-US' : 'es-CO', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return v > 0 ? `+${text}` : v < 0 ? `-${text}` : text;
+}
+
+export function fixed(v: number | null, lang: string, digits = 2): string {
+  if (v === null) return '—';
+  return v.toLocaleString(lang === 'en' ? 'en-US' : 'es-CO', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
