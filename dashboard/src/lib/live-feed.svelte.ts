@@ -3,6 +3,7 @@
 // (a 1 s ticker), so a view can say "data is N s old" instead of showing frozen numbers as live.
 
 import type { QueueSnapshot } from '@tablero/processor/contract';
+import type { EscalationOverdueAlert, EscalationsSnapshot } from '@tablero/processor/contract';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import {
   applySnapshots,
@@ -59,6 +60,10 @@ export class LiveFeed {
   lastMessageMs: number | null = $state(null);
   /** The latest calibration change announced (the calibration view refetches on it). */
   calibration: CalibrationMessage | null = $state.raw(null);
+  /** The latest escalation snapshot of each site (kpi.escalations.<site>). */
+  escalations: ReadonlyMap<string, EscalationsSnapshot> = $state.raw(new Map());
+  /** Tickets that became overdue since this page loaded, newest first. */
+  escalationAlerts: readonly EscalationOverdueAlert[] = $state.raw([]);
   nowMs: number = $state(0);
   ageSeconds = $derived(ageSeconds(this.nowMs, this.lastMessageMs));
   freshness = $derived(freshness(this.connected, this.ageSeconds, this.#staleAfterS));
@@ -118,6 +123,8 @@ export class LiveFeed {
     this.alerts = [];
     this.activeAlerts = new Map();
     this.lastMessageMs = null;
+    this.escalations = new Map();
+    this.escalationAlerts = [];
   }
 
   #connect(): void {
@@ -185,6 +192,12 @@ export class LiveFeed {
         break;
       case 'calibration':
         this.calibration = msg;
+        break;
+      case 'escalations':
+        this.escalations = new Map([...this.escalations, [msg.site, msg]]);
+        break;
+      case 'escalation_overdue':
+        this.escalationAlerts = [msg, ...this.escalationAlerts].slice(0, MAX_ALERTS);
         break;
       case 'unknown':
         break;

@@ -4,6 +4,8 @@
 
 import type { AlertMessage, QueueSnapshot } from '@tablero/processor/contract';
 import { isNum, isObj } from './guards.ts';
+import type { EscalationOverdueAlert, EscalationsSnapshot } from '@tablero/processor/contract';
+import { isEscalationOverdueAlert, isEscalationsSnapshot } from '../features/escalations/guards.ts';
 
 export interface HelloUser {
   username: string;
@@ -41,7 +43,7 @@ export interface CalibrationMessage {
   at_ms: number;
 }
 
-export type LiveMessage = HelloMessage | SnapshotsMessage | AlertMessage | CalibrationMessage | UnknownMessage;
+export type LiveMessage = HelloMessage | SnapshotsMessage | AlertMessage | CalibrationMessage | EscalationsSnapshot | EscalationOverdueAlert | UnknownMessage;
 
 export type ParseResult = { ok: true; value: LiveMessage } | { ok: false; reason: string; line: string };
 
@@ -121,6 +123,14 @@ export function parseLiveMessage(text: string): ParseResult {
     case 'calibration': {
       if (typeof data.session_id !== 'string' || !isNum(data.submitted) || !isNum(data.at_ms)) return { ok: false, reason: 'calibration: bad fields', line };
       return { ok: true, value: { type: 'calibration', session_id: data.session_id, submitted: data.submitted, at_ms: data.at_ms } };
+    }
+    case 'escalations': {
+      if (!isEscalationsSnapshot(data)) return { ok: false, reason: 'escalations: missing or bad fields', line };
+      return { ok: true, value: data };
+    }
+    case 'escalation_overdue': {
+      if (!isEscalationOverdueAlert(data)) return { ok: false, reason: 'escalation_overdue: missing or bad fields', line };
+      return { ok: true, value: data };
     }
     default:
       return { ok: true, value: { type: 'unknown', raw_type: data.type } };

@@ -12,9 +12,9 @@ export interface WallboardRoute {
 }
 
 /** Views with no parameters in the URL: `#/live`, `#/reports`, `#/quality-data`, `#/settings`. */
-export const PAGES = ['live', 'reports', 'quality', 'settings', 'qa'] as const;
+export const PAGES = ['live', 'reports', 'quality', 'settings', 'qa', 'escalations'] as const;
 export type PageName = (typeof PAGES)[number];
-const PAGE_PATHS: Record<PageName, string> = { live: '/live', reports: '/reports', quality: '/quality-data', settings: '/settings', qa: '/qa' };
+const PAGE_PATHS: Record<PageName, string> = { live: '/live', reports: '/reports', quality: '/quality-data', settings: '/settings', qa: '/qa', escalations: '/escalations' };
 
 export type Route = WallboardRoute | { name: 'login' } | { name: PageName };
 

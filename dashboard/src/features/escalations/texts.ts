@@ -1,0 +1,130 @@
+// The escalation feature's texts in Spanish and English (glossary terms: radicado, término,
+// vencido, por vencer, oportunidad, área responsable). Kept beside the feature; the language
+// comes from the one i18n layer.
+const ES = {
+  'esc.title': 'Escalamientos (PQRSD)',
+  'esc.site': 'Sede',
+  'esc.open': 'Abiertos',
+  'esc.overdue': 'Vencidos',
+  'esc.due_soon': 'Por vencer',
+  'esc.by_area': 'Abiertos por área y antigüedad (días hábiles)',
+  'esc.area': 'Área responsable',
+  'esc.no_area': '(sin escalar)',
+  'esc.total': 'Total',
+  'esc.overdue_list': 'Vencidos',
+  'esc.due_soon_list': 'Por vencer (≤ {n} días hábiles)',
+  'esc.none': 'Ninguno.',
+  'esc.ticket': 'Radicado',
+  'esc.type': 'Tipo',
+  'esc.opened': 'Radicado el',
+  'esc.due': 'Vence',
+  'esc.age': 'Antigüedad',
+  'esc.days_late': 'Días de retraso',
+  'esc.days_left': 'Días restantes',
+  'esc.call': 'Llamada',
+  'esc.timeline': 'Historial del radicado {id}',
+  'esc.close': 'Cerrar',
+  'esc.monthly': 'Indicadores del mes',
+  'esc.month': 'Mes',
+  'esc.closed': 'Cerrados',
+  'esc.on_time': 'En término',
+  'esc.on_time_pct': 'Oportunidad',
+  'esc.avg_answer': 'Días promedio de respuesta',
+  'esc.late': 'Fuera de término',
+  'esc.atl': 'Retraso promedio (ATL)',
+  'esc.open_overdue_end': 'Abiertos y vencidos al cierre del mes: {n}',
+  'esc.def':
+    'Vence = fecha de radicación + término del tipo en días hábiles del calendario de la sede (festivos, fines de semana y horario). Radicado fuera de horario: cuenta desde el siguiente día hábil. Oportunidad = cerrados en término / cerrados.',
+  'esc.error': 'No se pudieron leer los escalamientos ({code}).',
+  'esc.loading': 'Cargando…',
+  'esc.tile': 'Escalamientos',
+  'esc.alert': 'Radicado {id} ({area}) venció',
+  'esc.days': '{n} d',
+  'type.peticion': 'Petición',
+  'type.queja': 'Queja',
+  'type.reclamo': 'Reclamo',
+  'type.sugerencia': 'Sugerencia',
+  'type.denuncia': 'Denuncia',
+  'type.consulta': 'Consulta',
+  'type.informacion': 'Información / documentos',
+  'type.': '(sin tipo)',
+  'action.opened': 'Radicado',
+  'action.escalated': 'Escalado a {area}',
+  'action.reassigned': 'Reasignado a {area}',
+  'action.answered': 'Respondido',
+  'action.closed': 'Cerrado',
+  'action.reopened': 'Reabierto',
+} as const;
+
+export type EscKey = keyof typeof ES;
+
+const EN: Record<EscKey, string> = {
+  'esc.title': 'Escalations (PQRSD)',
+  'esc.site': 'Site',
+  'esc.open': 'Open',
+  'esc.overdue': 'Overdue',
+  'esc.due_soon': 'Due soon',
+  'esc.by_area': 'Open by area and age (business days)',
+  'esc.area': 'Responsible area',
+  'esc.no_area': '(not escalated)',
+  'esc.total': 'Total',
+  'esc.overdue_list': 'Overdue',
+  'esc.due_soon_list': 'Due soon (≤ {n} business days)',
+  'esc.none': 'None.',
+  'esc.ticket': 'Ticket',
+  'esc.type': 'Type',
+  'esc.opened': 'Opened',
+  'esc.due': 'Due',
+  'esc.age': 'Age',
+  'esc.days_late': 'Days late',
+  'esc.days_left': 'Days left',
+  'esc.call': 'Call',
+  'esc.timeline': 'Timeline of ticket {id}',
+  'esc.close': 'Close',
+  'esc.monthly': 'Monthly indicators',
+  'esc.month': 'Month',
+  'esc.closed': 'Closed',
+  'esc.on_time': 'On time',
+  'esc.on_time_pct': 'On-time rate',
+  'esc.avg_answer': 'Average days to answer',
+  'esc.late': 'Late',
+  'esc.atl': 'Average days late (ATL)',
+  'esc.open_overdue_end': 'Open and overdue at month end: {n}',
+  'esc.def':
+    "Due = opening date + the type's term in business days of the site calendar (holidays, weekends and opening hours). Opened after hours: counted from the next business day. On-time rate = closed by due / closed.",
+  'esc.error': 'Could not read the escalations ({code}).',
+  'esc.loading': 'Loading…',
+  'esc.tile': 'Escalations',
+  'esc.alert': 'Ticket {id} ({area}) is overdue',
+  'esc.days': '{n} d',
+  'type.peticion': 'Request',
+  'type.queja': 'Complaint',
+  'type.reclamo': 'Claim',
+  'type.sugerencia': 'Suggestion',
+  'type.denuncia': 'Report',
+  'type.consulta': 'Inquiry',
+  'type.informacion': 'Information / documents',
+  'type.': '(no type)',
+  'action.opened': 'Opened',
+  'action.escalated': 'Escalated to {area}',
+  'action.reassigned': 'Reassigned to {area}',
+  'action.answered': 'Answered',
+  'action.closed': 'Closed',
+  'action.reopened': 'Reopened',
+};
+
+export function escText(lang: string, key: EscKey, params: Record<string, string | number> = {}): string {
+  const text: string = lang === 'en' ? EN[key] : ES[key];
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+}
+
+/** A ticket type's label ('' = not stated); an unknown type shows as written. */
+export function typeLabel(lang: string, type: string): string {
+  const key = `type.${type}`;
+  return key in ES ? escText(lang, key as EscKey) : type;
+}
+
+export function actionLabel(lang: string, action: string, area: string): string {
+  const key = `action.${action}`;
+  return key in ES ? escText(lang, key as EscKey, { area }) : action;
+}
