@@ -20,6 +20,8 @@ const log = pino({ level: 'silent' });
 const TZ = 'America/Bogota';
 const SOURCE_TOKEN = 'crm-token-0123456789';
 const SUPERVISOR_TOKEN = 'supervisor-token-0123456789';
+const MANAGER_TOKEN = 'manager-token-0123456789';
+const ADMIN_TOKEN = 'admin-token-0123456789';
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 const at = (iso: string): number => Date.parse(iso);
 
@@ -49,7 +51,11 @@ beforeAll(async () => {
     {
       sessionSecret: 'x'.repeat(48),
       sourceTokens: { [sha(SOURCE_TOKEN)]: { site: 'bog', name: 'crm1' } },
-      apiTokens: { [sha(SUPERVISOR_TOKEN)]: { username: 'sofia', role: 'supervisor' } },
+      apiTokens: {
+        [sha(SUPERVISOR_TOKEN)]: { username: 'sofia', role: 'supervisor' },
+        [sha(MANAGER_TOKEN)]: { username: 'mario', role: 'manager' },
+        [sha(ADMIN_TOKEN)]: { username: 'ada', role: 'admin' },
+      },
     },
   );
   await app.ready();
@@ -141,5 +147,22 @@ describe('a ticket posted over HTTP', () => {
     const bad = await app.inject({ method: 'GET', url: '/api/escalations/monthly?month=2026-13', headers: asSupervisor });
     expect([bad.statusCode, bad.json<{ code: string }>().code]).toEqual([400, 'TABLERO_ERR_BAD_QUERY']);
     expect((await app.inject({ method: 'GET', url: '/api/escalations/tickets/nope', headers: asSupervisor })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/api/escalations/holidays?country=CO&year=2026', headers: asSupervisor })).statusCode).toBe(403);
+  });
+
+  it('a manager reads the bundled holidays and an admin changes a term, which moves the due date', async () => {
+    const asManager = { authorization: `Bearer ${MANAGER_TOKEN}` };
+    const h = await app.inject({ method: 'GET', url: '/api/escalations/holidays?country=BO&year=2026', headers: asManager });
+    expect(h.json<Array<{ date: string }>>().slice(0, 3).map((x) => x.date)).toEqual(['2026-01-01', '2026-01-23', '2026-02-16']);
+    expect((await app.inject({ method: 'GET', url: '/api/escalations/holidays?country=PE&year=2026', headers: asManager })).statusCode).toBe(400);
+    const asAdmin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const bad = await app.inject({ method: 'PUT', url: '/api/escalations/settings', headers: asAdmin, payload: { terms: { queja: 'x' } } });
+    expect([bad.statusCode, bad.json<{ code: string; message: string }>()]).toEqual([400, { code: 'TABLERO_ERR_BAD_SETTINGS', message: 'bad escalation settings: bad_field:terms.queja' }]);
+    const put = await app.inject({ method: 'PUT', url: '/api/escalations/settings', headers: asAdmin, payload: { terms: { queja: 5 }, due_soon_days: 1 } });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(put.json()).toMatchObject({ version: 1, settings: { terms: { queja: 5, consulta: 30 }, due_soon_days: 1, holidays_country: 'auto', tz: TZ } });
+    const detail = await get<{ ticket: EscalationTicket }>('/api/escalations/tickets/RAD-1');
+    // 5 business days from Monday 2 March: Monday 9 March; closed on the 26th, 12 days late.
+    expect([detail.ticket.term_days, detail.ticket.due_date, detail.ticket.days_late]).toEqual([5, '2026-03-09', 12]);
   });
 });

@@ -35,6 +35,8 @@ export interface EscalationsPort {
   monthly(site: string, month: string): Promise<EscalationMonthly>;
   settings(site: string): Promise<unknown>;
   saveSettings(site: string, patch: unknown, by: string): Promise<{ ok: true; version: number } | { ok: false; reason: string }>;
+  /** National holidays of a country (CO, BO) and year; null for an unknown country. */
+  holidays(country: string, year: number): Array<{ date: string; name: string }> | null;
   /**
    * Ticket events pushed by a CRM; resolves after the bus acknowledged them. Rejects with an
    * error whose `code` starts with `TABLERO_ERR_TICKETS_` when the body itself is unusable.
@@ -129,6 +131,18 @@ export function escalationRoutes(app: App, ctx: AppContext): void {
     if (!r.ok) throw new BadSettingsError(r.reason);
     req.log.info({ site, version: r.version, by }, 'escalation settings saved');
     return { version: r.version, settings: await guarded(req, 'settings', () => p.settings(site)) };
+  });
+
+  // Bundled national holidays, for admins filling a site calendar's holiday list.
+  app.get('/api/escalations/holidays', { config: { access: ESCALATION_SETTINGS_READ_ROLES } }, async (req) => {
+    const p = port();
+    const q = req.query as Record<string, unknown>;
+    const country = param(q, 'country', ['country', 'year']);
+    const yearText = param(q, 'year', ['country', 'year']);
+    if (yearText === undefined || !/^\d{4}$/.test(yearText)) throw new BadQueryError('year', 'YYYY');
+    const list = p.holidays(country ?? '', Number(yearText));
+    if (list === null) throw new BadQueryError('country', 'CO or BO');
+    return list;
   });
 
   // A CRM pushes JSON ticket events with its source token; answered after the bus acknowledged them.

@@ -4,6 +4,8 @@
 import type { ClickHouse } from '@tablero/sql';
 import type { EscalationMonthly, EscalationTicket, EscalationsSnapshot } from '../contract.ts';
 import { checkEscalationSettings, type EscalationSettings } from './core/settings.ts';
+import { HOLIDAY_COUNTRIES, nationalHolidays, type HolidayCountry } from './holidays/bundled.ts';
+import type { Holiday } from './holidays/colombia.ts';
 import { queryEscalationMonthly, queryEscalationSettings, queryEscalationSnapshot, queryEscalationTicket, queryEscalationsByCall, type EscalationQueryOptions, type TicketDetail } from './queries.ts';
 import { saveEscalationSettings, ticketSites } from './store/ticket-store.ts';
 
@@ -17,6 +19,8 @@ export interface EscalationsApi {
   settings(site: string): Promise<EscalationSettings & { tz: string }>;
   /** Stores a new settings version valid at once; a bad patch is answered with its reason. */
   saveSettings(site: string, patch: unknown, by: string): Promise<{ ok: true; version: number } | { ok: false; reason: string }>;
+  /** National holidays of a country and year (bundled list or rules), for admins filling a site calendar; null for an unknown country. */
+  holidays(country: string, year: number): Holiday[] | null;
 }
 
 export function createEscalationsApi(ch: ClickHouse, opts: EscalationQueryOptions & { defaultSite: string; now?: () => number }): EscalationsApi {
@@ -39,5 +43,6 @@ export function createEscalationsApi(ch: ClickHouse, opts: EscalationQueryOption
       const t = now();
       return { ok: true, version: await saveEscalationSettings(ch, { site, patch: checked.value, validFromMs: t, createdBy: by, nowMs: t }) };
     },
+    holidays: (country, year) => ((HOLIDAY_COUNTRIES as readonly string[]).includes(country) ? nationalHolidays(country as HolidayCountry, year) : null),
   };
 }
