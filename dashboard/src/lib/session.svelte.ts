@@ -10,6 +10,8 @@ export class Session {
   user: Me | null = $state.raw(null);
   status: SessionStatus = $state('unknown');
   #api: Api;
+  /** Bumped by login and logout, so an answer to an older /api/me cannot overwrite their result. */
+  #generation = 0;
 
   constructor(api: Api) {
     this.#api = api;
@@ -18,11 +20,15 @@ export class Session {
   /** First look at the session; an unreachable server counts as "not logged in" for now. */
   async load(): Promise<void> {
     this.status = 'loading';
+    const gen = this.#generation;
+    let user: Me | null = null;
     try {
-      this.user = await this.#api.me();
+      user = await this.#api.me();
     } catch {
-      this.user = null;
+      user = null;
     }
+    // A login that finished meanwhile is newer than this answer (it may name an older session).
+    if (gen === this.#generation) this.user = user;
     this.status = 'ready';
   }
 
@@ -31,8 +37,10 @@ export class Session {
    * the server just unreachable (-> keep retrying, keep the user)?
    */
   async recheck(): Promise<Recheck> {
+    const gen = this.#generation;
     try {
       const me = await this.#api.me();
+      if (gen !== this.#generation) return 'ok';
       this.user = me;
       return me ? 'ok' : 'unauthorized';
     } catch {
@@ -42,6 +50,7 @@ export class Session {
 
   async login(username: string, password: string): Promise<Me> {
     const me = await this.#api.login(username, password);
+    this.#generation += 1;
     this.user = me;
     this.status = 'ready';
     return me;
@@ -53,6 +62,7 @@ export class Session {
       if (csrf !== undefined) await this.#api.logout(csrf);
     } finally {
       // Even if the server did not answer, this page forgets the user.
+      this.#generation += 1;
       this.user = null;
     }
   }
