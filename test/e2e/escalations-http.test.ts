@@ -11,7 +11,6 @@ import { buildApp } from '@tablero/dashboard';
 import { createTicketPushHandler } from '@tablero/ingest';
 import { createEscalationsApi, saveCalendarVersion, startEscalations, type EscalationsService } from '@tablero/processor';
 import type { EscalationOverdueAlert, EscalationTicket, EscalationsSnapshot } from '@tablero/processor/contract';
-import type { FastifyInstance } from 'fastify';
 import { MemoryBus } from '../../src/bus/index.ts';
 import { freshClickHouse } from '../support/clickhouse.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -28,7 +27,7 @@ const at = (iso: string): number => Date.parse(iso);
 let ch: Awaited<ReturnType<typeof freshClickHouse>>;
 let bus: MemoryBus;
 let svc: EscalationsService;
-let app: FastifyInstance;
+let app: Awaited<ReturnType<typeof buildApp>>;
 // The escalation clock: Monday 2 March 2026, 09:00 in Bogotá.
 let clockMs = at('2026-03-02T09:00:00-05:00');
 const clock = (): number => clockMs;
