@@ -3,6 +3,11 @@
 
 export interface IngestBus {
   ensureStream(spec: { name: string; subjects: string[]; maxBytes: number; duplicateWindowMs: number }): Promise<void>;
-  /** Resolves once the bus holds the message durably; a repeated msgId within the duplicate window is stored once. */
+  /**
+   * Resolves once the bus holds the message durably; a repeated msgId within the duplicate
+   * window is stored once. The caller reuses `data`'s memory after the promise resolved, so the
+   * bus must not read it later (NATS has sent it by then; the in-process bus has handed it to
+   * its consumer, which must copy what it keeps).
+   */
   publish(subject: string, data: Uint8Array, msgId: string): Promise<void>;
 }

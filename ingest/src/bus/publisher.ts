@@ -1,23 +1,31 @@
 // Batches parsed lines into JetStream messages: an `EventBatch` (or any item batch) as UTF-8 JSON
 // on the events subject and a `DeadLetterBatch` on the dead-letter subject, both with the
-// deterministic batch id as Nats-Msg-Id. Several batches are in flight at once; a batch's commit
+// deterministic batch id as Nats-Msg-Id. Items are serialized into the batch body as they are
+// added (see batch-body.ts), and a batch is sealed before an item would take it past `maxBytes`,
+// so no message exceeds the NATS payload limit whatever the lines hold. Several batches are in flight at once; a batch's commit
 // mark (a checkpoint) is handed out only when it and every batch before it were acknowledged,
 // so a checkpoint never runs ahead of the bus. A failed publish is retried with backoff, same
 // bytes, same id; while the bus is down the in-flight limit stops the reader (bounded memory).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { DeadLetter } from '../contract.ts';
+import { BatchBody, BodyPool } from './batch-body.ts';
 import type { IngestBus } from './port.ts';
 
-export interface PublisherOptions<M> {
+export interface PublisherOptions<T, M> {
   site: string;
   subject: string;
   deadSubject: string;
   /** JSON field that holds the items in the batch envelope (`events` for queue_log, `records` for CDR). */
   itemsField: string;
+  /** JSON text of one item; must equal `JSON.stringify(item)` (the default). `plain` as in LineEmitter. */
+  serialize?: (item: T, plain: boolean) => string;
   /** Seal a batch at this many items (events + dead letters). */
   maxItems?: number;
-  /** Seal a batch when its input reaches this many bytes (keeps messages under the NATS 1 MiB payload limit). */
+  /**
+   * Largest message body in bytes, envelope included. Capped at MAX_MESSAGE_BYTES, under the
+   * NATS 1 MiB default payload limit (which counts the Nats-Msg-Id header too).
+   */
   maxBytes?: number;
   /** Seal a non-empty batch this long after its first item, so a quiet source still publishes at once. 0 = only on size or flush. */
   lingerMs?: number;
@@ -43,21 +51,23 @@ export class PublisherStoppedError extends Error {
   override name = 'PublisherStoppedError';
 }
 
-interface Batch<T, M> {
+interface Batch<M> {
   seq: number;
   fingerprint: string;
-  items: T[];
-  dead: DeadLetter[];
+  items: BatchBody | null;
+  dead: BatchBody | null;
   firstItem: number;
   lastItem: number;
   firstDead: number;
   lastDead: number;
-  bytes: number;
   mark: M | null;
   acked: boolean;
 }
 
-const BYTES_PER_ITEM_OVERHEAD = 400;
+/** Largest body the publisher builds: NATS' default max_payload is 1 MiB, headers included. */
+export const MAX_MESSAGE_BYTES = 1_000_000;
+/** Bytes kept for the envelope (`{"batch_id":...,"site":...,"events":[` and `]}`). */
+const ENVELOPE_BYTES = 600;
 
 /** `<fingerprint>:<first offset>-<last offset>`: the same lines always give the same id. */
 export function batchId(fingerprint: string, first: number, last: number): string {
@@ -66,13 +76,18 @@ export function batchId(fingerprint: string, first: number, last: number): strin
 
 export class BatchPublisher<T, M> {
   private readonly maxItems: number;
-  private readonly maxBytes: number;
+  /** Byte limit of the items of one body (the envelope comes on top). */
+  private readonly itemBytes: number;
+  private readonly serialize: (item: T, plain: boolean) => string;
+  /** Size of the last items body sent: the first allocation of the next one. */
+  private lastBodyBytes = 0;
+  private readonly pool: BodyPool;
   private readonly lingerMs: number;
   private readonly maxInFlight: number;
-  private current: Batch<T, M> | null = null;
+  private current: Batch<M> | null = null;
   private timer: NodeJS.Timeout | null = null;
   /** Sealed batches, oldest first, until committed. */
-  private readonly sealed: Batch<T, M>[] = [];
+  private readonly sealed: Batch<M>[] = [];
   private seq = 0;
   private stopped = false;
   private readonly abort = new AbortController();
@@ -82,12 +97,15 @@ export class BatchPublisher<T, M> {
 
   constructor(
     private readonly deps: { bus: IngestBus; log: Logger },
-    private readonly opts: PublisherOptions<M>,
+    private readonly opts: PublisherOptions<T, M>,
   ) {
     this.maxItems = opts.maxItems ?? 500;
-    this.maxBytes = opts.maxBytes ?? 256 * 1024;
+    this.itemBytes = Math.min(opts.maxBytes ?? 256 * 1024, MAX_MESSAGE_BYTES) - ENVELOPE_BYTES;
+    this.serialize = opts.serialize ?? ((item) => JSON.stringify(item));
     this.lingerMs = opts.lingerMs ?? 20;
     this.maxInFlight = opts.maxInFlight ?? 4;
+    // In flight, the open batch, and one spare: a body per message of each.
+    this.pool = new BodyPool(2 * (this.maxInFlight + 2));
   }
 
   /** While true, batches are sealed only by size or explicitly (replaying recorded boundaries). */
@@ -123,20 +141,36 @@ export class BatchPublisher<T, M> {
     return this.sealed.length + (this.current ? 1 : 0);
   }
 
-  add(fingerprint: string, offset: number, item: T, bytes: number, mark: M): void {
-    const b = this.open(fingerprint);
-    if (b.items.length === 0) b.firstItem = offset;
-    b.items.push(item);
+  /** `plain`: the line holds nothing JSON escapes (see LineEmitter); false when not known. */
+  add(fingerprint: string, offset: number, item: T, mark: M, plain = false): void {
+    const json = this.serialize(item, plain);
+    let b = this.open(fingerprint);
+    b.items ??= new BatchBody(this.itemBytes, this.lastBodyBytes, this.pool);
+    if (!b.items.push(json)) {
+      // Full by bytes: this line starts the next batch.
+      this.seal();
+      b = this.open(fingerprint);
+      b.items = new BatchBody(this.itemBytes, this.lastBodyBytes, this.pool);
+      b.items.push(json);
+    }
+    if (b.items.count === 1) b.firstItem = offset;
     b.lastItem = offset;
-    this.grow(b, bytes, mark);
+    this.grow(b, mark);
   }
 
   addDead(fingerprint: string, dead: DeadLetter, mark: M): void {
-    const b = this.open(fingerprint);
-    if (b.dead.length === 0) b.firstDead = dead.offset;
-    b.dead.push(dead);
+    const json = JSON.stringify(dead);
+    let b = this.open(fingerprint);
+    b.dead ??= new BatchBody(this.itemBytes, undefined, this.pool);
+    if (!b.dead.push(json)) {
+      this.seal();
+      b = this.open(fingerprint);
+      b.dead = new BatchBody(this.itemBytes, undefined, this.pool);
+      b.dead.push(json);
+    }
+    if (b.dead.count === 1) b.firstDead = dead.offset;
     b.lastDead = dead.offset;
-    this.grow(b, dead.raw.length, mark);
+    this.grow(b, mark);
   }
 
   /** Move a line's commit mark forward without publishing anything for it. */
@@ -198,7 +232,7 @@ export class BatchPublisher<T, M> {
     return graced;
   }
 
-  private open(fingerprint: string): Batch<T, M> {
+  private open(fingerprint: string): Batch<M> {
     let b = this.current;
     if (b && b.fingerprint !== fingerprint) {
       this.seal();
@@ -206,20 +240,19 @@ export class BatchPublisher<T, M> {
     }
     if (!b) {
       this.seq += 1;
-      b = { seq: this.seq, fingerprint, items: [], dead: [], firstItem: 0, lastItem: 0, firstDead: 0, lastDead: 0, bytes: 0, mark: null, acked: false };
+      b = { seq: this.seq, fingerprint, items: null, dead: null, firstItem: 0, lastItem: 0, firstDead: 0, lastDead: 0, mark: null, acked: false };
       this.current = b;
       if (this.lingerMs > 0 && !this.hold) this.timer = setTimeout(() => this.seal(), this.lingerMs);
     }
     return b;
   }
 
-  private grow(b: Batch<T, M>, bytes: number, mark: M): void {
+  private grow(b: Batch<M>, mark: M): void {
     b.mark = mark;
-    b.bytes += bytes + BYTES_PER_ITEM_OVERHEAD;
-    if (b.items.length + b.dead.length >= this.maxItems || b.bytes >= this.maxBytes) this.seal();
+    if ((b.items?.count ?? 0) + (b.dead?.count ?? 0) >= this.maxItems) this.seal();
   }
 
-  private async send(b: Batch<T, M>): Promise<void> {
+  private async send(b: Batch<M>): Promise<void> {
     const { site } = this.opts;
     if (this.opts.beforeSend) {
       try {
@@ -229,15 +262,16 @@ export class BatchPublisher<T, M> {
       }
     }
     const sends: Array<Promise<void>> = [];
-    if (b.items.length > 0) {
+    if (b.items) {
       const id = batchId(b.fingerprint, b.firstItem, b.lastItem);
-      const body = Buffer.from(JSON.stringify({ batch_id: id, site, [this.opts.itemsField]: b.items }));
+      const body = b.items.finish(id, site, this.opts.itemsField);
+      this.lastBodyBytes = body.length;
       sends.push(this.publish(this.opts.subject, body, id));
     }
-    if (b.dead.length > 0) {
+    if (b.dead) {
       // Dead and accepted offsets of one fingerprint are disjoint, so these ids never collide.
       const id = batchId(b.fingerprint, b.firstDead, b.lastDead);
-      const body = Buffer.from(JSON.stringify({ batch_id: id, site, dead: b.dead }));
+      const body = b.dead.finish(id, site, 'dead');
       sends.push(this.publish(this.opts.deadSubject, body, id));
     }
     try {
@@ -247,6 +281,11 @@ export class BatchPublisher<T, M> {
       this.wake();
       return;
     }
+    // Acknowledged: the bus holds its own copy now (IngestBus contract), the buffers are free.
+    b.items?.release();
+    b.dead?.release();
+    b.items = null;
+    b.dead = null;
     b.acked = true;
     this.commitPrefix();
   }
@@ -272,8 +311,8 @@ export class BatchPublisher<T, M> {
   }
 
   private commitPrefix(): void {
-    while (this.sealed.length > 0 && (this.sealed[0] as Batch<T, M>).acked) {
-      const b = this.sealed.shift() as Batch<T, M>;
+    while (this.sealed.length > 0 && (this.sealed[0] as Batch<M>).acked) {
+      const b = this.sealed.shift() as Batch<M>;
       if (b.mark !== null) this.opts.onCommit(b.mark);
     }
     this.wake();

@@ -1,6 +1,7 @@
 // What each source kind parses into and where its batches go. Pure: the adapters (tail, import,
 // push) share this table so one line gets the same id and the same result on every path.
 import { deadLetterSubject, eventsSubject, type QueueEvent } from '../contract.ts';
+import { queueEventSerializer } from './event-json.ts';
 import { parseQueueLogLine, type LineOrigin, type ParseResult } from './queue-log.ts';
 
 export type SourceKind = 'queue_log' | 'cdr';
@@ -11,8 +12,13 @@ export interface KindSpec<T> {
   itemsField: string;
   subject(site: string): string;
   deadSubject(site: string): string;
-  /** Bytes to text: queue_log is UTF-8; CDR falls back to Latin-1 when the bytes are not valid UTF-8. */
+  /**
+   * Bytes of one line to text: queue_log is UTF-8; CDR falls back to Latin-1 when the bytes are
+   * not valid UTF-8. Lines that are valid UTF-8 may be decoded in bulk instead (line-splitter.ts).
+   */
   decode(buf: Buffer, start: number, end: number): string;
+  /** A fresh serializer of items to JSON text equal to `JSON.stringify(item)`, when a faster one exists. */
+  serializer?(): (item: T) => string;
   parse(line: string, at: LineOrigin): ParseResult<T>;
   /** Epoch seconds of an item, for the source status. */
   ts(item: T): number | null;
@@ -27,5 +33,6 @@ export const QUEUE_LOG_KIND: KindSpec<QueueEvent> = {
   deadSubject: deadLetterSubject,
   decode: (buf, start, end) => buf.toString('utf8', start, end),
   parse: parseQueueLogLine,
+  serializer: queueEventSerializer,
   ts: (e) => e.ts,
 };

@@ -1,10 +1,29 @@
-// Splits a byte stream into `\n`-terminated lines and tracks each line's byte offset. Memory is
-// bounded: a line longer than `maxLineBytes` keeps only its first bytes (it is rejected as too
-// long downstream anyway, and a file of binary garbage must not fill the heap).
+// Splits a byte stream into `\n`-terminated lines, decodes them to text and tracks each line's
+// byte offset. The complete lines of a chunk are decoded in one go when they are valid UTF-8
+// (one native call per chunk instead of one per line; the lines are then slices of that text);
+// otherwise each line is decoded alone by the source's own decoder (CDR falls back to Latin-1 per
+// line). Both give the same text: a `\n` byte never occurs inside a UTF-8 sequence, so splitting
+// valid UTF-8 at `\n` leaves valid UTF-8 lines.
+// Memory is bounded: a line longer than `maxLineBytes` that spans chunks keeps only its first
+// bytes (it is rejected as too long downstream anyway, and a file of binary garbage must not
+// fill the heap).
+import { isAscii, isUtf8 } from 'node:buffer';
 import { MAX_LINE_BYTES } from '../contract.ts';
 
-/** Receives `buf[start..end)` = one line without its `\n`, which began at byte `offset` of the source. */
-export type LineEmitter = (buf: Buffer, start: number, end: number, offset: number, endOffset: number) => void;
+/**
+ * One complete line without its `\n`, which began at byte `offset` and ends (past its `\n`) at
+ * `endOffset`. `plain`: the line is ASCII without a character JSON escapes (`"`, `\`, controls),
+ * known from one scan of the whole chunk, so serializers can skip escaping (false = not known).
+ */
+export type LineEmitter = (text: string, offset: number, endOffset: number, plain: boolean) => void;
+
+/** What JSON.stringify escapes in ASCII text, `\n` aside (it only ends lines). */
+const JSON_ESCAPED_ASCII = /["\\\u0000-\u0009\u000b-\u001f]/;
+
+/** Bytes of one line to text. */
+export type LineDecoder = (buf: Buffer, start: number, end: number) => string;
+
+export const decodeUtf8: LineDecoder = (buf, start, end) => buf.toString('utf8', start, end);
 
 export class LineSplitter {
   private partial: Buffer[] = [];
@@ -14,7 +33,11 @@ export class LineSplitter {
   /** Offset just past the last byte pushed. */
   private pos: number;
 
-  constructor(startOffset: number, private readonly maxLineBytes = MAX_LINE_BYTES + 4) {
+  constructor(
+    startOffset: number,
+    private readonly decode: LineDecoder = decodeUtf8,
+    private readonly maxLineBytes = MAX_LINE_BYTES + 4,
+  ) {
     this.start = startOffset;
     this.pos = startOffset;
   }
@@ -30,36 +53,39 @@ export class LineSplitter {
   }
 
   push(chunk: Buffer, emit: LineEmitter): void {
+    const base = this.pos;
     let from = 0;
-    for (;;) {
-      const nl = chunk.indexOf(10, from);
-      if (nl < 0) break;
-      const lineEnd = this.pos + (nl - from) + 1;
-      if (this.partial.length === 0) {
-        emit(chunk, from, nl, this.start, lineEnd);
-      } else {
-        this.keep(chunk.subarray(from, nl));
-        const whole = Buffer.concat(this.partial, this.partialBytes);
-        emit(whole, 0, whole.length, this.start, lineEnd);
-        this.partial = [];
-        this.partialBytes = 0;
+    if (this.partial.length > 0) {
+      // The line begun in an earlier chunk: assemble it, if it ends here.
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.keepRest(chunk, 0);
+        return;
       }
-      this.pos = lineEnd;
+      this.keep(chunk.subarray(0, nl));
+      const whole = Buffer.concat(this.partial, this.partialBytes);
+      this.partial = [];
+      this.partialBytes = 0;
+      const lineEnd = base + nl + 1;
+      emit(this.decode(whole, 0, whole.length), this.start, lineEnd, false);
       this.start = lineEnd;
       from = nl + 1;
     }
-    if (from < chunk.length) {
-      // Copy: the caller may reuse its read buffer.
-      this.keep(Buffer.from(chunk.subarray(from)));
-      this.pos += chunk.length - from;
+    const last = chunk.lastIndexOf(10);
+    if (last >= from) {
+      this.emitRun(chunk, from, last + 1, base, emit);
+      this.start = base + last + 1;
+      from = last + 1;
     }
+    this.pos = base + from;
+    if (from < chunk.length) this.keepRest(chunk, from);
   }
 
   /** The source ended for good: an unterminated last line is a line too. */
   end(emit: LineEmitter): void {
     if (this.pos > this.start) {
       const whole = Buffer.concat(this.partial, this.partialBytes);
-      emit(whole, 0, whole.length, this.start, this.pos);
+      emit(this.decode(whole, 0, whole.length), this.start, this.pos, false);
     }
     this.reset(this.pos);
   }
@@ -70,6 +96,52 @@ export class LineSplitter {
     this.partialBytes = 0;
     this.start = offset;
     this.pos = offset;
+  }
+
+  /** Complete lines `chunk[from..to)` (`to` is just past a `\n`); `base` is the offset of chunk[0]. */
+  private emitRun(chunk: Buffer, from: number, to: number, base: number, emit: LineEmitter): void {
+    const run = chunk.subarray(from, to);
+    if (isAscii(run)) {
+      // One byte per character: text index = byte index.
+      const text = chunk.toString('latin1', from, to);
+      const plain = !JSON_ESCAPED_ASCII.test(text);
+      const at = base + from;
+      let p = 0;
+      for (;;) {
+        const nl = text.indexOf('\n', p);
+        if (nl < 0) break;
+        emit(text.slice(p, nl), at + p, at + nl + 1, plain);
+        p = nl + 1;
+      }
+      return;
+    }
+    if (isUtf8(run)) {
+      // Walk the bytes and the text in step: the n-th `\n` is the same line end in both.
+      const text = chunk.toString('utf8', from, to);
+      let p = 0;
+      let b = from;
+      for (;;) {
+        const nl = text.indexOf('\n', p);
+        if (nl < 0) break;
+        const bnl = chunk.indexOf(10, b);
+        emit(text.slice(p, nl), base + b, base + bnl + 1, false);
+        p = nl + 1;
+        b = bnl + 1;
+      }
+      return;
+    }
+    for (let b = from; b < to; ) {
+      const bnl = chunk.indexOf(10, b);
+      emit(this.decode(chunk, b, bnl), base + b, base + bnl + 1, false);
+      b = bnl + 1;
+    }
+  }
+
+  /** Keeps `chunk[from..)`, an unterminated line, until its `\n` arrives. */
+  private keepRest(chunk: Buffer, from: number): void {
+    // Copy: the caller may reuse its read buffer.
+    this.keep(Buffer.from(chunk.subarray(from)));
+    this.pos += chunk.length - from;
   }
 
   private keep(bytes: Buffer): void {

@@ -87,6 +87,7 @@ export class FileSource<T> {
       subject: spec.subject(opts.site),
       deadSubject: spec.deadSubject(opts.site),
       itemsField: spec.itemsField,
+      ...(spec.serializer ? { serialize: spec.serializer() } : {}),
       ...(opts.lingerMs !== undefined ? { lingerMs: opts.lingerMs } : {}),
       ...(opts.maxBatchItems !== undefined ? { maxItems: opts.maxBatchItems } : {}),
       ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
@@ -117,16 +118,15 @@ export class FileSource<T> {
     const tail = new FileTail(
       { log },
       {
-        path: opts.path, site, resume,
+        path: opts.path, site, resume, decode: spec.decode,
         ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
         ...(opts.rotationIdleMs !== undefined ? { rotationIdleMs: opts.rotationIdleMs } : {}),
       },
       {
-        line(buf: Buffer, start: number, end: number, id: FileIdentity, offset: number, endOffset: number, lineNo: number): void {
+        line(text: string, id: FileIdentity, offset: number, endOffset: number, lineNo: number, plain: boolean): void {
           const mark: Checkpoint = { version: 1, path: id.path, dev: id.dev, ino: id.ino, fingerprint: id.fingerprint, offset: endOffset, line_no: lineNo };
           st.last_line_at_ms = Date.now();
           baseline ??= { version: 1, path: id.path, dev: id.dev, ino: id.ino, fingerprint: id.fingerprint, offset, line_no: lineNo - 1 };
-          const text = spec.decode(buf, start, end);
           if (spec.skip?.(text, lineNo)) {
             publisher.skip(id.fingerprint, mark);
             if (!cuts.done && cuts.cutAfter(id.fingerprint, endOffset)) publisher.seal();
@@ -137,7 +137,7 @@ export class FileSource<T> {
           if (r.ok) {
             st.accepted += 1;
             st.last_event_ts = spec.ts(r.value);
-            publisher.add(id.fingerprint, offset, r.value, end - start, mark);
+            publisher.add(id.fingerprint, offset, r.value, mark, plain);
           } else {
             st.rejected += 1;
             publisher.addDead(id.fingerprint, toDeadLetter(r.reason, r.line, at, Math.floor(Date.now() / 1000)), mark);

@@ -20,7 +20,7 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { FINGERPRINT_HEAD_BYTES, fingerprintFromHead } from '../core/fingerprint.ts';
-import { LineSplitter } from '../core/line-splitter.ts';
+import { LineSplitter, decodeUtf8, type LineDecoder } from '../core/line-splitter.ts';
 import { isCompressed, isRotationOf, sortRotated } from '../core/rotation.ts';
 import type { Checkpoint } from './checkpoint.ts';
 
@@ -32,8 +32,8 @@ export interface FileIdentity {
 }
 
 export interface TailSink {
-  /** One complete line `buf[start..end)` (no `\n`) that began at `offset`; `lineNo` is 1-based. */
-  line(buf: Buffer, start: number, end: number, id: FileIdentity, offset: number, endOffset: number, lineNo: number): void;
+  /** One complete line (text without its `\n`) that began at byte `offset`; `lineNo` is 1-based; `plain` as in LineEmitter. */
+  line(text: string, id: FileIdentity, offset: number, endOffset: number, lineNo: number, plain: boolean): void;
   /** Awaited after every read chunk: resolves when the sink can take more (backpressure). */
   ready(): Promise<void>;
 }
@@ -45,6 +45,8 @@ export interface FileTailOptions {
   pollIntervalMs?: number;
   rotationIdleMs?: number;
   readChunkBytes?: number;
+  /** Bytes of one line to text (default UTF-8). */
+  decode?: LineDecoder;
 }
 
 interface PlanItem {
@@ -95,7 +97,8 @@ export class FileTail {
   ) {
     this.pollIntervalMs = opts.pollIntervalMs ?? 100;
     this.rotationIdleMs = opts.rotationIdleMs ?? 500;
-    this.readChunkBytes = opts.readChunkBytes ?? 256 * 1024;
+    // 64 KiB as in import.ts: the decoded text of a chunk stays in the young generation.
+    this.readChunkBytes = opts.readChunkBytes ?? 64 * 1024;
     this.readBuf = Buffer.allocUnsafe(this.readChunkBytes);
   }
 
@@ -292,9 +295,9 @@ export class FileTail {
 
   private emit(cur: Cursor, chunk: Buffer, end: boolean): void {
     const id: FileIdentity = { path: cur.path, dev: cur.dev, ino: cur.ino, fingerprint: cur.fingerprint as string };
-    const onLine = (buf: Buffer, s: number, e: number, offset: number, endOffset: number): void => {
+    const onLine = (text: string, offset: number, endOffset: number, plain: boolean): void => {
       cur.lineNo += 1;
-      this.sink.line(buf, s, e, id, offset, endOffset, cur.lineNo);
+      this.sink.line(text, id, offset, endOffset, cur.lineNo, plain);
     };
     if (end) cur.splitter.end(onLine);
     else cur.splitter.push(chunk, onLine);
@@ -379,7 +382,7 @@ export class FileTail {
       dev: st.dev.toString(),
       ino: st.ino.toString(),
       fingerprint,
-      splitter: new LineSplitter(offset),
+      splitter: new LineSplitter(offset, this.opts.decode ?? decodeUtf8),
       readPos: offset,
       lineNo,
       finishOnly: item.finishOnly,

@@ -24,11 +24,10 @@ export function lineHandler<T>(
   const { site, source, fingerprint } = ctx;
   // Line numbers count within this source (one file, one push body), not across the counters.
   let n = 0;
-  return (buf, start, end, offset, endOffset) => {
+  return (text, offset, endOffset, plain) => {
     counters.lines += 1;
     n += 1;
     const lineNo = ctx.knownLineNumbers ? n : 0;
-    const text = spec.decode(buf, start, end);
     if (spec.skip?.(text, n)) {
       counters.skipped += 1;
       publisher.skip(fingerprint, endOffset);
@@ -38,7 +37,7 @@ export function lineHandler<T>(
     const r = spec.parse(text, at);
     if (r.ok) {
       counters.accepted += 1;
-      publisher.add(fingerprint, offset, r.value, end - start, endOffset);
+      publisher.add(fingerprint, offset, r.value, endOffset, plain);
     } else {
       counters.rejected[r.reason] = (counters.rejected[r.reason] ?? 0) + 1;
       publisher.addDead(fingerprint, toDeadLetter(r.reason, r.line, at, ctx.nowS()), endOffset);

@@ -84,6 +84,7 @@ export function createPushHandler(
       subject: spec.subject(req.site),
       deadSubject: spec.deadSubject(req.site),
       itemsField: spec.itemsField,
+      ...(spec.serializer ? { serialize: spec.serializer() } : {}),
       lingerMs: 0,
       onCommit: () => undefined,
     });
@@ -94,7 +95,7 @@ export function createPushHandler(
       { site: req.site, source: `push:${req.sourceName}`, fingerprint, knownLineNumbers: false, nowS: () => Math.floor(Date.now() / 1000) },
       counters,
     );
-    const splitter = new LineSplitter(req.firstOffset ?? 0);
+    const splitter = new LineSplitter(req.firstOffset ?? 0, spec.decode);
     const timer = setTimeout(() => void publisher.stop(0), timeoutMs);
     try {
       // Feed in slices so the in-flight limit bounds memory for big bodies too.
