@@ -10,3 +10,6 @@ export { checkSchedule, nextRunAfter, dueRun, reportMonthOf, type ExportSchedule
 export {
   saveSchedule, listSchedules, listRuns, listClosedMonths, ScheduleSpecError, ReportStoreError, type ExportRun,
 } from './store/report-store.ts';
+export {
+  renderQualityReport, layoutQualityReport, QUALITY_REPORT_FORMATS, type QualityReportFormat, type QualityReportFile,
+} from './quality/index.ts';

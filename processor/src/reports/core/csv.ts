@@ -7,7 +7,7 @@
 // (what Excel in es-CO / es-BO expects: its list separator is `;` because `,` is the decimal
 // mark), with `,` a decimal point. Percent and seconds always carry 2 decimals; counts none;
 // "no data" (a zero denominator) is an empty cell, never 0.
-import type { CellValue, ColumnKind, ReportLayout, Table } from './layout.ts';
+import { kindDecimals, type CellValue, type ColumnKind, type ReportLayout, type Table } from './layout.ts';
 
 export const CSV_SEPARATORS = [';', ','] as const;
 export type CsvSeparator = (typeof CSV_SEPARATORS)[number];
@@ -26,7 +26,8 @@ export function csvText(s: string, sep: CsvSeparator): string {
 export function csvCell(v: CellValue, kind: ColumnKind, sep: CsvSeparator): string {
   if (v === null) return '';
   if (typeof v === 'string') return csvText(v, sep);
-  const s = kind === 'pct' || kind === 'sec' ? v.toFixed(2) : String(v);
+  const d = kindDecimals(kind);
+  const s = d === 0 ? String(v) : v.toFixed(d);
   return sep === ';' ? s.replace('.', ',') : s;
 }
 

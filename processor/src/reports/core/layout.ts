@@ -5,8 +5,16 @@ import { localParts } from '../../core/calendar.ts';
 import { dataChanged, type DataFingerprint, type MonthlyReport, type ReportFigures, type ReportLang } from './model.ts';
 import { texts, type ReportTexts } from './texts.ts';
 
-/** int: counts; pct: percent with 2 decimals (83.33 = 83.33 %); sec: seconds with 2 decimals; text. */
-export type ColumnKind = 'text' | 'int' | 'pct' | 'sec';
+/**
+ * int: counts; pct: percent with 2 decimals (83.33 = 83.33 %); sec: seconds with 2 decimals; text;
+ * dec / dec3: other numbers with 2 / 3 decimals (quality scores, survey means / Fleiss' kappa).
+ */
+export type ColumnKind = 'text' | 'int' | 'pct' | 'sec' | 'dec' | 'dec3';
+
+/** Decimals a number of this kind is printed with. */
+export function kindDecimals(kind: ColumnKind): number {
+  return kind === 'dec3' ? 3 : kind === 'pct' || kind === 'sec' || kind === 'dec' ? 2 : 0;
+}
 export type CellValue = string | number | null;
 
 export interface Column {

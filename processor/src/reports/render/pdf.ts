@@ -5,7 +5,7 @@
 // the built-in Helvetica (no font subsetting), so the bytes depend on the content only.
 // Spanish numbers use a decimal comma, English a decimal point.
 import PDFDocument from 'pdfkit';
-import type { CellValue, Column, ColumnKind, ReportLayout, Table } from '../core/layout.ts';
+import { kindDecimals, type CellValue, type Column, type ColumnKind, type ReportLayout, type Table } from '../core/layout.ts';
 import type { MonthlyReport } from '../core/model.ts';
 import { parseSvg, type SvgDrawing } from '../core/svg-subset.ts';
 import { slByDaySvg } from './chart.ts';
@@ -25,7 +25,8 @@ export interface PdfOptions {
 function fmt(v: CellValue, kind: ColumnKind, lang: 'es' | 'en'): string {
   if (v === null) return '-';
   if (typeof v === 'string') return v;
-  const s = kind === 'pct' || kind === 'sec' ? v.toFixed(2) : String(v);
+  const d = kindDecimals(kind);
+  const s = d === 0 ? String(v) : v.toFixed(d);
   return lang === 'es' ? s.replace('.', ',') : s;
 }
 
@@ -42,7 +43,8 @@ function bottom(doc: Doc): number {
   return doc.page.height - MARGIN - 14;
 }
 
-function drawTable(doc: Doc, layout: ReportLayout, cols: Column[], rows: CellValue[][], firstWidth: number): void {
+/** A table across the page width (first column `firstWidth`), the header repeated on each new page (also used by the quality report). */
+export function drawTable(doc: Doc, layout: Pick<ReportLayout, 'lang'>, cols: Column[], rows: CellValue[][], firstWidth: number): void {
   const x0 = MARGIN;
   const total = doc.page.width - 2 * MARGIN;
   const rest = (total - firstWidth) / Math.max(1, cols.length - 1);
@@ -109,7 +111,7 @@ export function drawSvg(doc: Doc, drawing: SvgDrawing, x: number, y: number): vo
   }
 }
 
-function heading(doc: Doc, text: string, size = 11): void {
+export function heading(doc: Doc, text: string, size = 11): void {
   doc.x = MARGIN;
   doc.font(BOLD).fontSize(size).fillColor('#000000').text(text, MARGIN, doc.y, { width: doc.page.width - 2 * MARGIN });
   doc.moveDown(0.3);

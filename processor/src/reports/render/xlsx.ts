@@ -4,14 +4,14 @@
 // Deterministic: fixed document dates and ZIP entry times (the report's period start), so the
 // bytes depend on the content only.
 import ExcelJS from 'exceljs';
-import type { CellValue, ColumnKind, ReportLayout, Table } from '../core/layout.ts';
+import { kindDecimals, type CellValue, type ColumnKind, type ReportLayout, type Table } from '../core/layout.ts';
 import { setZipTimes } from '../core/zip-time.ts';
 
-const NUM_FMT: Record<ColumnKind, string | undefined> = { text: undefined, int: '0', pct: '0.00%', sec: '0.00' };
+export const NUM_FMT: Record<ColumnKind, string | undefined> = { text: undefined, int: '0', pct: '0.00%', sec: '0.00', dec: '0.00', dec3: '0.000' };
 const MAX_HEADER_WIDTH = 22;
 const MAX_WIDTH = 80;
 
-function cellValue(v: CellValue, kind: ColumnKind): string | number | null {
+export function cellValue(v: CellValue, kind: ColumnKind): string | number | null {
   if (v === null) return null;
   // Percent values carry 2 decimals; hundredths as an integer first, so 83.33 becomes exactly 0.8333.
   if (kind === 'pct' && typeof v === 'number') return Math.round(v * 100) / 10_000;
@@ -21,10 +21,12 @@ function cellValue(v: CellValue, kind: ColumnKind): string | number | null {
 function shown(v: CellValue, kind: ColumnKind): string {
   if (v === null) return '';
   if (typeof v === 'string') return v;
-  return kind === 'pct' ? `${v.toFixed(2)} %` : kind === 'sec' ? v.toFixed(2) : String(v);
+  const d = kindDecimals(kind);
+  return kind === 'pct' ? `${v.toFixed(2)} %` : d === 0 ? String(v) : v.toFixed(d);
 }
 
-function addTable(ws: ExcelJS.Worksheet, table: Table, firstRow: number): void {
+/** A table with a bold header row at `firstRow`, column number formats and fitted widths (also used by the quality report). */
+export function addTable(ws: ExcelJS.Worksheet, table: Table, firstRow: number): void {
   const header = ws.getRow(firstRow);
   table.columns.forEach((c, i) => {
     const cell = header.getCell(i + 1);
