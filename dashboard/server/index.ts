@@ -11,3 +11,4 @@ export { InvalidUserError, DuplicateUserError, KioskTokenNotFoundError } from '.
 export type { HelloMessage } from './live/hub.ts';
 export type { ExportsPort, MonthlyExportQuery } from './routes/exports.ts';
 export type { EscalationsPort, TicketDetailView } from './routes/escalations.ts';
+export type { QualityReportsPort, QaReportFormat } from './routes/qa.ts';

@@ -3,7 +3,7 @@ import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import type { DashboardBus } from './bus/dashboard-bus.ts';
 import type { QualityApi } from '@tablero/processor/contract';
-import type { SurveyPush } from './routes/qa.ts';
+import type { QualityReportsPort, SurveyPush } from './routes/qa.ts';
 import type { Lang, Role } from './core/roles.ts';
 import type { EscalationsPort } from './routes/escalations.ts';
 import type { EscalationsPort } from './routes/escalations.ts';
@@ -53,6 +53,8 @@ export interface DashboardDeps {
   quality?: QualityApi;
   /** Ingest's survey push (POST /ingest/surveys); absent -> 503. Resolves once the bus acknowledged the answers. */
   pushSurveys?: SurveyPush;
+  /** The processor's monthly quality report writers (GET /api/qa/report/file); absent -> 503. */
+  qualityReports?: QualityReportsPort;
   now?: () => number;
 }
 

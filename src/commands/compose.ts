@@ -25,7 +25,7 @@ import { countUsers, createKioskToken, createUser, startDashboard, type Escalati
 import { startExportScheduler } from '@tablero/processor/reports';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
 import { createSurveyPushHandler } from '@tablero/ingest/surveys';
-import { reportsPort } from './export.ts';
+import { qualityReportsPort, reportsPort } from './export.ts';
 import type { Bus } from '../bus/index.ts';
 import type { Config } from '../config.ts';
 import { sha256Hex, parseSourceTokens } from './tokens.ts';
@@ -165,6 +165,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           // Calibration updates go out on the live bus (kpi.qa.<site>) like KPI snapshots.
           quality: createQualityService({ ch, log: o.log.child({ svc: 'quality' }), tz: o.cfg.siteTz, emit: (subject, data) => o.bus.emit(subject, data) }),
           pushSurveys: createSurveyPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
+          qualityReports: qualityReportsPort(),
           escalations: escalationsPort(ch, o),
           health: async () => ({ sources: ingestStatus ? ingestStatus() : [] }),
           settings: settingsDeps(ch),

@@ -1,17 +1,20 @@
 // `tablero export`: the monthly indicator report (issue #6, docs/interfaces.md).
 //   tablero export monthly --month YYYY-MM [--queue Q]... --format csv|xlsx|pdf --out FILE [--lang es|en] [--sep ';'|',']
 //   tablero export close --month YYYY-MM [--by NAME]
+//   tablero export quality --month YYYY-MM --format xlsx|pdf --out FILE [--lang es|en]
 // With a running `tablero start` on the same data directory (embedded ClickHouse: one process
 // per directory), both go through its HTTP API with the local CLI token; otherwise they open the
 // store. Also builds the dashboard's ExportsPort from the processor's reports (composition root).
 import { rename, rm, writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { ClickHouse } from '@tablero/sql';
+import { createQualityService } from '@tablero/processor/quality';
 import {
+  QUALITY_REPORT_FORMATS, renderQualityReport, type QualityReportFormat,
   CSV_SEPARATORS, REPORT_FORMATS, REPORT_LANGS, closeMonth, exportMonthly, listClosedMonths, listRuns, listSchedules, parseMonth, saveSchedule,
   type CsvSeparator, type ReportFormat, type ReportLang,
 } from '@tablero/processor/reports';
-import type { ExportsPort } from '@tablero/dashboard';
+import type { ExportsPort, QualityReportsPort } from '@tablero/dashboard';
 import type { Command } from '../cli.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createLogger } from '../log.ts';
@@ -30,6 +33,46 @@ export function reportsPort(ch: ClickHouse, log: Logger, site: string, tz: strin
     schedules: () => listSchedules(ch),
     saveSchedule: (spec, by, nowMs) => saveSchedule(ch, { spec: { site, tz, ...(spec as Record<string, unknown>) }, createdBy: by, nowMs }),
   };
+}
+
+/** The processor's quality report writers, as the dashboard's /api/qa/report/file needs them. */
+export function qualityReportsPort(): QualityReportsPort {
+  return { render: (report, o) => renderQualityReport(report, o) };
+}
+
+interface QualityOptions {
+  month: string;
+  format: QualityReportFormat;
+  lang: ReportLang;
+  out: string;
+}
+
+function parseQuality(values: Record<string, unknown>): QualityOptions {
+  const month = values.month;
+  if (typeof month !== 'string' || !parseMonth(month)) throw new UsageError('--month must be YYYY-MM');
+  const format = values.format;
+  if (!QUALITY_REPORT_FORMATS.includes(format as QualityReportFormat)) throw new UsageError(`--format must be one of ${QUALITY_REPORT_FORMATS.join(', ')}`);
+  const out = values.out;
+  if (typeof out !== 'string' || out.length === 0) throw new UsageError('--out FILE is required');
+  const lang = values.lang ?? 'es';
+  if (!REPORT_LANGS.includes(lang as ReportLang)) throw new UsageError('--lang must be es or en');
+  for (const k of ['queue', 'sep', 'by'] as const) if (values[k] !== undefined) throw new UsageError(`--${k} does not apply to the quality report`);
+  return { month, format: format as QualityReportFormat, lang: lang as ReportLang, out };
+}
+
+async function qualityViaApi(running: RunningInstance, o: QualityOptions): Promise<Buffer> {
+  const p = new URLSearchParams({ month: o.month, format: o.format, lang: o.lang });
+  let res: Response;
+  try {
+    res = await fetch(new URL(`/api/qa/report/file?${p.toString()}`, running.url), { headers: { authorization: `Bearer ${running.cli_token}` } });
+  } catch (err) {
+    throw new Error(`cannot reach the running Tablero at ${running.url}`, { cause: err });
+  }
+  if (!res.ok) {
+    const e = (await res.json().catch(() => ({}))) as { message?: string };
+    throw new Error(`the running Tablero answered ${res.status}: ${e.message ?? res.statusText}`);
+  }
+  return Buffer.from(await res.arrayBuffer());
 }
 
 interface MonthlyOptions {
@@ -104,14 +147,17 @@ async function withStore<T>(cfg: Config, f: (ch: ClickHouse, log: Logger) => Pro
 
 const usage = `Usage: tablero export monthly --month YYYY-MM [--queue Q]... --format csv|xlsx|pdf --out FILE [--lang es|en] [--sep ';'|',']
        tablero export close --month YYYY-MM [--by NAME]
+       tablero export quality --month YYYY-MM --format xlsx|pdf --out FILE [--lang es|en]
   monthly  the monthly indicator report (per queue: offered, answered within T, SL with its formula,
            target and met, abandonment, ASA, AHT, longest wait; by day, by hour, by agent; definitions).
            A closed month is exported from its frozen figures, with a warning if the data changed since.
            CSV: UTF-8 with BOM; --sep ';' (default in Spanish) writes decimal commas, ',' decimal points.
-  close    freezes a month that is over: its figures, definitions and a fingerprint of its data.`;
+  close    freezes a month that is over: its figures, definitions and a fingerprint of its data.
+  quality  the monthly quality report: evaluations done vs target, average score, critical accuracy
+           by category per agent and team, the calibration sessions of the month, CSAT and surveys.`;
 
 export const exportCommand: Command = {
-  summary: 'monthly indicator report (CSV, XLSX, PDF) and closing a month',
+  summary: 'monthly indicator report (CSV, XLSX, PDF), closing a month, monthly quality report (XLSX, PDF)',
   usage,
   allowPositionals: true,
   options: {
@@ -146,6 +192,23 @@ export const exportCommand: Command = {
       process.stdout.write(`${o.out}: ${result.body.length} bytes (${o.month}, ${result.closed ? 'closed month, frozen figures' : 'open month'})\n`);
       return 0;
     }
+    if (sub === 'quality') {
+      const o = parseQuality(values);
+      let body: Buffer;
+      if (running) {
+        process.stderr.write(`using the running Tablero at ${running.url} (it holds ${cfg.dataDir})\n`);
+        body = await qualityViaApi(running, o);
+      } else {
+        body = await withStore(cfg, async (ch, log) => {
+          const r = await createQualityService({ ch, log, tz: cfg.siteTz }).monthlyReport(o.month, null);
+          if (!r.ok) throw new UsageError(r.reason);
+          return (await renderQualityReport(r.value, { format: o.format, lang: o.lang, nowMs: Date.now() })).body;
+        });
+      }
+      await writeOut(o.out, body);
+      process.stdout.write(`${o.out}: ${body.length} bytes (quality report ${o.month})\n`);
+      return 0;
+    }
     if (sub === 'close') {
       const month = values.month;
       if (typeof month !== 'string' || !parseMonth(month)) throw new UsageError('--month must be YYYY-MM');
@@ -167,6 +230,6 @@ export const exportCommand: Command = {
       process.stdout.write(`${JSON.stringify(r)}\n`);
       return 0;
     }
-    throw new UsageError(sub === undefined ? `a subcommand is required\n${usage}` : `unknown subcommand '${sub}' (monthly or close)`);
+    throw new UsageError(sub === undefined ? `a subcommand is required\n${usage}` : `unknown subcommand '${sub}' (monthly, close or quality)`);
   },
 };

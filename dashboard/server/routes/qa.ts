@@ -5,7 +5,7 @@
 // request, names the viewer and maps results to HTTP. (The data-quality page is routes/quality.ts.)
 import createError from '@fastify/error';
 import type { FastifyRequest } from 'fastify';
-import type { QaResult, QaViewer, QualityApi } from '@tablero/processor/contract';
+import type { QaMonthlyReport, QaResult, QaViewer, QualityApi } from '@tablero/processor/contract';
 import type { Role } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadRequestError, IngestUnavailableError, NotFoundError, SourceTokenError, UnauthenticatedError } from '../errors.ts';
@@ -23,6 +23,17 @@ export const QA_SCORERS: readonly Role[] = ['admin', 'qa_analyst'];
 export const QA_COORDINATORS: readonly Role[] = ['admin', 'manager', 'qa_analyst'];
 export const QA_TEAM_ADMINS: readonly Role[] = ['admin', 'manager'];
 export const QA_SETTINGS_ADMINS: readonly Role[] = ['admin'];
+/** Who downloads the monthly quality report files (every agent and team; supervisors read the screen). */
+export const QA_REPORT_DOWNLOADERS: readonly Role[] = ['admin', 'manager', 'qa_analyst'];
+
+export const QA_REPORT_FORMATS = ['xlsx', 'pdf'] as const;
+export type QaReportFormat = (typeof QA_REPORT_FORMATS)[number];
+
+/** The processor's report writers for the monthly quality report (injected as `deps.qualityReports`). */
+export interface QualityReportsPort {
+  render(report: QaMonthlyReport, o: { format: QaReportFormat; lang: 'es' | 'en'; nowMs: number }): Promise<{ filename: string; content_type: string; body: Buffer }>;
+}
+export const QaReportFailedError = createError('TABLERO_ERR_EXPORT', 'the export failed', 500);
 
 /** What the survey push needs from ingest (injected as `deps.pushSurveys`). */
 export interface SurveyPushRequest {
@@ -213,6 +224,32 @@ export function qaRoutes(app: App, ctx: AppContext): void {
 
   app.get('/api/qa/surveys', { config: { access: QA_READERS } }, async (req) => qa().surveys(range(qa(), query(req)), viewer(req)));
   app.get('/api/qa/report', { config: { access: QA_READERS } }, async (req) => unwrap(await qa().monthlyReport(optString(query(req), 'month') ?? '', viewer(req))));
+
+  // The same report as a file (`?month=YYYY-MM&format=xlsx|pdf&lang=es|en`).
+  app.get('/api/qa/report/file', { config: { access: QA_REPORT_DOWNLOADERS } }, async (req, reply) => {
+    const q = query(req);
+    const format = optString(q, 'format') ?? 'xlsx';
+    if (!(QA_REPORT_FORMATS as readonly string[]).includes(format)) throw new QaInvalidError(`format must be one of ${QA_REPORT_FORMATS.join(', ')}`);
+    const lang = optString(q, 'lang') ?? req.session?.lang ?? 'es';
+    if (lang !== 'es' && lang !== 'en') throw new QaInvalidError('lang must be es or en');
+    const files = ctx.deps.qualityReports;
+    if (!files) throw new QaUnavailableError();
+    const report = unwrap(await qa().monthlyReport(optString(q, 'month') ?? '', viewer(req)));
+    let out: Awaited<ReturnType<QualityReportsPort['render']>>;
+    try {
+      out = await files.render(report, { format: format as QaReportFormat, lang, nowMs: ctx.now() });
+    } catch (err) {
+      req.log.error({ err, month: report.month, format }, 'quality report failed');
+      throw new QaReportFailedError({ cause: err });
+    }
+    req.log.info({ month: report.month, format, bytes: out.body.length, by: req.session?.username }, 'quality report exported');
+    return reply
+      .header('content-type', out.content_type)
+      // File names are ASCII by construction (prefix, month, format); quoted for the header grammar.
+      .header('content-disposition', `attachment; filename="${out.filename}"`)
+      .header('cache-control', 'no-store')
+      .send(out.body);
+  });
 
   // Survey answers as CSV text (ingest/src/surveys), answered after the bus acknowledged them.
   void app.register(async (scope) => {
