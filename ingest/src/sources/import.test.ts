@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fingerprintFromHead } from '../core/fingerprint.ts';
 import { startIngest } from '../index.ts';
 import { RecordingBus, captureLog, waitFor } from '../test-support.ts';
-import type { CdrBatch } from '../contract.ts';
+import { MAX_DEAD_LETTER_RAW_BYTES, type CdrBatch, type DeadLetterBatch } from '../contract.ts';
+import { parseQueueLogLine } from '../core/queue-log.ts';
 import { importFiles, sortRotated, type ImportProgress } from './import.ts';
 
 const FIXTURE = fileURLToPath(new URL('../../../../shared/fixtures/real/DareDevinX__AsteriskReport__Testdaten.txt', import.meta.url));
@@ -42,6 +43,57 @@ describe('importFiles', () => {
     expect(bus.eventIds()[0]).toBe(`${fp}:0`);
     expect(bus.eventBatches()[0]?.events[277]).toMatchObject({ verb: 'RINGNOANSWER', ring_ms: 2000, source: `import:${FIXTURE}` });
     expect(seen.at(-1)).toMatchObject({ file: FIXTURE, bytesDone: 20038, bytesTotal: 20038, lines: 278, etaSec: 0 });
+  });
+
+  it('publishes batches byte-identical to JSON.stringify of the parsed events (wire format unchanged)', async () => {
+    const bus = new RecordingBus();
+    await importFiles({ bus, log: captureLog().log }, { files: [FIXTURE], kind: 'queue_log', site: 'hq' });
+    const fp = fingerprintFromHead('hq', fixtureBytes, true) as string;
+    const events = [];
+    let offset = 0;
+    let last = 0;
+    for (const line of fixtureBytes.toString('utf8').split('\n')) {
+      const r = parseQueueLogLine(line, { site: 'hq', source: `import:${FIXTURE}`, fingerprint: fp, offset, lineNo: 0 });
+      if (!r.ok) throw new Error(r.reason);
+      events.push(r.value);
+      last = offset;
+      offset += Buffer.byteLength(line) + 1;
+    }
+    expect(events.length).toBe(278);
+    expect(bus.messages.map((m) => m.text)).toEqual([JSON.stringify({ batch_id: `${fp}:0-${last}`, site: 'hq', events })]);
+  });
+
+  it('keeps every message of a file of binary garbage and overlong lines under the batch byte limit, every line a dead letter', async () => {
+    // Seeded pseudo-random bytes: control characters expand up to 6x in JSON (\u0001), the
+    // case that broke a limit counted on raw line lengths.
+    let seed = 42;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const parts: Buffer[] = [];
+    let lines = 0;
+    for (let i = 0; i < 400; i++) {
+      const len = i % 10 === 0 ? 20_000 : Math.floor(rnd() * 9_000);
+      const line = Buffer.alloc(len);
+      for (let k = 0; k < len; k++) {
+        const b = Math.floor(rnd() * 256);
+        line[k] = b === 10 ? 1 : b;
+      }
+      parts.push(line, Buffer.from('\n'));
+      lines++;
+    }
+    const path = join(dir, 'queue_log.garbage');
+    writeFileSync(path, Buffer.concat(parts));
+    const bus = new RecordingBus();
+    const summary = await importFiles({ bus, log: captureLog().log }, { files: [path], kind: 'queue_log', site: 'hq' });
+    expect(summary.accepted).toBe(0);
+    expect(Object.values(summary.rejected).reduce((a, b) => a + b, 0)).toBe(lines);
+    expect(summary.rejected['line_too_long']).toBeGreaterThanOrEqual(40);
+    const sizes = bus.messages.map((m) => Buffer.byteLength(m.text));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(256 * 1024);
+    expect(sizes.length).toBeGreaterThan(5);
+    const dead = bus.deadBatches().flatMap((b: DeadLetterBatch) => b.dead);
+    expect(dead.length).toBe(lines);
+    expect(Math.max(...dead.map((d) => Buffer.byteLength(d.raw)))).toBeLessThanOrEqual(MAX_DEAD_LETTER_RAW_BYTES);
+    expect(dead.map((d) => d.line_no)).toEqual(Array.from({ length: lines }, (_, i) => i + 1));
   });
 
   it('is idempotent: importing the same file again publishes byte-identical batches that the bus drops', async () => {
