@@ -42,6 +42,8 @@ export function parseRoute(hash: string): Route {
   const path = (q === -1 ? raw : raw.slice(0, q)).replace(/\/+$/, '');
   const query = new URLSearchParams(q === -1 ? '' : raw.slice(q + 1));
   if (path === '/login') return { name: 'login' };
+  // The quality screens live under `#/qa/...` (forms, sampling, scoring...); the qa view reads the rest.
+  if (path.startsWith('/qa/')) return { name: 'qa' };
   for (const page of PAGES) if (path === PAGE_PATHS[page]) return { name: page };
   const list = query.get('queues');
   const queues = list === null ? null : list.split(',').map((s) => s.trim()).filter((s) => s !== '');

@@ -53,3 +53,29 @@ export function fixed(v: number | null, lang: string, digits = 2): string {
   if (v === null) return '—';
   return v.toLocaleString(lang === 'en' ? 'en-US' : 'es-CO', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
+
+export async function qaPut<T>(path: string, body: unknown, csrf: string): Promise<T> {
+  return (await call('PUT', path, body, csrf)) as T;
+}
+
+export const QA_VIEWS = ['calibration', 'forms', 'sampling', 'score', 'agents', 'surveys', 'report'] as const;
+export type QaView = (typeof QA_VIEWS)[number];
+
+/** `#/qa/forms?x=1` -> the forms view and its parameters; `#/qa` (and anything unknown) -> calibration. */
+export function qaLocation(hash: string): { view: QaView; params: URLSearchParams } {
+  const raw = hash.startsWith('#') ? hash.slice(1) : hash;
+  const q = raw.indexOf('?');
+  const path = (q === -1 ? raw : raw.slice(0, q)).replace(/\/+$/, '');
+  const params = new URLSearchParams(q === -1 ? '' : raw.slice(q + 1));
+  const sub = path.startsWith('/qa/') ? path.slice(4) : '';
+  const view = (QA_VIEWS as readonly string[]).includes(sub) ? (sub as QaView) : 'calibration';
+  return { view, params };
+}
+
+/** The hash of a quality view with parameters (empty values left out). */
+export function qaHash(view: QaView, params: Record<string, string> = {}): string {
+  const p = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== ''));
+  const path = view === 'calibration' ? '#/qa' : `#/qa/${view}`;
+  const s = p.toString();
+  return s === '' ? path : `${path}?${s}`;
+}
