@@ -1,6 +1,6 @@
 // Benchmark: the pure stint + agent reducers alone (no bus, no ClickHouse), to show how much of
 // the processor's budget the core takes. Usage: npx tsx bench/processor-stint-machine.ts [events]
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import type { QueueEvent } from '@tablero/ingest/contract';
 import { applyAgentEvent, applyEvent, createAgentState, createStintState } from '@tablero/processor';
 
@@ -31,8 +31,6 @@ for (const ev of events) {
   applyAgentEvent(agents, ev);
 }
 const ms = performance.now() - t0;
-console.log(JSON.stringify({
-  bench: 'processor-stint-machine', events: total, stints: rows, ms: Math.round(ms),
-  events_per_s: Math.round((total / ms) * 1000), rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
-  machine: `${cpus()[0]?.model ?? '?'} x${cpus().length}`, node: process.version,
-}));
+if (rows !== Math.floor(total / 5)) throw new Error(`expected ${Math.floor(total / 5)} stints, got ${rows}`);
+console.log(`${total} events, ${rows} stints in ${Math.round(ms)} ms; machine ${cpus()[0]?.model ?? '?'} x${cpus().length}, load average ${loadavg()[0]?.toFixed(2)}, ${process.version}`);
+console.log(`BENCH ${JSON.stringify({ bench: 'processor-stint-machine', metric: 'events_per_s', value: Math.round((total / ms) * 1000), unit: 'events/s', target: '- (core share of >= 200000 end to end)' })}`);
