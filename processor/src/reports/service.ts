@@ -16,6 +16,7 @@ import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import { localToEpoch } from '../core/calendar.ts';
 import { defaultProcessorSettings, type ProcessorSettings } from '../core/settings.ts';
+import { queryEscalationMonthly } from '../escalations/queries.ts';
 import { writeCsv, type CsvSeparator } from './core/csv.ts';
 import { layoutReport } from './core/layout.ts';
 import { buildMonthlyReport, dataChanged, nextMonth, parseMonth, type DataFingerprint, type MonthlyReport, type ReportFormat, type ReportLang } from './core/model.ts';
@@ -89,9 +90,11 @@ export async function computeMonthlyReport(ctx: ReportContext, o: { site: string
   const { from_s, to_s } = monthBounds(o.month, defs.tz);
   const sums = await queryReportSums(ctx.ch, { site: o.site, from_s, to_s, queues: o.queues, defs });
   const fingerprint = await stintFingerprint(ctx.ch, { site: o.site, from_s, to_s });
+  // The site's escalation indicators, with the terms and calendars in force at the same instant.
+  const escalations = await queryEscalationMonthly(ctx.ch, { tz: ctx.defaultTz }, o.site, o.month, o.nowMs);
   return buildMonthlyReport({
     site: o.site, first_month: o.month, last_month: o.month, tz: defs.tz, calendar: defs.calendar, hours: sums.hours, agents: sums.agents,
-    definitionOf: (q) => queueDefinition(defs, o.site, q), queues: o.queues, fingerprint,
+    definitionOf: (q) => queueDefinition(defs, o.site, q), queues: o.queues, fingerprint, escalations,
   });
 }
 

@@ -49,6 +49,14 @@ export function writeCsv(layout: ReportLayout, sep: CsvSeparator): Buffer {
     ...section(layout.by_day, sep),
     ...section(layout.by_hour, sep),
     ...section(layout.by_agent, sep),
+    // Escalations only when the month has some (see escalationsToReport): no section, no change.
+    ...(layout.escalations
+      ? [
+          ...section(layout.escalations.table, sep).slice(0, -1),
+          ...layout.escalations.lines.map(([k, v]) => `${csvText(k, sep)}${sep}${csvCell(v, typeof v === 'number' ? 'int' : 'text', sep)}`),
+          '',
+        ]
+      : []),
     ...section(layout.queue_definitions, sep),
     csvText(layout.t.def.source, sep),
     ...layout.definitions.map(([k, v]) => `${csvText(k, sep)}${sep}${csvText(v, sep)}`),

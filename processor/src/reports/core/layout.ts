@@ -2,6 +2,7 @@
 // writers only decide how a cell of a kind looks. Column order here is the stable column order
 // of every export (a contract with the users' spreadsheets: add columns at the end only).
 import { localParts } from '../../core/calendar.ts';
+import type { EscalationMonthly, EscalationMonthlyRow } from '../../contract.ts';
 import { dataChanged, type DataFingerprint, type MonthlyReport, type ReportFigures, type ReportLang } from './model.ts';
 import { texts, type ReportTexts } from './texts.ts';
 
@@ -44,11 +45,19 @@ export interface ReportLayout {
   /** Label / value lines of the definitions section (without the generation line). */
   definitions: Array<[string, string]>;
   queue_definitions: Table;
+  /** The escalations (PQRSD) sheet / section, or null when the month has none to report. */
+  escalations: EscalationsLayout | null;
   status: string;
   /** The data-changed warning of a closed month, else null. */
   warning: string | null;
   /** The one line that differs between two exports of the same closed month. */
   generated: [string, string];
+}
+
+/** Escalation indicators per area and type (a total row last), then label / value lines (a count is a number). */
+export interface EscalationsLayout {
+  table: Table;
+  lines: Array<[string, string | number]>;
 }
 
 export interface LayoutOptions {
@@ -190,6 +199,7 @@ export function layoutReport(report: MonthlyReport, o: LayoutOptions): ReportLay
     by_agent,
     definitions,
     queue_definitions,
+    escalations: report.escalations ? layoutEscalations(report.escalations, t) : null,
     status,
     warning,
     generated: [t.def.generated, `${formatLocal(o.generatedAtMs, report.tz)} (${report.tz})`],
@@ -203,4 +213,34 @@ function describeCalendar(report: MonthlyReport, t: ReportTexts): string {
     : t.def.calendarAlwaysOpen;
   const holidays = spec.holidays?.length ? spec.holidays.join(', ') : t.def.none;
   return `${weekly}; ${t.def.holidays}: ${holidays}`;
+}
+
+/** The escalations section: one row per (area, type) with tickets closed in the month, then the total. */
+export function layoutEscalations(m: EscalationMonthly, t: ReportTexts): EscalationsLayout {
+  const e = t.esc;
+  const typeName = (type: string): string => e.types[type] ?? type;
+  const figures = (r: EscalationMonthlyRow): CellValue[] => [r.closed, r.closed_on_time, r.on_time_pct, r.avg_days_to_answer, r.closed_late, r.atl_days];
+  const table: Table = {
+    name: e.title,
+    columns: [
+      { key: 'area', header: e.area, kind: 'text' },
+      { key: 'ticket_type', header: e.type, kind: 'text' },
+      { key: 'closed', header: e.closed, kind: 'int' },
+      { key: 'closed_on_time', header: e.closed_on_time, kind: 'int' },
+      { key: 'on_time_pct', header: e.on_time_pct, kind: 'pct' },
+      { key: 'avg_days_to_answer', header: e.avg_days_to_answer, kind: 'dec' },
+      { key: 'closed_late', header: e.closed_late, kind: 'int' },
+      { key: 'atl_days', header: e.atl_days, kind: 'dec' },
+    ],
+    rows: [
+      ...m.rows.map((r) => [r.area === '' ? e.noArea : r.area, typeName(r.ticket_type), ...figures(r)]),
+      [e.total, '', ...figures(m.total)],
+    ],
+  };
+  const lines: Array<[string, string | number]> = [
+    [e.openOverdue, m.open_overdue_at_month_end],
+    [e.terms, e.termsValue(Object.entries(m.terms).map(([k, d]) => [typeName(k), d]))],
+    [e.definition, e.definitionText],
+  ];
+  return { table, lines };
 }

@@ -4,7 +4,7 @@
 // agent), so memory is bounded by queues x hours x days and agents, never by stints.
 // The writers (CSV, XLSX, PDF) render this model and nothing else, which is what lets a closed
 // month, stored as this model, reproduce the same figures byte for byte.
-import type { KpiFigures } from '../../contract.ts';
+import type { EscalationMonthly, KpiFigures } from '../../contract.ts';
 import type { SiteCalendarSpec } from '../../core/calendar.ts';
 import { emptySums, figures, mergeSums, ratio2, type KpiSums } from '../../core/kpi-math.ts';
 import type { QueueSettings } from '../../core/settings.ts';
@@ -101,6 +101,12 @@ export interface MonthlyReport {
   fingerprint: DataFingerprint;
   /** Set when the figures come from a closed month. */
   frozen: { version: number; closed_at_ms: number; closed_by: string } | null;
+  /**
+   * The site's escalation (PQRSD) indicators of the month (kpi-definitions §8), or null when
+   * there is nothing to report (see `escalationsToReport`). Site-wide: not filtered by queue.
+   * Frozen with the month like every other figure.
+   */
+  escalations: EscalationMonthly | null;
 }
 
 export interface HourSumsRow {
@@ -133,6 +139,8 @@ export interface BuildReportInput {
   /** Queues asked for; empty = every queue with stints in the period. */
   queues: string[];
   fingerprint: DataFingerprint;
+  /** The site's escalation indicators of the period (queryEscalationMonthly); null or absent = none. */
+  escalations?: EscalationMonthly | null;
 }
 
 function withMet(f: KpiFigures, target: number): ReportFigures {
@@ -199,7 +207,17 @@ export function buildMonthlyReport(input: BuildReportInput): MonthlyReport {
     queues,
     fingerprint: input.fingerprint,
     frozen: null,
+    escalations: escalationsToReport(input.escalations ?? null),
   };
+}
+
+/**
+ * The escalation indicators worth a section of the report: a month in which no ticket was
+ * closed and none was open and overdue at its end has nothing to report, so it adds no section
+ * (a site that does not use escalations gets the same report as before they existed).
+ */
+export function escalationsToReport(m: EscalationMonthly | null): EscalationMonthly | null {
+  return m !== null && (m.total.closed > 0 || m.open_overdue_at_month_end > 0) ? m : null;
 }
 
 /** Whether the live data still matches the data a closed month was computed from. */

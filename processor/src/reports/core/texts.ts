@@ -81,6 +81,28 @@ export interface ReportTexts {
     targetLine: string;
     unansweredByOutcome: string;
   };
+  /** The escalations (PQRSD) section (kpi-definitions §8; glossary: radicado, término, oportunidad). */
+  esc: {
+    sheet: string;
+    title: string;
+    area: string;
+    type: string;
+    closed: string;
+    closed_on_time: string;
+    on_time_pct: string;
+    avg_days_to_answer: string;
+    closed_late: string;
+    atl_days: string;
+    total: string;
+    noArea: string;
+    /** Ticket type labels; '' = not stated. An unknown type is printed as written. */
+    types: Record<string, string>;
+    openOverdue: string;
+    terms: string;
+    termsValue: (terms: Array<[string, number]>) => string;
+    definition: string;
+    definitionText: string;
+  };
 }
 
 const ES: ReportTexts = {
@@ -167,6 +189,30 @@ const ES: ReportTexts = {
     targetLine: 'Meta',
     unansweredByOutcome: 'Llamadas no atendidas por resultado',
   },
+  esc: {
+    sheet: 'Escalamientos',
+    title: 'Escalamientos (PQRSD) cerrados en el mes',
+    area: 'Área responsable',
+    type: 'Tipo',
+    closed: 'Cerrados',
+    closed_on_time: 'Cerrados en término',
+    on_time_pct: 'Oportunidad (%)',
+    avg_days_to_answer: 'Días hábiles promedio de respuesta',
+    closed_late: 'Cerrados fuera de término',
+    atl_days: 'Retraso promedio ATL (días hábiles)',
+    total: 'Total',
+    noArea: '(sin escalar)',
+    types: {
+      peticion: 'Petición', queja: 'Queja', reclamo: 'Reclamo', sugerencia: 'Sugerencia', denuncia: 'Denuncia', consulta: 'Consulta',
+      informacion: 'Información / documentos', '': '(sin tipo)',
+    },
+    openOverdue: 'Abiertos y vencidos al cierre del mes',
+    terms: 'Términos (días hábiles)',
+    termsValue: (terms) => terms.map(([k, d]) => `${k} ${d}`).join(', '),
+    definition: 'Definición de escalamientos',
+    definitionText:
+      'oportunidad = cerrados en término / cerrados en el mes; días de respuesta = días hábiles desde la radicación hasta la primera respuesta (o el cierre); ATL = promedio de días hábiles de retraso de los cerrados fuera de término; días hábiles del calendario de la sede con sus festivos',
+  },
 };
 
 const EN: ReportTexts = {
@@ -252,6 +298,30 @@ const EN: ReportTexts = {
     slAxis: 'SL %',
     targetLine: 'Target',
     unansweredByOutcome: 'Unanswered calls by outcome',
+  },
+  esc: {
+    sheet: 'Escalations',
+    title: 'Escalations (PQRSD) closed in the month',
+    area: 'Responsible area',
+    type: 'Type',
+    closed: 'Closed',
+    closed_on_time: 'Closed on time',
+    on_time_pct: 'On-time rate (%)',
+    avg_days_to_answer: 'Average business days to answer',
+    closed_late: 'Closed late',
+    atl_days: 'Average days late ATL (business days)',
+    total: 'Total',
+    noArea: '(not escalated)',
+    types: {
+      peticion: 'Request', queja: 'Complaint', reclamo: 'Claim', sugerencia: 'Suggestion', denuncia: 'Report', consulta: 'Inquiry',
+      informacion: 'Information / documents', '': '(no type)',
+    },
+    openOverdue: 'Open and overdue at month end',
+    terms: 'Terms (business days)',
+    termsValue: (terms) => terms.map(([k, d]) => `${k} ${d}`).join(', '),
+    definition: 'Escalations definition',
+    definitionText:
+      'on-time rate = closed by the due date / closed in the month; days to answer = business days from receipt to the first answer (or the closing); ATL = mean business days late of the tickets closed late; business days of the site calendar with its holidays',
   },
 };
 

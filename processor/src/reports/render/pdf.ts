@@ -1,6 +1,7 @@
 // PDF of the monthly report (pdfkit, A4 landscape): title and status, the summary table, the
 // unanswered calls by outcome, a service-level-by-day chart per queue (ECharts SSR SVG, replayed
-// as vectors by ../core/svg-subset.ts), the definitions page; page numbers and the data
+// as vectors by ../core/svg-subset.ts), the escalations (PQRSD) page when the month has some,
+// the definitions page; page numbers and the data
 // fingerprint on every page. Deterministic: fixed document dates (and so a fixed file id) and
 // the built-in Helvetica (no font subsetting), so the bytes depend on the content only.
 // Spanish numbers use a decimal comma, English a decimal point.
@@ -117,6 +118,18 @@ export function heading(doc: Doc, text: string, size = 11): void {
   doc.moveDown(0.3);
 }
 
+/** Bold labels with their values beside them (definitions, escalation lines). */
+function labelLines(doc: Doc, lines: Array<[string, string]>, width: number, colorOf: (label: string) => string): void {
+  for (const [k, v] of lines) {
+    const y = doc.y;
+    doc.font(BOLD).fontSize(BODY_SIZE).fillColor(colorOf(k)).text(k, MARGIN, y, { width: 150 });
+    const h1 = doc.y - y;
+    doc.font(FONT).text(v, MARGIN + 155, y, { width: width - 155 });
+    doc.y = Math.max(doc.y, y + h1) + 2;
+    doc.fillColor('#000000');
+  }
+}
+
 export async function writePdf(layout: ReportLayout, report: MonthlyReport, o: PdfOptions): Promise<Buffer> {
   const t = layout.t;
   const doc: Doc = new PDFDocument({
@@ -185,17 +198,19 @@ export async function writePdf(layout: ReportLayout, report: MonthlyReport, o: P
     doc.x = MARGIN;
   }
 
+  // Escalations (PQRSD), on a page of their own when the month has some.
+  if (layout.escalations) {
+    doc.addPage();
+    heading(doc, t.esc.title, 12);
+    drawTable(doc, layout, layout.escalations.table.columns, layout.escalations.table.rows, 130);
+    doc.moveDown(0.8);
+    labelLines(doc, layout.escalations.lines.map(([k, v]) => [k, String(v)]), width, () => '#000000');
+  }
+
   // Definitions.
   doc.addPage();
   heading(doc, t.sheet.definitions, 12);
-  for (const [k, v] of [...layout.definitions, layout.generated]) {
-    const y = doc.y;
-    doc.font(BOLD).fontSize(BODY_SIZE).fillColor(k === t.def.warning && layout.warning ? '#c00000' : '#000000').text(k, MARGIN, y, { width: 150 });
-    const h1 = doc.y - y;
-    doc.font(FONT).text(v, MARGIN + 155, y, { width: width - 155 });
-    doc.y = Math.max(doc.y, y + h1) + 2;
-    doc.fillColor('#000000');
-  }
+  labelLines(doc, [...layout.definitions, layout.generated], width, (k) => (k === t.def.warning && layout.warning ? '#c00000' : '#000000'));
   doc.moveDown(0.8);
   heading(doc, layout.queue_definitions.name, 10);
   drawTable(doc, layout, layout.queue_definitions.columns, layout.queue_definitions.rows, 70);

@@ -1,4 +1,5 @@
-// XLSX of the monthly report (exceljs): sheets summary, by day, by hour, by agent, definitions.
+// XLSX of the monthly report (exceljs): sheets summary, by day, by hour, by agent, escalations
+// (only when the month has some), definitions.
 // Numbers are numbers: counts with format 0, seconds 0.00, percentages stored as fractions with
 // format 0.00% (83.33 % is the cell value 0.8333). Header rows frozen, widths fitted to content.
 // Deterministic: fixed document dates and ZIP entry times (the report's period start), so the
@@ -78,6 +79,19 @@ export async function writeXlsx(layout: ReportLayout, o: XlsxOptions): Promise<B
   addTable(summary, layout.summary, 4);
 
   for (const t of [layout.by_day, layout.by_hour, layout.by_agent]) addTable(wb.addWorksheet(t.name), t, 1);
+
+  if (layout.escalations) {
+    // The table first (its header frozen like the other sheets), the label / value lines below it.
+    const esc = layout.escalations;
+    const ws = wb.addWorksheet(layout.t.esc.sheet);
+    addTable(ws, esc.table, 1);
+    const first = esc.table.rows.length + 3;
+    esc.lines.forEach(([k, v], i) => {
+      ws.getCell(first + i, 1).value = k;
+      ws.getCell(first + i, 1).font = { bold: true };
+      ws.getCell(first + i, 2).value = v;
+    });
+  }
 
   const defs = wb.addWorksheet(layout.t.sheet.definitions);
   const lines: Array<[string, string]> = [...layout.definitions, layout.generated];

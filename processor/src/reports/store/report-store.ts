@@ -184,7 +184,9 @@ export async function loadClosedMonth(ch: ClickHouse, site: string, month: strin
   );
   const f = r[0];
   if (!f) return null;
-  const report = JSON.parse(f.model) as MonthlyReport;
+  // Months closed before the escalations section existed have no such field: none to report.
+  const stored = JSON.parse(f.model) as Omit<MonthlyReport, 'escalations'> & { escalations?: MonthlyReport['escalations'] };
+  const report: MonthlyReport = { ...stored, escalations: stored.escalations ?? null };
   const version = Number(f.version);
   const closed_at_ms = Number(f.closed_at_ms);
   return { site, month, version, closed_at_ms, closed_by: f.closed_by, report: { ...report, frozen: { version, closed_at_ms, closed_by: f.closed_by } } };
