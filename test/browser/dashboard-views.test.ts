@@ -79,11 +79,14 @@ describe('dashboard views in Chromium', () => {
     await page.getByTestId('settings-queue').fill('101');
     await page.getByTestId('settings-alert-waiting').fill('0');
     await page.getByTestId('settings-save').click();
-    await expect.poll(() => page.getByTestId('settings-message').textContent()).toBe('Guardada la versión 1.');
-    await expect.poll(() => page.getByTestId('settings-versions').textContent()).toContain('{"alerts":{"waiting_above":0}}');
+    await expect.poll(() => page.getByTestId('settings-message').textContent(), { timeout: 10_000 }).toBe('Guardada la versión 1.');
+    await expect.poll(() => page.getByTestId('settings-versions').textContent(), { timeout: 10_000 }).toContain('{"alerts":{"waiting_above":0}}');
     await page.close();
     // The processor reads settings when it starts.
     await tablero.stop();
+    // A stop that ran out of grace (SIGKILL on a loaded machine) leaves running.json behind;
+    // without it, the restart below waits for the new process's own file.
+    rmSync(join(dataDir, 'running.json'), { force: true });
     tablero = await startTablero({ args: ['--source', queueLog, '--no-simulate'], dataDir, env: ENV });
   });
 
@@ -105,7 +108,7 @@ describe('dashboard views in Chromium', () => {
     await expect.poll(() => page.getByTestId('live-queue-offered-103').textContent(), { timeout: 20_000 }).toBe('1');
     await expect.poll(() => page.getByTestId('live-agent-Ana').getAttribute('data-state'), { timeout: 10_000 }).toBe('paused');
     expect(await page.getByTestId('live-agent-Ana').textContent()).toContain('Almuerzo');
-    await expect.poll(() => page.getByTestId('live-agent-Beto').getAttribute('data-state')).toBe('available');
+    await expect.poll(() => page.getByTestId('live-agent-Beto').getAttribute('data-state'), { timeout: 10_000 }).toBe('available');
     expect(await board.evaluate(() => window.__tableroBeeps ?? 0)).toBe(0);
 
     // A caller waiting: waiting_now 1 > threshold 0 raises the queue's alert.
@@ -155,10 +158,10 @@ describe('dashboard views in Chromium', () => {
     const page = await logIn(admin, tablero.admin.password);
     expect(await page.getByTestId('nav-live').textContent()).toBe('Supervisión en vivo');
     await page.selectOption('[data-testid=lang-switch]', 'en');
-    await expect.poll(() => page.getByTestId('nav-live').textContent()).toBe('Live supervision');
+    await expect.poll(() => page.getByTestId('nav-live').textContent(), { timeout: 5_000 }).toBe('Live supervision');
     expect(await page.getByTestId('nav-reports').textContent()).toBe('Reports');
     await page.selectOption('[data-testid=lang-switch]', 'es-BO');
-    await expect.poll(() => page.getByTestId('nav-live').textContent()).toBe('Supervisión en vivo');
+    await expect.poll(() => page.getByTestId('nav-live').textContent(), { timeout: 5_000 }).toBe('Supervisión en vivo');
     await page.close();
   });
 
@@ -203,7 +206,7 @@ describe('dashboard views in Chromium', () => {
     // The definition switch recomputes: with T = 5 s the 8 s answer is no longer within it.
     await page.getByTestId('report-threshold').fill('5');
     await page.getByTestId('report-run').click();
-    await expect.poll(slOf103).toBe('0');
+    await expect.poll(slOf103, { timeout: 15_000 }).toBe('0');
     await page.screenshot({ path: join(ARTIFACTS, 'reports.png'), fullPage: true });
     await page.close();
   });
