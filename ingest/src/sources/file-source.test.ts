@@ -1,11 +1,12 @@
-import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fingerprintFromHead } from '../core/fingerprint.ts';
 import { startIngest, type FileSourceConfig } from '../index.ts';
 import { RecordingBus, captureLog, waitFor } from '../test-support.ts';
-import { checkpointFile } from './file-source.ts';
+import { QUEUE_LOG_KIND } from '../core/kinds.ts';
+import { FileSource, checkpointFile } from './file-source.ts';
 import type { Checkpoint } from './checkpoint.ts';
 
 const SITE = 'hq';
@@ -77,7 +78,7 @@ describe('file tail', () => {
       });
       expect(readCp()).toMatchObject({ fingerprint: f, offset: total, line_no: 4 });
       expect(ing.status()).toEqual([
-        { source: path, site: SITE, kind: 'queue_log', path, offset: total, accepted: 4, rejected: 0, last_line_at_ms: expect.any(Number), last_event_ts: 1700000004 },
+        { source: path, site: SITE, kind: 'queue_log', path, offset: total, accepted: 4, rejected: 0, rejected_by_reason: {}, last_line_at_ms: expect.any(Number), last_event_ts: 1700000004 },
       ]);
     } finally {
       await ing.stop();
@@ -98,9 +99,26 @@ describe('file tail', () => {
     }
   });
 
+  it('publishes as soon as it has read everything the file holds, not after the linger time', async () => {
+    const bus = new RecordingBus();
+    writeFileSync(path, l(1));
+    mkdirSync(stateDir);
+    // A linger far beyond the waits below: only the caught-up seal can publish in time.
+    const src = new FileSource({ bus, log: captureLog().log }, QUEUE_LOG_KIND, { path, site: SITE, stateDir, pollIntervalMs: 20, lingerMs: 600_000 });
+    await src.start();
+    try {
+      await waitFor('first line', () => bus.eventIds().length === 1, 5_000);
+      appendFileSync(path, l(2) + l(3));
+      await waitFor('two more lines', () => bus.eventIds().length === 3, 5_000);
+      expect(bus.eventBatches().map((b) => b.events.length)).toEqual([1, 2]);
+    } finally {
+      await src.stop();
+    }
+  });
+
   it('sends rejected lines to the dead-letter subject with line number and reason', async () => {
     const bus = new RecordingBus();
-    const a = [l(1), 'garbage without pipes\n', l(3, 'ABANDON|1|1'), l(4)];
+    const a = [l(1), 'garbage without pipes\n', l(3, 'ABANDON|1|1'), l(4), 'more garbage\n'];
     writeFileSync(path, a.join(''));
     const ing = await startIngest({ bus, log: captureLog().log }, { sources: sources(), stateDir, pollIntervalMs: 20 });
     try {
@@ -109,14 +127,15 @@ describe('file tail', () => {
       await waitFor('all lines', () => bus.eventIds().length === 2 && bus.deadBatches().length === 1);
       expect(bus.eventIds()).toEqual([all[0], all[3]]);
       const dead = bus.deadBatches()[0];
-      expect(dead?.batch_id).toBe(`${f}:${all[1]?.split(':')[1]}-${all[2]?.split(':')[1]}`);
-      expect(dead?.dead.map((d) => [d.event_id, d.line_no, d.reason, d.raw])).toEqual([
-        [all[1], 2, 'too_few_columns', 'garbage without pipes'],
-        [all[2], 3, 'missing_field:data3', (a[2] as string).trimEnd()],
+      expect(dead?.batch_id).toBe(`${f}:${all[1]?.split(':')[1]}-${all[4]?.split(':')[1]}`);
+      expect(dead?.dead.map((d) => [d.event_id, d.site, d.source, d.offset, d.line_no, d.reason, d.raw])).toEqual([
+        [all[1], SITE, path, Number(all[1]?.split(':')[1]), 2, 'too_few_columns', 'garbage without pipes'],
+        [all[2], SITE, path, Number(all[2]?.split(':')[1]), 3, 'missing_field:data3', (a[2] as string).trimEnd()],
+        [all[4], SITE, path, Number(all[4]?.split(':')[1]), 5, 'too_few_columns', 'more garbage'],
       ]);
       expect(bus.messages.find((m) => m.subject === 'pbx.dead.hq')).toBeDefined();
       await waitFor('status', () => ing.status()[0]?.offset === Buffer.byteLength(a.join('')));
-      expect(ing.status()[0]).toMatchObject({ accepted: 2, rejected: 2 });
+      expect(ing.status()[0]).toMatchObject({ accepted: 2, rejected: 3, rejected_by_reason: { too_few_columns: 2, 'missing_field:data3': 1 } });
     } finally {
       await ing.stop();
     }

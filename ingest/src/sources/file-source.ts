@@ -21,6 +21,8 @@ export interface SourceStatus {
   offset: number;
   accepted: number;
   rejected: number;
+  /** Rejected lines by reason since start (data-quality panel); they sum to `rejected`. */
+  rejected_by_reason: Record<string, number>;
   last_line_at_ms: number | null;
   last_event_ts: number | null;
 }
@@ -57,12 +59,12 @@ export class FileSource<T> {
   ) {
     this.st = {
       source: opts.path, site: opts.site, kind: spec.kind, path: opts.path, offset: 0,
-      accepted: 0, rejected: 0, last_line_at_ms: null, last_event_ts: null,
+      accepted: 0, rejected: 0, rejected_by_reason: {}, last_line_at_ms: null, last_event_ts: null,
     };
   }
 
   status(): SourceStatus {
-    return { ...this.st };
+    return { ...this.st, rejected_by_reason: { ...this.st.rejected_by_reason } };
   }
 
   async start(): Promise<void> {
@@ -140,11 +142,18 @@ export class FileSource<T> {
             publisher.add(id.fingerprint, offset, r.value, mark, plain);
           } else {
             st.rejected += 1;
+            st.rejected_by_reason[r.reason] = (st.rejected_by_reason[r.reason] ?? 0) + 1;
             publisher.addDead(id.fingerprint, toDeadLetter(r.reason, r.line, at, Math.floor(Date.now() / 1000)), mark);
           }
           if (!cuts.done && cuts.cutAfter(id.fingerprint, endOffset)) publisher.seal();
         },
         ready: () => publisher.waitForSpace(),
+        // Caught up with the writer: publish what was read now instead of after the linger time
+        // (tail latency). While a bigger backlog is read, batches still fill up to their size.
+        // Not while replaying recorded batch boundaries, which must be cut where they were.
+        caughtUp: () => {
+          if (!publisher.holdLinger) publisher.seal();
+        },
       },
     );
     this.writer = writer;

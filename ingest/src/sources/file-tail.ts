@@ -36,6 +36,8 @@ export interface TailSink {
   line(text: string, id: FileIdentity, offset: number, endOffset: number, lineNo: number, plain: boolean): void;
   /** Awaited after every read chunk: resolves when the sink can take more (backpressure). */
   ready(): Promise<void>;
+  /** Everything the file held was read and handed over (a good moment to publish at once). */
+  caughtUp?(): void;
 }
 
 export interface FileTailOptions {
@@ -246,6 +248,7 @@ export class FileTail {
     }
     const cur = this.cur;
     let size = 0;
+    let read = false;
     for (;;) {
       if (this.stopped) return false;
       size = Number((await cur.fh.stat()).size);
@@ -265,11 +268,15 @@ export class FileTail {
         cur.fingerprint = fingerprintFromHead(this.opts.site, head, false);
         if (cur.fingerprint === null) break;
       }
-      if (size <= cur.readPos) break;
+      if (size <= cur.readPos) {
+        if (read) this.sink.caughtUp?.();
+        break;
+      }
       const want = Math.min(this.readChunkBytes, size - cur.readPos);
       const { bytesRead } = await cur.fh.read(this.readBuf, 0, want, cur.readPos);
       if (bytesRead === 0) break;
       cur.readPos += bytesRead;
+      read = true;
       this.emit(cur, this.readBuf.subarray(0, bytesRead), false);
       await this.sink.ready();
     }
