@@ -323,6 +323,24 @@ describe('PATCH /api/users/:username', () => {
     expect((await app.inject({ method: 'POST', url: '/api/login', payload: { username: 'dora', password: PASSWORD } })).statusCode).toBe(200);
   });
 
+  it('closes the live sockets of a user who is disabled', async () => {
+    await createUser(db.ch, { username: 'vera', password: PASSWORD, role: 'supervisor' });
+    const vera = await login(app, 'vera');
+    await app.ready();
+    let closed: Promise<{ code: number; reason: string }> | null = null;
+    const hello: string[] = [];
+    await app.injectWS('/ws/live', { headers: { host: 'localhost', cookie: vera.cookie } }, {
+      onInit: (socket) => {
+        socket.on('message', (d) => hello.push(String(d)));
+        closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      },
+    });
+    for (let i = 0; i < 200 && hello.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(hello[0]).toContain('"username":"vera"');
+    await app.inject({ method: 'PATCH', url: '/api/users/vera', headers: as('admin'), payload: { disabled: true } });
+    expect(await closed).toEqual({ code: 1008, reason: 'account changed' });
+  });
+
   it('sets a new password: the old one stops working', async () => {
     await createUser(db.ch, { username: 'pia', password: PASSWORD, role: 'manager' });
     const res = await app.inject({ method: 'PATCH', url: '/api/users/pia', headers: as('admin'), payload: { password: 'a brand new secret' } });

@@ -208,6 +208,14 @@ export class LiveHub {
     return this.closeWhere((v) => v.sessionNonce === nonce, CLOSE_POLICY, 'logged out');
   }
 
+  /**
+   * Closes the sockets of a user whose account was disabled or whose role changed: the socket
+   * was authorized for the old account, and sessions are re-read only on HTTP requests.
+   */
+  closeUser(username: string): number {
+    return this.closeWhere((v) => v.user?.username === username, CLOSE_POLICY, 'account changed');
+  }
+
   /** Closes every client (server shutdown); resolves when all are closed or dropped. */
   async closeAll(graceMs = CLOSE_GRACE_MS): Promise<void> {
     const sockets = [...this.clients.keys()];

@@ -90,9 +90,10 @@ export function adminRoutes(app: App, ctx: AppContext): void {
         throw err;
       }
       if (!updated) throw new NotFoundError('user');
+      const closed = req.body.disabled === true || req.body.role !== undefined ? ctx.hub.closeUser(username) : 0;
       // Never log the password; say only that it changed.
       req.log.info(
-        { username, role: req.body.role, disabled: req.body.disabled, password_changed: req.body.password !== undefined, by },
+        { username, role: req.body.role, disabled: req.body.disabled, password_changed: req.body.password !== undefined, closed_sockets: closed, by },
         'user changed',
       );
       return updated;
