@@ -226,6 +226,45 @@ describe('file tail', () => {
     }
   });
 
+  it('keeps several PBXs (sites) apart: own subjects, own event ids, own checkpoints, even for byte-identical logs', async () => {
+    const bus = new RecordingBus();
+    // Two PBXs whose logs are byte-identical (same callids, same second): callids are unique
+    // only within a site, so nothing may merge them.
+    const lines = [l(1), l(2, 'ABANDON|1|1|5'), 'bad\n'];
+    const pathB = join(dir, 'queue_log.pbx-b');
+    writeFileSync(path, lines.join(''));
+    writeFileSync(pathB, lines.join(''));
+    const ing = await startIngest(
+      { bus, log: captureLog().log },
+      { sources: [{ path, site: 'pbx-a', kind: 'queue_log' }, { path: pathB, site: 'pbx_b', kind: 'queue_log' }], stateDir, pollIntervalMs: 20 },
+    );
+    try {
+      await waitFor('both sites', () => bus.eventIds().length === 4 && bus.deadBatches().length === 2);
+      const fpA = fingerprintFromHead('pbx-a', Buffer.from(lines[0] as string), false) as string;
+      const fpB = fingerprintFromHead('pbx_b', Buffer.from(lines[0] as string), false) as string;
+      expect(fpA).not.toBe(fpB);
+      const bySubject = (subject: string): string[] =>
+        bus.messages.filter((m) => m.subject === subject).flatMap((m) => {
+          const body = JSON.parse(m.text) as { events?: Array<{ event_id: string; site: string; callid: string }>; dead?: Array<{ event_id: string; site: string }> };
+          return (body.events ?? body.dead ?? []).map((e) => `${e.site} ${e.event_id}`);
+        });
+      expect(bySubject('pbx.events.pbx-a')).toEqual(ids(fpA, lines).slice(0, 2).map((id) => `pbx-a ${id}`));
+      expect(bySubject('pbx.events.pbx_b')).toEqual(ids(fpB, lines).slice(0, 2).map((id) => `pbx_b ${id}`));
+      expect(bySubject('pbx.dead.pbx-a')).toEqual([`pbx-a ${ids(fpA, lines)[2]}`]);
+      expect(bySubject('pbx.dead.pbx_b')).toEqual([`pbx_b ${ids(fpB, lines)[2]}`]);
+      const total = Buffer.byteLength(lines.join(''));
+      await waitFor('checkpoints', () => ing.status().every((st) => st.offset === total));
+      expect(ing.status().map((st) => [st.site, st.path, st.accepted, st.rejected_by_reason])).toEqual([
+        ['pbx-a', path, 2, { too_few_columns: 1 }],
+        ['pbx_b', pathB, 2, { too_few_columns: 1 }],
+      ]);
+      // One checkpoint per site even for one path (two PBXs' logs mounted at the same place).
+      expect(checkpointFile(stateDir, 'pbx-a', 'queue_log', path)).not.toBe(checkpointFile(stateDir, 'pbx_b', 'queue_log', path));
+    } finally {
+      await ing.stop();
+    }
+  });
+
   it('restarts from the checkpoint without resending acknowledged lines', async () => {
     const bus = new RecordingBus();
     const a = [l(1), l(2)];
