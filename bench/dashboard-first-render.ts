@@ -115,7 +115,7 @@ try {
     if (process.env['BENCH_DIAG']) {
       console.log(JSON.stringify(await page.evaluate(() => {
         const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-        const res = performance.getEntriesByType('resource').map((r) => [r.name.slice(-30), Math.round(r.startTime), Math.round(r.responseEnd)]);
+        const res = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((r) => [r.name.slice(-30), Math.round(r.startTime), Math.round(r.responseEnd)]);
         return { ws: (window as unknown as { __diag: unknown }).__diag, dcl: Math.round(nav.domContentLoadedEventEnd), load: Math.round(nav.loadEventEnd), resp: Math.round(nav.responseEnd), res };
       })));
     }

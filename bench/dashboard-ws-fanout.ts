@@ -134,7 +134,14 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
-  let result: { p50: number; p99: number; max: number | null; missed: number; samples: number } | null = null;
+  interface ClientResult {
+    p50: number;
+    p99: number;
+    max: number | null;
+    missed: number;
+    samples: number;
+  }
+  const got: { result: ClientResult | null } = { result: null };
   let rssPeak = 0;
   let heapPeak = 0;
   let messageBytes = 0;
@@ -152,13 +159,14 @@ async function main(): Promise<void> {
         heapPeak = Math.max(heapPeak, mem.heapUsed);
       }
     } else if (line.startsWith('RESULT ')) {
-      result = JSON.parse(line.slice(7)) as typeof result;
+      got.result = JSON.parse(line.slice(7)) as ClientResult;
     }
   }
   await done;
   await dash.close();
   await ch.close();
   rmSync(dir, { recursive: true, force: true });
+  const result = got.result;
   if (!result) throw new Error('the client process gave no result');
   console.log(
     `machine: ${cpus()[0]?.model ?? '?'} x${cpus().length}, load average ${loadavg()[0]?.toFixed(2)}; ${CLIENTS} clients, ${UPDATES} updates of ${messageBytes} bytes, connect ${connectMs} ms, ${result.samples} samples`,

@@ -109,7 +109,7 @@ describe('dashboard views in Chromium', () => {
     await expect.poll(() => page.getByTestId('live-agent-Ana').getAttribute('data-state'), { timeout: 10_000 }).toBe('paused');
     expect(await page.getByTestId('live-agent-Ana').textContent()).toContain('Almuerzo');
     await expect.poll(() => page.getByTestId('live-agent-Beto').getAttribute('data-state'), { timeout: 10_000 }).toBe('available');
-    expect(await board.evaluate(() => window.__tableroBeeps ?? 0)).toBe(0);
+    expect(await board.evaluate(() => (globalThis as unknown as { __tableroBeeps?: number }).__tableroBeeps ?? 0)).toBe(0);
 
     // A caller waiting: waiting_now 1 > threshold 0 raises the queue's alert.
     appendLines(queueLog, [`${now}|${now}.2|101|NONE|ENTERQUEUE||70012345|1`]);
@@ -118,7 +118,7 @@ describe('dashboard views in Chromium', () => {
     await expect.poll(() => page.getByTestId(`live-waiting-${now}.2`).textContent(), { timeout: 10_000 }).toContain('70012345');
 
     await board.getByTestId('alert-flash').waitFor({ timeout: 10_000 });
-    expect(await board.evaluate(() => window.__tableroBeeps)).toBe(1);
+    expect(await board.evaluate(() => (globalThis as unknown as { __tableroBeeps?: number }).__tableroBeeps)).toBe(1);
     expect(await board.getByTestId('tile-waiting-101').getAttribute('data-alert')).toBe('raised');
     expect(await board.getByTestId('tile-waiting-101').getAttribute('data-tone')).toBe('bad');
     await board.getByTestId('alert-banner').waitFor();
