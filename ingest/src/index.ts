@@ -7,7 +7,7 @@ import type { IngestBus } from './bus/port.ts';
 import { kindSpec } from './core/kind-registry.ts';
 import { FileSource, type SourceStatus } from './sources/file-source.ts';
 
-export type { IngestBus } from './bus/port.ts';
+export type { IngestBus, PublishAck } from './bus/port.ts';
 export type { SourceStatus } from './sources/file-source.ts';
 export { parseQueueLogLine, type ParseResult, type LineOrigin } from './core/queue-log.ts';
 export { fingerprintFromHead } from './core/fingerprint.ts';

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino, { type Logger } from 'pino';
 import type { DeadLetterBatch, EventBatch } from './contract.ts';
-import type { IngestBus } from './bus/port.ts';
+import type { IngestBus, PublishAck } from './bus/port.ts';
 
 export interface Published {
   subject: string;
@@ -26,16 +26,17 @@ export class RecordingBus implements IngestBus {
     this.streams.push(spec.name);
   }
 
-  async publish(subject: string, data: Uint8Array, msgId: string): Promise<void> {
+  async publish(subject: string, data: Uint8Array, msgId: string): Promise<PublishAck> {
     this.attempts += 1;
     if (this.gate) await this.gate;
     if (this.failNext > 0) {
       this.failNext -= 1;
       throw new Error('bus down');
     }
-    if (this.ids.has(msgId)) return;
+    if (this.ids.has(msgId)) return { duplicate: true };
     this.ids.add(msgId);
     this.messages.push({ subject, msgId, text: Buffer.from(data).toString('utf8') });
+    return { duplicate: false };
   }
 
   eventBatches(): EventBatch[] {

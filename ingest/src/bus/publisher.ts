@@ -45,6 +45,8 @@ export interface PublisherStats {
   batches: number;
   messages: number;
   retries: number;
+  /** Items (events, records, dead letters) in messages the bus reported as duplicates. */
+  duplicateItems: number;
 }
 
 export class PublisherStoppedError extends Error {
@@ -93,7 +95,7 @@ export class BatchPublisher<T, M> {
   private readonly abort = new AbortController();
   private waiters: Array<() => void> = [];
   private failure: Error | null = null;
-  readonly stats: PublisherStats = { batches: 0, messages: 0, retries: 0 };
+  readonly stats: PublisherStats = { batches: 0, messages: 0, retries: 0, duplicateItems: 0 };
 
   constructor(
     private readonly deps: { bus: IngestBus; log: Logger },
@@ -266,13 +268,13 @@ export class BatchPublisher<T, M> {
       const id = batchId(b.fingerprint, b.firstItem, b.lastItem);
       const body = b.items.finish(id, site, this.opts.itemsField);
       this.lastBodyBytes = body.length;
-      sends.push(this.publish(this.opts.subject, body, id));
+      sends.push(this.publish(this.opts.subject, body, id, b.items.count));
     }
     if (b.dead) {
       // Dead and accepted offsets of one fingerprint are disjoint, so these ids never collide.
       const id = batchId(b.fingerprint, b.firstDead, b.lastDead);
       const body = b.dead.finish(id, site, 'dead');
-      sends.push(this.publish(this.opts.deadSubject, body, id));
+      sends.push(this.publish(this.opts.deadSubject, body, id, b.dead.count));
     }
     try {
       await Promise.all(sends);
@@ -290,12 +292,13 @@ export class BatchPublisher<T, M> {
     this.commitPrefix();
   }
 
-  private async publish(subject: string, body: Uint8Array, id: string): Promise<void> {
+  private async publish(subject: string, body: Uint8Array, id: string, items: number): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       if (this.stopped) throw new PublisherStoppedError('publisher stopped');
       try {
-        await this.deps.bus.publish(subject, body, id);
+        const ack = await this.deps.bus.publish(subject, body, id);
         this.stats.messages += 1;
+        if (ack && ack.duplicate === true) this.stats.duplicateItems += items;
         if (attempt > 0) this.deps.log.info({ subject, batch_id: id, attempts: attempt + 1 }, 'publish recovered');
         return;
       } catch (err) {

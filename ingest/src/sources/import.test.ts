@@ -37,7 +37,7 @@ describe('importFiles', () => {
     const bus = new RecordingBus();
     const seen: ImportProgress[] = [];
     const summary = await importFiles({ bus, log: captureLog().log }, { files: [FIXTURE], kind: 'queue_log', site: 'hq', onProgress: (p) => seen.push(p) });
-    expect(summary).toEqual({ files: 1, lines: 278, accepted: 278, rejected: {}, skipped: 0, batches: 1 });
+    expect(summary).toEqual({ files: 1, lines: 278, accepted: 278, rejected: {}, skipped: 0, duplicates: 0, batches: 1 });
     const fp = fingerprintFromHead('hq', Buffer.from(`${firstLine}\n`), false);
     expect(bus.eventIds()).toEqual(expectedIds('hq', fixtureBytes));
     expect(bus.eventIds()[0]).toBe(`${fp}:0`);
@@ -104,6 +104,7 @@ describe('importFiles', () => {
     const attempts = bus.attempts;
     const again = await importFiles(deps, { files: [FIXTURE], kind: 'queue_log', site: 'hq' });
     expect(again.accepted).toBe(278);
+    expect(again.duplicates).toBe(278);
     expect(bus.attempts).toBe(attempts * 2);
     expect(bus.messages.length).toBe(n);
   });
@@ -132,7 +133,7 @@ describe('importFiles', () => {
     writeFileSync(join(rot, 'messages'), 'not a queue log\n');
     const bus = new RecordingBus();
     const summary = await importFiles({ bus, log: captureLog().log }, { files: [rot], kind: 'queue_log', site: 'hq' });
-    expect(summary).toEqual({ files: 4, lines: 6, accepted: 4, rejected: { 'missing_field:data3': 1, too_few_columns: 1 }, skipped: 0, batches: 4 });
+    expect(summary).toEqual({ files: 4, lines: 6, accepted: 4, rejected: { 'missing_field:data3': 1, too_few_columns: 1 }, skipped: 0, duplicates: 0, batches: 4 });
     expect(bus.eventBatches().map((b) => [b.events[0]?.ts, b.events[0]?.source.split('/').at(-1)])).toEqual([
       [1700000100, 'queue_log.10'], [1700000200, 'queue_log.2.gz'], [1700000300, 'queue_log.1'], [1700000400, 'queue_log'],
     ]);
@@ -162,7 +163,7 @@ describe('importFiles for CDR', () => {
     const bus = new RecordingBus();
     const file = fileURLToPath(new URL('../../../../shared/fixtures/real/mineevburyat__dj-asterisk-cdr__Master.csv', import.meta.url));
     const summary = await importFiles({ bus, log: captureLog().log }, { files: [file], kind: 'cdr', site: 'hq', timeZone: 'Asia/Irkutsk' });
-    expect(summary).toEqual({ files: 1, lines: 84, accepted: 84, rejected: {}, skipped: 0, batches: 1 });
+    expect(summary).toEqual({ files: 1, lines: 84, accepted: 84, rejected: {}, skipped: 0, duplicates: 0, batches: 1 });
     expect(bus.messages.map((m) => m.subject)).toEqual(['pbx.cdr.hq']);
     const batch = JSON.parse(bus.messages[0]?.text as string) as CdrBatch;
     expect(batch.records.length).toBe(84);
@@ -175,7 +176,7 @@ describe('importFiles for CDR', () => {
     writeFileSync(path, 'accountcode,src,dst\n"","1","2","c","clid","SIP/1","","Hangup","","2025-01-01 00:00:00",,"2025-01-01 00:00:05",5,0,"NO ANSWER","DOCUMENTATION"\n');
     const bus = new RecordingBus();
     const summary = await importFiles({ bus, log: captureLog().log }, { files: [path], kind: 'cdr', site: 'hq' });
-    expect(summary).toEqual({ files: 1, lines: 2, accepted: 1, rejected: {}, skipped: 1, batches: 1 });
+    expect(summary).toEqual({ files: 1, lines: 2, accepted: 1, rejected: {}, skipped: 1, duplicates: 0, batches: 1 });
   });
 });
 

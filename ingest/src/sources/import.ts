@@ -41,6 +41,13 @@ export interface ImportSummary {
   rejected: Record<string, number>;
   /** Lines that carry no data (CSV headers). */
   skipped: number;
+  /**
+   * Lines (accepted or rejected) the bus already held from an earlier import or tail of the same
+   * bytes, so nothing was added for them. Counted only with a bus that reports duplicates
+   * (JetStream's PubAck within its duplicate window); 0 otherwise. Later duplicates are dropped
+   * by the processor's dedup and not counted here.
+   */
+  duplicates: number;
   batches: number;
 }
 
@@ -147,6 +154,7 @@ export async function importFiles(deps: { bus: IngestBus; log: Logger }, opts: I
     accepted: counters.accepted,
     rejected: counters.rejected,
     skipped: counters.skipped,
+    duplicates: publisher.stats.duplicateItems,
     batches: publisher.stats.batches,
   };
   deps.log.info({ ...summary, site: opts.site, kind: opts.kind }, 'import finished');
