@@ -108,6 +108,8 @@ describe('escalations in Chromium', () => {
     // RAD-1: queja (15 days) received 16 days ago: due yesterday, overdue since today 00:00
     // (less than a day, so it raises an alert); 16 days old, bucket >15, 1 day late.
     // RAD-2: informacion (10 days) received 9 days ago: due tomorrow, due soon; bucket 6-10.
+    // The wallboard's flash lasts 3 s from the alert: watched from before the post on.
+    const flashed = board.getByTestId('esc-alert-flash').waitFor({ state: 'attached', timeout: 60_000 });
     const res = await fetch(`${tablero.url}/ingest/tickets`, {
       method: 'POST',
       headers: { authorization: `Bearer ${SOURCE_TOKEN}`, 'content-type': 'application/json' },
@@ -152,7 +154,7 @@ describe('escalations in Chromium', () => {
 
     // ... and on the wallboard: banner, sound and flash.
     await board.getByTestId('esc-alerts').locator('[data-ticket="RAD-1"]').waitFor({ timeout: 30_000 });
-    await board.getByTestId('esc-alert-flash').waitFor({ state: 'attached', timeout: 5_000 });
+    await flashed;
     expect(await board.evaluate(() => (globalThis as unknown as { __tableroBeeps?: number }).__tableroBeeps)).toBe(1);
     expect(await board.getByTestId('esc-tile-overdue').textContent()).toBe('1');
     await board.screenshot({ path: join(ARTIFACTS, 'escalations-wallboard.png') });

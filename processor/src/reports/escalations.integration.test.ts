@@ -122,6 +122,10 @@ describe('escalations section', () => {
       'Total,,4,3,75.00,8.25,1,5.00',
       'Open and overdue at month end,1',
     ]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await exportMonthly(ctx, { ...req, format: 'xlsx', lang: 'en' })).body as unknown as ExcelJS.Buffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'By day', 'By hour', 'By agent', 'Escalations', 'Definitions']);
+    expect(wb.getWorksheet('Escalations')?.getCell('B2').value).toBe('Suggestion');
   });
 
   it('the queue filter does not filter the escalations (they belong to the site)', async () => {
