@@ -35,9 +35,17 @@ export function createLiveAggregates(): LiveAggregates {
 
 const liveKey = (site: string, queue: string): string => `${site}\0${queue}`;
 
+// The last horizon per time zone: every stint of a batch asks with the same `nowS`, and the
+// local-midnight computation (Intl formatting) was the largest cost of adding a stint.
+const lastHorizon = new Map<string, { nowS: number; horizonS: number }>();
+
 /** Oldest stint time any live window can still need at `nowS`. */
 export function liveHorizonS(nowS: number, tz: string): number {
-  return Math.min(startOfLocalDay(nowS, tz), nowS - LAST_WINDOW_S);
+  const c = lastHorizon.get(tz);
+  if (c && c.nowS === nowS) return c.horizonS;
+  const horizonS = Math.min(startOfLocalDay(nowS, tz), nowS - LAST_WINDOW_S);
+  lastHorizon.set(tz, { nowS, horizonS });
+  return horizonS;
 }
 
 function queueLive(live: LiveAggregates, site: string, queue: string): QueueLive {
