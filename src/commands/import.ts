@@ -12,15 +12,16 @@ import { ProgressBar } from './progress.ts';
 import { importSurveys } from './import-surveys.ts';
 import { importTickets } from './import-tickets.ts';
 
-const KINDS = ['queue_log', 'cdr', 'tickets'] as const;
+const KINDS = ['queue_log', 'cdr', 'tickets', 'surveys'] as const;
 type Kind = (typeof KINDS)[number];
 
 export const importCommand: Command = {
-  summary: 'backfill queue_log / Master.csv history (.gz and rotated directories accepted)',
-  usage: `Usage: tablero import FILE|DIR... [--kind queue_log|cdr|tickets] [--site ID]
+  summary: 'backfill queue_log / Master.csv history, tickets or surveys (.gz and rotated directories accepted)',
+  usage: `Usage: tablero import FILE|DIR... [--kind queue_log|cdr|tickets|surveys] [--site ID]
   Idempotent: importing the same file again adds nothing. Rejected lines are counted and reported.
   --kind tickets: PQRSD ticket events, CSV with a header (ticket_id,event,time,type,channel,area,call_site,call_id,note);
-    [--source NAME] the CRM's name (default crm), [--tz ZONE] zone of times without an offset (default the site's).`,
+    [--source NAME] the CRM's name (default crm), [--tz ZONE] zone of times without an offset (default the site's).
+  --kind surveys: post-call survey answers, CSV (see README "Escalations and surveys").`,
   options: { kind: { type: 'string' }, site: { type: 'string' }, source: { type: 'string' }, tz: { type: 'string' } },
   allowPositionals: true,
   async run(values, positionals) {
@@ -30,11 +31,11 @@ export const importCommand: Command = {
       if (!existsSync(f)) throw new UsageError(`${f}: no such file or directory`);
       statSync(f);
     }
-    if (values.kind === 'surveys') return importSurveys(files, values.site);
     const kind = (values.kind ?? 'queue_log') as Kind;
     if (!KINDS.includes(kind)) {
-      throw new UsageError(`--kind ${String(values.kind)} is not importable yet (supported: ${KINDS.join(', ')})`);
+      throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, got '${String(values.kind)}'`);
     }
+    if (kind === 'surveys') return importSurveys(files, values.site);
     const cfg = loadConfig();
     const site = typeof values.site === 'string' ? values.site : cfg.TABLERO_SITE;
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(site)) throw new UsageError(`--site must be letters, digits, _ or -: '${site}'`);
