@@ -148,11 +148,12 @@ export class FileSource<T> {
           if (!cuts.done && cuts.cutAfter(id.fingerprint, endOffset)) publisher.seal();
         },
         ready: () => publisher.waitForSpace(),
-        // Caught up with the writer: publish what was read now instead of after the linger time
-        // (tail latency). While a bigger backlog is read, batches still fill up to their size.
-        // Not while replaying recorded batch boundaries, which must be cut where they were.
+        // Caught up with the writer: publish what was read as soon as nothing else is in flight
+        // instead of after the linger time (tail latency). While a bigger backlog is read,
+        // batches still fill up to their size. Not while replaying recorded batch boundaries,
+        // which must be cut where they were.
         caughtUp: () => {
-          if (!publisher.holdLinger) publisher.seal();
+          if (!publisher.holdLinger) publisher.sealSoon();
         },
       },
     );
