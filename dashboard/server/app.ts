@@ -25,7 +25,6 @@ import { LiveHub } from './live/hub.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { escalationRoutes } from './routes/escalations.ts';
-import { escalationRoutes } from './routes/escalations.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { ingestRoutes } from './routes/ingest.ts';
@@ -240,7 +239,6 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
   adminRoutes(app, ctx);
   liveRoutes(app, ctx);
   ingestRoutes(app, ctx);
-  escalationRoutes(app, ctx);
   qaRoutes(app, ctx);
   escalationRoutes(app, ctx);
   supervisorRoutes(app, ctx);
