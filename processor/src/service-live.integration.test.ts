@@ -132,8 +132,9 @@ describe('live output of the processor service', () => {
       { alert_id: `default|q1|sl_pct|${raisedAt}`, queue: 'q1', metric: 'sl_pct', threshold: 50, raised: raisedAt, cleared: raisedAt + 7_000, raised_value: 0, cleared_value: 66.67, peak_value: 0 },
       { alert_id: `default|q1|waiting_now|${raisedAt}`, queue: 'q1', metric: 'waiting_now', threshold: 1, raised: raisedAt, cleared: raisedAt + 1_000, raised_value: 2, cleared_value: 0, peak_value: 2 },
     ]);
-    // Without FINAL: the raise and the clear row of each alert, nothing repeated.
-    expect(await scalar(ch, 'SELECT count() AS v FROM alerts')).toBe(4);
+    // Without FINAL: never two rows of one alert state (a background merge may already have
+    // folded the raise row into the clear row, so the plain count is 2 to 4).
+    expect(await scalar(ch, 'SELECT max(c) AS v FROM (SELECT count() AS c FROM alerts GROUP BY alert_id, version)')).toBe(1);
   });
 
   it('an alert open at a restart is taken back and cleared once, with its first id', async () => {
@@ -159,6 +160,6 @@ describe('live output of the processor service', () => {
     expect((h2.bus.emitted[cleared]?.data as AlertMessage).alert_id).toBe(open?.alert_id);
     await h2.p.stop();
     expect(await scalar(ch, "SELECT count() AS v FROM alerts FINAL WHERE queue = 'r1' AND cleared_at IS NOT NULL")).toBe(1);
-    expect(await scalar(ch, "SELECT count() AS v FROM alerts WHERE queue = 'r1'")).toBe(2);
+    expect(await scalar(ch, "SELECT max(c) AS v FROM (SELECT count() AS c FROM alerts WHERE queue = 'r1' GROUP BY alert_id, version)")).toBe(1);
   });
 });
