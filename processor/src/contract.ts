@@ -91,6 +91,8 @@ export interface QueueSnapshot {
   agents: AgentCounts;
   /** Service level today, one point per closed 15-minute interval plus the current one. */
   sl_series: Array<{ start_s: number; sl_pct: number | null; offered: number }>;
+  /** Metrics of this queue with a raised alert (AlertMessage), sorted; absent from older producers. */
+  alerts?: AlertMetric[];
 }
 
 /** Every live message carries a `type`; the dashboard fans them out to WebSocket clients as-is. */

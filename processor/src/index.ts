@@ -15,5 +15,6 @@ export { createCalendar, defaultCalendar, periodKey, startOfLocalDay, CalendarEr
 export * from './contract.ts';
 export { saveSettingsVersion, saveCalendarVersion, listSettingsVersions, loadSettings, loadCalendars, SettingsError, type SettingsVersion } from './store/settings-store.ts';
 export { agentStatus, type AgentStatus } from './core/agent-state.ts';
+export { DEFAULT_ALERT_RULES, evaluateAlerts, createAlertState, type AlertRules, type AlertFigures, type AlertState } from './core/alerts.ts';
 // Escalations (PQRSD tickets, issue #7).
 export * from './escalations/index.ts';

@@ -84,6 +84,8 @@ describe('live output of the processor service', () => {
       1|c2|q1|NONE|ENTERQUEUE||556|2`);
     // First snapshot of q1 at once; two waiting > 1 raises the alert in the same tick.
     expect(h.tick(10)).toEqual({ snaps: [['q1', 2, 0]], alerts: [['raised', 'q1', 'waiting_now', 2]] });
+    // The snapshot of the same tick already lists the raised alert (late joiners learn it there).
+    expect(h.bus.emitted.map((e) => e.data as SnapshotMessage | AlertMessage).filter((m) => m.type === 'snapshots').at(-1)?.queues[0]?.alerts).toEqual(['waiting_now']);
     await h.send('2|c3|q2|NONE|ENTERQUEUE||557|1');
     expect(h.tick(100)).toEqual({ snaps: [['q2', 1, 0]], alerts: [] }); // q1 unchanged: not repeated
     await h.send('5|c1|q1|Ann|CONNECT|5|c1.1|1');
@@ -98,6 +100,7 @@ describe('live output of the processor service', () => {
     expect(h.tick(700)).toEqual({ snaps: [], alerts: [] });
     h.clock.wall += 1;
     expect(h.tick(800)).toEqual({ snaps: [], alerts: [['cleared', 'q1', 'waiting_now', 0]] });
+    expect(h.p.latest().map((q) => [q.queue, q.alerts])).toEqual([['q1', ['sl_pct']], ['q2', []]]);
     // c1 ends answered within T: SL 1/2 = 50 %, not under 50 but inside the 2-point band: stays raised.
     await h.send('100|c1|q1|Ann|COMPLETECALLER|5|95|1');
     expect(h.tick(1_100)).toEqual({ snaps: [['q1', 0, 0]], alerts: [] });

@@ -31,7 +31,7 @@ import {
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import type { ProcessorBus } from './bus/bus.ts';
-import { kpiSubject, type AgentCounts, type AlertMessage, type QueueSnapshot, type SnapshotMessage } from './contract.ts';
+import { kpiSubject, type AgentCounts, type AlertMessage, type AlertMetric, type QueueSnapshot, type SnapshotMessage } from './contract.ts';
 import { activeAlerts, createAlertState, DEFAULT_ALERT_RULES, evaluateAlerts, restoreAlert, type AlertRules } from './core/alerts.ts';
 import { createPacer, markChanged, takeDue } from './core/pacing.ts';
 import { agentCountsByQueue, applyAgentEvent, createAgentState, type AgentPauseRow, type AgentSessionRow } from './core/agent-state.ts';
@@ -274,6 +274,19 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     const paceMs = mono();
     const nowMs = now();
     const snaps = snapshots(nowMs);
+    // Alerts first, so the snapshots of this tick already list them (late joiners see a raised
+    // alert with the next snapshot of its queue, at most maxMs later).
+    const figs = snaps.map((s) => ({
+      site: s.site, queue: s.queue, sl_pct: s.windows.today.sl_pct, waiting_now: s.waiting_now,
+      longest_current_wait_s: s.longest_current_wait_s, thresholds: ctx.settings(s.site, s.queue).alerts,
+    }));
+    for (const a of evaluateAlerts(alertState, figs, alertRules, nowMs)) {
+      bus.emit(kpiSubject(a.site), Buffer.from(JSON.stringify(a)));
+      alertWrites.push(a);
+      log.info({ alert_id: a.alert_id, state: a.state, queue: a.queue, metric: a.metric, threshold: a.threshold }, 'queue alert');
+    }
+    storeAlerts();
+    withAlerts(snaps);
     const bySite = new Map<string, QueueSnapshot[]>();
     for (const snap of snaps) {
       const k = `${snap.site}\0${snap.queue}`;
@@ -290,16 +303,17 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       const msg: SnapshotMessage = { type: 'snapshots', site, queues };
       bus.emit(kpiSubject(site), Buffer.from(JSON.stringify(msg)));
     }
-    const figs = snaps.map((s) => ({
-      site: s.site, queue: s.queue, sl_pct: s.windows.today.sl_pct, waiting_now: s.waiting_now,
-      longest_current_wait_s: s.longest_current_wait_s, thresholds: ctx.settings(s.site, s.queue).alerts,
-    }));
-    for (const a of evaluateAlerts(alertState, figs, alertRules, nowMs)) {
-      bus.emit(kpiSubject(a.site), Buffer.from(JSON.stringify(a)));
-      alertWrites.push(a);
-      log.info({ alert_id: a.alert_id, state: a.state, queue: a.queue, metric: a.metric, threshold: a.threshold }, 'queue alert');
+  }
+
+  /** Sets each snapshot's `alerts`: the metrics of its queue with a raised alert. */
+  function withAlerts(snaps: QueueSnapshot[]): QueueSnapshot[] {
+    const byQueue = new Map<string, AlertMetric[]>();
+    for (const a of activeAlerts(alertState)) {
+      const k = `${a.site}\0${a.queue}`;
+      byQueue.set(k, [...(byQueue.get(k) ?? []), a.metric]);
     }
-    storeAlerts();
+    for (const snap of snaps) snap.alerts = (byQueue.get(`${snap.site}\0${snap.queue}`) ?? []).sort();
+    return snaps;
   }
 
   await bus.ensureStream(EVENTS_STREAM_SPEC);
@@ -329,7 +343,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       if (alertWrites.length > 0) log.error({ unstored_alerts: alertWrites.length }, 'alerts lost at stop');
       log.info({ ...counters }, 'processor stopped');
     },
-    latest: () => snapshots(now()),
+    latest: () => withAlerts(snapshots(now())),
     alerts: () => activeAlerts(alertState),
   };
 }
