@@ -95,7 +95,9 @@ export class CheckpointWriter {
 
   save(cp: Checkpoint): void {
     this.latest = cp;
-    if (!this.running) this.running = this.loop();
+    // Started on a microtask, so saves made in the same turn share one write: an ack's commit
+    // and the write-ahead of the batch sealed right after it (tail latency: 2 fsyncs, not 4).
+    if (!this.running) this.running = Promise.resolve().then(() => this.loop());
   }
 
   /** Resolves when the latest saved checkpoint is on disk. */
