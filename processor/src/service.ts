@@ -67,6 +67,8 @@ export interface ProcessorOptions {
    * by a processor that died stays blocked (the consumer takes one message at a time).
    */
   ackWaitMs?: number;
+  /** How often stored settings and calendars are checked for new versions (monotonic ms). Default 5 s. */
+  settingsReloadMs?: number;
   /** Alert hysteresis; defaults in core/alerts.ts (2 SL points, 80 %, 10 s hold). */
   alertRules?: Partial<AlertRules>;
 }
@@ -88,6 +90,8 @@ export interface Processor {
   latest(): QueueSnapshot[];
   /** Alerts raised and not cleared yet. */
   alerts(): AlertMessage[];
+  /** Loads the newest stored settings and calendars now; true when they changed (live windows rebuilt). */
+  reloadSettings(): Promise<boolean>;
 }
 
 export class ProcessorError extends Error {
@@ -178,6 +182,43 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const alertState = createAlertState();
   for (const a of await store.openAlerts()) restoreAlert(alertState, a);
   log.info({ replayed_events: replayed, live_stints: liveStints, open_alerts: alertState.active.size, ms: Date.now() - t0 }, 'processor state rebuilt');
+
+  // Batch handling and settings reloads take turns: a reload rebuilds the live windows from stored
+  // stints, which must neither miss nor repeat a batch handled meanwhile.
+  let turn: Promise<void> = Promise.resolve();
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = turn.then(fn);
+    turn = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  // Settings and calendars edited from the dashboard are new versions in ClickHouse. A change
+  // rebuilds the live windows: T, strict, short abandons and opening hours change every figure.
+  async function reloadSettings(): Promise<boolean> {
+    const atMs = now();
+    const settings = await loadSettings(deps.ch, opts.settings?.settings ?? defaultProcessorSettings(), atMs);
+    const calendarSpecs = { ...(opts.settings?.calendars ?? {}), ...(await loadCalendars(deps.ch, atMs)) };
+    if (JSON.stringify(settings) === JSON.stringify(cfg.settings) && JSON.stringify(calendarSpecs) === JSON.stringify(cfg.calendars)) {
+      return false;
+    }
+    cfg.settings = settings;
+    cfg.calendars = calendarSpecs;
+    settingsCache.clear();
+    calendars.clear();
+    const nowS = Math.floor(atMs / 1000);
+    const fresh = createLiveAggregates();
+    for (const st of await store.stintsSince(nowS - 2 * DAY_S)) addLiveStint(fresh, st, ctx, nowS);
+    live.queues = fresh.queues; // swapped whole: a tick never sees a half-built window
+    for (const k of live.queues.keys()) markChanged(pacer, k);
+    log.info({ queues: live.queues.size }, 'settings reloaded, live windows rebuilt');
+    return true;
+  }
+  const reloadEveryMs = opts.settingsReloadMs ?? 5_000;
+  let lastReloadMono = mono();
+  let reloading = false;
 
   const pacer = createPacer(minMs, maxMs);
   const changedSites = new Set<string>();
@@ -272,6 +313,15 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   function tick(): void {
     // Pacing uses the monotonic clock; the figures and alert times use `now` (wall clock).
     const paceMs = mono();
+    if (!reloading && paceMs - lastReloadMono >= reloadEveryMs) {
+      lastReloadMono = paceMs;
+      reloading = true;
+      exclusive(reloadSettings)
+        .catch((err: unknown) => log.warn({ err }, 'settings reload failed, will retry'))
+        .finally(() => {
+          reloading = false;
+        });
+    }
     const nowMs = now();
     const snaps = snapshots(nowMs);
     // Alerts first, so the snapshots of this tick already list them (late joiners see a raised
@@ -319,7 +369,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   await bus.ensureStream(EVENTS_STREAM_SPEC);
   const consumption = await bus.consume(
     { stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER, maxAckPending: 1, ackWaitMs: opts.ackWaitMs ?? 30_000 },
-    handler,
+    (msg) => exclusive(() => handler(msg)),
     (err, msg) => log.warn({ err, subject: msg.subject, msg_id: msg.msgId }, 'batch not stored, will retry'),
   );
   // Ticks at the pacing floor: a changed queue waits at most minMs for its snapshot.
@@ -337,6 +387,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     async stop() {
       stopTicks();
       await consumption.stop();
+      await turn;
       await alertWriter;
       storeAlerts();
       await alertWriter;
@@ -345,5 +396,6 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     },
     latest: () => withAlerts(snapshots(now())),
     alerts: () => activeAlerts(alertState),
+    reloadSettings: () => exclusive(reloadSettings),
   };
 }

@@ -3,7 +3,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
 
 export type { ClickHouseClient } from '@clickhouse/client';
 
@@ -63,6 +62,9 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
   try {
     // chdb types its connection against @clickhouse/client-common while the client inlines its
     // own copy of the same declarations; they are identical at run time, not to the checker.
+    // Loaded only here: chDB's library is ~550 MB, and a service talking to a ClickHouse server
+    // should not map it into memory.
+    const { createChdbConnection } = await import('chdb/connection');
     const connection = createChdbConnection({ path: dir }) as unknown as ChdbCompatibleConnection;
     client = createClient({ connection });
     // chDB's connection ignores the client's `database` option; the session keeps `USE`.
