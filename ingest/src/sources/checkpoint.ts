@@ -83,6 +83,8 @@ export class CheckpointWriter {
   private running: Promise<void> | null = null;
   private lastError: unknown = null;
   private written: Checkpoint | null = null;
+  /** Checkpoint files written so far (each one: temp file, fsync, rename, directory fsync). */
+  writes = 0;
 
   constructor(
     private readonly file: string,
@@ -118,6 +120,7 @@ export class CheckpointWriter {
         try {
           await writeCheckpoint(this.file, cp);
           this.written = cp;
+          this.writes += 1;
         } catch (err) {
           // Keep going: a later save retries; the old checkpoint on disk only makes us resend more.
           this.lastError = err;
