@@ -25,7 +25,7 @@ try {
   await bus.ensureStream(EVENTS_STREAM_SPEC);
   let batches = 0;
   const tp = performance.now();
-  let window: Array<Promise<void>> = [];
+  let window: Array<Promise<unknown>> = [];
   for (const b of flowBatches({ events: total, batchSize, seed: 7, callsPerS: 20 })) {
     window.push(bus.publish(eventsSubject(b.site), Buffer.from(JSON.stringify(b)), b.batch_id));
     batches += 1;

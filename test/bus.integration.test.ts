@@ -37,9 +37,10 @@ describe.each(impls)('%s bus', (kind, open) => {
       bus.publish('t.events.site1', enc.encode(JSON.stringify(batch)), 'fp:0-120'),
       bus.publish('t.events.site1', enc.encode('second'), 'fp:121-200'),
     ]);
-    // A resend of the first batch with the same msgId (crash before the checkpoint) is dropped.
-    await bus.publish('t.events.site1', enc.encode(JSON.stringify(batch)), 'fp:0-120');
-    await bus.publish('t.events.site2', enc.encode('third'), 'fp:201-300');
+    // A resend of the first batch with the same msgId (crash before the checkpoint) is dropped,
+    // and the bus says so.
+    expect(await bus.publish('t.events.site1', enc.encode(JSON.stringify(batch)), 'fp:0-120')).toEqual({ duplicate: true });
+    expect(await bus.publish('t.events.site2', enc.encode('third'), 'fp:201-300')).toEqual({ duplicate: false });
     await waitFor(() => got.length >= 3, { what: '3 messages' });
     expect(got.map((m) => m.msgId)).toEqual(['fp:0-120', 'fp:121-200', 'fp:201-300']);
     expect(JSON.parse(dec.decode(got[0]?.data))).toEqual(batch);

@@ -38,6 +38,11 @@ export interface Consumption {
   done: Promise<void>;
 }
 
+export interface PublishResult {
+  /** The bus already held a message with this msgId (within its duplicate window): nothing was added. */
+  duplicate: boolean;
+}
+
 export interface Bus {
   readonly kind: 'nats' | 'memory';
   ensureStream(spec: StreamSpec): Promise<void>;
@@ -45,7 +50,7 @@ export interface Bus {
    * Durable publish. Resolves once the bus has the message for good (JetStream ack; in-process:
    * once the consumer handled it). A repeated msgId within the duplicate window is stored once.
    */
-  publish(subject: string, data: Uint8Array, msgId: string): Promise<void>;
+  publish(subject: string, data: Uint8Array, msgId: string): Promise<PublishResult>;
   /**
    * Durable consumption, one message at a time, in stream order. The message is acknowledged
    * only after `handler` resolves; a handler that throws is retried (same message, backoff)

@@ -10,6 +10,7 @@ import {
   type ConsumeSpec,
   type Consumption,
   type DurableMessage,
+  type PublishResult,
   type StreamSpec,
 } from './bus.ts';
 
@@ -62,7 +63,7 @@ export class MemoryBus implements Bus {
     throw new BusError(`no stream holds subject ${subject}`);
   }
 
-  async publish(subject: string, data: Uint8Array, msgId: string): Promise<void> {
+  async publish(subject: string, data: Uint8Array, msgId: string): Promise<PublishResult> {
     if (this.closed) throw new BusError('bus closed');
     const stream = this.streamFor(subject);
     const now = this.now();
@@ -70,7 +71,7 @@ export class MemoryBus implements Bus {
       if (now - at <= stream.spec.duplicateWindowMs) break;
       stream.recentIds.delete(id);
     }
-    if (stream.recentIds.has(msgId)) return;
+    if (stream.recentIds.has(msgId)) return { duplicate: true };
     while (stream.queue.length >= this.maxPending) {
       await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
       if (this.closed) throw new BusError('bus closed');
@@ -82,6 +83,7 @@ export class MemoryBus implements Bus {
       stream.queue.push({ msg, resolve, reject });
       stream.wake?.();
     });
+    return { duplicate: false };
   }
 
   async consume(

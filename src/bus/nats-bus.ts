@@ -16,7 +16,7 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
-import { BusError, retryDelayMs, type Bus, type ConsumeSpec, type Consumption, type DurableMessage, type StreamSpec } from './bus.ts';
+import { BusError, retryDelayMs, type Bus, type PublishResult, type ConsumeSpec, type Consumption, type DurableMessage, type StreamSpec } from './bus.ts';
 
 export interface NatsBusOptions {
   servers: string | string[];
@@ -73,12 +73,12 @@ export class NatsBus implements Bus {
     }
   }
 
-  async publish(subject: string, data: Uint8Array, msgId: string): Promise<void> {
+  async publish(subject: string, data: Uint8Array, msgId: string): Promise<PublishResult> {
     const deadline = Date.now() + this.publishTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.js.publish(subject, data, { msgID: msgId, timeout: 10_000 });
-        return;
+        const ack = await this.js.publish(subject, data, { msgID: msgId, timeout: 10_000 });
+        return { duplicate: ack.duplicate };
       } catch (err) {
         // Bus down, stream full (discard: new) or a timeout: wait and resend the same bytes
         // with the same msgId; the server drops it if an earlier attempt did land.

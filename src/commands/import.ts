@@ -63,7 +63,9 @@ export const importCommand: Command = {
       const rejected = Object.entries(summary.rejected);
       const rejectedTotal = rejected.reduce((n, [, c]) => n + c, 0);
       process.stdout.write(
-        `imported ${summary.files} file(s): ${summary.lines} lines, ${summary.accepted} accepted, ${rejectedTotal} rejected\n`,
+        `imported ${summary.files} file(s): ${summary.lines} lines, ${summary.accepted} accepted, ${rejectedTotal} rejected` +
+          (summary.duplicates > 0 ? `, ${summary.duplicates} already stored (skipped)` : '') +
+          '\n',
       );
       for (const [reason, count] of rejected) process.stdout.write(`  rejected ${count} x ${reason}\n`);
       return 0;
