@@ -7,7 +7,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { SessionManager, SESSION_COOKIE, apiSession, type ActiveSession } from './auth/sessions.ts';
 import { originAllowed } from './core/origin.ts';
 import { roleAllowed, type Access } from './core/roles.ts';
@@ -101,7 +101,7 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
     // Typed as Fastify's base logger so routes see one logger type; it is the same pino instance.
     loggerInstance: deps.log as FastifyBaseLogger,
     // Requests are logged by the onResponse hook below, without query strings.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
 
   app.decorateRequest('session', null);
