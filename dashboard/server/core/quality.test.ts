@@ -31,4 +31,12 @@ describe('qualityBySource', () => {
     const [row] = qualityBySource({ ...base, live: [{ source: 'q', site: 's', kind: 'queue_log', accepted: 1, rejected: 0, ...live }] });
     expect({ silent_for_s: row?.silent_for_s, silent: row?.silent, clock_skew_s: row?.clock_skew_s }).toEqual(out);
   });
+
+  it('gives no clock skew for a CDR source: its rows carry the call start, not the write time', () => {
+    const [row] = qualityBySource({
+      ...base,
+      live: [{ source: 'm', site: 's', kind: 'cdr', accepted: 1, rejected: 0, last_line_at_ms: 999_000, last_event_ts: 924 }],
+    });
+    expect({ silent_for_s: row?.silent_for_s, clock_skew_s: row?.clock_skew_s }).toEqual({ silent_for_s: 1, clock_skew_s: null });
+  });
 });

@@ -31,7 +31,8 @@ export interface SourceQuality {
   /**
    * Server clock minus PBX clock, in seconds, from the newest line: Asterisk stamps a line when
    * it writes it and a live tail reads it within a poll, so the difference is the skew (to about
-   * a second). Null when the source is not tailed live here. Positive: the PBX clock is behind.
+   * a second). Null when the source is not a queue_log tailed live here (CDR rows carry the
+   * call's start time). Positive: the PBX clock is behind.
    */
   clock_skew_s: number | null;
 }
@@ -92,7 +93,9 @@ export function qualityBySource(input: {
     r.live_rejected = s.rejected;
     r.last_line_at_ms = s.last_line_at_ms;
     if (s.last_event_ts !== null) r.last_event_s = Math.max(r.last_event_s ?? s.last_event_ts, s.last_event_ts);
-    if (s.last_line_at_ms !== null && s.last_event_ts !== null) {
+    // Only queue_log lines are stamped when written; a CDR row carries the call's start time,
+    // so its age at reading is the call's duration, not a clock difference.
+    if (s.kind === 'queue_log' && s.last_line_at_ms !== null && s.last_event_ts !== null) {
       r.clock_skew_s = Math.round(s.last_line_at_ms / 1000 - s.last_event_ts);
     }
   }
