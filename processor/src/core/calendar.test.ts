@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CalendarError, createCalendar, defaultCalendar, localToEpoch, periodKey, startOfLocalDay, type PeriodBy } from './calendar.ts';
+import { CalendarError, createCalendar, defaultCalendar, localToEpoch, periodKey, startOfLocalDay, type PeriodBy, type SiteCalendarSpec } from './calendar.ts';
 
 const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number => Date.UTC(y, mo - 1, d, h, mi, s) / 1000;
 
@@ -81,5 +81,13 @@ describe('site calendar', () => {
     ['bad holiday', () => createCalendar({ tz: 'UTC', holidays: ['2026-1-1'] })],
   ])('rejects %s', (_name, f) => {
     expect(f).toThrow(_name === 'bad tz' ? RangeError : CalendarError);
+  });
+});
+
+describe('calendar spec checks', () => {
+  it('rejects a field it does not know instead of leaving the site open 24 h', () => {
+    expect(() => createCalendar({ tz: 'America/La_Paz', hours: {} } as unknown as SiteCalendarSpec)).toThrow(
+      "unknown calendar field 'hours' (expected tz, weekly, holidays)",
+    );
   });
 });

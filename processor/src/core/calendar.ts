@@ -135,7 +135,13 @@ function parseHhMm(s: string, field: string): number {
   return h * 3600 + min * 60;
 }
 
+const CALENDAR_FIELDS = ['tz', 'weekly', 'holidays'];
+
 export function createCalendar(spec: SiteCalendarSpec): SiteCalendar {
+  // Specs come from admins as JSON: a misspelt field would silently leave the site open 24 h.
+  for (const key of Object.keys(spec)) {
+    if (!CALENDAR_FIELDS.includes(key)) throw new CalendarError(`unknown calendar field '${key}' (expected ${CALENDAR_FIELDS.join(', ')})`);
+  }
   assertTimeZone(spec.tz);
   const holidays = [...(spec.holidays ?? [])];
   for (const h of holidays) {
