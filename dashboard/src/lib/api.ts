@@ -68,35 +68,49 @@ export function queryString(params: Record<string, string | number | boolean | r
 
 type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
 
+/**
+ * One same-origin JSON request: the session cookie goes along, writes carry the CSRF token, and
+ * every failure becomes an ApiError (status 0 for the network).
+ */
+export async function requestJson(
+  fetchFn: FetchFn,
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  csrf?: string,
+): Promise<unknown> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrf !== undefined) headers['x-csrf-token'] = csrf;
+  let res: Response;
+  try {
+    res = await fetchFn(`${base}${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (cause) {
+    throw new ApiError(0, 'NETWORK', `${method} ${path} failed`, { cause });
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  if (text !== '') {
+    try {
+      data = JSON.parse(text);
+    } catch (cause) {
+      if (res.ok) throw new ApiError(res.status, 'BAD_JSON', `${method} ${path}: answer is not JSON`, { cause });
+    }
+  }
+  if (!res.ok) throw apiErrorFrom(res.status, data);
+  return data;
+}
+
 /** `base` is '' in the browser (same origin); tests pass a real server's URL. */
 export function createApi(base = '', fetchFn: FetchFn = (i, init) => fetch(i, init)): Api {
-  async function call(method: string, path: string, body?: unknown, csrf?: string): Promise<unknown> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (method !== 'GET' && csrf !== undefined) headers['x-csrf-token'] = csrf;
-    let res: Response;
-    try {
-      res = await fetchFn(`${base}${path}`, {
-        method,
-        headers,
-        credentials: 'same-origin',
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (cause) {
-      throw new ApiError(0, 'NETWORK', `${method} ${path} failed`, { cause });
-    }
-    const text = await res.text();
-    let data: unknown = null;
-    if (text !== '') {
-      try {
-        data = JSON.parse(text);
-      } catch (cause) {
-        if (res.ok) throw new ApiError(res.status, 'BAD_JSON', `${method} ${path}: answer is not JSON`, { cause });
-      }
-    }
-    if (!res.ok) throw apiErrorFrom(res.status, data);
-    return data;
-  }
+  const call = (method: string, path: string, body?: unknown, csrf?: string): Promise<unknown> =>
+    requestJson(fetchFn, base, method, path, body, csrf);
 
   function expectMe(data: unknown, path: string): Me {
     const me = parseMe(data);

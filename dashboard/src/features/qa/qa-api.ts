@@ -1,28 +1,9 @@
 // The quality view's calls to /api/qa/*: same-origin JSON with the session cookie; writes carry
 // the session's CSRF token. Errors become ApiError like the rest of the SPA's calls.
-import { ApiError, apiErrorFrom } from '../../lib/api.ts';
+import { requestJson } from '../../lib/api.ts';
 
-async function call(method: string, path: string, body: unknown, csrf: string | undefined): Promise<unknown> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrf !== undefined) headers['x-csrf-token'] = csrf;
-  let res: Response;
-  try {
-    res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  } catch (cause) {
-    throw new ApiError(0, 'NETWORK', `${method} ${path} failed`, { cause });
-  }
-  const text = await res.text();
-  let data: unknown = null;
-  if (text !== '') {
-    try {
-      data = JSON.parse(text);
-    } catch (cause) {
-      if (res.ok) throw new ApiError(res.status, 'BAD_JSON', `${method} ${path}: answer is not JSON`, { cause });
-    }
-  }
-  if (!res.ok) throw apiErrorFrom(res.status, data);
-  return data;
+function call(method: string, path: string, body: unknown, csrf: string | undefined): Promise<unknown> {
+  return requestJson((input, init) => fetch(input, init), '', method, path, body, csrf);
 }
 
 /** The answer is trusted to have the server's shape (same build, same origin). */
