@@ -39,7 +39,9 @@ function deps(over: Partial<DashboardDeps> = {}): DashboardDeps {
       pushCalls.push(req);
       return { accepted: req.body.split('\n').filter((l) => l.length > 0).length, rejected: 0 };
     },
-    health: async () => ({ sources: [{ name: 'lpz', last_line_ts: 1 }] }),
+    health: async () => ({
+      sources: [{ source: '/var/log/asterisk/queue_log', path: '/var/log/asterisk/queue_log', site: 'lpz', kind: 'queue_log', accepted: 9, rejected: 1, last_line_at_ms: 1_000, last_event_ts: 1 }],
+    }),
     ...over,
   };
 }
@@ -439,7 +441,8 @@ describe('health', () => {
   it('reports bus, ClickHouse and the injected facts', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', bus: true, clickhouse: true, sources: [{ name: 'lpz', last_line_ts: 1 }] });
+    // Anyone may ask: each source says its site, kind and last line, not its path or volumes.
+    expect(res.json()).toEqual({ status: 'ok', bus: true, clickhouse: true, sources: [{ site: 'lpz', kind: 'queue_log', last_line_at_ms: 1_000, last_event_ts: 1 }] });
   });
 
   it('is degraded (503) when the bus is down', async () => {
@@ -447,7 +450,7 @@ describe('health', () => {
     try {
       const res = await app.inject({ method: 'GET', url: '/api/health' });
       expect(res.statusCode).toBe(503);
-      expect(res.json()).toEqual({ status: 'degraded', bus: false, clickhouse: true, sources: [{ name: 'lpz', last_line_ts: 1 }] });
+      expect(res.json()).toEqual({ status: 'degraded', bus: false, clickhouse: true, sources: [{ site: 'lpz', kind: 'queue_log', last_line_at_ms: 1_000, last_event_ts: 1 }] });
     } finally {
       bus.up = true;
     }

@@ -19,6 +19,22 @@ async function clickhouseUp(ctx: AppContext): Promise<boolean> {
   }
 }
 
+/** What anyone may learn about a source: its site, kind and when it last spoke; not its path or volumes. */
+const PUBLIC_SOURCE_FIELDS = ['site', 'kind', 'last_line_at_ms', 'last_event_ts'];
+
+function publicFacts(extra: Record<string, unknown>): Record<string, unknown> {
+  const sources = extra.sources;
+  if (!Array.isArray(sources)) return extra;
+  return {
+    ...extra,
+    sources: sources.map((s: unknown) =>
+      typeof s === 'object' && s !== null
+        ? Object.fromEntries(Object.entries(s).filter(([k]) => PUBLIC_SOURCE_FIELDS.includes(k)))
+        : {},
+    ),
+  };
+}
+
 export function healthRoutes(app: App, ctx: AppContext): void {
   app.get('/api/health', { config: { access: 'public' } }, async (_req, reply) => {
     const bus = ctx.deps.bus.healthy();
@@ -35,6 +51,6 @@ export function healthRoutes(app: App, ctx: AppContext): void {
     }
     const ok = bus && clickhouse && extraOk;
     // 503 when degraded, so a load balancer or orchestrator can act on the status code alone.
-    return reply.code(ok ? 200 : 503).send({ ...extra, status: ok ? 'ok' : 'degraded', bus, clickhouse });
+    return reply.code(ok ? 200 : 503).send({ ...publicFacts(extra), status: ok ? 'ok' : 'degraded', bus, clickhouse });
   });
 }
