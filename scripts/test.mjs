@@ -33,17 +33,30 @@ if (run('pnpm', ['-s', 'build']) !== 0) {
   console.log('tests: 0 passed, 1 failed (dashboard build failed)');
   process.exit(1);
 }
-rmSync(results, { force: true });
-const status = run('npx', [
-  'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...process.argv.slice(2),
-]);
-if (!existsSync(results)) {
-  console.log('tests: 0 passed, 1 failed (vitest wrote no results)');
-  process.exit(1);
+// Two passes: everything but the browser tests in parallel, then the browser tests one file at
+// a time with the machine to themselves. Each browser file drives a real `tablero start` and a
+// real Chromium; on 2 cores, running them beside chDB-heavy suites made their timings flaky.
+// Arguments (e.g. `pnpm test ingest/`) run one pass over just those files.
+const args = process.argv.slice(2);
+const passes = args.length > 0
+  ? [args]
+  : [['--exclude', 'test/browser/**'], ['test/browser/', '--maxWorkers=1', '--no-file-parallelism']];
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let ok = true;
+for (const [i, passArgs] of passes.entries()) {
+  const file = `${results}.${i}`;
+  rmSync(file, { force: true });
+  const status = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`, ...passArgs]);
+  if (!existsSync(file)) {
+    console.log(`tests: ${totals.passed} passed, ${totals.failed + 1} failed (vitest wrote no results)`);
+    process.exit(1);
+  }
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  const failedSuites = (r.testResults ?? []).filter((t) => t.status === 'failed' && (t.assertionResults ?? []).length === 0).length;
+  totals.passed += r.numPassedTests;
+  totals.failed += r.numFailedTests + failedSuites;
+  totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  if (status !== 0) ok = false;
 }
-const r = JSON.parse(readFileSync(results, 'utf8'));
-const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-const failedSuites = (r.testResults ?? []).filter((t) => t.status === 'failed' && (t.assertionResults ?? []).length === 0).length;
-const failed = r.numFailedTests + failedSuites;
-console.log(`tests: ${r.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(status === 0 && failed === 0 && r.numPassedTests > 0 ? 0 : 1);
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(ok && totals.failed === 0 && totals.passed > 0 ? 0 : 1);

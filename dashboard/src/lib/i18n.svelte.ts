@@ -33,6 +33,18 @@ export class I18n {
     this.#applyToDocument();
   }
 
+  /** True once the person picked a language on this page: the server's stored one then waits. */
+  #chosen = false;
+
+  /**
+   * The person's own pick (the language switch). It wins over a stored preference that arrives
+   * later on this page, e.g. a slow `/api/me` answer that still carries the previous language.
+   */
+  choose(locale: Locale): void {
+    this.#chosen = true;
+    this.set(locale);
+  }
+
   /** Switch language and remember it on this device. */
   set(locale: Locale): void {
     this.locale = locale;
@@ -46,6 +58,7 @@ export class I18n {
    * (es-CO stays es-CO for a user stored as `es`).
    */
   adopt(userLang: string | null | undefined): void {
+    if (this.#chosen) return;
     const l = normalizeLocale(userLang);
     if (l && langOf(l) !== this.lang) this.set(l);
   }
