@@ -45,6 +45,30 @@ const schema = z.object({
     .transform((v) => v === 'true' || v === '1'),
   /** Comma-separated `token=site:name` entries for HTTP push sources. */
   TABLERO_SOURCE_TOKENS: z.string().optional(),
+  /**
+   * Per site, member interface -> member name: `{"default": {"Local/201@from-queue/n": "Ana"}}`.
+   * Asterisk logs ADDMEMBER/REMOVEMEMBER/PAUSEALL with the interface but calls with the name
+   * (unless log_membername_as_agent=yes); without the mapping one agent counts as two.
+   */
+  TABLERO_MEMBER_ALIASES: z
+    .string()
+    .optional()
+    .transform((v, zctx) => {
+      if (!v) return {};
+      try {
+        const parsed: unknown = JSON.parse(v);
+        const ok =
+          typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) &&
+          Object.values(parsed).every(
+            (m) => typeof m === 'object' && m !== null && !Array.isArray(m) && Object.values(m).every((n) => typeof n === 'string'),
+          );
+        if (ok) return parsed as Record<string, Record<string, string>>;
+      } catch {
+        // reported below
+      }
+      zctx.addIssue({ code: 'custom', message: 'JSON object {"site": {"interface": "member name"}}' });
+      return {};
+    }),
 });
 
 export type Config = z.infer<typeof schema> & { dataDir: string; siteTz: string };

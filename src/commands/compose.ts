@@ -109,7 +109,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
     const sources = [...o.sources];
     // The simulator's members log an interface in ADDMEMBER and a name in call events, as
     // Asterisk does by default; the processor needs that mapping to fold them into one agent.
-    let aliases: Record<string, Record<string, string>> = {};
+    const aliases: Record<string, Record<string, string>> = { ...o.cfg.TABLERO_MEMBER_ALIASES };
     if (o.simulate) {
       simulatorDir = join(o.cfg.dataDir, 'simulator');
       // A flat daily curve: the demo wallboard is busy whatever the hour the user tries it.
@@ -117,7 +117,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       stops.simulator = () => sim.stop();
       sources.push({ path: sim.queueLogPath, site: o.site, kind: 'queue_log' });
       sources.push({ path: sim.cdrPath, site: o.site, kind: 'cdr' });
-      aliases = { [o.site]: sim.memberAliases };
+      aliases[o.site] = { ...sim.memberAliases, ...(aliases[o.site] ?? {}) };
     }
     if (o.runProcessor) {
       const processor = await startProcessor(

@@ -1,0 +1,26 @@
+// The composition root's configuration: every bad variable reported at once, values parsed.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+describe('loadConfig', () => {
+  it('parses member aliases per site', () => {
+    const cfg = loadConfig({ TZ: 'UTC', TABLERO_MEMBER_ALIASES: '{"lpz": {"Local/201@from-queue/n": "Ana Pérez"}}' });
+    expect(cfg.TABLERO_MEMBER_ALIASES).toEqual({ lpz: { 'Local/201@from-queue/n': 'Ana Pérez' } });
+    expect(loadConfig({ TZ: 'UTC' }).TABLERO_MEMBER_ALIASES).toEqual({});
+  });
+
+  it('reports every bad variable in one error', () => {
+    const env = { TZ: 'Nowhere/City', PORT: '99999', TABLERO_MEMBER_ALIASES: '{"lpz": ["Ana"]}', CLICKHOUSE_URL: 'tcp://x' };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    let message = '';
+    try {
+      loadConfig(env);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message.startsWith('bad environment: ')).toBe(true);
+    for (const part of ['PORT:', 'CLICKHOUSE_URL: must start with http:// or https://', 'TZ: not an IANA time zone', 'TABLERO_MEMBER_ALIASES: JSON object {"site": {"interface": "member name"}}']) {
+      expect(message).toContain(part);
+    }
+  });
+});
