@@ -147,12 +147,6 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
     let firstAdmin: Services['firstAdmin'] = null;
     if (o.runDashboard) {
       const ch = store();
-      if ((await countUsers(ch)) === 0) {
-        const password = randomBytes(12).toString('base64url');
-        await createUser(ch, { username: 'admin', password, role: 'admin', lang: 'es' });
-        const token = await createKioskToken(ch, 'wallboard (created at first start)', 'admin');
-        firstAdmin = { password, kioskPath: `/?kiosk=${token}#/wallboard` };
-      }
       const apiTokens = o.cliToken ? { [sha256Hex(o.cliToken)]: { username: 'cli', role: 'admin' as const } } : {};
       const dashboard = await startDashboard(
         {
@@ -185,6 +179,14 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       );
       stops.dashboard = () => dashboard.close();
       url = dashboard.url;
+      // Only once the server listens: a first admin created by a start that then failed (port in
+      // use) would have a password nobody ever saw.
+      if ((await countUsers(ch)) === 0) {
+        const password = randomBytes(12).toString('base64url');
+        await createUser(ch, { username: 'admin', password, role: 'admin', lang: 'es' });
+        const token = await createKioskToken(ch, 'wallboard (created at first start)', 'admin');
+        firstAdmin = { password, kioskPath: `/?kiosk=${token}#/wallboard` };
+      }
     }
     return { url, simulatorDir, firstAdmin, stop: stopAll };
   } catch (err) {

@@ -51,21 +51,31 @@ export const startCommand: Command = {
     const ch = await openStore(cfg, log);
     const bus = await openBus(cfg, log, 'tablero-start');
     const cliToken = randomBytes(32).toString('base64url');
-    const services = await composeServices({
-      cfg,
-      log,
-      bus,
-      ch,
-      site,
-      sources,
-      simulate,
-      port,
-      sessionSecret: sessionSecret(cfg),
-      cliToken,
-      runIngest: true,
-      runProcessor: true,
-      runDashboard: true,
-    });
+    let services: Awaited<ReturnType<typeof composeServices>>;
+    try {
+      services = await composeServices({
+        cfg,
+        log,
+        bus,
+        ch,
+        site,
+        sources,
+        simulate,
+        port,
+        sessionSecret: sessionSecret(cfg),
+        cliToken,
+        runIngest: true,
+        runProcessor: true,
+        runDashboard: true,
+      });
+    } catch (err) {
+      await bus.close();
+      await ch.close();
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new UsageError(`port ${port} is already in use: set PORT or --port`, { cause: err });
+      }
+      throw err;
+    }
     writeRunning(cfg.dataDir, { pid: process.pid, url: services.url ?? '', cli_token: cliToken, started_at: new Date().toISOString() });
 
     const banner = [

@@ -1,13 +1,13 @@
 // The `tablero` command as users and scripts run it: exit codes, one-line errors, and the
 // commands that must reach a running `tablero start` through its HTTP API.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { KpiRow } from '@tablero/processor/contract';
-import { REPO_ROOT, TABLERO_BIN, startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
+import { REPO_ROOT, TABLERO_BIN, startTablero, startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -163,6 +163,32 @@ describe('commands against a running tablero start', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(`a running 'tablero start' holds ${running.dataDir}`);
+  });
+
+  it('a start on a port in use fails in one line and leaves its data directory ready for a later start', async () => {
+    const port = new URL(running.url).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'tablero-cli-'));
+    try {
+      const r = await tablero(['start', '--no-simulate', '--port', port], { dataDir, env: { HOST: '127.0.0.1' } });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`tablero start: port ${port} is already in use: set PORT or --port`);
+      // No first admin was made by the failed start (its password would never have been shown).
+      expect(existsSync(join(dataDir, 'initial-admin.txt'))).toBe(false);
+      const again = await startTablero({ args: ['--no-simulate'], dataDir });
+      try {
+        expect(again.admin.password).toMatch(/^[A-Za-z0-9_-]{16}$/);
+        const login = await fetch(`${again.url}/api/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'admin', password: again.admin.password }),
+        });
+        expect(login.status).toBe(200);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('a second start on the same data directory fails with one clear line', async () => {
