@@ -303,7 +303,7 @@ describe('kiosk tokens (admin)', () => {
     const after = Date.now();
     expect(created.statusCode).toBe(201);
     const { token, hash, url_path } = created.json() as { token: string; hash: string; url_path: string };
-    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(token).toMatch(/^k[A-Za-z0-9_-]{43}$/);
     expect(hash).toBe(sha256Hex(token));
     expect(url_path).toBe(`/?kiosk=${token}#/wallboard`);
 

@@ -79,7 +79,8 @@ export const userCommand: Command = {
 export const kioskCommand: Command = {
   summary: 'kiosk links for TVs: kiosk create LABEL | kiosk revoke TOKEN',
   usage: `Usage: tablero kiosk create LABEL    prints a read-only wallboard link (no login)
-       tablero kiosk revoke TOKEN    the link stops working at once`,
+       tablero kiosk revoke TOKEN    the link stops working at once
+  (a token that starts with '-' goes after '--': tablero kiosk revoke -- TOKEN)`,
   options: {},
   allowPositionals: true,
   async run(_values, positionals) {

@@ -151,7 +151,7 @@ describe('commands against a running tablero start', () => {
     const created = await tablero(['kiosk', 'create', 'TV sala 2'], { dataDir: running.dataDir });
     expect(created.code).toBe(0);
     const token = /kiosk=([^#\s]+)/.exec(created.stdout)?.[1] ?? '';
-    expect(token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(token).toMatch(/^k[A-Za-z0-9_-]{43}$/);
     expect(await wsStatus(running.url, `?kiosk=${token}`)).toBe(101);
     const revoked = await tablero(['kiosk', 'revoke', token], { dataDir: running.dataDir });
     expect(revoked.code).toBe(0);

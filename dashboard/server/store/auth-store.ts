@@ -255,7 +255,9 @@ export async function createKioskToken(ch: ClickHouse, label: string, createdBy:
     throw new InvalidUserError('label', `label must be 1 to ${MAX_LABEL_LENGTH} characters`);
   }
   // 256 random bits: unguessable, so a plain SHA-256 (no salt, no KDF) is enough to store it.
-  const token = randomBytes(32).toString('base64url');
+  // The `k` prefix keeps it from starting with '-' (base64url may), which a shell command such as
+  // `tablero kiosk revoke TOKEN` would read as an option.
+  const token = `k${randomBytes(32).toString('base64url')}`;
   const version = nextVersion();
   await insert(ch, TABLES.kioskTokens, {
     token_hash: sha256Hex(token),
