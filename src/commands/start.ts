@@ -1,7 +1,7 @@
 // `tablero start`: everything in one process. Embedded ClickHouse (chDB) and the in-process bus
 // unless CLICKHOUSE_URL / NATS_URL are set; the traffic simulator unless real sources are given.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from '../cli.ts';
 import { loadConfig } from '../config.ts';
@@ -76,6 +76,17 @@ export const startCommand: Command = {
       }
       throw err;
     }
+    if (services.firstAdmin) {
+      // Whole or absent (temp file + rename), and before running.json: whoever sees the instance
+      // running finds the first credentials complete.
+      const file = join(cfg.dataDir, 'initial-admin.txt');
+      writeFileSync(
+        `${file}.tmp`,
+        `user: admin\npassword: ${services.firstAdmin.password}\nkiosk: ${services.url}${services.firstAdmin.kioskPath}\n`,
+        { mode: 0o600 },
+      );
+      renameSync(`${file}.tmp`, file);
+    }
     writeRunning(cfg.dataDir, { pid: process.pid, url: services.url ?? '', cli_token: cliToken, started_at: new Date().toISOString() });
 
     const banner = [
@@ -91,11 +102,6 @@ export const startCommand: Command = {
         `  first start: created user 'admin' with password ${services.firstAdmin.password}`,
         `  wallboard kiosk link (no login): ${services.url}${services.firstAdmin.kioskPath}`,
         `  (both saved in ${join(cfg.dataDir, 'initial-admin.txt')}, readable only by you)`,
-      );
-      writeFileSync(
-        join(cfg.dataDir, 'initial-admin.txt'),
-        `user: admin\npassword: ${services.firstAdmin.password}\nkiosk: ${services.url}${services.firstAdmin.kioskPath}\n`,
-        { mode: 0o600 },
       );
     }
     banner.push('Press Ctrl+C to stop.', '');
