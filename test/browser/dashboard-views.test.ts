@@ -82,12 +82,8 @@ describe('dashboard views in Chromium', () => {
     await expect.poll(() => page.getByTestId('settings-message').textContent(), { timeout: 10_000 }).toBe('Guardada la versión 1.');
     await expect.poll(() => page.getByTestId('settings-versions').textContent(), { timeout: 10_000 }).toContain('{"alerts":{"waiting_above":0}}');
     await page.close();
-    // The processor reads settings when it starts.
-    await tablero.stop();
-    // A stop that ran out of grace (SIGKILL on a loaded machine) leaves running.json behind;
-    // without it, the restart below waits for the new process's own file.
-    rmSync(join(dataDir, 'running.json'), { force: true });
-    tablero = await startTablero({ args: ['--source', queueLog, '--no-simulate'], dataDir, env: ENV });
+    // No restart: the processor picks up new setting versions within ~5 s, and the next test's
+    // alert poll (a caller left waiting until the alert is seen) covers that delay.
   });
 
   it('shows live changes in the supervisor view and raises an alert with a sound and a flash on the wallboard', async () => {
