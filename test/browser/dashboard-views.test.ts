@@ -36,14 +36,21 @@ async function logIn(ctx: BrowserContext, password: string): Promise<Page> {
 async function apiCall(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   return page.evaluate(
     async ({ method, path, body }) => {
-      const me = (await (await fetch('/api/me')).json()) as { csrf: string };
-      const res = await fetch(path, {
-        method,
-        headers: { 'x-csrf-token': me.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
+      // The page's own start-up may still be settling its session (a login answer replacing the
+      // cookie between our two requests makes the token stale): on a CSRF refusal, read the
+      // token again and try once more.
+      for (let attempt = 0; ; attempt++) {
+        const me = (await (await fetch('/api/me')).json()) as { csrf: string };
+        const res = await fetch(path, {
+          method,
+          headers: { 'x-csrf-token': me.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        const text = await res.text();
+        const json = text === '' ? null : (JSON.parse(text) as unknown);
+        if (res.status === 403 && (json as { code?: string } | null)?.code === 'TABLERO_ERR_CSRF' && attempt === 0) continue;
+        return { status: res.status, json };
+      }
     },
     { method, path, body },
   );
