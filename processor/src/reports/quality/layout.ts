@@ -59,35 +59,28 @@ export function layoutQualityReport(report: QaMonthlyReport, o: { lang: ReportLa
   const t = qualityTexts(o.lang);
   const c = t.col;
   const team = (name: string): string => (name === '' ? t.noTeam : name);
+  // Teams and agents share the progress-against-target columns, in the same order.
+  const progressColumns: Table['columns'] = [
+    { key: 'target', header: c.target, kind: 'int' },
+    { key: 'done', header: c.done, kind: 'int' },
+    { key: 'done_pct', header: c.done_pct, kind: 'pct' },
+    { key: 'avg_score', header: c.avg_score, kind: 'dec' },
+    ...criticalColumns(t),
+    { key: 'csat_pct', header: c.csat_pct, kind: 'pct' },
+    { key: 'surveys', header: c.surveys, kind: 'int' },
+  ];
+  const progressCells = (r: (typeof report.teams)[number] | (typeof report.agents)[number]) => [
+    r.target, r.done, pct(r.done, r.target), r.avg_score, ...criticalCells(r.critical_accuracy), r.csat_pct, r.surveys,
+  ];
   const teams: Table = {
     name: t.sheet.teams,
-    columns: [
-      { key: 'team', header: c.team, kind: 'text' },
-      { key: 'agents', header: c.agents, kind: 'int' },
-      { key: 'target', header: c.target, kind: 'int' },
-      { key: 'done', header: c.done, kind: 'int' },
-      { key: 'done_pct', header: c.done_pct, kind: 'pct' },
-      { key: 'avg_score', header: c.avg_score, kind: 'dec' },
-      ...criticalColumns(t),
-      { key: 'csat_pct', header: c.csat_pct, kind: 'pct' },
-      { key: 'surveys', header: c.surveys, kind: 'int' },
-    ],
-    rows: report.teams.map((r) => [team(r.team), r.agents, r.target, r.done, pct(r.done, r.target), r.avg_score, ...criticalCells(r.critical_accuracy), r.csat_pct, r.surveys]),
+    columns: [{ key: 'team', header: c.team, kind: 'text' }, { key: 'agents', header: c.agents, kind: 'int' }, ...progressColumns],
+    rows: report.teams.map((r) => [team(r.team), r.agents, ...progressCells(r)]),
   };
   const agents: Table = {
     name: t.sheet.agents,
-    columns: [
-      { key: 'agent', header: c.agent, kind: 'text' },
-      { key: 'team', header: c.team, kind: 'text' },
-      { key: 'target', header: c.target, kind: 'int' },
-      { key: 'done', header: c.done, kind: 'int' },
-      { key: 'done_pct', header: c.done_pct, kind: 'pct' },
-      { key: 'avg_score', header: c.avg_score, kind: 'dec' },
-      ...criticalColumns(t),
-      { key: 'csat_pct', header: c.csat_pct, kind: 'pct' },
-      { key: 'surveys', header: c.surveys, kind: 'int' },
-    ],
-    rows: report.agents.map((r) => [r.agent, team(r.team), r.target, r.done, pct(r.done, r.target), r.avg_score, ...criticalCells(r.critical_accuracy), r.csat_pct, r.surveys]),
+    columns: [{ key: 'agent', header: c.agent, kind: 'text' }, { key: 'team', header: c.team, kind: 'text' }, ...progressColumns],
+    rows: report.agents.map((r) => [r.agent, team(r.team), ...progressCells(r)]),
   };
   const calibration: Table = {
     name: t.sheet.calibration,
