@@ -1,6 +1,6 @@
 // The dashboard's views in a real browser (Debian's Chromium driven by playwright-core) against
-// the real all-in-one run: an admin sets an alert threshold in Settings, the run restarts (the
-// processor loads settings at start), then appended queue_log lines change the live view, raise
+// the real all-in-one run: an admin sets an alert threshold in Settings (the processor picks up
+// new setting versions while running), then appended queue_log lines change the live view, raise
 // an alert (sound + flash on the wallboard), a kiosk link stops working when revoked, the
 // language switch changes the texts, and a report range renders its charts.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,8 @@ async function logIn(ctx: BrowserContext, password: string): Promise<Page> {
   await page.getByTestId('login-username').fill('admin');
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
+  // The menu shows only once this login has answered (its cookie is the browser's from then on),
+  // even when the context still holds the session of an earlier login.
   await page.getByTestId('nav-live').waitFor({ timeout: 15_000 });
   return page;
 }
@@ -36,21 +38,14 @@ async function logIn(ctx: BrowserContext, password: string): Promise<Page> {
 async function apiCall(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
   return page.evaluate(
     async ({ method, path, body }) => {
-      // The page's own start-up may still be settling its session (a login answer replacing the
-      // cookie between our two requests makes the token stale): on a CSRF refusal, read the
-      // token again and try once more.
-      for (let attempt = 0; ; attempt++) {
-        const me = (await (await fetch('/api/me')).json()) as { csrf: string };
-        const res = await fetch(path, {
-          method,
-          headers: { 'x-csrf-token': me.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        });
-        const text = await res.text();
-        const json = text === '' ? null : (JSON.parse(text) as unknown);
-        if (res.status === 403 && (json as { code?: string } | null)?.code === 'TABLERO_ERR_CSRF' && attempt === 0) continue;
-        return { status: res.status, json };
-      }
+      const me = (await (await fetch('/api/me')).json()) as { csrf: string };
+      const res = await fetch(path, {
+        method,
+        headers: { 'x-csrf-token': me.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
     },
     { method, path, body },
   );

@@ -2,7 +2,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, apiErrorFrom, createApi, parseMe } from './api.ts';
+import { ApiError, apiErrorFrom, createApi, parseMe, setCsrfRefresher } from './api.ts';
 
 interface Seen {
   method: string;
@@ -20,6 +20,8 @@ let server: Server;
 let base = '';
 const seen: Seen[] = [];
 let next: Reply = { status: 200, body: '' };
+/** Answers used before `next`, one per request. */
+const queued: Reply[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -27,8 +29,9 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
-      res.writeHead(next.status, { 'content-type': next.type ?? 'application/json' });
-      res.end(next.body);
+      const reply = queued.shift() ?? next;
+      res.writeHead(reply.status, { 'content-type': reply.type ?? 'application/json' });
+      res.end(reply.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -41,6 +44,8 @@ afterAll(async () => {
 
 beforeEach(() => {
   seen.length = 0;
+  queued.length = 0;
+  setCsrfRefresher(null);
 });
 
 const ME = { username: 'ana', role: 'supervisor', lang: 'es', csrf: 'tok-1' };
@@ -101,6 +106,49 @@ describe('createApi against a real server', () => {
       ['POST', '/api/logout', 'tok-1', undefined, ''],
       ['PATCH', '/api/me', 'tok-1', 'application/json', '{"lang":"en"}'],
     ]);
+  });
+
+  it('a write refused for a stale CSRF token is sent once more with the refresher\'s token', async () => {
+    const asked: string[] = [];
+    setCsrfRefresher(async (refused) => {
+      asked.push(refused);
+      return 'tok-2';
+    });
+    queued.push({ status: 403, body: JSON.stringify({ code: 'TABLERO_ERR_CSRF', message: 'missing or wrong x-csrf-token header' }) });
+    next = { status: 201, body: JSON.stringify({ hash: 'h1' }) };
+    expect(await createApi(base).send('POST', '/api/kiosk-tokens', 'tok-1', { label: 'TV' })).toEqual({ hash: 'h1' });
+    expect(asked).toEqual(['tok-1']);
+    expect(seen.map((s) => [s.method, s.url, s.headers['x-csrf-token'], s.body])).toEqual([
+      ['POST', '/api/kiosk-tokens', 'tok-1', '{"label":"TV"}'],
+      ['POST', '/api/kiosk-tokens', 'tok-2', '{"label":"TV"}'],
+    ]);
+  });
+
+  it('a CSRF refusal stands when the refresher has no token, the same token, or refuses again', async () => {
+    const refusal = { status: 403, body: JSON.stringify({ code: 'TABLERO_ERR_CSRF', message: 'missing or wrong x-csrf-token header' }) };
+    next = refusal;
+    setCsrfRefresher(async () => null);
+    await expect(createApi(base).send('DELETE', '/api/kiosk-tokens/h1', 'tok-1')).rejects.toMatchObject({ status: 403, code: 'TABLERO_ERR_CSRF' });
+    setCsrfRefresher(async (refused) => refused);
+    await expect(createApi(base).send('DELETE', '/api/kiosk-tokens/h1', 'tok-1')).rejects.toMatchObject({ status: 403, code: 'TABLERO_ERR_CSRF' });
+    // The retry is made once: a second refusal is the caller's error, not a loop.
+    setCsrfRefresher(async () => 'tok-2');
+    await expect(createApi(base).send('DELETE', '/api/kiosk-tokens/h1', 'tok-1')).rejects.toMatchObject({ status: 403, code: 'TABLERO_ERR_CSRF' });
+    expect(seen.map((s) => s.headers['x-csrf-token'])).toEqual(['tok-1', 'tok-1', 'tok-1', 'tok-2']);
+  });
+
+  it('other refusals and reads never ask the refresher', async () => {
+    let asked = 0;
+    setCsrfRefresher(async () => {
+      asked += 1;
+      return 'tok-2';
+    });
+    next = { status: 403, body: JSON.stringify({ code: 'TABLERO_ERR_FORBIDDEN', message: 'no' }) };
+    await expect(createApi(base).send('POST', '/api/users', 'tok-1', {})).rejects.toMatchObject({ status: 403, code: 'TABLERO_ERR_FORBIDDEN' });
+    next = { status: 403, body: JSON.stringify({ code: 'TABLERO_ERR_CSRF', message: 'x' }) };
+    await expect(createApi(base).get('/api/settings')).rejects.toMatchObject({ status: 403, code: 'TABLERO_ERR_CSRF' });
+    expect(asked).toBe(0);
+    expect(seen).toHaveLength(2);
   });
 
   it('an unreachable server is status 0, code NETWORK, with the cause kept', async () => {

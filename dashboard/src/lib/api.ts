@@ -1,6 +1,10 @@
 // The dashboard's calls to its own server: JSON over same-origin fetch with the session cookie.
 // Every non-GET request carries the CSRF token the server handed out with the session
 // (header `x-csrf-token`); errors come back as `{ code, message }` and become ApiError.
+// The cookie is shared by every page of the origin, the token is held per page: when another page
+// logs in again, this page's token names a session the cookie no longer carries. A write refused
+// for its CSRF token therefore asks the registered refresher for the current token and is sent
+// once more, but only when the refresher vouches that the session still belongs to the same user.
 
 import { isObj } from './guards.ts';
 
@@ -68,9 +72,32 @@ export function queryString(params: Record<string, string | number | boolean | r
 
 type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
 
+/** The server's code for a write whose x-csrf-token does not match the session cookie. */
+export const CSRF_REFUSED = 'TABLERO_ERR_CSRF';
+
+/**
+ * Given the token a write was refused with, the token of the browser's current session, or null
+ * when there is none to retry with (logged out, another user, server unreachable, same token).
+ */
+export type CsrfRefresher = (refused: string) => Promise<string | null>;
+
+// One per page, like the session it reads (set by lib/session.svelte.ts). Module state so the
+// views' own clients (qa-api) get the same recovery without threading it through every call.
+let csrfRefresher: CsrfRefresher | null = null;
+
+export function setCsrfRefresher(fn: CsrfRefresher | null): void {
+  csrfRefresher = fn;
+}
+
+export function isCsrfRefusal(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 403 && err.code === CSRF_REFUSED;
+}
+
 /**
  * One same-origin JSON request: the session cookie goes along, writes carry the CSRF token, and
- * every failure becomes an ApiError (status 0 for the network).
+ * every failure becomes an ApiError (status 0 for the network). A write refused for a stale
+ * token is sent once more with the refresher's token (the server checks the token before any
+ * handler runs, so the refused write had no effect).
  */
 export async function requestJson(
   fetchFn: FetchFn,
@@ -79,6 +106,25 @@ export async function requestJson(
   path: string,
   body?: unknown,
   csrf?: string,
+): Promise<unknown> {
+  try {
+    return await requestOnce(fetchFn, base, method, path, body, csrf);
+  } catch (err) {
+    const refresher = csrfRefresher;
+    if (csrf === undefined || refresher === null || !isCsrfRefusal(err)) throw err;
+    const fresh = await refresher(csrf);
+    if (fresh === null || fresh === csrf) throw err;
+    return requestOnce(fetchFn, base, method, path, body, fresh);
+  }
+}
+
+async function requestOnce(
+  fetchFn: FetchFn,
+  base: string,
+  method: string,
+  path: string,
+  body: unknown,
+  csrf: string | undefined,
 ): Promise<unknown> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
