@@ -32,6 +32,7 @@ import { eventsSubject } from '@tablero/ingest/contract';
 import { flowBatches } from '../processor/src/testing/flows.ts';
 
 const HEADER = 8; // u32 msgId length, u32 body length
+const FLOW_START_S = 1_767_225_600; // 2026-01-01T00:00:00Z, the generator's default start
 
 if (process.argv[2] === '--produce') {
   // Producer child: frames on stdout, paced by the pipe (write waits when the parent is full).
@@ -39,7 +40,7 @@ if (process.argv[2] === '--produce') {
   const out = process.stdout;
   // The parent stops reading at its time budget and kills this process: a closed pipe is the end.
   out.on('error', () => process.exit(0));
-  for (const b of flowBatches({ events: total, batchSize: 500, seed: 11, callsPerS: 20 })) {
+  for (const b of flowBatches({ events: total, batchSize: 500, seed: 11, callsPerS: 20, startS: FLOW_START_S })) {
     const id = Buffer.from(b.batch_id);
     const body = Buffer.from(JSON.stringify(b));
     const head = Buffer.alloc(HEADER);
@@ -54,6 +55,13 @@ if (process.argv[2] === '--produce') {
 
 function rssMb(): number {
   return Math.round(process.memoryUsage().rss / 2 ** 20);
+}
+
+/** RSS split as the kernel counts it: anonymous memory (heap, malloc) vs mapped files (code). */
+function rssSplit(): string {
+  const st = readFileSync('/proc/self/status', 'utf8');
+  const kb = (k: string): number => Math.round(Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(st)?.[1] ?? 0) / 1024);
+  return `anonymous ${kb('RssAnon')} MB, files ${kb('RssFile')} MB, shared memory ${kb('RssShmem')} MB`;
 }
 
 function childRssMb(pid: number): number | null {
@@ -80,20 +88,30 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'tablero-rss-'));
   const shim = await spawnChdbHttpServer(join(dir, 'chdb'));
-  const bus = new MemoryBus();
+  // The bus queue bounds how many messages one commit groups (default 64, as `tablero start`).
+  const busPending = Number(process.env.BENCH_BUS_PENDING ?? 64);
+  const bus = new MemoryBus({ maxPending: busPending });
   let producer: ReturnType<typeof spawn> | null = null;
   try {
     const opened = await openClickHouse({ url: shim.url, database: 'rss', dataDir: dir });
     const ch = withTextInsertFix(opened, shim.url);
     await migrate(ch.client);
     const log = pino({ level: process.env.BENCH_LOG ?? 'warn' });
-    const processor = await startProcessor({ bus, ch, log }, { tz: 'America/La_Paz' });
+    // The processor's wall clock follows the data (the newest event handed to the bus), as in
+    // live operation where lines arrive as they are written: the live windows (today, current
+    // interval, last 60 minutes) then fill and are pruned as they would be, only faster.
+    let dataNowMs = FLOW_START_S * 1000;
+    const processor = await startProcessor({ bus, ch, log, now: () => dataNowMs }, { tz: 'America/La_Paz' });
     gc();
     const rssStart = rssMb();
+    console.log(`processor started: rss ${rssStart} MB (${rssSplit()})`);
 
     let peak = rssStart;
+    let peakMem = process.memoryUsage();
     const sampler = setInterval(() => {
-      peak = Math.max(peak, rssMb());
+      const m = process.memoryUsage();
+      if (m.rss > peakMem.rss) peakMem = m;
+      peak = Math.max(peak, Math.round(m.rss / 2 ** 20));
     }, 250);
     const perMillion: Array<[number, number]> = [];
     let published = 0; // events whose publish resolved (MemoryBus: handled and stored)
@@ -119,7 +137,7 @@ async function main(): Promise<void> {
     if (!stdout) throw new Error('producer has no stdout');
     const t0 = performance.now();
     // At most the bus's own queue in flight: messages beyond it would wait in this process.
-    const WINDOW = 64;
+    const WINDOW = busPending;
     const inFlight: Array<Promise<number>> = [];
     let rest: Buffer = Buffer.alloc(0);
     reading: for await (const chunk of stdout as AsyncIterable<Buffer>) {
@@ -134,14 +152,17 @@ async function main(): Promise<void> {
         rest = rest.subarray(HEADER + idLen + bodyLen);
         // The number of events is in the batch id's offsets only; count them from the body.
         const events = countEvents(body);
+        dataNowMs = Math.max(dataNowMs, lastTs(body) * 1000);
         inFlight.push(bus.publish(eventsSubject('default'), body, id).then(() => events));
-        while (inFlight.length >= WINDOW) {
-          published += await (inFlight.shift() as Promise<number>);
-          if (published >= nextMark) {
-            gc();
-            perMillion.push([nextMark, rssMb()]);
-            nextMark += 1_000_000;
-          }
+        while (inFlight.length >= WINDOW) published += await (inFlight.shift() as Promise<number>);
+        if (published >= nextMark) {
+          // Idle point: everything handed over is stored, one snapshot tick runs, then a full GC.
+          // Mid-run samples would mostly show how big the group being stored happens to be.
+          for (const p of inFlight.splice(0)) published += await p;
+          await new Promise((r) => setTimeout(r, 300));
+          gc();
+          perMillion.push([nextMark, rssMb()]);
+          while (nextMark <= published) nextMark += 1_000_000;
         }
         if (performance.now() - t0 > budgetMs) {
           stoppedEarly = true;
@@ -162,6 +183,7 @@ async function main(): Promise<void> {
     const mem = process.memoryUsage();
     const rssEnd = Math.round(mem.rss / 2 ** 20);
     const heapUsed = Math.round(mem.heapUsed / 2 ** 20);
+    const split = rssSplit();
     const chdbMapped = /libchdb|chdb_node/.test(readFileSync('/proc/self/maps', 'utf8'));
     const shimRss = childRssMb(shim.pid);
     const stored = Number(
@@ -177,10 +199,13 @@ async function main(): Promise<void> {
     console.log(
       `${published} of ${total} events in ${Math.round(ms / 1000)} s (${evps} events/s through the shim)${stoppedEarly ? `, stopped at the ${budgetMs / 1000} s budget` : ''}; ${stored} rows in queue_events`,
     );
-    console.log(`processor rss: ${rssStart} MB after start (0 events), peak ${peak} MB during the run, ${rssEnd} MB after GC at the end; heap used ${heapUsed} MB of ${Math.round(mem.heapTotal / 2 ** 20)} MB reserved, external ${Math.round(mem.external / 2 ** 20)} MB, array buffers ${Math.round(mem.arrayBuffers / 2 ** 20)} MB`);
-    console.log(`rss after GC by events: ${perMillion.map(([e, m]) => `${e / 1e6}M ${m} MB`).join(', ') || '-'}; trend ${slope === null ? '-' : `${slope.toFixed(1)} MB per million`}`);
+    console.log(`processor rss: ${rssStart} MB after start (0 events), peak ${peak} MB during the run, ${rssEnd} MB after GC at the end; heap used ${heapUsed} MB of ${Math.round(mem.heapTotal / 2 ** 20)} MB reserved, external ${Math.round(mem.external / 2 ** 20)} MB, array buffers ${Math.round(mem.arrayBuffers / 2 ** 20)} MB; ${split}`);
+    console.log(
+      `at the peak: heap used ${Math.round(peakMem.heapUsed / 2 ** 20)} MB of ${Math.round(peakMem.heapTotal / 2 ** 20)} MB reserved, external ${Math.round(peakMem.external / 2 ** 20)} MB, array buffers ${Math.round(peakMem.arrayBuffers / 2 ** 20)} MB`,
+    );
+    console.log(`rss after GC at idle points by events: ${perMillion.map(([e, m]) => `${e / 1e6}M ${m} MB`).join(', ') || '-'}; trend ${slope === null ? '-' : `${slope.toFixed(1)} MB per million`}`);
     console.log(`chDB mapped in the processor: ${chdbMapped ? 'YES' : 'no'}; chdb-http-server child rss ${shimRss ?? '?'} MB`);
-    console.log(`machine: ${cpus()[0]?.model ?? '?'} x${cpus().length}, load average ${load0.toFixed(2)} at start, ${loadavg()[0]?.toFixed(2)} at the end (2 cores shared with other engineers; 3 busy processes of this benchmark)`);
+    console.log(`machine: ${cpus()[0]?.model ?? '?'} x${cpus().length}, load average ${load0.toFixed(2)} at start, ${loadavg()[0]?.toFixed(2)} at the end (2 cores shared with other engineers; 3 busy processes of this benchmark); bus queue ${busPending} messages`);
     const target = `< 300 (after ${published} events; processor + in-process bus, ClickHouse over HTTP in a child)`;
     console.log(`BENCH ${JSON.stringify({ bench: 'processor-rss', metric: 'rss_mb_after_events', value: rssEnd, unit: 'MB', target })}`);
     console.log(`BENCH ${JSON.stringify({ bench: 'processor-rss', metric: 'rss_mb_peak_during_run', value: peak, unit: 'MB', target: '< 300' })}`);
@@ -218,6 +243,12 @@ function withTextInsertFix<C extends { client: ClickHouse['client'] }>(ch: C, ur
       for await (const _ of r.stream) void _; // drain: the socket goes back to the pool
     },
   };
+}
+
+/** `ts` of the last event of a serialized EventBatch (events are in log order). */
+function lastTs(body: Buffer): number {
+  const i = body.lastIndexOf('"ts":');
+  return i < 0 ? 0 : Number.parseInt(body.toString('latin1', i + 5, i + 20), 10);
 }
 
 /** Events in a serialized EventBatch, without parsing it: one `"event_id":` per event. */
