@@ -10,7 +10,7 @@ import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { EVENTS_STREAM, EVENTS_STREAM_SPEC, PROCESSOR_CONSUMER, eventsSubject } from '@tablero/ingest/contract';
 import { startProcessor } from '@tablero/processor';
-import { NatsBus } from '../src/bus/index.ts';
+import { NatsBus, consumerFloor } from '../src/bus/index.ts';
 import { flowBatches } from '../processor/src/testing/flows.ts';
 import { freshClickHouse } from '../test/support/clickhouse.ts';
 import { startNatsServer } from '../test/support/nats-server.ts';
@@ -37,25 +37,25 @@ try {
   await Promise.all(window);
   console.log(`published ${total} events in ${batches} batches in ${Math.round(performance.now() - tp)} ms`);
 
-  // Time inside ClickHouse inserts, per table (the client call, serialization included).
+  // Time inside ClickHouse inserts, per table (the processor's bulk path).
   const insertMs: Record<string, number> = {};
-  const insert = ch.client.insert.bind(ch.client);
-  ch.client.insert = (async (args: Parameters<typeof insert>[0]) => {
+  const insert = ch.insertFormatted.bind(ch);
+  ch.insertFormatted = async (table, format, body, settings) => {
     const t = performance.now();
     try {
-      return await insert(args);
+      return await insert(table, format, body, settings);
     } finally {
-      insertMs[args.table] = (insertMs[args.table] ?? 0) + performance.now() - t;
+      insertMs[table] = (insertMs[table] ?? 0) + performance.now() - t;
     }
-  }) as typeof ch.client.insert;
+  };
 
   const jsm = await jetstreamManager(nc);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const p = await startProcessor({ bus, ch, log: pino({ level: 'warn' }) }, { tz: 'UTC' });
+  const p = await startProcessor({ bus, ch, log: pino({ level: process.env.BENCH_LOG ?? 'warn' }) }, { tz: 'UTC' });
   for (;;) {
     const info = await jsm.consumers.info(EVENTS_STREAM, PROCESSOR_CONSUMER).catch(() => null);
-    if (info && info.ack_floor.stream_seq >= batches) break;
+    if (info && consumerFloor(info) >= batches) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   const ms = performance.now() - t0;

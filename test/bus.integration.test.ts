@@ -1,7 +1,9 @@
 // The bus contract, run against both implementations: a real nats-server (JetStream) and the
 // in-process bus. Same assertions for both: the services above never know which one they have.
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryBus, NatsBus, subjectMatches, type Bus, type DurableMessage } from '../src/bus/index.ts';
+import { MemoryBus, NatsBus, consumerFloor, subjectMatches, type Bus, type DurableMessage } from '../src/bus/index.ts';
 import { startNatsServer, type NatsServer } from './support/nats-server.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -77,6 +79,35 @@ describe.each(impls)('%s bus', (kind, open) => {
     await bus.close();
   });
 
+  it('hands over in groups what arrived while the previous group was handled, in order, each acked once', async () => {
+    const bus = await open();
+    await bus.ensureStream({ ...spec, name: `T_GROUPS_${kind}`, subjects: [`groups.${kind}.>`] });
+    const groups: string[][] = [];
+    let release: () => void = () => undefined;
+    const firstHeld = new Promise<void>((resolve) => (release = resolve));
+    let failOnce = true;
+    const consumption = await bus.consumeBatches({ stream: `T_GROUPS_${kind}`, durable: 'c_groups', maxBatch: 4 }, async (msgs) => {
+      groups.push(msgs.map((m) => dec.decode(m.data)));
+      if (groups.length === 1) await firstHeld; // the next ten arrive meanwhile
+      if (groups.length === 2 && failOnce) {
+        failOnce = false;
+        throw new Error('insert failed');
+      }
+    });
+    const published: Array<Promise<unknown>> = [bus.publish(`groups.${kind}.s`, enc.encode('m0'), 'g0')];
+    await waitFor(() => groups.length === 1, { what: 'first group' });
+    for (let i = 1; i <= 10; i++) published.push(bus.publish(`groups.${kind}.s`, enc.encode(`m${i}`), `g${i}`));
+    if (bus.kind === 'nats') await Promise.all(published);
+    else await new Promise((r) => setTimeout(r, 50));
+    release();
+    await Promise.all(published);
+    await waitFor(() => groups.flat().includes('m10'), { what: 'all messages' });
+    // m1..m4 failed once and came back as the same group, before anything newer.
+    expect(groups).toEqual([['m0'], ['m1', 'm2', 'm3', 'm4'], ['m1', 'm2', 'm3', 'm4'], ['m5', 'm6', 'm7', 'm8'], ['m9', 'm10']]);
+    await consumption.stop();
+    await bus.close();
+  });
+
   it('fans live messages out to wildcard listeners without persisting them', async () => {
     const bus = await open();
     const got: string[] = [];
@@ -120,6 +151,87 @@ describe('nats durable consumer', () => {
     expect(again).toEqual(['2', '3', '4']);
     await c2.stop();
     await second.close();
+  });
+});
+
+describe('nats grouped consumer after a crash', () => {
+  it('starts again at the oldest unacknowledged message, before newer ones, without waiting for ack_wait', async () => {
+    const first = await NatsBus.connect({ servers: nats.url });
+    await first.ensureStream({ ...spec, name: 'T_FLOOR', subjects: ['floor.>'] });
+    for (let i = 0; i < 3; i++) await first.publish('floor.s', enc.encode(String(i)), `f${i}`);
+    const handled: string[] = [];
+    // The first consumer acks 0, then dies while holding 1 and 2 (taken, never acked).
+    let n = 0;
+    await first.consumeBatches({ stream: 'T_FLOOR', durable: 'proc', maxBatch: 1, ackWaitMs: 60_000 }, async (msgs) => {
+      if (n++ === 0) {
+        handled.push(...msgs.map((m) => dec.decode(m.data)));
+        return;
+      }
+      await new Promise(() => undefined); // stuck until the connection dies
+    });
+    await waitFor(() => handled.length === 1, { what: 'one acked' });
+    await first.close();
+    // Newer messages are published before the next consumer starts.
+    const second = await NatsBus.connect({ servers: nats.url });
+    for (let i = 3; i < 6; i++) await second.publish('floor.s', enc.encode(String(i)), `f${i}`);
+    const again: string[] = [];
+    const t0 = Date.now();
+    const c2 = await second.consumeBatches({ stream: 'T_FLOOR', durable: 'proc', maxBatch: 10, ackWaitMs: 60_000 }, async (msgs) => {
+      again.push(...msgs.map((m) => dec.decode(m.data)));
+    });
+    await waitFor(() => again.length === 5, { what: 'the rest', timeoutMs: 10_000 });
+    expect(handled).toEqual(['0']);
+    expect(again).toEqual(['1', '2', '3', '4', '5']);
+    // Not after ack_wait (60 s): at once.
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    await c2.stop();
+    // A third consumer finds nothing left: every message was acknowledged exactly in order.
+    const third: string[] = [];
+    const c3 = await second.consumeBatches({ stream: 'T_FLOOR', durable: 'proc', maxBatch: 10 }, async (msgs) => {
+      third.push(...msgs.map((m) => dec.decode(m.data)));
+    });
+    // The third consumer was re-created to start after the last acknowledged message: its
+    // progress (what others read) is still "all through 6", though it acked nothing yet.
+    const nc = await connect({ servers: nats.url });
+    expect(consumerFloor(await (await jetstreamManager(nc)).consumers.info('T_FLOOR', 'proc'))).toBe(6);
+    await nc.close();
+    await second.publish('floor.s', enc.encode('6'), 'f6');
+    await waitFor(() => third.length === 1, { what: 'the new one' });
+    expect(third).toEqual(['6']);
+    await c3.stop();
+    await second.close();
+  });
+});
+
+describe('nats grouped consumer and holes in the stream', () => {
+  it('waits for a missing message, and passes over one that is gone from the stream', async () => {
+    const bus = await NatsBus.connect({ servers: nats.url });
+    await bus.ensureStream({ ...spec, name: 'T_HOLE', subjects: ['hole.>'] });
+    for (let i = 1; i <= 5; i++) await bus.publish('hole.s', enc.encode(String(i)), `h${i}`);
+    const nc = await connect({ servers: nats.url });
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.deleteMessage('T_HOLE', 3); // gone: never to be delivered
+    const got: string[] = [];
+    const t0 = Date.now();
+    const c = await bus.consumeBatches({ stream: 'T_HOLE', durable: 'proc', maxBatch: 10, ackWaitMs: 1_000 }, async (msgs) => {
+      got.push(...msgs.map((m) => dec.decode(m.data)));
+    });
+    await waitFor(() => got.length === 4, { what: 'all but the deleted one', timeoutMs: 15_000 });
+    expect(got).toEqual(['1', '2', '4', '5']);
+    // 4 and 5 were held until the hole was known to be for good (after a redelivery could come).
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(3_000);
+    await c.stop();
+    await bus.close();
+    await nc.close();
+  });
+
+  it('refuses a filtered consumer that would take more than one message at a time', async () => {
+    const bus = await NatsBus.connect({ servers: nats.url });
+    await bus.ensureStream({ ...spec, name: 'T_FILTER', subjects: ['filter.>'] });
+    await expect(bus.consumeBatches({ stream: 'T_FILTER', durable: 'f', filterSubject: 'filter.a', maxBatch: 5 }, async () => undefined)).rejects.toThrow(
+      'a filtered consumer (f) takes one message at a time: maxAckPending 1',
+    );
+    await bus.close();
   });
 });
 

@@ -27,7 +27,10 @@ interface Harness {
   p: Processor;
   clock: { mono: number; wall: number };
   /** Runs one tick at the given monotonic ms; returns what it published. */
-  tick(mono: number): { snaps: Array<[string, number, number]>; alerts: Array<[string, string, string, number | null]> };
+  /** Wake-ups the processor asked for (`soon`), not run unless a test runs them. */
+  wakes: Array<{ ms: number; fn: () => void }>;
+  /** Runs the periodic tick (or `fn`, e.g. a wake-up) at monotonic time `mono`; what it published. */
+  tick(mono: number, fn?: () => void): { snaps: Array<[string, number, number]>; alerts: Array<[string, string, string, number | null]> };
   send(lines: string): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ async function harness(fingerprint: string, alerts: Record<string, Partial<Alert
   const settings = defaultProcessorSettings();
   for (const [q, a] of Object.entries(alerts)) settings.defaultSite.queues[q] = { alerts: a };
   const clock = { mono: 0, wall: (T + 600) * 1000 };
+  const wakes: Array<{ ms: number; fn: () => void }> = [];
   let tickFn: () => void = () => {
     throw new Error('no ticker');
   };
@@ -47,17 +51,18 @@ async function harness(fingerprint: string, alerts: Record<string, Partial<Alert
         tickFn = fn;
         return () => undefined;
       },
+      soon: (ms, fn) => void wakes.push({ ms, fn }),
     },
     { tz: 'UTC', settings: { settings }, alertRules: { clearHoldMs: 1_000 } },
   );
   const make = eventMaker({ fingerprint });
   let n = 0;
   return {
-    bus, p, clock,
-    tick(mono) {
+    bus, p, clock, wakes,
+    tick(mono, fn = tickFn) {
       clock.mono = mono;
       const from = bus.emitted.length;
-      tickFn();
+      fn();
       const out: ReturnType<Harness['tick']> = { snaps: [], alerts: [] };
       for (const e of bus.emitted.slice(from)) {
         expect(e.subject).toBe('kpi.queue.default');
@@ -138,6 +143,26 @@ describe('live output of the processor service', () => {
     // Without FINAL: never two rows of one alert state (a background merge may already have
     // folded the raise row into the clear row, so the plain count is 2 to 4).
     expect(await scalar(ch, 'SELECT max(c) AS v FROM (SELECT count() AS c FROM alerts GROUP BY alert_id, version)')).toBe(1);
+  });
+
+  it('wakes up for a changed queue at once, or when its pacing allows, instead of waiting for the next tick', async () => {
+    const h = await harness('fpW', {});
+    h.clock.mono = 1_000;
+    await h.send('0|w1|s1|NONE|ENTERQUEUE||555|1');
+    // Never published: due at once.
+    expect(h.wakes.map((w) => w.ms)).toEqual([0]);
+    const first = h.wakes.shift() as { fn: () => void };
+    // (q1 and q2 of the tests before are stored, never published by this process: they come too.)
+    expect(h.tick(1_000, first.fn).snaps).toEqual([['q1', 0, 0], ['q2', 1, 0], ['s1', 1, 0]]);
+    // Changed 40 ms after its snapshot: the wake-up is asked for the remaining 210 ms.
+    h.clock.mono = 1_040;
+    await h.send('1|w2|s1|NONE|ENTERQUEUE||556|1');
+    expect(h.wakes.map((w) => w.ms)).toEqual([210]);
+    const second = h.wakes.shift() as { fn: () => void };
+    expect(h.tick(1_250, second.fn).snaps).toEqual([['s1', 2, 0]]);
+    // One armed wake-up at a time, and none when nothing changed.
+    expect(h.wakes).toEqual([]);
+    await h.p.stop();
   });
 
   it('an alert open at a restart is taken back and cleared once, with its first id', async () => {

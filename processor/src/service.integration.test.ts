@@ -26,6 +26,26 @@ const make = eventMaker({ fingerprint: 'fpA' });
 const batch = (id: string, events: QueueEvent[]): EventBatch => ({ batch_id: id, site: 'default', events });
 const lines = (text: string): QueueEvent[] => make.lines(text.replaceAll('T+', '').replace(/^(\s*)(\d+)\|/gm, (_m, sp: string, d: string) => `${sp}${T + Number(d)}|`));
 
+/** `ch` whose inserts into the tables `fails` picks throw (the process dying before that insert). */
+function failingInserts(chx: ClickHouse, fails: (table: string) => boolean): ClickHouse {
+  return {
+    ...chx,
+    async insertFormatted(table, format, body, settings) {
+      if (fails(table)) throw new Error(`injected insert failure (${table})`);
+      return chx.insertFormatted(table, format, body, settings);
+    },
+  };
+}
+
+/** Polls `read` until it gives `want` (inserts of a commit run in the background of a delivery). */
+async function waitForValue(read: () => Promise<number>, want: number): Promise<void> {
+  const until = Date.now() + 20_000;
+  for (let v = await read(); v !== want; v = await read()) {
+    if (Date.now() > until) throw new Error(`waited for ${want}, still ${v}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 async function start(bus: TestBus, chx: ClickHouse = ch): Promise<Processor> {
   return startProcessor({ bus, ch: chx, log, now: () => NOW_MS }, { tz: 'UTC', snapshotMinIntervalMs: 20, snapshotMaxIntervalMs: 200 });
 }
@@ -93,24 +113,11 @@ describe('processor service', () => {
   it('a failed insert is retried with the same rows; a crash between inserts is repaired by the redelivery', async () => {
     // Fail the queue_events insert: first once (bus retry), then always (crash before ack).
     let failEvents = 0;
-    const client = ch.client;
-    const flaky: ClickHouse = {
-      ...ch,
-      client: new Proxy(client, {
-        get(target, prop, recv) {
-          if (prop === 'insert') {
-            return async (args: { table: string }) => {
-              if (args.table === 'queue_events' && failEvents > 0) {
-                failEvents -= 1;
-                throw new Error('injected insert failure');
-              }
-              return target.insert(args as Parameters<typeof target.insert>[0]);
-            };
-          }
-          return Reflect.get(target, prop, recv) as unknown;
-        },
-      }),
-    };
+    const flaky = failingInserts(ch, (table) => {
+      if (table !== 'queue_events' || failEvents <= 0) return false;
+      failEvents -= 1;
+      return true;
+    });
     const bus = new TestBus(3);
     const p = await start(bus, flaky);
     failEvents = 1;
@@ -123,9 +130,11 @@ describe('processor service', () => {
       210|c6|q3|NONE|ABANDON|1|1|10`));
     const bus2 = new TestBus(2);
     const p2 = await start(bus2, flaky);
-    failEvents = 100; // the stints are stored, the events never are: the message is never acked
-    expect(await bus2.deliver('pbx.events.default', B5, B5.batch_id)).toBe(false);
+    failEvents = 1_000_000; // the stints are stored, the events never are: the process "dies" retrying
+    const delivered = bus2.deliver('pbx.events.default', B5, B5.batch_id);
+    await waitForValue(() => scalar(ch, "SELECT count() AS v FROM stints WHERE callid = 'c6'"), 1);
     await p2.stop();
+    expect(await delivered).toBe(false); // never acknowledged
     expect(await scalar(ch, "SELECT count() AS v FROM stints WHERE callid = 'c6'")).toBe(1);
     expect(await scalar(ch, "SELECT count() AS v FROM queue_events WHERE callid = 'c6'")).toBe(0);
 
@@ -138,6 +147,46 @@ describe('processor service', () => {
     expect(await scalar(ch, 'SELECT count() AS v FROM stints')).toBe(6);
     expect(await scalar(ch, 'SELECT count() AS v FROM (SELECT stint_id FROM stints GROUP BY stint_id HAVING count() > 1)')).toBe(0);
     await p3.stop();
+  });
+
+  it('a commit of several messages cut by a crash is stored once when its messages come back in other groups', async () => {
+    const B6 = batch('fpA:10-11', lines(`
+      300|NONE|q3|Bob|ADDMEMBER|
+      301|c7|q3|NONE|ENTERQUEUE||560|1
+      302|NONE|q3|Bob|PAUSE|Lunch`));
+    const B7 = batch('fpA:12-13', lines(`
+      320|NONE|q3|Bob|UNPAUSE|
+      330|c7|q3|NONE|ABANDON|1|1|29
+      340|NONE|q3|Bob|REMOVEMEMBER|`));
+    const neverEvents = failingInserts(ch, (table) => table === 'queue_events');
+    const bus = new TestBus(2);
+    const p = await start(bus, neverEvents);
+    const group = [B6, B7].map((b) => ({ subject: 'pbx.events.default', body: b, msgId: b.batch_id }));
+    const delivered = bus.deliverGroup(group);
+    await waitForValue(() => scalar(ch, "SELECT count() AS v FROM agent_pauses WHERE agent = 'Bob'"), 1);
+    await p.stop();
+    expect(await delivered).toBe(false);
+    // The rows of the commit are stored, its events are not.
+    expect(await scalar(ch, "SELECT count() AS v FROM stints WHERE callid = 'c7'")).toBe(1);
+    expect(await scalar(ch, "SELECT count() AS v FROM agent_sessions WHERE agent = 'Bob'")).toBe(1);
+    expect(await scalar(ch, "SELECT count() AS v FROM agent_pauses WHERE agent = 'Bob'")).toBe(1);
+    expect(await scalar(ch, "SELECT count() AS v FROM queue_events WHERE callid = 'c7' OR agent = 'Bob'")).toBe(0);
+
+    // After the restart the same messages come one by one (another grouping, other tokens).
+    const bus2 = new TestBus();
+    const p2 = await start(bus2);
+    expect(await bus2.deliver('pbx.events.default', B6, B6.batch_id)).toBe(true);
+    expect(await bus2.deliver('pbx.events.default', B7, B7.batch_id)).toBe(true);
+    await p2.stop();
+    // Counted without FINAL: nothing twice, nothing missing.
+    expect(await scalar(ch, "SELECT count() AS v FROM stints WHERE callid = 'c7'")).toBe(1);
+    expect(await scalar(ch, "SELECT count() AS v FROM agent_sessions WHERE agent = 'Bob'")).toBe(1);
+    expect(await scalar(ch, "SELECT count() AS v FROM agent_pauses WHERE agent = 'Bob'")).toBe(1);
+    expect(await scalar(ch, "SELECT count() AS v FROM queue_events WHERE callid = 'c7' OR agent = 'Bob'")).toBe(6);
+    const pause = await (await ch.client.query({ query: "SELECT reason, toUnixTimestamp(start_ts) - {t:Int64} AS s, toUnixTimestamp(end_ts) - {t:Int64} AS e FROM agent_pauses WHERE agent = 'Bob'", query_params: { t: T }, format: 'JSONEachRow' })).json();
+    expect(pause).toEqual([{ reason: 'Lunch', s: 302, e: 320 }]);
+    // The next commit numbers on from the newest stored one.
+    expect(await scalar(ch, "SELECT max(commit_id) AS v FROM stints WHERE callid = 'c7'")).toBeGreaterThan(0);
   });
 
   it('skips an unreadable message instead of blocking the stream', async () => {

@@ -3,9 +3,17 @@
 // KPI snapshots on kpi.queue.<site>.
 //
 // Delivery invariants:
-// - A message is acknowledged (the handler resolves) only after all its inserts succeeded.
-// - Insert order per batch: stints and agent intervals first, queue_events last. So every event
-//   present in queue_events has its stints stored, which makes the restart rebuild below exact.
+// - Messages are taken in groups (what arrived while the previous group was being stored, up to
+//   maxGroupMessages) and the whole group is one "commit": one insert per table, numbered by an
+//   increasing commit_id. A message is acknowledged only after its group's inserts succeeded.
+// - Insert order per commit: stints and agent intervals first, queue_events last (only the events
+//   applied now, month partition by month in ascending order). So every event present in
+//   queue_events has its stints stored, which makes the restart rebuild below exact.
+// - Commits run one after the other, so after a crash only the newest commit can be incomplete:
+//   its rows stored, (some of) its events not. At start the keys of that commit's rows are read;
+//   when the redelivered events produce them again they are not stored a second time. This holds
+//   whatever the grouping after the restart (no dependence on insert dedup tokens, which only
+//   make an in-process retry of the same commit safe).
 // - Restart: the stint and agent state is rebuilt by replaying stored queue_events (FINAL, in log
 //   order) from max(last QUEUESTART of the site, newest event - replayHorizonS). Stints emitted by
 //   the replay are discarded (already stored), so nothing is counted twice; open stints come back.
@@ -18,6 +26,7 @@
 // Live output (kpi.queue.<site>): snapshots paced per queue (core/pacing.ts) and alert state
 // changes at once (core/alerts.ts). Alerts are stored in the background, retried until stored;
 // alerts still open in storage are taken back at start so they clear instead of repeating.
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CDR_SUBJECT_PREFIX,
   DEAD_LETTER_SUBJECT_PREFIX,
@@ -27,10 +36,11 @@ import {
   PROCESSOR_CONSUMER,
   type DeadLetterBatch,
   type EventBatch,
+  type QueueEvent,
 } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
-import type { ProcessorBus } from './bus/bus.ts';
+import type { ProcessorBus, ProcessorDurableMessage } from './bus/bus.ts';
 import { kpiSubject, type AgentCounts, type AlertMessage, type AlertMetric, type QueueSnapshot, type SnapshotMessage } from './contract.ts';
 import { activeAlerts, createAlertState, DEFAULT_ALERT_RULES, evaluateAlerts, restoreAlert, type AlertRules } from './core/alerts.ts';
 import { createPacer, markChanged, takeDue } from './core/pacing.ts';
@@ -38,9 +48,9 @@ import { agentCountsByQueue, applyAgentEvent, createAgentState, type AgentPauseR
 import { createCalendar, type SiteCalendar, type SiteCalendarSpec } from './core/calendar.ts';
 import { addLiveStint, buildSnapshots, createLiveAggregates, pruneLive, type LiveContext } from './core/live.ts';
 import { defaultProcessorSettings, queueSettings, type ProcessorSettings, type QueueSettings } from './core/settings.ts';
-import { applyEvent, createStintState, eventFingerprint, liveQueueState, type StintRow } from './core/stint-machine.ts';
+import { applyEvent, createStintState, eventFingerprint, isApplied, liveQueueState, type StintRow } from './core/stint-machine.ts';
 import { loadCalendars, loadSettings } from './store/settings-store.ts';
-import { createStore } from './store/store.ts';
+import { createStore, pauseKey, sessionKey } from './store/store.ts';
 
 export interface ProcessorConfig {
   /** KPI definitions: site defaults and per-queue overrides. */
@@ -71,6 +81,8 @@ export interface ProcessorOptions {
   settingsReloadMs?: number;
   /** Alert hysteresis; defaults in core/alerts.ts (2 SL points, 80 %, 10 s hold). */
   alertRules?: Partial<AlertRules>;
+  /** Most JetStream messages stored in one commit (default 200: up to ~100,000 events). */
+  maxGroupMessages?: number;
 }
 
 export interface ProcessorDeps {
@@ -81,6 +93,8 @@ export interface ProcessorDeps {
   now?: () => number;
   /** Monotonic clock (ms) for snapshot pacing; default performance.now. */
   monotonicNow?: () => number;
+  /** Runs `fn` once after `ms`; default setTimeout (unref'd). Wakes the publisher for a changed queue. */
+  soon?: (ms: number, fn: () => void) => void;
   /** Runs `fn` every `ms` until the returned function is called; default setInterval (unref'd). */
   every?: (ms: number, fn: () => void) => () => void;
 }
@@ -98,13 +112,52 @@ export class ProcessorError extends Error {
   override name = 'ProcessorError';
 }
 
+/** One commit: what a group of messages produced, kept until stored (a retry stores the same). */
 interface Work {
-  msgId: string;
+  commitId: number;
   stints: StintRow[];
   sessions: AgentSessionRow[];
   pauses: AgentPauseRow[];
-  touched: Set<string>;
-  touchedSites: Set<string>;
+  /** Events applied by this group, to store in queue_events. */
+  events: QueueEvent[];
+  /** The same events as JSON objects: the received text where a whole message applied (no re-serializing). */
+  eventsJson: string[];
+  dead: DeadLetterBatch[];
+  received: number;
+}
+
+/**
+ * The `events` array of an EventBatch message as the comma-separated JSON objects it holds, or
+ * null when the text is not laid out as ingest writes it (`{"batch_id":…,"site":…,"events":[…]}`).
+ * A `"events":[` inside a string value cannot match: the quotes there are escaped.
+ */
+export function eventsText(text: string): string | null {
+  const i = text.indexOf('"events":[');
+  if (i < 0 || !text.endsWith(']}')) return null;
+  return text.slice(i + 10, -2);
+}
+
+/** Splits events by UTC month (queue_events' partition), months ascending, order kept within. */
+export function byMonth(events: QueueEvent[]): QueueEvent[][] {
+  const months = new Map<number, QueueEvent[]>();
+  let lo = 0;
+  let hi = -1;
+  let current: QueueEvent[] = [];
+  for (const ev of events) {
+    if (ev.ts < lo || ev.ts >= hi) {
+      const d = new Date(ev.ts * 1000);
+      const y = d.getUTCFullYear();
+      const m = d.getUTCMonth();
+      lo = Date.UTC(y, m, 1) / 1000;
+      hi = Date.UTC(y, m + 1, 1) / 1000;
+      const k = y * 12 + m;
+      let list = months.get(k);
+      if (!list) months.set(k, (list = []));
+      current = list;
+    }
+    current.push(ev);
+  }
+  return [...months.entries()].sort((a, b) => a[0] - b[0]).map(([, list]) => list);
 }
 
 const DAY_S = 86_400;
@@ -129,6 +182,11 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       const t = setInterval(fn, ms);
       t.unref();
       return () => clearInterval(t);
+    });
+  const soon =
+    deps.soon ??
+    ((ms: number, fn: () => void): void => {
+      setTimeout(fn, ms).unref();
     });
   const alertRules: AlertRules = { ...DEFAULT_ALERT_RULES, ...(opts.alertRules ?? {}) };
   const store = createStore(deps.ch);
@@ -176,12 +234,23 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     stints.applied.set(fp, offset);
     agents.applied.set(fp, offset);
   }
+  // Rows of the newest commit: if its events did not all reach queue_events, they come again.
+  const last = await store.lastCommit();
+  const storedStints = new Set(last.stintIds);
+  const storedSessions = new Set(last.sessionKeys);
+  const storedPauses = new Set(last.pauseKeys);
+  let nextCommit = last.id + 1;
+  // Tokens only guard an in-process retry of one commit; a restart numbers on from the newest.
+  const boot = `${process.pid}-${Date.now()}`;
   const startS = Math.floor(now() / 1000);
   let liveStints = 0;
   for (const st of await store.stintsSince(startS - 2 * DAY_S)) if (addLiveStint(live, st, ctx, startS)) liveStints += 1;
   const alertState = createAlertState();
   for (const a of await store.openAlerts()) restoreAlert(alertState, a);
-  log.info({ replayed_events: replayed, live_stints: liveStints, open_alerts: alertState.active.size, ms: Date.now() - t0 }, 'processor state rebuilt');
+  log.info(
+    { replayed_events: replayed, live_stints: liveStints, open_alerts: alertState.active.size, last_commit: last.id, last_commit_stints: storedStints.size, ms: Date.now() - t0 },
+    'processor state rebuilt',
+  );
 
   // Batch handling and settings reloads take turns: a reload rebuilds the live windows from stored
   // stints, which must neither miss nor repeat a batch handled meanwhile.
@@ -197,23 +266,35 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
 
   // Settings and calendars edited from the dashboard are new versions in ClickHouse. A change
   // rebuilds the live windows: T, strict, short abandons and opening hours change every figure.
-  async function reloadSettings(): Promise<boolean> {
+  // Reloads run one at a time. Reading the stored versions does not hold up the commits;
+  // applying a change does.
+  let reloadTurn: Promise<unknown> = Promise.resolve();
+  function reloadSettings(): Promise<boolean> {
+    const run = reloadTurn.then(reloadNow, reloadNow);
+    reloadTurn = run.catch(() => undefined);
+    return run;
+  }
+  async function reloadNow(): Promise<boolean> {
     const atMs = now();
     const settings = await loadSettings(deps.ch, opts.settings?.settings ?? defaultProcessorSettings(), atMs);
     const calendarSpecs = { ...(opts.settings?.calendars ?? {}), ...(await loadCalendars(deps.ch, atMs)) };
     if (JSON.stringify(settings) === JSON.stringify(cfg.settings) && JSON.stringify(calendarSpecs) === JSON.stringify(cfg.calendars)) {
       return false;
     }
-    cfg.settings = settings;
-    cfg.calendars = calendarSpecs;
-    settingsCache.clear();
-    calendars.clear();
-    const nowS = Math.floor(atMs / 1000);
-    const fresh = createLiveAggregates();
-    for (const st of await store.stintsSince(nowS - 2 * DAY_S)) addLiveStint(fresh, st, ctx, nowS);
-    live.queues = fresh.queues; // swapped whole: a tick never sees a half-built window
-    for (const k of live.queues.keys()) markChanged(pacer, k);
-    log.info({ queues: live.queues.size }, 'settings reloaded, live windows rebuilt');
+    await exclusive(async () => {
+      // The live windows are rebuilt from stored stints: every reduced commit must be stored first.
+      await commits.catch(() => undefined);
+      cfg.settings = settings;
+      cfg.calendars = calendarSpecs;
+      settingsCache.clear();
+      calendars.clear();
+      const nowS = Math.floor(atMs / 1000);
+      const fresh = createLiveAggregates();
+      for (const st of await store.stintsSince(nowS - 2 * DAY_S)) addLiveStint(fresh, st, ctx, nowS);
+      live.queues = fresh.queues; // swapped whole: a tick never sees a half-built window
+      for (const k of live.queues.keys()) markChanged(pacer, k);
+      log.info({ queues: live.queues.size }, 'settings reloaded, live windows rebuilt');
+    });
     return true;
   }
   const reloadEveryMs = opts.settingsReloadMs ?? 5_000;
@@ -223,60 +304,128 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const pacer = createPacer(minMs, maxMs);
   const changedSites = new Set<string>();
   let latestSnaps: QueueSnapshot[] = [];
-  let pending: Work | null = null;
-  const counters = { batches: 0, events: 0, stints: 0, dead: 0, cdr_batches: 0, bad_messages: 0 };
+  const counters = { commits: 0, batches: 0, events: 0, applied: 0, stints: 0, dead: 0, cdr_batches: 0, bad_messages: 0 };
 
-  async function handleEvents(msgId: string, batch: EventBatch): Promise<void> {
-    // A retry after a failed insert reuses the rows computed the first time (state already advanced).
-    let work: Work | null = pending && pending.msgId === msgId ? pending : null;
-    if (!work) {
-      work = { msgId, stints: [], sessions: [], pauses: [], touched: new Set(), touchedSites: new Set() };
-      for (const ev of batch.events) {
-        for (const r of applyEvent(stints, ev)) work.stints.push(r);
-        const a = applyAgentEvent(agents, ev);
-        for (const s of a.sessions) work.sessions.push(s);
-        for (const p of a.pauses) work.pauses.push(p);
-        if (ev.queue === 'NONE' || ev.queue === '') work.touchedSites.add(ev.site);
-        else work.touched.add(`${ev.site}\0${ev.queue}`);
+  /** Reduces a group of messages: state, live windows and pacing move now; rows wait for storage. */
+  function reduceGroup(msgs: ProcessorDurableMessage[]): Work {
+    const work: Work = { commitId: nextCommit++, stints: [], sessions: [], pauses: [], events: [], eventsJson: [], dead: [], received: 0 };
+    const touched = new Set<string>();
+    for (const msg of msgs) {
+      let body: unknown;
+      const text = Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength).toString('utf8');
+      try {
+        body = JSON.parse(text);
+      } catch (err) {
+        // Not ours to fix by retrying: an unreadable message would block the stream forever.
+        counters.bad_messages += 1;
+        log.error({ subject: msg.subject, msg_id: msg.msgId, err }, 'unreadable message skipped');
+        continue;
       }
-      pending = work;
+      if (msg.subject.startsWith(`${EVENTS_SUBJECT_PREFIX}.`)) {
+        const batch = body as EventBatch;
+        work.received += batch.events.length;
+        const before = work.events.length;
+        for (const ev of batch.events) {
+          if (isApplied(stints, ev)) continue; // a redelivered event
+          for (const r of applyEvent(stints, ev)) if (!storedStints.delete(r.stint_id)) work.stints.push(r);
+          const a = applyAgentEvent(agents, ev);
+          for (const r of a.sessions) if (!storedSessions.delete(sessionKey(r))) work.sessions.push(r);
+          for (const r of a.pauses) if (!storedPauses.delete(pauseKey(r))) work.pauses.push(r);
+          work.events.push(ev);
+          if (ev.queue === 'NONE' || ev.queue === '') changedSites.add(ev.site);
+          else touched.add(`${ev.site}\0${ev.queue}`);
+        }
+        const applied = work.events.length - before;
+        const whole = applied > 0 && applied === batch.events.length ? eventsText(text) : null;
+        if (whole) work.eventsJson.push(whole);
+        else if (applied > 0) for (let i = before; i < work.events.length; i++) work.eventsJson.push(JSON.stringify(work.events[i]));
+      } else if (msg.subject.startsWith(`${DEAD_LETTER_SUBJECT_PREFIX}.`)) {
+        work.dead.push(body as DeadLetterBatch);
+      } else if (msg.subject.startsWith(`${CDR_SUBJECT_PREFIX}.`)) {
+        // CDR batches share the stream; the processor does not derive KPIs from them yet.
+        counters.cdr_batches += 1;
+      } else {
+        counters.bad_messages += 1;
+        log.warn({ subject: msg.subject, msg_id: msg.msgId }, 'message on an unknown subject skipped');
+      }
     }
-    await store.insertStints(work.stints, `stints:${batch.batch_id}`);
-    await store.insertAgentIntervals(work.sessions, work.pauses, `agents:${batch.batch_id}`);
-    await store.insertEvents(batch.events, `events:${batch.batch_id}`);
-    pending = null;
+    // The live figures do not wait for storage: if an insert fails it is retried with these same
+    // rows, and after a crash the live windows are rebuilt from what was stored.
     const nowS = Math.floor(now() / 1000);
     for (const st of work.stints) addLiveStint(live, st, ctx, nowS);
-    for (const k of work.touched) markChanged(pacer, k);
-    for (const s of work.touchedSites) changedSites.add(s);
-    counters.batches += 1;
-    counters.events += batch.events.length;
-    counters.stints += work.stints.length;
+    for (const k of touched) markChanged(pacer, k);
+    wakeForChanges();
+    return work;
   }
 
-  async function handler(msg: { subject: string; data: Uint8Array; msgId: string }): Promise<void> {
-    let body: unknown;
-    try {
-      body = JSON.parse(Buffer.from(msg.data).toString('utf8'));
-    } catch (err) {
-      // Not ours to fix by retrying: an unreadable message would block the stream forever.
-      counters.bad_messages += 1;
-      log.error({ subject: msg.subject, msg_id: msg.msgId, err }, 'unreadable message skipped');
-      return;
+  // A changed queue publishes as soon as its pacing allows (at once when its last snapshot is
+  // older than minMs), not at the next periodic tick.
+  let wakeArmed = false;
+  function wakeForChanges(): void {
+    if (wakeArmed || stopping || (pacer.changed.size === 0 && changedSites.size === 0)) return;
+    const paceMs = mono();
+    let wait = changedSites.size > 0 ? 0 : minMs;
+    for (const k of pacer.changed) {
+      const last = pacer.last.get(k);
+      wait = Math.min(wait, last === undefined ? 0 : Math.max(0, last + minMs - paceMs));
     }
-    if (msg.subject.startsWith(`${EVENTS_SUBJECT_PREFIX}.`)) {
-      await handleEvents(msg.msgId, body as EventBatch);
-    } else if (msg.subject.startsWith(`${DEAD_LETTER_SUBJECT_PREFIX}.`)) {
-      const batch = body as DeadLetterBatch;
-      await store.insertDeadLetters(batch.dead, `dead:${batch.batch_id}`);
-      counters.dead += batch.dead.length;
-    } else if (msg.subject.startsWith(`${CDR_SUBJECT_PREFIX}.`)) {
-      // CDR batches share the stream; the processor does not derive KPIs from them yet.
-      counters.cdr_batches += 1;
-    } else {
-      counters.bad_messages += 1;
-      log.warn({ subject: msg.subject, msg_id: msg.msgId }, 'message on an unknown subject skipped');
+    wakeArmed = true;
+    soon(Math.ceil(wait), () => {
+      wakeArmed = false;
+      safeTick();
+      wakeForChanges(); // queues changed but not due yet
+    });
+  }
+
+  async function storeWork(work: Work): Promise<void> {
+    const token = `${boot}:${work.commitId}`;
+    for (const d of work.dead) {
+      // Rare; one insert per message keeps its token deterministic across restarts.
+      await store.insertDeadLetters(d.dead, `dead:${d.batch_id}`);
     }
+    await store.insertStints(work.stints, work.commitId, `stints:${token}`);
+    await store.insertAgentIntervals(work.sessions, work.pauses, work.commitId, `agents:${token}`);
+    const months = byMonth(work.events);
+    if (months.length === 1) await store.insertEventsJson(work.eventsJson.join(','), `events:${token}`);
+    else for (let i = 0; i < months.length; i++) await store.insertEvents(months[i] as QueueEvent[], `events:${token}:${i}`);
+  }
+
+  // Commits are stored one after the other (so after a crash only the newest can be incomplete),
+  // while the next group is already being reduced. A commit whose inserts fail is retried here with
+  // the same rows (its tokens make a repeated insert a no-op) until stored or until the processor
+  // stops; a commit given up at stop leaves every later one unstored too (the chain stays rejected).
+  let commits: Promise<void> = Promise.resolve();
+  let stopping = false;
+
+  async function storeUntilStored(work: Work): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await storeWork(work);
+        return;
+      } catch (err) {
+        if (stopping) throw err;
+        log.warn({ err, commit_id: work.commitId, attempt }, 'commit not stored, will retry');
+        await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
+      }
+    }
+  }
+
+  function handleGroup(msgs: ProcessorDurableMessage[]): Promise<void> {
+    // Reduced in turn (never during a settings reload); resolves once stored, which acks the group.
+    return exclusive(async () => {
+      const work = reduceGroup(msgs);
+      const stored = commits.then(() => storeUntilStored(work));
+      commits = stored;
+      return { work, stored };
+    }).then(async ({ work, stored }) => {
+      await stored;
+      counters.commits += 1;
+      counters.batches += msgs.length;
+      counters.events += work.received;
+      counters.applied += work.events.length;
+      counters.stints += work.stints.length;
+      for (const d of work.dead) counters.dead += d.dead.length;
+    });
   }
 
   function snapshots(nowMs: number): QueueSnapshot[] {
@@ -316,7 +465,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     if (!reloading && paceMs - lastReloadMono >= reloadEveryMs) {
       lastReloadMono = paceMs;
       reloading = true;
-      exclusive(reloadSettings)
+      reloadSettings()
         .catch((err: unknown) => log.warn({ err }, 'settings reload failed, will retry'))
         .finally(() => {
           reloading = false;
@@ -367,24 +516,28 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   }
 
   await bus.ensureStream(EVENTS_STREAM_SPEC);
-  const consumption = await bus.consume(
-    { stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER, maxAckPending: 1, ackWaitMs: opts.ackWaitMs ?? 30_000 },
-    (msg) => exclusive(() => handler(msg)),
-    (err, msg) => log.warn({ err, subject: msg.subject, msg_id: msg.msgId }, 'batch not stored, will retry'),
+  const maxGroup = opts.maxGroupMessages ?? 200;
+  const consumption = await bus.consumeBatches(
+    { stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER, maxBatch: maxGroup, maxInFlight: 2, maxAckPending: 3 * maxGroup, ackWaitMs: opts.ackWaitMs ?? 30_000 },
+    handleGroup,
+    (err, msgs) => log.warn({ err, messages: msgs.length, first_msg_id: msgs[0]?.msgId }, 'messages handed back unstored (processor stopping)'),
   );
-  // Ticks at the pacing floor: a changed queue waits at most minMs for its snapshot.
-  const stopTicks = every(minMs, () => {
+  function safeTick(): void {
+    if (stopping) return;
     try {
       tick();
     } catch (err) {
       log.error({ err }, 'snapshot publishing failed');
     }
-  });
+  }
+  // Periodic ticks at the pacing floor: snapshots at least every maxMs, alerts as clocks move.
+  const stopTicks = every(minMs, safeTick);
   consumption.done.catch((err: unknown) => log.error({ err }, 'processor consumption died'));
   log.info({ stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER }, 'processor started');
 
   return {
     async stop() {
+      stopping = true;
       stopTicks();
       await consumption.stop();
       await turn;
@@ -396,6 +549,6 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     },
     latest: () => withAlerts(snapshots(now())),
     alerts: () => activeAlerts(alertState),
-    reloadSettings: () => exclusive(reloadSettings),
+    reloadSettings,
   };
 }

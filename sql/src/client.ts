@@ -2,6 +2,7 @@
 // ClickHouse embedded in this process through chDB. Code above this file never knows which.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 
 export type { ClickHouseClient } from '@clickhouse/client';
@@ -19,10 +20,19 @@ export interface ClickHouseOptions {
   dataDir: string;
 }
 
+/** Text formats `insertFormatted` takes (line-delimited; both backends parse them natively). */
+export type InsertFormat = 'JSONEachRow' | 'JSONCompactEachRow' | 'TabSeparated';
+
 export interface ClickHouse {
   client: ClickHouseClient;
   database: string;
   embedded: boolean;
+  /**
+   * Inserts rows already serialized in `format`: the bulk path, without the client turning each
+   * row into an object and a JSON string again. Embedded, the bytes go to chDB's native parser as
+   * they are; with a server they are streamed as the request body.
+   */
+  insertFormatted(table: string, format: InsertFormat, body: string | Buffer, settings?: Record<string, string | number>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,18 +64,32 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
       database: opts.database,
       request_timeout: 300_000,
     });
-    return { client, database: opts.database, embedded: false, close: () => client.close() };
+    return {
+      client,
+      database: opts.database,
+      embedded: false,
+      async insertFormatted(table, format, body, settings) {
+        if (body.length === 0) return;
+        // A byte stream (not object mode): the client sends it as it is instead of encoding rows.
+        const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+        await client.insert({ table, format, values: Readable.from([bytes], { objectMode: false }), clickhouse_settings: settings ?? {} });
+      },
+      close: () => client.close(),
+    };
   }
   const dir = resolve(opts.dataDir, 'clickhouse');
   mkdirSync(dir, { recursive: true });
   let client: ClickHouseClient;
+  let raw: (table: string, format: InsertFormat, body: string | Buffer, settings: Record<string, string | number>) => Promise<unknown>;
   try {
     // chdb types its connection against @clickhouse/client-common while the client inlines its
     // own copy of the same declarations; they are identical at run time, not to the checker.
     // Loaded only here: chDB's library is ~550 MB, and a service talking to a ClickHouse server
     // should not map it into memory.
     const { createChdbConnection } = await import('chdb/connection');
-    const connection = createChdbConnection({ path: dir }) as unknown as ChdbCompatibleConnection;
+    const chdb = createChdbConnection({ path: dir });
+    raw = (table, format, values, settings) => chdb.chdb.rawInsert({ table, format, values, settings });
+    const connection = chdb as unknown as ChdbCompatibleConnection;
     client = createClient({ connection });
     // chDB's connection ignores the client's `database` option; the session keeps `USE`.
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${opts.database}` });
@@ -76,5 +100,14 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
     }
     throw err;
   }
-  return { client, database: opts.database, embedded: true, close: () => client.close() };
+  return {
+    client,
+    database: opts.database,
+    embedded: true,
+    async insertFormatted(table, format, body, settings) {
+      if (body.length === 0) return;
+      await raw(table, format, body, settings ?? {});
+    },
+    close: () => client.close(),
+  };
 }

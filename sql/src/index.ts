@@ -1,3 +1,3 @@
-export { openClickHouse, ClickHouseLockedError, type ClickHouse, type ClickHouseClient, type ClickHouseOptions } from './client.ts';
+export { openClickHouse, ClickHouseLockedError, type ClickHouse, type ClickHouseClient, type ClickHouseOptions, type InsertFormat } from './client.ts';
 export { migrate, loadMigrations, splitStatements, MigrationError, MIGRATIONS_DIR, type Migration, type MigrateResult } from './migrate.ts';
 export * from './tables.ts';

@@ -21,6 +21,17 @@ export interface ConsumeSpec {
   ackWaitMs?: number;
 }
 
+export interface BatchConsumeSpec extends ConsumeSpec {
+  /** Most messages handed to the handler at once (what has arrived while the previous group was handled). */
+  maxBatch: number;
+  /**
+   * How many groups may be with the handler at once (default 1): with 2, the next group is handed
+   * over while the previous one is still being handled (e.g. stored), so the handler can overlap
+   * its work. Acknowledgements stay in stream order. The in-process bus hands over one at a time.
+   */
+  maxInFlight?: number;
+}
+
 export interface DurableMessage {
   subject: string;
   data: Uint8Array;
@@ -61,6 +72,18 @@ export interface Bus {
     handler: (msg: DurableMessage) => Promise<void>,
     onError?: (err: unknown, msg: DurableMessage) => void,
   ): Promise<Consumption>;
+  /**
+   * Durable consumption in groups: the handler receives, in stream order, every message that
+   * arrived while the previous group was handled (at least one, at most `maxBatch`), and all of
+   * them are acknowledged only after it resolves; a handler that throws gets the same group again.
+   * A message is never handed over before an older one of the same consumer, also after a crash
+   * of the previous consumer (delivery restarts at the oldest unacknowledged message).
+   */
+  consumeBatches(
+    spec: BatchConsumeSpec,
+    handler: (msgs: DurableMessage[]) => Promise<void>,
+    onError?: (err: unknown, msgs: DurableMessage[]) => void,
+  ): Promise<Consumption>;
   /** Live, not persisted (core NATS): fire and forget. */
   emit(subject: string, data: Uint8Array): void;
   /** Subscribe to live messages; `subject` may use `*` and `>` wildcards. Returns an unsubscribe function. */
@@ -85,6 +108,22 @@ export function subjectMatches(pattern: string, subject: string): boolean {
     if (token !== '*' && token !== s[i]) return false;
   }
   return p.length === s.length;
+}
+
+/** `consume` on top of `consumeBatches`: groups of one message. */
+export function consumeOneByOne(
+  bus: Pick<Bus, 'consumeBatches'>,
+  spec: ConsumeSpec,
+  handler: (msg: DurableMessage) => Promise<void>,
+  onError?: (err: unknown, msg: DurableMessage) => void,
+): Promise<Consumption> {
+  return bus.consumeBatches(
+    { ...spec, maxBatch: 1 },
+    async (msgs) => {
+      for (const m of msgs) await handler(m);
+    },
+    onError ? (err, msgs) => msgs.forEach((m) => onError(err, m)) : undefined,
+  );
 }
 
 export function retryDelayMs(attempt: number): number {

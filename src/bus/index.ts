@@ -1,3 +1,3 @@
 export * from './bus.ts';
 export { MemoryBus, type MemoryBusOptions } from './memory-bus.ts';
-export { NatsBus, type NatsBusOptions } from './nats-bus.ts';
+export { NatsBus, consumerFloor, type NatsBusOptions } from './nats-bus.ts';

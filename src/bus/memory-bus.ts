@@ -4,8 +4,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BusError,
+  consumeOneByOne,
   retryDelayMs,
   subjectMatches,
+  type BatchConsumeSpec,
   type Bus,
   type ConsumeSpec,
   type Consumption,
@@ -86,10 +88,18 @@ export class MemoryBus implements Bus {
     return { duplicate: false };
   }
 
-  async consume(
+  consume(
     spec: ConsumeSpec,
     handler: (msg: DurableMessage) => Promise<void>,
     onError?: (err: unknown, msg: DurableMessage) => void,
+  ): Promise<Consumption> {
+    return consumeOneByOne(this, spec, handler, onError);
+  }
+
+  async consumeBatches(
+    spec: BatchConsumeSpec,
+    handler: (msgs: DurableMessage[]) => Promise<void>,
+    onError?: (err: unknown, msgs: DurableMessage[]) => void,
   ): Promise<Consumption> {
     const stream = this.streams.get(spec.stream);
     if (!stream) throw new BusError(`no stream ${spec.stream}`);
@@ -98,32 +108,36 @@ export class MemoryBus implements Bus {
     let stopping = false;
     const loop = async (): Promise<void> => {
       while (!stopping && !this.closed) {
-        const next = stream.queue[0];
-        if (!next) {
+        // Messages of other subjects are passed over (acknowledged) without the handler.
+        while (stream.queue[0] && spec.filterSubject && !subjectMatches(spec.filterSubject, stream.queue[0].msg.subject)) {
+          stream.queue.shift()?.resolve();
+          this.releaseSpace();
+        }
+        const group: Pending[] = [];
+        for (const p of stream.queue) {
+          if (group.length >= spec.maxBatch) break;
+          if (spec.filterSubject && !subjectMatches(spec.filterSubject, p.msg.subject)) break;
+          group.push(p);
+        }
+        if (group.length === 0) {
           await new Promise<void>((resolve) => (stream.wake = resolve));
           stream.wake = null;
-          continue;
-        }
-        if (spec.filterSubject && !subjectMatches(spec.filterSubject, next.msg.subject)) {
-          stream.queue.shift();
-          next.resolve();
-          this.releaseSpace();
           continue;
         }
         let attempt = 0;
         for (;;) {
           try {
-            await handler(next.msg);
+            await handler(group.map((p) => p.msg));
             break;
           } catch (err) {
-            onError?.(err, next.msg);
+            onError?.(err, group.map((p) => p.msg));
             if (stopping || this.closed) return;
             await sleep(retryDelayMs(attempt++));
-            next.msg = { ...next.msg, deliveries: next.msg.deliveries + 1 };
+            for (const p of group) p.msg = { ...p.msg, deliveries: p.msg.deliveries + 1 };
           }
         }
-        stream.queue.shift();
-        next.resolve();
+        stream.queue.splice(0, group.length);
+        for (const p of group) p.resolve();
         this.releaseSpace();
       }
     };

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_STREAM, EVENTS_STREAM_SPEC, PROCESSOR_CONSUMER, eventsSubject } from '@tablero/ingest/contract';
 import { applyAgentEvent, applyEvent, createAgentState, createStintState } from '@tablero/processor';
 import { openClickHouse, type ClickHouse } from '@tablero/sql';
-import { NatsBus } from '../../src/bus/index.ts';
+import { NatsBus, consumerFloor } from '../../src/bus/index.ts';
 import { flowBatches, prng, type FlowOptions } from '../../processor/src/testing/flows.ts';
 import { startNatsServer, type NatsServer } from '../support/nats-server.ts';
 import { REPO_ROOT } from '../support/tablero-process.ts';
@@ -88,7 +88,7 @@ async function kill(c: Child): Promise<void> {
 /** Stream sequence below which every message is acknowledged by the processor (0 before it exists). */
 async function ackFloor(): Promise<number> {
   try {
-    return (await jsm.consumers.info(EVENTS_STREAM, PROCESSOR_CONSUMER)).ack_floor.stream_seq;
+    return consumerFloor(await jsm.consumers.info(EVENTS_STREAM, PROCESSOR_CONSUMER));
   } catch {
     return 0;
   }

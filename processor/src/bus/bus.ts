@@ -15,5 +15,10 @@ export interface ProcessorBus {
     handler: (msg: ProcessorDurableMessage) => Promise<void>,
     onError?: (err: unknown, msg: { subject: string; msgId: string }) => void,
   ): Promise<{ stop(): Promise<void>; done: Promise<void> }>;
+  consumeBatches(
+    spec: { stream: string; durable: string; filterSubject?: string; maxAckPending?: number; ackWaitMs?: number; maxBatch: number; maxInFlight?: number },
+    handler: (msgs: ProcessorDurableMessage[]) => Promise<void>,
+    onError?: (err: unknown, msgs: Array<{ subject: string; msgId: string }>) => void,
+  ): Promise<{ stop(): Promise<void>; done: Promise<void> }>;
   emit(subject: string, data: Uint8Array): void;
 }

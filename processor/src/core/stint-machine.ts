@@ -87,6 +87,12 @@ export function eventFingerprint(eventId: string): string {
   return i < 0 ? eventId : eventId.slice(0, i);
 }
 
+/** True when `ev` was applied already (a redelivered event): `applyEvent` would skip it. */
+export function isApplied(state: Pick<StintState, 'applied'>, ev: QueueEvent): boolean {
+  const last = state.applied.get(eventFingerprint(ev.event_id));
+  return last !== undefined && ev.offset <= last;
+}
+
 /** Deterministic stint id from (site, callid, queue, id of the opening event). */
 export function stintId(site: string, callid: string, queue: string, openingEventId: string): string {
   return createHash('sha256').update(`${site}\0${callid}\0${queue}\0${openingEventId}`).digest('hex').slice(0, 32);

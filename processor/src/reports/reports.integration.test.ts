@@ -219,6 +219,7 @@ describe('closed months', () => {
     // Late lines for October (a slow answer and a re-imported abandon) and a new target for 101.
     await createStore(ch).insertStints(
       [stint('default', '101', lapaz(2026, 10, 20, 12, 0), 'answered', 90, 60, 'luis'), stint('default', '101', lapaz(2026, 10, 21, 12, 0), 'abandoned', 12, null)],
+      0,
       'late-october',
     );
     await saveSettingsVersion(ch, { site: 'default', queue: '101', patch: { target_pct: 70 }, validFromMs: NOW_MS, createdBy: 'ana', nowMs: NOW_MS });

@@ -35,9 +35,9 @@ beforeAll(async () => {
   }
   STINTS.push({ ...(STINTS[0] as StintRow), stint_id: 'other-site', site: 'other' });
   const store = createStore(ch);
-  await store.insertStints(STINTS, 't1');
+  await store.insertStints(STINTS, 0, 't1');
   // The same rows again under another token (as after a lost dedup window): FINAL keeps one.
-  await store.insertStints(STINTS.slice(0, 100), 't2');
+  await store.insertStints(STINTS.slice(0, 100), 0, 't2');
 });
 afterAll(async () => {
   await ch?.dispose();

@@ -18,11 +18,32 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
 
 const READ_SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;
 
+/** The rows of the newest commit (migration 013), to recognise them if they are produced again. */
+export interface LastCommit {
+  /** 0 when nothing was stored with a commit id yet. */
+  id: number;
+  stintIds: string[];
+  /** sessionKey() of each agent session row. */
+  sessionKeys: string[];
+  /** pauseKey() of each agent pause row. */
+  pauseKeys: string[];
+}
+
+/** Identity of an agent session row: the sorting key of agent_sessions. */
+export const sessionKey = (r: Pick<AgentSessionRow, 'site' | 'agent' | 'start_ts' | 'queue'>): string => `${r.site}\0${r.agent}\0${r.start_ts}\0${r.queue}`;
+/** Identity of an agent pause row: the sorting key of agent_pauses. */
+export const pauseKey = (r: Pick<AgentPauseRow, 'site' | 'agent' | 'start_ts' | 'queue' | 'reason'>): string =>
+  `${r.site}\0${r.agent}\0${r.start_ts}\0${r.queue}\0${r.reason}`;
+
 export interface ProcessorStore {
-  insertStints(rows: StintRow[], token: string): Promise<void>;
+  insertStints(rows: StintRow[], commitId: number, token: string): Promise<void>;
   insertEvents(events: QueueEvent[], token: string): Promise<void>;
+  /** Events already serialized as JSON objects (QueueEvent), separated by ',' or newlines. */
+  insertEventsJson(json: string, token: string): Promise<void>;
   insertDeadLetters(dead: DeadLetter[], token: string): Promise<void>;
-  insertAgentIntervals(sessions: AgentSessionRow[], pauses: AgentPauseRow[], token: string): Promise<void>;
+  insertAgentIntervals(sessions: AgentSessionRow[], pauses: AgentPauseRow[], commitId: number, token: string): Promise<void>;
+  /** The newest commit id and the keys of its rows. */
+  lastCommit(): Promise<LastCommit>;
   /** Source fingerprint -> highest byte offset stored in queue_events. */
   appliedOffsets(): Promise<Map<string, number>>;
   /** Per site: epoch where a replay must start to rebuild every open stint (see service.ts). */
@@ -39,6 +60,15 @@ export interface ProcessorStore {
 
 export function createStore(ch: ClickHouse): ProcessorStore {
   const client = ch.client;
+  /** The bulk path: rows serialized here (or passed through as received), parsed natively. */
+  async function insertJson(table: string, body: string, token: string): Promise<void> {
+    if (body.length === 0) return;
+    try {
+      await ch.insertFormatted(table, 'JSONEachRow', body, { insert_deduplication_token: token });
+    } catch (err) {
+      throw new ProcessorStoreError(`insert into ${table} failed (token ${token})`, { cause: err });
+    }
+  }
   async function insert(table: string, values: unknown[], token: string): Promise<void> {
     if (values.length === 0) return;
     try {
@@ -55,12 +85,41 @@ export function createStore(ch: ClickHouse): ProcessorStore {
     }
   }
   return {
-    insertStints: (r, token) => insert(TABLES.stints, r, token),
-    insertEvents: (e, token) => insert(TABLES.queueEvents, e, token),
+    insertStints: (r, commitId, token) => insertJson(TABLES.stints, r.map((row) => JSON.stringify({ ...row, commit_id: commitId })).join('\n'), token),
+    insertEvents: (e, token) => insertJson(TABLES.queueEvents, e.map((ev) => JSON.stringify(ev)).join('\n'), token),
+    insertEventsJson: (json, token) => insertJson(TABLES.queueEvents, json, token),
     insertDeadLetters: (d, token) => insert(TABLES.deadLetters, d, token),
-    async insertAgentIntervals(sessions, pauses, token) {
-      await insert(TABLES.agentSessions, sessions.map(({ site, agent, queue, start_ts, end_ts, end_reason }) => ({ site, agent, queue, start_ts, end_ts, end_reason })), `${token}:sessions`);
-      await insert(TABLES.agentPauses, pauses, `${token}:pauses`);
+    async insertAgentIntervals(sessions, pauses, commitId, token) {
+      await insert(
+        TABLES.agentSessions,
+        sessions.map(({ site, agent, queue, start_ts, end_ts, end_reason }) => ({ site, agent, queue, start_ts, end_ts, end_reason, commit_id: commitId })),
+        `${token}:sessions`,
+      );
+      await insert(TABLES.agentPauses, pauses.map((p) => ({ ...p, commit_id: commitId })), `${token}:pauses`);
+    },
+    async lastCommit() {
+      const [top] = await rows<{ id: unknown }>(
+        `SELECT greatest((SELECT max(commit_id) FROM ${TABLES.stints}), (SELECT max(commit_id) FROM ${TABLES.agentSessions}),
+                         (SELECT max(commit_id) FROM ${TABLES.agentPauses})) AS id`,
+      );
+      const id = num(top?.id ?? 0);
+      if (id === 0) return { id, stintIds: [], sessionKeys: [], pauseKeys: [] };
+      const p = { id };
+      const stintIds = await rows<{ stint_id: string }>(`SELECT stint_id FROM ${TABLES.stints} WHERE commit_id = {id:UInt64}`, p);
+      const sessions = await rows<{ site: string; agent: string; queue: string; start_ts: unknown }>(
+        `SELECT site, agent, queue, toUnixTimestamp(start_ts) AS start_ts FROM ${TABLES.agentSessions} WHERE commit_id = {id:UInt64}`,
+        p,
+      );
+      const pauses = await rows<{ site: string; agent: string; queue: string; reason: string; start_ts: unknown }>(
+        `SELECT site, agent, queue, reason, toUnixTimestamp(start_ts) AS start_ts FROM ${TABLES.agentPauses} WHERE commit_id = {id:UInt64}`,
+        p,
+      );
+      return {
+        id,
+        stintIds: stintIds.map((r) => r.stint_id),
+        sessionKeys: sessions.map((r) => sessionKey({ ...r, start_ts: num(r.start_ts) })),
+        pauseKeys: pauses.map((r) => pauseKey({ ...r, start_ts: num(r.start_ts) })),
+      };
     },
     async appliedOffsets() {
       const r = await rows<{ fp: string; m: unknown }>(

@@ -3,11 +3,12 @@
 import type { ProcessorBus, ProcessorDurableMessage } from '../bus/bus.ts';
 
 type Handler = (msg: ProcessorDurableMessage) => Promise<void>;
+type GroupHandler = (msgs: ProcessorDurableMessage[]) => Promise<void>;
 
 export class TestBus implements ProcessorBus {
   readonly emitted: Array<{ subject: string; data: unknown }> = [];
-  private handler: Handler | null = null;
-  private onError: ((err: unknown, msg: { subject: string; msgId: string }) => void) | undefined;
+  private handler: GroupHandler | null = null;
+  private onError: ((err: unknown, msgs: Array<{ subject: string; msgId: string }>) => void) | undefined;
   private seq = 0;
   streams: string[] = [];
 
@@ -17,10 +18,24 @@ export class TestBus implements ProcessorBus {
     this.streams.push(spec.name);
   }
 
-  async consume(
-    _spec: { stream: string; durable: string },
+  consume(
+    spec: { stream: string; durable: string },
     handler: Handler,
     onError?: (err: unknown, msg: { subject: string; msgId: string }) => void,
+  ): Promise<{ stop(): Promise<void>; done: Promise<void> }> {
+    return this.consumeBatches(
+      { ...spec, maxBatch: 1 },
+      async (msgs) => {
+        for (const m of msgs) await handler(m);
+      },
+      onError ? (err, msgs) => msgs.forEach((m) => onError(err, m)) : undefined,
+    );
+  }
+
+  async consumeBatches(
+    _spec: { stream: string; durable: string; maxBatch: number },
+    handler: GroupHandler,
+    onError?: (err: unknown, msgs: Array<{ subject: string; msgId: string }>) => void,
   ): Promise<{ stop(): Promise<void>; done: Promise<void> }> {
     this.handler = handler;
     this.onError = onError;
@@ -36,17 +51,27 @@ export class TestBus implements ProcessorBus {
   }
 
   /** Delivers one message; retries a failing handler up to maxAttempts. Resolves true when acked. */
-  async deliver(subject: string, body: unknown, msgId: string): Promise<boolean> {
-    const data = new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body));
-    this.seq += 1;
+  deliver(subject: string, body: unknown, msgId: string): Promise<boolean> {
+    return this.deliverGroup([{ subject, body, msgId }]);
+  }
+
+  /** Delivers messages as one group (as a grouped consumer takes them); retries like `deliver`. */
+  async deliverGroup(group: Array<{ subject: string; body: unknown; msgId: string }>): Promise<boolean> {
+    const msgs = group.map(({ subject, body, msgId }) => ({
+      subject,
+      msgId,
+      data: new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body)),
+      seq: (this.seq += 1),
+    }));
     for (let deliveries = 1; deliveries <= this.maxAttempts; deliveries++) {
       const h = this.handler;
+      if (!h && deliveries > 1) return false; // the consumer stopped while the group was failing
       if (!h) throw new Error('no consumer');
       try {
-        await h({ subject, data, msgId, seq: this.seq, deliveries });
+        await h(msgs.map((m) => ({ ...m, deliveries })));
         return true;
       } catch (err) {
-        this.onError?.(err, { subject, msgId });
+        this.onError?.(err, msgs);
       }
     }
     return false;

@@ -55,7 +55,7 @@ export function octoberStints(): StintRow[] {
 
 /** Stores the stints, the 102 settings and the site calendar (valid since before October). */
 export async function seedOctober(ch: ClickHouse): Promise<void> {
-  await createStore(ch).insertStints(octoberStints(), 'october');
+  await createStore(ch).insertStints(octoberStints(), 0, 'october');
   const validFromMs = Date.UTC(2026, 0, 1);
   await saveSettingsVersion(ch, {
     site: 'default', queue: '102', patch: { formula: 'answered', threshold_s: 30, target_pct: 90, short_abandon_s: 5 }, validFromMs, createdBy: 'test', nowMs: validFromMs,
