@@ -239,6 +239,29 @@ describe('CSRF', () => {
     expect(res.json()).toEqual({ code: 'TABLERO_ERR_CSRF', message: 'missing or wrong x-csrf-token header' });
   });
 
+  it('is checked before the role: a write with a stale token is told so, whatever the new session may do', async () => {
+    // A page still holding the admin's token after a manager logged in over it in the same browser.
+    const admin = sessions.get('admin') as LoggedIn;
+    const manager = sessions.get('manager') as LoggedIn;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/kiosk-tokens',
+      headers: { cookie: manager.cookie, 'x-csrf-token': admin.csrf },
+      payload: { label: 'should not exist' },
+    });
+    expect(res.statusCode).toBe(403);
+    expect((res.json() as { code: string }).code).toBe('TABLERO_ERR_CSRF');
+    // With its own token the same write is judged by the role (kiosk links: admins only).
+    const own = await app.inject({
+      method: 'POST',
+      url: '/api/kiosk-tokens',
+      headers: { cookie: manager.cookie, 'x-csrf-token': manager.csrf },
+      payload: { label: 'should not exist' },
+    });
+    expect(own.statusCode).toBe(403);
+    expect((own.json() as { code: string }).code).toBe('TABLERO_ERR_FORBIDDEN');
+  });
+
   it('does not apply to reads', async () => {
     const { cookie } = sessions.get('admin') as LoggedIn;
     expect((await app.inject({ method: 'GET', url: '/api/users', headers: { cookie } })).statusCode).toBe(200);

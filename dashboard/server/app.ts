@@ -157,12 +157,14 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
       return;
     }
     if (!session) throw new UnauthenticatedError();
-    if (!roleAllowed(access, session.role)) throw new ForbiddenError(pathOf(req.url));
     // Bearer tokens are never sent by a browser on its own, so only cookie sessions need CSRF checks.
+    // Checked before the role: a write carrying another session's token is told so (the page then
+    // learns its session changed) instead of being judged against the new session's role.
     if (!SAFE_METHODS.has(req.method) && !session.viaToken) {
       const given = req.headers[CSRF_HEADER];
       if (typeof given !== 'string' || !safeEqual(given, session.csrf)) throw new CsrfError();
     }
+    if (!roleAllowed(access, session.role)) throw new ForbiddenError(pathOf(req.url));
   });
 
   app.addHook('onSend', async (_req, reply) => {
