@@ -126,6 +126,10 @@ async function main(): Promise<void> {
         lastProgress = performance.now();
       } else if (performance.now() - lastProgress > 60_000) {
         console.error('no batch stored for 60 s: the processor is stuck (see its warnings above)');
+        // process.exit skips the finally below: end the children here.
+        producer?.kill('SIGKILL');
+        process.kill(shim.pid, 'SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
         process.exit(1);
       }
     }, 1000);
@@ -231,12 +235,13 @@ async function main(): Promise<void> {
 }
 
 /**
- * The working tree's `insertFormatted` (sql/src/client.ts, being written) sends the body over
- * HTTP as `Readable.from([body])`, an object-mode stream, which @clickhouse/client JSON-encodes
- * row by row: the server receives one quoted string instead of JSONEachRow lines and refuses it
- * (a real ClickHouse server would too; the client refuses a byte stream for JSON formats in
- * `insert`). Until that is fixed there, the benchmark sends the same bytes with `exec` (the
- * INSERT in the URL, the rows as the body), and says so when it does.
+ * `insertFormatted` with a URL (sql/src/client.ts, commit 96aea70) hands a byte stream to
+ * `client.insert`, which @clickhouse/client 1.23 refuses for JSON formats before sending
+ * anything ("Insert for JSONEachRow expected Readable Stream with enabled object mode"; an
+ * object-mode stream of strings would instead be JSON-encoded into quoted strings). So with a
+ * ClickHouse server the processor stores nothing. Until that is fixed there, the benchmark
+ * sends the same bytes with `exec` (the INSERT in the URL, the rows as the body, as the server
+ * expects) and says so in its output.
  */
 function withTextInsertFix<C extends { client: ClickHouse['client'] }>(ch: C, url: string): C {
   if (!('insertFormatted' in ch)) return ch;
