@@ -22,7 +22,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -93,8 +92,7 @@ async function main(): Promise<void> {
   const bus = new MemoryBus({ maxPending: busPending });
   let producer: ReturnType<typeof spawn> | null = null;
   try {
-    const opened = await openClickHouse({ url: shim.url, database: 'rss', dataDir: dir });
-    const ch = withTextInsertFix(opened, shim.url);
+    const ch = await openClickHouse({ url: shim.url, database: 'rss', dataDir: dir });
     await migrate(ch.client);
     const log = pino({ level: process.env.BENCH_LOG ?? 'warn' });
     // The processor's wall clock follows the data (the newest event handed to the bus), as in
@@ -234,27 +232,6 @@ async function main(): Promise<void> {
   }
 }
 
-/**
- * `insertFormatted` with a URL (sql/src/client.ts, commit 96aea70) hands a byte stream to
- * `client.insert`, which @clickhouse/client 1.23 refuses for JSON formats before sending
- * anything ("Insert for JSONEachRow expected Readable Stream with enabled object mode"; an
- * object-mode stream of strings would instead be JSON-encoded into quoted strings). So with a
- * ClickHouse server the processor stores nothing. Until that is fixed there, the benchmark
- * sends the same bytes with `exec` (the INSERT in the URL, the rows as the body, as the server
- * expects) and says so in its output.
- */
-function withTextInsertFix<C extends { client: ClickHouse['client'] }>(ch: C, url: string): C {
-  if (!('insertFormatted' in ch)) return ch;
-  console.log(`workaround: insertFormatted sends its rows to ${url} with exec (see withTextInsertFix)`);
-  return {
-    ...ch,
-    async insertFormatted(table: string, format: string, body: string | Buffer, settings?: Record<string, string | number>): Promise<void> {
-      if (body.length === 0) return;
-      const r = await ch.client.exec({ query: `INSERT INTO ${table} FORMAT ${format}`, values: Readable.from([body], { objectMode: false }), clickhouse_settings: settings ?? {} });
-      for await (const _ of r.stream) void _; // drain: the socket goes back to the pool
-    },
-  };
-}
 
 /** `ts` of the last event of a serialized EventBatch (events are in log order). */
 function lastTs(body: Buffer): number {

@@ -108,6 +108,39 @@ describe.each(impls)('%s bus', (kind, open) => {
     await bus.close();
   });
 
+  it('with maxInFlight 2 hands the next group over while the previous one is still being handled', async () => {
+    const bus = await open();
+    await bus.ensureStream({ ...spec, name: `T_FLIGHT_${kind}`, subjects: [`flight.${kind}.>`] });
+    const groups: string[][] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const finished: string[] = [];
+    const consumption = await bus.consumeBatches({ stream: `T_FLIGHT_${kind}`, durable: 'c_flight', maxBatch: 10, maxInFlight: 2 }, async (msgs) => {
+      const names = msgs.map((m) => dec.decode(m.data));
+      groups.push(names);
+      if (names.includes('m0')) await held;
+      finished.push(...names);
+    });
+    const published: string[] = [];
+    const p0 = bus.publish(`flight.${kind}.s`, enc.encode('m0'), 'f0').then(() => published.push('m0'));
+    await waitFor(() => groups.length === 1, { what: 'first group' });
+    const p1 = bus.publish(`flight.${kind}.s`, enc.encode('m1'), 'f1').then(() => published.push('m1'));
+    // The second group is with the handler (and done) while the first is still held.
+    await waitFor(() => groups.length === 2, { what: 'second group handed over' });
+    expect(groups).toEqual([['m0'], ['m1']]);
+    await waitFor(() => finished.includes('m1'), { what: 'second handled' });
+    if (bus.kind === 'memory') {
+      // The in-process publish resolves once the message is acknowledged: in order, so m1 waits for m0.
+      await new Promise((r) => setTimeout(r, 50));
+      expect(published).toEqual([]);
+    }
+    release();
+    await Promise.all([p0, p1]);
+    if (bus.kind === 'memory') expect(published).toEqual(['m0', 'm1']);
+    await consumption.stop();
+    await bus.close();
+  });
+
   it('fans live messages out to wildcard listeners without persisting them', async () => {
     const bus = await open();
     const got: string[] = [];

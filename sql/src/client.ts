@@ -70,9 +70,17 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
       embedded: false,
       async insertFormatted(table, format, body, settings) {
         if (body.length === 0) return;
-        // A byte stream (not object mode): the client sends it as it is instead of encoding rows.
+        // `insert` wants rows to encode (or an object-mode stream of rows); `exec` sends the bytes
+        // as the request body after the statement, as they are.
         const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-        await client.insert({ table, format, values: Readable.from([bytes], { objectMode: false }), clickhouse_settings: settings ?? {} });
+        const res = await client.exec({
+          query: `INSERT INTO ${table} FORMAT ${format}`,
+          values: Readable.from([bytes], { objectMode: false }),
+          clickhouse_settings: settings ?? {},
+        });
+        for await (const _ of res.stream) {
+          // drained: the server's (empty) answer, so the connection is released
+        }
       },
       close: () => client.close(),
     };

@@ -106,39 +106,70 @@ export class MemoryBus implements Bus {
     if (stream.consumer) throw new BusError(`stream ${spec.stream} already has a consumer`);
     stream.consumer = true;
     let stopping = false;
+    const maxInFlight = Math.max(1, spec.maxInFlight ?? 1);
+    // Groups with the handler, oldest first; their messages are the head of stream.queue.
+    const groups: Array<{ group: Pending[]; handled: Promise<boolean> }> = [];
+    const run = async (group: Pending[]): Promise<boolean> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await handler(group.map((p) => p.msg));
+          return true;
+        } catch (err) {
+          onError?.(err, group.map((p) => p.msg));
+          if (stopping || this.closed) return false;
+          await sleep(retryDelayMs(attempt));
+          for (const p of group) p.msg = { ...p.msg, deliveries: p.msg.deliveries + 1 };
+        }
+      }
+    };
+    const settleOldest = async (): Promise<boolean> => {
+      const g = groups[0] as { group: Pending[]; handled: Promise<boolean> };
+      const ok = await g.handled;
+      groups.shift();
+      if (!ok) return false;
+      stream.queue.splice(0, g.group.length);
+      for (const p of g.group) p.resolve();
+      this.releaseSpace();
+      return true;
+    };
+    const wakeOrSettled = async (g: { handled: Promise<boolean> }): Promise<'wake' | 'settled'> => {
+      const woke = new Promise<'wake'>((resolve) => (stream.wake = () => resolve('wake')));
+      const first = await Promise.race([g.handled.then(() => 'settled' as const), woke]);
+      stream.wake = null;
+      return first;
+    };
     const loop = async (): Promise<void> => {
-      while (!stopping && !this.closed) {
-        // Messages of other subjects are passed over (acknowledged) without the handler.
-        while (stream.queue[0] && spec.filterSubject && !subjectMatches(spec.filterSubject, stream.queue[0].msg.subject)) {
-          stream.queue.shift()?.resolve();
-          this.releaseSpace();
-        }
-        const group: Pending[] = [];
-        for (const p of stream.queue) {
-          if (group.length >= spec.maxBatch) break;
-          if (spec.filterSubject && !subjectMatches(spec.filterSubject, p.msg.subject)) break;
-          group.push(p);
-        }
-        if (group.length === 0) {
+      try {
+        while (!stopping && !this.closed) {
+          const held = groups.reduce((n, g) => n + g.group.length, 0);
+          // Messages of other subjects are passed over (acknowledged) without the handler.
+          while (held === 0 && stream.queue[0] && spec.filterSubject && !subjectMatches(spec.filterSubject, stream.queue[0].msg.subject)) {
+            stream.queue.shift()?.resolve();
+            this.releaseSpace();
+          }
+          const group: Pending[] = [];
+          if (groups.length < maxInFlight) {
+            for (const p of stream.queue.slice(held)) {
+              if (group.length >= spec.maxBatch) break;
+              if (spec.filterSubject && !subjectMatches(spec.filterSubject, p.msg.subject)) break;
+              group.push(p);
+            }
+          }
+          if (group.length > 0) {
+            groups.push({ group, handled: run(group) });
+            continue;
+          }
+          if (groups.length > 0) {
+            // Room for another group: start it as soon as a message comes, not after the oldest.
+            if (groups.length < maxInFlight && (await wakeOrSettled(groups[0] as { handled: Promise<boolean> })) === 'wake') continue;
+            if (!(await settleOldest())) return;
+            continue;
+          }
           await new Promise<void>((resolve) => (stream.wake = resolve));
           stream.wake = null;
-          continue;
         }
-        let attempt = 0;
-        for (;;) {
-          try {
-            await handler(group.map((p) => p.msg));
-            break;
-          } catch (err) {
-            onError?.(err, group.map((p) => p.msg));
-            if (stopping || this.closed) return;
-            await sleep(retryDelayMs(attempt++));
-            for (const p of group) p.msg = { ...p.msg, deliveries: p.msg.deliveries + 1 };
-          }
-        }
-        stream.queue.splice(0, group.length);
-        for (const p of group) p.resolve();
-        this.releaseSpace();
+      } finally {
+        while (groups.length > 0) if (!(await settleOldest())) break;
       }
     };
     const done = loop().finally(() => {

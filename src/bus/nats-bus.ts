@@ -241,6 +241,14 @@ export class NatsBus implements Bus {
             continue;
           }
           if (groups.length > 0) {
+            // Room for another group: start it as soon as a message comes, not after the oldest.
+            if (groups.length < maxInFlight && !ended) {
+              const g = groups[0] as { handled: Promise<boolean> };
+              const woke = new Promise<'wake'>((resolve) => (signal.wake = () => resolve('wake')));
+              const first = await Promise.race([g.handled.then(() => 'settled' as const), woke]);
+              signal.wake = null;
+              if (first === 'wake') continue;
+            }
             await settleOldest();
             continue;
           }

@@ -111,15 +111,12 @@ export function addStint(sums: KpiSums, stint: Pick<StintRow, 'outcome' | 'wait_
   if (wait !== null && (sums.max_wait === null || wait > sums.max_wait)) sums.max_wait = wait;
 }
 
+const ADDED_SUMS = (Object.keys(emptySums()) as Array<keyof KpiSums>).filter((k): k is Exclude<keyof KpiSums, 'max_wait'> => k !== 'max_wait');
+
 export function mergeSums(into: KpiSums, from: KpiSums): void {
-  for (const k of Object.keys(into) as Array<keyof KpiSums>) {
-    if (k === 'max_wait') {
-      const m = from.max_wait;
-      if (m !== null && (into.max_wait === null || m > into.max_wait)) into.max_wait = m;
-    } else {
-      into[k] += from[k];
-    }
-  }
+  for (const k of ADDED_SUMS) into[k] += from[k];
+  const m = from.max_wait;
+  if (m !== null && (into.max_wait === null || m > into.max_wait)) into.max_wait = m;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCalendar, defaultCalendar } from './calendar.ts';
-import { addLiveStint, buildSnapshots, createLiveAggregates, pruneLive, type LiveContext } from './live.ts';
+import { addLiveStint, buildSnapshots, createLiveAggregates, lastWindowSums, pruneLive, type LiveContext } from './live.ts';
+import { addStint, emptySums } from './kpi-math.ts';
 import { DEFAULT_QUEUE_SETTINGS } from './settings.ts';
 import type { StintOutcome, StintRow } from './stint-machine.ts';
 
@@ -73,5 +74,29 @@ describe('live windows (kpi-definitions §5)', () => {
     addLiveStint(live, stint(utc(2026, 11, 9, 14, 1), 'answered', 5), closedAt10, now); // 10:01 local
     const [snap] = buildSnapshots({ live, ctx: closedAt10, open: [], agents: new Map(), dataTs: new Map(), nowMs: now * 1000 });
     expect(snap?.windows.today).toMatchObject({ offered: 1, answered: 1, out_of_hours: 1 });
+  });
+});
+
+describe('last 60 minutes from minute buckets', () => {
+  const ctx: LiveContext = { settings: () => DEFAULT_QUEUE_SETTINGS, calendar: () => defaultCalendar('UTC') };
+
+  it('equals the sum over every second of the window, at every second of a minute', () => {
+    // Stints in every second of 70 minutes; the window is checked at 61 consecutive "now"s so
+    // both edges fall on every offset of a minute (and exactly on minute boundaries).
+    const base = utc(2026, 11, 9, 12, 0, 0);
+    const live = createLiveAggregates();
+    const all: StintRow[] = [];
+    for (let t = base; t < base + 70 * 60; t++) {
+      const st = stint(t, t % 7 === 0 ? 'abandoned' : 'answered', t % 45);
+      all.push(st);
+      addLiveStint(live, st, ctx, t); // as it ends (stints after the checked "now"s must not count)
+    }
+    for (let nowS = base + 65 * 60; nowS <= base + 66 * 60; nowS++) {
+      const q = live.queues.get('default\0q1');
+      if (!q) throw new Error('no live queue');
+      const expected = emptySums();
+      for (const st of all) if (st.enter_ts > nowS - 3600 && st.enter_ts <= nowS) addStint(expected, st, DEFAULT_QUEUE_SETTINGS, { outOfHours: false });
+      expect(lastWindowSums(q, nowS)).toEqual(expected);
+    }
   });
 });

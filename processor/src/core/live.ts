@@ -18,6 +18,8 @@ interface QueueLive {
   intervals: Map<number, KpiSums>;
   /** Enter second -> sums, for the exact sliding 60-minute window. */
   seconds: Map<number, KpiSums>;
+  /** Enter minute (60-aligned) -> sums of the same stints: the window's whole minutes in 60 merges, not 3,600. */
+  minutes: Map<number, KpiSums>;
 }
 
 export interface LiveAggregates {
@@ -52,7 +54,7 @@ function queueLive(live: LiveAggregates, site: string, queue: string): QueueLive
   const k = liveKey(site, queue);
   let q = live.queues.get(k);
   if (!q) {
-    q = { site, queue, intervals: new Map(), seconds: new Map() };
+    q = { site, queue, intervals: new Map(), seconds: new Map(), minutes: new Map() };
     live.queues.set(k, q);
   }
   return q;
@@ -75,7 +77,10 @@ export function addLiveStint(live: LiveAggregates, stint: StintRow, ctx: LiveCon
   const opts = { outOfHours: !cal.isInHours(stint.enter_ts) };
   const q = queueLive(live, stint.site, stint.queue);
   addStint(bucket(q.intervals, stint.enter_ts - (stint.enter_ts % INTERVAL_S)), stint, def, opts);
-  if (stint.enter_ts > nowS - LAST_WINDOW_S) addStint(bucket(q.seconds, stint.enter_ts), stint, def, opts);
+  if (stint.enter_ts > nowS - LAST_WINDOW_S) {
+    addStint(bucket(q.seconds, stint.enter_ts), stint, def, opts);
+    addStint(bucket(q.minutes, stint.enter_ts - (stint.enter_ts % 60)), stint, def, opts);
+  }
   return true;
 }
 
@@ -85,7 +90,27 @@ export function pruneLive(live: LiveAggregates, ctx: LiveContext, nowS: number):
     const horizon = liveHorizonS(nowS, ctx.calendar(q.site).tz);
     for (const k of q.intervals.keys()) if (k + INTERVAL_S <= horizon) q.intervals.delete(k);
     for (const k of q.seconds.keys()) if (k <= nowS - LAST_WINDOW_S) q.seconds.delete(k);
+    for (const k of q.minutes.keys()) if (k + 59 <= nowS - LAST_WINDOW_S) q.minutes.delete(k);
   }
+}
+
+/**
+ * Sums of the stints that entered in (nowS - 60 min, nowS]: the minutes wholly inside from the
+ * minute buckets, the two edge minutes second by second.
+ */
+export function lastWindowSums(q: Pick<QueueLive, 'seconds' | 'minutes'>, nowS: number): KpiSums {
+  const sums = emptySums();
+  const from = nowS - LAST_WINDOW_S + 1; // first second inside
+  for (const [m, s] of q.minutes) if (m >= from && m + 59 <= nowS) mergeSums(sums, s);
+  const edges = new Set([from - (from % 60), nowS - (nowS % 60)]);
+  for (const m of edges) {
+    if (m >= from && m + 59 <= nowS) continue; // a whole minute: counted above
+    for (let sec = Math.max(m, from); sec <= Math.min(m + 59, nowS); sec++) {
+      const s = q.seconds.get(sec);
+      if (s) mergeSums(sums, s);
+    }
+  }
+  return sums;
 }
 
 export interface SnapshotInputs {
@@ -118,12 +143,11 @@ export function buildSnapshots(inp: SnapshotInputs): QueueSnapshot[] {
     const dayStart = startOfLocalDay(nowS, tz);
     const currentInterval = nowS - (nowS % INTERVAL_S);
     const today = emptySums();
-    const last60 = emptySums();
+    const last60 = q ? lastWindowSums(q, nowS) : emptySums();
     const series: QueueSnapshot['sl_series'] = [];
     const fig = (s: KpiSums): KpiFigures => figures(s, settings);
     if (q) {
       for (const [start, s] of q.intervals) if (start >= dayStart - (dayStart % INTERVAL_S) && start <= nowS) mergeSums(today, s);
-      for (const [sec, s] of q.seconds) if (sec > nowS - LAST_WINDOW_S && sec <= nowS) mergeSums(last60, s);
     }
     for (let start = dayStart - (dayStart % INTERVAL_S); start <= currentInterval; start += INTERVAL_S) {
       const f = fig(q?.intervals.get(start) ?? emptySums());
