@@ -59,7 +59,8 @@ function startProcessorChild(dataDir: string): Child {
     const ch = await openClickHouse({ database: '${DATABASE}', dataDir: process.env.DATA_DIR });
     await migrate(ch.client);
     const bus = await NatsBus.connect({ servers: process.env.NATS_URL });
-    // A short ack wait: the message a killed processor held is delivered again after 3 s, not 30.
+    // A short ack wait: a message lost on the way (not the ones a killed processor held: the
+    // consumer restarts at the oldest unacknowledged one) comes back after 3 s, not 30.
     await startProcessor({ bus, ch, log: pino({ level: 'warn' }) }, { tz: 'UTC', ackWaitMs: 3000 });
     process.stdout.write('ready\\n');
   `;
