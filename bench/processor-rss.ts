@@ -18,7 +18,7 @@
 // processor still running (its state kept). The run stops at the event count or the time budget,
 // whichever comes first; the trend per million says whether the RSS grows with the events.
 // Usage: npx tsx bench/processor-rss.ts [events=10000000] [budget seconds=480] (10 M events take ~5.5 min through the shim here)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,8 @@ import { eventsSubject } from '@tablero/ingest/contract';
 import { flowBatches } from '../processor/src/testing/flows.ts';
 
 const HEADER = 8; // u32 msgId length, u32 body length
+/** The old-space limit docker-compose.yml gives the processor service (NODE_OPTIONS). */
+const PROCESSOR_HEAP_FLAG = '--max-old-space-size=160';
 const FLOW_START_S = 1_767_225_600; // 2026-01-01T00:00:00Z, the generator's default start
 
 if (process.argv[2] === '--produce') {
@@ -73,6 +75,12 @@ function childRssMb(pid: number): number | null {
 }
 
 async function main(): Promise<void> {
+  if (!process.execArgv.includes(PROCESSOR_HEAP_FLAG) && !(process.env.NODE_OPTIONS ?? '').includes('--max-old-space-size')) {
+    // Measured as production runs it: re-run this script under the same heap limit.
+    const r = spawnSync(process.execPath, [PROCESSOR_HEAP_FLAG, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+    process.exit(r.status ?? 1);
+  }
+  console.log(`heap limit: ${PROCESSOR_HEAP_FLAG} (as docker-compose.yml runs the processor)`);
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   const total = Number(process.argv[2] ?? 10_000_000);

@@ -5,6 +5,7 @@
 // ClickHouse insert is measured too, to say which part limits the figure.
 // Usage: npx tsx bench/processor-throughput.ts [events] [batch size]
 import { cpus, loadavg } from 'node:os';
+import { performance as perfHooks } from 'node:perf_hooks';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
@@ -52,6 +53,7 @@ try {
   const jsm = await jetstreamManager(nc);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const elu0 = perfHooks.eventLoopUtilization();
   const p = await startProcessor({ bus, ch, log: pino({ level: process.env.BENCH_LOG ?? 'warn' }) }, { tz: 'UTC' });
   for (;;) {
     const info = await jsm.consumers.info(EVENTS_STREAM, PROCESSOR_CONSUMER).catch(() => null);
@@ -60,12 +62,13 @@ try {
   }
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const elu = perfHooks.eventLoopUtilization(elu0);
   await p.stop();
   const evps = Math.round((total / ms) * 1000);
   const inserts = Object.values(insertMs).reduce((a, b) => a + b, 0);
   console.log(
     `processed ${total} events in ${Math.round(ms)} ms: ${evps} events/s; inside inserts ${Math.round(inserts)} ms ` +
-      `(${Object.entries(insertMs).map(([t, v]) => `${t} ${Math.round(v)}`).join(', ')}); process CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms; ` +
+      `(${Object.entries(insertMs).map(([t, v]) => `${t} ${Math.round(v)}`).join(', ')}); process CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms (JS thread busy ${Math.round(elu.utilization * 100)} %); ` +
       `rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`,
   );
   console.log(`machine: ${cpus()[0]?.model ?? '?'} x${cpus().length}, load average ${loadavg()[0]?.toFixed(2)}`);

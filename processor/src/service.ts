@@ -81,7 +81,7 @@ export interface ProcessorOptions {
   settingsReloadMs?: number;
   /** Alert hysteresis; defaults in core/alerts.ts (2 SL points, 80 %, 10 s hold). */
   alertRules?: Partial<AlertRules>;
-  /** Most JetStream messages stored in one commit (default 32: up to ~16,000 events; bigger commits gained no throughput here and cost memory). */
+  /** Most JetStream messages stored in one commit (default 16: up to ~8,000 events; bigger commits gained no throughput here and cost memory). */
   maxGroupMessages?: number;
 }
 
@@ -516,7 +516,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   }
 
   await bus.ensureStream(EVENTS_STREAM_SPEC);
-  const maxGroup = opts.maxGroupMessages ?? 32;
+  const maxGroup = opts.maxGroupMessages ?? 16;
   const consumption = await bus.consumeBatches(
     { stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER, maxBatch: maxGroup, maxInFlight: 2, maxAckPending: 3 * maxGroup, ackWaitMs: opts.ackWaitMs ?? 30_000 },
     handleGroup,
