@@ -43,6 +43,12 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0'])
     .optional()
     .transform((v) => v === 'true' || v === '1'),
+  /**
+   * Shortest time between two live snapshots of one queue (ms). 250 is issue #4's "at most every
+   * 250 ms per queue"; lower it to trade wallboard traffic for latency (a line whose queue changes
+   * all the time waits up to this long for its snapshot).
+   */
+  TABLERO_SNAPSHOT_MIN_MS: z.coerce.number().int().min(50, 'at least 50').max(5_000, 'at most 5000').default(250),
   /** Comma-separated `token=site:name` entries for HTTP push sources. */
   TABLERO_SOURCE_TOKENS: z.string().optional(),
   /**

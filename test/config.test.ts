@@ -9,6 +9,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ TZ: 'UTC' }).TABLERO_MEMBER_ALIASES).toEqual({});
   });
 
+  it('reads the snapshot pacing, 250 ms unless set, within 50..5000', () => {
+    expect(loadConfig({ TZ: 'UTC' }).TABLERO_SNAPSHOT_MIN_MS).toBe(250);
+    expect(loadConfig({ TZ: 'UTC', TABLERO_SNAPSHOT_MIN_MS: '100' }).TABLERO_SNAPSHOT_MIN_MS).toBe(100);
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_SNAPSHOT_MIN_MS: '10' })).toThrow('TABLERO_SNAPSHOT_MIN_MS: at least 50');
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_SNAPSHOT_MIN_MS: 'fast' })).toThrow('TABLERO_SNAPSHOT_MIN_MS');
+  });
+
   it('reports every bad variable in one error', () => {
     const env = { TZ: 'Nowhere/City', PORT: '99999', TABLERO_MEMBER_ALIASES: '{"lpz": ["Ana"]}', CLICKHOUSE_URL: 'tcp://x' };
     expect(() => loadConfig(env)).toThrow(ConfigError);

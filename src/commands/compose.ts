@@ -122,7 +122,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
     if (o.runProcessor) {
       const processor = await startProcessor(
         { bus: o.bus, ch: store(), log: o.log.child({ svc: 'processor' }) },
-        { tz: o.cfg.siteTz, settings: { aliases } },
+        { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS },
       );
       // Scheduled report exports run beside the processor (one per deployment, like the processor).
       const exportScheduler = startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz });
