@@ -140,13 +140,22 @@ export class NatsBus implements Bus {
     // copy of one already queued or handled is dropped (the original gets acknowledged).
     const waiting: JsMsg[] = [];
     const early = new Map<number, JsMsg>();
+    const copies = new Map<number, JsMsg[]>();
+    let ackedThrough = next - 1;
     let gapSince = 0;
     const accept = (m: JsMsg): void => {
       if (spec.filterSubject) {
         waiting.push(m);
         return;
       }
-      if (m.seq < next) return;
+      if (m.seq < next) {
+        // A copy of one queued or handled: JetStream counts it as delivered again (a server that
+        // restarted from an older consumer state does so), so it is acknowledged too, now if its
+        // original already was, else with its group.
+        if (m.seq <= ackedThrough) m.ack();
+        else copies.set(m.seq, [...(copies.get(m.seq) ?? []), m]);
+        return;
+      }
       early.set(m.seq, m);
       for (let e = early.get(next); e; e = early.get(next)) {
         early.delete(next);
@@ -229,7 +238,12 @@ export class NatsBus implements Bus {
       // Acks go out in order on one connection; the last one is confirmed, which also
       // confirms the ones before it.
       const last = g.msgs[g.msgs.length - 1];
-      for (const m of g.msgs) if (m !== last) m.ack();
+      for (const m of g.msgs) {
+        for (const c of copies.get(m.seq) ?? []) c.ack();
+        copies.delete(m.seq);
+        if (m !== last) m.ack();
+      }
+      if (last) ackedThrough = Math.max(ackedThrough, last.seq);
       await last?.ackAck().catch(() => last.ack());
     };
     const loop = async (): Promise<void> => {
