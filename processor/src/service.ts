@@ -72,9 +72,10 @@ export interface ProcessorOptions {
   snapshotMinIntervalMs?: number;
   snapshotMaxIntervalMs?: number;
   /**
-   * How long JetStream waits for the ack of a message before delivering it again (default 30 s).
-   * The bus keeps a message being worked on alive, so this only bounds how long a message taken
-   * by a processor that died stays blocked (the consumer takes one message at a time).
+   * How long JetStream waits for the ack of a message before delivering it again (default 10 s).
+   * The bus keeps every message it holds alive (every ackWaitMs / 3), and a restarted processor
+   * starts again at the oldest unacknowledged message, so this only bounds how long the processor
+   * waits for a message lost on the way (a NATS reconnect) before newer ones may go on.
    */
   ackWaitMs?: number;
   /** How often stored settings and calendars are checked for new versions (monotonic ms). Default 5 s. */
@@ -518,7 +519,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   await bus.ensureStream(EVENTS_STREAM_SPEC);
   const maxGroup = opts.maxGroupMessages ?? 16;
   const consumption = await bus.consumeBatches(
-    { stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER, maxBatch: maxGroup, maxInFlight: 2, maxAckPending: 3 * maxGroup, ackWaitMs: opts.ackWaitMs ?? 30_000 },
+    { stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER, maxBatch: maxGroup, maxInFlight: 2, maxAckPending: 3 * maxGroup, ackWaitMs: opts.ackWaitMs ?? 10_000 },
     handleGroup,
     (err, msgs) => log.warn({ err, messages: msgs.length, first_msg_id: msgs[0]?.msgId }, 'messages handed back unstored (processor stopping)'),
   );
