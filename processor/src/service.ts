@@ -6,6 +6,9 @@
 // - Messages are taken in groups (what arrived while the previous group was being stored, up to
 //   maxGroupMessages) and the whole group is one "commit": one insert per table, numbered by an
 //   increasing commit_id. A message is acknowledged only after its group's inserts succeeded.
+//   The bus hands over messages strictly in stream order (src/bus: a consumer restarts at the
+//   oldest unacknowledged message, and holds newer ones while an older one is missing), which the
+//   per-source offset watermark below relies on.
 // - Insert order per commit: stints and agent intervals first, queue_events last (only the events
 //   applied now, month partition by month in ascending order). So every event present in
 //   queue_events has its stints stored, which makes the restart rebuild below exact.
@@ -21,8 +24,9 @@
 //   so a batch redelivered after a crash applies only events that never reached queue_events.
 //   Assumption: no call stays open longer than replayHorizonS (default 6 h); one that does loses
 //   its open state and, if it ends later, is counted as a stint whose ENTERQUEUE was not seen.
-// - A failed insert is retried by the bus with the same message; the results computed the first
-//   time are reused (the state already advanced), so the retry stores the same rows.
+// - A failed insert is retried here (storeUntilStored) with the rows computed the first time (the
+//   state already advanced) and the same insert tokens, until stored or until the processor stops.
+// - The live figures move when a group is reduced, before it is stored (see reduceGroup).
 // Live output (kpi.queue.<site>): snapshots paced per queue (core/pacing.ts) and alert state
 // changes at once (core/alerts.ts). Alerts are stored in the background, retried until stored;
 // alerts still open in storage are taken back at start so they clear instead of repeating.
