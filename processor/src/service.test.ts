@@ -1,0 +1,44 @@
+// The pure helpers of the processor service's storage path.
+import { describe, expect, it } from 'vitest';
+import type { QueueEvent } from '@tablero/ingest/contract';
+import { byMonth, eventsText } from './service.ts';
+
+const ev = (id: string, ts: number): QueueEvent => ({
+  event_id: id, site: 'default', source: 's', offset: 0, ts, callid: 'c', queue: 'q', agent: 'NONE', verb: 'ENTERQUEUE',
+  custom: false, wait_s: null, talk_s: null, ring_ms: null, position: null, orig_position: null, caller: '', info: '', data: [],
+});
+
+describe('eventsText', () => {
+  it('is the events of a batch as ingest writes it, comma-separated, byte for byte', () => {
+    const events = [ev('a:1', 1), ev('a:2', 2)];
+    const text = JSON.stringify({ batch_id: 'a:1-2', site: 'default', events });
+    expect(eventsText(text)).toBe(events.map((e) => JSON.stringify(e)).join(','));
+    expect(JSON.parse(`[${eventsText(text) ?? ''}]`)).toEqual(events);
+  });
+
+  it('is not fooled by "events":[ inside a string value', () => {
+    const events = [ev('a:1', 1)];
+    const text = JSON.stringify({ batch_id: 'x","events":[', site: '"events":[', events });
+    expect(JSON.parse(`[${eventsText(text) ?? ''}]`)).toEqual(events);
+  });
+
+  it('is null when the batch is laid out otherwise (the caller then serializes the events)', () => {
+    expect(eventsText(JSON.stringify({ events: [ev('a:1', 1)], batch_id: 'a:1-1', site: 'default' }))).toBeNull();
+    expect(eventsText(JSON.stringify({ batch_id: 'a:1-1', site: 'default' }))).toBeNull();
+  });
+});
+
+describe('byMonth', () => {
+  const jan31 = Date.UTC(2026, 0, 31, 23, 59, 59) / 1000;
+  const feb1 = Date.UTC(2026, 1, 1, 0, 0, 0) / 1000;
+  it('splits at UTC month boundaries (queue_events partitions), months ascending, order kept within', () => {
+    const events = [ev('a:1', jan31 - 5), ev('a:2', feb1), ev('a:3', jan31), ev('a:4', feb1 + 10)];
+    expect(byMonth(events).map((m) => m.map((e) => e.event_id))).toEqual([['a:1', 'a:3'], ['a:2', 'a:4']]);
+  });
+
+  it('keeps a group of one month whole, and an empty group empty', () => {
+    const events = [ev('a:1', feb1), ev('a:2', feb1 + 1)];
+    expect(byMonth(events)).toEqual([events]);
+    expect(byMonth([])).toEqual([]);
+  });
+});
