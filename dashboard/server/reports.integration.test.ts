@@ -104,6 +104,9 @@ beforeAll(async () => {
     { event_id: 'fp1:9', site: 'lpz', source: QLOG, offset: 9, line_no: 9, raw: '1790000001|y', reason: 'too_few_columns', rejected_at: NOW_S - 200 },
     { event_id: 'fp1:11', site: 'lpz', source: QLOG, offset: 11, line_no: 11, raw: 'abc|c|q|a|ENTERQUEUE', reason: 'bad_epoch', rejected_at: NOW_S - 100 },
     { event_id: 'fp1:13', site: 'lpz', source: QLOG, offset: 13, line_no: 13, raw: 'old', reason: 'bad_epoch', rejected_at: NOW_S - 3 * 86_400 },
+    // The same line rejected the day before, in September (another partition of dead_letters),
+    // then again when re-imported: FINAL collapses across partitions, so it counts once.
+    { event_id: 'fp1:9', site: 'lpz', source: QLOG, offset: 9, line_no: 9, raw: '1790000001|y', reason: 'too_few_columns', rejected_at: NOW_S - 19 * 3600 },
   ]);
   app = await buildApp(deps(), { sessionSecret: SECRET, siteTz: TZ });
   for (const [role, user] of [['admin', 'ana'], ['manager', 'mario'], ['supervisor', 'sofia'], ['qa_analyst', 'quique']] as const) {
