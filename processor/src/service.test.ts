@@ -1,6 +1,7 @@
 // The pure helpers of the processor service's storage path.
 import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '@tablero/ingest/contract';
+import { readMessage, takeTurns } from './bus/bus.ts';
 import { byMonth, eventsText } from './service.ts';
 
 const ev = (id: string, ts: number): QueueEvent => ({
@@ -40,5 +41,27 @@ describe('byMonth', () => {
     const events = [ev('a:1', feb1), ev('a:2', feb1 + 1)];
     expect(byMonth(events)).toEqual([events]);
     expect(byMonth([])).toEqual([]);
+  });
+});
+
+describe('readMessage and takeTurns (processor/src/bus)', () => {
+  it('reads a JSON body, or says why it cannot', () => {
+    expect(readMessage(new TextEncoder().encode('{"a":1}'))).toEqual({ ok: true, value: { a: 1 }, text: '{"a":1}' });
+    const bad = readMessage(new TextEncoder().encode('{not json'));
+    expect(bad.ok).toBe(false);
+  });
+
+  it('runs the functions one after the other in call order, a failure not stopping the next', async () => {
+    const turns = takeTurns();
+    const log: string[] = [];
+    const step = (name: string, ms: number, fail = false) => () =>
+      new Promise<string>((resolve, reject) => setTimeout(() => (log.push(name), fail ? reject(new Error(name)) : resolve(name)), ms));
+    const a = turns(step('a', 30));
+    const b = turns(step('b', 0, true));
+    const c = turns(step('c', 0));
+    await expect(a).resolves.toBe('a');
+    await expect(b).rejects.toThrow('b');
+    await expect(c).resolves.toBe('c');
+    expect(log).toEqual(['a', 'b', 'c']);
   });
 });

@@ -44,7 +44,7 @@ import {
 } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
-import type { ProcessorBus, ProcessorDurableMessage } from './bus/bus.ts';
+import { readMessage, takeTurns, type ProcessorBus, type ProcessorDurableMessage } from './bus/bus.ts';
 import { kpiSubject, type AgentCounts, type AlertMessage, type AlertMetric, type QueueSnapshot, type SnapshotMessage } from './contract.ts';
 import { activeAlerts, createAlertState, DEFAULT_ALERT_RULES, evaluateAlerts, restoreAlert, type AlertRules } from './core/alerts.ts';
 import { createPacer, markChanged, takeDue } from './core/pacing.ts';
@@ -259,26 +259,14 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
 
   // Batch handling and settings reloads take turns: a reload rebuilds the live windows from stored
   // stints, which must neither miss nor repeat a batch handled meanwhile.
-  let turn: Promise<void> = Promise.resolve();
-  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = turn.then(fn);
-    turn = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
-  }
+  const exclusive = takeTurns();
 
   // Settings and calendars edited from the dashboard are new versions in ClickHouse. A change
   // rebuilds the live windows: T, strict, short abandons and opening hours change every figure.
   // Reloads run one at a time. Reading the stored versions does not hold up the commits;
   // applying a change does.
-  let reloadTurn: Promise<unknown> = Promise.resolve();
-  function reloadSettings(): Promise<boolean> {
-    const run = reloadTurn.then(reloadNow, reloadNow);
-    reloadTurn = run.catch(() => undefined);
-    return run;
-  }
+  const reloadTurns = takeTurns();
+  const reloadSettings = (): Promise<boolean> => reloadTurns(reloadNow);
   async function reloadNow(): Promise<boolean> {
     const atMs = now();
     const settings = await loadSettings(deps.ch, opts.settings?.settings ?? defaultProcessorSettings(), atMs);
@@ -316,16 +304,13 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     const work: Work = { commitId: nextCommit++, stints: [], sessions: [], pauses: [], events: [], eventsJson: [], dead: [], received: 0 };
     const touched = new Set<string>();
     for (const msg of msgs) {
-      let body: unknown;
-      const text = Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength).toString('utf8');
-      try {
-        body = JSON.parse(text);
-      } catch (err) {
-        // Not ours to fix by retrying: an unreadable message would block the stream forever.
+      const read = readMessage(msg.data);
+      if (!read.ok) {
         counters.bad_messages += 1;
-        log.error({ subject: msg.subject, msg_id: msg.msgId, err }, 'unreadable message skipped');
+        log.error({ subject: msg.subject, msg_id: msg.msgId, reason: read.reason }, 'unreadable message skipped');
         continue;
       }
+      const { value: body, text } = read;
       if (msg.subject.startsWith(`${EVENTS_SUBJECT_PREFIX}.`)) {
         const batch = body as EventBatch;
         work.received += batch.events.length;
@@ -545,7 +530,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       stopping = true;
       stopTicks();
       await consumption.stop();
-      await turn;
+      await exclusive(async () => undefined); // a reload applying its change finishes first
       await alertWriter;
       storeAlerts();
       await alertWriter;

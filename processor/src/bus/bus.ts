@@ -22,3 +22,29 @@ export interface ProcessorBus {
   ): Promise<{ stop(): Promise<void>; done: Promise<void> }>;
   emit(subject: string, data: Uint8Array): void;
 }
+
+/**
+ * A durable message's body as JSON. An unreadable one is not ours to fix by retrying (it would
+ * block the stream): callers count it, log it and let it be acknowledged.
+ */
+export function readMessage(data: Uint8Array): { ok: true; value: unknown; text: string } | { ok: false; reason: string } {
+  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+  try {
+    return { ok: true, value: JSON.parse(text), text };
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/**
+ * Runs the functions given to it one after the other, in call order, each after the previous
+ * one settled (a failure does not stop the next).
+ */
+export function takeTurns(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (fn) => {
+    const run = last.then(fn, fn);
+    last = run.catch(() => undefined);
+    return run;
+  };
+}

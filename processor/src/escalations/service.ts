@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { SiteCalendarSpec } from '../core/calendar.ts';
 import { escalationsSubject, type EscalationOverdueAlert, type EscalationsSnapshot } from '../contract.ts';
 import { loadCalendars } from '../store/settings-store.ts';
+import { readMessage } from '../bus/bus.ts';
 import type { EscalationsBus } from './bus.ts';
 import { createEscalationModel, ageState, siteSnapshot, type EscalationModel } from './core/model.ts';
 import { foldTicket, type TicketState } from './core/tickets.ts';
@@ -93,15 +94,13 @@ export async function startEscalations(deps: EscalationsDeps, opts: EscalationsO
   const counters = { batches: 0, events: 0, dead: 0, alerts: 0, bad_messages: 0 };
 
   async function handler(msg: { subject: string; data: Uint8Array; msgId: string }): Promise<void> {
-    let body: unknown;
-    try {
-      body = JSON.parse(Buffer.from(msg.data).toString('utf8'));
-    } catch (err) {
-      // Retrying cannot fix an unreadable message, and it would block the stream.
+    const read = readMessage(msg.data);
+    if (!read.ok) {
       counters.bad_messages += 1;
-      log.error({ subject: msg.subject, msg_id: msg.msgId, err }, 'unreadable message skipped');
+      log.error({ subject: msg.subject, msg_id: msg.msgId, reason: read.reason }, 'unreadable message skipped');
       return;
     }
+    const body = read.value;
     if (msg.subject.startsWith(`${TICKETS_SUBJECT_PREFIX}.`)) {
       const batch = body as TicketBatch;
       // Events already held (a re-import, the same events re-sent in another batch) are not

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import { QA_STREAM, QA_STREAM_SPEC, SURVEY_CONSUMER, SURVEY_SUBJECT_PREFIX, type SurveyBatch } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
-import type { ProcessorBus } from '../bus/bus.ts';
+import { readMessage, type ProcessorBus } from '../bus/bus.ts';
 import { insertSurveyAnswers } from './store/qa-store.ts';
 
 export interface SurveyConsumer {
@@ -25,12 +25,8 @@ export async function startSurveyConsumer(deps: { bus: ProcessorBus; ch: ClickHo
   const consumption = await bus.consume(
     { stream: QA_STREAM, durable: SURVEY_CONSUMER, filterSubject: `${SURVEY_SUBJECT_PREFIX}.>`, maxAckPending: 1 },
     async (msg) => {
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.from(msg.data).toString('utf8'));
-      } catch {
-        body = null;
-      }
+      const read = readMessage(msg.data);
+      const body = read.ok ? read.value : null;
       if (!isBatch(body)) {
         // Retrying cannot fix it and would block the stream: count, log, acknowledge.
         counters.bad_messages += 1;
