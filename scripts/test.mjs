@@ -4,6 +4,7 @@
 // Extra arguments are handed to vitest (e.g. `pnpm test ingest/`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 
 const results = '.vitest-results.json';
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', shell: false }).status ?? 1;
@@ -21,6 +22,22 @@ if (missing.length > 0) {
   } else {
     console.log(`the tests need ${missing.join(' and ')}: sudo apt-get install -y ${missing.join(' ')}`);
     console.log('tests: 0 passed, 1 failed (missing system packages)');
+    process.exit(1);
+  }
+}
+
+// The real sample files live outside the repository, in ../shared/fixtures/real beside it. A
+// clone made elsewhere from a local checkout finds them beside that checkout (its origin).
+const FIXTURES = 'fixtures/real/DareDevinX__AsteriskReport__Testdaten.txt';
+if (!process.env.TABLERO_FIXTURES_DIR && !existsSync(resolve('..', 'shared', FIXTURES))) {
+  const origin = spawnSync('git', ['remote', 'get-url', 'origin'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const besideOrigin = origin && isAbsolute(origin) ? resolve(origin, '..', 'shared') : '';
+  if (besideOrigin && existsSync(join(besideOrigin, FIXTURES))) {
+    process.env.TABLERO_FIXTURES_DIR = join(besideOrigin, 'fixtures', 'real');
+    console.log(`real fixtures: ${process.env.TABLERO_FIXTURES_DIR} (beside the checkout this clone came from)`);
+  } else {
+    console.log('the tests read the real sample files in ../shared/fixtures/real (beside this repository): clone it there, or set TABLERO_FIXTURES_DIR');
+    console.log('tests: 0 passed, 1 failed (real fixtures not found)');
     process.exit(1);
   }
 }

@@ -2,7 +2,6 @@
 // (docs/pbx-formats/peers.md §1.1): queue 9000, UTC, formula `answered`, T = 15..90 s.
 // The real ingest parser reads the fixture; the processor stores stints; queryKpis computes.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQueueLogLine } from '@tablero/ingest';
@@ -13,8 +12,9 @@ import { startProcessor } from './service.ts';
 import { queryKpis } from './store/kpi-query.ts';
 import { TestBus } from './testing/bus.ts';
 import { freshClickHouse, scalar } from './testing/clickhouse.ts';
+import { realFixture } from '@tablero/ingest/real-fixtures';
 
-const FIXTURE = fileURLToPath(new URL('../../../shared/fixtures/real/DareDevinX__AsteriskReport__Testdaten.txt', import.meta.url));
+const FIXTURE = realFixture('DareDevinX__AsteriskReport__Testdaten.txt');
 
 let ch: ClickHouse & { dispose(): Promise<void> };
 let live: { waiting: number; talking: number } = { waiting: -1, talking: -1 };

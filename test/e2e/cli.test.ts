@@ -10,8 +10,9 @@ import type { KpiRow } from '@tablero/processor/contract';
 import { REPO_ROOT, TABLERO_BIN, startTablero, startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { realFixture } from '@tablero/ingest/real-fixtures';
 
-const FIXTURE = join(REPO_ROOT, '../shared/fixtures/real/DareDevinX__AsteriskReport__Testdaten.txt');
+const FIXTURE = realFixture('DareDevinX__AsteriskReport__Testdaten.txt');
 
 interface Run {
   code: number;

@@ -1,19 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CdrRecord } from '../contract.ts';
 import { parseCdrLine } from './cdr.ts';
 import { cdrKind } from './kind-registry.ts';
 import type { LineOrigin } from './queue-log.ts';
+import { realFixture } from '../real-fixtures.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/real/', import.meta.url));
 const at: LineOrigin = { site: 's1', source: 'Master.csv', fingerprint: 'fp', offset: 0, lineNo: 1 };
 const utc = { timeZone: 'UTC' };
 const epoch = (s: string): number => Date.parse(`${s.replace(' ', 'T')}Z`) / 1000;
 
 /** Parses a fixture the way the tail and import do: split on `\n`, decode with the CDR kind (Latin-1 fallback). */
 function parseFixture(name: string): Array<ReturnType<typeof parseCdrLine>> {
-  const bytes = readFileSync(`${FIXTURES}${name}`);
+  const bytes = readFileSync(realFixture(name));
   const kind = cdrKind('UTC');
   const out: Array<ReturnType<typeof parseCdrLine>> = [];
   let start = 0;

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '../contract.ts';
 import { jsonString, queueEventSerializer } from './event-json.ts';
 import { parseQueueLogLine, type LineOrigin } from './queue-log.ts';
 import { parseRealtimeLine } from './realtime.ts';
+import { realFixture } from '../real-fixtures.ts';
 
-const FIXTURE = fileURLToPath(new URL('../../../../shared/fixtures/real/DareDevinX__AsteriskReport__Testdaten.txt', import.meta.url));
+const FIXTURE = realFixture('DareDevinX__AsteriskReport__Testdaten.txt');
 const at: LineOrigin = { site: 'hq', source: '/var/log/asterisk/queue_log', fingerprint: '0123456789abcdef', offset: 0, lineNo: 0 };
 
 describe('jsonString', () => {

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '../contract.ts';
 import { parseQueueLogLine, type LineOrigin } from './queue-log.ts';
+import { realFixture } from '../real-fixtures.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/real/', import.meta.url));
 const at: LineOrigin = { site: 's1', source: '/var/log/asterisk/queue_log', fingerprint: 'fp', offset: 120, lineNo: 3 };
 
 type Interpreted = Pick<QueueEvent, 'custom' | 'wait_s' | 'talk_s' | 'ring_ms' | 'position' | 'orig_position' | 'caller' | 'info'>;
@@ -157,7 +156,7 @@ describe('parseQueueLogLine rejects', () => {
 });
 
 describe('real fixture DareDevinX__AsteriskReport__Testdaten.txt (Asterisk 1.4)', () => {
-  const text = readFileSync(`${FIXTURES}DareDevinX__AsteriskReport__Testdaten.txt`, 'utf8');
+  const text = readFileSync(realFixture('DareDevinX__AsteriskReport__Testdaten.txt'), 'utf8');
   const lines = text.split('\n');
   let offset = 0;
   const results = lines.map((line, i) => {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '../contract.ts';
 import type { LineOrigin } from './queue-log.ts';
 import { parsePsqlTables, parseRealtimeLine, parseRealtimeRow } from './realtime.ts';
+import { realFixture } from '../real-fixtures.ts';
 
-const WAZO = fileURLToPath(new URL('../../../../shared/fixtures/real/wazo-pbx__xivo-doc__queue_log.rst', import.meta.url));
+const WAZO = realFixture('wazo-pbx__xivo-doc__queue_log.rst');
 const at: LineOrigin = { site: 's1', source: 'db-export', fingerprint: 'fp', offset: 0, lineNo: 0 };
 
 function ok(r: ReturnType<typeof parseRealtimeRow>): QueueEvent {

@@ -1,7 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fingerprintFromHead } from '../core/fingerprint.ts';
@@ -10,8 +9,9 @@ import { RecordingBus, captureLog, waitFor } from '../test-support.ts';
 import { MAX_DEAD_LETTER_RAW_BYTES, type CdrBatch, type DeadLetterBatch } from '../contract.ts';
 import { parseQueueLogLine } from '../core/queue-log.ts';
 import { importFiles, sortRotated, type ImportProgress } from './import.ts';
+import { realFixture } from '../real-fixtures.ts';
 
-const FIXTURE = fileURLToPath(new URL('../../../../shared/fixtures/real/DareDevinX__AsteriskReport__Testdaten.txt', import.meta.url));
+const FIXTURE = realFixture('DareDevinX__AsteriskReport__Testdaten.txt');
 const fixtureBytes = readFileSync(FIXTURE);
 const firstLine = '1266833361|NONE|NONE|NONE|QUEUESTART|';
 
@@ -161,7 +161,7 @@ describe('importFiles', () => {
 describe('importFiles for CDR', () => {
   it('publishes Master.csv rows as CdrBatch records on pbx.cdr.<site>, Latin-1 bytes kept', async () => {
     const bus = new RecordingBus();
-    const file = fileURLToPath(new URL('../../../../shared/fixtures/real/mineevburyat__dj-asterisk-cdr__Master.csv', import.meta.url));
+    const file = realFixture('mineevburyat__dj-asterisk-cdr__Master.csv');
     const summary = await importFiles({ bus, log: captureLog().log }, { files: [file], kind: 'cdr', site: 'hq', timeZone: 'Asia/Irkutsk' });
     expect(summary).toEqual({ files: 1, lines: 84, accepted: 84, rejected: {}, skipped: 0, duplicates: 0, batches: 1 });
     expect(bus.messages.map((m) => m.subject)).toEqual(['pbx.cdr.hq']);
