@@ -243,21 +243,13 @@ describe('CSRF', () => {
     // A page still holding the admin's token after a manager logged in over it in the same browser.
     const admin = sessions.get('admin') as LoggedIn;
     const manager = sessions.get('manager') as LoggedIn;
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/kiosk-tokens',
-      headers: { cookie: manager.cookie, 'x-csrf-token': admin.csrf },
-      payload: { label: 'should not exist' },
-    });
+    const createKiosk = (csrf: string) =>
+      app.inject({ method: 'POST', url: '/api/kiosk-tokens', headers: { cookie: manager.cookie, 'x-csrf-token': csrf }, payload: { label: 'should not exist' } });
+    const res = await createKiosk(admin.csrf);
     expect(res.statusCode).toBe(403);
     expect((res.json() as { code: string }).code).toBe('TABLERO_ERR_CSRF');
     // With its own token the same write is judged by the role (kiosk links: admins only).
-    const own = await app.inject({
-      method: 'POST',
-      url: '/api/kiosk-tokens',
-      headers: { cookie: manager.cookie, 'x-csrf-token': manager.csrf },
-      payload: { label: 'should not exist' },
-    });
+    const own = await createKiosk(manager.csrf);
     expect(own.statusCode).toBe(403);
     expect((own.json() as { code: string }).code).toBe('TABLERO_ERR_FORBIDDEN');
   });

@@ -1,6 +1,7 @@
 // One bus interface, two implementations: NATS JetStream (production, tests) and in-process
 // (the embedded all-in-one run). Services receive a Bus from the composition root and never
 // know which one it is.
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface StreamSpec {
   name: string;
@@ -128,4 +129,27 @@ export function consumeOneByOne(
 
 export function retryDelayMs(attempt: number): number {
   return Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
+}
+
+/**
+ * Runs a group's handler until it succeeds (true), or until `givenUp()` after a failure (false).
+ * Every failure goes to `onFailure`; the next attempt waits retryDelayMs, then `beforeRetry` runs.
+ */
+export async function handleUntilDone(
+  handle: () => Promise<void>,
+  onFailure: (err: unknown) => void,
+  givenUp: () => boolean,
+  beforeRetry?: () => void,
+): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await handle();
+      return true;
+    } catch (err) {
+      onFailure(err);
+      if (givenUp()) return false;
+      await sleep(retryDelayMs(attempt));
+      beforeRetry?.();
+    }
+  }
 }

@@ -1,11 +1,10 @@
 // In-process bus for the embedded all-in-one run. Durable publishes resolve only after the
 // consumer handled the message, so a producer's checkpoint never runs ahead of storage: after a
 // crash, the producer resends from its checkpoint and nothing is lost (the consumer dedups).
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BusError,
   consumeOneByOne,
-  retryDelayMs,
+  handleUntilDone,
   subjectMatches,
   type BatchConsumeSpec,
   type Bus,
@@ -109,19 +108,15 @@ export class MemoryBus implements Bus {
     const maxInFlight = Math.max(1, spec.maxInFlight ?? 1);
     // Groups with the handler, oldest first; their messages are the head of stream.queue.
     const groups: Array<{ group: Pending[]; handled: Promise<boolean> }> = [];
-    const run = async (group: Pending[]): Promise<boolean> => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await handler(group.map((p) => p.msg));
-          return true;
-        } catch (err) {
-          onError?.(err, group.map((p) => p.msg));
-          if (stopping || this.closed) return false;
-          await sleep(retryDelayMs(attempt));
+    const run = (group: Pending[]): Promise<boolean> =>
+      handleUntilDone(
+        () => handler(group.map((p) => p.msg)),
+        (err) => onError?.(err, group.map((p) => p.msg)),
+        () => stopping || this.closed,
+        () => {
           for (const p of group) p.msg = { ...p.msg, deliveries: p.msg.deliveries + 1 };
-        }
-      }
-    };
+        },
+      );
     const settleOldest = async (): Promise<boolean> => {
       const g = groups[0] as { group: Pending[]; handled: Promise<boolean> };
       const ok = await g.handled;

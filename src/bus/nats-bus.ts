@@ -18,7 +18,7 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/nats-core';
-import { BusError, consumeOneByOne, retryDelayMs, type BatchConsumeSpec, type Bus, type PublishResult, type ConsumeSpec, type Consumption, type DurableMessage, type StreamSpec } from './bus.ts';
+import { BusError, consumeOneByOne, handleUntilDone, retryDelayMs, type BatchConsumeSpec, type Bus, type PublishResult, type ConsumeSpec, type Consumption, type DurableMessage, type StreamSpec } from './bus.ts';
 
 /**
  * Stream sequence up to which every message of a consumer is acknowledged. A consumer created to
@@ -204,7 +204,7 @@ export class NatsBus implements Bus {
     }, Math.max(500, ackWaitMs / 3));
     let stopping = false;
     let failed = false;
-    const run = async (jsMsgs: JsMsg[]): Promise<boolean> => {
+    const run = (jsMsgs: JsMsg[]): Promise<boolean> => {
       const msgs = jsMsgs.map((m) => ({
         subject: m.subject,
         data: m.data,
@@ -212,16 +212,11 @@ export class NatsBus implements Bus {
         seq: m.seq,
         deliveries: m.info.deliveryCount,
       }));
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await handler(msgs);
-          return true;
-        } catch (err) {
-          onError?.(err, msgs);
-          if (this.nc.isClosed() || stopping) return false;
-          await sleep(retryDelayMs(attempt));
-        }
-      }
+      return handleUntilDone(
+        () => handler(msgs),
+        (err) => onError?.(err, msgs),
+        () => this.nc.isClosed() || stopping,
+      );
     };
     // Acknowledges the oldest group once handled. After a group that was given up (stop, or the
     // connection closed), nothing newer is acknowledged: it is handed back (nak) for the next consumer.
