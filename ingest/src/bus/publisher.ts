@@ -140,6 +140,11 @@ export class BatchPublisher<T, M> {
     return this.sealed.length >= this.maxInFlight;
   }
 
+  /** Batches sealed and not yet committed. */
+  get inFlight(): number {
+    return this.sealed.length;
+  }
+
   /** Batches sealed and not yet committed, plus the open one. */
   get pending(): number {
     return this.sealed.length + (this.current ? 1 : 0);

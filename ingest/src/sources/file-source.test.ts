@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { fingerprintFromHead } from '../core/fingerprint.ts';
 import { startIngest, type FileSourceConfig } from '../index.ts';
 import { RecordingBus, captureLog, waitFor } from '../test-support.ts';
 import { QUEUE_LOG_KIND } from '../core/kinds.ts';
-import { FileSource, checkpointFile } from './file-source.ts';
+import { FileSource, ReplayCuts, checkpointFile, type FileSourceOptions } from './file-source.ts';
 import type { Checkpoint } from './checkpoint.ts';
 
 const SITE = 'hq';
@@ -332,6 +332,50 @@ describe('file tail', () => {
     }
   });
 
+  it('a crash during a replay of batch boundaries keeps the ones not reached yet, so a third run still cuts the same batches', async () => {
+    mkdirSync(stateDir);
+    const lines = [l(1), l(2), l(3), l(4), l(5)];
+    const f = fp(lines[0] as string);
+    const start = (k: number): number => Buffer.byteLength(lines.slice(0, k).join(''));
+    const end = (k: number): number => start(k + 1);
+    const stalled = (): RecordingBus => {
+      const bus = new RecordingBus();
+      bus.gate = new Promise<void>(() => undefined); // never acknowledges
+      return bus;
+    };
+    const run = async (bus: RecordingBus, extra: Partial<FileSourceOptions>): Promise<{ stop(): Promise<void> }> => {
+      const src = new FileSource({ bus, log: captureLog().log }, QUEUE_LOG_KIND, { path, site: SITE, stateDir, pollIntervalMs: 20, stopGraceMs: 50, ...extra });
+      await src.start();
+      return src;
+    };
+    // Run 1 sends three batches the bus never acknowledges: [l1] (caught up), [l2 l3] and [l4 l5] (size).
+    writeFileSync(path, lines[0] as string);
+    const first = await run(stalled(), { maxBatchItems: 2, lingerMs: 600_000 });
+    await waitFor('first batch written ahead', () => existsSync(checkpointFile(stateDir, SITE, 'queue_log', path)) && readCp().pending?.length === 1, 5_000);
+    appendFileSync(path, lines.slice(1).join(''));
+    const recorded = [end(0), end(2), end(4)].map((e) => ({ fingerprint: f, end: e }));
+    await waitFor('three batches written ahead', () => readCp().pending?.length === 3, 5_000);
+    expect(readCp().pending).toEqual(recorded);
+    await first.stop();
+    // Run 2 replays the first boundary, then stalls: one batch in flight, reading 16 bytes at a time.
+    const bus2 = stalled();
+    const second = await run(bus2, { maxInFlight: 1, readChunkBytes: 16 });
+    await waitFor('the replayed first batch sent', () => bus2.attempts === 1, 5_000);
+    expect(readCp()).toMatchObject({ offset: 0, pending: recorded });
+    await second.stop();
+    // Run 3, with default batching, cuts the lines where run 1 did: the same batch ids.
+    const bus3 = new RecordingBus();
+    const third = await run(bus3, {});
+    try {
+      await waitFor('all lines', () => bus3.eventIds().length === 5, 5_000);
+      expect(bus3.eventBatches().map((b) => b.batch_id)).toEqual([`${f}:0-0`, `${f}:${start(1)}-${start(2)}`, `${f}:${start(3)}-${start(4)}`]);
+      await waitFor('committed', () => readCp().offset === end(4), 5_000);
+      expect(readCp().pending).toBeUndefined();
+    } finally {
+      await third.stop();
+    }
+  });
+
   it('tails a Master.csv as CDR records in the configured zone', async () => {
     const bus = new RecordingBus();
     const csv = join(dir, 'Master.csv');
@@ -353,5 +397,41 @@ describe('file tail', () => {
     await expect(startIngest({ bus: new RecordingBus(), log: captureLog().log }, { sources: [{ path, site: 'a.b', kind: 'queue_log' }], stateDir })).rejects.toThrow(
       'site id "a.b"',
     );
+  });
+});
+
+describe('replay of recorded batch boundaries', () => {
+  const A = 'aaaa';
+  const B = 'bbbb';
+  const make = (pending: Array<[string, number]>): { cuts: ReplayCuts; done: () => number } => {
+    let calls = 0;
+    const cuts = new ReplayCuts(pending.map(([fingerprint, end]) => ({ fingerprint, end })), () => (calls += 1));
+    return { cuts, done: () => calls };
+  };
+
+  it('cuts after each recorded end in order and keeps the ones not reached for the next record', () => {
+    const { cuts, done } = make([[A, 10], [A, 30], [B, 5]]);
+    expect([cuts.cutAfter(A, 5), cuts.cutAfter(A, 10), cuts.cutAfter(A, 20)]).toEqual([false, true, false]);
+    expect(cuts.remaining()).toEqual([{ fingerprint: A, end: 30 }, { fingerprint: B, end: 5 }]);
+    expect([cuts.cutAfter(A, 30), cuts.cutAfter(B, 5), cuts.done, done()]).toEqual([true, true, true, 1]);
+    expect(cuts.remaining()).toEqual([]);
+  });
+
+  it('forgets an end the lines passed without matching (the file changed) and ends at an unknown file', () => {
+    const { cuts, done } = make([[A, 10], [A, 30]]);
+    expect(cuts.cutAfter(A, 12)).toBe(false);
+    expect(cuts.remaining()).toEqual([{ fingerprint: A, end: 30 }]);
+    expect([cuts.cutAfter(B, 3), cuts.done, done(), cuts.remaining()]).toEqual([false, true, 1, []]);
+  });
+
+  it('gives up the ends of a file beyond where it ends for now, and only those', () => {
+    const { cuts, done } = make([[A, 10], [A, 30], [B, 5]]);
+    cuts.unreachableAfter(A, 20);
+    expect([cuts.remaining(), cuts.done, done()]).toEqual([[{ fingerprint: A, end: 10 }, { fingerprint: B, end: 5 }], false, 0]);
+    cuts.unreachableAfter(B, 5); // the end at 5 is still reachable: the line ending there may be held back
+    expect(cuts.remaining()).toEqual([{ fingerprint: A, end: 10 }, { fingerprint: B, end: 5 }]);
+    expect([cuts.cutAfter(A, 10), cuts.done]).toEqual([true, false]);
+    cuts.unreachableAfter(B, 0);
+    expect([cuts.done, done()]).toEqual([true, 1]);
   });
 });

@@ -36,6 +36,8 @@ export interface FileSourceOptions {
   lingerMs?: number;
   maxBatchItems?: number;
   maxInFlight?: number;
+  /** Bytes read from the file at a time (the tail's default when unset). */
+  readChunkBytes?: number;
   /** How long `stop()` waits for in-flight batches before leaving them to the next run. */
   stopGraceMs?: number;
 }
@@ -81,7 +83,10 @@ export class FileSource<T> {
     const record = (): Checkpoint | null => {
       const base = committed ?? baseline;
       if (!base) return null;
+      // Ends of batches sealed since, then the recorded ends a replay has not reached yet: a
+      // crash during a replay must not forget the boundaries of batches the crashed run sent.
       const pending = publisher.pendingMarks().map((m) => ({ fingerprint: m.fingerprint, end: m.offset }));
+      pending.push(...cuts.remaining());
       return pending.length > 0 ? { ...base, pending } : base;
     };
     const publisher: BatchPublisher<T, Checkpoint> = new BatchPublisher<T, Checkpoint>(this.deps, {
@@ -109,10 +114,21 @@ export class FileSource<T> {
     const cuts = new ReplayCuts(resume?.pending ?? [], () => {
       publisher.holdLinger = false;
     });
+    let lastLineAt = Date.now();
     if (!cuts.done) {
-      // Replay the recorded boundaries exactly: no time-based cut until they are all passed.
+      // Replay the recorded boundaries exactly: no time-based cut until they are all passed or
+      // can no longer be reached (see `caughtUp`). Backstop for a file that lost the lines in a
+      // race with the reader: give up once nothing was read for a while and nothing is in flight.
       publisher.holdLinger = true;
-      setTimeout(() => cuts.release(), REPLAY_HOLD_MAX_MS).unref();
+      const backstop = setInterval(() => {
+        if (cuts.done) clearInterval(backstop);
+        else if (publisher.inFlight === 0 && Date.now() - lastLineAt >= REPLAY_IDLE_MAX_MS) {
+          log.warn({ pending: cuts.remaining() }, 'recorded batch boundaries not reached; cutting batches freely again');
+          cuts.release();
+          clearInterval(backstop);
+        }
+      }, REPLAY_IDLE_MAX_MS / 4);
+      backstop.unref();
     }
     const st = this.st;
     const source = opts.path;
@@ -123,11 +139,12 @@ export class FileSource<T> {
         path: opts.path, site, resume, decode: spec.decode,
         ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
         ...(opts.rotationIdleMs !== undefined ? { rotationIdleMs: opts.rotationIdleMs } : {}),
+        ...(opts.readChunkBytes !== undefined ? { readChunkBytes: opts.readChunkBytes } : {}),
       },
       {
         line(text: string, id: FileIdentity, offset: number, endOffset: number, lineNo: number, plain: boolean): void {
           const mark: Checkpoint = { version: 1, path: id.path, dev: id.dev, ino: id.ino, fingerprint: id.fingerprint, offset: endOffset, line_no: lineNo };
-          st.last_line_at_ms = Date.now();
+          st.last_line_at_ms = lastLineAt = Date.now();
           baseline ??= { version: 1, path: id.path, dev: id.dev, ino: id.ino, fingerprint: id.fingerprint, offset, line_no: lineNo - 1 };
           if (spec.skip?.(text, lineNo)) {
             publisher.skip(id.fingerprint, mark);
@@ -152,7 +169,9 @@ export class FileSource<T> {
         // instead of after the linger time (tail latency). While a bigger backlog is read,
         // batches still fill up to their size. Not while replaying recorded batch boundaries,
         // which must be cut where they were.
-        caughtUp: () => {
+        caughtUp: (fingerprint: string, position: number) => {
+          // Recorded ends beyond the end of the file were cut from lines it no longer holds.
+          if (!cuts.done) cuts.unreachableAfter(fingerprint, position);
           if (!publisher.holdLinger) publisher.sealSoon();
         },
       },
@@ -176,8 +195,8 @@ export class FileSource<T> {
   }
 }
 
-/** Longest time batch cuts wait for recorded boundaries after a restart (a truncated file never reaches them). */
-const REPLAY_HOLD_MAX_MS = 2_000;
+/** After a restart, how long nothing may be read (and nothing be in flight) before recorded batch boundaries are given up. */
+const REPLAY_IDLE_MAX_MS = 5_000;
 
 function withoutPending(cp: Checkpoint): Checkpoint {
   const { pending: _pending, ...rest } = cp;
@@ -185,7 +204,7 @@ function withoutPending(cp: Checkpoint): Checkpoint {
 }
 
 /** The batch ends recorded before a crash, consumed in order while the same lines are read again. */
-class ReplayCuts {
+export class ReplayCuts {
   private readonly ends = new Map<string, number[]>();
   private left: number;
 
@@ -226,6 +245,24 @@ class ReplayCuts {
     if (list.length === 0) this.ends.delete(fingerprint);
     if (this.left === 0) this.onDone();
     return cut;
+  }
+
+  /** The file `fingerprint` ends at `position` for now: its recorded ends after that cannot be reached. */
+  unreachableAfter(fingerprint: string, position: number): void {
+    const list = this.ends.get(fingerprint);
+    if (!list) return;
+    const keep = list.filter((end) => end <= position);
+    this.left -= list.length - keep.length;
+    if (keep.length > 0) this.ends.set(fingerprint, keep);
+    else this.ends.delete(fingerprint);
+    if (this.left === 0) this.onDone();
+  }
+
+  /** Recorded ends not reached yet, in their order (for the write-ahead record). */
+  remaining(): Array<{ fingerprint: string; end: number }> {
+    const out: Array<{ fingerprint: string; end: number }> = [];
+    for (const [fingerprint, list] of this.ends) for (const end of list) out.push({ fingerprint, end });
+    return out;
   }
 
   release(): void {

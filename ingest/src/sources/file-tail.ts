@@ -36,8 +36,11 @@ export interface TailSink {
   line(text: string, id: FileIdentity, offset: number, endOffset: number, lineNo: number, plain: boolean): void;
   /** Awaited after every read chunk: resolves when the sink can take more (backpressure). */
   ready(): Promise<void>;
-  /** Everything the file held was read and handed over (a good moment to publish at once). */
-  caughtUp?(): void;
+  /**
+   * Everything the file held was read and handed over (a good moment to publish at once).
+   * `fingerprint` is the file's, `position` the byte offset read up to (its size then).
+   */
+  caughtUp?(fingerprint: string, position: number): void;
 }
 
 export interface FileTailOptions {
@@ -269,7 +272,7 @@ export class FileTail {
         if (cur.fingerprint === null) break;
       }
       if (size <= cur.readPos) {
-        if (read) this.sink.caughtUp?.();
+        if (read) this.sink.caughtUp?.(cur.fingerprint, cur.readPos);
         break;
       }
       const want = Math.min(this.readChunkBytes, size - cur.readPos);
