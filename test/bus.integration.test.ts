@@ -1,6 +1,6 @@
 // The bus contract, run against both implementations: a real nats-server (JetStream) and the
 // in-process bus. Same assertions for both: the services above never know which one they have.
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBus, NatsBus, consumerFloor, subjectMatches, type Bus, type DurableMessage } from '../src/bus/index.ts';
@@ -253,6 +253,41 @@ describe('nats grouped consumer and holes in the stream', () => {
     expect(got).toEqual(['1', '2', '4', '5']);
     // 4 and 5 were held until the hole was known to be for good (after a redelivery could come).
     expect(Date.now() - t0).toBeGreaterThanOrEqual(3_000);
+    await c.stop();
+    await bus.close();
+    await nc.close();
+  });
+
+  it('reads a message whose delivery was lost from the stream instead of waiting for ack_wait, and acknowledges its late copy', async () => {
+    const bus = await NatsBus.connect({ servers: nats.url });
+    await bus.ensureStream({ ...spec, name: 'T_LOST', subjects: ['lost.>'] });
+    const got: Array<[string, number]> = [];
+    const ACK_WAIT_MS = 8_000;
+    const c = await bus.consumeBatches({ stream: 'T_LOST', durable: 'proc', maxBatch: 10, ackWaitMs: ACK_WAIT_MS }, async (msgs) => {
+      got.push(...msgs.map((m): [string, number] => [dec.decode(m.data), m.seq]));
+    });
+    const nc = await connect({ servers: nats.url });
+    const jsm = await jetstreamManager(nc);
+    const waitingPulls = async (): Promise<number> => (await jsm.consumers.info('T_LOST', 'proc')).num_waiting;
+    // A second pull on the same consumer takes one message and never acknowledges it: for the
+    // bus, a delivery lost on the way (what a reconnect does to the messages in flight).
+    await waitFor(async () => (await waitingPulls()) >= 1, { what: "the bus's pull request" });
+    const thief = (await jetstream(nc).consumers.get('T_LOST', 'proc')).next({ expires: 30_000 });
+    await waitFor(async () => (await waitingPulls()) >= 2, { what: 'the second pull request' });
+    const t0 = Date.now();
+    for (let i = 1; i <= 6; i++) await bus.publish('lost.s', enc.encode(String(i)), `l${i}`);
+    const stolen = await thief;
+    expect(stolen?.seq).toBeLessThanOrEqual(2); // the server serves the two waiting pulls in turn
+    await waitFor(() => got.length === 6, { what: 'all six, the lost one read from the stream', timeoutMs: 30_000 });
+    // In stream order, each once, long before the lost delivery could come back.
+    expect(got).toEqual([1, 2, 3, 4, 5, 6].map((i) => [String(i), i]));
+    expect(Date.now() - t0).toBeLessThan(ACK_WAIT_MS);
+    // After ack_wait the lost message comes again, to the bus: it is acknowledged, not handled again.
+    await waitFor(async () => {
+      const info = await jsm.consumers.info('T_LOST', 'proc');
+      return info.ack_floor.stream_seq === 6 && info.num_ack_pending === 0;
+    }, { what: 'the copy acknowledged', timeoutMs: 30_000, intervalMs: 200 });
+    expect(got.length).toBe(6);
     await c.stop();
     await bus.close();
     await nc.close();

@@ -31,6 +31,28 @@ export function consumerFloor(info: { ack_floor: { stream_seq: number }; config:
 /** Bytes a consumer asks the server for per pull request. */
 const PULL_MAX_BYTES = 8 * 1024 * 1024;
 
+/** How long a gap in the sequence may last before its messages are read from the stream directly. */
+const GAP_FETCH_MS = 500;
+
+/**
+ * A message read from the stream directly because its delivery was lost on the way (a
+ * reconnect): there is no delivery to acknowledge. JetStream hands it out again after ack_wait;
+ * that copy is acknowledged then, like any copy of a message already handled.
+ */
+class FetchedMsg {
+  readonly info = { deliveryCount: 1 };
+  constructor(
+    readonly subject: string,
+    readonly data: Uint8Array,
+    readonly seq: number,
+    readonly headers: { get(name: string): string } | undefined,
+  ) {}
+  ack(): void {}
+  nak(): void {}
+  working(): void {}
+}
+type HeldMsg = JsMsg | FetchedMsg;
+
 export interface NatsBusOptions {
   servers: string | string[];
   name?: string;
@@ -136,14 +158,15 @@ export class NatsBus implements Bus {
     const messages = await consumer.consume({ max_bytes: PULL_MAX_BYTES });
     // Messages in stream order without gaps go to `waiting`; the worker takes them in groups.
     // JetStream hands a message lost on the way (a reconnect) out again only after ack_wait,
-    // possibly after newer ones: newer ones wait in `early` until the older one is back, and a
-    // copy of one already queued or handled is dropped (the original gets acknowledged).
-    const waiting: JsMsg[] = [];
-    const early = new Map<number, JsMsg>();
+    // possibly after newer ones: newer ones wait in `early` until the older one is there, read
+    // from the stream directly once the gap lasts GAP_FETCH_MS (see mendGaps); a copy of one
+    // already queued or handled is dropped (the original gets acknowledged).
+    const waiting: HeldMsg[] = [];
+    const early = new Map<number, HeldMsg>();
     const copies = new Map<number, JsMsg[]>();
     let ackedThrough = next - 1;
     let gapSince = 0;
-    const accept = (m: JsMsg): void => {
+    const accept = (m: HeldMsg): void => {
       if (spec.filterSubject) {
         waiting.push(m);
         return;
@@ -152,11 +175,16 @@ export class NatsBus implements Bus {
         // A copy of one queued or handled: JetStream counts it as delivered again (a server that
         // restarted from an older consumer state does so), so it is acknowledged too, now if its
         // original already was, else with its group.
+        if (m instanceof FetchedMsg) return;
         if (m.seq <= ackedThrough) m.ack();
         else copies.set(m.seq, [...(copies.get(m.seq) ?? []), m]);
         return;
       }
       early.set(m.seq, m);
+      drain();
+    };
+    /** Moves what follows `next` without a gap from `early` to `waiting`. */
+    const drain = (): void => {
       for (let e = early.get(next); e; e = early.get(next)) {
         early.delete(next);
         waiting.push(e);
@@ -164,19 +192,42 @@ export class NatsBus implements Bus {
       }
       gapSince = early.size > 0 ? gapSince || Date.now() : 0;
     };
-    // A gap that outlives a redelivery: the missing messages may be gone from the stream (limits,
-    // a purge); skip exactly those.
-    const closeGaps = async (): Promise<void> => {
-      if (early.size === 0 || Date.now() - gapSince < ackWaitMs + 2_000) return;
-      const first = (await this.jsm.streams.info(spec.stream)).state.first_seq;
-      if (next < first) next = first;
-      while (early.size > 0 && !early.has(next) && (await this.jsm.streams.getMessage(spec.stream, { seq: next }).catch(() => null)) === null) next += 1;
-      const held = [...early.values()];
-      early.clear();
-      gapSince = 0;
-      for (const m of held) accept(m);
-      signal.wake?.();
+    // A gap that lasts GAP_FETCH_MS: its messages are read from the stream instead of waiting
+    // ack_wait for their redelivery (the wallboard would stand still that long). One the stream
+    // does not hold is passed over only once a redelivery could have come (it is gone: limits, a
+    // purge), and only on a definite "no such message", never on an error (tried again later).
+    let mending = false;
+    const mendGaps = async (): Promise<void> => {
+      if (mending || early.size === 0 || Date.now() - gapSince < GAP_FETCH_MS) return;
+      mending = true;
+      try {
+        const gone = Date.now() - gapSince >= ackWaitMs + 2_000;
+        if (gone) {
+          next = Math.max(next, (await this.jsm.streams.info(spec.stream)).state.first_seq);
+          // Held ones the stream dropped meanwhile are below it now: settled like copies.
+          for (const [seq, m] of [...early]) {
+            if (seq >= next) continue;
+            early.delete(seq);
+            accept(m);
+          }
+        }
+        while (early.size > 0 && !early.has(next) && !stopping) {
+          const seq = next;
+          const sm = await this.jsm.streams.getMessage(spec.stream, { seq });
+          if (next !== seq) continue; // its delivery came meanwhile
+          if (sm !== null) accept(new FetchedMsg(sm.subject, sm.data, seq, sm.header));
+          else if (gone) next = seq + 1;
+          else break;
+        }
+        drain();
+      } finally {
+        mending = false;
+        signal.wake?.();
+      }
     };
+    const gapTimer = setInterval(() => {
+      if (early.size > 0) mendGaps().catch(() => undefined);
+    }, GAP_FETCH_MS / 2);
     const signal: { wake: (() => void) | null } = { wake: null };
     let ended = false;
     let pumpError: unknown = null;
@@ -194,17 +245,16 @@ export class NatsBus implements Bus {
       }
     })();
     // Groups handed to the handler and not acknowledged yet, oldest first.
-    const groups: Array<{ msgs: JsMsg[]; handled: Promise<boolean> }> = [];
+    const groups: Array<{ msgs: HeldMsg[]; handled: Promise<boolean> }> = [];
     // Keep every message we hold ours while it waits or is being handled.
     const keepAlive = setInterval(() => {
       for (const g of groups) for (const m of g.msgs) m.working();
       for (const m of waiting) m.working();
       for (const m of early.values()) m.working();
-      closeGaps().catch(() => undefined);
     }, Math.max(500, ackWaitMs / 3));
     let stopping = false;
     let failed = false;
-    const run = (jsMsgs: JsMsg[]): Promise<boolean> => {
+    const run = (jsMsgs: HeldMsg[]): Promise<boolean> => {
       const msgs = jsMsgs.map((m) => ({
         subject: m.subject,
         data: m.data,
@@ -232,13 +282,13 @@ export class NatsBus implements Bus {
       }
       // Acks go out in order on one connection; the last one is confirmed, which also
       // confirms the ones before it.
-      const last = g.msgs[g.msgs.length - 1];
+      const last = g.msgs.findLast((m): m is JsMsg => !(m instanceof FetchedMsg));
       for (const m of g.msgs) {
         for (const c of copies.get(m.seq) ?? []) c.ack();
         copies.delete(m.seq);
         if (m !== last) m.ack();
       }
-      if (last) ackedThrough = Math.max(ackedThrough, last.seq);
+      ackedThrough = Math.max(ackedThrough, (g.msgs[g.msgs.length - 1] as HeldMsg).seq);
       await last?.ackAck().catch(() => last.ack());
     };
     const loop = async (): Promise<void> => {
@@ -272,7 +322,10 @@ export class NatsBus implements Bus {
         while (groups.length > 0) await settleOldest();
       }
     };
-    const done = loop().finally(() => clearInterval(keepAlive));
+    const done = loop().finally(() => {
+      clearInterval(keepAlive);
+      clearInterval(gapTimer);
+    });
     return {
       done,
       stop: async () => {
@@ -311,7 +364,7 @@ export class NatsBus implements Bus {
         ? { ...config, deliver_policy: DeliverPolicy.All }
         : { ...config, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq },
     );
-    // The first sequence it delivers: a purged stream starts later (see closeGaps).
+    // The first sequence it delivers: a purged stream starts later (see mendGaps).
     const state = (await this.jsm.streams.info(stream)).state;
     const first = state.messages === 0 ? state.last_seq + 1 : state.first_seq;
     return Math.max(startSeq ?? 1, first);
