@@ -14,6 +14,7 @@ import {
   jetstreamManager,
   type ConsumerConfig,
   type JetStreamClient,
+  type ConsumerMessages,
   type JsMsg,
   type JetStreamManager,
 } from '@nats-io/jetstream';
@@ -35,11 +36,11 @@ const PULL_MAX_BYTES = 8 * 1024 * 1024;
 const GAP_FETCH_MS = 500;
 
 /**
- * A message read from the stream directly because its delivery was lost on the way (a
- * reconnect): there is no delivery to acknowledge. JetStream hands it out again after ack_wait;
- * that copy is acknowledged then, like any copy of a message already handled.
+ * A message held without a live delivery: read from the stream directly because its delivery
+ * was lost on the way, or delivered by a consumer since re-created. There is nothing to
+ * acknowledge; JetStream hands it out again, and that copy is acknowledged like any copy.
  */
-class FetchedMsg {
+class DetachedMsg {
   readonly info = { deliveryCount: 1 };
   constructor(
     readonly subject: string,
@@ -51,7 +52,14 @@ class FetchedMsg {
   nak(): void {}
   working(): void {}
 }
-type HeldMsg = JsMsg | FetchedMsg;
+type HeldMsg = JsMsg | DetachedMsg;
+
+/** A promise with its resolve function (Node 20 has no Promise.withResolvers). */
+function signalled(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 export interface NatsBusOptions {
   servers: string | string[];
@@ -145,17 +153,18 @@ export class NatsBus implements Bus {
       // Stream order is enforced below from contiguous sequence numbers, which a filter breaks.
       throw new BusError(`a filtered consumer (${spec.durable}) takes one message at a time: maxAckPending 1`);
     }
-    let next = await this.startConsumerAtAckFloor(spec.stream, {
+    const config = {
       durable_name: spec.durable,
       ack_policy: AckPolicy.Explicit,
       ack_wait: nanos(ackWaitMs),
       max_ack_pending: maxAckPending,
       ...(spec.filterSubject ? { filter_subject: spec.filterSubject } : {}),
-    });
-    const consumer = await this.js.consumers.get(spec.stream, spec.durable);
+    };
+    let next = await this.startConsumerAtAckFloor(spec.stream, config);
     // Bytes per pull request bounded: a client that stops reading for a while (a long handler
     // turn) must not make the server cut it off as a slow consumer, which loses messages in flight.
-    const messages = await consumer.consume({ max_bytes: PULL_MAX_BYTES });
+    const pull = async (): Promise<ConsumerMessages> => (await this.js.consumers.get(spec.stream, spec.durable)).consume({ max_bytes: PULL_MAX_BYTES });
+    let messages: ConsumerMessages | null = await pull();
     // Messages in stream order without gaps go to `waiting`; the worker takes them in groups.
     // JetStream hands a message lost on the way (a reconnect) out again only after ack_wait,
     // possibly after newer ones: newer ones wait in `early` until the older one is there, read
@@ -166,6 +175,8 @@ export class NatsBus implements Bus {
     const copies = new Map<number, JsMsg[]>();
     let ackedThrough = next - 1;
     let gapSince = 0;
+    /** Resolved at the next reconnect of the connection. */
+    let reconnected = signalled();
     const accept = (m: HeldMsg): void => {
       if (spec.filterSubject) {
         waiting.push(m);
@@ -175,7 +186,7 @@ export class NatsBus implements Bus {
         // A copy of one queued or handled: JetStream counts it as delivered again (a server that
         // restarted from an older consumer state does so), so it is acknowledged too, now if its
         // original already was, else with its group.
-        if (m instanceof FetchedMsg) return;
+        if (m instanceof DetachedMsg) return;
         if (m.seq <= ackedThrough) m.ack();
         else copies.set(m.seq, [...(copies.get(m.seq) ?? []), m]);
         return;
@@ -215,7 +226,7 @@ export class NatsBus implements Bus {
           const seq = next;
           const sm = await this.jsm.streams.getMessage(spec.stream, { seq });
           if (next !== seq) continue; // its delivery came meanwhile
-          if (sm !== null) accept(new FetchedMsg(sm.subject, sm.data, seq, sm.header));
+          if (sm !== null) accept(new DetachedMsg(sm.subject, sm.data, seq, sm.header));
           else if (gone) next = seq + 1;
           else break;
         }
@@ -231,19 +242,24 @@ export class NatsBus implements Bus {
     const signal: { wake: (() => void) | null } = { wake: null };
     let ended = false;
     let pumpError: unknown = null;
-    const pump = (async () => {
-      try {
-        for await (const m of messages) {
-          accept(m);
-          signal.wake?.();
+    const startPump = (from: ConsumerMessages): Promise<void> =>
+      (async () => {
+        try {
+          for await (const m of from) {
+            accept(m);
+            signal.wake?.();
+          }
+        } catch (err) {
+          if (from === messages) pumpError = err;
+        } finally {
+          // A pull closed to re-create the consumer (see renew) is not the end.
+          if (from === messages) {
+            ended = true;
+            signal.wake?.();
+          }
         }
-      } catch (err) {
-        pumpError = err;
-      } finally {
-        ended = true;
-        signal.wake?.();
-      }
-    })();
+      })();
+    let pump = startPump(messages);
     // Groups handed to the handler and not acknowledged yet, oldest first.
     const groups: Array<{ msgs: HeldMsg[]; handled: Promise<boolean> }> = [];
     // Keep every message we hold ours while it waits or is being handled.
@@ -282,14 +298,16 @@ export class NatsBus implements Bus {
       }
       // Acks go out in order on one connection; the last one is confirmed, which also
       // confirms the ones before it.
-      const last = g.msgs.findLast((m): m is JsMsg => !(m instanceof FetchedMsg));
+      const last = g.msgs.findLast((m): m is JsMsg => !(m instanceof DetachedMsg));
       for (const m of g.msgs) {
         for (const c of copies.get(m.seq) ?? []) c.ack();
         copies.delete(m.seq);
         if (m !== last) m.ack();
       }
       ackedThrough = Math.max(ackedThrough, (g.msgs[g.msgs.length - 1] as HeldMsg).seq);
-      await last?.ackAck().catch(() => last.ack());
+      // A confirmation asked on a connection that then dropped would only time out (5 s): the
+      // reconnect re-creates the consumer (see renew), which settles these acks anyway.
+      if (last) await Promise.race([last.ackAck().catch(() => last.ack()), reconnected.promise]);
     };
     const loop = async (): Promise<void> => {
       try {
@@ -322,6 +340,46 @@ export class NatsBus implements Bus {
         while (groups.length > 0) await settleOldest();
       }
     };
+    // After a reconnect the server may count every delivery we hold, or acknowledged while it
+    // died, as pending (a restarted server loses acks it had not stored yet). With max_ack_pending
+    // reached it delivers nothing new until ack_wait brings them back. So the consumer is
+    // re-created at its ack floor, like at start: what it hands out again below `next` is a copy,
+    // acknowledged without being handled again. What we hold is detached from the old deliveries.
+    // Not for a filtered consumer, which has no sequence to tell copies by.
+    let renewing: Promise<void> = Promise.resolve();
+    const renew = async (): Promise<void> => {
+      const old = messages;
+      messages = null;
+      await old?.close().catch(() => undefined);
+      const detach = (m: HeldMsg): HeldMsg => (m instanceof DetachedMsg ? m : new DetachedMsg(m.subject, m.data, m.seq, m.headers));
+      for (const g of groups) g.msgs = g.msgs.map(detach);
+      waiting.splice(0, waiting.length, ...waiting.map(detach));
+      for (const [seq, m] of early) early.set(seq, detach(m));
+      copies.clear();
+      for (let attempt = 0; !stopping; attempt++) {
+        try {
+          // Everything through ackedThrough was handled: a consumer gone meanwhile restarts after it.
+          await this.startConsumerAtAckFloor(spec.stream, config, ackedThrough + 1);
+          messages = await pull();
+          pump = startPump(messages);
+          return;
+        } catch {
+          await sleep(retryDelayMs(attempt));
+        }
+      }
+    };
+    const watchStatus = spec.filterSubject
+      ? null
+      : (async () => {
+          for await (const st of this.nc.status()) {
+            if (stopping) break;
+            if (st.type !== 'reconnect') continue;
+            reconnected.resolve();
+            reconnected = signalled();
+            renewing = renewing.then(renew);
+          }
+        })().catch(() => undefined);
+    void watchStatus;
     const done = loop().finally(() => {
       clearInterval(keepAlive);
       clearInterval(gapTimer);
@@ -332,7 +390,8 @@ export class NatsBus implements Bus {
         stopping = true;
         signal.wake?.();
         await done.catch(() => undefined);
-        await messages.close();
+        await renewing;
+        await messages?.close();
         await pump.catch(() => undefined);
         for (const m of waiting.splice(0)) m.nak();
         for (const m of early.values()) m.nak();
@@ -347,10 +406,10 @@ export class NatsBus implements Bus {
    * after ack_wait, after newer ones; and a pull request it left waiting on the server can still
    * take new messages away to nobody. A consumer that takes many messages at once would then
    * handle a newer message before an older one. Re-creating drops both. One consumer process per
-   * durable name.
+   * durable name. `ifNone`: where a consumer that does not exist starts (else at the beginning).
    */
-  private async startConsumerAtAckFloor(stream: string, config: Partial<ConsumerConfig> & { durable_name: string }): Promise<number> {
-    let startSeq: number | null = null;
+  private async startConsumerAtAckFloor(stream: string, config: Partial<ConsumerConfig> & { durable_name: string }, ifNone: number | null = null): Promise<number> {
+    let startSeq: number | null = ifNone;
     try {
       const info = await this.jsm.consumers.info(stream, config.durable_name);
       startSeq = consumerFloor(info) + 1;

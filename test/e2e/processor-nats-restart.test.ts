@@ -1,8 +1,9 @@
 // Fault test with real processes: the nats-server under a running processor is killed (SIGKILL)
 // mid-stream and started again on the same port and store. The processor's connection drops
-// with messages in flight; JetStream redelivers those only after ack_wait, possibly after newer
-// ones. Afterwards every event and stint is stored exactly once (counted without FINAL) and the
-// stints equal those of the pure stint machine over the same events.
+// with messages in flight; the restarted server would redeliver those only after ack_wait and
+// hold back newer ones meanwhile, so the bus re-creates its consumer at the reconnect. Afterwards
+// every event and stint is stored exactly once (counted without FINAL) and the stints equal
+// those of the pure stint machine over the same events.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,13 +55,15 @@ describe('processor across a nats-server restart', () => {
 
     const ch = await freshClickHouse();
     const bus = await NatsBus.connect({ servers: nats.url });
-    // ack_wait 2 s: what the dead connection had in flight comes back after 2 s.
-    const p = await startProcessor({ bus, ch, log: pino({ level: 'silent' }) }, { tz: 'UTC', ackWaitMs: 2_000 });
+    // ack_wait 60 s, longer than the test waits after the restart: the restarted server counts
+    // what was in flight (and acks it had not stored) as pending, up to max_ack_pending, and would
+    // deliver nothing new before ack_wait. The bus re-creates its consumer at the reconnect instead.
+    const p = await startProcessor({ bus, ch, log: pino({ level: 'silent' }) }, { tz: 'UTC', ackWaitMs: 60_000 });
     try {
       await waitFor(async () => (await floor(`nats://127.0.0.1:${port}`)) >= BATCHES / 4, { timeoutMs: 120_000, intervalMs: 20, what: 'a quarter acknowledged' });
       await nats.stop(); // SIGKILL, store kept
       nats = await startNatsServer({ storeDir, port });
-      await waitFor(async () => (await floor(nats?.url ?? '')) >= BATCHES, { timeoutMs: 180_000, intervalMs: 200, what: 'every batch acknowledged after the restart' });
+      await waitFor(async () => (await floor(nats?.url ?? '')) >= BATCHES, { timeoutMs: 40_000, intervalMs: 200, what: 'every batch acknowledged after the restart, before ack_wait' });
     } finally {
       await p.stop();
       await bus.close();
