@@ -293,6 +293,37 @@ describe('nats grouped consumer and holes in the stream', () => {
     await nc.close();
   });
 
+  it('hands every message over once and in order across forced reconnects, re-creating its consumer each time', async () => {
+    const bus = await NatsBus.connect({ servers: nats.url });
+    await bus.ensureStream({ ...spec, name: 'T_BLIP', subjects: ['blip.>'] });
+    const N = 300;
+    for (let i = 1; i <= N; i++) await bus.publish('blip.s', enc.encode(String(i)), `b${i}`);
+    const got: number[] = [];
+    const c = await bus.consumeBatches({ stream: 'T_BLIP', durable: 'proc', maxBatch: 5, maxInFlight: 2, maxAckPending: 20, ackWaitMs: 60_000 }, async (msgs) => {
+      await new Promise((r) => setTimeout(r, 10));
+      got.push(...msgs.map((m) => Number(dec.decode(m.data))));
+    });
+    const nc = await connect({ servers: nats.url });
+    const jsm = await jetstreamManager(nc);
+    const created = async (): Promise<string> => (await jsm.consumers.info('T_BLIP', 'proc')).created;
+    const conn = (bus as unknown as { nc: { reconnect(): Promise<void> } }).nc; // the bus's own connection
+    for (const at of [60, 150, 240]) {
+      await waitFor(() => got.length >= at, { what: `${at} handled`, timeoutMs: 30_000 });
+      const before = await created();
+      await conn.reconnect();
+      await waitFor(async () => (await created()) !== before, { what: 'the consumer re-created', timeoutMs: 10_000 });
+    }
+    await waitFor(() => got.length >= N, { what: 'all handled', timeoutMs: 30_000 });
+    await waitFor(async () => {
+      const info = await jsm.consumers.info('T_BLIP', 'proc');
+      return info.ack_floor.stream_seq === N && info.num_ack_pending === 0;
+    }, { what: 'all acknowledged', timeoutMs: 30_000, intervalMs: 100 });
+    expect(got).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    await c.stop();
+    await bus.close();
+    await nc.close();
+  });
+
   it('refuses a filtered consumer that would take more than one message at a time', async () => {
     const bus = await NatsBus.connect({ servers: nats.url });
     await bus.ensureStream({ ...spec, name: 'T_FILTER', subjects: ['filter.>'] });
