@@ -324,6 +324,29 @@ describe('nats grouped consumer and holes in the stream', () => {
     await nc.close();
   });
 
+  it('refuses a second live process on the same durable consumer, and lets one start once the first stopped', async () => {
+    const a = await NatsBus.connect({ servers: nats.url });
+    const b = await NatsBus.connect({ servers: nats.url });
+    await a.ensureStream({ ...spec, name: 'T_ONE', subjects: ['one.>'] });
+    const ca = await a.consumeBatches({ stream: 'T_ONE', durable: 'proc', maxBatch: 5 }, async () => undefined);
+    await expect(b.consumeBatches({ stream: 'T_ONE', durable: 'proc', maxBatch: 5 }, async () => undefined)).rejects.toThrow(
+      new RegExp(`^another process already consumes T_ONE as proc \\(\\S+ pid ${process.pid}, since \\S+\\); run a single processor per NATS server$`),
+    );
+    // Another durable on the same stream is not affected.
+    const other = await b.consumeBatches({ stream: 'T_ONE', durable: 'other', maxBatch: 5 }, async () => undefined);
+    await other.stop();
+    await ca.stop();
+    const got: string[] = [];
+    const cb = await b.consumeBatches({ stream: 'T_ONE', durable: 'proc', maxBatch: 5 }, async (msgs) => {
+      got.push(...msgs.map((m) => dec.decode(m.data)));
+    });
+    await a.publish('one.s', enc.encode('x'), 'one-x');
+    await waitFor(() => got.length === 1, { what: 'the message' });
+    await cb.stop();
+    await a.close();
+    await b.close();
+  });
+
   it('refuses a filtered consumer that would take more than one message at a time', async () => {
     const bus = await NatsBus.connect({ servers: nats.url });
     await bus.ensureStream({ ...spec, name: 'T_FILTER', subjects: ['filter.>'] });

@@ -1,6 +1,7 @@
 // NATS JetStream bus. Durable publishes carry the batch id as Nats-Msg-Id (server-side dedup
 // within the stream's duplicate window); consumption is a durable pull consumer with explicit
 // acks, each message acked only after the handler resolved.
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import {
@@ -160,7 +161,14 @@ export class NatsBus implements Bus {
       max_ack_pending: maxAckPending,
       ...(spec.filterSubject ? { filter_subject: spec.filterSubject } : {}),
     };
-    let next = await this.startConsumerAtAckFloor(spec.stream, config);
+    const claim = await this.claimDurable(spec.stream, spec.durable);
+    let next: number;
+    try {
+      next = await this.startConsumerAtAckFloor(spec.stream, config);
+    } catch (err) {
+      this.release(claim);
+      throw err;
+    }
     // Bytes per pull request bounded: a client that stops reading for a while (a long handler
     // turn) must not make the server cut it off as a slow consumer, which loses messages in flight.
     const pull = async (): Promise<ConsumerMessages> => (await this.js.consumers.get(spec.stream, spec.durable)).consume({ max_bytes: PULL_MAX_BYTES });
@@ -393,11 +401,40 @@ export class NatsBus implements Bus {
         await renewing;
         await messages?.close();
         await pump.catch(() => undefined);
+        this.release(claim);
         for (const m of waiting.splice(0)) m.nak();
         for (const m of early.values()) m.nak();
         early.clear();
       },
     };
+  }
+
+  /**
+   * Makes sure no other live process consumes `stream` as `durable`, and answers for this one
+   * from now on: a second consumer would delete this one's consumer, at its start and at every
+   * reconnect (see startConsumerAtAckFloor), and the two would split the stream between them.
+   * Asked on core NATS; a process that died no longer answers. Two started in the same instant
+   * can both pass.
+   */
+  private async claimDurable(stream: string, durable: string): Promise<Subscription> {
+    const subject = `_TABLERO.consumer.${stream}.${durable}`;
+    const holder = await this.nc.request(subject, undefined, { timeout: 1_000 }).catch(() => null);
+    if (holder) {
+      throw new BusError(`another process already consumes ${stream} as ${durable} (${holder.string()}); run a single processor per NATS server`);
+    }
+    const me = `${hostname()} pid ${process.pid}, since ${new Date().toISOString()}`;
+    const sub = this.nc.subscribe(subject, {
+      callback: (err, msg) => {
+        if (!err) msg.respond(me);
+      },
+    });
+    this.subs.add(sub);
+    return sub;
+  }
+
+  private release(sub: Subscription): void {
+    this.subs.delete(sub);
+    sub.unsubscribe();
   }
 
   /**
