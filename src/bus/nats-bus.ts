@@ -391,6 +391,8 @@ export class NatsBus implements Bus {
     const done = loop().finally(() => {
       clearInterval(keepAlive);
       clearInterval(gapTimer);
+      // Stopped or dead: another process may take the durable over.
+      this.release(claim);
     });
     return {
       done,
@@ -401,7 +403,6 @@ export class NatsBus implements Bus {
         await renewing;
         await messages?.close();
         await pump.catch(() => undefined);
-        this.release(claim);
         for (const m of waiting.splice(0)) m.nak();
         for (const m of early.values()) m.nak();
         early.clear();
@@ -433,8 +434,7 @@ export class NatsBus implements Bus {
   }
 
   private release(sub: Subscription): void {
-    this.subs.delete(sub);
-    sub.unsubscribe();
+    if (this.subs.delete(sub)) sub.unsubscribe();
   }
 
   /**
