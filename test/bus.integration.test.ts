@@ -1,6 +1,6 @@
 // The bus contract, run against both implementations: a real nats-server (JetStream) and the
 // in-process bus. Same assertions for both: the services above never know which one they have.
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBus, NatsBus, consumerFloor, subjectMatches, type Bus, type DurableMessage } from '../src/bus/index.ts';
@@ -236,6 +236,12 @@ describe('nats grouped consumer after a crash', () => {
   });
 });
 
+/** The server holds every message of the `proc` consumer through `seq` acknowledged, and none pending. */
+async function allAcked(jsm: JetStreamManager, stream: string, seq: number): Promise<boolean> {
+  const info = await jsm.consumers.info(stream, 'proc');
+  return info.ack_floor.stream_seq === seq && info.num_ack_pending === 0;
+}
+
 describe('nats grouped consumer and holes in the stream', () => {
   it('waits for a missing message, and passes over one that is gone from the stream', async () => {
     const bus = await NatsBus.connect({ servers: nats.url });
@@ -283,10 +289,7 @@ describe('nats grouped consumer and holes in the stream', () => {
     expect(got).toEqual([1, 2, 3, 4, 5, 6].map((i) => [String(i), i]));
     expect(Date.now() - t0).toBeLessThan(ACK_WAIT_MS);
     // After ack_wait the lost message comes again, to the bus: it is acknowledged, not handled again.
-    await waitFor(async () => {
-      const info = await jsm.consumers.info('T_LOST', 'proc');
-      return info.ack_floor.stream_seq === 6 && info.num_ack_pending === 0;
-    }, { what: 'the copy acknowledged', timeoutMs: 30_000, intervalMs: 200 });
+    await waitFor(() => allAcked(jsm, 'T_LOST', 6), { what: 'the copy acknowledged', timeoutMs: 30_000, intervalMs: 200 });
     expect(got.length).toBe(6);
     await c.stop();
     await bus.close();
@@ -314,10 +317,7 @@ describe('nats grouped consumer and holes in the stream', () => {
       await waitFor(async () => (await created()) !== before, { what: 'the consumer re-created', timeoutMs: 10_000 });
     }
     await waitFor(() => got.length >= N, { what: 'all handled', timeoutMs: 30_000 });
-    await waitFor(async () => {
-      const info = await jsm.consumers.info('T_BLIP', 'proc');
-      return info.ack_floor.stream_seq === N && info.num_ack_pending === 0;
-    }, { what: 'all acknowledged', timeoutMs: 30_000, intervalMs: 100 });
+    await waitFor(() => allAcked(jsm, 'T_BLIP', N), { what: 'all acknowledged', timeoutMs: 30_000, intervalMs: 100 });
     expect(got).toEqual(Array.from({ length: N }, (_, i) => i + 1));
     await c.stop();
     await bus.close();

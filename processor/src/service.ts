@@ -77,9 +77,10 @@ export interface ProcessorOptions {
   snapshotMaxIntervalMs?: number;
   /**
    * How long JetStream waits for the ack of a message before delivering it again (default 10 s).
-   * The bus keeps every message it holds alive (every ackWaitMs / 3), and a restarted processor
-   * starts again at the oldest unacknowledged message, so this only bounds how long the processor
-   * waits for a message lost on the way (a NATS reconnect) before newer ones may go on.
+   * The bus keeps every message it holds alive (every ackWaitMs / 3), re-creates its consumer at
+   * the oldest unacknowledged message at a start or a reconnect, and reads a message whose
+   * delivery was lost from the stream; so this only decides when a hole in the stream (a message
+   * gone for good) is passed over: after ackWaitMs + 2 s.
    */
   ackWaitMs?: number;
   /** How often stored settings and calendars are checked for new versions (monotonic ms). Default 5 s. */

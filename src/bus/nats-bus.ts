@@ -161,18 +161,19 @@ export class NatsBus implements Bus {
       max_ack_pending: maxAckPending,
       ...(spec.filterSubject ? { filter_subject: spec.filterSubject } : {}),
     };
+    // Bytes per pull request bounded: a client that stops reading for a while (a long handler
+    // turn) must not make the server cut it off as a slow consumer, which loses messages in flight.
+    const pull = async (): Promise<ConsumerMessages> => (await this.js.consumers.get(spec.stream, spec.durable)).consume({ max_bytes: PULL_MAX_BYTES });
     const claim = await this.claimDurable(spec.stream, spec.durable);
     let next: number;
+    let messages: ConsumerMessages | null;
     try {
       next = await this.startConsumerAtAckFloor(spec.stream, config);
+      messages = await pull();
     } catch (err) {
       this.release(claim);
       throw err;
     }
-    // Bytes per pull request bounded: a client that stops reading for a while (a long handler
-    // turn) must not make the server cut it off as a slow consumer, which loses messages in flight.
-    const pull = async (): Promise<ConsumerMessages> => (await this.js.consumers.get(spec.stream, spec.durable)).consume({ max_bytes: PULL_MAX_BYTES });
-    let messages: ConsumerMessages | null = await pull();
     // Messages in stream order without gaps go to `waiting`; the worker takes them in groups.
     // JetStream hands a message lost on the way (a reconnect) out again only after ack_wait,
     // possibly after newer ones: newer ones wait in `early` until the older one is there, read
@@ -376,18 +377,16 @@ export class NatsBus implements Bus {
         }
       }
     };
-    const watchStatus = spec.filterSubject
-      ? null
-      : (async () => {
-          for await (const st of this.nc.status()) {
-            if (stopping) break;
-            if (st.type !== 'reconnect') continue;
-            reconnected.resolve();
-            reconnected = signalled();
-            renewing = renewing.then(renew);
-          }
-        })().catch(() => undefined);
-    void watchStatus;
+    const watchReconnects = async (): Promise<void> => {
+      for await (const st of this.nc.status()) {
+        if (stopping) break;
+        if (st.type !== 'reconnect') continue;
+        reconnected.resolve();
+        reconnected = signalled();
+        renewing = renewing.then(renew);
+      }
+    };
+    if (!spec.filterSubject) watchReconnects().catch(() => undefined);
     const done = loop().finally(() => {
       clearInterval(keepAlive);
       clearInterval(gapTimer);

@@ -114,7 +114,7 @@ export class FileSource<T> {
     const cuts = new ReplayCuts(resume?.pending ?? [], () => {
       publisher.holdLinger = false;
     });
-    let lastLineAt = Date.now();
+    const startedAt = Date.now();
     if (!cuts.done) {
       // Replay the recorded boundaries exactly: no time-based cut until they are all passed or
       // can no longer be reached (see `caughtUp`). Backstop for a file that lost the lines in a
@@ -122,7 +122,7 @@ export class FileSource<T> {
       publisher.holdLinger = true;
       const backstop = setInterval(() => {
         if (cuts.done) clearInterval(backstop);
-        else if (publisher.inFlight === 0 && Date.now() - lastLineAt >= REPLAY_IDLE_MAX_MS) {
+        else if (publisher.inFlight === 0 && Date.now() - (this.st.last_line_at_ms ?? startedAt) >= REPLAY_IDLE_MAX_MS) {
           log.warn({ pending: cuts.remaining() }, 'recorded batch boundaries not reached; cutting batches freely again');
           cuts.release();
           clearInterval(backstop);
@@ -144,7 +144,7 @@ export class FileSource<T> {
       {
         line(text: string, id: FileIdentity, offset: number, endOffset: number, lineNo: number, plain: boolean): void {
           const mark: Checkpoint = { version: 1, path: id.path, dev: id.dev, ino: id.ino, fingerprint: id.fingerprint, offset: endOffset, line_no: lineNo };
-          st.last_line_at_ms = lastLineAt = Date.now();
+          st.last_line_at_ms = Date.now();
           baseline ??= { version: 1, path: id.path, dev: id.dev, ino: id.ino, fingerprint: id.fingerprint, offset, line_no: lineNo - 1 };
           if (spec.skip?.(text, lineNo)) {
             publisher.skip(id.fingerprint, mark);
