@@ -97,13 +97,30 @@ describe.each(impls)('%s bus', (kind, open) => {
     const published: Array<Promise<unknown>> = [bus.publish(`groups.${kind}.s`, enc.encode('m0'), 'g0')];
     await waitFor(() => groups.length === 1, { what: 'first group' });
     for (let i = 1; i <= 10; i++) published.push(bus.publish(`groups.${kind}.s`, enc.encode(`m${i}`), `g${i}`));
-    if (bus.kind === 'nats') await Promise.all(published);
-    else await new Promise((r) => setTimeout(r, 50));
+    if (bus.kind === 'nats') {
+      // The server has sent all eleven; they reach the bus's socket a moment later.
+      await Promise.all(published);
+      const nc = await connect({ servers: nats.url });
+      const jsm = await jetstreamManager(nc);
+      await waitFor(async () => (await jsm.consumers.info(`T_GROUPS_${kind}`, 'c_groups')).delivered.stream_seq === 11, { what: 'all delivered' });
+      await nc.close();
+    }
+    await new Promise((r) => setTimeout(r, 100));
     release();
     await Promise.all(published);
     await waitFor(() => groups.flat().includes('m10'), { what: 'all messages' });
-    // m1..m4 failed once and came back as the same group, before anything newer.
-    expect(groups).toEqual([['m0'], ['m1', 'm2', 'm3', 'm4'], ['m1', 'm2', 'm3', 'm4'], ['m5', 'm6', 'm7', 'm8'], ['m9', 'm10']]);
+    // How many of m1..m10 the bus holds at the release depends on the socket (it was 3 of 10
+    // once on a loaded machine), so the grouping is checked by its rules, not by its sizes:
+    // the failed group came back whole before anything newer, every message of it and after it
+    // was handed over once and in order, no group is larger than maxBatch, and what waited
+    // while m0 was handled went over together, not one at a time.
+    const [first, failed, retried, ...rest] = groups;
+    expect(first).toEqual(['m0']);
+    expect(retried).toEqual(failed);
+    expect([failed, ...rest].flat()).toEqual(Array.from({ length: 10 }, (_, i) => `m${i + 1}`));
+    expect(Math.max(...groups.map((g) => g.length))).toBeLessThanOrEqual(4);
+    expect(failed!.length).toBeGreaterThan(1);
+    if (bus.kind === 'memory') expect(groups).toEqual([['m0'], ['m1', 'm2', 'm3', 'm4'], ['m1', 'm2', 'm3', 'm4'], ['m5', 'm6', 'm7', 'm8'], ['m9', 'm10']]);
     await consumption.stop();
     await bus.close();
   });
