@@ -137,6 +137,16 @@ export function findRunning(dataDir: string): RunningInstance | null {
 }
 
 /** Resolves on the first SIGINT or SIGTERM: the long-running commands then stop gracefully. */
+/**
+ * Waits for SIGINT/SIGTERM, or for a service of this process to die (then logged, and returned:
+ * the caller stops the rest and exits non-zero, so that a supervisor starts the process again).
+ */
+export async function untilStopOrFailure(services: { failed: Promise<Error> }, log: Logger): Promise<Error | null> {
+  const failure = await Promise.race([waitForStopSignal(log).then(() => null), services.failed]);
+  if (failure) log.error({ err: failure }, 'a service stopped working: stopping the process');
+  return failure;
+}
+
 export function waitForStopSignal(log?: Logger): Promise<string> {
   return new Promise((resolve) => {
     const stop = (signal: string): void => {

@@ -1,6 +1,6 @@
 // The bus contract, run against both implementations: a real nats-server (JetStream) and the
 // in-process bus. Same assertions for both: the services above never know which one they have.
-import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBus, NatsBus, consumerFloor, subjectMatches, type Bus, type DurableMessage } from '../src/bus/index.ts';
@@ -336,6 +336,58 @@ describe('nats grouped consumer and holes in the stream', () => {
     await waitFor(() => got.length >= N, { what: 'all handled', timeoutMs: 30_000 });
     await waitFor(() => allAcked(jsm, 'T_BLIP', N), { what: 'all acknowledged', timeoutMs: 30_000, intervalMs: 100 });
     expect(got).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    await c.stop();
+    await bus.close();
+    await nc.close();
+  });
+
+  it('re-creates its consumer deleted from outside, after the last acknowledged message, and hands every message over once and in order', async () => {
+    const bus = await NatsBus.connect({ servers: nats.url });
+    await bus.ensureStream({ ...spec, name: 'T_RM', subjects: ['rm.>'] });
+    for (let i = 1; i <= 200; i++) await bus.publish('rm.s', enc.encode(String(i)), `r${i}`);
+    const got: number[] = [];
+    const c = await bus.consumeBatches({ stream: 'T_RM', durable: 'proc', maxBatch: 5, maxInFlight: 2, maxAckPending: 20, ackWaitMs: 60_000 }, async (msgs) => {
+      await new Promise((r) => setTimeout(r, 10));
+      got.push(...msgs.map((m) => Number(dec.decode(m.data))));
+    });
+    const nc = await connect({ servers: nats.url });
+    const jsm = await jetstreamManager(nc);
+    await waitFor(() => got.length >= 60, { what: '60 handled', timeoutMs: 30_000 });
+    const before = (await jsm.consumers.info('T_RM', 'proc')).created;
+    await jsm.consumers.delete('T_RM', 'proc'); // what `nats consumer rm` does
+    for (let i = 201; i <= 300; i++) await bus.publish('rm.s', enc.encode(String(i)), `r${i}`);
+    await waitFor(async () => (await jsm.consumers.info('T_RM', 'proc')).created !== before, { what: 'the consumer re-created', timeoutMs: 10_000 });
+    await waitFor(() => got.length >= 300, { what: 'all handled', timeoutMs: 30_000 });
+    await waitFor(() => allAcked(jsm, 'T_RM', 300), { what: 'all acknowledged', timeoutMs: 30_000, intervalMs: 100 });
+    expect(got).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    await c.stop();
+    await bus.close();
+    await nc.close();
+  });
+
+  it('ends its consumption with the reason when another process deleted its consumer and created its own, and leaves that one alone', async () => {
+    const bus = await NatsBus.connect({ servers: nats.url });
+    await bus.ensureStream({ ...spec, name: 'T_TAKEN', subjects: ['taken.>'] });
+    for (let i = 1; i <= 10; i++) await bus.publish('taken.s', enc.encode(String(i)), `t${i}`);
+    const got: number[] = [];
+    const c = await bus.consumeBatches({ stream: 'T_TAKEN', durable: 'proc', maxBatch: 5, ackWaitMs: 60_000 }, async (msgs) => {
+      got.push(...msgs.map((m) => Number(dec.decode(m.data))));
+    });
+    const ended = c.done.then(
+      () => 'ended without a reason',
+      (err: Error) => err.message,
+    );
+    await waitFor(() => got.length === 10, { what: 'ten handled' });
+    const nc = await connect({ servers: nats.url });
+    const jsm = await jetstreamManager(nc);
+    // What a second processor started in the same instant does: delete, then create its own.
+    await jsm.consumers.delete('T_TAKEN', 'proc');
+    const theirs = await jsm.consumers.add('T_TAKEN', { durable_name: 'proc', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All });
+    expect(await ended).toMatch(/^the consumer proc of T_TAKEN was deleted and created again by another process \(at .+\); this one stops rather than take it back/);
+    // Theirs is untouched and got nothing taken away: all ten still to be delivered to it.
+    const info = await jsm.consumers.info('T_TAKEN', 'proc');
+    expect([info.created, info.delivered.stream_seq, info.num_pending]).toEqual([theirs.created, 0, 10]);
+    expect(got).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
     await c.stop();
     await bus.close();
     await nc.close();

@@ -107,6 +107,8 @@ export interface ProcessorDeps {
 
 export interface Processor {
   stop(): Promise<void>;
+  /** Settles when its consumption ends: resolves after stop(), rejects with the reason if it died. */
+  done: Promise<void>;
   latest(): QueueSnapshot[];
   /** Alerts raised and not cleared yet. */
   alerts(): AlertMessage[];
@@ -527,6 +529,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   log.info({ stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER }, 'processor started');
 
   return {
+    done: consumption.done,
     async stop() {
       stopping = true;
       stopTicks();

@@ -35,6 +35,8 @@ const PULL_MAX_BYTES = 8 * 1024 * 1024;
 
 /** How long a gap in the sequence may last before its messages are read from the stream directly. */
 const GAP_FETCH_MS = 500;
+/** How long a consumer deleted from outside waits before it looks whether somebody re-created it. */
+const DELETION_GRACE_MS = 1_000;
 
 /**
  * A message held without a live delivery: read from the stream directly because its delivery
@@ -339,7 +341,9 @@ export class NatsBus implements Bus {
             continue;
           }
           if (ended) {
-            if (pumpError !== null && !stopping) throw new BusError(`consumption of ${spec.stream} ended`, { cause: pumpError });
+            if (pumpError !== null && !stopping) {
+              throw pumpError instanceof BusError ? pumpError : new BusError(`consumption of ${spec.stream} ended`, { cause: pumpError });
+            }
             return;
           }
           await new Promise<void>((resolve) => (signal.wake = resolve));
@@ -356,7 +360,8 @@ export class NatsBus implements Bus {
     // acknowledged without being handled again. What we hold is detached from the old deliveries.
     // Not for a filtered consumer, which has no sequence to tell copies by.
     let renewing: Promise<void> = Promise.resolve();
-    const renew = async (): Promise<void> => {
+    /** Stops the pull and detaches what we hold from its deliveries (they belong to a consumer going away). */
+    const detachAll = async (): Promise<void> => {
       const old = messages;
       messages = null;
       await old?.close().catch(() => undefined);
@@ -365,17 +370,61 @@ export class NatsBus implements Bus {
       waiting.splice(0, waiting.length, ...waiting.map(detach));
       for (const [seq, m] of early) early.set(seq, detach(m));
       copies.clear();
+    };
+    const recreate = async (): Promise<void> => {
       for (let attempt = 0; !stopping; attempt++) {
         try {
           // Everything through ackedThrough was handled: a consumer gone meanwhile restarts after it.
           await this.startConsumerAtAckFloor(spec.stream, config, ackedThrough + 1);
           messages = await pull();
           pump = startPump(messages);
+          watchDeletion(messages).catch(() => undefined);
           return;
         } catch {
           await sleep(retryDelayMs(attempt));
         }
       }
+    };
+    const renew = async (): Promise<void> => {
+      await detachAll();
+      await recreate();
+    };
+    // A consumer deleted from outside (`nats consumer rm`, an admin tool): nats.js would go on
+    // pulling from nothing, and the processor would stand still without a word. It is re-created
+    // after the last acknowledged message, as at a reconnect; unless somebody re-created it
+    // meanwhile (another process deleting it to start its own, see startConsumerAtAckFloor):
+    // then this consumption ends with that reason instead of deleting theirs in turn.
+    const afterDeletion = async (from: ConsumerMessages): Promise<void> => {
+      if (from !== messages || stopping) return;
+      await detachAll();
+      reconnected.resolve(); // an ack confirmation asked of the deleted consumer never comes
+      reconnected = signalled();
+      await sleep(DELETION_GRACE_MS); // a process that deletes it to re-create it does so at once
+      for (let attempt = 0; !stopping; attempt++) {
+        try {
+          const info = await this.jsm.consumers.info(spec.stream, spec.durable);
+          die(new BusError(`the consumer ${spec.durable} of ${spec.stream} was deleted and created again by another process (at ${info.created}); this one stops rather than take it back: run a single consumer per durable`));
+          return;
+        } catch (err) {
+          if (err instanceof JetStreamApiError && err.code === 10014) return recreate();
+          await sleep(retryDelayMs(attempt));
+        }
+      }
+    };
+    const watchDeletion = async (from: ConsumerMessages): Promise<void> => {
+      for await (const st of from.status()) {
+        if (st.type !== 'consumer_deleted') continue;
+        renewing = renewing.then(() => afterDeletion(from));
+        return;
+      }
+    };
+    /** Ends the consumption with `err`: the groups being handled finish, nothing else is handed over. */
+    const die = (err: BusError): void => {
+      pumpError = err;
+      ended = true;
+      waiting.length = 0;
+      early.clear();
+      signal.wake?.();
     };
     const watchReconnects = async (): Promise<void> => {
       for await (const st of this.nc.status()) {
@@ -386,7 +435,10 @@ export class NatsBus implements Bus {
         renewing = renewing.then(renew);
       }
     };
-    if (!spec.filterSubject) watchReconnects().catch(() => undefined);
+    if (!spec.filterSubject) {
+      watchReconnects().catch(() => undefined);
+      watchDeletion(messages).catch(() => undefined);
+    }
     const done = loop().finally(() => {
       clearInterval(keepAlive);
       clearInterval(gapTimer);

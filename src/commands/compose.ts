@@ -54,6 +54,12 @@ export interface Services {
   url: string | null;
   simulatorDir: string | null;
   firstAdmin: { password: string; kioskPath: string } | null;
+  /**
+   * Resolves with the reason when a consumption of this process died (processor, surveys,
+   * escalations): it handles nothing more, so the process should stop and exit non-zero for its
+   * supervisor (systemd, Docker) to start it again. Pending while all is well.
+   */
+  failed: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -104,6 +110,11 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       }
     }
   };
+  let fail: (err: Error) => void = () => undefined;
+  const failed = new Promise<Error>((resolve) => (fail = resolve));
+  const watch = (service: { done: Promise<void> }): void => {
+    service.done.catch((err: unknown) => fail(err instanceof Error ? err : new Error(String(err))));
+  };
   try {
     let simulatorDir: string | null = null;
     const sources = [...o.sources];
@@ -130,6 +141,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       const surveys = await startSurveyConsumer({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'surveys' }) });
       // Escalation aging (PQRSD tickets) consumes the CRM stream beside the processor.
       const escalations = await startEscalations({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'escalations' }) }, { tz: o.cfg.siteTz });
+      for (const service of [processor, surveys, escalations]) watch(service);
       stops.processor = async () => {
         await exportScheduler.stop();
         await surveys.stop();
@@ -188,7 +200,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
         firstAdmin = { password, kioskPath: `/?kiosk=${token}#/wallboard` };
       }
     }
-    return { url, simulatorDir, firstAdmin, stop: stopAll };
+    return { url, simulatorDir, firstAdmin, failed, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

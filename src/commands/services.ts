@@ -2,7 +2,7 @@
 import type { Command } from '../cli.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createLogger } from '../log.ts';
-import { openBus, openStore, sessionSecret, waitForStopSignal } from '../runtime.ts';
+import { openBus, openStore, sessionSecret, untilStopOrFailure } from '../runtime.ts';
 import { composeServices, type ComposeOptions } from './compose.ts';
 import { parseSource } from './start.ts';
 import { UsageError, stringList } from './usage.ts';
@@ -24,28 +24,39 @@ async function runService(which: Which, values: Record<string, unknown>): Promis
   const sources = stringList(values.source).map((s) => parseSource(s, site));
   if (which === 'ingest' && sources.length === 0) throw new UsageError('give at least one --source PATH');
   const bus = await openBus(cfg, log, `tablero-${which}`);
-  // Ingest alone never touches ClickHouse.
-  const ch: ClickHouse | null = which === 'ingest' ? null : await openStore(cfg, log);
-  const options: ComposeOptions = {
-    cfg,
-    log,
-    bus,
-    ch,
-    site,
-    sources,
-    simulate: false,
-    port: cfg.PORT,
-    sessionSecret: which === 'dashboard' ? sessionSecret(cfg) : '',
-    runIngest: which === 'ingest',
-    runProcessor: which === 'processor',
-    runDashboard: which === 'dashboard',
-  };
-  const services = await composeServices(options);
+  let ch: ClickHouse | null = null;
+  let services: Awaited<ReturnType<typeof composeServices>>;
+  try {
+    // Ingest alone never touches ClickHouse.
+    ch = which === 'ingest' ? null : await openStore(cfg, log);
+    const options: ComposeOptions = {
+      cfg,
+      log,
+      bus,
+      ch,
+      site,
+      sources,
+      simulate: false,
+      port: cfg.PORT,
+      sessionSecret: which === 'dashboard' ? sessionSecret(cfg) : '',
+      runIngest: which === 'ingest',
+      runProcessor: which === 'processor',
+      runDashboard: which === 'dashboard',
+    };
+    services = await composeServices(options);
+  } catch (err) {
+    // Refused or failed to start (another processor holds the stream, ClickHouse unreachable, a
+    // port in use): what is open is closed, or it would keep the process alive after its error.
+    await bus.close();
+    await ch?.close();
+    throw err;
+  }
   log.info({ url: services.url }, `${which} running`);
-  await waitForStopSignal(log);
+  const failure = await untilStopOrFailure(services, log);
   await services.stop();
   await bus.close();
   await ch?.close();
+  if (failure) throw failure;
   return 0;
 }
 

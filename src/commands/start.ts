@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import type { Command } from '../cli.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
-import { openBus, openStore, removeRunning, sessionSecret, waitForStopSignal, writeRunning } from '../runtime.ts';
+import { openBus, openStore, removeRunning, sessionSecret, untilStopOrFailure, writeRunning } from '../runtime.ts';
 import { UsageError, stringList } from './usage.ts';
 import { composeServices, type SourceSpec } from './compose.ts';
 
@@ -49,7 +49,10 @@ export const startCommand: Command = {
 
     mkdirSync(cfg.dataDir, { recursive: true });
     const ch = await openStore(cfg, log);
-    const bus = await openBus(cfg, log, 'tablero-start');
+    const bus = await openBus(cfg, log, 'tablero-start').catch(async (err: unknown) => {
+      await ch.close(); // else it keeps the process alive after the error
+      throw err;
+    });
     const cliToken = randomBytes(32).toString('base64url');
     let services: Awaited<ReturnType<typeof composeServices>>;
     try {
@@ -107,11 +110,12 @@ export const startCommand: Command = {
     banner.push('Press Ctrl+C to stop.', '');
     process.stdout.write(banner.join('\n'));
 
-    await waitForStopSignal(log);
+    const failure = await untilStopOrFailure(services, log);
     await services.stop();
     removeRunning(cfg.dataDir);
     await bus.close();
     await ch.close();
+    if (failure) throw failure;
     return 0;
   },
 };

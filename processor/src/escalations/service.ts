@@ -48,6 +48,8 @@ export interface EscalationsDeps {
 
 export interface EscalationsService {
   stop(): Promise<void>;
+  /** Settles when its consumption ends: resolves after stop(), rejects with the reason if it died. */
+  done: Promise<void>;
   /** The snapshot of a site at the service's clock (computed now, also for a site without tickets). */
   snapshot(site: string): EscalationsSnapshot;
   /** Runs one tick at once (tests): publishes changed snapshots and raises due alerts. */
@@ -189,6 +191,7 @@ export async function startEscalations(deps: EscalationsDeps, opts: EscalationsO
   log.info({ stream: CRM_STREAM, durable: ESCALATIONS_CONSUMER }, 'escalation service started');
 
   return {
+    done: consumption.done,
     async stop() {
       clearInterval(timer);
       await consumption.stop();

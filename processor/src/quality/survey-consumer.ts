@@ -9,6 +9,8 @@ import { insertSurveyAnswers } from './store/qa-store.ts';
 
 export interface SurveyConsumer {
   stop(): Promise<void>;
+  /** Settles when its consumption ends: resolves after stop(), rejects with the reason if it died. */
+  done: Promise<void>;
   counters(): { batches: number; answers: number; bad_messages: number };
 }
 
@@ -42,6 +44,7 @@ export async function startSurveyConsumer(deps: { bus: ProcessorBus; ch: ClickHo
   consumption.done.catch((err: unknown) => log.error({ err }, 'survey consumption died'));
   log.info({ stream: QA_STREAM, durable: SURVEY_CONSUMER }, 'survey consumer started');
   return {
+    done: consumption.done,
     counters: () => ({ ...counters }),
     async stop() {
       await consumption.stop();
