@@ -470,7 +470,9 @@ export class NatsBus implements Bus {
    */
   private async claimDurable(stream: string, durable: string): Promise<Subscription> {
     const subject = `_TABLERO.consumer.${stream}.${durable}`;
-    const holder = await this.nc.request(subject, undefined, { timeout: 1_000 }).catch(() => null);
+    // Nobody holding it answers at once ("no responders"); a holder busy for a moment (a long
+    // commit, a loaded machine) still gets a few seconds to answer.
+    const holder = await this.nc.request(subject, undefined, { timeout: 5_000 }).catch(() => null);
     if (holder) {
       throw new BusError(`another process already consumes ${stream} as ${durable} (${holder.string()}); run a single processor per NATS server`);
     }
