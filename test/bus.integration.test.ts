@@ -393,6 +393,23 @@ describe('nats grouped consumer and holes in the stream', () => {
     await nc.close();
   });
 
+  it('ends its consumption with the reason when its stream is deleted', async () => {
+    const bus = await NatsBus.connect({ servers: nats.url });
+    await bus.ensureStream({ ...spec, name: 'T_GONE', subjects: ['gone.>'] });
+    await bus.publish('gone.s', enc.encode('1'), 'g1');
+    const got: string[] = [];
+    const c = await bus.consumeBatches({ stream: 'T_GONE', durable: 'proc', maxBatch: 5 }, async (msgs) => {
+      got.push(...msgs.map((m) => dec.decode(m.data)));
+    });
+    await waitFor(() => got.length === 1, { what: 'the message handled' });
+    const nc = await connect({ servers: nats.url });
+    await (await jetstreamManager(nc)).streams.delete('T_GONE');
+    await expect(c.done).rejects.toThrow(/^the stream T_GONE was deleted under the consumer proc$/);
+    await c.stop();
+    await bus.close();
+    await nc.close();
+  });
+
   it('refuses a second live process on the same durable consumer, and lets one start once the first stopped', async () => {
     const a = await NatsBus.connect({ servers: nats.url });
     const b = await NatsBus.connect({ servers: nats.url });

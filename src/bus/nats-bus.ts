@@ -407,6 +407,11 @@ export class NatsBus implements Bus {
           return;
         } catch (err) {
           if (err instanceof JetStreamApiError && err.code === 10014) return recreate();
+          if (err instanceof JetStreamApiError && err.code === 10059) {
+            // Its stream went with it: a restarted process creates both again (ensureStream).
+            die(new BusError(`the stream ${spec.stream} was deleted under the consumer ${spec.durable}`));
+            return;
+          }
           await sleep(retryDelayMs(attempt));
         }
       }
