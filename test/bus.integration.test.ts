@@ -341,6 +341,35 @@ describe('nats grouped consumer and holes in the stream', () => {
     await nc.close();
   });
 
+  it('a filtered consumer (one message at a time) also hands every message of its subject over once and in order across forced reconnects and a deletion', async () => {
+    const bus = await NatsBus.connect({ servers: nats.url });
+    await bus.ensureStream({ ...spec, name: 'T_FBLIP', subjects: ['fblip.>'] });
+    // Mine on odd sequence numbers, the other subject's in between.
+    for (let i = 1; i <= 120; i++) await bus.publish(i % 2 === 1 ? 'fblip.mine' : 'fblip.other', enc.encode(String(i)), `fb${i}`);
+    const got: number[] = [];
+    const c = await bus.consumeBatches({ stream: 'T_FBLIP', durable: 'proc', maxBatch: 1, maxAckPending: 1, filterSubject: 'fblip.mine', ackWaitMs: 60_000 }, async (msgs) => {
+      await new Promise((r) => setTimeout(r, 5));
+      got.push(...msgs.map((m) => Number(dec.decode(m.data))));
+    });
+    const nc = await connect({ servers: nats.url });
+    const jsm = await jetstreamManager(nc);
+    const created = async (): Promise<string> => (await jsm.consumers.info('T_FBLIP', 'proc')).created;
+    const conn = (bus as unknown as { nc: { reconnect(): Promise<void> } }).nc; // the bus's own connection
+    for (const [at, how] of [[10, 'reconnect'], [25, 'delete'], [40, 'reconnect']] as const) {
+      await waitFor(() => got.length >= at, { what: `${at} handled`, timeoutMs: 30_000 });
+      const before = await created();
+      if (how === 'reconnect') await conn.reconnect();
+      else await jsm.consumers.delete('T_FBLIP', 'proc');
+      await waitFor(async () => (await created().catch(() => before)) !== before, { what: `the consumer re-created after a ${how}`, timeoutMs: 10_000 });
+    }
+    await waitFor(() => got.length >= 60, { what: 'all handled', timeoutMs: 30_000 });
+    await waitFor(() => allAcked(jsm, 'T_FBLIP', 119), { what: 'all acknowledged', timeoutMs: 30_000, intervalMs: 100 });
+    expect(got).toEqual(Array.from({ length: 60 }, (_, i) => 2 * i + 1));
+    await c.stop();
+    await bus.close();
+    await nc.close();
+  });
+
   it('re-creates its consumer deleted from outside, after the last acknowledged message, and hands every message over once and in order', async () => {
     const bus = await NatsBus.connect({ servers: nats.url });
     await bus.ensureStream({ ...spec, name: 'T_RM', subjects: ['rm.>'] });

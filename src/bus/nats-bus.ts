@@ -189,10 +189,6 @@ export class NatsBus implements Bus {
     /** Resolved at the next reconnect of the connection. */
     let reconnected = signalled();
     const accept = (m: HeldMsg): void => {
-      if (spec.filterSubject) {
-        waiting.push(m);
-        return;
-      }
       if (m.seq < next) {
         // A copy of one queued or handled: JetStream counts it as delivered again (a server that
         // restarted from an older consumer state does so), so it is acknowledged too, now if its
@@ -200,6 +196,13 @@ export class NatsBus implements Bus {
         if (m instanceof DetachedMsg) return;
         if (m.seq <= ackedThrough) m.ack();
         else copies.set(m.seq, [...(copies.get(m.seq) ?? []), m]);
+        return;
+      }
+      if (spec.filterSubject) {
+        // The sequence skips the messages of other subjects: no gap to wait for. One message in
+        // flight at a time (maxAckPending 1), so a lost one blocks the next until it comes again.
+        next = m.seq + 1;
+        waiting.push(m);
         return;
       }
       early.set(m.seq, m);
@@ -358,7 +361,6 @@ export class NatsBus implements Bus {
     // reached it delivers nothing new until ack_wait brings them back. So the consumer is
     // re-created at its ack floor, like at start: what it hands out again below `next` is a copy,
     // acknowledged without being handled again. What we hold is detached from the old deliveries.
-    // Not for a filtered consumer, which has no sequence to tell copies by.
     let renewing: Promise<void> = Promise.resolve();
     /** Stops the pull and detaches what we hold from its deliveries (they belong to a consumer going away). */
     const detachAll = async (): Promise<void> => {
@@ -440,10 +442,8 @@ export class NatsBus implements Bus {
         renewing = renewing.then(renew);
       }
     };
-    if (!spec.filterSubject) {
-      watchReconnects().catch(() => undefined);
-      watchDeletion(messages).catch(() => undefined);
-    }
+    watchReconnects().catch(() => undefined);
+    watchDeletion(messages).catch(() => undefined);
     const done = loop().finally(() => {
       clearInterval(keepAlive);
       clearInterval(gapTimer);
@@ -456,6 +456,9 @@ export class NatsBus implements Bus {
         stopping = true;
         signal.wake?.();
         await done.catch(() => undefined);
+        // The claim is released (done): once the server has that, a replacement asking for the
+        // durable hears "no responders" at once instead of waiting out the holder's answer.
+        if (!this.nc.isClosed()) await this.nc.flush().catch(() => undefined);
         await renewing;
         await messages?.close();
         await pump.catch(() => undefined);
