@@ -76,11 +76,13 @@ describe('quality locations', () => {
     expect(qaLocation('#/qa?session=abc').view).toBe('calibration');
     expect(qaLocation('#/qa/nothing').view).toBe('calibration');
     expect(qaLocation('#/qa/agents/').view).toBe('agents');
+    expect(qaLocation('#/qa/settings').view).toBe('settings');
   });
 
   it('writes hashes without empty parameters', () => {
     expect(qaHash('agents', { agent: 'Ana María', month: '2026-03', x: '' })).toBe('#/qa/agents?agent=Ana+Mar%C3%ADa&month=2026-03');
     expect(qaHash('calibration')).toBe('#/qa');
+    expect(qaHash('settings')).toBe('#/qa/settings');
     expect(qaLocation(qaHash('agents', { agent: 'Ana María' })).params.get('agent')).toBe('Ana María');
   });
 });

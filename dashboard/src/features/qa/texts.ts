@@ -129,6 +129,21 @@ const es = {
   download: 'Descargar {f}',
   calibrationsOfMonth: 'Calibraciones del mes',
   none2: 'Sin datos.',
+  tabSettings: 'Ajustes',
+  recordingTemplate: 'Plantilla del enlace a la grabación',
+  placeholders: 'Marcadores: {required} (obligatorio) y {optional}; se reemplazan por el id de la llamada y el sitio. Vacía = sin enlaces a grabaciones.',
+  targetMonthly: 'Meta de evaluaciones por agente al mes',
+  saveSettings: 'Guardar ajustes',
+  settingsSaved: 'Ajustes guardados.',
+  settingsReadOnly: 'Solo un administrador cambia estos ajustes.',
+  settingsForbidden: 'Su rol no ve los ajustes de calidad.',
+  teamsTitle: 'Equipos y supervisores',
+  teamsHint: 'Cada supervisor ve los resultados de los agentes de su equipo.',
+  supervisor: 'Supervisor (usuario)',
+  addMember: 'Agregar agente',
+  noMembers: 'Ningún agente tiene equipo.',
+  saveTeams: 'Guardar equipos',
+  teamsSaved: 'Equipos guardados (agentes: {n}).',
 } as const;
 
 type Texts = { [K in keyof typeof es]: string };
@@ -263,6 +278,21 @@ const en: Texts = {
   download: 'Download {f}',
   calibrationsOfMonth: 'Calibrations of the month',
   none2: 'No data.',
+  tabSettings: 'Settings',
+  recordingTemplate: 'Recording link template',
+  placeholders: 'Placeholders: {required} (required) and {optional}; replaced by the call id and the site. Empty = no recording links.',
+  targetMonthly: 'Evaluations target per agent per month',
+  saveSettings: 'Save settings',
+  settingsSaved: 'Settings saved.',
+  settingsReadOnly: 'Only an administrator changes these settings.',
+  settingsForbidden: 'Your role does not see the quality settings.',
+  teamsTitle: 'Teams and supervisors',
+  teamsHint: 'Each supervisor sees the results of the agents in their team.',
+  supervisor: 'Supervisor (username)',
+  addMember: 'Add agent',
+  noMembers: 'No agent has a team.',
+  saveTeams: 'Save teams',
+  teamsSaved: 'Teams saved (agents: {n}).',
 };
 
 export type QaTextKey = keyof typeof es;
