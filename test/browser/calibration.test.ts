@@ -2,79 +2,42 @@
 // the real all-in-one run: two analysts in two browser contexts score the same call blind; after
 // the second submits, both screens show both deviations, without a reload (live update over the
 // WebSocket, then each screen fetches what its user may see).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startTablero, type TableroProcess } from '../support/tablero-process.ts';
+import type { Browser } from 'playwright-core';
+import { apiLogin, launchChromium, logIn } from '../support/browser.ts';
+import { startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 import { answeredCall, appendLines } from '../support/queue-log-writer.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const PASSWORD = 'calibracion-quincenal-2026';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 
-let dir: string;
 let queueLog: string;
 let tablero: TableroProcess;
+let dispose: () => Promise<void>;
 let browser: Browser;
 
-interface Api {
-  get(path: string): Promise<{ status: number; body: unknown }>;
-  post(path: string, body: unknown): Promise<{ status: number; body: unknown }>;
-}
-
-async function apiAs(base: string, username: string, password: string): Promise<Api> {
-  const res = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
-  const { csrf } = (await res.json()) as { csrf: string };
-  const send = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> => {
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await r.text();
-    return { status: r.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
-  };
-  return { get: (p) => send('GET', p), post: (p, b) => send('POST', p, b) };
-}
-
-async function loginIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${tablero.url}/#/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('logout').waitFor({ timeout: 20_000 });
-}
-
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tablero-pbx-'));
-  queueLog = join(dir, 'queue_log');
-  writeFileSync(queueLog, '');
-  tablero = await startTablero({ args: ['--source', queueLog, '--no-simulate'] });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  ({ tablero, queueLog, dispose } = await startTableroOnQueueLog());
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await tablero?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await dispose?.();
 });
 
 describe('calibration session in Chromium', () => {
   it('shows both deviations on both analysts screens after the second submits', async () => {
-    const admin = await apiAs(tablero.url, 'admin', tablero.admin.password);
+    const admin = await apiLogin(tablero.url, 'admin', tablero.admin.password);
     for (const username of ['quique', 'rita']) {
-      expect((await admin.post('/api/users', { username, password: PASSWORD, role: 'qa_analyst' })).status).toBe(201);
+      expect((await admin.send('POST', '/api/users', { username, password: PASSWORD, role: 'qa_analyst' })).status).toBe(201);
     }
     const now = Math.floor(Date.now() / 1000);
     const callid = `${now}.77`;
     appendLines(queueLog, answeredCall({ queue: '101', callid, endS: now, wait: 12, talk: 95, agent: 'Ana' }));
-    await waitFor(async () => (await admin.get(`/api/qa/calls/${callid}`)).status === 200, { timeoutMs: 20_000, what: 'the answered call to be stored' });
+    await waitFor(async () => (await admin.send('GET', `/api/qa/calls/${callid}`)).status === 200, { timeoutMs: 20_000, what: 'the answered call to be stored' });
 
-    const form = await admin.post('/api/qa/forms', {
+    const form = await admin.send('POST', '/api/qa/forms', {
       spec: {
         name: 'Monitoreo',
         bands: [{ label: 'mejorar', max: 60 }, { label: 'cumple', max: 85 }, { label: 'supera', max: 100 }],
@@ -92,7 +55,7 @@ describe('calibration session in Chromium', () => {
       },
     });
     expect(form.status).toBe(200);
-    const created = await admin.post('/api/qa/calibrations', {
+    const created = await admin.send('POST', '/api/qa/calibrations', {
       title: 'Calibración quincenal',
       callid,
       form_id: (form.body as { form_id: string }).form_id,
@@ -105,8 +68,8 @@ describe('calibration session in Chromium', () => {
 
     const quique = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     const rita = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    await loginIn(quique, 'quique');
-    await loginIn(rita, 'rita');
+    await logIn(quique, tablero.url, 'quique', PASSWORD);
+    await logIn(rita, tablero.url, 'rita', PASSWORD);
     for (const page of [quique, rita]) {
       await page.goto(`${tablero.url}/#/qa?session=${sessionId}`);
       await page.getByTestId('cal-form').waitFor({ timeout: 20_000 });

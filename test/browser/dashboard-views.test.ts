@@ -7,11 +7,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { apiFromPage, launchChromium, logIn } from '../support/browser.ts';
 import { REPO_ROOT, startTablero, type TableroProcess } from '../support/tablero-process.ts';
 import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 const ENV = { TZ: 'UTC' };
 
@@ -21,35 +21,6 @@ let queueLog: string;
 let tablero: TableroProcess;
 let browser: Browser;
 let admin: BrowserContext;
-
-async function logIn(ctx: BrowserContext, password: string): Promise<Page> {
-  const page = await ctx.newPage();
-  await page.goto(`${tablero.url}/#/login`);
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  // The menu shows only once this login has answered (its cookie is the browser's from then on),
-  // even when the context still holds the session of an earlier login.
-  await page.getByTestId('nav-live').waitFor({ timeout: 15_000 });
-  return page;
-}
-
-/** An API call from inside the page, with its session cookie and CSRF token. */
-async function apiCall(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const me = (await (await fetch('/api/me')).json()) as { csrf: string };
-      const res = await fetch(path, {
-        method,
-        headers: { 'x-csrf-token': me.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
-    },
-    { method, path, body },
-  );
-}
 
 function chartOption<T>(page: Page, key: string): Promise<T | undefined> {
   return page.evaluate((k) => (globalThis as unknown as { __tableroCharts?: Record<string, unknown> }).__tableroCharts?.[k] as T | undefined, key);
@@ -61,7 +32,7 @@ beforeAll(async () => {
   queueLog = join(dir, 'queue_log');
   writeFileSync(queueLog, '');
   tablero = await startTablero({ args: ['--source', queueLog, '--no-simulate'], dataDir, env: ENV });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'] });
+  browser = await launchChromium({ autoplay: true });
   admin = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   mkdirSync(ARTIFACTS, { recursive: true });
 });
@@ -75,7 +46,7 @@ afterAll(async () => {
 
 describe('dashboard views in Chromium', () => {
   it('saves an alert threshold from the settings page', async () => {
-    const page = await logIn(admin, tablero.admin.password);
+    const page = await logIn(await admin.newPage(), tablero.url, 'admin', tablero.admin.password);
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('settings-site').fill('default');
     await page.getByTestId('settings-queue').fill('101');
@@ -89,7 +60,7 @@ describe('dashboard views in Chromium', () => {
   });
 
   it('shows live changes in the supervisor view and raises an alert with a sound and a flash on the wallboard', async () => {
-    const page = await logIn(admin, tablero.admin.password);
+    const page = await logIn(await admin.newPage(), tablero.url, 'admin', tablero.admin.password);
     const board = await admin.newPage();
     await board.goto(`${tablero.url}/#/wallboard`);
     await board.getByTestId('conn-status').waitFor();
@@ -131,10 +102,10 @@ describe('dashboard views in Chromium', () => {
   });
 
   it('opens a kiosk link without login and stops it when the token is revoked', async () => {
-    const adminPage = await logIn(admin, tablero.admin.password);
-    const created = await apiCall(adminPage, 'POST', '/api/kiosk-tokens', { label: 'TV sala 2' });
+    const adminPage = await logIn(await admin.newPage(), tablero.url, 'admin', tablero.admin.password);
+    const created = await apiFromPage(adminPage, 'POST', '/api/kiosk-tokens', { label: 'TV sala 2' });
     expect(created).toMatchObject({ status: 201 });
-    const { url_path: urlPath, hash } = created.json as { url_path: string; hash: string };
+    const { url_path: urlPath, hash } = created.body as { url_path: string; hash: string };
 
     const tv = await browser.newContext();
     const page = await tv.newPage();
@@ -143,7 +114,7 @@ describe('dashboard views in Chromium', () => {
     expect(await page.getByTestId('login-username').count()).toBe(0);
     expect(await page.getByTestId('stale-banner').count()).toBe(0);
 
-    expect((await apiCall(adminPage, 'DELETE', `/api/kiosk-tokens/${hash}`)).status).toBe(204);
+    expect((await apiFromPage(adminPage, 'DELETE', `/api/kiosk-tokens/${hash}`)).status).toBe(204);
     await expect.poll(() => page.getByTestId('stale-banner').getAttribute('data-reason'), { timeout: 15_000 }).toBe('denied');
     await page.reload();
     await expect.poll(() => page.getByTestId('conn-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('closed');
@@ -153,7 +124,7 @@ describe('dashboard views in Chromium', () => {
   });
 
   it('switches the language of the texts', async () => {
-    const page = await logIn(admin, tablero.admin.password);
+    const page = await logIn(await admin.newPage(), tablero.url, 'admin', tablero.admin.password);
     expect(await page.getByTestId('nav-live').textContent()).toBe('Supervisión en vivo');
     await page.selectOption('[data-testid=lang-switch]', 'en');
     await expect.poll(() => page.getByTestId('nav-live').textContent(), { timeout: 5_000 }).toBe('Live supervision');
@@ -169,7 +140,7 @@ describe('dashboard views in Chromium', () => {
       ...answeredCall({ queue: '102', callid: `${now}.3`, endS: now, wait: 25, talk: 40, agent: 'Beto' }),
       ...abandonedCall({ queue: '102', callid: `${now}.4`, endS: now, wait: 50 }),
     ]);
-    const page = await logIn(admin, tablero.admin.password);
+    const page = await logIn(await admin.newPage(), tablero.url, 'admin', tablero.admin.password);
     const day = new Date(now * 1000).toISOString().slice(0, 10);
     const next = new Date((now + 86_400) * 1000).toISOString().slice(0, 10);
     const volume = async (): Promise<unknown> =>

@@ -12,10 +12,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { apiFromPage, launchChromium, logIn } from '../support/browser.ts';
 import { REPO_ROOT, startTablero, type TableroProcess } from '../support/tablero-process.ts';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 const SOURCE_TOKEN = 'crm-browser-token-0123456789';
 const ENV = { TZ: 'UTC', TABLERO_SOURCE_TOKENS: `${SOURCE_TOKEN}=default:crm` };
@@ -30,35 +30,6 @@ let ctx: BrowserContext;
 
 const start = (): Promise<TableroProcess> => startTablero({ args: ['--source', queueLog, '--no-simulate'], dataDir, env: ENV });
 
-async function logIn(password: string): Promise<Page> {
-  const page = await ctx.newPage();
-  await page.goto(`${tablero.url}/#/login`);
-  await page.getByTestId('login-username').fill('admin');
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  // A login lands on the wallboard; wait for it, or it would override a later navigation.
-  await page.waitForURL(/#\/wallboard/, { timeout: 15_000 });
-  await page.getByTestId('nav-live').waitFor({ timeout: 15_000 });
-  return page;
-}
-
-/** An API call from inside the page, with its session cookie and CSRF token. */
-async function apiCall(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const me = (await (await fetch('/api/me')).json()) as { csrf: string };
-      const res = await fetch(path, {
-        method,
-        headers: { 'x-csrf-token': me.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
-    },
-    { method, path, body },
-  );
-}
-
 /** `hour`:00 UTC `days` days before today, as ISO 8601 (`2026-03-02T12:00:00Z`). */
 const daysAgoAt = (todayMs: number, days: number, hour: number): string => new Date(todayMs - days * DAY_MS + hour * 3_600_000).toISOString().replace('.000Z', 'Z');
 
@@ -68,7 +39,7 @@ beforeAll(async () => {
   queueLog = join(dir, 'queue_log');
   writeFileSync(queueLog, '');
   tablero = await start();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'] });
+  browser = await launchChromium({ autoplay: true });
   ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   mkdirSync(ARTIFACTS, { recursive: true });
 });
@@ -82,9 +53,9 @@ afterAll(async () => {
 
 describe('escalations in Chromium', () => {
   it('a ticket posted by the CRM shows with its business-day age and bucket; the one just overdue raises an alert on the page and the wallboard', async () => {
-    const setup = await logIn(tablero.admin.password);
+    const setup = await logIn(await ctx.newPage(), tablero.url, 'admin', tablero.admin.password);
     const allDay = Array.from({ length: 7 }, () => [{ from: '00:00', to: '24:00' }]);
-    const saved = await apiCall(setup, 'POST', '/api/settings/calendars', { site: 'default', spec: { tz: 'UTC', weekly: allDay } });
+    const saved = await apiFromPage(setup, 'POST', '/api/settings/calendars', { site: 'default', spec: { tz: 'UTC', weekly: allDay } });
     expect(saved.status).toBe(201);
     await setup.close();
     // The escalation service reads calendars when it starts.
@@ -95,7 +66,7 @@ describe('escalations in Chromium', () => {
     const toMidnight = DAY_MS - (Date.now() % DAY_MS);
     if (toMidnight < 120_000) await new Promise((r) => setTimeout(r, toMidnight + 1000));
 
-    const page = await logIn(tablero.admin.password);
+    const page = await logIn(await ctx.newPage(), tablero.url, 'admin', tablero.admin.password);
     await page.getByTestId('nav-escalations').click();
     await page.getByTestId('escalations').waitFor();
     await expect.poll(() => page.getByTestId('conn-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('open');

@@ -2,38 +2,19 @@
 // real all-in-one run: an analyst builds an evaluation form in the editor and publishes it,
 // opens an answered call, scores it, sees the agent's result (average, critical accuracy, trend
 // chart), then edits the evaluation, which stores version 2 and keeps version 1 in the history.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startTablero, type TableroProcess } from '../support/tablero-process.ts';
+import type { Browser, Page } from 'playwright-core';
+import { apiLogin, launchChromium, logIn } from '../support/browser.ts';
+import { startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 import { answeredCall, appendLines } from '../support/queue-log-writer.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const PASSWORD = 'monitoreo-mensual-2026';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 
-let dir: string;
 let queueLog: string;
 let tablero: TableroProcess;
+let dispose: () => Promise<void>;
 let browser: Browser;
-
-async function adminApi(base: string, password: string): Promise<(method: string, path: string, body?: unknown) => Promise<number>> {
-  const res = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
-  if (res.status !== 200) throw new Error(`login admin: ${res.status}`);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
-  const { csrf } = (await res.json()) as { csrf: string };
-  return async (method, path, body) => {
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    await r.arrayBuffer();
-    return r.status;
-  };
-}
 
 function trendOf(page: Page): Promise<Array<number | null> | undefined> {
   return page.evaluate(() => {
@@ -43,34 +24,26 @@ function trendOf(page: Page): Promise<Array<number | null> | undefined> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tablero-pbx-'));
-  queueLog = join(dir, 'queue_log');
-  writeFileSync(queueLog, '');
-  tablero = await startTablero({ args: ['--source', queueLog, '--no-simulate'] });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  ({ tablero, queueLog, dispose } = await startTableroOnQueueLog());
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await tablero?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await dispose?.();
 });
 
 describe('quality monitoring in Chromium', () => {
   it('lets an analyst create a form, score a call and see the agent result', async () => {
-    const admin = await adminApi(tablero.url, tablero.admin.password);
-    expect(await admin('POST', '/api/users', { username: 'quique', password: PASSWORD, role: 'qa_analyst' })).toBe(201);
+    const admin = await apiLogin(tablero.url, 'admin', tablero.admin.password);
+    expect(await admin.status('POST', '/api/users', { username: 'quique', password: PASSWORD, role: 'qa_analyst' })).toBe(201);
     const now = Math.floor(Date.now() / 1000);
     const callid = `${now}.31`;
     appendLines(queueLog, answeredCall({ queue: '101', callid, endS: now, wait: 12, talk: 95, agent: 'Ana' }));
-    await waitFor(async () => (await admin('GET', `/api/qa/calls/${callid}`)) === 200, { timeoutMs: 20_000, what: 'the answered call to be stored' });
+    await waitFor(async () => (await admin.status('GET', `/api/qa/calls/${callid}`)) === 200, { timeoutMs: 20_000, what: 'the answered call to be stored' });
 
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    await page.goto(`${tablero.url}/#/login`);
-    await page.getByTestId('login-username').fill('quique');
-    await page.getByTestId('login-password').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('logout').waitFor({ timeout: 20_000 });
+    await logIn(page, tablero.url, 'quique', PASSWORD);
 
     // The form: greets (yes/no), verifies data (yes/no, critical compliance), solves (0..4, weight 2).
     await page.goto(`${tablero.url}/#/qa/forms`);

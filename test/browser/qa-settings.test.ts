@@ -3,48 +3,22 @@
 // target, sees the server's reason when a template is refused (what was typed stays), and sets the
 // agents' teams; after a reload the screen and the API show what was saved. A manager edits the
 // teams but only reads the template; an analyst reads the settings only; a supervisor has no tab.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startTablero, type TableroProcess } from '../support/tablero-process.ts';
+import type { Browser, Page } from 'playwright-core';
+import { apiLogin, launchChromium, logIn } from '../support/browser.ts';
+import { startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 
 const PASSWORD = 'ajustes-de-calidad-2026';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 const TEMPLATE = 'https://grabaciones.example.com/play?call={callid}&site={site}';
 
-let dir: string;
 let tablero: TableroProcess;
+let dispose: () => Promise<void>;
 let browser: Browser;
-
-type Send = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
-
-async function apiAs(username: string, password: string): Promise<Send> {
-  const base = tablero.url;
-  const res = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
-  const { csrf } = (await res.json()) as { csrf: string };
-  return async (method, path, body) => {
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await r.text();
-    return { status: r.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
-  };
-}
 
 /** A new browser context logged in through the login screen, on the quality settings tab. */
 async function settingsPageOf(username: string, password: string): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  await page.goto(`${tablero.url}/#/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('logout').waitFor({ timeout: 20_000 });
+  await logIn(page, tablero.url, username, password);
   await page.goto(`${tablero.url}/#/qa/settings`);
   return page;
 }
@@ -55,22 +29,18 @@ function teamRows(page: Page): Promise<string[][]> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tablero-pbx-'));
-  const queueLog = join(dir, 'queue_log');
-  writeFileSync(queueLog, '');
-  tablero = await startTablero({ args: ['--source', queueLog, '--no-simulate'] });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  ({ tablero, dispose } = await startTableroOnQueueLog());
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await tablero?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await dispose?.();
 });
 
 describe('quality settings in Chromium', () => {
   it('lets the admin save the template, the target and the teams, and shows them again after a reload', async () => {
-    const admin = await apiAs('admin', tablero.admin.password);
+    const admin = await apiLogin(tablero.url, 'admin', tablero.admin.password);
     const page = await settingsPageOf('admin', tablero.admin.password);
     expect(await page.getByTestId('qa-tab-settings').textContent()).toBe('Ajustes');
     // The defaults: no recording links, 4 evaluations per agent.
@@ -128,8 +98,8 @@ describe('quality settings in Chromium', () => {
     expect(await page.getByTestId('settings-target').inputValue()).toBe('6');
     await expect.poll(() => teamRows(page), { timeout: 10_000 }).toEqual(saved);
 
-    expect(await admin('GET', '/api/qa/settings')).toEqual({ status: 200, body: { recording_url_template: TEMPLATE, target_per_agent: 6 } });
-    expect(await admin('GET', '/api/qa/teams')).toEqual({
+    expect(await admin.send('GET', '/api/qa/settings')).toEqual({ status: 200, body: { recording_url_template: TEMPLATE, target_per_agent: 6 } });
+    expect(await admin.send('GET', '/api/qa/teams')).toEqual({
       status: 200,
       body: [
         { agent: 'Carla', team: 'Soporte', supervisor: '' },
@@ -144,10 +114,10 @@ describe('quality settings in Chromium', () => {
   });
 
   it('lets a manager change the teams but only read the template', async () => {
-    const admin = await apiAs('admin', tablero.admin.password);
-    expect((await admin('POST', '/api/users', { username: 'marta', password: PASSWORD, role: 'manager' })).status).toBe(201);
-    expect((await admin('PUT', '/api/qa/settings', { recording_url_template: TEMPLATE, target_per_agent: 6 })).status).toBe(200);
-    expect((await admin('PUT', '/api/qa/teams', { members: [{ agent: 'Ana', team: 'Ventas', supervisor: 'sonia' }] })).status).toBe(200);
+    const admin = await apiLogin(tablero.url, 'admin', tablero.admin.password);
+    expect((await admin.send('POST', '/api/users', { username: 'marta', password: PASSWORD, role: 'manager' })).status).toBe(201);
+    expect((await admin.send('PUT', '/api/qa/settings', { recording_url_template: TEMPLATE, target_per_agent: 6 })).status).toBe(200);
+    expect((await admin.send('PUT', '/api/qa/teams', { members: [{ agent: 'Ana', team: 'Ventas', supervisor: 'sonia' }] })).status).toBe(200);
 
     const page = await settingsPageOf('marta', PASSWORD);
     await expect.poll(() => page.getByTestId('settings-template').inputValue(), { timeout: 10_000 }).toBe(TEMPLATE);
@@ -160,15 +130,15 @@ describe('quality settings in Chromium', () => {
     await page.getByTestId('team-supervisor-0').fill('tomas');
     await page.getByTestId('teams-save').click();
     await expect.poll(() => page.getByTestId('teams-notice').textContent(), { timeout: 10_000 }).toBe('Equipos guardados (agentes: 1).');
-    expect(await admin('GET', '/api/qa/teams')).toEqual({ status: 200, body: [{ agent: 'Ana', team: 'Ventas', supervisor: 'tomas' }] });
+    expect(await admin.send('GET', '/api/qa/teams')).toEqual({ status: 200, body: [{ agent: 'Ana', team: 'Ventas', supervisor: 'tomas' }] });
     await page.context().close();
   });
 
   it('shows an analyst the settings without the teams, and a supervisor no settings tab', async () => {
-    const admin = await apiAs('admin', tablero.admin.password);
-    expect((await admin('POST', '/api/users', { username: 'quique', password: PASSWORD, role: 'qa_analyst' })).status).toBe(201);
-    expect((await admin('POST', '/api/users', { username: 'sonia', password: PASSWORD, role: 'supervisor' })).status).toBe(201);
-    expect((await admin('PUT', '/api/qa/settings', { recording_url_template: TEMPLATE })).status).toBe(200);
+    const admin = await apiLogin(tablero.url, 'admin', tablero.admin.password);
+    expect((await admin.send('POST', '/api/users', { username: 'quique', password: PASSWORD, role: 'qa_analyst' })).status).toBe(201);
+    expect((await admin.send('POST', '/api/users', { username: 'sonia', password: PASSWORD, role: 'supervisor' })).status).toBe(201);
+    expect((await admin.send('PUT', '/api/qa/settings', { recording_url_template: TEMPLATE })).status).toBe(200);
 
     const analyst = await settingsPageOf('quique', PASSWORD);
     await expect.poll(() => analyst.getByTestId('settings-template').inputValue(), { timeout: 10_000 }).toBe(TEMPLATE);

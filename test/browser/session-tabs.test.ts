@@ -5,27 +5,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { apiFromPage, launchChromium, logIn } from '../support/browser.ts';
 import { startTablero, type TableroProcess } from '../support/tablero-process.ts';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 const SOFIA_PASSWORD = 'supervisora-turno-noche';
 
 let dir: string;
 let dataDir: string;
 let tablero: TableroProcess;
 let browser: Browser;
-
-/** Logs in through the login view and waits for the menu (shown once this login has answered). */
-async function logIn(ctx: BrowserContext, username: string, password: string): Promise<Page> {
-  const page = await ctx.newPage();
-  await page.goto(`${tablero.url}/#/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('nav-live').waitFor({ timeout: 15_000 });
-  return page;
-}
 
 /** A login made by a script in the page, not by the SPA: the cookie changes and no page is told. */
 async function silentLogin(page: Page, username: string, password: string): Promise<number> {
@@ -54,7 +43,7 @@ async function saveThreshold(page: Page, queue: string, waiting: string): Promis
 }
 
 async function openSettings(ctx: BrowserContext): Promise<Page> {
-  const page = await logIn(ctx, 'admin', tablero.admin.password);
+  const page = await logIn(await ctx.newPage(), tablero.url, 'admin', tablero.admin.password);
   await page.getByTestId('nav-settings').click();
   await page.getByTestId('settings-save').waitFor();
   return page;
@@ -66,19 +55,11 @@ beforeAll(async () => {
   const queueLog = join(dir, 'queue_log');
   writeFileSync(queueLog, '');
   tablero = await startTablero({ args: ['--source', queueLog, '--no-simulate'], dataDir, env: { TZ: 'UTC' } });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   const ctx = await browser.newContext();
   const page = await openSettings(ctx);
-  const created = await page.evaluate(async (password) => {
-    const me = (await (await fetch('/api/me')).json()) as { csrf: string };
-    const res = await fetch('/api/users', {
-      method: 'POST',
-      headers: { 'x-csrf-token': me.csrf, 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'sofia', password, role: 'supervisor' }),
-    });
-    return res.status;
-  }, SOFIA_PASSWORD);
-  expect(created).toBe(201);
+  const created = await apiFromPage(page, 'POST', '/api/users', { username: 'sofia', password: SOFIA_PASSWORD, role: 'supervisor' });
+  expect(created.status).toBe(201);
   await ctx.close();
 });
 
@@ -96,7 +77,7 @@ describe('a session shared by the pages of one browser', () => {
     const saves = statusesOf(settings, '/api/settings/queues');
     // The page's own first read was a 401 (no cookie yet); the re-read the announcement causes is a 200.
     const reread = settings.waitForResponse((r) => new URL(r.url()).pathname === '/api/me' && r.status() === 200);
-    const other = await logIn(ctx, 'admin', tablero.admin.password);
+    const other = await logIn(await ctx.newPage(), tablero.url, 'admin', tablero.admin.password);
     await (await reread).finished();
     await saveThreshold(settings, '201', '3');
     await expect.poll(() => settings.getByTestId('settings-message').textContent(), { timeout: 10_000 }).toBe('Guardada la versión 1.');
@@ -121,7 +102,7 @@ describe('a session shared by the pages of one browser', () => {
 
   it('a write is never resent for another user; the page starts over as that user', async () => {
     const ctx = await browser.newContext();
-    const page = await logIn(ctx, 'admin', tablero.admin.password);
+    const page = await logIn(await ctx.newPage(), tablero.url, 'admin', tablero.admin.password);
     const langSaves = statusesOf(page, '/api/me');
     const other = await ctx.newPage();
     await other.goto(`${tablero.url}/#/login`);
@@ -143,7 +124,7 @@ describe('a session shared by the pages of one browser', () => {
   it('a logout in another tab sends the open page to the login view', async () => {
     const ctx = await browser.newContext();
     const settings = await openSettings(ctx);
-    const other = await logIn(ctx, 'admin', tablero.admin.password);
+    const other = await logIn(await ctx.newPage(), tablero.url, 'admin', tablero.admin.password);
     await other.getByTestId('logout').click();
     await other.getByTestId('login-username').waitFor();
     await settings.getByTestId('login-username').waitFor({ timeout: 15_000 });
