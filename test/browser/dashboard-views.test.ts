@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { apiFromPage, launchChromium, logIn } from '../support/browser.ts';
 import { REPO_ROOT, startTablero, type TableroProcess } from '../support/tablero-process.ts';
 import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
+import { CLEAR_OF_MIDNIGHT_TIMEOUT_MS, clearOfMidnight } from '../support/day-clock.ts';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 const ENV = { TZ: 'UTC' };
@@ -26,6 +27,8 @@ function chartOption<T>(page: Page, key: string): Promise<T | undefined> {
   return page.evaluate((k) => (globalThis as unknown as { __tableroCharts?: Record<string, unknown> }).__tableroCharts?.[k] as T | undefined, key);
 }
 
+// Today's figures are read: not across UTC midnight (see day-clock.ts).
+beforeAll(clearOfMidnight, CLEAR_OF_MIDNIGHT_TIMEOUT_MS);
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tablero-pbx-'));
   dataDir = mkdtempSync(join(tmpdir(), 'tablero-data-'));

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { apiFromPage, launchChromium, logIn } from '../support/browser.ts';
 import { REPO_ROOT, startTablero, type TableroProcess } from '../support/tablero-process.ts';
+import { CLEAR_OF_MIDNIGHT_TIMEOUT_MS, clearOfMidnight } from '../support/day-clock.ts';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 const SOURCE_TOKEN = 'crm-browser-token-0123456789';
@@ -33,6 +34,8 @@ const start = (): Promise<TableroProcess> => startTablero({ args: ['--source', q
 /** `hour`:00 UTC `days` days before today, as ISO 8601 (`2026-03-02T12:00:00Z`). */
 const daysAgoAt = (todayMs: number, days: number, hour: number): string => new Date(todayMs - days * DAY_MS + hour * 3_600_000).toISOString().replace('.000Z', 'Z');
 
+// Ticket ages count from today: not across UTC midnight (see day-clock.ts).
+beforeAll(clearOfMidnight, CLEAR_OF_MIDNIGHT_TIMEOUT_MS);
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tablero-pbx-'));
   dataDir = mkdtempSync(join(tmpdir(), 'tablero-data-'));
@@ -61,10 +64,6 @@ describe('escalations in Chromium', () => {
     // The escalation service reads calendars when it starts.
     await tablero.stop();
     tablero = await start();
-
-    // Too close to midnight UTC the ages would change under the test: start after it.
-    const toMidnight = DAY_MS - (Date.now() % DAY_MS);
-    if (toMidnight < 120_000) await new Promise((r) => setTimeout(r, toMidnight + 1000));
 
     const page = await logIn(await ctx.newPage(), tablero.url, 'admin', tablero.admin.password);
     await page.getByTestId('nav-escalations').click();

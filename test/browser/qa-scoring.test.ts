@@ -8,6 +8,7 @@ import { apiLogin, launchChromium, logIn } from '../support/browser.ts';
 import { startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 import { answeredCall, appendLines } from '../support/queue-log-writer.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { CLEAR_OF_MIDNIGHT_TIMEOUT_MS, clearOfMidnight } from '../support/day-clock.ts';
 
 const PASSWORD = 'monitoreo-mensual-2026';
 
@@ -23,6 +24,8 @@ function trendOf(page: Page): Promise<Array<number | null> | undefined> {
   });
 }
 
+// Today's figures are read: not across UTC midnight (see day-clock.ts).
+beforeAll(clearOfMidnight, CLEAR_OF_MIDNIGHT_TIMEOUT_MS);
 beforeAll(async () => {
   ({ tablero, queueLog, dispose } = await startTableroOnQueueLog());
   browser = await launchChromium();

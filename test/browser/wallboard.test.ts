@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser.ts';
 import { REPO_ROOT, startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
+import { CLEAR_OF_MIDNIGHT_TIMEOUT_MS, clearOfMidnight } from '../support/day-clock.ts';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 
@@ -15,6 +16,8 @@ let tablero: TableroProcess;
 let dispose: () => Promise<void>;
 let browser: Browser;
 
+// Today's figures are read: not across UTC midnight (see day-clock.ts).
+beforeAll(clearOfMidnight, CLEAR_OF_MIDNIGHT_TIMEOUT_MS);
 beforeAll(async () => {
   ({ tablero, queueLog, dispose } = await startTableroOnQueueLog());
   browser = await launchChromium();

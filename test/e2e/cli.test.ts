@@ -10,6 +10,7 @@ import type { KpiRow } from '@tablero/processor/contract';
 import { REPO_ROOT, TABLERO_BIN, startTablero, startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { CLEAR_OF_MIDNIGHT_TIMEOUT_MS, clearOfMidnight } from '../support/day-clock.ts';
 import { realFixture } from '@tablero/ingest/real-fixtures';
 
 const FIXTURE = realFixture('DareDevinX__AsteriskReport__Testdaten.txt');
@@ -110,6 +111,8 @@ describe('commands against a running tablero start', () => {
   let running: TableroProcess;
   let dispose: () => Promise<void>;
 
+  // Today's figures are read: not across UTC midnight (see day-clock.ts).
+  beforeAll(clearOfMidnight, CLEAR_OF_MIDNIGHT_TIMEOUT_MS);
   beforeAll(async () => {
     ({ tablero: running, queueLog, dispose } = await startTableroOnQueueLog());
   });

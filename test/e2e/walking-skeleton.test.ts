@@ -7,11 +7,14 @@ import type { QueueSnapshot, SnapshotMessage } from '@tablero/processor/contract
 import { startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { CLEAR_OF_MIDNIGHT_TIMEOUT_MS, clearOfMidnight } from '../support/day-clock.ts';
 
 let queueLog: string;
 let tablero: TableroProcess;
 let dispose: () => Promise<void>;
 
+// Today's figures are read: not across UTC midnight (see day-clock.ts).
+beforeAll(clearOfMidnight, CLEAR_OF_MIDNIGHT_TIMEOUT_MS);
 beforeAll(async () => {
   ({ tablero, queueLog, dispose } = await startTableroOnQueueLog());
 });
