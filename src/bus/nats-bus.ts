@@ -260,6 +260,13 @@ export class NatsBus implements Bus {
       (async () => {
         try {
           for await (const m of from) {
+            if (from !== messages) {
+              // A pull being given up (its consumer deleted or being re-created): not ours to
+              // handle or acknowledge. After an outside deletion it may already be served by a
+              // consumer someone else created under the same name: handed straight back to it.
+              m.nak();
+              continue;
+            }
             accept(m);
             signal.wake?.();
           }
@@ -362,10 +369,8 @@ export class NatsBus implements Bus {
     // re-created at its ack floor, like at start: what it hands out again below `next` is a copy,
     // acknowledged without being handled again. What we hold is detached from the old deliveries.
     let renewing: Promise<void> = Promise.resolve();
-    /** Stops the pull and detaches what we hold from its deliveries (they belong to a consumer going away). */
-    const detachAll = async (): Promise<void> => {
-      const old = messages;
-      messages = null;
+    /** Stops a pull given up and detaches what we hold from its deliveries (they belong to a consumer going away). */
+    const detachAll = async (old: ConsumerMessages | null): Promise<void> => {
       await old?.close().catch(() => undefined);
       const detach = (m: HeldMsg): HeldMsg => (m instanceof DetachedMsg ? m : new DetachedMsg(m.subject, m.data, m.seq, m.headers));
       for (const g of groups) g.msgs = g.msgs.map(detach);
@@ -388,7 +393,9 @@ export class NatsBus implements Bus {
       }
     };
     const renew = async (): Promise<void> => {
-      await detachAll();
+      const old = messages;
+      messages = null;
+      await detachAll(old);
       await recreate();
     };
     // A consumer deleted from outside (`nats consumer rm`, an admin tool): nats.js would go on
@@ -397,8 +404,8 @@ export class NatsBus implements Bus {
     // meanwhile (another process deleting it to start its own, see startConsumerAtAckFloor):
     // then this consumption ends with that reason instead of deleting theirs in turn.
     const afterDeletion = async (from: ConsumerMessages): Promise<void> => {
-      if (from !== messages || stopping) return;
-      await detachAll();
+      if (stopping) return;
+      await detachAll(from);
       reconnected.resolve(); // an ack confirmation asked of the deleted consumer never comes
       reconnected = signalled();
       await sleep(DELETION_GRACE_MS); // a process that deletes it to re-create it does so at once
@@ -421,6 +428,8 @@ export class NatsBus implements Bus {
     const watchDeletion = async (from: ConsumerMessages): Promise<void> => {
       for await (const st of from.status()) {
         if (st.type !== 'consumer_deleted') continue;
+        if (from !== messages || stopping) return; // our own re-creation (see renew), or a stop
+        messages = null; // at once: what this pull still receives is not ours (see startPump)
         renewing = renewing.then(() => afterDeletion(from));
         return;
       }
