@@ -131,23 +131,26 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       aliases[o.site] = { ...sim.memberAliases, ...(aliases[o.site] ?? {}) };
     }
     if (o.runProcessor) {
+      // Stopped newest first. Each is listed as soon as it runs, so that one failing to start
+      // (its consumer refused, say) stops those already running instead of leaving them behind.
+      const running: Array<{ stop(): Promise<void> }> = [];
+      stops.processor = async () => {
+        for (const service of [...running].reverse()) await service.stop();
+      };
       const processor = await startProcessor(
         { bus: o.bus, ch: store(), log: o.log.child({ svc: 'processor' }) },
         { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS },
       );
+      running.push(processor);
       // Scheduled report exports run beside the processor (one per deployment, like the processor).
-      const exportScheduler = startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz });
+      running.push(startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz }));
       // Post-call survey answers (quality stream) are stored beside the processor.
       const surveys = await startSurveyConsumer({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'surveys' }) });
+      running.push(surveys);
       // Escalation aging (PQRSD tickets) consumes the CRM stream beside the processor.
       const escalations = await startEscalations({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'escalations' }) }, { tz: o.cfg.siteTz });
+      running.push(escalations);
       for (const service of [processor, surveys, escalations]) watch(service);
-      stops.processor = async () => {
-        await exportScheduler.stop();
-        await surveys.stop();
-        await escalations.stop();
-        await processor.stop();
-      };
     }
     let ingestStatus: (() => unknown) | null = null;
     if (o.runIngest && sources.length > 0) {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENTS_STREAM, PROCESSOR_CONSUMER } from '@tablero/ingest/contract';
+import { EVENTS_STREAM, PROCESSOR_CONSUMER, QA_STREAM, QA_STREAM_SPEC, SURVEY_CONSUMER, SURVEY_SUBJECT_PREFIX } from '@tablero/ingest/contract';
+import { NatsBus } from '../../src/bus/index.ts';
 import { startNatsServer, type NatsServer } from '../support/nats-server.ts';
 import { REPO_ROOT, TABLERO_BIN } from '../support/tablero-process.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -90,6 +91,25 @@ describe('tablero processor against a NATS server', () => {
       expect(first.child.exitCode).toBe(null);
     } finally {
       await first.stop();
+    }
+  }, 120_000);
+
+  it('stops what it already started and exits 1 when a later consumer of it is refused (the survey consumer held elsewhere)', async () => {
+    const holder = await NatsBus.connect({ servers: nats.url });
+    await holder.ensureStream(QA_STREAM_SPEC);
+    const held = await holder.consume({ stream: QA_STREAM, durable: SURVEY_CONSUMER, filterSubject: `${SURVEY_SUBJECT_PREFIX}.>`, maxAckPending: 1 }, async () => undefined);
+    const p = startProcessorCommand();
+    try {
+      // The processor's own consumer started first; it is stopped, not left running.
+      expect(await p.exited).toBe(1);
+      expect(p.output()).toContain('"msg":"processor stopped"');
+      expect(printed(p.output())).toEqual([
+        expect.stringMatching(new RegExp(`^tablero processor: another process already consumes ${QA_STREAM} as ${SURVEY_CONSUMER} \\(\\S+ pid ${process.pid}, since \\S+\\); run a single processor per NATS server$`)),
+      ]);
+    } finally {
+      await p.stop();
+      await held.stop();
+      await holder.close();
     }
   }, 120_000);
 
