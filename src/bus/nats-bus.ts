@@ -168,10 +168,10 @@ export class NatsBus implements Bus {
     const pull = async (): Promise<ConsumerMessages> => (await this.js.consumers.get(spec.stream, spec.durable)).consume({ max_bytes: PULL_MAX_BYTES });
     const claim = await this.claimDurable(spec.stream, spec.durable);
     let next: number;
-    let messages: ConsumerMessages | null;
+    let first: ConsumerMessages;
     try {
       next = await this.startConsumerAtAckFloor(spec.stream, config);
-      messages = await pull();
+      first = await pull();
     } catch (err) {
       this.release(claim);
       throw err;
@@ -186,8 +186,14 @@ export class NatsBus implements Bus {
     const copies = new Map<number, JsMsg[]>();
     let ackedThrough = next - 1;
     let gapSince = 0;
-    /** Resolved at the next reconnect of the connection. */
-    let reconnected = signalled();
+    /** The pull whose messages are handed over (see follow); null while it is being replaced. */
+    let messages: ConsumerMessages | null = null;
+    /** Resolved when the consumer is replaced (a reconnect, a deletion): acks asked of the old one are moot. */
+    let renewed = signalled();
+    const signalRenewal = (): void => {
+      renewed.resolve();
+      renewed = signalled();
+    };
     const accept = (m: HeldMsg): void => {
       if (m.seq < next) {
         // A copy of one queued or handled: JetStream counts it as delivered again (a server that
@@ -280,7 +286,7 @@ export class NatsBus implements Bus {
           }
         }
       })();
-    let pump = startPump(messages);
+    let pump: Promise<void> = Promise.resolve();
     // Groups handed to the handler and not acknowledged yet, oldest first.
     const groups: Array<{ msgs: HeldMsg[]; handled: Promise<boolean> }> = [];
     // Keep every message we hold ours while it waits or is being handled.
@@ -326,9 +332,9 @@ export class NatsBus implements Bus {
         if (m !== last) m.ack();
       }
       ackedThrough = Math.max(ackedThrough, (g.msgs[g.msgs.length - 1] as HeldMsg).seq);
-      // A confirmation asked on a connection that then dropped would only time out (5 s): the
-      // reconnect re-creates the consumer (see renew), which settles these acks anyway.
-      if (last) await Promise.race([last.ackAck().catch(() => last.ack()), reconnected.promise]);
+      // A confirmation asked on a connection that then dropped, or of a consumer since deleted,
+      // would only time out (5 s): the consumer is re-created (see renew), which settles these acks.
+      if (last) await Promise.race([last.ackAck().catch(() => last.ack()), renewed.promise]);
     };
     const loop = async (): Promise<void> => {
       try {
@@ -383,9 +389,7 @@ export class NatsBus implements Bus {
         try {
           // Everything through ackedThrough was handled: a consumer gone meanwhile restarts after it.
           await this.startConsumerAtAckFloor(spec.stream, config, ackedThrough + 1);
-          messages = await pull();
-          pump = startPump(messages);
-          watchDeletion(messages).catch(() => undefined);
+          follow(await pull());
           return;
         } catch {
           await sleep(retryDelayMs(attempt));
@@ -406,8 +410,7 @@ export class NatsBus implements Bus {
     const afterDeletion = async (from: ConsumerMessages): Promise<void> => {
       if (stopping) return;
       await detachAll(from);
-      reconnected.resolve(); // an ack confirmation asked of the deleted consumer never comes
-      reconnected = signalled();
+      signalRenewal();
       await sleep(DELETION_GRACE_MS); // a process that deletes it to re-create it does so at once
       for (let attempt = 0; !stopping; attempt++) {
         try {
@@ -446,13 +449,18 @@ export class NatsBus implements Bus {
       for await (const st of this.nc.status()) {
         if (stopping) break;
         if (st.type !== 'reconnect') continue;
-        reconnected.resolve();
-        reconnected = signalled();
+        signalRenewal();
         renewing = renewing.then(renew);
       }
     };
+    /** Makes `from` the live pull: its messages are handed over, its deletion watched. */
+    const follow = (from: ConsumerMessages): void => {
+      messages = from;
+      pump = startPump(from);
+      watchDeletion(from).catch(() => undefined);
+    };
+    follow(first);
     watchReconnects().catch(() => undefined);
-    watchDeletion(messages).catch(() => undefined);
     const done = loop().finally(() => {
       clearInterval(keepAlive);
       clearInterval(gapTimer);
