@@ -9,7 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { SESSION_TTL_MS } from './core/session.ts';
 import { sha256Hex } from './store/auth-store.ts';
-import type { DashboardDeps, DashboardOptions, KpiQueryArgs, PushRequest } from './types.ts';
+import type { KpiQuery, KpiRow } from '@tablero/processor/contract';
+import type { DashboardDeps, DashboardOptions, PushRequest } from './types.ts';
 import { PASSWORD, SECRET, TestBus, captureLog, login, openTestDb, seedUsers, type LoggedIn, type TestDb } from './testing/support.ts';
 import type { Role } from './core/roles.ts';
 
@@ -20,7 +21,7 @@ const ROW = { queue: '101', period: '2026-10', offered: 3 };
 let db: TestDb;
 let staticDir: string;
 let clock = Date.UTC(2026, 9, 1, 12);
-const kpiCalls: KpiQueryArgs[] = [];
+const kpiCalls: KpiQuery[] = [];
 const pushCalls: PushRequest[] = [];
 let bus: TestBus;
 
@@ -33,7 +34,8 @@ function deps(over: Partial<DashboardDeps> = {}): DashboardDeps {
     queryKpis: async (q) => {
       kpiCalls.push(q);
       if (q.queues?.includes('boom')) throw new Error('ClickHouse exploded at /secret/path');
-      return [ROW];
+      // The route passes the rows through untouched; a partial row shows it.
+      return [ROW] as unknown as KpiRow[];
     },
     push: async (req) => {
       pushCalls.push(req);
@@ -352,13 +354,13 @@ describe('GET /api/kpis', () => {
     kpiCalls.length = 0;
     const res = await app.inject({
       method: 'GET',
-      url: '/api/kpis?from=2026-10-01&to=2026-11-01&queue=101&queue=102&by=day&formula=answered&threshold=30&strict=true&short_abandon=5&tz=America/Bogota',
+      url: '/api/kpis?from=2026-10-01&to=2026-11-01&queue=101&queue=102&by=day&formula=answered&threshold=30&strict=true&short_abandon=5&tz=America/Bogota&site=pbx-2',
       headers: as('qa_analyst'),
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual([ROW]);
     expect(kpiCalls).toEqual([
-      { from: '2026-10-01', to: '2026-11-01', queues: ['101', '102'], by: 'day', formula: 'answered', threshold_s: 30, strict: true, short_abandon_s: 5, tz: 'America/Bogota' },
+      { from: '2026-10-01', to: '2026-11-01', queues: ['101', '102'], by: 'day', formula: 'answered', threshold_s: 30, strict: true, short_abandon_s: 5, tz: 'America/Bogota', site: 'pbx-2' },
     ]);
   });
 

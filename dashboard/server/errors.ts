@@ -17,6 +17,7 @@ export const IngestUnavailableError = createError('TABLERO_ERR_INGEST_UNAVAILABL
 export const KpiQueryFailedError = createError('TABLERO_ERR_KPIS', 'the KPI query failed', 500);
 export const UpgradeRequiredError = createError('TABLERO_ERR_UPGRADE_REQUIRED', 'this is a WebSocket endpoint', 426);
 export const ReportFailedError = createError('TABLERO_ERR_REPORT', 'the report query failed', 500);
+export const ReportsUnavailableError = createError('TABLERO_ERR_REPORTS_UNAVAILABLE', 'reports are not available in this process', 503);
 export const SettingsUnavailableError = createError('TABLERO_ERR_SETTINGS_UNAVAILABLE', 'settings are not available in this process', 503);
 export const InternalError = createError('TABLERO_ERR_INTERNAL', 'internal error', 500);
 

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { TABLES } from '@tablero/sql';
+import { queryAgentPerformance, queryWaitDistribution } from '@tablero/processor';
 import { buildApp } from './app.ts';
 import type { Role } from './core/roles.ts';
 import { createUser } from './store/auth-store.ts';
@@ -14,6 +15,7 @@ const TZ = 'America/La_Paz';
 /** 2026-10-01 15:00 UTC = 11:00 in La Paz; the site's day began at 04:00 UTC. */
 const NOW_S = Date.UTC(2026, 9, 1, 15) / 1000;
 const QLOG = '/var/log/asterisk/queue_log';
+const READ = { defaultTz: TZ, defaultSite: 'lpz', now: () => NOW_S * 1000 };
 
 let db: TestDb;
 let app: FastifyInstance;
@@ -42,6 +44,11 @@ function deps(over: Partial<DashboardDeps> = {}): DashboardDeps {
     log: captureLog().log,
     now: () => NOW_S * 1000,
     queryKpis: async () => [],
+    // The processor's read module over the same store, as the composition root wires it.
+    reports: {
+      waitDistribution: (q) => queryWaitDistribution(db.ch, q, READ),
+      agents: (q) => queryAgentPerformance(db.ch, q, READ),
+    },
     health: async () => health,
     settings,
     memberAliases: { lpz: { 'SIP/201': 'Ana', 'SIP/202': 'Beto' } },

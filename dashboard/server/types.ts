@@ -2,22 +2,16 @@
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import type { DashboardBus } from './bus/dashboard-bus.ts';
-import type { QualityApi } from '@tablero/processor/contract';
+import type { AgentReport, KpiQuery, KpiRow, QualityApi, WaitDistribution } from '@tablero/processor/contract';
 import type { QualityReportsPort, SurveyPush } from './routes/qa.ts';
 import type { Lang, Role } from './core/roles.ts';
 import type { EscalationsPort } from './routes/escalations.ts';
 import type { ExportsPort } from './routes/exports.ts';
 
-export interface KpiQueryArgs {
-  from: string;
-  to: string;
-  queues?: string[];
-  by?: 'month' | 'day' | 'hour' | 'interval';
-  formula?: string;
-  threshold_s?: number;
-  strict?: boolean;
-  short_abandon_s?: number;
-  tz?: string;
+/** The processor's stored KPI reads beyond the rows (the Reports page's charts). */
+export interface ReportsPort {
+  waitDistribution(q: KpiQuery): Promise<WaitDistribution>;
+  agents(q: KpiQuery): Promise<AgentReport>;
 }
 
 export interface PushRequest {
@@ -32,8 +26,10 @@ export interface DashboardDeps {
   bus: DashboardBus;
   ch: ClickHouse;
   log: Logger;
-  /** The processor's KPI query, injected by the composition root. */
-  queryKpis: (q: KpiQueryArgs) => Promise<unknown[]>;
+  /** The processor's KPI read module (stored definitions and calendars), injected by the composition root. */
+  queryKpis: (q: KpiQuery) => Promise<KpiRow[]>;
+  /** The same read module's chart queries; absent -> /api/reports/* answer 503. */
+  reports?: ReportsPort;
   /** Ingest's push handler; absent -> /ingest/* answers 503. Resolves once the bus acknowledged the lines. */
   push?: (req: PushRequest) => Promise<{ accepted: number; rejected: number }>;
   /** The processor's monthly reports (exports, closed months, schedules); absent -> /api/exports/* and /api/months* answer 503. */

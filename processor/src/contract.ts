@@ -30,7 +30,29 @@ export interface Definition {
   strict: boolean;
   short_abandon_s: number;
   tz: string;
+  /** Where the definition came from (KPI rows always state these; live snapshots too). */
+  count_refused?: boolean;
+  include_out_of_hours?: boolean;
+  target_pct?: number;
+  site?: string;
+  /** Version of the queue's own stored settings (0 = none: the site defaults apply). */
+  settings_version?: number;
+  /** Version of the stored site defaults (0 = the built-in / configured defaults). */
+  site_defaults_version?: number;
+  /** Version of the site calendar (0 = configured or default calendar: open 24 h). */
+  calendar_version?: number;
+  /** Time zone the calendar's opening hours and holidays are read in. */
+  calendar_tz?: string;
+  /** Holidays of the site calendar inside the row's period. */
+  holidays?: string[];
+  /** Fields a request parameter set instead of the stored definition. */
+  overrides?: Array<'formula' | 'threshold_s' | 'strict' | 'short_abandon_s'>;
+  /** Stints of the period were judged by more than one definition (a change inside it). */
+  spans_change?: boolean;
 }
+
+/** A definition with every statement filled (KPI rows, exports, live snapshots). */
+export type StatedDefinition = Required<Definition>;
 
 /** Counts and ratios of one queue over one window (kpi-definitions §3, §4). */
 export interface KpiFigures {
@@ -60,7 +82,64 @@ export interface KpiFigures {
 export interface KpiRow extends KpiFigures {
   queue: string;
   period: string;
-  definition: Definition;
+  definition: StatedDefinition;
+}
+
+/** Periods a KPI query groups by (local to the query's time zone). */
+export const KPI_GROUPINGS = ['month', 'day', 'hour', 'interval'] as const;
+export type KpiGrouping = (typeof KPI_GROUPINGS)[number];
+
+/**
+ * The one KPI query (`tablero kpis`, GET /api/kpis, the Reports page, the exports): the stored
+ * definition of each queue applies unless a field below overrides it for the whole range.
+ */
+export interface KpiQuery {
+  /** `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS]` (local time in `tz`), or ISO with `Z`/offset. */
+  from: string;
+  /** Exclusive, same formats as `from`. */
+  to: string;
+  queues?: string[];
+  by?: KpiGrouping;
+  formula?: SlFormula;
+  threshold_s?: number;
+  strict?: boolean;
+  short_abandon_s?: number;
+  /** Time zone of the periods and of local `from`/`to`; default the site calendar's. */
+  tz?: string;
+  /** Default the deployment's site (TABLERO_SITE). */
+  site?: string;
+}
+
+/** Counted answered and abandoned stints per wait bucket (the Reports page's wait distribution). */
+export interface WaitBucket {
+  from_s: number;
+  /** Exclusive upper edge; null for the last, open-ended bucket. */
+  to_s: number | null;
+  answered: number;
+  abandoned: number;
+}
+
+export interface WaitDistribution {
+  tz: string;
+  buckets: WaitBucket[];
+}
+
+/** One agent's counted answered stints, handle time and pauses over a range. */
+export interface AgentPerformance {
+  agent: string;
+  answered: number;
+  /** sum(talk) / answered with known talk, 2 decimals; null without known talk. */
+  aht_s: number | null;
+  talk_s: number;
+  pause_s: number;
+  /** Seconds paused per reason ('' = no reason given). */
+  pause_by_reason: Record<string, number>;
+}
+
+export interface AgentReport {
+  tz: string;
+  agents: AgentPerformance[];
+  reasons: string[];
 }
 
 export const LIVE_WINDOWS = ['today', 'interval', 'last_60m'] as const;

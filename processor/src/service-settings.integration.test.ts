@@ -44,14 +44,20 @@ ${T + 85}|c1|101|Ann|COMPLETECALLER|25|60|1`;
     // Waited 25 s: not within the default T = 20.
     expect(today()).toEqual({ T: 20, within: 0, sl: 0 });
 
+    // A version valid from now judges the calls that enter from now on: the 25 s wait, which
+    // entered before, keeps T = 20 (kpi-definitions §12); the statement is the new definition.
     await saveSettingsVersion(ch, { site: 'default', queue: '101', patch: { threshold_s: 30 }, validFromMs: clock.wall - 1, createdBy: 'admin', nowMs: clock.wall });
+    expect(await p.reloadSettings()).toBe(true);
+    expect(today()).toEqual({ T: 30, within: 0, sl: 0 });
+    // Valid from the start of the day: today's calls are judged by it.
+    await saveSettingsVersion(ch, { site: 'default', queue: '101', patch: { threshold_s: 30 }, validFromMs: (T - 3600) * 1000, createdBy: 'admin', nowMs: clock.wall });
     expect(await p.reloadSettings()).toBe(true);
     expect(today()).toEqual({ T: 30, within: 1, sl: 100 });
     // Nothing new stored: a second reload changes nothing.
     expect(await p.reloadSettings()).toBe(false);
 
     // The ticker reloads by itself once settingsReloadMs have passed, and publishes the queue.
-    await saveSettingsVersion(ch, { site: 'default', queue: '101', patch: { threshold_s: 10 }, validFromMs: clock.wall - 1, createdBy: 'admin', nowMs: clock.wall });
+    await saveSettingsVersion(ch, { site: 'default', queue: '101', patch: { threshold_s: 10 }, validFromMs: (T - 3600) * 1000, createdBy: 'admin', nowMs: clock.wall });
     const before = bus.emitted.length;
     clock.mono = 1_500;
     tick();

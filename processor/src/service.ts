@@ -51,9 +51,10 @@ import { createPacer, markChanged, takeDue } from './core/pacing.ts';
 import { agentCountsByQueue, applyAgentEvent, createAgentState, type AgentPauseRow, type AgentSessionRow } from './core/agent-state.ts';
 import { createCalendar, type SiteCalendar, type SiteCalendarSpec } from './core/calendar.ts';
 import { addLiveStint, buildSnapshots, createLiveAggregates, pruneLive, type LiveContext } from './core/live.ts';
-import { defaultProcessorSettings, queueSettings, type ProcessorSettings, type QueueSettings } from './core/settings.ts';
+import { createResolver } from './core/definitions.ts';
+import { defaultProcessorSettings, type ProcessorSettings } from './core/settings.ts';
 import { applyEvent, createStintState, eventFingerprint, isApplied, liveQueueState, type StintRow } from './core/stint-machine.ts';
-import { loadCalendars, loadSettings } from './store/settings-store.ts';
+import { loadDefinitionHistory } from './store/settings-store.ts';
 import { createStore, pauseKey, sessionKey } from './store/store.ts';
 
 export interface ProcessorConfig {
@@ -173,10 +174,12 @@ const DAY_S = 86_400;
 export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions): Promise<Processor> {
   const { bus, log } = deps;
   const now = deps.now ?? Date.now;
-  // Stored setting and calendar versions (edited from the dashboard) override the given ones.
-  const cfg: ProcessorConfig = {
-    settings: await loadSettings(deps.ch, opts.settings?.settings ?? defaultProcessorSettings(), now()),
-    calendars: { ...(opts.settings?.calendars ?? {}), ...(await loadCalendars(deps.ch, now())) },
+  // The definition resolver: stored setting and calendar versions (edited from the dashboard)
+  // over the configured ones; each stint is judged by the version in force at its enter time.
+  const resolverBase = { settings: opts.settings?.settings ?? defaultProcessorSettings(), calendars: opts.settings?.calendars ?? {}, defaultTz: opts.tz };
+  let history = await loadDefinitionHistory(deps.ch);
+  let resolver = createResolver(history, resolverBase);
+  const cfg: Omit<ProcessorConfig, 'settings' | 'calendars'> = {
     aliases: opts.settings?.aliases ?? {},
     replayHorizonS: opts.settings?.replayHorizonS ?? 6 * 3600,
     endedKeyMemoryS: opts.settings?.endedKeyMemoryS ?? 3600,
@@ -199,25 +202,23 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const alertRules: AlertRules = { ...DEFAULT_ALERT_RULES, ...(opts.alertRules ?? {}) };
   const store = createStore(deps.ch);
 
-  const calendars = new Map<string, SiteCalendar>();
-  const settingsCache = new Map<string, QueueSettings>();
+  // One SiteCalendar per stored spec (specs are shared by the resolver's cache).
+  const calendars = new WeakMap<SiteCalendarSpec, SiteCalendar>();
+  const calendarOf = (spec: SiteCalendarSpec): SiteCalendar => {
+    let c = calendars.get(spec);
+    if (!c) calendars.set(spec, (c = createCalendar(spec)));
+    return c;
+  };
   const ctx: LiveContext = {
-    calendar(site) {
-      let c = calendars.get(site);
-      if (!c) {
-        c = createCalendar(cfg.calendars[site] ?? { tz: opts.tz });
-        calendars.set(site, c);
-      }
-      return c;
+    definition(site, queue) {
+      return resolver.at(site, queue, now());
     },
-    settings(site, queue) {
-      const k = `${site}\0${queue}`;
-      let s = settingsCache.get(k);
-      if (!s) {
-        s = queueSettings(cfg.settings, site, queue);
-        settingsCache.set(k, s);
-      }
-      return s;
+    calendar(site) {
+      return calendarOf(resolver.calendarAt(site, now()).spec);
+    },
+    stintDefinition(site, queue, atS) {
+      const r = resolver.at(site, queue, atS * 1000);
+      return { settings: r.settings, calendar: calendarOf(r.calendar.spec) };
     },
   };
 
@@ -272,22 +273,17 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const reloadSettings = (): Promise<boolean> => reloadTurns(reloadNow);
   async function reloadNow(): Promise<boolean> {
     const atMs = now();
-    const settings = await loadSettings(deps.ch, opts.settings?.settings ?? defaultProcessorSettings(), atMs);
-    const calendarSpecs = { ...(opts.settings?.calendars ?? {}), ...(await loadCalendars(deps.ch, atMs)) };
-    if (JSON.stringify(settings) === JSON.stringify(cfg.settings) && JSON.stringify(calendarSpecs) === JSON.stringify(cfg.calendars)) {
-      return false;
-    }
+    const fresh = await loadDefinitionHistory(deps.ch);
+    if (JSON.stringify(fresh) === JSON.stringify(history)) return false;
     await exclusive(async () => {
       // The live windows are rebuilt from stored stints: every reduced commit must be stored first.
       await commits.catch(() => undefined);
-      cfg.settings = settings;
-      cfg.calendars = calendarSpecs;
-      settingsCache.clear();
-      calendars.clear();
+      history = fresh;
+      resolver = createResolver(history, resolverBase);
       const nowS = Math.floor(atMs / 1000);
-      const fresh = createLiveAggregates();
-      for (const st of await store.stintsSince(nowS - 2 * DAY_S)) addLiveStint(fresh, st, ctx, nowS);
-      live.queues = fresh.queues; // swapped whole: a tick never sees a half-built window
+      const rebuilt = createLiveAggregates();
+      for (const st of await store.stintsSince(nowS - 2 * DAY_S)) addLiveStint(rebuilt, st, ctx, nowS);
+      live.queues = rebuilt.queues; // swapped whole: a tick never sees a half-built window
       for (const k of live.queues.keys()) markChanged(pacer, k);
       log.info({ queues: live.queues.size }, 'settings reloaded, live windows rebuilt');
     });
@@ -470,7 +466,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     // alert with the next snapshot of its queue, at most maxMs later).
     const figs = snaps.map((s) => ({
       site: s.site, queue: s.queue, sl_pct: s.windows.today.sl_pct, waiting_now: s.waiting_now,
-      longest_current_wait_s: s.longest_current_wait_s, thresholds: ctx.settings(s.site, s.queue).alerts,
+      longest_current_wait_s: s.longest_current_wait_s, thresholds: ctx.definition(s.site, s.queue).settings.alerts,
     }));
     for (const a of evaluateAlerts(alertState, figs, alertRules, nowMs)) {
       bus.emit(kpiSubject(a.site), Buffer.from(JSON.stringify(a)));

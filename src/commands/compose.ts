@@ -13,7 +13,9 @@ import {
   SettingsError,
   listSettingsVersions,
   loadCalendars,
+  queryAgentPerformance,
   queryKpis,
+  queryWaitDistribution,
   saveCalendarVersion,
   saveSettingsVersion,
   startProcessor,
@@ -162,13 +164,16 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
     let firstAdmin: Services['firstAdmin'] = null;
     if (o.runDashboard) {
       const ch = store();
+      // The one KPI read module: stored definitions and calendars, the deployment's site and zone.
+      const read = { defaultTz: o.cfg.siteTz, defaultSite: o.site };
       const apiTokens = o.cliToken ? { [sha256Hex(o.cliToken)]: { username: 'cli', role: 'admin' as const } } : {};
       const dashboard = await startDashboard(
         {
           bus: o.bus,
           ch,
           log: o.log.child({ svc: 'dashboard' }),
-          queryKpis: (q) => queryKpis(ch, { ...q, tz: q.tz ?? o.cfg.siteTz } as Parameters<typeof queryKpis>[1]),
+          queryKpis: (q) => queryKpis(ch, q, read),
+          reports: { waitDistribution: (q) => queryWaitDistribution(ch, q, read), agents: (q) => queryAgentPerformance(ch, q, read) },
           exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz),
           push: createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
           // Calibration updates go out on the live bus (kpi.qa.<site>) like KPI snapshots.

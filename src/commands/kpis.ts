@@ -3,26 +3,14 @@ import type { Command } from '../cli.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { findRunning, openStore } from '../runtime.ts';
-import { SL_FORMULAS, type KpiRow, type SlFormula } from '@tablero/processor/contract';
+import { KPI_GROUPINGS, SL_FORMULAS, type KpiGrouping, type KpiQuery, type KpiRow, type SlFormula } from '@tablero/processor/contract';
 import { queryKpis } from '@tablero/processor';
 import { apiRequest } from './api-client.ts';
 import { UsageError, intOption, stringList } from './usage.ts';
 
-const BY = ['month', 'day', 'hour', 'interval'] as const;
-type By = (typeof BY)[number];
+const SITE = /^[A-Za-z0-9_-]{1,64}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/;
 
-export interface KpiQuery {
-  from: string;
-  to: string;
-  queues?: string[];
-  by?: By;
-  formula?: SlFormula;
-  threshold_s?: number;
-  strict?: boolean;
-  short_abandon_s?: number;
-  tz?: string;
-}
 
 export function parseKpiOptions(values: Record<string, unknown>): KpiQuery {
   const from = values.from;
@@ -34,8 +22,8 @@ export function parseKpiOptions(values: Record<string, unknown>): KpiQuery {
   const queues = stringList(values.queue);
   if (queues.length) q.queues = queues;
   if (values.by !== undefined) {
-    if (!BY.includes(values.by as By)) throw new UsageError(`--by must be one of ${BY.join(', ')}`);
-    q.by = values.by as By;
+    if (!(KPI_GROUPINGS as readonly unknown[]).includes(values.by)) throw new UsageError(`--by must be one of ${KPI_GROUPINGS.join(', ')}`);
+    q.by = values.by as KpiGrouping;
   }
   if (values.formula !== undefined) {
     if (!SL_FORMULAS.includes(values.formula as SlFormula)) throw new UsageError(`--formula must be one of ${SL_FORMULAS.join(', ')}`);
@@ -55,6 +43,10 @@ export function parseKpiOptions(values: Record<string, unknown>): KpiQuery {
     }
     q.tz = tz;
   }
+  if (values.site !== undefined) {
+    if (typeof values.site !== 'string' || !SITE.test(values.site)) throw new UsageError('--site must be 1 to 64 letters, digits, _ or -');
+    q.site = values.site;
+  }
   return q;
 }
 
@@ -67,6 +59,7 @@ function toSearchParams(q: KpiQuery): URLSearchParams {
   if (q.strict !== undefined) p.set('strict', String(q.strict));
   if (q.short_abandon_s !== undefined) p.set('short_abandon', String(q.short_abandon_s));
   if (q.tz) p.set('tz', q.tz);
+  if (q.site) p.set('site', q.site);
   return p;
 }
 
@@ -83,18 +76,36 @@ export function renderTable(rows: KpiRow[]): string {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  const d = rows[0]?.definition;
-  const def = d
-    ? `SL formula '${d.formula}', T = ${d.threshold_s} s${d.strict ? ' (strict <)' : ' (inclusive <=)'}, short abandon ${d.short_abandon_s} s, time zone ${d.tz} (docs/kpi-definitions.md)`
-    : '';
-  return `${[line(header), ...body.map(line)].join('\n')}\n\n${def}\n`;
+  return `${[line(header), ...body.map(line)].join('\n')}\n\n${definitionLines(rows).join('\n')}\n`;
+}
+
+/** One line per queue stating the definition of its rows (docs/kpi-definitions.md). */
+export function definitionLines(rows: KpiRow[]): string[] {
+  const byQueue = new Map<string, KpiRow['definition'][]>();
+  for (const r of rows) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r.definition]);
+  const out: string[] = [];
+  for (const [queue, defs] of byQueue) {
+    const d = defs[defs.length - 1] as KpiRow['definition'];
+    const holidays = [...new Set(defs.flatMap((x) => x.holidays))];
+    out.push(
+      `${queue}: SL formula '${d.formula}', T = ${d.threshold_s} s${d.strict ? ' (strict <)' : ' (inclusive <=)'}, short abandon ${d.short_abandon_s} s` +
+        `, settings v${d.settings_version} (site defaults v${d.site_defaults_version}), calendar v${d.calendar_version} (${d.calendar_tz})` +
+        `, holidays ${holidays.length ? holidays.join(' ') : 'none'}, site ${d.site}, time zone ${d.tz}` +
+        (d.overrides.length ? `; set by this command: ${d.overrides.join(', ')}` : '') +
+        (defs.some((x) => x.spans_change) ? '; the definition changed inside the range: each call was judged by the one in force when it entered' : ''),
+    );
+  }
+  out.push('(docs/kpi-definitions.md)');
+  return out;
 }
 
 export const kpisCommand: Command = {
   summary: 'KPI rows from the stored data (table, or --json rows)',
   usage: `Usage: tablero kpis --from DATE --to DATE [--queue Q]... [--by month|day|hour|interval]
-       [--formula F] [--threshold S] [--strict] [--short-abandon S] [--tz ZONE] [--json]
-  --to is exclusive; settings not given come from each queue's settings.`,
+       [--formula F] [--threshold S] [--strict] [--short-abandon S] [--tz ZONE] [--site ID] [--json]
+  --to is exclusive. Each queue's stored definition and the site calendar apply (each call by the
+  version in force when it entered); --formula, --threshold, --strict and --short-abandon override
+  them for the whole range, and the definition line says so. --site defaults to TABLERO_SITE.`,
   options: {
     from: { type: 'string' },
     to: { type: 'string' },
@@ -105,6 +116,7 @@ export const kpisCommand: Command = {
     strict: { type: 'boolean' },
     'short-abandon': { type: 'string' },
     tz: { type: 'string' },
+    site: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
   async run(values) {
@@ -119,7 +131,7 @@ export const kpisCommand: Command = {
       const log = createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL, 'tablero-kpis');
       const ch = await openStore(cfg, log);
       try {
-        rows = await queryKpis(ch, { ...q, tz: q.tz ?? cfg.siteTz });
+        rows = await queryKpis(ch, q, { defaultTz: cfg.siteTz, defaultSite: cfg.TABLERO_SITE });
       } finally {
         await ch.close();
       }

@@ -1,25 +1,14 @@
-// Validation of `GET /api/kpis` query parameters (docs/interfaces.md), mapped to the
-// processor's queryKpis arguments. Pure; a rejection names the parameter at fault.
-import { SL_FORMULAS, type SlFormula } from '@tablero/processor/contract';
+// Validation of the KPI query parameters of `GET /api/kpis` and the Reports routes
+// (docs/interfaces.md), mapped to the processor's one KPI query type. Pure; a rejection names
+// the parameter at fault.
+import { KPI_GROUPINGS, SL_FORMULAS, type KpiGrouping, type KpiQuery, type SlFormula } from '@tablero/processor/contract';
 
-export const KPI_GROUPINGS = ['month', 'day', 'hour', 'interval'] as const;
-export type KpiGrouping = (typeof KPI_GROUPINGS)[number];
-
-export interface KpiQuery {
-  from: string;
-  to: string;
-  queues?: string[];
-  by?: KpiGrouping;
-  formula?: SlFormula;
-  threshold_s?: number;
-  strict?: boolean;
-  short_abandon_s?: number;
-  tz?: string;
-}
+export type { KpiQuery };
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; param: string; reason: string };
 
-const KNOWN = new Set(['from', 'to', 'queue', 'by', 'formula', 'threshold', 'strict', 'short_abandon', 'tz']);
+const KNOWN = new Set(['from', 'to', 'queue', 'by', 'formula', 'threshold', 'strict', 'short_abandon', 'tz', 'site']);
+const SITE = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_QUEUES = 500;
 const MAX_QUEUE_LENGTH = 128;
 
@@ -90,9 +79,13 @@ function nonNegativeInt(name: string, text: string): ParseResult<number> {
   return { ok: true, value: Number(text) };
 }
 
-export function parseKpiQuery(raw: Record<string, unknown>): ParseResult<KpiQuery> {
+/** `known`: the parameters this route takes (a route without periods takes no `by`). */
+/** The parameters of the Reports routes without periods (wait distribution, agents). */
+export const RANGE_PARAMS: ReadonlySet<string> = new Set([...KNOWN].filter((k) => k !== 'by'));
+
+export function parseKpiQuery(raw: Record<string, unknown>, known: ReadonlySet<string> = KNOWN): ParseResult<KpiQuery> {
   for (const key of Object.keys(raw)) {
-    if (!KNOWN.has(key)) return { ok: false, param: key, reason: 'unknown parameter' };
+    if (!known.has(key)) return { ok: false, param: key, reason: 'unknown parameter' };
   }
   const bounds: Partial<Record<'from' | 'to', { text: string; at: Instant }>> = {};
   for (const name of ['from', 'to'] as const) {
@@ -171,6 +164,13 @@ export function parseKpiQuery(raw: Record<string, unknown>): ParseResult<KpiQuer
   if (tz.value !== undefined) {
     if (!isTimeZone(tz.value)) return { ok: false, param: 'tz', reason: 'must be an IANA time zone' };
     query.tz = tz.value;
+  }
+
+  const site = single(raw, 'site');
+  if (!site.ok) return site;
+  if (site.value !== undefined) {
+    if (!SITE.test(site.value)) return { ok: false, param: 'site', reason: 'must be 1 to 64 letters, digits, _ or -' };
+    query.site = site.value;
   }
   return { ok: true, value: query };
 }

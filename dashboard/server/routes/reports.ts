@@ -1,45 +1,41 @@
-// Report figures beyond /api/kpis: GET /api/reports/wait-distribution (answered and abandoned
-// callers per wait bucket) and GET /api/reports/agents (answered, AHT, pause time by reason).
-// Both take from, to (exclusive), repeatable queue and tz, like /api/kpis.
-import { ALL_ROLES, type Role } from '../core/roles.ts';
-import { WAIT_EDGES_S, agentPerformance, parseRangeQuery, waitHistogram, type RangeQuery } from '../core/reports.ts';
+// Report figures beyond /api/kpis: GET /api/reports/wait-distribution (counted answered and
+// abandoned callers per wait bucket) and GET /api/reports/agents (answered, AHT, pause time by
+// reason). Both take the parameters of /api/kpis but `by`, and are read by the processor's one
+// KPI read module (stored definitions and calendars): the dashboard computes no figure itself.
+import { ALL_ROLES } from '../core/roles.ts';
+import { RANGE_PARAMS, parseKpiQuery, type KpiQuery } from '../core/kpi-query.ts';
 import type { App, AppContext } from '../context.ts';
-import { BadQueryError, ReportFailedError } from '../errors.ts';
-import { agentCalls, agentPauses, waitDistribution } from '../store/report-store.ts';
+import { BadQueryError, ReportFailedError, ReportsUnavailableError } from '../errors.ts';
+import type { ReportsPort } from '../types.ts';
+import type { Role } from '../core/roles.ts';
 
 /** Agent figures are about people: the roles that manage them. */
 export const AGENT_REPORT_ROLES: readonly Role[] = ['admin', 'manager', 'supervisor'];
 
 export function reportRoutes(app: App, ctx: AppContext): void {
-  const ch = ctx.deps.ch;
-  const tz = ctx.opts.siteTz ?? 'UTC';
-  const range = (raw: unknown): RangeQuery => {
-    const parsed = parseRangeQuery(raw as Record<string, unknown>, tz);
+  const range = (raw: unknown): KpiQuery => {
+    const parsed = parseKpiQuery(raw as Record<string, unknown>, RANGE_PARAMS);
     if (!parsed.ok) throw new BadQueryError(parsed.param, parsed.reason);
     return parsed.value;
   };
-  const failed = (err: unknown, what: string, q: RangeQuery): never => {
-    ctx.deps.log.error({ err, report: what, from: q.from, to: q.to }, 'report query failed');
-    throw new ReportFailedError({ cause: err });
+  const read = async <T>(what: string, q: KpiQuery, run: (port: ReportsPort) => Promise<T>): Promise<T> => {
+    const port = ctx.deps.reports;
+    if (!port) throw new ReportsUnavailableError();
+    try {
+      return await run(port);
+    } catch (err) {
+      ctx.deps.log.error({ err, report: what, from: q.from, to: q.to }, 'report query failed');
+      throw new ReportFailedError({ cause: err });
+    }
   };
 
   app.get('/api/reports/wait-distribution', { config: { access: ALL_ROLES } }, async (req) => {
     const q = range(req.query);
-    try {
-      const rows = await waitDistribution(ch, q, WAIT_EDGES_S);
-      return { tz: q.tz, buckets: waitHistogram(rows) };
-    } catch (err) {
-      return failed(err, 'wait-distribution', q);
-    }
+    return read('wait-distribution', q, (port) => port.waitDistribution(q));
   });
 
   app.get('/api/reports/agents', { config: { access: AGENT_REPORT_ROLES } }, async (req) => {
     const q = range(req.query);
-    try {
-      const [calls, pauses] = await Promise.all([agentCalls(ch, q), agentPauses(ch, q)]);
-      return { tz: q.tz, ...agentPerformance(calls, pauses) };
-    } catch (err) {
-      return failed(err, 'agents', q);
-    }
+    return read('agents', q, (port) => port.agents(q));
   });
 }

@@ -1,5 +1,5 @@
-// Read-only ClickHouse queries behind the supervisor view, the report charts and the data
-// quality page. One query per file (./queries/*.sql) with typed parameters; each function here
+// Read-only ClickHouse queries behind the supervisor view and the data quality page (the report
+// charts are read by the processor's KPI read module). One query per file (./queries/*.sql) with typed parameters; each function here
 // only binds parameters and converts rows. 64-bit integers are read as JSON numbers.
 import { readFileSync } from 'node:fs';
 import type { ClickHouse } from '@tablero/sql';
@@ -13,9 +13,6 @@ const Q = {
   supervisorEvents: sql('supervisor-events'),
   answeredToday: sql('answered-today'),
   abandonedToday: sql('abandoned-today'),
-  waitDistribution: sql('wait-distribution'),
-  agentCalls: sql('agent-calls'),
-  agentPauses: sql('agent-pauses'),
   qualityRejected: sql('quality-rejected'),
   qualityAccepted: sql('quality-accepted'),
 } as const;
@@ -88,32 +85,6 @@ export async function abandonedToday(ch: ClickHouse, nowS: number, tz: string, l
     wait_s: numOrNull(x['wait_s']),
     answered_after: Boolean(x['answered_after']),
   }));
-}
-
-export interface RangeParams {
-  from: string;
-  to: string;
-  tz: string;
-  queues: string[];
-}
-
-export async function waitDistribution(
-  ch: ClickHouse,
-  p: RangeParams,
-  edges: readonly number[],
-): Promise<Array<{ outcome: string; bucket: number; calls: number }>> {
-  const r = await rows<{ outcome: string; bucket: number; calls: number }>(ch, 'waitDistribution', { ...p, edges });
-  return r.map((x) => ({ outcome: x.outcome, bucket: num(x.bucket), calls: num(x.calls) }));
-}
-
-export async function agentCalls(ch: ClickHouse, p: RangeParams): Promise<Array<{ agent: string; answered: number; talk_sum: number; talk_n: number }>> {
-  const r = await rows<Record<string, unknown>>(ch, 'agentCalls', { ...p });
-  return r.map((x) => ({ agent: String(x['agent']), answered: num(x['answered']), talk_sum: num(x['talk_sum']), talk_n: num(x['talk_n']) }));
-}
-
-export async function agentPauses(ch: ClickHouse, p: RangeParams): Promise<Array<{ agent: string; reason: string; pause_s: number }>> {
-  const r = await rows<Record<string, unknown>>(ch, 'agentPauses', { ...p });
-  return r.map((x) => ({ agent: String(x['agent']), reason: String(x['reason']), pause_s: num(x['pause_s']) }));
 }
 
 export interface RejectedGroup {

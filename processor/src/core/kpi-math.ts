@@ -1,6 +1,11 @@
 // KPI math (kpi-definitions §3-§4, §11): integer sums per queue and period, and the ratios
 // computed from them as exact fractions. The SQL queries return these same sums, so the ratios
 // have one definition: `figures()`.
+//
+// Each stint is judged by the definition in force at its own enter time (kpi-definitions §12 of
+// this repo's docs): the sums therefore carry the offered count and the service level's
+// numerator and denominator as each stint's definition made them, so that sums taken under
+// different definitions (a period that spans a settings change) still add up exactly.
 import type { KpiFigures, SlFormula } from '../contract.ts';
 import type { SumsDefinition } from './settings.ts';
 import type { StintRow } from './stint-machine.ts';
@@ -32,11 +37,27 @@ export interface KpiSums {
   abandoned_wait_n: number;
   talk_sum: number;
   talk_n: number;
+  /** Offered as each stint's definition counts it (A + U, plus refused where count_refused). */
+  offered: number;
+  /** Service level numerator and denominator, each stint by its definition's formula and T. */
+  sl_num: number;
+  sl_den: number;
   /** Max known wait of an offered (not refused) stint; null when none. */
   max_wait: number | null;
 }
 
 export type KpiDef = SumsDefinition & { formula: SlFormula };
+
+/** Counted answered stints of one agent in one queue, with the sums ASA and AHT come from. */
+export interface AgentSumsRow {
+  queue: string;
+  agent: string;
+  answered: number;
+  answered_wait_sum: number;
+  answered_wait_n: number;
+  talk_sum: number;
+  talk_n: number;
+}
 
 export function emptySums(): KpiSums {
   return {
@@ -44,8 +65,44 @@ export function emptySums(): KpiSums {
     short_abandoned: 0, out_of_hours: 0, cut_by_restart: 0,
     answered_within: 0, unanswered_within: 0, abandoned_within: 0,
     answered_wait_sum: 0, answered_wait_n: 0, abandoned_wait_sum: 0, abandoned_wait_n: 0,
-    talk_sum: 0, talk_n: 0, max_wait: null,
+    talk_sum: 0, talk_n: 0, offered: 0, sl_num: 0, sl_den: 0, max_wait: null,
   };
+}
+
+/** The sums a SQL query returns: every field but the definition-dependent ones below. */
+export const DERIVED_SUMS = ['offered', 'sl_num', 'sl_den'] as const;
+
+/**
+ * Fills offered and the service level's terms of sums taken under ONE definition (a SQL query
+ * returns the counts; this applies the formula). Per stint, addStint() does the same.
+ */
+export function withDefinition(s: KpiSums, def: Pick<KpiDef, 'formula' | 'count_refused'>): KpiSums {
+  const U = unanswered(s);
+  const A = s.answered;
+  s.offered = A + U + (def.count_refused ? s.refused : 0);
+  switch (def.formula) {
+    case 'offered':
+      s.sl_num = s.answered_within;
+      s.sl_den = s.offered;
+      break;
+    case 'answered':
+      s.sl_num = s.answered_within;
+      s.sl_den = A;
+      break;
+    case 'answered_abandoned':
+      s.sl_num = s.answered_within;
+      s.sl_den = A + s.abandoned;
+      break;
+    case 'abandon_after_threshold':
+      s.sl_num = s.answered_within;
+      s.sl_den = A + (s.abandoned - s.abandoned_within);
+      break;
+    case 'in_threshold_outcomes':
+      s.sl_num = s.answered_within + s.unanswered_within;
+      s.sl_den = A + U;
+      break;
+  }
+  return s;
 }
 
 /** "Within T": inclusive (wait <= T) by default, strict (wait < T) when set. Unknown waits never are. */
@@ -64,8 +121,8 @@ export interface AddStintOptions {
   outOfHours?: boolean;
 }
 
-/** Adds one ended stint to the sums of its queue and period. */
-export function addStint(sums: KpiSums, stint: Pick<StintRow, 'outcome' | 'wait_s' | 'talk_s'>, def: SumsDefinition, opts: AddStintOptions = {}): void {
+/** Adds one ended stint to the sums of its queue and period, judged by `def` (its definition). */
+export function addStint(sums: KpiSums, stint: Pick<StintRow, 'outcome' | 'wait_s' | 'talk_s'>, def: KpiDef, opts: AddStintOptions = {}): void {
   if (stint.outcome === 'cut_by_restart') {
     sums.cut_by_restart += 1;
     return;
@@ -83,10 +140,20 @@ export function addStint(sums: KpiSums, stint: Pick<StintRow, 'outcome' | 'wait_
   switch (stint.outcome) {
     case 'refused':
       sums.refused += 1;
+      if (def.count_refused) {
+        sums.offered += 1;
+        if (def.formula === 'offered') sums.sl_den += 1;
+      }
       return;
     case 'answered':
       sums.answered += 1;
-      if (within) sums.answered_within += 1;
+      sums.offered += 1;
+      // A is in every formula's denominator, A_T in every numerator.
+      sums.sl_den += 1;
+      if (within) {
+        sums.answered_within += 1;
+        sums.sl_num += 1;
+      }
       if (wait !== null) {
         sums.answered_wait_sum += wait;
         sums.answered_wait_n += 1;
@@ -98,7 +165,25 @@ export function addStint(sums: KpiSums, stint: Pick<StintRow, 'outcome' | 'wait_
       break;
     default:
       sums[stint.outcome] += 1;
+      sums.offered += 1;
       if (within) sums.unanswered_within += 1;
+      switch (def.formula) {
+        case 'offered':
+          sums.sl_den += 1;
+          break;
+        case 'answered':
+          break;
+        case 'answered_abandoned':
+          if (stint.outcome === 'abandoned') sums.sl_den += 1;
+          break;
+        case 'abandon_after_threshold':
+          if (stint.outcome === 'abandoned' && !within) sums.sl_den += 1;
+          break;
+        case 'in_threshold_outcomes':
+          sums.sl_den += 1;
+          if (within) sums.sl_num += 1;
+          break;
+      }
       if (stint.outcome === 'abandoned') {
         if (within) sums.abandoned_within += 1;
         if (wait !== null) {
@@ -135,34 +220,11 @@ export function unanswered(s: KpiSums): number {
   return s.abandoned + s.timeout + s.exit_key + s.exit_empty + s.withdrawn + s.failed;
 }
 
-export function figures(sums: KpiSums, def: Pick<KpiDef, 'formula' | 'count_refused'>): KpiFigures {
+/** Counts and ratios from sums (the definitions are already in the sums: see addStint, withDefinition). */
+export function figures(sums: KpiSums): KpiFigures {
   const U = unanswered(sums);
   const A = sums.answered;
-  const O = A + U + (def.count_refused ? sums.refused : 0);
-  let slNum: number;
-  let slDen: number;
-  switch (def.formula) {
-    case 'offered':
-      slNum = sums.answered_within;
-      slDen = O;
-      break;
-    case 'answered':
-      slNum = sums.answered_within;
-      slDen = A;
-      break;
-    case 'answered_abandoned':
-      slNum = sums.answered_within;
-      slDen = A + sums.abandoned;
-      break;
-    case 'abandon_after_threshold':
-      slNum = sums.answered_within;
-      slDen = A + (sums.abandoned - sums.abandoned_within);
-      break;
-    case 'in_threshold_outcomes':
-      slNum = sums.answered_within + sums.unanswered_within;
-      slDen = A + U;
-      break;
-  }
+  const O = sums.offered;
   return {
     offered: O,
     answered: A,
@@ -177,7 +239,7 @@ export function figures(sums: KpiSums, def: Pick<KpiDef, 'formula' | 'count_refu
     refused: sums.refused,
     short_abandoned: sums.short_abandoned,
     out_of_hours: sums.out_of_hours,
-    sl_pct: ratio2(slNum, slDen, 100),
+    sl_pct: ratio2(sums.sl_num, sums.sl_den, 100),
     abandon_rate_pct: ratio2(sums.abandoned, O, 100),
     unanswered_rate_pct: ratio2(U, O, 100),
     asa_s: ratio2(sums.answered_wait_sum, sums.answered_wait_n),

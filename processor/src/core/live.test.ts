@@ -3,6 +3,16 @@ import { createCalendar, defaultCalendar } from './calendar.ts';
 import { addLiveStint, buildSnapshots, createLiveAggregates, lastWindowSums, pruneLive, type LiveContext } from './live.ts';
 import { addStint, emptySums } from './kpi-math.ts';
 import { DEFAULT_QUEUE_SETTINGS } from './settings.ts';
+import type { SiteCalendar } from './calendar.ts';
+
+/** One definition for every stint and instant: the built-in settings and `cal`. */
+function fixedContext(cal: SiteCalendar): LiveContext {
+  return {
+    definition: () => ({ settings: DEFAULT_QUEUE_SETTINGS, settings_version: 0, site_defaults_version: 0, calendar: { spec: { tz: cal.tz }, version: 0 } }),
+    calendar: () => cal,
+    stintDefinition: () => ({ settings: DEFAULT_QUEUE_SETTINGS, calendar: cal }),
+  };
+}
 import type { StintOutcome, StintRow } from './stint-machine.ts';
 
 const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number => Date.UTC(y, mo - 1, d, h, mi, s) / 1000;
@@ -19,7 +29,7 @@ function stint(enter: number, outcome: StintOutcome, wait: number | null, queue 
 describe('live windows (kpi-definitions §5)', () => {
   // La Paz is UTC-4: local midnight of 2026-11-09 is 04:00 UTC. Now = 10:20 local (14:20 UTC).
   const tz = 'America/La_Paz';
-  const ctx: LiveContext = { settings: () => DEFAULT_QUEUE_SETTINGS, calendar: () => defaultCalendar(tz) };
+  const ctx = fixedContext(defaultCalendar(tz));
   const now = utc(2026, 11, 9, 14, 20, 0);
 
   it('today, current interval, last 60 minutes and the 15-minute SL series', () => {
@@ -66,8 +76,7 @@ describe('live windows (kpi-definitions §5)', () => {
 
   it('out-of-hours stints follow the site calendar', () => {
     const closedAt10: LiveContext = {
-      settings: () => DEFAULT_QUEUE_SETTINGS,
-      calendar: () => createCalendar({ tz, weekly: Array.from({ length: 7 }, () => [{ from: '00:00', to: '10:00' }]) }),
+      ...fixedContext(createCalendar({ tz, weekly: Array.from({ length: 7 }, () => [{ from: '00:00', to: '10:00' }]) })),
     };
     const live = createLiveAggregates();
     addLiveStint(live, stint(utc(2026, 11, 9, 13, 59), 'answered', 5), closedAt10, now); // 09:59 local
@@ -78,7 +87,7 @@ describe('live windows (kpi-definitions §5)', () => {
 });
 
 describe('last 60 minutes from minute buckets', () => {
-  const ctx: LiveContext = { settings: () => DEFAULT_QUEUE_SETTINGS, calendar: () => defaultCalendar('UTC') };
+  const ctx = fixedContext(defaultCalendar('UTC'));
 
   it('equals the sum over every second of the window, at every second of a minute', () => {
     // Stints in every second of 70 minutes; the window is checked at 61 consecutive "now"s so

@@ -1,11 +1,13 @@
 // Live KPI aggregates per (site, queue) and the snapshots built from them (kpi-definitions §5).
 // Windows: today (since the site's local midnight), the current 15-minute interval and the
 // last 60 minutes (stints whose time, the ENTERQUEUE epoch, is in (now - 3600, now]).
-// Pure: `nowS` is passed in. Sums are taken with the queue's settings when the stint is added.
-import type { AgentCounts, KpiFigures, QueueSnapshot } from '../contract.ts';
-import { startOfLocalDay, type SiteCalendar } from './calendar.ts';
+// Pure: `nowS` is passed in. Each stint is judged by the definition in force at its enter time
+// (the resolver's answer, through LiveContext), exactly as the stored reads judge it.
+import type { AgentCounts, KpiFigures, QueueSnapshot, StatedDefinition } from '../contract.ts';
+import { periodKey, startOfLocalDay, type SiteCalendar } from './calendar.ts';
 import { addStint, emptySums, figures, mergeSums, type KpiSums } from './kpi-math.ts';
-import { toDefinition, type QueueSettings } from './settings.ts';
+import type { ResolvedDefinition } from './definitions.ts';
+import type { QueueSettings } from './settings.ts';
 import type { LiveQueueState, StintRow } from './stint-machine.ts';
 
 export const INTERVAL_S = 900;
@@ -27,8 +29,12 @@ export interface LiveAggregates {
 }
 
 export interface LiveContext {
-  settings(site: string, queue: string): QueueSettings;
+  /** The definition in force now (the snapshot's statement, target and alert thresholds). */
+  definition(site: string, queue: string): ResolvedDefinition;
+  /** The site calendar in force now (its zone decides "today"). */
   calendar(site: string): SiteCalendar;
+  /** What judges a stint that entered at `atS`. */
+  stintDefinition(site: string, queue: string, atS: number): { settings: QueueSettings; calendar: SiteCalendar };
 }
 
 export function createLiveAggregates(): LiveAggregates {
@@ -71,9 +77,8 @@ function bucket(map: Map<number, KpiSums>, k: number): KpiSums {
 
 /** Adds an ended stint to the live windows; returns false when it is too old for any of them. */
 export function addLiveStint(live: LiveAggregates, stint: StintRow, ctx: LiveContext, nowS: number): boolean {
-  const cal = ctx.calendar(stint.site);
-  if (stint.enter_ts < liveHorizonS(nowS, cal.tz)) return false;
-  const def = ctx.settings(stint.site, stint.queue);
+  if (stint.enter_ts < liveHorizonS(nowS, ctx.calendar(stint.site).tz)) return false;
+  const { settings: def, calendar: cal } = ctx.stintDefinition(stint.site, stint.queue, stint.enter_ts);
   const opts = { outOfHours: !cal.isInHours(stint.enter_ts) };
   const q = queueLive(live, stint.site, stint.queue);
   addStint(bucket(q.intervals, stint.enter_ts - (stint.enter_ts % INTERVAL_S)), stint, def, opts);
@@ -125,6 +130,23 @@ export interface SnapshotInputs {
   nowMs: number;
 }
 
+/** The holidays of today (in the calendar's zone) that the live "today" applies. */
+function dayHolidays(r: ResolvedDefinition, nowS: number): string[] {
+  const today = periodKey(nowS, 'day', r.calendar.spec.tz);
+  return (r.calendar.spec.holidays ?? []).filter((h) => h === today);
+}
+
+/** The live statement of a queue's definition: the same fields a stored KPI row states. */
+export function liveDefinition(site: string, r: ResolvedDefinition, tz: string, holidays: string[]): StatedDefinition {
+  const s = r.settings;
+  return {
+    formula: s.formula, threshold_s: s.threshold_s, strict: s.strict, short_abandon_s: s.short_abandon_s, tz,
+    count_refused: s.count_refused, include_out_of_hours: s.include_out_of_hours, target_pct: s.target_pct, site,
+    settings_version: r.settings_version, site_defaults_version: r.site_defaults_version,
+    calendar_version: r.calendar.version, calendar_tz: r.calendar.spec.tz, holidays, overrides: [], spans_change: false,
+  };
+}
+
 const NO_AGENTS: AgentCounts = { logged_in: 0, available: 0, on_call: 0, paused: 0 };
 
 /** One snapshot per known queue, sorted by site then queue. */
@@ -137,7 +159,8 @@ export function buildSnapshots(inp: SnapshotInputs): QueueSnapshot[] {
   const openBy = new Map(inp.open.map((o) => [liveKey(o.site, o.queue), o]));
   const sorted = [...keys.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return sorted.map(([k, { site, queue }]) => {
-    const settings = inp.ctx.settings(site, queue);
+    const resolved = inp.ctx.definition(site, queue);
+    const settings = resolved.settings;
     const tz = inp.ctx.calendar(site).tz;
     const q = inp.live.queues.get(k);
     const dayStart = startOfLocalDay(nowS, tz);
@@ -145,7 +168,7 @@ export function buildSnapshots(inp: SnapshotInputs): QueueSnapshot[] {
     const today = emptySums();
     const last60 = q ? lastWindowSums(q, nowS) : emptySums();
     const series: QueueSnapshot['sl_series'] = [];
-    const fig = (s: KpiSums): KpiFigures => figures(s, settings);
+    const fig = (s: KpiSums): KpiFigures => figures(s);
     if (q) {
       for (const [start, s] of q.intervals) if (start >= dayStart - (dayStart % INTERVAL_S) && start <= nowS) mergeSums(today, s);
     }
@@ -160,7 +183,7 @@ export function buildSnapshots(inp: SnapshotInputs): QueueSnapshot[] {
       queue,
       at_ms: inp.nowMs,
       data_ts: inp.dataTs.get(site) ?? 0,
-      definition: toDefinition(settings, tz),
+      definition: liveDefinition(site, resolved, tz, dayHolidays(resolved, nowS)),
       target_pct: settings.target_pct,
       windows: {
         today: fig(today),

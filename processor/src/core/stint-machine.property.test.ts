@@ -103,7 +103,7 @@ describe('stint machine properties', () => {
         const def = { formula: 'offered' as const, threshold_s: 20, strict: false, short_abandon_s: shortS, count_refused: false, include_out_of_hours: false };
         const sums = emptySums();
         for (const r of rows) addStint(sums, r, def);
-        const f = figures(sums, def);
+        const f = figures(sums);
         expect(f.offered).toBe(f.answered + f.unanswered);
         expect(f.offered + f.short_abandoned + f.refused).toBe(rows.length);
         expect(f.unanswered).toBe(f.abandoned + f.timeout + f.exit_key + f.exit_empty + f.withdrawn + f.failed);

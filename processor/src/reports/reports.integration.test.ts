@@ -222,7 +222,12 @@ describe('closed months', () => {
       0,
       'late-october',
     );
+    // A new target valid from now leaves October's calls alone (each is judged by the definition
+    // in force when it entered); one valid from October 1st restates October.
     await saveSettingsVersion(ch, { site: 'default', queue: '101', patch: { target_pct: 70 }, validFromMs: NOW_MS, createdBy: 'ana', nowMs: NOW_MS });
+    const unchanged = await computeMonthlyReport(ctx, { site: 'default', month: '2026-10', queues: ['101'], nowMs: NOW_MS + 3_600_000 });
+    expect(unchanged.queues[0]?.definition.target_pct).toBe(80);
+    await saveSettingsVersion(ch, { site: 'default', queue: '101', patch: { target_pct: 70 }, validFromMs: lapaz(2026, 10, 1, 0, 0) * 1000, createdBy: 'ana', nowMs: NOW_MS });
     const live = await computeMonthlyReport(ctx, { site: 'default', month: '2026-10', queues: ['101'], nowMs: NOW_MS + 3_600_000 });
     expect(live.queues[0]?.summary.offered).toBe(10);
     expect(live.queues[0]?.definition.target_pct).toBe(70);

@@ -15,17 +15,16 @@ import { join } from 'node:path';
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import { localToEpoch } from '../core/calendar.ts';
-import { defaultProcessorSettings, type ProcessorSettings } from '../core/settings.ts';
+import type { ProcessorSettings } from '../core/settings.ts';
 import { queryEscalationMonthly } from '../escalations/queries.ts';
 import { writeCsv, type CsvSeparator } from './core/csv.ts';
 import { layoutReport } from './core/layout.ts';
-import { buildMonthlyReport, dataChanged, nextMonth, parseMonth, type DataFingerprint, type MonthlyReport, type ReportFormat, type ReportLang } from './core/model.ts';
+import { buildMonthlyReport, dataChanged, monthKey, nextMonth, parseMonth, type DataFingerprint, type MonthlyReport, type QueueDefinition, type ReportFormat, type ReportLang } from './core/model.ts';
 import { dueRun, reportFileName, reportMonthOf, runDay, runId, type ExportSchedule } from './core/schedule.ts';
 import { writePdf } from './render/pdf.ts';
 import { writeXlsx } from './render/xlsx.ts';
-import {
-  definitionsAt, lastRunTimes, listSchedules, loadClosedMonth, queryReportSums, queueDefinition, recordRun, saveClosedMonth, stintFingerprint,
-} from './store/report-store.ts';
+import { lastRunTimes, listSchedules, loadClosedMonth, recordRun, saveClosedMonth, stintFingerprint } from './store/report-store.ts';
+import { planRead, readAgentSums, readPeriodSums, resolverFor, statedDefinition, type KpiReadOptions, type PeriodSums } from '../store/kpi-query.ts';
 
 export interface ReportContext {
   ch: ClickHouse;
@@ -83,18 +82,38 @@ function monthBounds(month: string, tz: string): { from_s: number; to_s: number 
   return { from_s: localToEpoch(m.year, m.month, 1, 0, 0, tz), to_s: localToEpoch(n.year, n.month, 1, 0, 0, tz) };
 }
 
-/** The report of a month computed from the stored stints with the definitions in force at `nowMs`. */
+/**
+ * The report of a month computed from the stored stints through the one KPI read module: each
+ * stint judged by the definition in force at its enter time (docs/kpi-definitions.md §12), the
+ * periods in the time zone of the site calendar in force at `nowMs`. A queue states the
+ * definition of its newest stints (of the month's end when it has none).
+ */
 export async function computeMonthlyReport(ctx: ReportContext, o: { site: string; month: string; queues: string[]; nowMs: number }): Promise<MonthlyReport> {
-  if (!parseMonth(o.month)) throw new ReportRequestError('bad_month', `month must be YYYY-MM, got '${o.month}'`);
-  const defs = await definitionsAt(ctx.ch, { site: o.site, atMs: o.nowMs, base: ctx.baseSettings ?? defaultProcessorSettings(), defaultTz: ctx.defaultTz });
-  const { from_s, to_s } = monthBounds(o.month, defs.tz);
-  const sums = await queryReportSums(ctx.ch, { site: o.site, from_s, to_s, queues: o.queues, defs });
-  const fingerprint = await stintFingerprint(ctx.ch, { site: o.site, from_s, to_s });
+  const m = parseMonth(o.month);
+  if (!m) throw new ReportRequestError('bad_month', `month must be YYYY-MM, got '${o.month}'`);
+  const n = nextMonth(m.year, m.month);
+  const readOpts: KpiReadOptions = { defaultTz: ctx.defaultTz, now: () => o.nowMs, ...(ctx.baseSettings ? { baseSettings: ctx.baseSettings } : {}) };
+  const resolver = await resolverFor(ctx.ch, readOpts);
+  const plan = planRead(resolver, { site: o.site, from: `${o.month}-01`, to: `${monthKey(n.year, n.month)}-01`, queues: o.queues }, readOpts);
+  const hours = await readPeriodSums(ctx.ch, plan, 'hour');
+  const agents = await readAgentSums(ctx.ch, plan);
+  const fingerprint = await stintFingerprint(ctx.ch, { site: o.site, from_s: plan.from_s, to_s: plan.to_s });
   // The site's escalation indicators, with the terms and calendars in force at the same instant.
   const escalations = await queryEscalationMonthly(ctx.ch, { tz: ctx.defaultTz }, o.site, o.month, o.nowMs);
+  const newest = new Map<string, PeriodSums>();
+  for (const h of hours) newest.set(h.queue, h); // sorted by period: the last one is the newest
+  const definitionOf = (queue: string): QueueDefinition => {
+    const p = newest.get(queue) ?? { ...plan.definitionAtEnd(queue), spans_change: false };
+    const d = statedDefinition(plan, p, []);
+    return {
+      formula: d.formula, threshold_s: d.threshold_s, strict: d.strict, short_abandon_s: d.short_abandon_s, count_refused: d.count_refused,
+      include_out_of_hours: d.include_out_of_hours, target_pct: d.target_pct, settings_version: d.settings_version, site_defaults_version: d.site_defaults_version,
+    };
+  };
+  const calendar = resolver.calendarAt(o.site, plan.to_s * 1000 - 1);
   return buildMonthlyReport({
-    site: o.site, first_month: o.month, last_month: o.month, tz: defs.tz, calendar: defs.calendar, hours: sums.hours, agents: sums.agents,
-    definitionOf: (q) => queueDefinition(defs, o.site, q), queues: o.queues, fingerprint, escalations,
+    site: o.site, first_month: o.month, last_month: o.month, tz: plan.tz, calendar, hours, agents,
+    definitionOf, queues: o.queues, fingerprint, escalations,
   });
 }
 

@@ -8,7 +8,8 @@ import { addStint, emptySums, figures, type KpiSums } from '../core/kpi-math.ts'
 import { defaultProcessorSettings, queueSettings, type ProcessorSettings } from '../core/settings.ts';
 import type { StintOutcome, StintRow } from '../core/stint-machine.ts';
 import { freshClickHouse } from '../testing/clickhouse.ts';
-import { queryKpis } from './kpi-query.ts';
+import { parseBound, queryKpis } from './kpi-query.ts';
+import { saveCalendarVersion, saveSettingsVersion } from './settings-store.ts';
 import { createStore } from './store.ts';
 
 let ch: ClickHouse & { dispose(): Promise<void> };
@@ -43,8 +44,15 @@ afterAll(async () => {
   await ch?.dispose();
 });
 
-function reference(o: { from: number; to: number; by: PeriodBy; tz: string; settings: ProcessorSettings; calendar?: SiteCalendarSpec; override?: Partial<{ threshold_s: number; strict: boolean; short_abandon_s: number; formula: (typeof SL_FORMULAS)[number] }> }): KpiRow[] {
-  const cal = createCalendar(o.calendar ?? { tz: o.tz });
+type Figures = Omit<KpiRow, 'definition'>;
+const figuresOnly = (rows: KpiRow[]): Figures[] => rows.map(({ definition: _d, ...r }) => r);
+
+/** The rows the pure math gives; `settingsAt` / `calendarAt` say what judged a stint entering at t. */
+function reference(o: {
+  from: number; to: number; by: PeriodBy; tz: string; settings: ProcessorSettings; calendar?: SiteCalendarSpec;
+  override?: Partial<{ threshold_s: number; strict: boolean; short_abandon_s: number; formula: (typeof SL_FORMULAS)[number] }>;
+  settingsAt?: (t: number) => ProcessorSettings; calendarAt?: (t: number) => SiteCalendarSpec | undefined;
+}): Figures[] {
   const groups = new Map<string, { queue: string; period: string; sums: KpiSums }>();
   for (const s of STINTS) {
     if (s.site !== 'default' || s.enter_ts < o.from || s.enter_ts >= o.to) continue;
@@ -52,14 +60,13 @@ function reference(o: { from: number; to: number; by: PeriodBy; tz: string; sett
     const k = `${s.queue}\0${period}`;
     let g = groups.get(k);
     if (!g) groups.set(k, (g = { queue: s.queue, period, sums: emptySums() }));
-    addStint(g.sums, s, { ...queueSettings(o.settings, 'default', s.queue), ...o.override }, { outOfHours: !cal.isInHours(s.enter_ts) });
+    const cal = createCalendar((o.calendarAt ? o.calendarAt(s.enter_ts) : o.calendar) ?? { tz: o.tz });
+    const settings = o.settingsAt ? o.settingsAt(s.enter_ts) : o.settings;
+    addStint(g.sums, s, { ...queueSettings(settings, 'any', s.queue), ...o.override }, { outOfHours: !cal.isInHours(s.enter_ts) });
   }
   return [...groups.values()]
     .sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : a.period < b.period ? -1 : a.period > b.period ? 1 : 0))
-    .map((g) => {
-      const def = { ...queueSettings(o.settings, 'default', g.queue), ...o.override };
-      return { queue: g.queue, period: g.period, ...figures(g.sums, def), definition: { formula: def.formula, threshold_s: def.threshold_s, strict: def.strict, short_abandon_s: def.short_abandon_s, tz: o.tz } };
-    });
+    .map((g) => ({ queue: g.queue, period: g.period, ...figures(g.sums) }));
 }
 
 describe('queryKpis equals the pure math on the same stints', () => {
@@ -71,8 +78,7 @@ describe('queryKpis equals the pure math on the same stints', () => {
     ['interval', 'Asia/Kathmandu'],
   ])('by %s in %s with the default definition', async (by, tz) => {
     const rows = await queryKpis(ch, { from: '2026-10-30', to: '2026-11-05', by, tz });
-    const { parseBound } = await import('./kpi-query.ts');
-    expect(rows).toEqual(reference({ from: parseBound('2026-10-30', tz), to: parseBound('2026-11-05', tz), by, tz, settings }));
+    expect(figuresOnly(rows)).toEqual(reference({ from: parseBound('2026-10-30', tz), to: parseBound('2026-11-05', tz), by, tz, settings }));
     expect(rows.length).toBeGreaterThanOrEqual(by === 'month' ? 6 : 18);
   });
 
@@ -81,7 +87,9 @@ describe('queryKpis equals the pure math on the same stints', () => {
     async (formula, strict) => {
       const override = { formula, strict, threshold_s: 30, short_abandon_s: 7 };
       const rows = await queryKpis(ch, { from: '2026-10-30T00:00', to: '2026-11-05T00:00', by: 'day', tz: 'UTC', ...override });
-      expect(rows).toEqual(reference({ from: START, to: START + 6 * 86400, by: 'day', tz: 'UTC', settings, override }));
+      expect(figuresOnly(rows)).toEqual(reference({ from: START, to: START + 6 * 86400, by: 'day', tz: 'UTC', settings, override }));
+      // The row says which fields the request set instead of the stored definition.
+      expect(rows[0]?.definition).toMatchObject({ ...override, overrides: ['formula', 'threshold_s', 'strict', 'short_abandon_s'], settings_version: 0, calendar_version: 0 });
     },
   );
 
@@ -94,13 +102,60 @@ describe('queryKpis equals the pure math on the same stints', () => {
       weekly: [0, 1, 2, 3, 4, 5, 6].map((d) => (d < 5 ? [{ from: '08:00', to: '12:15' }, { from: '13:45', to: '16:00' }] : [])),
       holidays: ['2026-11-02'],
     };
-    const q = { from: '2026-10-30', to: '2026-11-05', by: 'day' as const, tz: 'America/La_Paz', settings: s, calendar };
-    const { parseBound } = await import('./kpi-query.ts');
-    const ref = reference({ from: parseBound(q.from, q.tz), to: parseBound(q.to, q.tz), by: 'day', tz: q.tz, settings: s, calendar });
-    expect(await queryKpis(ch, q)).toEqual(ref);
+    // Configured (not stored) settings and calendar: the reader's base.
+    const o = { defaultTz: 'UTC', baseSettings: s, baseCalendars: { default: calendar } };
+    const q = { from: '2026-10-30', to: '2026-11-05', by: 'day' as const };
+    const ref = reference({ from: parseBound(q.from, calendar.tz), to: parseBound(q.to, calendar.tz), by: 'day', tz: calendar.tz, settings: s, calendar });
+    // No tz asked: the periods are in the site calendar's zone.
+    expect(figuresOnly(await queryKpis(ch, q, o))).toEqual(ref);
     expect(ref.some((r) => r.out_of_hours > 0 && r.offered > 0)).toBe(true);
-    expect(await queryKpis(ch, { ...q, queues: ['q2', 'Q1'] })).toEqual(ref.filter((r) => r.queue === 'q2' || r.queue === 'Q1'));
-    expect((await queryKpis(ch, { ...q, queues: ['q2'] }))[0]?.definition).toEqual({ formula: 'answered', threshold_s: 30, strict: false, short_abandon_s: 0, tz: 'America/La_Paz' });
+    expect(figuresOnly(await queryKpis(ch, { ...q, queues: ['q2', 'Q1'] }, o))).toEqual(ref.filter((r) => r.queue === 'q2' || r.queue === 'Q1'));
+    expect((await queryKpis(ch, { ...q, queues: ['q2'], by: 'month' }, o)).map((r) => r.definition)).toEqual(['2026-10', '2026-11'].map((period) => ({
+      formula: 'answered', threshold_s: 30, strict: false, short_abandon_s: 0, tz: 'America/La_Paz', count_refused: true, include_out_of_hours: false, target_pct: 80,
+      site: 'default', settings_version: 0, site_defaults_version: 0, calendar_version: 0, calendar_tz: 'America/La_Paz',
+      holidays: period === '2026-11' ? ['2026-11-02'] : [], overrides: [], spans_change: false,
+    })));
+    // Periods asked in another zone: opening hours are still read in the calendar's own zone.
+    expect(figuresOnly(await queryKpis(ch, { ...q, tz: 'UTC' }, o))).toEqual(
+      reference({ from: parseBound(q.from, 'UTC'), to: parseBound(q.to, 'UTC'), by: 'day', tz: 'UTC', settings: s, calendar }),
+    );
+  });
+
+  it('stored versions: each stint is judged by the definition in force at its enter time', async () => {
+    // Another site of the same store: its stored versions leave the other tests' site alone.
+    const db = ch;
+    const site = 'versioned';
+    {
+      await createStore(db).insertStints(STINTS.filter((x) => x.site === 'default').map((x) => ({ ...x, site, stint_id: `v-${x.stint_id}` })), 0, 't3');
+      const change = Date.UTC(2026, 10, 2, 10, 30, 0); // 2026-11-02 10:30 UTC, inside the range
+      const calendar: SiteCalendarSpec = { tz: 'UTC', weekly: [0, 1, 2, 3, 4, 5, 6].map(() => [{ from: '06:00', to: '20:00' }]), holidays: ['2026-11-04'] };
+      await saveSettingsVersion(db, { site, queue: 'q1', patch: { formula: 'answered', threshold_s: 30 }, validFromMs: 0, createdBy: 't', nowMs: 1 });
+      await saveSettingsVersion(db, { site, queue: 'q1', patch: { formula: 'in_threshold_outcomes', threshold_s: 10, strict: true }, validFromMs: change, createdBy: 't', nowMs: 2 });
+      await saveSettingsVersion(db, { site, queue: '', patch: { short_abandon_s: 5 }, validFromMs: change, createdBy: 't', nowMs: 3 });
+      await saveCalendarVersion(db, { site, spec: calendar, validFromMs: change, createdBy: 't', nowMs: 4 });
+      const before = defaultProcessorSettings();
+      before.defaultSite.queues['q1'] = { formula: 'answered', threshold_s: 30 };
+      const after = defaultProcessorSettings();
+      after.defaultSite.defaults.short_abandon_s = 5;
+      after.defaultSite.queues['q1'] = { formula: 'in_threshold_outcomes', threshold_s: 10, strict: true };
+      const at = (t: number): boolean => t * 1000 >= change;
+      for (const by of ['month', 'day', 'hour'] as const) {
+        const rows = await queryKpis(db, { site, from: '2026-10-30', to: '2026-11-05', by, tz: 'UTC' }, { defaultTz: 'UTC' });
+        expect(figuresOnly(rows)).toEqual(reference({
+          from: START, to: START + 6 * 86400, by, tz: 'UTC', settings: before,
+          settingsAt: (t) => (at(t) ? after : before), calendarAt: (t) => (at(t) ? calendar : undefined),
+        }));
+      }
+      const days = await queryKpis(db, { site, from: '2026-11-01', to: '2026-11-04', by: 'day', queues: ['q1'], tz: 'UTC' }, { defaultTz: 'UTC' });
+      expect(days.map((r) => [r.period, r.definition.formula, r.definition.settings_version, r.definition.calendar_version, r.definition.spans_change])).toEqual([
+        ['2026-11-01', 'answered', 1, 0, false],
+        ['2026-11-02', 'in_threshold_outcomes', 2, 1, true],
+        ['2026-11-03', 'in_threshold_outcomes', 2, 1, false],
+      ]);
+      // A flag overrides the stored definition over the whole range, and the row says so.
+      const flagged = await queryKpis(db, { site, from: '2026-11-01', to: '2026-11-04', by: 'month', queues: ['q1'], tz: 'UTC', threshold_s: 45 }, { defaultTz: 'UTC' });
+      expect(flagged[0]?.definition).toMatchObject({ formula: 'in_threshold_outcomes', threshold_s: 45, strict: true, overrides: ['threshold_s'], spans_change: true });
+    }
   });
 
   it('an empty range gives no rows; a reversed range is an error', async () => {

@@ -3,7 +3,8 @@
 // each (site, queue) that is already valid. Stored JSON is validated like any untrusted input.
 import { TABLES, type ClickHouse } from '@tablero/sql';
 import { createCalendar, type SiteCalendarSpec } from '../core/calendar.ts';
-import { checkQueueSettingsPatch, defaultSiteSettings, mergeQueueSettings, type ProcessorSettings, type QueueSettingsPatch } from '../core/settings.ts';
+import { createResolver, type CalendarVersionRecord, type DefinitionHistory, type DefinitionResolver, type ResolverBase } from '../core/definitions.ts';
+import { checkQueueSettingsPatch, defaultProcessorSettings, type ProcessorSettings, type QueueSettingsPatch } from '../core/settings.ts';
 import { ProcessorStoreError } from './store.ts';
 
 export class SettingsError extends Error {
@@ -83,36 +84,43 @@ export async function listSettingsVersions(ch: ClickHouse): Promise<SettingsVers
   });
 }
 
-/**
- * The settings in force at `atMs`: `base` with, per (site, queue), the newest stored version
- * whose valid_from <= atMs laid over it (site defaults first, then queue patches).
- */
-export async function loadSettings(ch: ClickHouse, base: ProcessorSettings, atMs: number): Promise<ProcessorSettings> {
-  const versions = (await listSettingsVersions(ch)).filter((v) => v.valid_from_ms <= atMs);
-  const newest = new Map<string, SettingsVersion>();
-  for (const v of versions) newest.set(`${v.site}\0${v.queue}`, v); // ordered by version
-  const out: ProcessorSettings = { defaultSite: base.defaultSite, sites: { ...base.sites } };
-  for (const v of newest.values()) {
-    const site = out.sites[v.site] ?? { ...(base.sites[v.site] ?? base.defaultSite ?? defaultSiteSettings()) };
-    out.sites[v.site] = site;
-    if (v.queue === '') site.defaults = mergeQueueSettings(site.defaults, v.patch);
-    else site.queues = { ...site.queues, [v.queue]: { ...(site.queues[v.queue] ?? {}), ...v.patch, alerts: { ...(site.queues[v.queue]?.alerts ?? {}), ...(v.patch.alerts ?? {}) } } };
-  }
-  return out;
-}
-
-/** Site calendars in force at `atMs` (newest valid version per site). */
-export async function loadCalendars(ch: ClickHouse, atMs: number): Promise<Record<string, SiteCalendarSpec>> {
+/** Every calendar version, oldest first. Stored specs are validated like any untrusted input. */
+export async function listCalendarVersions(ch: ClickHouse): Promise<CalendarVersionRecord[]> {
   const rows = await (
     await ch.client.query({
-      query: `SELECT site, argMax(spec, version) AS spec FROM ${TABLES.calendarVersions} FINAL
-              WHERE valid_from <= fromUnixTimestamp64Milli({at:Int64}) GROUP BY site`,
-      query_params: { at: atMs },
+      query: `SELECT site, version, toUnixTimestamp64Milli(valid_from) AS valid_from_ms, spec FROM ${TABLES.calendarVersions} FINAL ORDER BY site, version`,
       format: 'JSONEachRow',
       clickhouse_settings: READ,
     })
-  ).json<{ site: string; spec: string }>();
-  const out: Record<string, SiteCalendarSpec> = {};
-  for (const r of rows) out[r.site] = JSON.parse(r.spec) as SiteCalendarSpec;
-  return out;
+  ).json<{ site: string; version: unknown; valid_from_ms: unknown; spec: string }>();
+  return rows.map((r) => {
+    const spec = JSON.parse(r.spec) as SiteCalendarSpec;
+    try {
+      createCalendar(spec);
+    } catch (err) {
+      throw new SettingsError(`stored calendar ${r.site} v${String(r.version)} is invalid: ${(err as Error).message}`, { cause: err });
+    }
+    return { site: r.site, version: Number(r.version), valid_from_ms: Number(r.valid_from_ms), spec };
+  });
+}
+
+/** The whole stored history of definitions (two small tables). */
+export async function loadDefinitionHistory(ch: ClickHouse): Promise<DefinitionHistory> {
+  const [settings, calendars] = await Promise.all([listSettingsVersions(ch), listCalendarVersions(ch)]);
+  return { settings, calendars };
+}
+
+/** The definition resolver over the stored history and the configured base (core/definitions.ts). */
+export async function loadResolver(ch: ClickHouse, base: Partial<ResolverBase> & { defaultTz: string }): Promise<DefinitionResolver> {
+  return createResolver(await loadDefinitionHistory(ch), { settings: base.settings ?? defaultProcessorSettings(), calendars: base.calendars ?? {}, defaultTz: base.defaultTz });
+}
+
+/** Every site's settings in force at `atMs`: `base` with the stored versions laid over it (the resolver's rule). */
+export async function loadSettings(ch: ClickHouse, base: ProcessorSettings, atMs: number): Promise<ProcessorSettings> {
+  return (await loadResolver(ch, { settings: base, defaultTz: 'UTC' })).settingsAt(atMs);
+}
+
+/** Stored site calendars in force at `atMs` (newest valid version per site). */
+export async function loadCalendars(ch: ClickHouse, atMs: number): Promise<Record<string, SiteCalendarSpec>> {
+  return (await loadResolver(ch, { defaultTz: 'UTC' })).calendarsAt(atMs);
 }

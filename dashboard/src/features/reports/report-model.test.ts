@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KpiRow } from '@tablero/processor/contract';
+import type { KpiRow, StatedDefinition } from '@tablero/processor/contract';
 import { figures } from '../../lib/snapshot-fixture.ts';
 import {
   heatmapOption,
@@ -15,7 +15,10 @@ import {
   type ReportForm,
 } from './report-model.ts';
 
-const def = { formula: 'offered' as const, threshold_s: 20, strict: false, short_abandon_s: 0, tz: 'America/La_Paz' };
+const def: StatedDefinition = {
+  formula: 'offered', threshold_s: 20, strict: false, short_abandon_s: 0, tz: 'America/La_Paz', count_refused: false, include_out_of_hours: false,
+  target_pct: 80, site: 'default', settings_version: 0, site_defaults_version: 0, calendar_version: 0, calendar_tz: 'America/La_Paz', holidays: [], overrides: [], spans_change: false,
+};
 function row(queue: string, period: string, over: Partial<KpiRow> = {}): KpiRow {
   return { ...figures(), queue, period, definition: def, ...over };
 }

@@ -2,7 +2,7 @@
 // they make, and the ECharts options of every chart (plain data, so tests assert on them).
 // Pure: rows in, options out.
 
-import type { KpiRow } from '@tablero/processor/contract';
+import type { AgentPerformance, KpiRow, WaitBucket } from '@tablero/processor/contract';
 import { isNum, isObj } from '../../lib/guards.ts';
 import type { Cell } from '../../lib/csv.ts';
 
@@ -129,12 +129,7 @@ export function volumeChartOption(rows: readonly KpiRow[], labels: SeriesLabels)
   };
 }
 
-export interface WaitBucket {
-  from_s: number;
-  to_s: number | null;
-  answered: number;
-  abandoned: number;
-}
+export type { WaitBucket };
 
 export function parseWaitBuckets(v: unknown): WaitBucket[] {
   if (!isObj(v) || !Array.isArray(v.buckets)) return [];
@@ -191,14 +186,8 @@ export function heatmapOption(hourRows: readonly KpiRow[]) {
   };
 }
 
-export interface AgentPerf {
-  agent: string;
-  answered: number;
-  aht_s: number | null;
-  talk_s: number;
-  pause_s: number;
-  pause_by_reason: Record<string, number>;
-}
+/** The processor's agent performance row (one type, from its contract). */
+export type AgentPerf = AgentPerformance;
 
 export function parseAgents(v: unknown): { agents: AgentPerf[]; reasons: string[] } {
   if (!isObj(v) || !Array.isArray(v.agents) || !Array.isArray(v.reasons)) return { agents: [], reasons: [] };

@@ -6,7 +6,7 @@
 // month, stored as this model, reproduce the same figures byte for byte.
 import type { EscalationMonthly, KpiFigures } from '../../contract.ts';
 import type { SiteCalendarSpec } from '../../core/calendar.ts';
-import { emptySums, figures, mergeSums, ratio2, type KpiSums } from '../../core/kpi-math.ts';
+import { emptySums, figures, mergeSums, ratio2, type AgentSumsRow, type KpiSums } from '../../core/kpi-math.ts';
 import type { QueueSettings } from '../../core/settings.ts';
 
 export const REPORT_FORMATS = ['csv', 'xlsx', 'pdf'] as const;
@@ -116,15 +116,7 @@ export interface HourSumsRow {
   sums: KpiSums;
 }
 
-export interface AgentSumsRow {
-  queue: string;
-  agent: string;
-  answered: number;
-  answered_wait_sum: number;
-  answered_wait_n: number;
-  talk_sum: number;
-  talk_n: number;
-}
+export type { AgentSumsRow };
 
 export interface BuildReportInput {
   site: string;
@@ -188,7 +180,7 @@ export function buildMonthlyReport(input: BuildReportInput): MonthlyReport {
   const queues: QueueReport[] = [...acc.keys()].sort(cmp).map((queue) => {
     const a = acc.get(queue) as Acc;
     const def = input.definitionOf(queue);
-    const fig = (s: KpiSums): ReportFigures => withMet(figures(s, def), def.target_pct);
+    const fig = (s: KpiSums): ReportFigures => withMet(figures(s), def.target_pct);
     return {
       queue,
       definition: def,

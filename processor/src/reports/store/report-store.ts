@@ -1,18 +1,12 @@
-// ClickHouse adapter of the monthly reports: integer sums per queue and local hour (through the
-// processor's KPI sums query), answered per agent, the stint fingerprint, the settings and
-// calendar versions in force, closed months, export schedules and export runs.
-// Only aggregates cross the wire: a month of a million stints comes back as a few thousand rows.
+// ClickHouse adapter of the monthly reports: the stint fingerprint, closed months, export
+// schedules and export runs. The figures themselves are read by the one KPI read module
+// (store/kpi-query.ts), with the definitions its resolver says were in force.
 import { readFileSync } from 'node:fs';
 import { TABLES, type ClickHouse } from '@tablero/sql';
-import { createCalendar, type SiteCalendarSpec } from '../../core/calendar.ts';
-import { queueSettings, type ProcessorSettings, type QueueSettings } from '../../core/settings.ts';
-import { listSettingsVersions, loadSettings } from '../../store/settings-store.ts';
-import { queryKpiSums } from '../../store/kpi-query.ts';
 import { ProcessorStoreError } from '../../store/store.ts';
-import type { AgentSumsRow, DataFingerprint, HourSumsRow, MonthlyReport, QueueDefinition } from '../core/model.ts';
+import type { DataFingerprint, MonthlyReport } from '../core/model.ts';
 import { checkSchedule, type ExportSchedule } from '../core/schedule.ts';
 
-const AGENT_SUMS_SQL = readFileSync(new URL('./queries/agent-sums.sql', import.meta.url), 'utf8');
 const FINGERPRINT_SQL = readFileSync(new URL('./queries/stint-fingerprint.sql', import.meta.url), 'utf8');
 
 export class ReportStoreError extends ProcessorStoreError {
@@ -31,103 +25,6 @@ async function rows<T>(ch: ClickHouse, query: string, query_params: Record<strin
   } catch (err) {
     throw new ReportStoreError(`${what} failed`, { cause: err });
   }
-}
-
-/** The definitions in force at one instant: settings, their versions, the site calendar and its version. */
-export interface DefinitionsInForce {
-  settings: ProcessorSettings;
-  /** (queue, '' = site defaults) -> newest version valid at the instant. */
-  versions: Map<string, number>;
-  calendar: { spec: SiteCalendarSpec; version: number };
-  tz: string;
-}
-
-export async function definitionsAt(ch: ClickHouse, o: { site: string; atMs: number; base: ProcessorSettings; defaultTz: string }): Promise<DefinitionsInForce> {
-  const settings = await loadSettings(ch, o.base, o.atMs);
-  const versions = new Map<string, number>();
-  for (const v of await listSettingsVersions(ch)) {
-    if (v.site === o.site && v.valid_from_ms <= o.atMs) versions.set(v.queue, v.version);
-  }
-  const cal = await rows<{ version: number; spec: string }>(
-    ch,
-    `SELECT version, spec FROM ${TABLES.calendarVersions} FINAL
-     WHERE site = {site:String} AND valid_from <= fromUnixTimestamp64Milli({at:Int64})
-     ORDER BY version DESC LIMIT 1`,
-    { site: o.site, at: o.atMs },
-    'reading the site calendar',
-  );
-  const found = cal[0];
-  const spec = found ? (JSON.parse(found.spec) as SiteCalendarSpec) : { tz: o.defaultTz };
-  return { settings, versions, calendar: { spec, version: found ? Number(found.version) : 0 }, tz: spec.tz };
-}
-
-export function queueDefinition(d: DefinitionsInForce, site: string, queue: string): QueueDefinition {
-  const s = queueSettings(d.settings, site, queue);
-  return {
-    formula: s.formula,
-    threshold_s: s.threshold_s,
-    strict: s.strict,
-    short_abandon_s: s.short_abandon_s,
-    count_refused: s.count_refused,
-    include_out_of_hours: s.include_out_of_hours,
-    target_pct: s.target_pct,
-    settings_version: d.versions.get(queue) ?? 0,
-    site_defaults_version: d.versions.get('') ?? 0,
-  };
-}
-
-/**
- * Groups of queues that share one definition, as queryKpis groups them: queues with their own
- * settings are queried on their own, the rest together with the site defaults.
- */
-function settingsGroups(d: DefinitionsInForce, site: string, wanted: string[]): Array<{ queues: string[]; exclude: string[]; def: QueueSettings }> {
-  const overridden = Object.keys((d.settings.sites[site] ?? d.settings.defaultSite).queues);
-  const groups: Array<{ queues: string[]; exclude: string[]; def: QueueSettings }> = [];
-  const own = wanted.length ? overridden.filter((x) => wanted.includes(x)) : overridden;
-  for (const queue of own) groups.push({ queues: [queue], exclude: [], def: queueSettings(d.settings, site, queue) });
-  const rest = wanted.length ? wanted.filter((x) => !overridden.includes(x)) : [];
-  if (wanted.length === 0 || rest.length > 0) groups.push({ queues: rest, exclude: overridden, def: queueSettings(d.settings, site, '\0site-defaults') });
-  return groups;
-}
-
-export interface RangeQuery {
-  site: string;
-  from_s: number;
-  to_s: number;
-  /** Empty = every queue. */
-  queues: string[];
-  defs: DefinitionsInForce;
-}
-
-/** Integer KPI sums per queue and local hour, and answered per queue and agent. */
-export async function queryReportSums(ch: ClickHouse, q: RangeQuery): Promise<{ hours: HourSumsRow[]; agents: AgentSumsRow[] }> {
-  const hours: HourSumsRow[] = [];
-  const agents: AgentSumsRow[] = [];
-  const cal = createCalendar(q.defs.calendar.spec);
-  for (const g of settingsGroups(q.defs, q.site, q.queues)) {
-    const [h, a] = await Promise.all([
-      queryKpiSums(ch, { site: q.site, from_s: q.from_s, to_s: q.to_s, by: 'hour', tz: q.defs.tz, queues: g.queues, exclude_queues: g.exclude, def: g.def, calendar: q.defs.calendar.spec }),
-      rows<Record<keyof AgentSumsRow, unknown>>(
-        ch,
-        AGENT_SUMS_SQL,
-        {
-          site: q.site, from_s: q.from_s, to_s: q.to_s, tz: q.defs.tz, queues: g.queues, exclude_queues: g.exclude,
-          include_out_of_hours: g.def.include_out_of_hours, always_open: cal.alwaysOpen, holidays: cal.holidays,
-          range_from: cal.rangesS.map((d) => d.map(([x]) => x)), range_to: cal.rangesS.map((d) => d.map(([, y]) => y)),
-        },
-        'agent sums query',
-      ),
-    ]);
-    hours.push(...h);
-    for (const r of a) {
-      agents.push({
-        queue: String(r.queue), agent: String(r.agent), answered: Number(r.answered),
-        answered_wait_sum: Number(r.answered_wait_sum), answered_wait_n: Number(r.answered_wait_n),
-        talk_sum: Number(r.talk_sum), talk_n: Number(r.talk_n),
-      });
-    }
-  }
-  return { hours, agents };
 }
 
 export async function stintFingerprint(ch: ClickHouse, q: { site: string; from_s: number; to_s: number }): Promise<DataFingerprint> {

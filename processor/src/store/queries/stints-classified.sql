@@ -1,0 +1,34 @@
+-- The one SQL fragment every stored KPI read shares (conventions "One truth"): the stints of one
+-- site and time range, each classified by the definition in force for it (kpi-definitions §3,
+-- §6, §11): in hours by the site calendar (evaluated in the calendar's own time zone), short
+-- abandon, within T (inclusive or strict), included (not cut by a restart; in hours unless
+-- include_out_of_hours) and counted (included and not a short abandon). `k` is the integer key
+-- of the stint's local period in {tz}. Queries select from it as `FROM ({{stints}})`; the read
+-- module (kpi-query.ts) cuts the range where the definition changes and runs each piece alone.
+-- FINAL: a stint re-inserted after a redelivery is one stint. Every version of a stint has the
+-- same enter_ts, so the same month partition: FINAL never needs to merge across partitions.
+SELECT
+  queue, agent, outcome, wait_s, talk_s,
+  multiIf(
+    {by:String} = 'month', toUInt64(toYYYYMM(enter_ts, {tz:String})),
+    {by:String} = 'day', toUInt64(toYYYYMMDD(enter_ts, {tz:String})),
+    {by:String} = 'hour', intDiv(toYYYYMMDDhhmmss(enter_ts, {tz:String}), 10000),
+    intDiv(toYYYYMMDDhhmmss(toStartOfFifteenMinutes(enter_ts), {tz:String}), 100)
+  ) AS k,
+  -- Opening hours only when the site has a calendar (a short-circuit `if` on a constant).
+  if({always_open:Bool}, true,
+    NOT has({holidays:Array(String)}, toString(toDate(enter_ts, {cal_tz:String})))
+    AND arrayExists((a, b) -> a <= toHour(enter_ts, {cal_tz:String}) * 3600 + toMinute(enter_ts, {cal_tz:String}) * 60 + toSecond(enter_ts, {cal_tz:String})
+                              AND toHour(enter_ts, {cal_tz:String}) * 3600 + toMinute(enter_ts, {cal_tz:String}) * 60 + toSecond(enter_ts, {cal_tz:String}) < b,
+                    arrayElement({range_from:Array(Array(UInt32))}, toDayOfWeek(enter_ts, 0, {cal_tz:String})),
+                    arrayElement({range_to:Array(Array(UInt32))}, toDayOfWeek(enter_ts, 0, {cal_tz:String})))) AS in_hours,
+  outcome = 'abandoned' AND wait_s IS NOT NULL AND wait_s < {short_abandon_s:Int64} AS short,
+  wait_s IS NOT NULL AND if({strict:Bool}, wait_s < {threshold_s:Int64}, wait_s <= {threshold_s:Int64}) AS within,
+  outcome != 'cut_by_restart' AND (in_hours OR {include_out_of_hours:Bool}) AS included,
+  included AND NOT short AS counted
+FROM stints FINAL
+WHERE site = {site:String}
+  AND enter_ts >= toDateTime({from_s:Int64}, 'UTC')
+  AND enter_ts < toDateTime({to_s:Int64}, 'UTC')
+  AND (empty({queues:Array(String)}) OR has({queues:Array(String)}, queue))
+  AND (empty({exclude_queues:Array(String)}) OR NOT has({exclude_queues:Array(String)}, queue))
