@@ -5,6 +5,7 @@ import {
   heatmapOption,
   kpiCsvRows,
   kpiParams,
+  rangeParams,
   kpiRows,
   pauseChartOption,
   periodLabel,
@@ -25,15 +26,20 @@ function row(queue: string, period: string, over: Partial<KpiRow> = {}): KpiRow 
 const LABELS = { sl: 'NS', offered: 'Recibidas', answered: 'Atendidas', abandoned: 'Abandonadas' };
 
 describe('kpiParams', () => {
-  const form: ReportForm = { from: '2026-10-01', to: '2026-10-08', queues: ' 101, 102,,101', by: 'day', formula: '', threshold: '', strict: '' };
+  const form: ReportForm = { from: '2026-10-01', to: '2026-10-08', queues: ' 101, 102,,101', by: 'day', formula: '', threshold: '', strict: '', site: '' };
   it('leaves the definition to each queue unless switched', () => {
-    expect(kpiParams(form)).toEqual({ from: '2026-10-01', to: '2026-10-08', queue: ['101', '102'], by: 'day', formula: undefined, threshold: undefined, strict: undefined });
+    expect(kpiParams(form)).toEqual({ from: '2026-10-01', to: '2026-10-08', queue: ['101', '102'], by: 'day', formula: undefined, threshold: undefined, strict: undefined, site: undefined });
   });
   it('passes a switched formula, threshold and strictness', () => {
     expect(kpiParams({ ...form, formula: 'answered', threshold: ' 30 ', strict: 'true' }, 'hour')).toEqual({
-      from: '2026-10-01', to: '2026-10-08', queue: ['101', '102'], by: 'hour', formula: 'answered', threshold: '30', strict: 'true',
+      from: '2026-10-01', to: '2026-10-08', queue: ['101', '102'], by: 'hour', formula: 'answered', threshold: '30', strict: 'true', site: undefined,
     });
     expect(kpiParams({ ...form, threshold: '3x' }).threshold).toBeUndefined();
+  });
+  it('names the site when one is given, and the charts get the same parameters but the grouping', () => {
+    const f = { ...form, site: ' pbx-2 ', formula: 'answered' };
+    expect(kpiParams(f).site).toBe('pbx-2');
+    expect(rangeParams(f)).toEqual({ from: '2026-10-01', to: '2026-10-08', queue: ['101', '102'], formula: 'answered', threshold: undefined, strict: undefined, site: 'pbx-2' });
   });
 });
 

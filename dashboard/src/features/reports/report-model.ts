@@ -25,6 +25,8 @@ export interface ReportForm {
   formula: string;
   threshold: string;
   strict: '' | 'true' | 'false';
+  /** '' = the installation's site. */
+  site: string;
 }
 
 export function queueList(text: string): string[] {
@@ -41,11 +43,25 @@ export function kpiParams(f: ReportForm, by: Grouping = f.by): Record<string, st
     formula: f.formula === '' ? undefined : f.formula,
     threshold: /^\d+$/.test(f.threshold.trim()) ? f.threshold.trim() : undefined,
     strict: f.strict === '' ? undefined : f.strict,
+    site: f.site.trim() === '' ? undefined : f.site.trim(),
   };
 }
 
+/** The chart routes take the same parameters but the grouping. */
 export function rangeParams(f: ReportForm): Record<string, string | readonly string[] | undefined> {
-  return { from: f.from, to: f.to, queue: queueList(f.queues) };
+  const { by: _by, ...rest } = kpiParams(f);
+  return rest;
+}
+
+/** Per queue, the definition its newest row states, and whether any row spans a change. */
+export function queueDefinitions(rows: readonly KpiRow[]): Array<{ queue: string; definition: KpiRow['definition']; holidays: string[]; spans_change: boolean }> {
+  const out = new Map<string, { queue: string; definition: KpiRow['definition']; holidays: string[]; spans_change: boolean }>();
+  for (const r of rows) {
+    const prev = out.get(r.queue);
+    const holidays = [...new Set([...(prev?.holidays ?? []), ...r.definition.holidays])].sort();
+    out.set(r.queue, { queue: r.queue, definition: r.definition, holidays, spans_change: (prev?.spans_change ?? false) || r.definition.spans_change });
+  }
+  return [...out.values()];
 }
 
 const numOrNull = (v: unknown): boolean => v === null || isNum(v);
