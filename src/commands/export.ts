@@ -26,7 +26,7 @@ import { UsageError, stringList } from './usage.ts';
 export function reportsPort(ch: ClickHouse, log: Logger, site: string, tz: string): ExportsPort {
   const ctx = { ch, log, defaultTz: tz };
   return {
-    monthly: (q) => exportMonthly(ctx, { site, month: q.month, queues: q.queues, format: q.format, lang: q.lang, ...(q.sep ? { sep: q.sep } : {}), nowMs: q.nowMs }),
+    monthly: (q) => exportMonthly(ctx, { site: q.site ?? site, month: q.month, queues: q.queues, format: q.format, lang: q.lang, ...(q.sep ? { sep: q.sep } : {}), nowMs: q.nowMs }),
     closeMonth: (q) => closeMonth(ctx, { site, month: q.month, closedBy: q.closedBy, nowMs: q.nowMs }),
     closedMonths: () => listClosedMonths(ch, site),
     runs: () => listRuns(ch),
@@ -82,6 +82,7 @@ interface MonthlyOptions {
   lang: ReportLang;
   sep?: CsvSeparator;
   out: string;
+  site?: string;
 }
 
 function parseMonthly(values: Record<string, unknown>): MonthlyOptions {
@@ -98,6 +99,10 @@ function parseMonthly(values: Record<string, unknown>): MonthlyOptions {
     if (!CSV_SEPARATORS.includes(values.sep as CsvSeparator)) throw new UsageError(`--sep must be ';' or ','`);
     if (o.format !== 'csv') throw new UsageError('--sep applies to --format csv only');
     o.sep = values.sep as CsvSeparator;
+  }
+  if (values.site !== undefined) {
+    if (typeof values.site !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(values.site)) throw new UsageError('--site must be 1 to 64 letters, digits, _ or -');
+    o.site = values.site;
   }
   return o;
 }
@@ -117,6 +122,7 @@ async function viaApi(running: RunningInstance, o: MonthlyOptions): Promise<{ bo
   const p = new URLSearchParams({ month: o.month, format: o.format, lang: o.lang });
   for (const q of o.queues) p.append('queue', q);
   if (o.sep) p.set('sep', o.sep);
+  if (o.site) p.set('site', o.site);
   let res: Response;
   try {
     res = await fetch(new URL(`/api/exports/monthly?${p.toString()}`, running.url), { headers: { authorization: `Bearer ${running.cli_token}` } });
@@ -145,7 +151,7 @@ async function withStore<T>(cfg: Config, f: (ch: ClickHouse, log: Logger) => Pro
   }
 }
 
-const usage = `Usage: tablero export monthly --month YYYY-MM [--queue Q]... --format csv|xlsx|pdf --out FILE [--lang es|en] [--sep ';'|',']
+const usage = `Usage: tablero export monthly --month YYYY-MM [--queue Q]... --format csv|xlsx|pdf --out FILE [--lang es|en] [--sep ';'|','] [--site ID]
        tablero export close --month YYYY-MM [--by NAME]
        tablero export quality --month YYYY-MM --format xlsx|pdf --out FILE [--lang es|en]
   monthly  the monthly indicator report (per queue: offered, answered within T, SL with its formula,
@@ -168,6 +174,7 @@ export const exportCommand: Command = {
     lang: { type: 'string' },
     sep: { type: 'string' },
     by: { type: 'string' },
+    site: { type: 'string' },
   },
   async run(values, positionals) {
     const [sub, ...extra] = positionals;
@@ -183,7 +190,7 @@ export const exportCommand: Command = {
         result = await viaApi(running, o);
       } else {
         result = await withStore(cfg, async (ch, log) => {
-          const r = await exportMonthly({ ch, log, defaultTz: cfg.siteTz }, { site, month: o.month, queues: o.queues, format: o.format, lang: o.lang, ...(o.sep ? { sep: o.sep } : {}), nowMs: Date.now() });
+          const r = await exportMonthly({ ch, log, defaultTz: cfg.siteTz }, { site: o.site ?? site, month: o.month, queues: o.queues, format: o.format, lang: o.lang, ...(o.sep ? { sep: o.sep } : {}), nowMs: Date.now() });
           return { body: r.body, warning: r.warning, closed: r.closed };
         });
       }

@@ -26,6 +26,8 @@ export interface MonthlyExportQuery {
   format: (typeof FORMATS)[number];
   lang: (typeof LANGS)[number];
   sep?: (typeof SEPS)[number];
+  /** Default the deployment's site. */
+  site?: string;
 }
 
 /** What the composition root provides (the processor's reports, bound to its ClickHouse and site). */
@@ -56,7 +58,7 @@ function one(v: unknown): string | undefined | null {
 
 /** Validates `GET /api/exports/monthly` parameters; a rejection names the parameter. */
 export function parseExportQuery(q: Record<string, unknown>, defaultLang: 'es' | 'en'): ParsedExportQuery {
-  for (const k of Object.keys(q)) if (!['month', 'queue', 'format', 'lang', 'sep'].includes(k)) return { ok: false, param: k, reason: 'unknown parameter' };
+  for (const k of Object.keys(q)) if (!['month', 'queue', 'format', 'lang', 'sep', 'site'].includes(k)) return { ok: false, param: k, reason: 'unknown parameter' };
   const month = one(q.month);
   if (!month || !MONTH.test(month)) return { ok: false, param: 'month', reason: 'must be YYYY-MM' };
   const format = one(q.format) ?? 'xlsx';
@@ -69,6 +71,11 @@ export function parseExportQuery(q: Record<string, unknown>, defaultLang: 'es' |
   if (raw.length > MAX_QUEUES || !raw.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 128)) return { ok: false, param: 'queue', reason: 'bad queue name' };
   const value: MonthlyExportQuery = { month, queues: [...new Set(raw as string[])], format: format as MonthlyExportQuery['format'], lang: lang as MonthlyExportQuery['lang'] };
   if (sep) value.sep = sep as MonthlyExportQuery['sep'];
+  const site = one(q.site);
+  if (site !== undefined) {
+    if (site === null || !/^[A-Za-z0-9_-]{1,64}$/.test(site)) return { ok: false, param: 'site', reason: 'must be 1 to 64 letters, digits, _ or -' };
+    value.site = site;
+  }
   return { ok: true, value };
 }
 
