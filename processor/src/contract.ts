@@ -122,7 +122,7 @@ export interface SupervisorAgent {
   /** Queues the agent is logged in to, sorted. */
   queues: string[];
   state: AgentLiveState;
-  /** Epoch seconds of the event that put the agent in its current state (time in state). */
+  /** Epoch seconds of the event that put the agent in its current state (paused: its newest pause). */
   since_s: number;
   /** Reason of the newest pause when paused ('' otherwise, or given none). */
   pause_reason: string;

@@ -139,6 +139,10 @@ describe('supervisor view', () => {
     expect(h.published('sup')).toHaveLength(2);
     h.tick(5_250);
     expect(h.published('sup').at(-1)?.agents[1]).toEqual({ ...expected.agents[1], since_s: T + 211, pause_reason: 'Reunión' });
+    // A new reason without an unpause is a new pause: its time counts from the change.
+    await h.send('sup', 'pbx1', '230|NONE|q1|Beto|PAUSE|Baño');
+    h.tick(5_500);
+    expect(h.published('sup').at(-1)?.agents[1]).toEqual({ ...expected.agents[1], since_s: T + 230, pause_reason: 'Baño' });
     const before = h.p.supervisor();
     await h.p.stop();
 

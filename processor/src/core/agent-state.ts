@@ -326,7 +326,8 @@ const collator = new Intl.Collator('en', { numeric: true });
 /**
  * One row per agent of a site for the supervisor view, sorted by name (answered_today comes from
  * the stints, see core/supervisor.ts). Calls in `staleKeys` do not count as in progress; an agent
- * whose only calls are stale shows the state it has without them, since its last state change.
+ * whose only calls are stale shows the state it has without them (since its newest pause when
+ * paused, else since its last state change).
  */
 export function supervisorAgents(state: AgentState, site: string, staleKeys: ReadonlySet<string>): Array<Omit<SupervisorAgent, 'answered_today'>> {
   const s = state.sites.get(site);
@@ -343,7 +344,9 @@ export function supervisorAgents(state: AgentState, site: string, staleKeys: Rea
     for (const [k, c] of m.calls) {
       if (!staleKeys.has(k) && (!call || c.since < call.since_s)) call = { queue: c.queue, callid: c.callid, since_s: c.since };
     }
-    rows.push({ site, agent, queues, state: st, since_s: m.since, pause_reason: pause?.pauseReason ?? '', call });
+    // A paused agent's time in state counts from its newest pause (a new reason is a new pause).
+    const since = pause ? (m.state === 'paused' ? Math.max(m.since, pause.pauseStart) : pause.pauseStart) : m.since;
+    rows.push({ site, agent, queues, state: st, since_s: since, pause_reason: pause?.pauseReason ?? '', call });
   }
   return rows.sort((a, b) => collator.compare(a.agent, b.agent));
 }
