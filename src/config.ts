@@ -49,6 +49,11 @@ const schema = z.object({
    * all the time waits up to this long for its snapshot).
    */
   TABLERO_SNAPSHOT_MIN_MS: z.coerce.number().int().min(50, 'at least 50').max(5_000, 'at most 5000').default(250),
+  /**
+   * An open call with no event for this long (seconds) no longer counts as waiting or talking now,
+   * nor its agent as on call, and is listed as stale on the data quality page (kpi-definitions §5).
+   */
+  TABLERO_STALE_CALL_S: z.coerce.number().int().min(60, 'at least 60').max(7 * 86_400, 'at most 604800').default(4 * 3600),
   /** Comma-separated `token=site:name` entries for HTTP push sources. */
   TABLERO_SOURCE_TOKENS: z.string().optional(),
   /**

@@ -16,6 +16,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TZ: 'UTC', TABLERO_SNAPSHOT_MIN_MS: 'fast' })).toThrow('TABLERO_SNAPSHOT_MIN_MS');
   });
 
+  it('reads the stale open call horizon, 4 h unless set, within 60 s..7 days', () => {
+    expect(loadConfig({ TZ: 'UTC' }).TABLERO_STALE_CALL_S).toBe(14_400);
+    expect(loadConfig({ TZ: 'UTC', TABLERO_STALE_CALL_S: '7200' }).TABLERO_STALE_CALL_S).toBe(7_200);
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_STALE_CALL_S: '30' })).toThrow('TABLERO_STALE_CALL_S: at least 60');
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_STALE_CALL_S: '700000' })).toThrow('TABLERO_STALE_CALL_S: at most 604800');
+  });
+
   it('reports every bad variable in one error', () => {
     const env = { TZ: 'Nowhere/City', PORT: '99999', TABLERO_MEMBER_ALIASES: '{"lpz": ["Ana"]}', CLICKHOUSE_URL: 'tcp://x' };
     expect(() => loadConfig(env)).toThrow(ConfigError);

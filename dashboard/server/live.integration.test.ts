@@ -1,10 +1,12 @@
 // The live WebSocket: authentication and Origin before the handshake, kiosk tokens and their
 // revocation, fan-out of one bus message as identical bytes to every client, snapshots for late
-// joiners, the slow-client cut-off, and a real port with a real `ws` client and shutdown order.
+// joiners, the slow-client cut-off, a real port with a real `ws` client and shutdown order, and
+// the processor's supervisor view: kept per site, served by GET /api/live/supervisor and
+// forwarded on /ws/live, caller numbers masked by the server for roles that do not see them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
-import { KPI_SUBJECT_WILDCARD, kpiSubject, type QueueSnapshot } from '@tablero/processor/contract';
+import { KPI_SUBJECT_WILDCARD, kpiSubject, supervisorSubject, type QueueSnapshot, type SupervisorMessage } from '@tablero/processor/contract';
 import { buildApp } from './app.ts';
 import { SESSION_TTL_MS } from './core/session.ts';
 import { startDashboard } from './start.ts';
@@ -307,6 +309,80 @@ describe('on a real port', () => {
       expect(closedAt).toBeLessThanOrEqual(serverClosedAt);
     } finally {
       await running.close();
+    }
+  });
+});
+
+describe('supervisor view', () => {
+  const S = NOW / 1000;
+  function view(site: string, waitingCaller: string, abandonedCaller: string): SupervisorMessage {
+    return {
+      type: 'supervisor', site, at_ms: NOW - 300, data_ts: S - 1,
+      agents: [{ site, agent: 'Ana', queues: ['101'], state: 'on_call', since_s: S - 100, pause_reason: '', call: { queue: '101', callid: 'c1', since_s: S - 100 }, answered_today: 2 }],
+      waiting: [{ site, queue: '101', callid: `w-${site}`, caller: waitingCaller, enter_s: S - 60 }],
+      abandoned: [{ site, queue: '101', callid: `a-${site}`, caller: abandonedCaller, enter_s: S - 900, end_s: S - 870, wait_s: 30, answered_after: false }],
+      stale_calls: [{ site, queue: '101', callid: `s-${site}`, enter_s: S - 5 * 3600, last_event_s: S - 5 * 3600, reason: 'no_event_for_horizon' }],
+    };
+  }
+  const masked = (m: SupervisorMessage, waiting: string, abandoned: string): SupervisorMessage => ({
+    ...m,
+    waiting: m.waiting.map((w) => ({ ...w, caller: waiting })),
+    abandoned: m.abandoned.map((a) => ({ ...a, caller: abandoned })),
+  });
+
+  it('masks callers per role on the socket and over HTTP: a supervisor sees them, a QA analyst and a kiosk do not', async () => {
+    const sbus = new TestBus();
+    const sapp = await buildApp(deps({ bus: sbus }), options());
+    try {
+      const sup = await login(sapp, 'sofia');
+      const qa = await login(sapp, 'quique');
+      const token = await createKioskToken(db.ch, 'TV sup', 'ana');
+      const clients = [
+        await open(sapp, '/ws/live', { cookie: sup.cookie }),
+        await open(sapp, '/ws/live', { cookie: qa.cookie }),
+        await open(sapp, `/ws/live?kiosk=${token}`, {}),
+      ];
+      await waitFor(() => clients.every((c) => c.messages.length === 1), 'hellos');
+
+      const lpz = view('lpz', '70012345', '3001234567');
+      const text = JSON.stringify(lpz);
+      sbus.emit(supervisorSubject('lpz'), text);
+      // A "supervisor" message without its lists is not forwarded (its callers could be unmasked).
+      sbus.emit(supervisorSubject('lpz'), JSON.stringify({ type: 'supervisor', site: 'lpz', at_ms: NOW, waiting: [{ caller: '70012345' }] }));
+      await waitFor(() => clients.every((c) => c.messages.length === 2), 'the supervisor view');
+      const [forSup, forQa, forKiosk] = clients.map((c) => c.messages[1] as string);
+      expect(forSup).toBe(text);
+      expect(JSON.parse(forQa as string)).toEqual(masked(lpz, '*****345', '*******567'));
+      expect(forKiosk).toBe(forQa);
+
+      // A late joiner gets the newest view of each site at once, masked for its role.
+      sbus.emit(supervisorSubject('cbba'), JSON.stringify(view('cbba', '+59170000001', '')));
+      const lateQa = await open(sapp, '/ws/live', { cookie: qa.cookie });
+      await waitFor(() => lateQa.messages.length === 3, 'welcome frames');
+      expect(lateQa.messages.slice(1).map((m) => JSON.parse(m) as SupervisorMessage)).toEqual([
+        masked(view('cbba', '', ''), '*********001', ''),
+        masked(lpz, '*****345', '*******567'),
+      ]);
+
+      // GET /api/live/supervisor: both sites in one answer, server time, the same masking.
+      const get = async (cookie: string) => (await sapp.inject({ method: 'GET', url: '/api/live/supervisor', headers: { cookie } })).json() as unknown;
+      const cbba = view('cbba', '+59170000001', '');
+      const both = {
+        at_ms: NOW,
+        agents: [...cbba.agents, ...lpz.agents],
+        waiting: [...cbba.waiting, ...lpz.waiting],
+        abandoned: [...cbba.abandoned, ...lpz.abandoned],
+      };
+      expect(await get(sup.cookie)).toEqual(both);
+      expect(await get(qa.cookie)).toEqual({
+        ...both,
+        waiting: [{ ...cbba.waiting[0], caller: '*********001' }, { ...lpz.waiting[0], caller: '*****345' }],
+        abandoned: [{ ...cbba.abandoned[0], caller: '' }, { ...lpz.abandoned[0], caller: '*******567' }],
+      });
+      for (const c of [...clients, lateQa]) c.ws.close();
+      await Promise.all([...clients, lateQa].map((c) => c.closed));
+    } finally {
+      await sapp.close();
     }
   });
 });

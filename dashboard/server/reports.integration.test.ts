@@ -1,8 +1,10 @@
-// The supervisor, report, data quality, settings and user-admin routes against a real embedded
+// The report, data quality, settings and user-admin routes against a real embedded
 // ClickHouse with the real migrations. Rows are written to the processor's tables as the
 // processor stores them; every figure is checked by exact value.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { createStore } from '@tablero/processor';
+import { supervisorSubject, type SupervisorMessage } from '@tablero/processor/contract';
 import { TABLES } from '@tablero/sql';
 import { queryAgentPerformance, queryWaitDistribution } from '@tablero/processor';
 import { buildApp } from './app.ts';
@@ -37,9 +39,11 @@ const settings: SettingsDeps = {
   },
 };
 
+const bus = new TestBus();
+
 function deps(over: Partial<DashboardDeps> = {}): DashboardDeps {
   return {
-    bus: new TestBus(),
+    bus,
     ch: db.ch,
     log: captureLog().log,
     now: () => NOW_S * 1000,
@@ -51,17 +55,17 @@ function deps(over: Partial<DashboardDeps> = {}): DashboardDeps {
     },
     health: async () => health,
     settings,
-    memberAliases: { lpz: { 'SIP/201': 'Ana', 'SIP/202': 'Beto' } },
+    acceptedLines: (sinceS) => createStore(db.ch).acceptedLines(sinceS),
     ...over,
   };
 }
 
 let seq = 0;
-function event(tsS: number, callid: string, queue: string, agent: string, verb: string, extra: Record<string, unknown> = {}, source = QLOG) {
+function event(tsS: number, callid: string, queue: string, agent: string, verb: string, source = QLOG) {
   seq += 1;
   return {
     event_id: `fp1:${seq * 100}`, site: 'lpz', source, offset: seq * 100, ts: tsS, callid, queue, agent, verb, custom: false,
-    wait_s: null, talk_s: null, ring_ms: null, position: null, orig_position: null, caller: '', info: '', data: [], ...extra,
+    wait_s: null, talk_s: null, ring_ms: null, position: null, orig_position: null, caller: '', info: '', data: [],
   };
 }
 
@@ -79,16 +83,17 @@ beforeAll(async () => {
   await seedUsers(db.ch);
   await createUser(db.ch, { username: 'zoe', password: PASSWORD, role: 'supervisor' });
   const insert = (table: string, values: unknown[]) => db.ch.client.insert({ table, values, format: 'JSONEachRow' });
-  await insert(TABLES.queueEvents, [
-    event(NOW_S - 13 * 3600, 'X', '102', 'SIP/203', 'ADDMEMBER'), // beyond the 12 h horizon
+  // Accepted lines are counted by the processor's store (the dashboard reads no queue events).
+  await createStore(db.ch).insertEvents([
+    event(NOW_S - 13 * 3600, 'X', '102', 'SIP/203', 'ADDMEMBER'),
     event(NOW_S - 3600, 'X', '101', 'SIP/201', 'ADDMEMBER'),
     event(NOW_S - 3600, 'X', '101', 'SIP/202', 'ADDMEMBER'),
-    event(NOW_S - 1800, 'NONE', '101', 'Beto', 'PAUSE', { info: 'Almuerzo', data: ['Almuerzo'] }),
-    event(NOW_S - 120, 'c1', '101', 'NONE', 'ENTERQUEUE', { caller: '70012345', data: ['', '70012345', '1'] }),
-    event(NOW_S - 100, 'c1', '101', 'Ana', 'CONNECT', { wait_s: 20, data: ['20', 'c1b', '3'] }),
-    event(NOW_S - 60, 'c2', '101', 'NONE', 'ENTERQUEUE', { caller: '71234567', data: ['', '71234567', '1'] }),
-    event(NOW_S - 4000, 'c9', '101', 'NONE', 'ENTERQUEUE', { caller: '1' }, 'push:pbx2'),
-  ]);
+    event(NOW_S - 1800, 'NONE', '101', 'Beto', 'PAUSE'),
+    event(NOW_S - 120, 'c1', '101', 'NONE', 'ENTERQUEUE'),
+    event(NOW_S - 100, 'c1', '101', 'Ana', 'CONNECT'),
+    event(NOW_S - 60, 'c2', '101', 'NONE', 'ENTERQUEUE'),
+    event(NOW_S - 4000, 'c9', '101', 'NONE', 'ENTERQUEUE', 'push:pbx2'),
+  ], 'events:reports-test');
   await insert(TABLES.stints, [
     stint('s1', '101', 'answered', NOW_S - 7200, 10, 100, 'Ana', '70000001'),
     stint('s2', '101', 'answered', NOW_S - 5000, 25, 201, 'Ana', '70000002'),
@@ -164,38 +169,6 @@ describe('new routes x role', () => {
   });
 });
 
-describe('GET /api/live/supervisor', () => {
-  const expected = {
-    at_ms: NOW_S * 1000,
-    agents: [
-      { site: 'lpz', agent: 'Ana', queues: ['101'], state: 'on_call', since_s: NOW_S - 100, pause_reason: '', call: { queue: '101', callid: 'c1', since_s: NOW_S - 100 }, answered_today: 2 },
-      { site: 'lpz', agent: 'Beto', queues: ['101'], state: 'paused', since_s: NOW_S - 1800, pause_reason: 'Almuerzo', call: null, answered_today: 1 },
-    ],
-    waiting: [
-      { site: 'lpz', queue: '101', callid: 'c9', caller: '1', enter_s: NOW_S - 4000 },
-      { site: 'lpz', queue: '101', callid: 'c2', caller: '71234567', enter_s: NOW_S - 60 },
-    ],
-  };
-  const abandoned = [
-    { site: 'lpz', queue: '101', callid: 'c-s6', caller: '', enter_s: NOW_S - 600, end_s: NOW_S - 590, wait_s: 10, answered_after: false },
-    { site: 'lpz', queue: '101', callid: 'c-s3', caller: '70000003', enter_s: NOW_S - 4000, end_s: NOW_S - 3970, wait_s: 30, answered_after: true },
-  ];
-
-  it('folds agent states and waiting callers from queue events, with today\'s abandoned callers', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/live/supervisor', headers: as('supervisor') });
-    expect(res.json()).toEqual({ ...expected, abandoned });
-  });
-
-  it('masks caller numbers for a QA analyst', async () => {
-    const res = await app.inject({ method: 'GET', url: '/api/live/supervisor', headers: as('qa_analyst') });
-    expect(res.json()).toEqual({
-      ...expected,
-      waiting: [{ ...expected.waiting[0], caller: '•' }, { ...expected.waiting[1], caller: '••••••67' }],
-      abandoned: [abandoned[0], { ...abandoned[1], caller: '••••••03' }],
-    });
-  });
-});
-
 describe('GET /api/reports/*', () => {
   it('counts answered and abandoned waits per bucket, zeros included', async () => {
     const res = await app.inject({ method: 'GET', url: `/api/reports/wait-distribution?${RANGE}`, headers: as('manager') });
@@ -239,7 +212,13 @@ describe('GET /api/reports/*', () => {
 });
 
 describe('GET /api/quality', () => {
-  it('reports lines per source and reason, silence and clock skew', async () => {
+  it('reports lines per source and reason, silence, clock skew and the stale open calls the processor listed', async () => {
+    const stale: SupervisorMessage['stale_calls'] = [
+      { site: 'lpz', queue: '101', callid: 'old1', enter_s: NOW_S - 5 * 3600, last_event_s: NOW_S - 5 * 3600, reason: 'no_event_for_horizon' },
+      { site: 'lpz', queue: '102', callid: 'old2', enter_s: NOW_S - 3000, last_event_s: NOW_S - 2900, reason: 'before_restart' },
+    ];
+    const view: SupervisorMessage = { type: 'supervisor', site: 'lpz', at_ms: NOW_S * 1000, data_ts: NOW_S, agents: [], waiting: [], abandoned: [], stale_calls: stale };
+    bus.emit(supervisorSubject('lpz'), JSON.stringify(view));
     health = {
       sources: [{ source: QLOG, site: 'lpz', kind: 'queue_log', path: QLOG, offset: 1, accepted: 7, rejected: 3, last_line_at_ms: (NOW_S - 58) * 1000, last_event_ts: NOW_S - 60 }],
     };
@@ -263,6 +242,7 @@ describe('GET /api/quality', () => {
         { site: 'lpz', source: QLOG, reason: 'too_few_columns', lines: 2, last_rejected_s: NOW_S - 200, sample_line_no: 9, sample_raw: '1790000001|y' },
         { site: 'lpz', source: QLOG, reason: 'bad_epoch', lines: 1, last_rejected_s: NOW_S - 100, sample_line_no: 11, sample_raw: 'abc|c|q|a|ENTERQUEUE' },
       ],
+      stale_calls: stale,
     });
     const week = await app.inject({ method: 'GET', url: '/api/quality?days=7', headers: as('admin') });
     const rejected = (week.json() as { rejected: Array<{ reason: string; lines: number }> }).rejected;

@@ -38,10 +38,13 @@ export interface DashboardDeps {
   escalations?: EscalationsPort;
   /** Extra readiness facts (e.g. each source's last line), merged into /api/health. */
   health?: () => Promise<Record<string, unknown>>;
+  /**
+   * Accepted lines per site and source since a time (the processor's stored events; the dashboard
+   * reads no queue events itself); absent -> the data quality page shows no stored counts.
+   */
+  acceptedLines?: (sinceS: number) => Promise<Array<{ site: string; source: string; lines: number; last_event_s: number }>>;
   /** The processor's versioned settings and calendars; absent -> /api/settings answers 503. */
   settings?: SettingsDeps;
-  /** Per site: interface -> membername, for ADDMEMBER/REMOVEMEMBER lines (as the processor gets). */
-  memberAliases?: Record<string, Record<string, string>>;
   /** The processor's quality service (/api/qa/*); absent -> those routes answer 503. */
   quality?: QualityApi;
   /** Ingest's survey push (POST /ingest/surveys); absent -> 503. Resolves once the bus acknowledged the answers. */

@@ -181,6 +181,93 @@ export interface SnapshotMessage {
   queues: QueueSnapshot[];
 }
 
+// ---- Supervisor view (issue #13, additive): agents, waiting callers, abandoned callers ----
+
+/** Core NATS subject (not persisted) carrying the supervisor view: `kpi.supervisor.<site>`. */
+export const SUPERVISOR_SUBJECT_PREFIX = 'kpi.supervisor';
+export function supervisorSubject(site: string): string {
+  return `${SUPERVISOR_SUBJECT_PREFIX}.${site}`;
+}
+
+/** Most abandoned callers (newest first) and stale open calls (oldest first) one message lists. */
+export const SUPERVISOR_LIST_LIMIT = 500;
+
+export type AgentLiveState = 'available' | 'on_call' | 'paused' | 'logged_out';
+
+/** One agent (not per queue; kpi-definitions §5): on call > paused > available > logged out. */
+export interface SupervisorAgent {
+  site: string;
+  agent: string;
+  /** Queues the agent is logged in to, sorted. */
+  queues: string[];
+  state: AgentLiveState;
+  /** Epoch seconds of the event that put the agent in its current state (paused: its newest pause). */
+  since_s: number;
+  /** Reason of the newest pause when paused ('' otherwise, or given none). */
+  pause_reason: string;
+  /** The oldest call in progress that is not stale; since = its CONNECT. */
+  call: { queue: string; callid: string; since_s: number } | null;
+  /** Answered stints of this agent that entered today (the site's day). */
+  answered_today: number;
+}
+
+export interface WaitingCaller {
+  site: string;
+  queue: string;
+  callid: string;
+  /** Caller id number ('' when unknown). Personal data: masked per role by the dashboard. */
+  caller: string;
+  /** Epoch seconds of the entry (the opening event's when its ENTERQUEUE was not seen). */
+  enter_s: number;
+}
+
+export interface AbandonedCaller {
+  site: string;
+  queue: string;
+  callid: string;
+  /** Personal data: masked per role by the dashboard. */
+  caller: string;
+  enter_s: number;
+  end_s: number;
+  wait_s: number | null;
+  /** The same number had an answered stint that entered after this abandon ended, today. */
+  answered_after: boolean;
+}
+
+/** Why an open call no longer counts as waiting or talking now (kpi-definitions §5). */
+export type StaleReason = 'before_restart' | 'no_event_for_horizon';
+
+export interface StaleCall {
+  site: string;
+  queue: string;
+  callid: string;
+  enter_s: number;
+  /** Epoch seconds of the newest event of the call. */
+  last_event_s: number;
+  reason: StaleReason;
+}
+
+/**
+ * The supervisor view of one site from the processor's state machines, published on
+ * `kpi.supervisor.<site>` at most every 250 ms when something changed and at least every 5 s.
+ */
+export interface SupervisorMessage {
+  type: 'supervisor';
+  site: string;
+  /** Epoch milliseconds when the view was computed. */
+  at_ms: number;
+  /** Epoch seconds of the newest event applied. */
+  data_ts: number;
+  /** Sorted by agent name. */
+  agents: SupervisorAgent[];
+  /** Not connected and not stale, longest wait first. */
+  waiting: WaitingCaller[];
+  /** Today's abandoned callers, newest first, at most SUPERVISOR_LIST_LIMIT. */
+  abandoned: AbandonedCaller[];
+  /** Open calls left out of the live figures, oldest first, at most SUPERVISOR_LIST_LIMIT. */
+  stale_calls: StaleCall[];
+}
+
 // ---- Alerts (additive) ----
 
 /** The live figures an alert watches: today's SL, callers waiting now, longest current wait. */
@@ -326,6 +413,8 @@ export interface EscalationMonthly {
   /** Tickets still open and past due at the end of the month. */
   open_overdue_at_month_end: number;
 }
+
+export { maskCaller } from './caller-mask.ts';
 
 // ---- Quality (issue #8; additive): forms, evaluations, calibration, surveys, monthly report ----
 export * from './quality/contract.ts';

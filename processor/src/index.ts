@@ -3,7 +3,7 @@
 export { startProcessor, ProcessorError, type Processor, type ProcessorConfig, type ProcessorDeps, type ProcessorOptions } from './service.ts';
 export type { ProcessorBus, ProcessorDurableMessage } from './bus/bus.ts';
 export { queryKpis, queryWaitDistribution, queryAgentPerformance, parseBound, KpiQueryError, WAIT_EDGES_S, type KpiReadOptions } from './store/kpi-query.ts';
-export { createStore, ProcessorStoreError, type ProcessorStore } from './store/store.ts';
+export { createStore, ProcessorStoreError, type AcceptedLines, type ProcessorStore } from './store/store.ts';
 export { applyEvent, createStintState, liveQueueState, stintId, eventFingerprint, type StintRow, type StintState, type StintOutcome, type LiveQueueState } from './core/stint-machine.ts';
 export { applyAgentEvent, createAgentState, agentCountsByQueue, agentStatuses, setMemberAlias, type AgentState, type AgentSessionRow, type AgentPauseRow, type AgentStatusRow } from './core/agent-state.ts';
 export { addStint, emptySums, figures, mergeSums, ratio2, type KpiSums, type KpiDef } from './core/kpi-math.ts';

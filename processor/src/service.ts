@@ -28,7 +28,8 @@
 //   state already advanced) and the same insert tokens, until stored or until the processor stops.
 // - The live figures move when a group is reduced, before it is stored (see reduceGroup).
 // Live output (kpi.queue.<site>): snapshots paced per queue (core/pacing.ts) and alert state
-// changes at once (core/alerts.ts). Alerts are stored in the background, retried until stored;
+// changes at once (core/alerts.ts). The supervisor view (kpi.supervisor.<site>, core/supervisor.ts)
+// is paced the same way per site. Open calls gone stale (kpi-definitions §5) leave every live figure. Alerts are stored in the background, retried until stored;
 // alerts still open in storage are taken back at start so they clear instead of repeating.
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -45,7 +46,7 @@ import {
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import { readMessage, takeTurns, type ProcessorBus, type ProcessorDurableMessage } from './bus/bus.ts';
-import { kpiSubject, type AgentCounts, type AlertMessage, type AlertMetric, type QueueSnapshot, type SnapshotMessage } from './contract.ts';
+import { kpiSubject, supervisorSubject, type AgentCounts, type AlertMessage, type AlertMetric, type QueueSnapshot, type SnapshotMessage, type SupervisorMessage } from './contract.ts';
 import { activeAlerts, createAlertState, DEFAULT_ALERT_RULES, evaluateAlerts, restoreAlert, type AlertRules } from './core/alerts.ts';
 import { createPacer, markChanged, takeDue } from './core/pacing.ts';
 import { agentCountsByQueue, applyAgentEvent, createAgentState, type AgentPauseRow, type AgentSessionRow } from './core/agent-state.ts';
@@ -53,7 +54,8 @@ import { createCalendar, type SiteCalendar, type SiteCalendarSpec } from './core
 import { addLiveStint, buildSnapshots, createLiveAggregates, pruneLive, type LiveContext } from './core/live.ts';
 import { createResolver } from './core/definitions.ts';
 import { defaultProcessorSettings, type ProcessorSettings } from './core/settings.ts';
-import { applyEvent, createStintState, eventFingerprint, isApplied, liveQueueState, type StintRow } from './core/stint-machine.ts';
+import { applyEvent, createStintState, DEFAULT_STALE_AFTER_S, eventFingerprint, isApplied, liveQueueState, siteStaleKeys, type LiveOpenOptions, type StintRow } from './core/stint-machine.ts';
+import { addSupervisorStint, buildSupervisorMessage, createSupervisorDays } from './core/supervisor.ts';
 import { loadDefinitionHistory } from './store/settings-store.ts';
 import { createStore, pauseKey, sessionKey } from './store/store.ts';
 
@@ -88,6 +90,11 @@ export interface ProcessorOptions {
   settingsReloadMs?: number;
   /** Alert hysteresis; defaults in core/alerts.ts (2 SL points, 80 %, 10 s hold). */
   alertRules?: Partial<AlertRules>;
+  /**
+   * An open call with no event for longer than this (seconds) leaves the live figures and the
+   * supervisor view and is listed as stale (kpi-definitions §5). Default 4 h.
+   */
+  staleCallS?: number;
   /** Most JetStream messages stored in one commit (default 16: up to ~8,000 events; bigger commits gained no throughput here and cost memory). */
   maxGroupMessages?: number;
 }
@@ -111,6 +118,8 @@ export interface Processor {
   /** Settles when its consumption ends: resolves after stop(), rejects with the reason if it died. */
   done: Promise<void>;
   latest(): QueueSnapshot[];
+  /** The supervisor view of every known site now, sorted by site. */
+  supervisor(): SupervisorMessage[];
   /** Alerts raised and not cleared yet. */
   alerts(): AlertMessage[];
   /** Loads the newest stored settings and calendars now; true when they changed (live windows rebuilt). */
@@ -225,6 +234,8 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const stints = createStintState({ endedKeyMemoryS: cfg.endedKeyMemoryS });
   const agents = createAgentState(cfg.aliases);
   const live = createLiveAggregates();
+  const days = createSupervisorDays();
+  const liveOpen: LiveOpenOptions = { staleAfterS: opts.staleCallS ?? DEFAULT_STALE_AFTER_S };
 
   // Rebuild (see the header): replay, then the dedup watermark, then the live windows.
   const t0 = Date.now();
@@ -253,7 +264,10 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const boot = `${process.pid}-${Date.now()}`;
   const startS = Math.floor(now() / 1000);
   let liveStints = 0;
-  for (const st of await store.stintsSince(startS - 2 * DAY_S)) if (addLiveStint(live, st, ctx, startS)) liveStints += 1;
+  for (const st of await store.stintsSince(startS - 2 * DAY_S)) {
+    if (addLiveStint(live, st, ctx, startS)) liveStints += 1;
+    addSupervisorStint(days, st, ctx.calendar(st.site).tz, startS);
+  }
   const alertState = createAlertState();
   for (const a of await store.openAlerts()) restoreAlert(alertState, a);
   log.info(
@@ -294,6 +308,8 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   let reloading = false;
 
   const pacer = createPacer(minMs, maxMs);
+  /** Supervisor views, paced per site like the snapshots per queue. */
+  const sitePacer = createPacer(minMs, maxMs);
   const changedSites = new Set<string>();
   let latestSnaps: QueueSnapshot[] = [];
   const counters = { commits: 0, batches: 0, events: 0, applied: 0, stints: 0, dead: 0, cdr_batches: 0, bad_messages: 0 };
@@ -325,6 +341,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
           else touched.add(`${ev.site}\0${ev.queue}`);
         }
         const applied = work.events.length - before;
+        if (applied > 0) markChanged(sitePacer, batch.site);
         const whole = applied > 0 && applied === batch.events.length ? eventsText(text) : null;
         if (whole) work.eventsJson.push(whole);
         else if (applied > 0) for (let i = before; i < work.events.length; i++) work.eventsJson.push(JSON.stringify(work.events[i]));
@@ -341,7 +358,10 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     // The live figures do not wait for storage: if an insert fails it is retried with these same
     // rows, and after a crash the live windows are rebuilt from what was stored.
     const nowS = Math.floor(now() / 1000);
-    for (const st of work.stints) addLiveStint(live, st, ctx, nowS);
+    for (const st of work.stints) {
+      addLiveStint(live, st, ctx, nowS);
+      addSupervisorStint(days, st, ctx.calendar(st.site).tz, nowS);
+    }
     for (const k of touched) markChanged(pacer, k);
     wakeForChanges();
     return work;
@@ -351,9 +371,13 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   // older than minMs), not at the next periodic tick.
   let wakeArmed = false;
   function wakeForChanges(): void {
-    if (wakeArmed || stopping || (pacer.changed.size === 0 && changedSites.size === 0)) return;
+    if (wakeArmed || stopping || (pacer.changed.size === 0 && changedSites.size === 0 && sitePacer.changed.size === 0)) return;
     const paceMs = mono();
     let wait = changedSites.size > 0 ? 0 : minMs;
+    for (const k of sitePacer.changed) {
+      const last = sitePacer.last.get(k);
+      wait = Math.min(wait, last === undefined ? 0 : Math.max(0, last + minMs - paceMs));
+    }
     for (const k of pacer.changed) {
       const last = pacer.last.get(k);
       wait = Math.min(wait, last === undefined ? 0 : Math.max(0, last + minMs - paceMs));
@@ -421,11 +445,19 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     const nowS = Math.floor(nowMs / 1000);
     pruneLive(live, ctx, nowS);
     const agentCounts = new Map<string, Map<string, AgentCounts>>();
-    for (const site of agents.sites.keys()) agentCounts.set(site, agentCountsByQueue(agents, site));
+    for (const site of agents.sites.keys()) agentCounts.set(site, agentCountsByQueue(agents, site, siteStaleKeys(stints, site, nowS, liveOpen)));
     const dataTs = new Map<string, number>();
     for (const [site, s] of stints.sites) dataTs.set(site, s.maxTs);
-    latestSnaps = buildSnapshots({ live, ctx, open: liveQueueState(stints, nowS), agents: agentCounts, dataTs, nowMs });
+    latestSnaps = buildSnapshots({ live, ctx, open: liveQueueState(stints, nowS, liveOpen), agents: agentCounts, dataTs, nowMs });
     return latestSnaps;
+  }
+
+  function supervisorView(site: string, nowMs: number): SupervisorMessage {
+    return buildSupervisorMessage({ site, tz: ctx.calendar(site).tz, stints, agents, days, live: liveOpen, nowMs });
+  }
+
+  function supervisorSites(): string[] {
+    return [...new Set([...stints.sites.keys(), ...agents.sites.keys()])].sort();
   }
 
   // Alert state changes waiting to be stored, oldest first; one writer at a time.
@@ -491,6 +523,9 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       const msg: SnapshotMessage = { type: 'snapshots', site, queues };
       bus.emit(kpiSubject(site), Buffer.from(JSON.stringify(msg)));
     }
+    for (const site of supervisorSites()) {
+      if (takeDue(sitePacer, site, paceMs)) bus.emit(supervisorSubject(site), Buffer.from(JSON.stringify(supervisorView(site, nowMs))));
+    }
   }
 
   /** Sets each snapshot's `alerts`: the metrics of its queue with a raised alert. */
@@ -538,6 +573,10 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       log.info({ ...counters }, 'processor stopped');
     },
     latest: () => withAlerts(snapshots(now())),
+    supervisor: () => {
+      const nowMs = now();
+      return supervisorSites().map((site) => supervisorView(site, nowMs));
+    },
     alerts: () => activeAlerts(alertState),
     reloadSettings,
   };

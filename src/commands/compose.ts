@@ -21,6 +21,7 @@ import {
   startProcessor,
   startEscalations,
   createEscalationsApi,
+  createStore,
   type SiteCalendarSpec,
 } from '@tablero/processor';
 import { countUsers, createKioskToken, createUser, startDashboard, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
@@ -141,7 +142,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       };
       const processor = await startProcessor(
         { bus: o.bus, ch: store(), log: o.log.child({ svc: 'processor' }) },
-        { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS },
+        { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS, staleCallS: o.cfg.TABLERO_STALE_CALL_S },
       );
       running.push(processor);
       // Scheduled report exports run beside the processor (one per deployment, like the processor).
@@ -183,7 +184,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           escalations: escalationsPort(ch, o),
           health: async () => ({ sources: ingestStatus ? ingestStatus() : [] }),
           settings: settingsDeps(ch),
-          memberAliases: aliases,
+          acceptedLines: (sinceS) => createStore(ch).acceptedLines(sinceS),
         },
         {
           port: o.port,

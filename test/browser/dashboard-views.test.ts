@@ -1,7 +1,8 @@
 // The dashboard's views in a real browser (Debian's Chromium driven by playwright-core) against
 // the real all-in-one run: an admin sets an alert threshold in Settings (the processor picks up
 // new setting versions while running), then appended queue_log lines change the live view, raise
-// an alert (sound + flash on the wallboard), a kiosk link stops working when revoked, the
+// an alert (sound + flash on the wallboard), a stale open call shows on the data quality page
+// and not in the live view, a kiosk link stops working when revoked, the
 // language switch changes the texts, and a report range renders its charts.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,6 +102,23 @@ describe('dashboard views in Chromium', () => {
     appendLines(queueLog, [`${now + 1}|${now}.2|101|NONE|ABANDON|1|1|1`]);
     await expect.poll(() => page.getByTestId(`live-abandoned-${now}.2`).textContent(), { timeout: 20_000 }).toContain('70012345');
     await board.close();
+    await page.close();
+  });
+
+  it('lists a stale open call on the data quality page and leaves it out of the live view', async () => {
+    const page = await logIn(await admin.newPage(), tablero.url, 'admin', tablero.admin.password);
+    const now = Math.floor(Date.now() / 1000);
+    // A caller who entered 5 h ago and was never heard of again (the PBX lost its end), and a
+    // fresh one in the same queue: only the fresh one waits now.
+    appendLines(queueLog, [`${now - 5 * 3600}|${now}.8|108|NONE|ENTERQUEUE||70099999|1`, `${now}|${now}.9|108|NONE|ENTERQUEUE||70088888|1`]);
+    await page.getByTestId('nav-live').click();
+    await expect.poll(() => page.getByTestId('live-queue-waiting-108').textContent(), { timeout: 20_000 }).toBe('1');
+    await expect.poll(() => page.getByTestId(`live-waiting-${now}.9`).textContent(), { timeout: 10_000 }).toContain('70088888');
+    expect(await page.getByTestId(`live-waiting-${now}.8`).count()).toBe(0);
+    await page.getByTestId('nav-quality').click();
+    await expect.poll(() => page.getByTestId(`quality-stale-${now}.8`).getAttribute('data-reason'), { timeout: 20_000 }).toBe('no_event_for_horizon');
+    expect(await page.getByTestId(`quality-stale-${now}.8`).textContent()).toContain('sin eventos desde hace horas');
+    expect(await page.getByTestId(`quality-stale-${now}.9`).count()).toBe(0);
     await page.close();
   });
 

@@ -18,6 +18,9 @@ export type Access = 'public' | 'source' | 'live' | readonly Role[];
 export const ALL_ROLES: readonly Role[] = ROLES;
 export const ADMIN_ONLY: readonly Role[] = ['admin'];
 
+/** Roles that see caller numbers in full (they call abandoned callers back); others and kiosks see them masked. */
+export const SEES_CALLER_NUMBERS: readonly Role[] = ['admin', 'manager', 'supervisor'];
+
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }

@@ -1,13 +1,16 @@
 // WebSocket fan-out of live KPI messages. One bus subscription for the whole process; each bus
 // message is decoded once and its bytes are sent unchanged to every client (never serialized
-// per viewer). A client that stops reading is cut off once its send buffer passes a bound, so
-// one stalled TV cannot grow the server's memory.
+// per viewer). The one exception is the supervisor view: it carries caller numbers, so it is
+// sent as received to roles that see them and serialized once more, masked, for everyone else
+// (kiosks included). A client that stops reading is cut off once its send buffer passes a bound,
+// so one stalled TV cannot grow the server's memory.
 import type { WebSocket } from '@fastify/websocket';
 import type { Logger } from 'pino';
 import { KPI_SUBJECT_WILDCARD } from '@tablero/processor/contract';
 import type { DashboardBus } from '../bus/dashboard-bus.ts';
-import { LiveState, decodeLiveMessage } from '../core/live-state.ts';
-import type { Lang, Role } from '../core/roles.ts';
+import { LiveState, decodeLiveMessage, isSupervisorMessage, maskSupervisor, type SupervisorView } from '../core/live-state.ts';
+import { SEES_CALLER_NUMBERS, type Lang, type Role } from '../core/roles.ts';
+import type { StaleCall, SupervisorMessage } from '@tablero/processor/contract';
 
 export const DEFAULT_WS_MAX_BUFFERED_BYTES = 1024 * 1024;
 const DEFAULT_HEARTBEAT_MS = 30_000;
@@ -31,6 +34,13 @@ export interface LiveViewer {
 interface Entry {
   viewer: LiveViewer;
   alive: boolean;
+  /** The viewer's role sees caller numbers (decided once, when the socket opens). */
+  seesCallers: boolean;
+}
+
+/** True when the viewer's role sees caller numbers in full; kiosks never do. */
+export function seesCallers(role: Role | null | undefined): boolean {
+  return role !== null && role !== undefined && SEES_CALLER_NUMBERS.includes(role);
 }
 
 export interface HelloMessage {
@@ -65,6 +75,8 @@ export class LiveHub {
   private readonly state = new LiveState();
   /** Serialized current snapshots for new clients; rebuilt only after a change. */
   private welcome: Buffer[] | null = null;
+  /** Serialized supervisor views for new clients, [as published, masked]; rebuilt only after a change. */
+  private welcomeSupervisor: [Buffer[], Buffer[]] | null = null;
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly maxBufferedBytes: number;
   private unsubscribe: (() => void) | null = null;
@@ -103,8 +115,10 @@ export class LiveHub {
       server_time_ms: this.opts.now(),
     };
     socket.send(JSON.stringify(hello));
+    const sees = seesCallers(viewer.user?.role);
     for (const frame of this.welcomeFrames()) socket.send(frame, { binary: false });
-    const entry: Entry = { viewer, alive: true };
+    for (const frame of this.welcomeSupervisorFrames()[sees ? 0 : 1]) socket.send(frame, { binary: false });
+    const entry: Entry = { viewer, alive: true, seesCallers: sees };
     this.clients.set(socket, entry);
     socket.on('pong', () => {
       entry.alive = true;
@@ -120,6 +134,25 @@ export class LiveHub {
     return this.welcome;
   }
 
+  private welcomeSupervisorFrames(): [Buffer[], Buffer[]] {
+    if (!this.welcomeSupervisor) {
+      const views = this.state.supervisorMessages();
+      const frame = (m: SupervisorMessage): Buffer => Buffer.from(JSON.stringify(m), 'utf8');
+      this.welcomeSupervisor = [views.map(frame), views.map((m) => frame(maskSupervisor(m)))];
+    }
+    return this.welcomeSupervisor;
+  }
+
+  /** Every site's newest supervisor view (GET /api/live/supervisor), masked unless the role sees callers. */
+  supervisorView(role: Role | null | undefined): SupervisorView {
+    return this.state.supervisorView(this.opts.now(), seesCallers(role));
+  }
+
+  /** Open calls the processor lists as stale (the data quality page). */
+  staleCalls(): StaleCall[] {
+    return this.state.staleCalls();
+  }
+
   private onBusMessage(subject: string, data: Uint8Array): void {
     let text: string;
     try {
@@ -133,11 +166,23 @@ export class LiveHub {
       this.malformed(subject, 'not a JSON object with a type');
       return;
     }
+    if (message.type === 'supervisor' && !isSupervisorMessage(message)) {
+      // Not forwarded: caller numbers in it could pass unmasked.
+      this.malformed(subject, 'not a supervisor view');
+      return;
+    }
     this.counters.messages++;
-    if (this.state.apply(message)) this.welcome = null;
+    const changed = this.state.apply(message);
     // The bus bytes are already the serialized message: one copy (the bus may reuse its receive
     // buffer once this handler returns, while sends can stay queued) shared by all sends.
     const frame = Buffer.from(data);
+    if (isSupervisorMessage(message)) {
+      this.welcomeSupervisor = null;
+      const masked = Buffer.from(JSON.stringify(maskSupervisor(message)), 'utf8');
+      for (const [socket, entry] of this.clients) this.deliver(socket, entry.seesCallers ? frame : masked);
+      return;
+    }
+    if (changed) this.welcome = null;
     for (const socket of this.clients.keys()) this.deliver(socket, frame);
   }
 

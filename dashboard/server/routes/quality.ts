@@ -1,11 +1,12 @@
 // GET /api/quality?days=N: lines accepted and rejected per source and reason over the last N
 // days (default 1), the running ingest's own counters, last line per source (silent sources
-// flagged) and the PBX clock skew.
+// flagged), the PBX clock skew, and the open calls the processor left out of the live figures as
+// stale (kpi-definitions §5; from its newest supervisor views, no caller numbers).
 import type { Role } from '../core/roles.ts';
 import { qualityBySource, sourceStatuses, type SourceStatusIn } from '../core/quality.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadQueryError, ReportFailedError } from '../errors.ts';
-import { acceptedLines, rejectedLines } from '../store/report-store.ts';
+import { rejectedLines } from '../store/report-store.ts';
 
 export const QUALITY_ROLES: readonly Role[] = ['admin', 'manager', 'supervisor'];
 const MAX_DAYS = 366;
@@ -36,7 +37,7 @@ export function qualityRoutes(app: App, ctx: AppContext): void {
       }
     }
     try {
-      const [accepted, rejected] = await Promise.all([acceptedLines(ctx.deps.ch, sinceS), rejectedLines(ctx.deps.ch, sinceS)]);
+      const [accepted, rejected] = await Promise.all([ctx.deps.acceptedLines?.(sinceS) ?? [], rejectedLines(ctx.deps.ch, sinceS)]);
       const silentAfterS = ctx.opts.silentAfterS ?? 300;
       return {
         now_ms: nowMs,
@@ -45,6 +46,7 @@ export function qualityRoutes(app: App, ctx: AppContext): void {
         ingest,
         sources: qualityBySource({ nowMs, silentAfterS, live, accepted, rejected }),
         rejected,
+        stale_calls: ctx.hub.staleCalls(),
       };
     } catch (err) {
       req.log.error({ err }, 'quality query failed');

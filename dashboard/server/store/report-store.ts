@@ -1,20 +1,16 @@
-// Read-only ClickHouse queries behind the supervisor view and the data quality page (the report
-// charts are read by the processor's KPI read module). One query per file (./queries/*.sql) with typed parameters; each function here
-// only binds parameters and converts rows. 64-bit integers are read as JSON numbers.
+// Read-only ClickHouse queries behind the data quality page (the report charts and the live
+// supervisor view come from the processor). One query per file (./queries/*.sql) with typed
+// parameters; each function here only binds parameters and converts rows. 64-bit integers are read
+// as JSON numbers.
 import { readFileSync } from 'node:fs';
 import type { ClickHouse } from '@tablero/sql';
-import type { SupervisorEvent } from '../core/supervisor.ts';
 
 function sql(name: string): string {
   return readFileSync(new URL(`./queries/${name}.sql`, import.meta.url), 'utf8');
 }
 
 const Q = {
-  supervisorEvents: sql('supervisor-events'),
-  answeredToday: sql('answered-today'),
-  abandonedToday: sql('abandoned-today'),
   qualityRejected: sql('quality-rejected'),
-  qualityAccepted: sql('quality-accepted'),
 } as const;
 
 export class ReportQueryError extends Error {
@@ -36,56 +32,6 @@ async function rows<T>(ch: ClickHouse, name: keyof typeof Q, params: Record<stri
 }
 
 const num = (v: unknown): number => Number(v);
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
-export async function supervisorEvents(ch: ClickHouse, fromS: number): Promise<SupervisorEvent[]> {
-  const r = await rows<Record<string, unknown>>(ch, 'supervisorEvents', { from_s: fromS });
-  return r.map((e) => ({
-    event_id: String(e['event_id']),
-    site: String(e['site']),
-    ts: num(e['ts']),
-    callid: String(e['callid']),
-    queue: String(e['queue']),
-    agent: String(e['agent']),
-    verb: String(e['verb']),
-    custom: Boolean(e['custom']),
-    wait_s: numOrNull(e['wait_s']),
-    caller: String(e['caller']),
-    info: String(e['info']),
-    data: Array.isArray(e['data']) ? (e['data'] as unknown[]).map(String) : [],
-  }));
-}
-
-export async function answeredToday(ch: ClickHouse, nowS: number, tz: string): Promise<Map<string, number>> {
-  const r = await rows<{ site: string; agent: string; answered: number }>(ch, 'answeredToday', { now_s: nowS, tz });
-  return new Map(r.map((x) => [`${x.site}\0${x.agent}`, num(x.answered)]));
-}
-
-export interface AbandonedCaller {
-  site: string;
-  queue: string;
-  callid: string;
-  caller: string;
-  enter_s: number;
-  end_s: number;
-  wait_s: number | null;
-  /** The same number was answered later today. */
-  answered_after: boolean;
-}
-
-export async function abandonedToday(ch: ClickHouse, nowS: number, tz: string, limit: number): Promise<AbandonedCaller[]> {
-  const r = await rows<Record<string, unknown>>(ch, 'abandonedToday', { now_s: nowS, tz, limit });
-  return r.map((x) => ({
-    site: String(x['site']),
-    queue: String(x['queue']),
-    callid: String(x['callid']),
-    caller: String(x['caller']),
-    enter_s: num(x['enter_s']),
-    end_s: num(x['end_s']),
-    wait_s: numOrNull(x['wait_s']),
-    answered_after: Boolean(x['answered_after']),
-  }));
-}
 
 export interface RejectedGroup {
   site: string;
@@ -108,9 +54,4 @@ export async function rejectedLines(ch: ClickHouse, sinceS: number): Promise<Rej
     sample_line_no: num(x['sample_line_no']),
     sample_raw: String(x['sample_raw']),
   }));
-}
-
-export async function acceptedLines(ch: ClickHouse, sinceS: number): Promise<Array<{ site: string; source: string; lines: number; last_event_s: number }>> {
-  const r = await rows<Record<string, unknown>>(ch, 'qualityAccepted', { since_s: sinceS });
-  return r.map((x) => ({ site: String(x['site']), source: String(x['source']), lines: num(x['lines']), last_event_s: num(x['last_event_s']) }));
 }

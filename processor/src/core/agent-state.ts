@@ -11,7 +11,7 @@
 //   come back with their next event.
 // - AGENTLOGIN (no queue) logs the agent in for every queue it is or becomes a member of.
 import type { QueueEvent } from '@tablero/ingest/contract';
-import type { AgentCounts } from '../contract.ts';
+import type { AgentCounts, AgentLiveState, SupervisorAgent } from '../contract.ts';
 import { eventFingerprint } from './stint-machine.ts';
 
 export type SessionEndReason = 'logoff' | 'removed' | 'restart';
@@ -52,8 +52,11 @@ interface Member {
   /** AGENTLOGIN seen without AGENTLOGOFF. */
   globalLogin: boolean;
   queues: Map<string, MemberQueue>;
-  /** callid\0queue of calls in progress. */
-  calls: Set<string>;
+  /** callid\0queue of calls in progress -> the call and its CONNECT epoch. */
+  calls: Map<string, { queue: string; callid: string; since: number }>;
+  /** The member's state from its events (stale calls included) and the epoch it began. */
+  state: AgentLiveState;
+  since: number;
 }
 
 interface SiteAgents {
@@ -66,7 +69,7 @@ export interface AgentState {
   applied: Map<string, number>;
 }
 
-export type AgentStatus = 'logged_out' | 'available' | 'on_call' | 'paused';
+export type AgentStatus = AgentLiveState;
 
 export function createAgentState(aliases: Record<string, Record<string, string>> = {}): AgentState {
   const state: AgentState = { sites: new Map(), applied: new Map() };
@@ -90,14 +93,40 @@ export function setMemberAlias(state: AgentState, site: string, iface: string, m
   siteAgents(state, site).aliases.set(iface, membername);
 }
 
-function member(s: SiteAgents, agent: string): Member {
+function member(s: SiteAgents, agent: string, ts: number): Member {
   const name = s.aliases.get(agent) ?? agent;
   let m = s.members.get(name);
   if (!m) {
-    m = { globalLogin: false, queues: new Map(), calls: new Set() };
+    m = { globalLogin: false, queues: new Map(), calls: new Map(), state: 'logged_out', since: ts };
     s.members.set(name, m);
   }
   return m;
+}
+
+/**
+ * One member's state over its queues (on call > paused > available > logged out): on call in
+ * any queue (calls not in `staleKeys`), else paused in any queue it is logged in to (PAUSEALL
+ * pauses every queue, and a supervisor wants to see a pause at once), else available when
+ * logged in anywhere.
+ */
+function memberState(m: Member, staleKeys?: ReadonlySet<string>): AgentLiveState {
+  for (const k of m.calls.keys()) if (!staleKeys?.has(k)) return 'on_call';
+  let loggedIn = m.globalLogin;
+  for (const q of m.queues.values()) {
+    if (!(q.loggedIn || m.globalLogin)) continue;
+    loggedIn = true;
+    if (q.paused) return 'paused';
+  }
+  return loggedIn ? 'available' : 'logged_out';
+}
+
+/** Time in state starts at the event that changed the member's state (not at every event). */
+function track(m: Member, ts: number): void {
+  const next = memberState(m);
+  if (next !== m.state) {
+    m.state = next;
+    m.since = ts;
+  }
 }
 
 function memberQueue(m: Member, queue: string, ts: number): MemberQueue {
@@ -133,11 +162,12 @@ export function applyAgentEvent(state: AgentState, ev: QueueEvent): AgentEventRe
   // Hot path: call events only move the member between available and on call.
   if (CALL_EVENTS.has(ev.verb)) {
     if (ev.agent !== 'NONE' && ev.agent !== '') {
-      const m = member(s, ev.agent);
+      const m = member(s, ev.agent, ev.ts);
       login(memberQueue(m, ev.queue, ev.ts), ev.ts); // first seen in a call event = logged in
       const call = `${ev.callid}\0${ev.queue}`;
-      if (ev.verb === 'CONNECT') m.calls.add(call);
+      if (ev.verb === 'CONNECT') m.calls.set(call, { queue: ev.queue, callid: ev.callid, since: ev.ts });
       else if (CALL_END.has(ev.verb)) m.calls.delete(call);
+      track(m, ev.ts);
     }
     return NOTHING;
   }
@@ -175,53 +205,59 @@ export function applyAgentEvent(state: AgentState, ev: QueueEvent): AgentEventRe
       return out;
     }
     case 'ADDMEMBER': {
-      const m = member(s, ev.agent);
+      const m = member(s, ev.agent, ev.ts);
       const q = memberQueue(m, ev.queue, ev.ts);
       login(q, ev.ts);
       if (ev.data[0] === 'PAUSED') pause(name(ev.agent), ev.queue, q, '', ev.ts);
+      track(m, ev.ts);
       return out;
     }
     case 'REMOVEMEMBER': {
-      const m = member(s, ev.agent);
+      const m = member(s, ev.agent, ev.ts);
       const q = m.queues.get(ev.queue);
       if (q) {
         logout(name(ev.agent), ev.queue, q, ev.ts, 'removed');
         m.queues.delete(ev.queue);
       }
+      track(m, ev.ts);
       return out;
     }
     case 'AGENTLOGIN':
     case 'AGENTCALLBACKLOGIN': {
-      const m = member(s, ev.agent);
+      const m = member(s, ev.agent, ev.ts);
       m.globalLogin = true;
       for (const q of m.queues.values()) login(q, ev.ts);
+      track(m, ev.ts);
       return out;
     }
     case 'AGENTLOGOFF':
     case 'AGENTCALLBACKLOGOFF': {
-      const m = member(s, ev.agent);
+      const m = member(s, ev.agent, ev.ts);
       m.globalLogin = false;
       for (const [queue, q] of m.queues) logout(name(ev.agent), queue, q, ev.ts, 'logoff');
       m.calls.clear();
+      track(m, ev.ts);
       return out;
     }
     case 'PAUSE':
     case 'UNPAUSE': {
-      const m = member(s, ev.agent);
+      const m = member(s, ev.agent, ev.ts);
       const q = memberQueue(m, ev.queue, ev.ts);
       login(q, ev.ts);
       if (ev.verb === 'PAUSE') pause(name(ev.agent), ev.queue, q, ev.info, ev.ts);
       else closePause(name(ev.agent), ev.queue, q, ev.ts, 'unpause');
+      track(m, ev.ts);
       return out;
     }
     case 'PAUSEALL':
     case 'UNPAUSEALL': {
-      const m = member(s, ev.agent);
+      const m = member(s, ev.agent, ev.ts);
       for (const [queue, q] of m.queues) {
         if (!q.loggedIn) continue;
         if (ev.verb === 'PAUSEALL') pause(name(ev.agent), queue, q, ev.info, ev.ts);
         else closePause(name(ev.agent), queue, q, ev.ts, 'unpause');
       }
+      track(m, ev.ts);
       return out;
     }
     default:
@@ -229,12 +265,20 @@ export function applyAgentEvent(state: AgentState, ev: QueueEvent): AgentEventRe
   }
 }
 
-export function agentStatus(state: AgentState, site: string, agent: string, queue: string): AgentStatus {
+/** True when the member has a call in progress that is not stale (`staleKeys`: `callid\0queue`). */
+function onCall(m: Member, staleKeys?: ReadonlySet<string>): boolean {
+  if (!staleKeys || staleKeys.size === 0) return m.calls.size > 0;
+  for (const k of m.calls.keys()) if (!staleKeys.has(k)) return true;
+  return false;
+}
+
+/** The state of an agent in one queue; a call in `staleKeys` (stale open stints, §5) is not a call in progress. */
+export function agentStatus(state: AgentState, site: string, agent: string, queue: string, staleKeys?: ReadonlySet<string>): AgentStatus {
   const s = state.sites.get(site);
   const m = s?.members.get(s.aliases.get(agent) ?? agent);
   const q = m?.queues.get(queue);
   if (!m || !q || !(q.loggedIn || m.globalLogin)) return 'logged_out';
-  if (m.calls.size > 0) return 'on_call';
+  if (onCall(m, staleKeys)) return 'on_call';
   if (q.paused) return 'paused';
   return 'available';
 }
@@ -248,13 +292,13 @@ export interface AgentStatusRow {
 }
 
 /** Every known (agent, queue) with its status, for agent views. */
-export function agentStatuses(state: AgentState, site: string): AgentStatusRow[] {
+export function agentStatuses(state: AgentState, site: string, staleKeys?: ReadonlySet<string>): AgentStatusRow[] {
   const s = state.sites.get(site);
   if (!s) return [];
   const rows: AgentStatusRow[] = [];
   for (const [agent, m] of s.members) {
     for (const [queue, q] of m.queues) {
-      const status = agentStatus(state, site, agent, queue);
+      const status = agentStatus(state, site, agent, queue, staleKeys);
       rows.push({ site, agent, queue, status, pause_reason: status === 'paused' ? q.pauseReason : '' });
     }
   }
@@ -262,9 +306,9 @@ export function agentStatuses(state: AgentState, site: string): AgentStatusRow[]
 }
 
 /** Counts per queue of one site; exclusive states, so logged_in = available + on_call + paused. */
-export function agentCountsByQueue(state: AgentState, site: string): Map<string, AgentCounts> {
+export function agentCountsByQueue(state: AgentState, site: string, staleKeys?: ReadonlySet<string>): Map<string, AgentCounts> {
   const out = new Map<string, AgentCounts>();
-  for (const r of agentStatuses(state, site)) {
+  for (const r of agentStatuses(state, site, staleKeys)) {
     let c = out.get(r.queue);
     if (!c) {
       c = { logged_in: 0, available: 0, on_call: 0, paused: 0 };
@@ -275,4 +319,34 @@ export function agentCountsByQueue(state: AgentState, site: string): Map<string,
     c[r.status] += 1;
   }
   return out;
+}
+
+const collator = new Intl.Collator('en', { numeric: true });
+
+/**
+ * One row per agent of a site for the supervisor view, sorted by name (answered_today comes from
+ * the stints, see core/supervisor.ts). Calls in `staleKeys` do not count as in progress; an agent
+ * whose only calls are stale shows the state it has without them (since its newest pause when
+ * paused, else since its last state change).
+ */
+export function supervisorAgents(state: AgentState, site: string, staleKeys: ReadonlySet<string>): Array<Omit<SupervisorAgent, 'answered_today'>> {
+  const s = state.sites.get(site);
+  if (!s) return [];
+  const rows: Array<Omit<SupervisorAgent, 'answered_today'>> = [];
+  for (const [agent, m] of s.members) {
+    const st = memberState(m, staleKeys);
+    const queues = [...m.queues].filter(([, q]) => q.loggedIn || m.globalLogin).map(([name]) => name).sort(collator.compare);
+    let pause: MemberQueue | null = null;
+    if (st === 'paused') {
+      for (const q of m.queues.values()) if ((q.loggedIn || m.globalLogin) && q.paused && (!pause || q.pauseStart > pause.pauseStart)) pause = q;
+    }
+    let call: SupervisorAgent['call'] = null;
+    for (const [k, c] of m.calls) {
+      if (!staleKeys.has(k) && (!call || c.since < call.since_s)) call = { queue: c.queue, callid: c.callid, since_s: c.since };
+    }
+    // A paused agent's time in state counts from its newest pause (a new reason is a new pause).
+    const since = pause ? (m.state === 'paused' ? Math.max(m.since, pause.pauseStart) : pause.pauseStart) : m.since;
+    rows.push({ site, agent, queues, state: st, since_s: since, pause_reason: pause?.pauseReason ?? '', call });
+  }
+  return rows.sort((a, b) => collator.compare(a.agent, b.agent));
 }

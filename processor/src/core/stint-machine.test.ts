@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, createStintState, liveQueueState, openStintCount, stintId, type StintRow, type StintState } from './stint-machine.ts';
+import { applyEvent, createStintState, liveQueueState, openStintCount, siteOpenCalls, siteStaleKeys, stintId, type StintRow, type StintState } from './stint-machine.ts';
 import { eventMaker } from '../testing/events.ts';
 
 type Brief = Pick<StintRow, 'queue' | 'callid' | 'outcome' | 'enter_ts' | 'end_ts' | 'wait_s' | 'talk_s' | 'enter_seen' | 'transferred' | 'agent'>;
@@ -283,6 +283,37 @@ describe('liveQueueState (kpi-definitions §5)', () => {
       // Opened by a ring: waiting, but with no known enter time.
       { site: 'default', queue: 'q3', waiting_now: 1, longest_current_wait_s: null, talking_now: 0 },
     ]);
+  });
+
+  // Horizon 100 s; now = 1300. The rule is live only: no stint is ended by it.
+  it.each<[string, string, number, number | null, Array<[string, string]>]>([
+    ['an event exactly at the horizon keeps a call live', '1200|c1|q1|NONE|ENTERQUEUE||555|1', 1, 100, []],
+    ['past the horizon without an event: stale', '1199|c1|q1|NONE|ENTERQUEUE||555|1', 0, null, [['c1', 'no_event_for_horizon']]],
+    ['a newer event (a ring) keeps it live', '1000|c1|q1|NONE|ENTERQUEUE||555|1\n1250|c1|q1|SIP/a|RINGNOANSWER|1000', 1, 300, []],
+    ['entered before the last QUEUESTART (a late line): stale', '1280|NONE|NONE|NONE|QUEUESTART|\n1270|c1|q1|NONE|ENTERQUEUE||555|1', 0, null, [['c1', 'before_restart']]],
+  ])('%s', (_name, lines, waiting, longest, stale) => {
+    const state = createStintState();
+    expect(run(lines, state)).toEqual([]);
+    const opts = { staleAfterS: 100 };
+    expect(liveQueueState(state, 1300, opts)).toEqual([{ site: 'default', queue: 'q1', waiting_now: waiting, longest_current_wait_s: longest, talking_now: 0 }]);
+    expect(siteOpenCalls(state, 'default', 1300, opts).stale.map((c) => [c.callid, c.reason])).toEqual(stale);
+    expect(openStintCount(state)).toBe(1);
+  });
+
+  it('a stale older stint of a callid does not make its newer, live stint stale for its agent', () => {
+    const state = createStintState();
+    run(`
+      1000|c1|q1|NONE|ENTERQUEUE||555|1
+      1290|c1|q1|NONE|ENTERQUEUE||555|1
+      1295|c1|q1|Ann|CONNECT|5|c1.2|1`, state);
+    const opts = { staleAfterS: 100 };
+    expect(liveQueueState(state, 1300, opts)).toEqual([{ site: 'default', queue: 'q1', waiting_now: 0, longest_current_wait_s: null, talking_now: 1 }]);
+    const open = siteOpenCalls(state, 'default', 1300, opts);
+    expect(open.stale.map((c) => [c.callid, c.enter_ts, c.reason])).toEqual([['c1', 1000, 'no_event_for_horizon']]);
+    expect([...open.staleKeys]).toEqual([]);
+    expect([...siteStaleKeys(state, 'default', 1300, opts)]).toEqual([]);
+    // 200 s later the live one is stale too, and its key with it.
+    expect([...siteStaleKeys(state, 'default', 1500, opts)]).toEqual(['c1\0q1']);
   });
 
   it('a QUEUESTART empties the live figures at once', () => {

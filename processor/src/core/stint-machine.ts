@@ -11,7 +11,7 @@
 // - Replaying the same events from an empty state gives the same stints (ids included).
 import { createHash } from 'node:crypto';
 import { REFUSED_VERBS, type QueueEvent } from '@tablero/ingest/contract';
-import type { Outcome } from '../contract.ts';
+import type { Outcome, StaleReason } from '../contract.ts';
 
 export type StintOutcome = Outcome | 'cut_by_restart';
 
@@ -46,6 +46,8 @@ interface OpenStint {
   /** data1 of the last CONNECT (the answered wait). */
   connect_wait: number | null;
   agent: string;
+  /** Epoch of the newest event applied to it (stale after the horizon without one, §5). */
+  last_ts: number;
 }
 
 interface SiteState {
@@ -64,6 +66,8 @@ interface SiteState {
   /** Queues seen since the last restart, so live state lists idle queues with zeros. */
   queues: Set<string>;
   maxTs: number;
+  /** Epoch of the site's newest QUEUESTART (0 = none): an open stint that entered before it is stale. */
+  restartTs: number;
 }
 
 export interface StintMachineOptions {
@@ -121,7 +125,7 @@ const REFUSED = new Set<string>(REFUSED_VERBS);
 function siteState(state: StintState, site: string): SiteState {
   let s = state.sites.get(site);
   if (!s) {
-    s = { open: new Map(), ended: new Map(), endedLog: [], endedHead: 0, queues: new Set(), maxTs: 0 };
+    s = { open: new Map(), ended: new Map(), endedLog: [], endedHead: 0, queues: new Set(), maxTs: 0, restartTs: 0 };
     state.sites.set(site, s);
   }
   return s;
@@ -138,6 +142,7 @@ function openStint(s: SiteState, key: string, ev: QueueEvent, enterSeen: boolean
     connected: false,
     connect_wait: null,
     agent: '',
+    last_ts: ev.ts,
   };
   const list = s.open.get(key);
   if (list) list.push(st);
@@ -221,6 +226,7 @@ export function applyEvent(state: StintState, ev: QueueEvent): StintRow[] {
     case 'CONNECT': {
       s.queues.add(ev.queue);
       const st = currentStint(s, key) ?? openStint(s, key, ev, false);
+      if (ev.ts > st.last_ts) st.last_ts = ev.ts;
       st.connected = true;
       st.connect_wait = ev.wait_s;
       if (isMember(ev.agent)) st.agent = ev.agent;
@@ -235,6 +241,7 @@ export function applyEvent(state: StintState, ev: QueueEvent): StintRow[] {
         s.queues.add(ev.queue);
         st = openStint(s, key, ev, false);
       }
+      if (ev.ts > st.last_ts) st.last_ts = ev.ts;
       // AGENTDUMP returns the caller to the queue: waiting again until the next CONNECT.
       if (verb === 'AGENTDUMP') st.connected = false;
       return [];
@@ -253,7 +260,7 @@ export function applyEvent(state: StintState, ev: QueueEvent): StintRow[] {
     // An end event with no open stint: the stint started before the data and ends here.
     stint_id: stintId(ev.site, ev.callid, ev.queue, ev.event_id),
     queue: ev.queue, callid: ev.callid, enter_ts: ev.ts, enter_seen: false, caller: '',
-    connected: false, connect_wait: null, agent: '',
+    connected: false, connect_wait: null, agent: '', last_ts: ev.ts,
   };
   // exit - enter, only when the ENTERQUEUE was seen; clamped at 0 against clock steps.
   const measured = st.enter_seen ? Math.max(0, ev.ts - st.enter_ts) : null;
@@ -291,6 +298,7 @@ export function applyEvent(state: StintState, ev: QueueEvent): StintRow[] {
 
 /** QUEUESTART: every open stint of the site ends with no outcome (`cut_by_restart`, §11). */
 function cutAll(s: SiteState, ev: QueueEvent): StintRow[] {
+  if (ev.ts > s.restartTs) s.restartTs = ev.ts;
   const rows: StintRow[] = [];
   for (const list of s.open.values()) {
     for (const st of list) {
@@ -317,18 +325,39 @@ export interface LiveQueueState {
   talking_now: number;
 }
 
+/** Live options (not stored figures: stored stints follow §11 whatever these say). */
+export interface LiveOpenOptions {
+  /** An open stint with no event for longer than this (seconds, against `nowS`) is stale (§5). */
+  staleAfterS: number;
+}
+
+/** Default stale horizon: 4 h without any event. */
+export const DEFAULT_STALE_AFTER_S = 4 * 3600;
+
 /**
- * Open stints per queue (§5): waiting = not connected, talking = connected. The longest current
- * wait covers waiting stints whose ENTERQUEUE was seen (others have no known start).
- * Every queue seen since the site's last restart is listed, idle ones with zeros.
+ * Why an open stint no longer counts as waiting or talking now (§5), or null when it counts:
+ * it entered before its site's newest QUEUESTART (a late event of a call the restart cut), or
+ * no event reached it for more than the horizon (the PBX lost its end).
  */
-export function liveQueueState(state: StintState, nowS: number): LiveQueueState[] {
+function staleReason(s: SiteState, st: OpenStint, nowS: number, opts: LiveOpenOptions): StaleReason | null {
+  if (st.enter_ts < s.restartTs) return 'before_restart';
+  if (nowS - st.last_ts > opts.staleAfterS) return 'no_event_for_horizon';
+  return null;
+}
+
+/**
+ * Open stints per queue (§5): waiting = not connected, talking = connected, stale ones left out.
+ * The longest current wait covers waiting stints whose ENTERQUEUE was seen (others have no known
+ * start). Every queue seen since the site's last restart is listed, idle ones with zeros.
+ */
+export function liveQueueState(state: StintState, nowS: number, opts: LiveOpenOptions = { staleAfterS: DEFAULT_STALE_AFTER_S }): LiveQueueState[] {
   const out: LiveQueueState[] = [];
   for (const [site, s] of state.sites) {
     const byQueue = new Map<string, LiveQueueState>();
     for (const q of s.queues) byQueue.set(q, { site, queue: q, waiting_now: 0, longest_current_wait_s: null, talking_now: 0 });
     for (const list of s.open.values()) {
       for (const st of list) {
+        if (staleReason(s, st, nowS, opts) !== null) continue;
         let q = byQueue.get(st.queue);
         if (!q) {
           q = { site, queue: st.queue, waiting_now: 0, longest_current_wait_s: null, talking_now: 0 };
@@ -346,6 +375,59 @@ export function liveQueueState(state: StintState, nowS: number): LiveQueueState[
     }
     out.push(...[...byQueue.values()].sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0)));
   }
+  return out;
+}
+
+export interface OpenCall {
+  queue: string;
+  callid: string;
+  caller: string;
+  enter_ts: number;
+  last_ts: number;
+  connected: boolean;
+}
+
+export interface SiteOpenCalls {
+  /** Not connected and not stale, longest wait first (then callid). */
+  waiting: OpenCall[];
+  /** Stale open stints with their reason, oldest first (then callid). */
+  stale: Array<OpenCall & { reason: StaleReason }>;
+  /** `callid\0queue` of the stale ones: an agent on one of these calls is not on call. */
+  staleKeys: Set<string>;
+}
+
+/** `callid\0queue` of the site's stale open calls (the key's newest stint): agents on them are not on call. */
+export function siteStaleKeys(state: StintState, site: string, nowS: number, opts: LiveOpenOptions): Set<string> {
+  const out = new Set<string>();
+  const s = state.sites.get(site);
+  if (!s) return out;
+  for (const [key, list] of s.open) {
+    const st = list[list.length - 1];
+    if (st && staleReason(s, st, nowS, opts) !== null) out.add(key);
+  }
+  return out;
+}
+
+/** The open calls of one site for the supervisor view, with the same stale rule as liveQueueState. */
+export function siteOpenCalls(state: StintState, site: string, nowS: number, opts: LiveOpenOptions): SiteOpenCalls {
+  const out: SiteOpenCalls = { waiting: [], stale: [], staleKeys: new Set() };
+  const s = state.sites.get(site);
+  if (!s) return out;
+  for (const [key, list] of s.open) {
+    for (let i = 0; i < list.length; i++) {
+      const st = list[i] as OpenStint;
+      const call: OpenCall = { queue: st.queue, callid: st.callid, caller: st.caller, enter_ts: st.enter_ts, last_ts: st.last_ts, connected: st.connected };
+      const reason = staleReason(s, st, nowS, opts);
+      if (reason !== null) {
+        out.stale.push({ ...call, reason });
+        // Agents' calls are the key's newest stint (the one that receives its events).
+        if (i === list.length - 1) out.staleKeys.add(key);
+      } else if (!st.connected) out.waiting.push(call);
+    }
+  }
+  const byEnter = (a: OpenCall, b: OpenCall): number => a.enter_ts - b.enter_ts || (a.callid < b.callid ? -1 : a.callid > b.callid ? 1 : 0);
+  out.waiting.sort(byEnter);
+  out.stale.sort(byEnter);
   return out;
 }
 

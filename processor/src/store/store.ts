@@ -35,6 +35,13 @@ export const sessionKey = (r: Pick<AgentSessionRow, 'site' | 'agent' | 'start_ts
 export const pauseKey = (r: Pick<AgentPauseRow, 'site' | 'agent' | 'start_ts' | 'queue' | 'reason'>): string =>
   `${r.site}\0${r.agent}\0${r.start_ts}\0${r.queue}\0${r.reason}`;
 
+export interface AcceptedLines {
+  site: string;
+  source: string;
+  lines: number;
+  last_event_s: number;
+}
+
 export interface ProcessorStore {
   insertStints(rows: StintRow[], commitId: number, token: string): Promise<void>;
   insertEvents(events: QueueEvent[], token: string): Promise<void>;
@@ -52,6 +59,11 @@ export interface ProcessorStore {
   replayEvents(site: string, fromS: number, onEvent: (ev: QueueEvent) => void): Promise<number>;
   /** Stored stints that entered at or after `fromS`. */
   stintsSince(fromS: number): Promise<StintRow[]>;
+  /**
+   * Accepted lines (stored queue events) per site and source whose time is at or after `sinceS`,
+   * with the newest line's own time (the PBX clock): the data quality page's counts.
+   */
+  acceptedLines(sinceS: number): Promise<AcceptedLines[]>;
   /** Stores an alert's state change (raised: version 0; cleared: version 1 of the same key). */
   insertAlert(a: AlertMessage): Promise<void>;
   /** Alerts raised and not cleared, as their `raised` messages. */
@@ -202,6 +214,15 @@ export function createStore(ch: ClickHouse): ProcessorStore {
         wait_s: numOrNull(x.wait_s), talk_s: numOrNull(x.talk_s), agent: String(x.agent), caller: String(x.caller),
         transferred: Boolean(x.transferred), enter_seen: Boolean(x.enter_seen), end_event_id: String(x.end_event_id),
       }));
+    },
+    async acceptedLines(sinceS) {
+      const r = await rows<Record<string, unknown>>(
+        `SELECT site, source, count() AS lines, toUnixTimestamp(max(ts)) AS last_event_s
+         FROM ${TABLES.queueEvents} FINAL WHERE ts >= toDateTime({since:Int64}, 'UTC')
+         GROUP BY site, source ORDER BY site, source`,
+        { since: Math.max(0, sinceS) },
+      );
+      return r.map((x) => ({ site: String(x.site), source: String(x.source), lines: num(x.lines), last_event_s: num(x.last_event_s) }));
     },
   };
 }

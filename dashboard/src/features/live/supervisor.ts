@@ -1,41 +1,17 @@
 // The supervisor view's data from GET /api/live/supervisor, checked field by field (the server
 // may be newer or older than this page), and the durations the tables show. Pure.
 
+import type { AbandonedCaller, AgentLiveState, SupervisorAgent, WaitingCaller } from '@tablero/processor/contract';
 import { isNum, isObj } from '../../lib/guards.ts';
 
-export type AgentState = 'available' | 'on_call' | 'paused' | 'logged_out';
+export type AgentState = AgentLiveState;
 const AGENT_STATES: readonly string[] = ['available', 'on_call', 'paused', 'logged_out'];
 
-export interface AgentRow {
-  site: string;
-  agent: string;
-  queues: string[];
-  state: AgentState;
-  since_s: number;
-  pause_reason: string;
-  call: { queue: string; callid: string; since_s: number } | null;
-  answered_today: number;
-}
+export type AgentRow = SupervisorAgent;
+export type WaitingRow = WaitingCaller;
+export type AbandonedRow = AbandonedCaller;
 
-export interface WaitingRow {
-  site: string;
-  queue: string;
-  callid: string;
-  caller: string;
-  enter_s: number;
-}
-
-export interface AbandonedRow {
-  site: string;
-  queue: string;
-  callid: string;
-  caller: string;
-  enter_s: number;
-  end_s: number;
-  wait_s: number | null;
-  answered_after: boolean;
-}
-
+/** GET /api/live/supervisor: every site's view, as the processor published it (callers masked by the server). */
 export interface SupervisorView {
   at_ms: number;
   agents: AgentRow[];

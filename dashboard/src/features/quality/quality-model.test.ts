@@ -9,9 +9,17 @@ const rej = { site: 'lpz', source: '/q', reason: 'bad_epoch', lines: 1, last_rej
 
 describe('parseQuality', () => {
   it('keeps well-formed rows and drops the rest', () => {
-    expect(parseQuality({ now_ms: 1, silent_after_s: 300, ingest: 'running', since_s: 0, sources: [src, { ...src, silent: 'no' }], rejected: [rej, { ...rej, lines: null }] })).toEqual({
-      now_ms: 1, silent_after_s: 300, ingest: 'running', sources: [src], rejected: [rej],
+    const stale = { site: 'lpz', queue: '101', callid: 'c1', enter_s: 10, last_event_s: 20, reason: 'before_restart' };
+    expect(parseQuality({
+      now_ms: 1, silent_after_s: 300, ingest: 'running', since_s: 0, sources: [src, { ...src, silent: 'no' }], rejected: [rej, { ...rej, lines: null }],
+      stale_calls: [stale, { ...stale, reason: 'lost' }, { ...stale, enter_s: '10' }],
+    })).toEqual({
+      now_ms: 1, silent_after_s: 300, ingest: 'running', sources: [src], rejected: [rej], stale_calls: [stale],
     });
+  });
+
+  it('reads an answer without stale calls (an older server) as none', () => {
+    expect(parseQuality({ now_ms: 1, silent_after_s: 300, ingest: 'running', sources: [], rejected: [] })?.stale_calls).toEqual([]);
   });
   it.each([null, { now_ms: 1 }, { now_ms: 1, silent_after_s: 3, ingest: 'x', sources: {}, rejected: [] }])('refuses %j', (v) => {
     expect(parseQuality(v)).toBeNull();

@@ -1,5 +1,6 @@
 // The data quality page's answer from GET /api/quality, checked field by field. Pure.
 
+import type { StaleCall } from '@tablero/processor/contract';
 import { isNum, isObj } from '../../lib/guards.ts';
 
 export interface SourceRow {
@@ -33,6 +34,8 @@ export interface QualityReport {
   ingest: string;
   sources: SourceRow[];
   rejected: RejectedRow[];
+  /** Open calls the processor left out of the live figures (kpi-definitions §5); absent from older servers. */
+  stale_calls: StaleCall[];
 }
 
 const nn = (v: unknown): boolean => v === null || isNum(v);
@@ -49,7 +52,14 @@ function rejected(v: unknown): v is RejectedRow {
   return isObj(v) && str(v.site) && str(v.source) && str(v.reason) && isNum(v.lines) && isNum(v.last_rejected_s) && isNum(v.sample_line_no) && str(v.sample_raw);
 }
 
+const STALE_REASONS: readonly string[] = ['before_restart', 'no_event_for_horizon'];
+
+function stale(v: unknown): v is StaleCall {
+  return isObj(v) && str(v.site) && str(v.queue) && str(v.callid) && isNum(v.enter_s) && isNum(v.last_event_s) && str(v.reason) && STALE_REASONS.includes(v.reason);
+}
+
 export function parseQuality(v: unknown): QualityReport | null {
   if (!isObj(v) || !isNum(v.now_ms) || !isNum(v.silent_after_s) || !str(v.ingest) || !Array.isArray(v.sources) || !Array.isArray(v.rejected)) return null;
-  return { now_ms: v.now_ms, silent_after_s: v.silent_after_s, ingest: v.ingest, sources: v.sources.filter(source), rejected: v.rejected.filter(rejected) };
+  const staleCalls = Array.isArray(v.stale_calls) ? v.stale_calls.filter(stale) : [];
+  return { now_ms: v.now_ms, silent_after_s: v.silent_after_s, ingest: v.ingest, sources: v.sources.filter(source), rejected: v.rejected.filter(rejected), stale_calls: staleCalls };
 }

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkRecordingTemplate, maskCaller, monthOf, monthRange, recordingUrl } from './calls.ts';
+import { checkRecordingTemplate, monthOf, monthRange, recordingUrl } from './calls.ts';
 
 describe('call facts', () => {
-  it.each([
-    ['3001234567', '*******567'],
-    ['70012345', '*****345'],
-    ['123', '***'],
-    ['', ''],
-  ])('masks %s as %s', (caller, masked) => {
-    expect(maskCaller(caller)).toBe(masked);
-  });
-
   it('builds recording links from the template', () => {
     expect(recordingUrl('https://rec.example/{site}/{callid}.wav', { site: 'lpz', callid: '1772399000.15' })).toBe('https://rec.example/lpz/1772399000.15.wav');
     expect(recordingUrl('https://rec.example/?id={callid}', { site: 'lpz', callid: 'a b&c' })).toBe('https://rec.example/?id=a%20b%26c');

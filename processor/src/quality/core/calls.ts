@@ -1,11 +1,8 @@
 // Call facts as each role may see them, recording links, and month boundaries. Pure.
 import { localParts, localToEpoch } from '../../core/calendar.ts';
 
-/** Caller numbers keep their last 3 digits for roles that do not need them (`3001234567` -> `*******567`). */
-export function maskCaller(caller: string): string {
-  if (caller.length <= 3) return '*'.repeat(caller.length);
-  return '*'.repeat(caller.length - 3) + caller.slice(-3);
-}
+// The caller mask is the one shared with the dashboard (processor/src/caller-mask.ts).
+export { maskCaller } from '../../caller-mask.ts';
 
 /** The recording link of a call: `{callid}` and `{site}` in the template, URL-encoded; null without a template. */
 export function recordingUrl(template: string, call: { site: string; callid: string }): string | null {
