@@ -1,17 +1,16 @@
 // GET /api/quality?days=N: lines accepted and rejected per source and reason over the last N
 // days (default 1), the running ingest's own counters, last line per source (silent sources
 // flagged) and the PBX clock skew.
-import type { Role } from '../core/roles.ts';
+import { DATA_QUALITY_READERS } from '../core/roles.ts';
 import { qualityBySource, sourceStatuses, type SourceStatusIn } from '../core/quality.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadQueryError, ReportFailedError } from '../errors.ts';
 import { acceptedLines, rejectedLines } from '../store/report-store.ts';
 
-export const QUALITY_ROLES: readonly Role[] = ['admin', 'manager', 'supervisor'];
 const MAX_DAYS = 366;
 
 export function qualityRoutes(app: App, ctx: AppContext): void {
-  app.get('/api/quality', { config: { access: QUALITY_ROLES } }, async (req) => {
+  app.get('/api/quality', { config: { access: DATA_QUALITY_READERS } }, async (req) => {
     const raw = req.query as Record<string, unknown>;
     for (const key of Object.keys(raw)) if (key !== 'days') throw new BadQueryError(key, 'unknown parameter');
     let days = 1;
