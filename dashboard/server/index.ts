@@ -3,7 +3,7 @@ export { buildApp, CSRF_HEADER } from './app.ts';
 export { startDashboard, type RunningDashboard } from './start.ts';
 export type { DashboardDeps, DashboardOptions, PushRequest, ReportsPort, SaveResult, SettingsDeps, SettingsVersionInfo } from './types.ts';
 export type { DashboardBus } from './bus/dashboard-bus.ts';
-export { ROLES, LANGS, type Role, type Lang } from './core/roles.ts';
+export { ROLES, LANGS, isRole, type Role, type Lang } from './core/roles.ts';
 export { SESSION_COOKIE } from './auth/sessions.ts';
 export { SessionSecretError, MIN_SECRET_BYTES } from './core/session.ts';
 export { createUser, countUsers, createKioskToken, revokeKioskToken, sha256Hex, updateUser } from './store/auth-store.ts';

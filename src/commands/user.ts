@@ -3,13 +3,11 @@ import type { Command } from '../cli.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { findRunning, openStore, type RunningInstance } from '../runtime.ts';
-import { createKioskToken, createUser, DuplicateUserError, InvalidUserError, KioskTokenNotFoundError, revokeKioskToken, type Role } from '@tablero/dashboard';
+import { createKioskToken, createUser, DuplicateUserError, InvalidUserError, KioskTokenNotFoundError, revokeKioskToken, isRole, ROLES } from '@tablero/dashboard';
 import type { ClickHouse } from '@tablero/sql';
 import { ApiError, apiRequest } from './api-client.ts';
 import { sha256Hex } from './tokens.ts';
 import { UsageError } from './usage.ts';
-
-const ROLES: Role[] = ['admin', 'manager', 'supervisor', 'qa_analyst'];
 
 /** Bad input found by the store or the API (duplicate user, unknown token) is exit 2, not a crash. */
 async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
@@ -59,8 +57,8 @@ export const userCommand: Command = {
     if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(username)) {
       throw new UsageError('USERNAME: 1-64 letters, digits, . _ @ -, starting with a letter or digit');
     }
-    const role = values.role as Role;
-    if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+    const role = values.role;
+    if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
     const lang = (values.lang ?? 'es') as 'es' | 'en';
     if (lang !== 'es' && lang !== 'en') throw new UsageError('--lang must be es or en');
     const password = await readStdin();

@@ -1,11 +1,10 @@
 // Who may use what. Every route declares its access; nothing under /api/ or /ws/ is reachable
 // without a declaration (enforced when routes are registered), so a forgotten rule fails closed.
+// The roles and the named capability lists are shared with the SPA (../../shared/roles.ts).
+import type { QaVisibility } from '@tablero/processor/contract';
+import { QA_ALL_AGENTS_READERS, QA_CALIBRATION_OVERSEERS, QA_CALLER_NUMBER_READERS, roleAllowed, type Role, type RoleList } from '../../shared/roles.ts';
 
-export const ROLES = ['admin', 'manager', 'supervisor', 'qa_analyst'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const LANGS = ['es', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
+export * from '../../shared/roles.ts';
 
 /**
  * - `public`: anyone (health, login, the SPA's files).
@@ -13,22 +12,13 @@ export type Lang = (typeof LANGS)[number];
  * - `live`: a session of any role or a valid kiosk token (the WebSocket only).
  * - a list of roles: a session whose role is in the list.
  */
-export type Access = 'public' | 'source' | 'live' | readonly Role[];
+export type Access = 'public' | 'source' | 'live' | RoleList;
 
-export const ALL_ROLES: readonly Role[] = ROLES;
-export const ADMIN_ONLY: readonly Role[] = ['admin'];
-
-/** Roles that see caller numbers in full (they call abandoned callers back); others and kiosks see them masked. */
-export const SEES_CALLER_NUMBERS: readonly Role[] = ['admin', 'manager', 'supervisor'];
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
-
-export function isLang(value: unknown): value is Lang {
-  return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
-}
-
-export function roleAllowed(access: readonly Role[], role: Role): boolean {
-  return access.includes(role);
+/** What a role may see in quality monitoring: the processor's quality service knows no roles. */
+export function qaVisibility(role: Role): QaVisibility {
+  return {
+    callerNumbers: roleAllowed(QA_CALLER_NUMBER_READERS, role) ? 'full' : 'masked',
+    agents: roleAllowed(QA_ALL_AGENTS_READERS, role) ? 'all' : 'supervised',
+    calibrations: roleAllowed(QA_CALIBRATION_OVERSEERS, role) ? 'all' : 'own',
+  };
 }

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { KPI_SUBJECT_WILDCARD } from '@tablero/processor/contract';
 import type { DashboardBus } from '../bus/dashboard-bus.ts';
 import { LiveState, decodeLiveMessage, isSupervisorMessage, maskSupervisor, type SupervisorView } from '../core/live-state.ts';
-import { SEES_CALLER_NUMBERS, type Lang, type Role } from '../core/roles.ts';
+import { LIVE_CALLER_NUMBER_READERS, roleAllowed, type Lang, type Role } from '../core/roles.ts';
 import type { StaleCall, SupervisorMessage } from '@tablero/processor/contract';
 
 export const DEFAULT_WS_MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -40,7 +40,7 @@ interface Entry {
 
 /** True when the viewer's role sees caller numbers in full; kiosks never do. */
 export function seesCallers(role: Role | null | undefined): boolean {
-  return role !== null && role !== undefined && SEES_CALLER_NUMBERS.includes(role);
+  return roleAllowed(LIVE_CALLER_NUMBER_READERS, role);
 }
 
 export interface HelloMessage {

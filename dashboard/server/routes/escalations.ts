@@ -6,13 +6,9 @@ import createError from '@fastify/error';
 import type { TicketEvent } from '@tablero/ingest/contract';
 import type { EscalationMonthly, EscalationTicket, EscalationsSnapshot } from '@tablero/processor/contract';
 import type { App, AppContext } from '../context.ts';
-import type { Role } from '../core/roles.ts';
+import { ADMIN_ONLY, ESCALATION_READERS, ESCALATION_SETTINGS_READERS } from '../core/roles.ts';
 import { BadQueryError, IngestUnavailableError, NotFoundError, SourceTokenError } from '../errors.ts';
 
-/** Supervisors work the lists; managers also read the monthly figures; admins edit terms. */
-export const ESCALATION_VIEW_ROLES: readonly Role[] = ['supervisor', 'manager', 'admin'];
-export const ESCALATION_SETTINGS_READ_ROLES: readonly Role[] = ['manager', 'admin'];
-export const ESCALATION_SETTINGS_WRITE_ROLES: readonly Role[] = ['admin'];
 export const TICKETS_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export const EscalationsUnavailableError = createError('TABLERO_ERR_ESCALATIONS_UNAVAILABLE', 'escalations are not available in this process', 503);
@@ -78,18 +74,18 @@ export function escalationRoutes(app: App, ctx: AppContext): void {
     }
   };
 
-  app.get('/api/escalations', { config: { access: ESCALATION_VIEW_ROLES } }, async (req) => {
+  app.get('/api/escalations', { config: { access: ESCALATION_READERS } }, async (req) => {
     const p = port();
     const site = siteOf(req.query as Record<string, unknown>, p, ['site']);
     return guarded(req, 'snapshot', () => p.snapshot(site));
   });
 
-  app.get('/api/escalations/sites', { config: { access: ESCALATION_VIEW_ROLES } }, async (req) => {
+  app.get('/api/escalations/sites', { config: { access: ESCALATION_READERS } }, async (req) => {
     const p = port();
     return guarded(req, 'sites', async () => ({ default_site: p.defaultSite, sites: await p.sites() }));
   });
 
-  app.get<{ Params: { id: string } }>('/api/escalations/tickets/:id', { config: { access: ESCALATION_VIEW_ROLES } }, async (req) => {
+  app.get<{ Params: { id: string } }>('/api/escalations/tickets/:id', { config: { access: ESCALATION_READERS } }, async (req) => {
     const p = port();
     const site = siteOf(req.query as Record<string, unknown>, p, ['site']);
     const id = req.params.id;
@@ -99,7 +95,7 @@ export function escalationRoutes(app: App, ctx: AppContext): void {
     return found;
   });
 
-  app.get('/api/escalations/by-call', { config: { access: ESCALATION_VIEW_ROLES } }, async (req) => {
+  app.get('/api/escalations/by-call', { config: { access: ESCALATION_READERS } }, async (req) => {
     const p = port();
     const q = req.query as Record<string, unknown>;
     const site = siteOf(q, p, ['site', 'callid']);
@@ -108,7 +104,7 @@ export function escalationRoutes(app: App, ctx: AppContext): void {
     return guarded(req, 'by-call', () => p.byCall(site, callid));
   });
 
-  app.get('/api/escalations/monthly', { config: { access: ESCALATION_VIEW_ROLES } }, async (req) => {
+  app.get('/api/escalations/monthly', { config: { access: ESCALATION_READERS } }, async (req) => {
     const p = port();
     const q = req.query as Record<string, unknown>;
     const site = siteOf(q, p, ['site', 'month']);
@@ -117,13 +113,13 @@ export function escalationRoutes(app: App, ctx: AppContext): void {
     return guarded(req, 'monthly', () => p.monthly(site, month));
   });
 
-  app.get('/api/escalations/settings', { config: { access: ESCALATION_SETTINGS_READ_ROLES } }, async (req) => {
+  app.get('/api/escalations/settings', { config: { access: ESCALATION_SETTINGS_READERS } }, async (req) => {
     const p = port();
     const site = siteOf(req.query as Record<string, unknown>, p, ['site']);
     return guarded(req, 'settings', () => p.settings(site));
   });
 
-  app.put('/api/escalations/settings', { config: { access: ESCALATION_SETTINGS_WRITE_ROLES } }, async (req) => {
+  app.put('/api/escalations/settings', { config: { access: ADMIN_ONLY } }, async (req) => {
     const p = port();
     const site = siteOf(req.query as Record<string, unknown>, p, ['site']);
     const by = req.session?.username ?? 'unknown';
@@ -134,7 +130,7 @@ export function escalationRoutes(app: App, ctx: AppContext): void {
   });
 
   // Bundled national holidays, for admins filling a site calendar's holiday list.
-  app.get('/api/escalations/holidays', { config: { access: ESCALATION_SETTINGS_READ_ROLES } }, async (req) => {
+  app.get('/api/escalations/holidays', { config: { access: ESCALATION_SETTINGS_READERS } }, async (req) => {
     const p = port();
     const q = req.query as Record<string, unknown>;
     const country = param(q, 'country', ['country', 'year']);

@@ -3,12 +3,9 @@
 // processor's, injected by the composition root as `deps.exports` (the dashboard never imports
 // processor internals); this file checks roles and parameters and moves bytes.
 import createError from '@fastify/error';
-import type { Role } from '../core/roles.ts';
-import { ADMIN_ONLY } from '../core/roles.ts';
+import { ADMIN_ONLY, EXPORTERS } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadQueryError, BadRequestError } from '../errors.ts';
-
-export const EXPORT_ROLES: readonly Role[] = ['manager', 'admin'];
 
 const FORMATS = ['csv', 'xlsx', 'pdf'] as const;
 const LANGS = ['es', 'en'] as const;
@@ -89,7 +86,7 @@ export function exportRoutes(app: App, ctx: AppContext): void {
     return ctx.deps.exports;
   };
 
-  app.get('/api/exports/monthly', { config: { access: EXPORT_ROLES } }, async (req, reply) => {
+  app.get('/api/exports/monthly', { config: { access: EXPORTERS } }, async (req, reply) => {
     const parsed = parseExportQuery(req.query as Record<string, unknown>, req.session?.lang ?? 'es');
     if (!parsed.ok) throw new BadQueryError(parsed.param, parsed.reason);
     const exports = port();
@@ -111,7 +108,7 @@ export function exportRoutes(app: App, ctx: AppContext): void {
       .send(out.body);
   });
 
-  app.post<{ Params: { month: string } }>('/api/months/:month/close', { config: { access: EXPORT_ROLES } }, async (req, reply) => {
+  app.post<{ Params: { month: string } }>('/api/months/:month/close', { config: { access: EXPORTERS } }, async (req, reply) => {
     const month = req.params.month;
     if (!MONTH.test(month)) throw new BadRequestError(`month must be YYYY-MM, got '${month}'`);
     const exports = port();
@@ -126,9 +123,9 @@ export function exportRoutes(app: App, ctx: AppContext): void {
     }
   });
 
-  app.get('/api/months', { config: { access: EXPORT_ROLES } }, async () => port().closedMonths());
-  app.get('/api/exports/runs', { config: { access: EXPORT_ROLES } }, async () => port().runs());
-  app.get('/api/exports/schedules', { config: { access: EXPORT_ROLES } }, async () => port().schedules());
+  app.get('/api/months', { config: { access: EXPORTERS } }, async () => port().closedMonths());
+  app.get('/api/exports/runs', { config: { access: EXPORTERS } }, async () => port().runs());
+  app.get('/api/exports/schedules', { config: { access: EXPORTERS } }, async () => port().schedules());
 
   // Admin only: a schedule names a folder on the server's disk.
   app.put<{ Params: { id: string }; Body: unknown }>('/api/exports/schedules/:id', { config: { access: ADMIN_ONLY } }, async (req) => {

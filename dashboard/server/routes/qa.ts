@@ -6,7 +6,7 @@
 import createError from '@fastify/error';
 import type { FastifyRequest } from 'fastify';
 import type { QaMonthlyReport, QaResult, QaViewer, QualityApi } from '@tablero/processor/contract';
-import type { Role } from '../core/roles.ts';
+import { QA_COORDINATORS, QA_READERS, QA_REPORT_DOWNLOADERS, QA_SCORERS, QA_SETTINGS_EDITORS, QA_TEAM_EDITORS, qaVisibility } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadRequestError, IngestUnavailableError, NotFoundError, SourceTokenError, UnauthenticatedError } from '../errors.ts';
 
@@ -14,17 +14,6 @@ export const QaUnavailableError = createError('TABLERO_ERR_QA_UNAVAILABLE', 'qua
 export const QaInvalidError = createError('TABLERO_ERR_QA_INVALID', '%s', 400, undefined, false);
 export const QaForbiddenError = createError('TABLERO_ERR_FORBIDDEN', '%s', 403, undefined, false);
 export const QaConflictError = createError('TABLERO_ERR_QA_CONFLICT', '%s', 409, undefined, false);
-
-/** Everyone who reads quality results (supervisors: their team's agents only). */
-export const QA_READERS: readonly Role[] = ['admin', 'manager', 'supervisor', 'qa_analyst'];
-/** Who scores calls. */
-export const QA_SCORERS: readonly Role[] = ['admin', 'qa_analyst'];
-/** Who runs forms, samples and calibration sessions (and, invited, scores in them). */
-export const QA_COORDINATORS: readonly Role[] = ['admin', 'manager', 'qa_analyst'];
-export const QA_TEAM_ADMINS: readonly Role[] = ['admin', 'manager'];
-export const QA_SETTINGS_ADMINS: readonly Role[] = ['admin'];
-/** Who downloads the monthly quality report files (every agent and team; supervisors read the screen). */
-export const QA_REPORT_DOWNLOADERS: readonly Role[] = ['admin', 'manager', 'qa_analyst'];
 
 export const QA_REPORT_FORMATS = ['xlsx', 'pdf'] as const;
 export type QaReportFormat = (typeof QA_REPORT_FORMATS)[number];
@@ -48,7 +37,7 @@ export const SURVEY_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 function viewer(req: FastifyRequest): QaViewer {
   const s = req.session;
   if (!s) throw new UnauthenticatedError();
-  return { username: s.username, role: s.role };
+  return { username: s.username, sees: qaVisibility(s.role) };
 }
 
 function unwrap<T>(r: QaResult<T>): T {
@@ -115,10 +104,10 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   };
 
   app.get('/api/qa/settings', { config: { access: QA_COORDINATORS } }, async () => qa().settings());
-  app.put('/api/qa/settings', { config: { access: QA_SETTINGS_ADMINS } }, async (req) => unwrap(await qa().saveSettings(body(req), viewer(req))));
+  app.put('/api/qa/settings', { config: { access: QA_SETTINGS_EDITORS } }, async (req) => unwrap(await qa().saveSettings(body(req), viewer(req))));
 
-  app.get('/api/qa/teams', { config: { access: QA_TEAM_ADMINS } }, async () => qa().teams());
-  app.put('/api/qa/teams', { config: { access: QA_TEAM_ADMINS } }, async (req) => unwrap(await qa().saveTeams(body(req)['members'], viewer(req))));
+  app.get('/api/qa/teams', { config: { access: QA_TEAM_EDITORS } }, async () => qa().teams());
+  app.put('/api/qa/teams', { config: { access: QA_TEAM_EDITORS } }, async (req) => unwrap(await qa().saveTeams(body(req)['members'], viewer(req))));
 
   app.get('/api/qa/forms', { config: { access: QA_READERS } }, async () => qa().listForms());
   app.get('/api/qa/forms/:formId/versions', { config: { access: QA_READERS } }, async (req) => {

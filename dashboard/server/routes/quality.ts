@@ -2,17 +2,16 @@
 // days (default 1), the running ingest's own counters, last line per source (silent sources
 // flagged), the PBX clock skew, and the open calls the processor left out of the live figures as
 // stale (kpi-definitions §5; from its newest supervisor views, no caller numbers).
-import type { Role } from '../core/roles.ts';
+import { DATA_QUALITY_READERS } from '../core/roles.ts';
 import { qualityBySource, sourceStatuses, type SourceStatusIn } from '../core/quality.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadQueryError, ReportFailedError } from '../errors.ts';
 import { rejectedLines } from '../store/report-store.ts';
 
-export const QUALITY_ROLES: readonly Role[] = ['admin', 'manager', 'supervisor'];
 const MAX_DAYS = 366;
 
 export function qualityRoutes(app: App, ctx: AppContext): void {
-  app.get('/api/quality', { config: { access: QUALITY_ROLES } }, async (req) => {
+  app.get('/api/quality', { config: { access: DATA_QUALITY_READERS } }, async (req) => {
     const raw = req.query as Record<string, unknown>;
     for (const key of Object.keys(raw)) if (key !== 'days') throw new BadQueryError(key, 'unknown parameter');
     let days = 1;

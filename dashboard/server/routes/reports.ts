@@ -2,15 +2,11 @@
 // abandoned callers per wait bucket) and GET /api/reports/agents (answered, AHT, pause time by
 // reason). Both take the parameters of /api/kpis but `by`, and are read by the processor's one
 // KPI read module (stored definitions and calendars): the dashboard computes no figure itself.
-import { ALL_ROLES } from '../core/roles.ts';
+import { AGENT_REPORT_READERS, ALL_ROLES } from '../core/roles.ts';
 import { RANGE_PARAMS, parseKpiQuery, type KpiQuery } from '../core/kpi-query.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadQueryError, ReportFailedError, ReportsUnavailableError } from '../errors.ts';
 import type { ReportsPort } from '../types.ts';
-import type { Role } from '../core/roles.ts';
-
-/** Agent figures are about people: the roles that manage them. */
-export const AGENT_REPORT_ROLES: readonly Role[] = ['admin', 'manager', 'supervisor'];
 
 export function reportRoutes(app: App, ctx: AppContext): void {
   const range = (raw: unknown): KpiQuery => {
@@ -34,7 +30,7 @@ export function reportRoutes(app: App, ctx: AppContext): void {
     return read('wait-distribution', q, (port) => port.waitDistribution(q));
   });
 
-  app.get('/api/reports/agents', { config: { access: AGENT_REPORT_ROLES } }, async (req) => {
+  app.get('/api/reports/agents', { config: { access: AGENT_REPORT_READERS } }, async (req) => {
     const q = range(req.query);
     return read('agents', q, (port) => port.agents(q));
   });

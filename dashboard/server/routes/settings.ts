@@ -1,12 +1,11 @@
 // KPI definition settings and site calendars (the processor's versioned settings, reached through
 // injected functions): GET /api/settings (admin, manager: read), POST /api/settings/queues and
 // POST /api/settings/calendars (admin: each save is a new version, valid from a given time).
-import { ADMIN_ONLY, type Role } from '../core/roles.ts';
+import { ADMIN_ONLY, SETTINGS_READERS } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadRequestError, SettingsUnavailableError, UnauthenticatedError } from '../errors.ts';
 import type { SaveResult, SettingsDeps } from '../types.ts';
 
-export const SETTINGS_READ_ROLES: readonly Role[] = ['admin', 'manager'];
 const NAME = { type: 'string', maxLength: 128 } as const;
 const VALID_FROM = { type: 'integer', minimum: 0 } as const;
 
@@ -21,7 +20,7 @@ export function settingsRoutes(app: App, ctx: AppContext): void {
     return { version: r.version };
   };
 
-  app.get('/api/settings', { config: { access: SETTINGS_READ_ROLES } }, async () => {
+  app.get('/api/settings', { config: { access: SETTINGS_READERS } }, async () => {
     const s = deps();
     const now = ctx.now();
     const [versions, calendars] = await Promise.all([s.list(), s.calendars(now)]);

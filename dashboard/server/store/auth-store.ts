@@ -6,7 +6,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { TABLES, type ClickHouse } from '@tablero/sql';
 import { hashPassword } from '../auth/password.ts';
 import { DuplicateUserError, InvalidUserError, KioskTokenNotFoundError } from '../errors.ts';
-import { isLang, isRole, type Lang, type Role } from '../core/roles.ts';
+import { isLang, isRole, ROLES, type Lang, type Role } from '../core/roles.ts';
+
+/** "role must be admin, manager, supervisor or qa_analyst", from the one role list. */
+const BAD_ROLE = `role must be ${ROLES.slice(0, -1).join(', ')} or ${ROLES[ROLES.length - 1]}`;
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 export const MIN_PASSWORD_LENGTH = 8;
@@ -134,7 +137,7 @@ export function validateNewUser(u: { username: unknown; password: unknown; role:
   if (typeof u.password !== 'string' || u.password.length < MIN_PASSWORD_LENGTH || u.password.length > MAX_PASSWORD_LENGTH) {
     throw new InvalidUserError('password', `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
   }
-  if (!isRole(u.role)) throw new InvalidUserError('role', 'role must be admin, manager, supervisor or qa_analyst');
+  if (!isRole(u.role)) throw new InvalidUserError('role', BAD_ROLE);
   if (u.lang !== undefined && !isLang(u.lang)) throw new InvalidUserError('lang', 'lang must be es or en');
 }
 
@@ -173,7 +176,7 @@ export interface UserChanges {
  * Sessions re-read the user on every request, so a disabled user or a new role applies at once.
  */
 export async function updateUser(ch: ClickHouse, username: string, changes: UserChanges): Promise<UserInfo | null> {
-  if (changes.role !== undefined && !isRole(changes.role)) throw new InvalidUserError('role', 'role must be admin, manager, supervisor or qa_analyst');
+  if (changes.role !== undefined && !isRole(changes.role)) throw new InvalidUserError('role', BAD_ROLE);
   if (changes.lang !== undefined && !isLang(changes.lang)) throw new InvalidUserError('lang', 'lang must be es or en');
   if (changes.password !== undefined && (changes.password.length < MIN_PASSWORD_LENGTH || changes.password.length > MAX_PASSWORD_LENGTH)) {
     throw new InvalidUserError('password', `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);

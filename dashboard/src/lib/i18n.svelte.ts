@@ -4,7 +4,8 @@
 // is kept in localStorage, which is all a kiosk TV has.
 
 import { DEFAULT_LOCALE, formatCount, formatPct, langOf, normalizeLocale, type Locale } from './format.ts';
-import { translate, type MessageKey, type MessageParams } from './messages.ts';
+import { textOf, type Catalog, type MessageParams } from './catalog.ts';
+import { MESSAGES, type MessageKey } from './messages.ts';
 
 const STORAGE_KEY = 'tablero.locale';
 
@@ -63,7 +64,10 @@ export class I18n {
     if (l && langOf(l) !== this.lang) this.set(l);
   }
 
-  t = (key: MessageKey, params?: MessageParams): string => translate(this.lang, key, params);
+  /** A text of the shell catalog (lib/messages.ts) in the current language. */
+  t = (key: MessageKey, params?: MessageParams): string => textOf(MESSAGES, this.lang, key, params);
+  /** `t` for a feature's catalog; read at call time, so templates follow a language switch. */
+  scope = <K extends string>(catalog: Catalog<K>): ((key: K, params?: MessageParams) => string) => (key, params) => textOf(catalog, this.lang, key, params);
   count = (n: number | null): string => formatCount(this.locale, n);
   pct = (v: number | null, digits: 0 | 1 | 2 = 1): string => formatPct(this.locale, v, digits);
 

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGS, placeholders, translate, type MessageKey } from './messages.ts';
+import { translate } from './messages.ts';
 
-const keys = Object.keys(CATALOGS.es) as MessageKey[];
-
-describe('catalogs', () => {
-  it('have the same keys in Spanish and English', () => {
-    expect(Object.keys(CATALOGS.en).sort()).toEqual([...keys].sort());
-  });
-
-  it.each(keys)('%s has the same parameters in both languages and no empty text', (key) => {
-    expect(CATALOGS.es[key]).not.toBe('');
-    expect(CATALOGS.en[key]).not.toBe('');
-    expect(placeholders(CATALOGS.en[key]).sort()).toEqual(placeholders(CATALOGS.es[key]).sort());
-  });
-
+describe('the shell catalog', () => {
   it('use the glossary terms on the wallboard', () => {
     expect([
       translate('es', 'tile.sl'),
@@ -38,17 +26,6 @@ describe('catalogs', () => {
     ]);
     expect(translate('en', 'tile.sl')).toBe('Service level');
     expect(translate('en', 'tile.waiting')).toBe('Waiting now');
-  });
-});
-
-describe('placeholders', () => {
-  it.each([
-    ['no params', []],
-    ['{a} and {b} and {a}', ['a', 'b']],
-    ['{n} s', ['n']],
-    ['{Not} {a-b}', []],
-  ])('%j -> %j', (text, expected) => {
-    expect(placeholders(text)).toEqual(expected);
   });
 });
 

@@ -1,8 +1,13 @@
-// Every text of the dashboard, in Spanish (default) and English, with the users' own terms
+// The texts of the shell, wallboard, live view, reports and settings, in Spanish (default) and
+// English, with the users' own terms (feature catalogs sit beside their features, made the same
+// way by lib/catalog.ts)
 // (docs/glossary.md). Definitions quote docs/kpi-definitions.md so a figure explains itself.
 // `{name}` marks a parameter; both languages must use the same parameters (tested).
 
+import { defineCatalog, textOf, type Catalog, type EnglishOf, type MessageParams } from './catalog.ts';
 import type { Lang } from './format.ts';
+
+export type { MessageParams } from './catalog.ts';
 
 const es = {
   'app.title': 'Tablero',
@@ -259,9 +264,8 @@ const es = {
 } as const;
 
 export type MessageKey = keyof typeof es;
-type Catalog = Record<MessageKey, string>;
 
-const en: Catalog = {
+const en: EnglishOf<typeof es> = {
   'app.title': 'Tablero',
   'app.loading': 'Loading…',
   'nav.logout': 'Log out',
@@ -515,29 +519,9 @@ const en: Catalog = {
   'role.qa_analyst': 'QA analyst',
 };
 
-export const CATALOGS: Record<Lang, Catalog> = { es, en };
+export const MESSAGES: Catalog<MessageKey> = defineCatalog(es, en);
 
-export type MessageParams = Record<string, string | number>;
-
-/** The parameters a message expects, in order of appearance, without repeats. */
-export function placeholders(text: string): string[] {
-  const names: string[] = [];
-  for (const m of text.matchAll(/\{([a-z_]+)\}/g)) {
-    const name = m[1];
-    if (name !== undefined && !names.includes(name)) names.push(name);
-  }
-  return names;
-}
-
-/**
- * The text of `key` in `lang` with its parameters filled in. A parameter the caller forgot stays
- * visible as `{name}` rather than disappearing, so the mistake shows on screen.
- */
+/** A text of the shell and wallboard catalog (components use `i18n.t`). */
 export function translate(lang: Lang, key: MessageKey, params?: MessageParams): string {
-  const text = CATALOGS[lang][key];
-  if (!params) return text;
-  return text.replace(/\{([a-z_]+)\}/g, (whole, name: string) => {
-    const v = params[name];
-    return v === undefined ? whole : String(v);
-  });
+  return textOf(MESSAGES, lang, key, params);
 }

@@ -92,7 +92,7 @@ export interface QaCallFacts {
   end_ts: number;
   wait_s: number | null;
   talk_s: number | null;
-  /** Masked (`*******567`) for roles that do not need caller numbers. */
+  /** Masked (`*******567`) unless the viewer sees caller numbers in full. */
   caller: string;
   transferred: boolean;
   /** From the configured recording URL template, or null when none is set. */
@@ -368,10 +368,23 @@ export interface QaSettings {
 
 // ---- The service the dashboard's routes call (injected by the composition root) ----
 
-/** Who asks: results are filtered (supervisors: their team) and caller numbers masked by role. */
+/**
+ * What a viewer may see. The dashboard derives it from the user's role (authorization is the
+ * dashboard's); the quality service knows no roles, only these answers.
+ */
+export interface QaVisibility {
+  /** Callers' numbers on monitored calls: in full, or masked to their last 3 digits. */
+  callerNumbers: 'full' | 'masked';
+  /** Whose results: every agent's (calibration results included), or only those of the agents in teams the viewer supervises. */
+  agents: 'all' | 'supervised';
+  /** Every calibration session (its statistics once the viewer is not a pending invitee), or only those the viewer created or was invited to. */
+  calibrations: 'all' | 'own';
+}
+
+/** Who asks: the username (authorship, invitations, supervised teams) and what they may see. */
 export interface QaViewer {
   username: string;
-  role: string;
+  sees: QaVisibility;
 }
 
 export type QaFailure = 'invalid' | 'not_found' | 'forbidden' | 'conflict';

@@ -1,5 +1,5 @@
 // The quality service against embedded ClickHouse with the real migrations: versioned forms and
-// evaluations, role filters and masking, reproducible samples, a calibration session from blind
+// evaluations, visibility filters and masking, reproducible samples, a calibration session from blind
 // scoring to the reveal, surveys from the quality stream and from queue_log, the monthly report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
@@ -8,17 +8,19 @@ import { TABLES } from '@tablero/sql';
 import { localToEpoch } from '../core/calendar.ts';
 import { freshClickHouse } from '../testing/clickhouse.ts';
 import { TestBus } from '../testing/bus.ts';
-import type { QaFormSpec, QaViewer, QualityApi, QaResult } from './contract.ts';
+import type { QaFormSpec, QaViewer, QaVisibility, QualityApi, QaResult } from './contract.ts';
 import { createQualityService } from './service.ts';
 import { startSurveyConsumer } from './survey-consumer.ts';
 
 const TZ = 'America/Bogota';
 const at = (day: number, hour: number): number => localToEpoch(2026, 3, day, hour, 0, TZ);
-const QA: QaViewer = { username: 'quique', role: 'qa_analyst' };
-const RITA: QaViewer = { username: 'rita', role: 'qa_analyst' };
-const REF: QaViewer = { username: 'ref', role: 'qa_analyst' };
-const SOFIA: QaViewer = { username: 'sofia', role: 'supervisor' };
-const MARIO: QaViewer = { username: 'mario', role: 'manager' };
+// What the dashboard grants each role (dashboard/server/core/roles.ts, qaVisibility).
+const ANALYST: QaVisibility = { callerNumbers: 'full', agents: 'all', calibrations: 'own' };
+const QA: QaViewer = { username: 'quique', sees: ANALYST };
+const RITA: QaViewer = { username: 'rita', sees: ANALYST };
+const REF: QaViewer = { username: 'ref', sees: ANALYST };
+const SOFIA: QaViewer = { username: 'sofia', sees: { callerNumbers: 'masked', agents: 'supervised', calibrations: 'own' } };
+const MARIO: QaViewer = { username: 'mario', sees: { callerNumbers: 'masked', agents: 'all', calibrations: 'all' } };
 
 let db: Awaited<ReturnType<typeof freshClickHouse>>;
 let qa: QualityApi;
@@ -206,7 +208,7 @@ describe('calibration session', () => {
   });
 
   it('refuses outsiders, second submissions and late ones', async () => {
-    const outsider: QaViewer = { username: 'otra', role: 'qa_analyst' };
+    const outsider: QaViewer = { username: 'otra', sees: ANALYST };
     expect(await qa.session(sessionId, outsider)).toEqual({ ok: false, error: 'forbidden', reason: 'you are not part of this calibration session' });
     expect((await qa.submitCalibration(sessionId, { answers }, outsider)).ok).toBe(false);
     expect(await qa.submitCalibration(sessionId, { answers }, QA)).toEqual({ ok: false, error: 'conflict', reason: 'you already submitted your scores for this session' });

@@ -1,6 +1,9 @@
 // The escalation feature's texts in Spanish and English (glossary terms: radicado, término,
 // vencido, por vencer, oportunidad, área responsable). Kept beside the feature; the language
-// comes from the one i18n layer.
+// comes from the one i18n layer; the catalog is made like every other (lib/catalog.ts).
+import { defineCatalog, hasKey, textOf, type EnglishOf } from '../../lib/catalog.ts';
+import type { Lang } from '../../lib/format.ts';
+
 const ES = {
   'esc.title': 'Escalamientos (PQRSD)',
   'esc.site': 'Sede',
@@ -61,7 +64,7 @@ const ES = {
 
 export type EscKey = keyof typeof ES;
 
-const EN: Record<EscKey, string> = {
+const EN: EnglishOf<typeof ES> = {
   'esc.title': 'Escalations (PQRSD)',
   'esc.site': 'Site',
   'esc.open': 'Open',
@@ -119,18 +122,15 @@ const EN: Record<EscKey, string> = {
   'action.reopened': 'Reopened',
 };
 
-export function escText(lang: string, key: EscKey, params: Record<string, string | number> = {}): string {
-  const text: string = lang === 'en' ? EN[key] : ES[key];
-  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
-}
+export const ESC_TEXTS = defineCatalog(ES, EN);
 
 /** A ticket type's label ('' = not stated); an unknown type shows as written. */
-export function typeLabel(lang: string, type: string): string {
+export function typeLabel(lang: Lang, type: string): string {
   const key = `type.${type}`;
-  return key in ES ? escText(lang, key as EscKey) : type;
+  return hasKey(ESC_TEXTS, key) ? textOf(ESC_TEXTS, lang, key) : type;
 }
 
-export function actionLabel(lang: string, action: string, area: string): string {
+export function actionLabel(lang: Lang, action: string, area: string): string {
   const key = `action.${action}`;
-  return key in ES ? escText(lang, key as EscKey, { area }) : action;
+  return hasKey(ESC_TEXTS, key) ? textOf(ESC_TEXTS, lang, key, { area }) : action;
 }

@@ -1,7 +1,8 @@
 import type { EscalationsSnapshot } from '@tablero/processor/contract';
 import { describe, expect, it } from 'vitest';
 import { isEscalationOverdueAlert, isEscalationsSnapshot, parseTicketDetail } from './guards.ts';
-import { actionLabel, escText, typeLabel } from './texts.ts';
+import { textOf } from '../../lib/catalog.ts';
+import { actionLabel, ESC_TEXTS, typeLabel } from './texts.ts';
 import { areaMatrix, localDateTime, previousMonth, tileSites } from './view.ts';
 
 const counts = (open: number, overdue: number, b: [number, number, number, number, number]) => ({
@@ -30,7 +31,7 @@ describe('escalation view helpers', () => {
   });
 
   it('texts in both languages, types and timeline actions', () => {
-    expect([escText('es', 'esc.due_soon_list', { n: 2 }), escText('en', 'esc.due_soon_list', { n: 2 })]).toEqual(['Por vencer (≤ 2 días hábiles)', 'Due soon (≤ 2 business days)']);
+    expect([textOf(ESC_TEXTS, 'es', 'esc.due_soon_list', { n: 2 }), textOf(ESC_TEXTS, 'en', 'esc.due_soon_list', { n: 2 })]).toEqual(['Por vencer (≤ 2 días hábiles)', 'Due soon (≤ 2 business days)']);
     expect([typeLabel('es', 'queja'), typeLabel('en', ''), typeLabel('es', 'otro')]).toEqual(['Queja', '(no type)', 'otro']);
     expect(actionLabel('es', 'escalated', 'Crédito')).toBe('Escalado a Crédito');
   });

@@ -61,12 +61,5 @@ export function qaHash(view: QaView, params: Record<string, string> = {}): strin
   return s === '' ? path : `${path}?${s}`;
 }
 
-// Who reads and who changes the quality settings and teams. The server enforces the same lists
-// (QA_COORDINATORS, QA_SETTINGS_ADMINS, QA_TEAM_ADMINS in dashboard/server/routes/qa.ts); these
-// only decide what the screen offers.
-export const SETTINGS_READERS: readonly string[] = ['admin', 'manager', 'qa_analyst'];
-export const SETTINGS_WRITERS: readonly string[] = ['admin'];
-export const TEAM_EDITORS: readonly string[] = ['admin', 'manager'];
-
 /** What the processor replaces in the recording URL template (`recordingUrl`); the first one is required (`checkRecordingTemplate`). */
 export const RECORDING_PLACEHOLDERS = { required: '{callid}', optional: '{site}' } as const;

@@ -1,4 +1,7 @@
-// Texts of the quality view in Spanish and English, chosen by the one i18n layer's language.
+// Texts of the quality view in Spanish and English: a catalog of the one i18n mechanism
+// (lib/catalog.ts), read in components through `i18n.scope(QA_TEXTS)`.
+import { defineCatalog, type EnglishOf } from '../../lib/catalog.ts';
+
 const es = {
   title: 'Monitoreo de calidad',
   sessions: 'Sesiones de calibración',
@@ -146,9 +149,7 @@ const es = {
   teamsSaved: 'Equipos guardados (agentes: {n}).',
 } as const;
 
-type Texts = { [K in keyof typeof es]: string };
-
-const en: Texts = {
+const en: EnglishOf<typeof es> = {
   title: 'Quality monitoring',
   sessions: 'Calibration sessions',
   none: 'No calibration sessions for you.',
@@ -297,7 +298,4 @@ const en: Texts = {
 
 export type QaTextKey = keyof typeof es;
 
-export function qaText(lang: string, key: QaTextKey, params: Record<string, string | number> = {}): string {
-  const t: string = (lang === 'en' ? en : es)[key];
-  return t.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
-}
+export const QA_TEXTS = defineCatalog(es, en);

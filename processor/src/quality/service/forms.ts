@@ -1,0 +1,33 @@
+// Evaluation forms: every change publishes a new version; evaluations keep the version they used.
+import type { QaForm, QualityApi } from '../contract.ts';
+import { checkFormSpec } from '../core/form.ts';
+import * as store from '../store/qa-store.ts';
+import { invalid, notFound, ok, type QualityContext } from './context.ts';
+
+export type FormsPart = Pick<QualityApi, 'listForms' | 'formVersions' | 'publishForm'>;
+
+export function formsPart(c: QualityContext): FormsPart {
+  const { ch } = c;
+  return {
+    listForms: () => store.latestForms(ch),
+    formVersions: (formId) => store.formVersions(ch, formId),
+
+    async publishForm(input, by) {
+      const checked = checkFormSpec(input.spec);
+      if (!checked.ok) return invalid(checked.reason);
+      let formId = c.newId();
+      let version = 1;
+      if (input.form_id !== undefined) {
+        const versions = await store.formVersions(ch, input.form_id);
+        const last = versions[versions.length - 1];
+        if (!last) return notFound(`form ${input.form_id}`);
+        formId = input.form_id;
+        version = last.version + 1;
+      }
+      const form: QaForm = { ...checked.value, form_id: formId, version, created_by: by.username, created_at_ms: c.now() };
+      await store.insertForm(ch, form);
+      c.log.info({ form_id: formId, version, by: by.username }, 'quality form published');
+      return ok(form);
+    },
+  };
+}
