@@ -246,6 +246,21 @@ export interface EscalationMonthly {
   total: EscalationMonthlyRow;
   /** Tickets still open and past due at the end of the month. */
   open_overdue_at_month_end: number;
+  /** The legal calendar the business days were counted in (kpi-definitions §6). */
+  calendar: EscalationLegalCalendar;
+}
+
+/** Legal business days of a site: working weekdays minus national and site holidays. */
+export interface EscalationLegalCalendar {
+  /** Country whose national holidays applied (`CO`, `BO`); null = none. */
+  holidays_country: string | null;
+  /** Weekdays that count, `mon`..`sun` in week order (default Monday to Friday). */
+  working_weekdays: string[];
+  /** Local dates `YYYY-MM-DD`: from the earliest receipt day to the latest day the figures counted (a due day, or the day the month's end belongs to). */
+  from: string;
+  to: string;
+  /** The holidays in [from, to] by date: national (with their names) and the site calendar's own (name ''). */
+  holidays: Array<{ date: string; name: string; source: 'national' | 'site' }>;
 }
 
 // ---- Quality (issue #8; additive): forms, evaluations, calibration, surveys, monthly report ----

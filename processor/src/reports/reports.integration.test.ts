@@ -77,7 +77,10 @@ describe('CSV', () => {
     expect(lines[0]).toBe('\uFEFFMonthly indicator report,2026-10');
     expect(lines[3]?.startsWith('Queue,Offered calls,Answered calls,Answered within T,Unanswered calls,Abandoned calls,')).toBe(true);
     expect(lines).toContain('101,8,6,5,2,1,1,0,0,0,0,1,0,1,62.50,answered within T / offered,20,80.00,No,12.50,25.00,13.83,30.00,114.00,300');
-    expect(lines).toContain('Site calendar,Mon 07:00-24:00; Tue 07:00-24:00; Wed 07:00-24:00; Thu 07:00-24:00; Fri 07:00-24:00; Sat 07:00-24:00; Sun 07:00-24:00; holidays: none');
+    expect(lines).toContain('Site calendar,Mon 07:00-24:00; Tue 07:00-24:00; Wed 07:00-24:00; Thu 07:00-24:00; Fri 07:00-24:00; Sat 07:00-24:00; Sun 07:00-24:00');
+    // The holidays on their own line; no escalations this month, so no legal-term lines.
+    expect(lines).toContain('Site calendar holidays (call figures),none');
+    expect(lines.some((l) => l.startsWith('Legal business days'))).toBe(false);
   });
 
   it('one queue only, with the glossary header when every queue shares T', async () => {

@@ -95,6 +95,12 @@ export interface MonthlyReport {
   last_month: string;
   tz: string;
   calendar: { spec: SiteCalendarSpec; version: number };
+  /**
+   * The site calendar's holidays (`YYYY-MM-DD`) within the period: the days the call figures
+   * treated as closed. null: a month closed before reports stated their holidays, exported as
+   * it was then (the escalations' holidays are in `escalations.calendar`).
+   */
+  site_holidays: string[] | null;
   /** Sorted by queue name (case-sensitive, code-point order). */
   queues: QueueReport[];
   /** Fingerprint of the stints the figures were computed from. */
@@ -204,6 +210,7 @@ export function buildMonthlyReport(input: BuildReportInput): MonthlyReport {
     last_month: input.last_month,
     tz: input.tz,
     calendar: input.calendar,
+    site_holidays: (input.calendar.spec.holidays ?? []).filter((d) => dayIndex.has(d)).sort(),
     queues,
     fingerprint: input.fingerprint,
     frozen: null,

@@ -185,8 +185,10 @@ export async function loadClosedMonth(ch: ClickHouse, site: string, month: strin
   const f = r[0];
   if (!f) return null;
   // Months closed before the escalations section existed have no such field: none to report.
-  const stored = JSON.parse(f.model) as Omit<MonthlyReport, 'escalations'> & { escalations?: MonthlyReport['escalations'] };
-  const report: MonthlyReport = { ...stored, escalations: stored.escalations ?? null };
+  // Months closed before the holidays were stated have no site_holidays (nor escalations.calendar):
+  // null makes them export as they did then.
+  const stored = JSON.parse(f.model) as Omit<MonthlyReport, 'escalations' | 'site_holidays'> & Partial<Pick<MonthlyReport, 'escalations' | 'site_holidays'>>;
+  const report: MonthlyReport = { ...stored, escalations: stored.escalations ?? null, site_holidays: stored.site_holidays ?? null };
   const version = Number(f.version);
   const closed_at_ms = Number(f.closed_at_ms);
   return { site, month, version, closed_at_ms, closed_by: f.closed_by, report: { ...report, frozen: { version, closed_at_ms, closed_by: f.closed_by } } };
