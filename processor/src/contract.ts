@@ -250,12 +250,16 @@ export interface EscalationMonthly {
   calendar: EscalationLegalCalendar;
 }
 
+/** Weekday names as settings and exports give them, Monday first (index + 1 = ISO weekday). */
+export const WEEKDAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAY_NAMES)[number];
+
 /** Legal business days of a site: working weekdays minus national and site holidays. */
 export interface EscalationLegalCalendar {
   /** Country whose national holidays applied (`CO`, `BO`); null = none. */
   holidays_country: string | null;
-  /** Weekdays that count, `mon`..`sun` in week order (default Monday to Friday). */
-  working_weekdays: string[];
+  /** Weekdays that count, in week order (default Monday to Friday). */
+  working_weekdays: Weekday[];
   /** Local dates `YYYY-MM-DD`: from the earliest receipt day to the latest day the figures counted (a due day, or the day the month's end belongs to). */
   from: string;
   to: string;

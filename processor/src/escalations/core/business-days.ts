@@ -22,12 +22,9 @@
 // - Age = business days from the receipt day to the day `now` belongs to. Hence age == term on
 //   the due day, and overdue <=> now is after the due day's close <=> age > term; days late =
 //   age - term.
+import { WEEKDAY_NAMES, type Weekday } from '../../contract.ts';
 import { createCalendar, localParts, localToEpoch, type SiteCalendarSpec } from '../../core/calendar.ts';
 import { dayNumber, isoDate, isoWeekday } from '../holidays/easter.ts';
-
-/** Weekdays as settings name them; index + 1 is the ISO weekday (1 = Monday). */
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
 /** Legal working weekdays unless a site setting names others. */
 export const DEFAULT_WORKING_WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
 
@@ -60,7 +57,7 @@ export interface LegalCalendarOptions {
 export function createBusinessCalendar(spec: SiteCalendarSpec, o: LegalCalendarOptions = {}): BusinessCalendar {
   const cal = createCalendar({ tz: spec.tz, ...(spec.weekly ? { weekly: spec.weekly } : {}), holidays: [...(spec.holidays ?? []), ...(o.holidays ?? [])] });
   const holidays = new Set(cal.holidays);
-  const working = new Set((o.workingWeekdays ?? DEFAULT_WORKING_WEEKDAYS).map((w) => WEEKDAYS.indexOf(w) + 1));
+  const working = new Set((o.workingWeekdays ?? DEFAULT_WORKING_WEEKDAYS).map((w) => WEEKDAY_NAMES.indexOf(w) + 1));
   if (working.size === 0) throw new BusinessCalendarError('no working weekday: a term could never end');
   // Close of each weekday in seconds of the local day; 86 400 (midnight) when it has no opening hours.
   const closeS = cal.rangesS.map((ranges) => (ranges.length === 0 ? 86_400 : Math.max(...ranges.map((r) => r[1]))));

@@ -4,7 +4,8 @@
 // opening hours never add one). Pure.
 import { TICKET_TYPES, type TicketType } from '@tablero/ingest/contract';
 import { HOLIDAY_COUNTRIES, countryOfTimeZone, type HolidayCountry } from '../holidays/bundled.ts';
-import { DEFAULT_WORKING_WEEKDAYS, WEEKDAYS, type Weekday } from './business-days.ts';
+import { WEEKDAY_NAMES, type Weekday } from '../../contract.ts';
+import { DEFAULT_WORKING_WEEKDAYS } from './business-days.ts';
 import { DEFAULT_TERMS, type EscalationTerms } from './tickets.ts';
 
 export interface EscalationSettings extends EscalationTerms {
@@ -59,10 +60,10 @@ export function checkEscalationSettings(input: unknown): EscalationSettingsCheck
         break;
       case 'working_weekdays': {
         // A set of weekday names, stored in week order; empty would make every term endless.
-        if (!Array.isArray(v) || v.length === 0 || !v.every((d) => (WEEKDAYS as readonly unknown[]).includes(d)) || new Set(v).size !== v.length) {
+        if (!Array.isArray(v) || v.length === 0 || !v.every((d) => (WEEKDAY_NAMES as readonly unknown[]).includes(d)) || new Set(v).size !== v.length) {
           return { ok: false, reason: 'bad_field:working_weekdays' };
         }
-        out.working_weekdays = WEEKDAYS.filter((d) => (v as unknown[]).includes(d));
+        out.working_weekdays = WEEKDAY_NAMES.filter((d) => (v as unknown[]).includes(d));
         break;
       }
       case 'terms': {

@@ -2,7 +2,7 @@
 // writers only decide how a cell of a kind looks. Column order here is the stable column order
 // of every export (a contract with the users' spreadsheets: add columns at the end only).
 import { localParts } from '../../core/calendar.ts';
-import type { EscalationMonthly, EscalationMonthlyRow } from '../../contract.ts';
+import { WEEKDAY_NAMES, type EscalationMonthly, type EscalationMonthlyRow } from '../../contract.ts';
 import { dataChanged, type DataFingerprint, type MonthlyReport, type ReportFigures, type ReportLang } from './model.ts';
 import { texts, type ReportTexts } from './texts.ts';
 
@@ -218,8 +218,6 @@ function describeCalendar(report: MonthlyReport, t: ReportTexts): string {
   return `${weekly}; ${t.def.holidays}: ${holidays}`;
 }
 
-const WEEKDAY_INDEX: Readonly<Record<string, number>> = { mon: 0, tue: 1, wed: 2, thu: 3, fri: 4, sat: 5, sun: 6 };
-
 /**
  * The holidays each part of the report applied (kpi-definitions §6): the site calendar's in the
  * period for the call figures; for the escalations, their legal working weekdays and the
@@ -236,7 +234,7 @@ function holidayLines(report: MonthlyReport, t: ReportTexts): Array<[string, str
       ? legal.holidays.map((h) => `${h.date} ${h.source === 'site' ? t.def.siteHoliday : h.name}`).join('; ')
       : t.def.none;
     lines.push(
-      [t.def.legalDays, legal.working_weekdays.map((d) => t.def.weekdays[WEEKDAY_INDEX[d] ?? -1] ?? d).join(', ')],
+      [t.def.legalDays, legal.working_weekdays.map((d) => t.def.weekdays[WEEKDAY_NAMES.indexOf(d)] ?? d).join(', ')],
       [t.def.legalHolidays, t.def.legalHolidaysValue(country, legal.from, legal.to, list)],
     );
   }
