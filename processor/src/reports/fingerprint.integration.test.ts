@@ -7,8 +7,9 @@ import type { ClickHouse } from '@tablero/sql';
 import type { StintRow } from '../core/stint-machine.ts';
 import { createStore } from '../store/store.ts';
 import { freshClickHouse } from '../testing/clickhouse.ts';
-import { closeMonth, exportMonthly, type ReportContext } from './service.ts';
-import { stintFingerprint } from './store/report-store.ts';
+import type { MonthlyReport } from './core/model.ts';
+import { closeMonth, computeMonthlyReport, exportMonthly, type ReportContext } from './service.ts';
+import { saveClosedMonth, stintFingerprint } from './store/report-store.ts';
 import { lapaz, NOW_MS, seedOctober, stint } from './testing/month-fixture.ts';
 
 const SITE = 'default';
@@ -63,6 +64,21 @@ describe('stint fingerprint of a closed month', () => {
       `ADVERTENCIA: los datos cambiaron desde el cierre (huella al cierre ${closed.fingerprint}, 17 estadías; ahora ${late.value}, 18 estadías). Las cifras son las del cierre.`,
     );
     expect(out.body.toString('utf8').split('\r\n')).toContain(`Advertencia;"${out.warning ?? ''}"`);
+  });
+
+  it('a month closed with the old scheme is compared with data hashed the old way: no false warning, a late stint still warns', async () => {
+    const site = 'old';
+    const november = { site, from_s: lapaz(2026, 11, 1, 0, 0), to_s: lapaz(2026, 12, 1, 0, 0) };
+    await createStore(ch).insertStints([stint(site, '101', lapaz(2026, 11, 3, 9, 0), 'answered', 4, 40, 'ana')], 0, 'old-november');
+    // What a closing stored before scheme 2: the scheme-1 value and no `scheme` field.
+    const report = await computeMonthlyReport(ctx, { site, month: '2026-11', queues: [], nowMs: Date.UTC(2026, 11, 2) });
+    const { scheme: _scheme, ...oldFingerprint } = await stintFingerprint(ch, november, 1);
+    expect(oldFingerprint.value).not.toBe(report.fingerprint.value);
+    await saveClosedMonth(ch, { site, month: '2026-11', closed_at_ms: Date.UTC(2026, 11, 2), closed_by: 'old', report: { ...report, fingerprint: oldFingerprint } as unknown as MonthlyReport });
+    const oldReq = { ...req, site, month: '2026-11', nowMs: Date.UTC(2026, 11, 3) };
+    expect((await exportMonthly(ctx, oldReq)).data_changed).toBe(false);
+    await createStore(ch).insertStints([stint(site, '101', lapaz(2026, 11, 4, 9, 0), 'answered', 6, 50, 'ana')], 0, 'old-late');
+    expect((await exportMonthly(ctx, oldReq)).data_changed).toBe(true);
   });
 
   it('does not depend on the order the stints were stored in', async () => {

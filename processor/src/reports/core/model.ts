@@ -82,10 +82,18 @@ export interface QueueReport {
   by_agent: AgentFigures[];
 }
 
+/** The stint fingerprint's current scheme (store/queries/stint-fingerprint.sql). */
+export const FINGERPRINT_SCHEME = 2;
+
 export interface DataFingerprint {
   /** count + order-independent hash of the period's stints (see store/report-store.ts). */
   value: string;
   stints: number;
+  /**
+   * How the hash was computed: 2 covers every stint with every field; 1 (months closed before
+   * 2026-12) skipped unanswered stints. A closed month is compared with live data hashed the same way.
+   */
+  scheme: 1 | 2;
 }
 
 export interface MonthlyReport {
