@@ -412,6 +412,25 @@ export interface EscalationMonthly {
   total: EscalationMonthlyRow;
   /** Tickets still open and past due at the end of the month. */
   open_overdue_at_month_end: number;
+  /** The legal calendar the business days were counted in (kpi-definitions §6). */
+  calendar: EscalationLegalCalendar;
+}
+
+/** Weekday names as settings and exports give them, Monday first (index + 1 = ISO weekday). */
+export const WEEKDAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAY_NAMES)[number];
+
+/** Legal business days of a site: working weekdays minus national and site holidays. */
+export interface EscalationLegalCalendar {
+  /** Country whose national holidays applied (`CO`, `BO`); null = none. */
+  holidays_country: string | null;
+  /** Weekdays that count, in week order (default Monday to Friday). */
+  working_weekdays: Weekday[];
+  /** Local dates `YYYY-MM-DD`: from the earliest receipt day to the latest day the figures counted (a due day, or the day the month's end belongs to). */
+  from: string;
+  to: string;
+  /** The holidays in [from, to] by date: national (with their names) and the site calendar's own (name ''). */
+  holidays: Array<{ date: string; name: string; source: 'national' | 'site' }>;
 }
 
 export { maskCaller } from './caller-mask.ts';

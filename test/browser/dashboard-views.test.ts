@@ -1,8 +1,9 @@
 // The dashboard's views in a real browser (Debian's Chromium driven by playwright-core) against
 // the real all-in-one run: an admin sets an alert threshold in Settings (the processor picks up
-// new setting versions while running), then appended queue_log lines change the live view, raise
-// an alert (sound + flash on the wallboard), a stale open call shows on the data quality page
-// and not in the live view, a kiosk link stops working when revoked, the
+// new setting versions while running) and a site's legal working weekdays, then appended
+// queue_log lines change the live view, raise an alert (sound + flash on the wallboard), a stale
+// open call shows on the data quality page and not in the live view, a kiosk link stops working
+// when revoked, the
 // language switch changes the texts, and a report range renders its charts.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +62,20 @@ describe('dashboard views in Chromium', () => {
     await page.close();
     // No restart: the processor picks up new setting versions within ~5 s, and the next test's
     // alert poll (a caller left waiting until the alert is seen) covers that delay.
+  });
+
+  it('names Saturday a legal working weekday of the site from the settings page (escalation settings)', async () => {
+    const page = await logIn(await admin.newPage(), tablero.url, 'admin', tablero.admin.password);
+    await page.getByTestId('nav-settings').click();
+    // Loaded from the site's escalation settings: Monday to Friday by default.
+    await expect.poll(() => page.getByTestId('legal-day-mon').isChecked(), { timeout: 10_000 }).toBe(true);
+    expect(await page.getByTestId('legal-day-sat').isChecked()).toBe(false);
+    await page.getByTestId('legal-day-sat').check();
+    await page.getByTestId('legal-days-save').click();
+    await expect.poll(() => page.getByTestId('settings-message').textContent(), { timeout: 10_000 }).toBe('Guardada la versión 1.');
+    const stored = await apiFromPage(page, 'GET', '/api/escalations/settings?site=default');
+    expect((stored.body as { working_weekdays: string[] }).working_weekdays).toEqual(['mon', 'tue', 'wed', 'thu', 'fri', 'sat']);
+    await page.close();
   });
 
   it('shows live changes in the supervisor view and raises an alert with a sound and a flash on the wallboard', async () => {

@@ -6,8 +6,10 @@
 //
 // The run has no injectable clock, so the tickets are placed relative to today. To make the
 // expected ages independent of weekends and holidays, the admin first gives the site a calendar
-// open 00:00-24:00 every day in UTC (no national holidays apply to UTC): then every day is a
-// business day, and a ticket opened N days ago at noon is N business days old.
+// open 00:00-24:00 every day in UTC (no national holidays apply to UTC) and names all seven
+// days working weekdays in its escalation settings (opening hours alone never make a legal
+// business day): then every day is a business day, and a ticket opened N days ago at noon is N
+// business days old.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,8 +62,10 @@ describe('escalations in Chromium', () => {
     const allDay = Array.from({ length: 7 }, () => [{ from: '00:00', to: '24:00' }]);
     const saved = await apiFromPage(setup, 'POST', '/api/settings/calendars', { site: 'default', spec: { tz: 'UTC', weekly: allDay } });
     expect(saved.status).toBe(201);
+    const everyDay = await apiFromPage(setup, 'PUT', '/api/escalations/settings?site=default', { working_weekdays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] });
+    expect(everyDay.status).toBe(200);
     await setup.close();
-    // The escalation service reads calendars when it starts.
+    // The escalation service reads calendars and settings when it starts.
     await tablero.stop();
     tablero = await start();
 

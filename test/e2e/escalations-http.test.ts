@@ -159,9 +159,22 @@ describe('a ticket posted over HTTP', () => {
     expect([bad.statusCode, bad.json<{ code: string; message: string }>()]).toEqual([400, { code: 'TABLERO_ERR_BAD_SETTINGS', message: 'bad escalation settings: bad_field:terms.queja' }]);
     const put = await app.inject({ method: 'PUT', url: '/api/escalations/settings', headers: asAdmin, payload: { terms: { queja: 5 }, due_soon_days: 1 } });
     expect(put.statusCode, put.body).toBe(200);
-    expect(put.json()).toMatchObject({ version: 1, settings: { terms: { queja: 5, consulta: 30 }, due_soon_days: 1, holidays_country: 'auto', tz: TZ } });
+    expect(put.json()).toMatchObject({
+      version: 1,
+      settings: { terms: { queja: 5, consulta: 30 }, due_soon_days: 1, holidays_country: 'auto', working_weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'], tz: TZ },
+    });
     const detail = await get<{ ticket: EscalationTicket }>('/api/escalations/tickets/RAD-1');
     // 5 business days from Monday 2 March: Monday 9 March; closed on the 26th, 12 days late.
     expect([detail.ticket.term_days, detail.ticket.due_date, detail.ticket.days_late]).toEqual([5, '2026-03-09', 12]);
+
+    // Legal working weekdays are a site setting (kpi-definitions §6): with Saturday the term ends
+    // Saturday 7 March; closed on the 26th after 20 business days (Saturdays in, San José on
+    // Monday 23 out), 15 days late.
+    const badDays = await app.inject({ method: 'PUT', url: '/api/escalations/settings', headers: asAdmin, payload: { working_weekdays: ['lun'] } });
+    expect([badDays.statusCode, badDays.json<{ message: string }>().message]).toEqual([400, 'bad escalation settings: bad_field:working_weekdays']);
+    const sat = await app.inject({ method: 'PUT', url: '/api/escalations/settings', headers: asAdmin, payload: { terms: { queja: 5 }, working_weekdays: ['sat', 'mon', 'tue', 'wed', 'thu', 'fri'] } });
+    expect(sat.json()).toMatchObject({ version: 2, settings: { working_weekdays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'] } });
+    const withSat = await get<{ ticket: EscalationTicket }>('/api/escalations/tickets/RAD-1');
+    expect([withSat.ticket.due_date, withSat.ticket.age_days, withSat.ticket.days_late]).toEqual(['2026-03-07', 20, 15]);
   });
 });

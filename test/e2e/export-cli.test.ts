@@ -47,7 +47,7 @@ it('exports the golden CSV, closes October, exports it frozen', { timeout: 120_0
 
   const closed = await tablero(['export', 'close', '--month', '2026-10']);
   expect(closed.code).toBe(0);
-  expect(JSON.parse(closed.stdout)).toEqual({ site: 'default', month: '2026-10', version: 1, fingerprint: '16-1afb628f9526522d', stints: 16, queues: 2 });
+  expect(JSON.parse(closed.stdout)).toEqual({ site: 'default', month: '2026-10', version: 1, fingerprint: '16-a87bb3cc617ca6bd', stints: 16, queues: 2 });
   const pdf = join(dir, 'octubre.pdf');
   const again = await tablero(['export', 'monthly', '--month', '2026-10', '--format', 'pdf', '--lang', 'en', '--out', pdf]);
   expect(again.code).toBe(0);

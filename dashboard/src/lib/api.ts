@@ -54,8 +54,8 @@ export interface Api {
   setLang(csrf: string, lang: string): Promise<void>;
   /** Any JSON GET under /api/; the caller checks the shape of the answer. */
   get(path: string): Promise<unknown>;
-  /** Any JSON write (POST, PATCH, DELETE) with the session's CSRF token. */
-  send(method: 'POST' | 'PATCH' | 'DELETE', path: string, csrf: string, body?: unknown): Promise<unknown>;
+  /** Any JSON write (POST, PUT, PATCH, DELETE) with the session's CSRF token. */
+  send(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, csrf: string, body?: unknown): Promise<unknown>;
 }
 
 /** `?a=1&q=x&q=y` from a record; arrays repeat the key, undefined values are left out. */

@@ -67,7 +67,7 @@ describe('CSV', () => {
     expect(lines).toContain('101;(sin agente);1;8,00;');
     expect(lines).toContain('102;maría;2;30,50;200,00');
     expect(lines).toContain('102;answered: atendidas dentro de T / atendidas;30;No;5;No;No;90,00;1 / 0');
-    expect(lines).toContain('Huella de datos;16-1afb628f9526522d (16 estadías en cola)');
+    expect(lines).toContain('Huella de datos;16-a87bb3cc617ca6bd (16 estadías en cola)');
     expect(lines.at(-2)).toBe('Generado;2026-11-02 08:00:00 -04:00 (America/La_Paz)');
   });
 
@@ -77,7 +77,10 @@ describe('CSV', () => {
     expect(lines[0]).toBe('\uFEFFMonthly indicator report,2026-10');
     expect(lines[3]?.startsWith('Queue,Offered calls,Answered calls,Answered within T,Unanswered calls,Abandoned calls,')).toBe(true);
     expect(lines).toContain('101,8,6,5,2,1,1,0,0,0,0,1,0,1,62.50,answered within T / offered,20,80.00,No,12.50,25.00,13.83,30.00,114.00,300');
-    expect(lines).toContain('Site calendar,Mon 07:00-24:00; Tue 07:00-24:00; Wed 07:00-24:00; Thu 07:00-24:00; Fri 07:00-24:00; Sat 07:00-24:00; Sun 07:00-24:00; holidays: none');
+    expect(lines).toContain('Site calendar,Mon 07:00-24:00; Tue 07:00-24:00; Wed 07:00-24:00; Thu 07:00-24:00; Fri 07:00-24:00; Sat 07:00-24:00; Sun 07:00-24:00');
+    // The holidays on their own line; no escalations this month, so no legal-term lines.
+    expect(lines).toContain('Site calendar holidays (call figures),none');
+    expect(lines.some((l) => l.startsWith('Legal business days'))).toBe(false);
   });
 
   it('one queue only, with the glossary header when every queue shares T', async () => {
@@ -135,7 +138,7 @@ describe('XLSX', () => {
     const pairs = new Map<string, unknown>();
     defs.eachRow((r) => pairs.set(String(r.getCell(1).value), r.getCell(2).value));
     expect(pairs.get('Zona horaria')).toBe('America/La_Paz');
-    expect(pairs.get('Huella de datos')).toBe('16-1afb628f9526522d (16 estadías en cola)');
+    expect(pairs.get('Huella de datos')).toBe('16-a87bb3cc617ca6bd (16 estadías en cola)');
     expect(pairs.get('Generado')).toBe('2026-11-02 08:00:00 -04:00 (America/La_Paz)');
     expect(wb.created.toISOString()).toBe('2026-10-01T04:00:00.000Z');
   });
@@ -169,7 +172,7 @@ describe('PDF', () => {
     expect(pages[2]).toMatch(/Generado\s+2026-11-02 08:00:00 -04:00 \(America\/La_Paz\)/);
     pages.forEach((p, i) => {
       expect(p).toContain(`Página ${i + 1} de 3`);
-      expect(p).toContain('Huella de datos: 16-1afb628f9526522d');
+      expect(p).toContain('Huella de datos: 16-a87bb3cc617ca6bd');
     });
     mkdirSync(ARTIFACTS, { recursive: true });
     execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', file, join(ARTIFACTS, 'october-2026-es-page1')]);
@@ -199,7 +202,7 @@ describe('closed months', () => {
   it('keeps the figures of the closing through late lines and settings changes, and warns', async () => {
     const open = await exportMonthly(ctx, { ...req, format: 'csv', lang: 'es' });
     const closed = await closeMonth(ctx, { site: 'default', month: '2026-10', closedBy: 'mario', nowMs: NOW_MS });
-    expect(closed).toEqual({ site: 'default', month: '2026-10', version: 1, fingerprint: '16-1afb628f9526522d', stints: 16, queues: 2 });
+    expect(closed).toEqual({ site: 'default', month: '2026-10', version: 1, fingerprint: '16-a87bb3cc617ca6bd', stints: 16, queues: 2 });
 
     const first = await exportMonthly(ctx, { ...req, format: 'csv', lang: 'es', nowMs: NOW_MS + 3_600_000 });
     const second = await exportMonthly(ctx, { ...req, format: 'csv', lang: 'es', nowMs: NOW_MS + 7_200_000 });
@@ -237,7 +240,7 @@ describe('closed months', () => {
     expect(after.data_changed).toBe(true);
     const warning = after.warning ?? '';
     expect(warning).toMatch(
-      /^ADVERTENCIA: los datos cambiaron desde el cierre \(huella al cierre 16-1afb628f9526522d, 16 estadías; ahora 18-[0-9a-f]{16}, 18 estadías\)\. Las cifras son las del cierre\.$/,
+      /^ADVERTENCIA: los datos cambiaron desde el cierre \(huella al cierre 16-a87bb3cc617ca6bd, 16 estadías; ahora 18-[0-9a-f]{16}, 18 estadías\)\. Las cifras son las del cierre\.$/,
     );
     const c = after.body.toString('utf8').split('\r\n');
     // Quoted: the text holds the separator.

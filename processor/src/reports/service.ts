@@ -144,7 +144,8 @@ export async function exportMonthly(ctx: ReportContext, req: MonthlyExportReques
   if (closed) {
     const frozen = closed.report;
     report = req.queues.length ? { ...frozen, queues: frozen.queues.filter((q) => req.queues.includes(q.queue)) } : frozen;
-    live = await stintFingerprint(ctx.ch, { site: req.site, ...monthBounds(req.month, frozen.tz) });
+    // Hashed as the closing was, so a month closed with an older scheme is not reported as changed.
+    live = await stintFingerprint(ctx.ch, { site: req.site, ...monthBounds(req.month, frozen.tz) }, frozen.fingerprint.scheme);
   } else {
     report = await computeMonthlyReport(ctx, req);
     live = report.fingerprint;

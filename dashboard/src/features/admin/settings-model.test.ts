@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_QUEUE_FORM, buildPatch, parseSettings, parseUsers, type PatchResult, type QueueForm } from './settings-model.ts';
+import { EMPTY_QUEUE_FORM, buildPatch, parseSettings, parseUsers, parseWorkingWeekdays, toggleWeekday, type PatchResult, type QueueForm } from './settings-model.ts';
 
 describe('buildPatch', () => {
   it.each<[string, Partial<QueueForm>, PatchResult]>([
@@ -22,5 +22,21 @@ describe('parsers', () => {
     const v = { site: 'lpz', queue: '', version: 1, valid_from_ms: 2, patch: {}, created_by: 'ana' };
     expect(parseSettings({ defaults: { a: 1 }, versions: [v, { site: 1 }], calendars: {}, tz: 'UTC' })).toEqual({ defaults: { a: 1 }, versions: [v], calendars: {}, tz: 'UTC' });
     expect(parseSettings({ versions: [] })).toBeNull();
+  });
+});
+
+describe('legal working weekdays (escalation settings)', () => {
+  it('reads the list of an answer in week order; a malformed one is null', () => {
+    expect(parseWorkingWeekdays({ terms: {}, working_weekdays: ['sat', 'mon'], tz: 'UTC' })).toEqual(['mon', 'sat']);
+    expect(parseWorkingWeekdays({ working_weekdays: ['mon', 'lun'] })).toBeNull();
+    expect(parseWorkingWeekdays({ terms: {} })).toBeNull();
+    expect(parseWorkingWeekdays(null)).toBeNull();
+  });
+
+  it('adds or removes a day, keeping week order', () => {
+    const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
+    expect(toggleWeekday(weekdays, 'sat')).toEqual(['mon', 'tue', 'wed', 'thu', 'fri', 'sat']);
+    expect(toggleWeekday(['sat', 'mon'], 'sun')).toEqual(['mon', 'sat', 'sun']);
+    expect(toggleWeekday(weekdays, 'wed')).toEqual(['mon', 'tue', 'thu', 'fri']);
   });
 });

@@ -1,6 +1,7 @@
 // The settings page's pure parts: the patch a queue-settings form makes (only the fields the
 // admin filled in, so the rest keeps inheriting), and the answers of the admin routes.
 
+import { WEEKDAY_NAMES, type Weekday } from '@tablero/processor/contract';
 import { isNum, isObj } from '../../lib/guards.ts';
 
 export interface QueueForm {
@@ -103,4 +104,19 @@ export function parseKiosks(v: unknown): KioskRow[] {
   return v.filter(
     (k): k is KioskRow => isObj(k) && typeof k.hash === 'string' && typeof k.label === 'string' && typeof k.created_by === 'string' && isNum(k.created_at_ms) && typeof k.revoked === 'boolean',
   );
+}
+
+/**
+ * The legal working weekdays of a site's escalation settings (GET /api/escalations/settings), in
+ * week order; null when the answer has no valid list (the form then shows nothing checked).
+ */
+export function parseWorkingWeekdays(v: unknown): Weekday[] | null {
+  if (!isObj(v) || !Array.isArray(v['working_weekdays'])) return null;
+  const days: unknown[] = v['working_weekdays'];
+  return days.every((d) => (WEEKDAY_NAMES as readonly unknown[]).includes(d)) ? WEEKDAY_NAMES.filter((d) => days.includes(d)) : null;
+}
+
+/** The list with `day` added or removed, kept in week order (the order the server stores). */
+export function toggleWeekday(days: readonly Weekday[], day: Weekday): Weekday[] {
+  return WEEKDAY_NAMES.filter((d) => (d === day ? !days.includes(d) : days.includes(d)));
 }

@@ -37,7 +37,7 @@ const ES = {
   'esc.atl': 'Retraso promedio (ATL)',
   'esc.open_overdue_end': 'Abiertos y vencidos al cierre del mes: {n}',
   'esc.def':
-    'Vence = fecha de radicación + término del tipo en días hábiles del calendario de la sede (festivos, fines de semana y horario). Radicado fuera de horario: cuenta desde el siguiente día hábil. Oportunidad = cerrados en término / cerrados.',
+    'Vence = fecha de radicación + término del tipo en días hábiles legales: lunes a viernes (u otros días que fije la configuración de escalamientos de la sede) sin los festivos nacionales ni los de la sede. El horario de atención no agrega días (abrir el sábado no lo hace hábil): solo fija la hora de cierre. Radicado después del cierre, en día no hábil o festivo: cuenta desde el siguiente día hábil. Oportunidad = cerrados en término / cerrados.',
   'esc.error': 'No se pudieron leer los escalamientos ({code}).',
   'esc.loading': 'Cargando…',
   'esc.tile': 'Escalamientos',
@@ -97,7 +97,7 @@ const EN: EnglishOf<typeof ES> = {
   'esc.atl': 'Average days late (ATL)',
   'esc.open_overdue_end': 'Open and overdue at month end: {n}',
   'esc.def':
-    "Due = opening date + the type's term in business days of the site calendar (holidays, weekends and opening hours). Opened after hours: counted from the next business day. On-time rate = closed by due / closed.",
+    "Due = opening date + the type's term in legal business days: Monday to Friday (or other days the site's escalation settings name) minus national and site holidays. Opening hours add no day (opening on Saturday does not make it a business day): they only set the closing time. Opened after the close, on a non-working day or a holiday: counted from the next business day. On-time rate = closed by due / closed.",
   'esc.error': 'Could not read the escalations ({code}).',
   'esc.loading': 'Loading…',
   'esc.tile': 'Escalations',

@@ -1,26 +1,37 @@
-// Business-day arithmetic over a site calendar (kpi-definitions §6, §8). Pure: instants come in
-// as epoch seconds; local dates are civil day numbers (days since 1970-01-01).
+// Legal business-day arithmetic for escalation terms (kpi-definitions §6, §8). Pure: instants
+// come in as epoch seconds; local dates are civil day numbers (days since 1970-01-01).
+//
+// Two calendars meet here, and they are kept apart on purpose:
+// - The **legal calendar** decides which days count toward a term: the working weekdays (Monday
+//   to Friday unless a site setting names others, because a regulator says so) minus the
+//   national holidays of the site's country and the site's own holidays. Opening hours never
+//   make a day a business day: a center open on Saturday mornings still does not count
+//   Saturdays toward Ley 1755 terms ("días hábiles").
+// - The **opening hours** of the site calendar only decide when a business day closes (the end
+//   of its last opening range): a ticket filed after that close is received the next business
+//   day, and a term ends at the due day's close. A business day without opening hours (the
+//   default calendar, open 24 h; or a working weekday the center is closed) closes at midnight.
 //
 // The rules (Colombia's Ley 1755 de 2015 counts "días hábiles" from the day after filing):
-// - A business day is a local date that is not a holiday and has opening hours.
 // - The day an instant belongs to (`effectiveDay`): its local date when that is a business day
-//   and the instant is before the day's close (end of its last opening range); otherwise the
-//   next business day. A ticket filed after hours, on a weekend or a holiday is received on the
-//   next business day; one filed before opening time is received that same day.
+//   and the instant is before the day's close; otherwise the next business day. A ticket filed
+//   after hours, on a non-working weekday (a Saturday, even while the center is open) or a
+//   holiday is received on the next business day; one filed before opening time that same day.
 // - Due day = receipt day + term business days; the ticket is due at that day's close, so a
-//   term can never end on a holiday or a weekend.
+//   term can never end on a holiday or a non-working day.
 // - Age = business days from the receipt day to the day `now` belongs to. Hence age == term on
 //   the due day, and overdue <=> now is after the due day's close <=> age > term; days late =
 //   age - term.
-// A site whose calendar is the default (open 24 h every day, kpi-definitions §11) would count
-// weekends; escalations then use Monday to Friday, all day, since legal terms are in días hábiles.
+import { WEEKDAY_NAMES, type Weekday } from '../../contract.ts';
 import { createCalendar, localParts, localToEpoch, type SiteCalendarSpec } from '../../core/calendar.ts';
 import { dayNumber, isoDate, isoWeekday } from '../holidays/easter.ts';
+/** Legal working weekdays unless a site setting names others. */
+export const DEFAULT_WORKING_WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
 
 export interface BusinessCalendar {
   readonly tz: string;
   isBusinessDay(day: number): boolean;
-  /** Epoch seconds of the close (end of the last opening range) of a business day. */
+  /** Epoch seconds of the close of a day: the end of its last opening range, else the next midnight. */
   closeOf(day: number): number;
   /** Local civil day number of an instant. */
   dayOf(epochS: number): number;
@@ -35,16 +46,21 @@ export class BusinessCalendarError extends Error {
   override name = 'BusinessCalendarError';
 }
 
-const WEEKDAYS_ALL_DAY = [0, 1, 2, 3, 4].map(() => [{ from: '00:00', to: '24:00' }]);
+export interface LegalCalendarOptions {
+  /** National holidays (`YYYY-MM-DD`) added to the site calendar's own. */
+  holidays?: readonly string[];
+  /** Default Monday to Friday. */
+  workingWeekdays?: readonly Weekday[];
+}
 
-/** `spec` is the site calendar; `extraHolidays` (national lists) are added to its own. */
-export function createBusinessCalendar(spec: SiteCalendarSpec, extraHolidays: readonly string[] = []): BusinessCalendar {
-  const weekly = spec.weekly ?? [...WEEKDAYS_ALL_DAY, [], []];
-  const cal = createCalendar({ tz: spec.tz, weekly, holidays: [...(spec.holidays ?? []), ...extraHolidays] });
+/** `spec` is the site calendar: its holidays and its opening hours (for the closes only). */
+export function createBusinessCalendar(spec: SiteCalendarSpec, o: LegalCalendarOptions = {}): BusinessCalendar {
+  const cal = createCalendar({ tz: spec.tz, ...(spec.weekly ? { weekly: spec.weekly } : {}), holidays: [...(spec.holidays ?? []), ...(o.holidays ?? [])] });
   const holidays = new Set(cal.holidays);
-  // Close of each weekday in seconds of the local day; null = closed that weekday.
-  const closeS = cal.rangesS.map((ranges) => (ranges.length === 0 ? null : Math.max(...ranges.map((r) => r[1]))));
-  if (closeS.every((c) => c === null)) throw new BusinessCalendarError('the calendar has no opening hours on any weekday');
+  const working = new Set((o.workingWeekdays ?? DEFAULT_WORKING_WEEKDAYS).map((w) => WEEKDAY_NAMES.indexOf(w) + 1));
+  if (working.size === 0) throw new BusinessCalendarError('no working weekday: a term could never end');
+  // Close of each weekday in seconds of the local day; 86 400 (midnight) when it has no opening hours.
+  const closeS = cal.rangesS.map((ranges) => (ranges.length === 0 ? 86_400 : Math.max(...ranges.map((r) => r[1]))));
   const tz = spec.tz;
 
   // Memoized: aging thousands of open tickets every tick asks about the same few hundred days.
@@ -52,7 +68,7 @@ export function createBusinessCalendar(spec: SiteCalendarSpec, extraHolidays: re
   const isBusinessDay = (day: number): boolean => {
     let b = memo.get(day);
     if (b === undefined) {
-      b = closeS[isoWeekday(day) - 1] !== null && !holidays.has(isoDate(day));
+      b = working.has(isoWeekday(day)) && !holidays.has(isoDate(day));
       memo.set(day, b);
     }
     return b;
@@ -64,14 +80,9 @@ export function createBusinessCalendar(spec: SiteCalendarSpec, extraHolidays: re
     throw new BusinessCalendarError(`no business day within a year after ${isoDate(day)}`);
   };
   const closeOf = (day: number): number => {
-    const c = closeS[isoWeekday(day) - 1];
-    if (c === null || c === undefined) throw new BusinessCalendarError(`${isoDate(day)} has no opening hours`);
-    const [y, m, d] = isoDate(day).split('-').map(Number) as [number, number, number];
-    if (c === 86_400) {
-      const [ny, nm, nd] = isoDate(day + 1).split('-').map(Number) as [number, number, number];
-      return localToEpoch(ny, nm, nd, 0, 0, tz);
-    }
-    return localToEpoch(y, m, d, Math.floor(c / 3600), Math.floor((c % 3600) / 60), tz);
+    const c = closeS[isoWeekday(day) - 1] ?? 86_400;
+    const [y, m, d] = isoDate(c === 86_400 ? day + 1 : day).split('-').map(Number) as [number, number, number];
+    return c === 86_400 ? localToEpoch(y, m, d, 0, 0, tz) : localToEpoch(y, m, d, Math.floor(c / 3600), Math.floor((c % 3600) / 60), tz);
   };
   const dayOf = (epochS: number): number => {
     const p = localParts(epochS, tz);

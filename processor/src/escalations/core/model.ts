@@ -3,8 +3,9 @@
 // Pure: events, settings, calendars and the instant all come in as data.
 import type { TicketEvent } from '@tablero/ingest/contract';
 import { localToEpoch, type SiteCalendarSpec } from '../../core/calendar.ts';
-import type { EscalationMonthly, EscalationTicket, EscalationsSnapshot } from '../../contract.ts';
+import type { EscalationLegalCalendar, EscalationMonthly, EscalationTicket, EscalationsSnapshot } from '../../contract.ts';
 import { nationalHolidays } from '../holidays/bundled.ts';
+import { isoDate } from '../holidays/easter.ts';
 import { createBusinessCalendar, type BusinessCalendar } from './business-days.ts';
 import { defaultEscalationSettings, holidayCountry, mergeEscalationSettings, type EscalationSettings, type EscalationSettingsPatch } from './settings.ts';
 import { ageTicket, foldTicket, type TicketState } from './tickets.ts';
@@ -25,6 +26,8 @@ export interface EscalationModel {
   readonly input: EscalationModelInput;
   settings(site: string): EscalationSettings;
   calendar(site: string): BusinessCalendar;
+  /** The legal calendar of a site as the exports state it, with the holidays in [from, to] (`YYYY-MM-DD`). */
+  legalCalendar(site: string, from: string, to: string): EscalationLegalCalendar;
   tz(site: string): string;
 }
 
@@ -40,12 +43,28 @@ export function createEscalationModel(input: EscalationModelInput): EscalationMo
       let c = cals.get(site);
       if (!c) {
         const s = spec(site);
-        const country = holidayCountry(settings(site), s.tz);
-        const extra = country === null ? [] : HOLIDAY_YEARS.flatMap((y) => nationalHolidays(country, y).map((h) => h.date));
-        c = createBusinessCalendar(s, extra);
+        const set = settings(site);
+        const country = holidayCountry(set, s.tz);
+        const holidays = country === null ? [] : HOLIDAY_YEARS.flatMap((y) => nationalHolidays(country, y).map((h) => h.date));
+        c = createBusinessCalendar(s, { holidays, workingWeekdays: set.working_weekdays });
         cals.set(site, c);
       }
       return c;
+    },
+    legalCalendar(site, from, to) {
+      const set = settings(site);
+      const country = holidayCountry(set, spec(site).tz);
+      const inRange = (date: string): boolean => date >= from && date <= to;
+      const byDate = new Map<string, EscalationLegalCalendar['holidays'][number]>();
+      // A site holiday on a national one is listed once, with the national name.
+      for (const date of spec(site).holidays ?? []) if (inRange(date)) byDate.set(date, { date, name: '', source: 'site' });
+      if (country !== null) {
+        for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) {
+          for (const h of nationalHolidays(country, y)) if (inRange(h.date)) byDate.set(h.date, { date: h.date, name: h.name, source: 'national' });
+        }
+      }
+      const holidays = [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+      return { holidays_country: country, working_weekdays: [...set.working_weekdays], from, to, holidays };
     },
   };
 }
@@ -100,5 +119,12 @@ export function siteMonthly(model: EscalationModel, site: string, month: string,
     if (st.closed_at !== null && st.closed_at >= start) closed.push(ageState(model, st, st.closed_at));
     else if (st.closed_at === null) openAtEnd.push(ageState(model, st, end - 1));
   }
-  return buildMonthly(site, month, tz, model.settings(site).terms, closed, openAtEnd);
+  // The holidays the figures applied: every business-day count ran between a receipt day and
+  // a due day or the day a closing, an answer or the month's end belongs to (none later than
+  // the month's end), so those of [earliest receipt, latest of these] are the ones listed.
+  const counted = [...closed, ...openAtEnd];
+  const endDay = isoDate(model.calendar(site).effectiveDay(end - 1));
+  const from = counted.reduce((m, t) => (t.receipt_date < m ? t.receipt_date : m), isoDate(model.calendar(site).dayOf(start)));
+  const to = counted.reduce((m, t) => (t.due_date > m ? t.due_date : m), endDay);
+  return { ...buildMonthly(site, month, tz, model.settings(site).terms, closed, openAtEnd), calendar: model.legalCalendar(site, from, to) };
 }

@@ -7,7 +7,7 @@ import { buildMonthly, buildSnapshot } from './views.ts';
 
 const at = (iso: string): number => Date.parse(iso) / 1000;
 const week = [0, 1, 2, 3, 4].map(() => [{ from: '08:00', to: '17:00' }]);
-const cal = createBusinessCalendar({ tz: 'America/Bogota', weekly: [...week, [], []] }, nationalHolidays('CO', 2026).map((h) => h.date));
+const cal = createBusinessCalendar({ tz: 'America/Bogota', weekly: [...week, [], []] }, { holidays: nationalHolidays('CO', 2026).map((h) => h.date) });
 
 let n = 0;
 function ev(ticket: string, action: TicketEvent['action'], time: string, extra: Partial<TicketEvent> = {}): TicketEvent {

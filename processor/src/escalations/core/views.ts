@@ -113,7 +113,7 @@ export function buildMonthly(
   terms: Record<string, number>,
   closedInMonth: readonly EscalationTicket[],
   openAtMonthEnd: readonly EscalationTicket[],
-): EscalationMonthly {
+): Omit<EscalationMonthly, 'calendar'> {
   const groups = new Map<string, { area: string; type: string; acc: Acc }>();
   const total = newAcc();
   for (const t of closedInMonth) {

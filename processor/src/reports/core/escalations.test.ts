@@ -11,6 +11,7 @@ const row = (area: string, ticket_type: string, closed: number, late: number): E
 });
 const monthly = (closed: number, overdue: number, rows: EscalationMonthlyRow[] = []): EscalationMonthly => ({
   site: 's', month: '2026-10', tz: 'UTC', terms: { peticion: 15, consulta: 30 }, rows, total: row('', '', closed, 0), open_overdue_at_month_end: overdue,
+  calendar: { holidays_country: null, working_weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '2026-10-01', to: '2026-11-02', holidays: [] },
 });
 
 describe('escalationsToReport', () => {

@@ -2,7 +2,7 @@
 // writers only decide how a cell of a kind looks. Column order here is the stable column order
 // of every export (a contract with the users' spreadsheets: add columns at the end only).
 import { localParts } from '../../core/calendar.ts';
-import type { EscalationMonthly, EscalationMonthlyRow } from '../../contract.ts';
+import { WEEKDAY_NAMES, type EscalationMonthly, type EscalationMonthlyRow } from '../../contract.ts';
 import { dataChanged, type DataFingerprint, type MonthlyReport, type ReportFigures, type ReportLang } from './model.ts';
 import { texts, type ReportTexts } from './texts.ts';
 
@@ -183,6 +183,7 @@ export function layoutReport(report: MonthlyReport, o: LayoutOptions): ReportLay
     [t.def.tz, report.tz],
     [t.def.calendar, describeCalendar(report, t)],
     [t.def.calendarVersion, String(report.calendar.version)],
+    ...holidayLines(report, t),
     [t.def.status, status],
     [t.def.fingerprint, t.def.fingerprintValue(report.fingerprint.value, report.fingerprint.stints)],
   ];
@@ -199,7 +200,7 @@ export function layoutReport(report: MonthlyReport, o: LayoutOptions): ReportLay
     by_agent,
     definitions,
     queue_definitions,
-    escalations: report.escalations ? layoutEscalations(report.escalations, t) : null,
+    escalations: report.escalations ? layoutEscalations(report.escalations, t, { legacy: report.site_holidays === null }) : null,
     status,
     warning,
     generated: [t.def.generated, `${formatLocal(o.generatedAtMs, report.tz)} (${report.tz})`],
@@ -211,12 +212,37 @@ function describeCalendar(report: MonthlyReport, t: ReportTexts): string {
   const weekly = spec.weekly
     ? spec.weekly.map((day, i) => `${t.def.weekdays[i] ?? i} ${day.length ? day.map((r) => `${r.from}-${r.to}`).join(', ') : t.def.closed}`).join('; ')
     : t.def.calendarAlwaysOpen;
+  if (report.site_holidays !== null) return weekly;
+  // A month closed before the holidays had lines of their own: its calendar line as it was then.
   const holidays = spec.holidays?.length ? spec.holidays.join(', ') : t.def.none;
   return `${weekly}; ${t.def.holidays}: ${holidays}`;
 }
 
+/**
+ * The holidays each part of the report applied (kpi-definitions §6): the site calendar's in the
+ * period for the call figures; for the escalations, their legal working weekdays and the
+ * country and list of holidays their business days were counted with. None for a month closed
+ * before these lines existed (it exports as it did then).
+ */
+function holidayLines(report: MonthlyReport, t: ReportTexts): Array<[string, string]> {
+  if (report.site_holidays === null) return [];
+  const lines: Array<[string, string]> = [[t.def.siteHolidays, report.site_holidays.length ? report.site_holidays.join(', ') : t.def.none]];
+  const legal = report.escalations?.calendar;
+  if (legal) {
+    const country = legal.holidays_country === null ? t.def.noCountry : (t.def.countries[legal.holidays_country] ?? legal.holidays_country);
+    const list = legal.holidays.length
+      ? legal.holidays.map((h) => `${h.date} ${h.source === 'site' ? t.def.siteHoliday : h.name}`).join('; ')
+      : t.def.none;
+    lines.push(
+      [t.def.legalDays, legal.working_weekdays.map((d) => t.def.weekdays[WEEKDAY_NAMES.indexOf(d)] ?? d).join(', ')],
+      [t.def.legalHolidays, t.def.legalHolidaysValue(country, legal.from, legal.to, list)],
+    );
+  }
+  return lines;
+}
+
 /** The escalations section: one row per (area, type) with tickets closed in the month, then the total. */
-export function layoutEscalations(m: EscalationMonthly, t: ReportTexts): EscalationsLayout {
+export function layoutEscalations(m: EscalationMonthly, t: ReportTexts, o: { legacy: boolean } = { legacy: false }): EscalationsLayout {
   const e = t.esc;
   const typeName = (type: string): string => e.types[type] ?? type;
   const figures = (r: EscalationMonthlyRow): CellValue[] => [r.closed, r.closed_on_time, r.on_time_pct, r.avg_days_to_answer, r.closed_late, r.atl_days];
@@ -240,7 +266,7 @@ export function layoutEscalations(m: EscalationMonthly, t: ReportTexts): Escalat
   const lines: Array<[string, string | number]> = [
     [e.openOverdue, m.open_overdue_at_month_end],
     [e.terms, e.termsValue(Object.entries(m.terms).map(([k, d]) => [typeName(k), d]))],
-    [e.definition, e.definitionText],
+    [e.definition, o.legacy ? e.definitionTextLegacy : e.definitionText],
   ];
   return { table, lines };
 }

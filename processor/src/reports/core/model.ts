@@ -82,10 +82,18 @@ export interface QueueReport {
   by_agent: AgentFigures[];
 }
 
+/** The stint fingerprint's current scheme (store/queries/stint-fingerprint.sql). */
+export const FINGERPRINT_SCHEME = 2;
+
 export interface DataFingerprint {
   /** count + order-independent hash of the period's stints (see store/report-store.ts). */
   value: string;
   stints: number;
+  /**
+   * How the hash was computed: 2 covers every stint with every field; 1 (months closed before
+   * 2026-12) skipped unanswered stints. A closed month is compared with live data hashed the same way.
+   */
+  scheme: 1 | 2;
 }
 
 export interface MonthlyReport {
@@ -95,6 +103,12 @@ export interface MonthlyReport {
   last_month: string;
   tz: string;
   calendar: { spec: SiteCalendarSpec; version: number };
+  /**
+   * The site calendar's holidays (`YYYY-MM-DD`) within the period: the days the call figures
+   * treated as closed. null: a month closed before reports stated their holidays, exported as
+   * it was then (the escalations' holidays are in `escalations.calendar`).
+   */
+  site_holidays: string[] | null;
   /** Sorted by queue name (case-sensitive, code-point order). */
   queues: QueueReport[];
   /** Fingerprint of the stints the figures were computed from. */
@@ -196,6 +210,7 @@ export function buildMonthlyReport(input: BuildReportInput): MonthlyReport {
     last_month: input.last_month,
     tz: input.tz,
     calendar: input.calendar,
+    site_holidays: (input.calendar.spec.holidays ?? []).filter((d) => dayIndex.has(d)).sort(),
     queues,
     fingerprint: input.fingerprint,
     frozen: null,

@@ -56,6 +56,15 @@ export interface ReportTexts {
     calendarVersion: string;
     calendarAlwaysOpen: string;
     holidays: string;
+    /** Holidays of the site calendar (opening hours) in the period: days the call figures treat as closed. */
+    siteHolidays: string;
+    /** The escalations' legal calendar: working weekdays, and the holidays of their terms. */
+    legalDays: string;
+    legalHolidays: string;
+    legalHolidaysValue: (country: string, from: string, to: string, list: string) => string;
+    countries: Record<string, string>;
+    noCountry: string;
+    siteHoliday: string;
     none: string;
     weekdays: readonly string[];
     closed: string;
@@ -102,6 +111,8 @@ export interface ReportTexts {
     termsValue: (terms: Array<[string, number]>) => string;
     definition: string;
     definitionText: string;
+    /** The text of months closed before the legal calendar was stated (kept so they export as then). */
+    definitionTextLegacy: string;
   };
 }
 
@@ -163,6 +174,13 @@ const ES: ReportTexts = {
     calendarVersion: 'Versión del calendario',
     calendarAlwaysOpen: 'abierto 24 horas todos los días',
     holidays: 'feriados',
+    siteHolidays: 'Feriados del calendario del sitio (cifras de llamadas)',
+    legalDays: 'Días hábiles legales (escalamientos)',
+    legalHolidays: 'Feriados de los términos legales (escalamientos)',
+    legalHolidaysValue: (country, from, to, list) => `${country}; del ${from} al ${to}: ${list}`,
+    countries: { CO: 'Colombia (CO)', BO: 'Bolivia (BO)' },
+    noCountry: 'sin feriados nacionales',
+    siteHoliday: 'feriado del sitio',
     none: 'ninguno',
     weekdays: ['lun', 'mar', 'mié', 'jue', 'vie', 'sáb', 'dom'],
     closed: 'cerrado',
@@ -211,6 +229,8 @@ const ES: ReportTexts = {
     termsValue: (terms) => terms.map(([k, d]) => `${k} ${d}`).join(', '),
     definition: 'Definición de escalamientos',
     definitionText:
+      'oportunidad = cerrados en término / cerrados en el mes; días de respuesta = días hábiles desde la radicación hasta la primera respuesta (o el cierre); ATL = promedio de días hábiles de retraso de los cerrados fuera de término; días hábiles legales = los días hábiles de la semana (lunes a viernes, salvo que la configuración nombre otros) menos los feriados nacionales y los del sitio; el horario de atención no agrega días: solo fija el cierre de cada día (lo radicado después del cierre se recibe el siguiente día hábil, y un término vence al cierre de su último día)',
+    definitionTextLegacy:
       'oportunidad = cerrados en término / cerrados en el mes; días de respuesta = días hábiles desde la radicación hasta la primera respuesta (o el cierre); ATL = promedio de días hábiles de retraso de los cerrados fuera de término; días hábiles del calendario de la sede con sus festivos',
   },
 };
@@ -273,6 +293,13 @@ const EN: ReportTexts = {
     calendarVersion: 'Calendar version',
     calendarAlwaysOpen: 'open 24 hours every day',
     holidays: 'holidays',
+    siteHolidays: 'Site calendar holidays (call figures)',
+    legalDays: 'Legal business days (escalations)',
+    legalHolidays: 'Holidays of the legal terms (escalations)',
+    legalHolidaysValue: (country, from, to, list) => `${country}; ${from} to ${to}: ${list}`,
+    countries: { CO: 'Colombia (CO)', BO: 'Bolivia (BO)' },
+    noCountry: 'no national holidays',
+    siteHoliday: 'site holiday',
     none: 'none',
     weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
     closed: 'closed',
@@ -321,6 +348,8 @@ const EN: ReportTexts = {
     termsValue: (terms) => terms.map(([k, d]) => `${k} ${d}`).join(', '),
     definition: 'Escalations definition',
     definitionText:
+      'on-time rate = closed by the due date / closed in the month; days to answer = business days from receipt to the first answer (or the closing); ATL = mean business days late of the tickets closed late; legal business days = the working weekdays (Monday to Friday unless the settings name others) minus national and site holidays; opening hours add no day: they only set when each day closes (a ticket filed after the close is received the next business day, and a term ends at the close of its last day)',
+    definitionTextLegacy:
       'on-time rate = closed by the due date / closed in the month; days to answer = business days from receipt to the first answer (or the closing); ATL = mean business days late of the tickets closed late; business days of the site calendar with its holidays',
   },
 };

@@ -4,10 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { TABLES, type ClickHouse } from '@tablero/sql';
 import { ProcessorStoreError } from '../../store/store.ts';
-import type { DataFingerprint, MonthlyReport } from '../core/model.ts';
+import { FINGERPRINT_SCHEME, type DataFingerprint, type MonthlyReport } from '../core/model.ts';
 import { checkSchedule, type ExportSchedule } from '../core/schedule.ts';
 
-const FINGERPRINT_SQL = readFileSync(new URL('./queries/stint-fingerprint.sql', import.meta.url), 'utf8');
+const FINGERPRINT_SQL: Record<DataFingerprint['scheme'], string> = {
+  1: readFileSync(new URL('./queries/stint-fingerprint-v1.sql', import.meta.url), 'utf8'),
+  2: readFileSync(new URL('./queries/stint-fingerprint.sql', import.meta.url), 'utf8'),
+};
 
 export class ReportStoreError extends ProcessorStoreError {
   override name = 'ReportStoreError';
@@ -27,12 +30,17 @@ async function rows<T>(ch: ClickHouse, query: string, query_params: Record<strin
   }
 }
 
-export async function stintFingerprint(ch: ClickHouse, q: { site: string; from_s: number; to_s: number }): Promise<DataFingerprint> {
+/** The fingerprint of a site's stints over a range; `scheme` only to compare with an old closed month. */
+export async function stintFingerprint(
+  ch: ClickHouse,
+  q: { site: string; from_s: number; to_s: number },
+  scheme: DataFingerprint['scheme'] = FINGERPRINT_SCHEME,
+): Promise<DataFingerprint> {
   // 64-bit values come quoted so the hash keeps every bit.
-  const r = await rows<{ stints: string; hash: string }>(ch, FINGERPRINT_SQL, q, 'stint fingerprint query', true);
+  const r = await rows<{ stints: string; hash: string }>(ch, FINGERPRINT_SQL[scheme], q, 'stint fingerprint query', true);
   const stints = Number(r[0]?.stints ?? 0);
   const hash = BigInt(r[0]?.hash ?? 0).toString(16).padStart(16, '0');
-  return { value: `${stints}-${hash}`, stints };
+  return { value: `${stints}-${hash}`, stints, scheme };
 }
 
 // ---------------------------------------------------------------- closed months
@@ -82,8 +90,17 @@ export async function loadClosedMonth(ch: ClickHouse, site: string, month: strin
   const f = r[0];
   if (!f) return null;
   // Months closed before the escalations section existed have no such field: none to report.
-  const stored = JSON.parse(f.model) as Omit<MonthlyReport, 'escalations'> & { escalations?: MonthlyReport['escalations'] };
-  const report: MonthlyReport = { ...stored, escalations: stored.escalations ?? null };
+  // Months closed before the holidays were stated have no site_holidays (nor escalations.calendar):
+  // null makes them export as they did then.
+  // Their fingerprint has no scheme: it was hashed with scheme 1.
+  const stored = JSON.parse(f.model) as Omit<MonthlyReport, 'escalations' | 'site_holidays' | 'fingerprint'> &
+    Partial<Pick<MonthlyReport, 'escalations' | 'site_holidays'>> & { fingerprint: Omit<DataFingerprint, 'scheme'> & Partial<Pick<DataFingerprint, 'scheme'>> };
+  const report: MonthlyReport = {
+    ...stored,
+    escalations: stored.escalations ?? null,
+    site_holidays: stored.site_holidays ?? null,
+    fingerprint: { ...stored.fingerprint, scheme: stored.fingerprint.scheme ?? 1 },
+  };
   const version = Number(f.version);
   const closed_at_ms = Number(f.closed_at_ms);
   return { site, month, version, closed_at_ms, closed_by: f.closed_by, report: { ...report, frozen: { version, closed_at_ms, closed_by: f.closed_by } } };
