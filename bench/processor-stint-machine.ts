@@ -2,7 +2,9 @@
 // the processor's budget the core takes. Usage: npx tsx bench/processor-stint-machine.ts [events]
 import { cpus, loadavg } from 'node:os';
 import type { QueueEvent } from '@tablero/ingest/contract';
-import { applyAgentEvent, applyEvent, createAgentState, createStintState } from '@tablero/processor';
+// The processor's own state machines, as an independent reference fold (not part of its package surface).
+import { applyEvent, createStintState } from '../processor/src/core/stint-machine.ts';
+import { applyAgentEvent, createAgentState } from '../processor/src/core/agent-state.ts';
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const base: Omit<QueueEvent, 'event_id' | 'offset' | 'ts' | 'callid' | 'queue' | 'agent' | 'verb' | 'wait_s' | 'talk_s'> = {

@@ -13,7 +13,9 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_STREAM, EVENTS_STREAM_SPEC, PROCESSOR_CONSUMER, eventsSubject } from '@tablero/ingest/contract';
-import { applyAgentEvent, applyEvent, createAgentState, createStintState } from '@tablero/processor';
+// The processor's own state machines, as an independent reference fold (not part of its package surface).
+import { applyEvent, createStintState } from '../../processor/src/core/stint-machine.ts';
+import { applyAgentEvent, createAgentState } from '../../processor/src/core/agent-state.ts';
 import { openClickHouse, type ClickHouse } from '@tablero/sql';
 import { NatsBus, consumerFloor } from '../../src/bus/index.ts';
 import { flowBatches, prng, type FlowOptions } from '../../processor/src/testing/flows.ts';

@@ -12,7 +12,9 @@ import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EVENTS_STREAM, EVENTS_STREAM_SPEC, PROCESSOR_CONSUMER, eventsSubject } from '@tablero/ingest/contract';
-import { applyEvent, createStintState, startProcessor } from '@tablero/processor';
+import { startProcessor } from '@tablero/processor';
+// The processor's own state machines, as an independent reference fold (not part of its package surface).
+import { applyEvent, createStintState } from '../../processor/src/core/stint-machine.ts';
 import { NatsBus, consumerFloor } from '../../src/bus/index.ts';
 import { flowBatches, type FlowOptions } from '../../processor/src/testing/flows.ts';
 import { freshClickHouse } from '../support/clickhouse.ts';

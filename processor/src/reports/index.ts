@@ -6,10 +6,8 @@ export {
 } from './service.ts';
 export { REPORT_FORMATS, REPORT_LANGS, parseMonth, type ReportFormat, type ReportLang, type MonthlyReport } from './core/model.ts';
 export { CSV_SEPARATORS, type CsvSeparator } from './core/csv.ts';
-export { checkSchedule, nextRunAfter, dueRun, reportMonthOf, type ExportSchedule } from './core/schedule.ts';
+export type { ExportSchedule } from './core/schedule.ts';
 export {
   saveSchedule, listSchedules, listRuns, listClosedMonths, ScheduleSpecError, ReportStoreError, type ExportRun,
 } from './store/report-store.ts';
-export {
-  renderQualityReport, layoutQualityReport, QUALITY_REPORT_FORMATS, type QualityReportFormat, type QualityReportFile,
-} from './quality/index.ts';
+export { renderQualityReport, QUALITY_REPORT_FORMATS, type QualityReportFormat, type QualityReportFile } from './quality/index.ts';
