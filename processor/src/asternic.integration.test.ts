@@ -76,7 +76,7 @@ describe('DareDevinX fixture vs Asternic Stats Lite', () => {
         avg_abandon_wait_s: 17.92, // 215/12; Asternic "avg wait before disconnect 18 s (17.92)"
         aht_s: 6.43, // 45/7; Asternic "Avg duration 6.43 s"
         longest_wait_s: 84,
-        definition: { formula: 'answered', threshold_s: 15, strict: false, short_abandon_s: 0, tz: 'UTC' },
+        definition: { formula: 'answered', threshold_s: 15, strict: false, short_abandon_s: 0, tz: 'UTC', count_refused: false, include_out_of_hours: false, target_pct: 80, site: 'default', settings_version: 0, site_defaults_version: 0, calendar_version: 0, calendar_tz: 'UTC', holidays: [], spans_change: false, overrides: ['formula', 'threshold_s'] },
       },
     ]);
   });

@@ -100,7 +100,7 @@ describe('import and kpis on the embedded store', () => {
         exit_empty: 0, withdrawn: 0, failed: 0, refused: 0, short_abandoned: 0, out_of_hours: 0,
         sl_pct: 71.43, abandon_rate_pct: 63.16, unanswered_rate_pct: 63.16, asa_s: 19.71,
         avg_abandon_wait_s: rows1[0]?.avg_abandon_wait_s, aht_s: 6.43, longest_wait_s: rows1[0]?.longest_wait_s,
-        definition: { formula: 'answered', threshold_s: 15, strict: false, short_abandon_s: 0, tz: 'UTC' },
+        definition: { formula: 'answered', threshold_s: 15, strict: false, short_abandon_s: 0, tz: 'UTC', count_refused: false, include_out_of_hours: false, target_pct: 80, site: 'default', settings_version: 0, site_defaults_version: 0, calendar_version: 0, calendar_tz: 'UTC', holidays: [], spans_change: false, overrides: ['formula', 'threshold_s'] },
       },
     ]);
   });

@@ -96,7 +96,7 @@ describe('chdb-http-server behind openClickHouse({ url })', () => {
       offered: 6, answered: 3, answered_within: 1, unanswered: 3, abandoned: 2, timeout: 1, exit_key: 0, exit_empty: 0,
       withdrawn: 0, failed: 0, refused: 1, short_abandoned: 0, out_of_hours: 0,
       sl_pct: 16.67, abandon_rate_pct: 33.33, unanswered_rate_pct: 50, asa_s: 20, avg_abandon_wait_s: 22.5, aht_s: 116.67, longest_wait_s: 60,
-      definition: { formula: 'offered', threshold_s: 20, strict: false, short_abandon_s: 0, tz: 'UTC' },
+      definition: { formula: 'offered', threshold_s: 20, strict: false, short_abandon_s: 0, tz: 'UTC', count_refused: false, include_out_of_hours: false, target_pct: 80, site: 'default', settings_version: 0, site_defaults_version: 0, calendar_version: 0, calendar_tz: 'UTC', holidays: [], spans_change: false, overrides: [] },
     });
     // The same stints under another definition (parameters of the query): T = 30 s, short abandons under 10 s.
     const [alt] = await queryKpis(ch, { from: '2026-03-01', to: '2026-03-04', by: 'day', tz: 'UTC', threshold_s: 30, short_abandon_s: 10 });
