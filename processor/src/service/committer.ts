@@ -1,0 +1,61 @@
+// Stores commits one after the other (so after a crash only the newest can be incomplete), while
+// the next group is already being reduced. Insert order per commit: dead letters, stints, agent
+// intervals, then queue_events (month partition by month), so every event present in
+// queue_events has its rows stored. A commit whose inserts fail is retried with the same rows and
+// tokens (a repeated insert is a no-op) until stored or until the processor stops; a commit given
+// up at stop leaves every later one unstored too (the chain stays rejected).
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { QueueEvent } from '@tablero/ingest/contract';
+import type { Logger } from 'pino';
+import type { ProcessorStore } from '../store/store.ts';
+import { byMonth, type Work } from './work.ts';
+
+export interface Committer {
+  /** Chains `work` after the commits before it; settles once it is stored. */
+  commit(work: Work): Promise<void>;
+  /** Settles once every commit chained so far is stored (or given up). */
+  settled(): Promise<void>;
+  /** From now on a failed insert is given up instead of retried. */
+  stop(): void;
+}
+
+/** The inserts of one commit; `boot` makes the tokens of this process's retries unique. */
+export async function storeWork(store: ProcessorStore, work: Work, boot: string): Promise<void> {
+  const token = `${boot}:${work.commitId}`;
+  for (const d of work.dead) {
+    // Rare; one insert per message keeps its token deterministic across restarts.
+    await store.insertDeadLetters(d.dead, `dead:${d.batch_id}`);
+  }
+  await store.insertStints(work.stints, work.commitId, `stints:${token}`);
+  await store.insertAgentIntervals(work.sessions, work.pauses, work.commitId, `agents:${token}`);
+  const months = byMonth(work.events);
+  if (months.length === 1) await store.insertEventsJson(work.eventsJson.join(','), `events:${token}`);
+  else for (let i = 0; i < months.length; i++) await store.insertEvents(months[i] as QueueEvent[], `events:${token}:${i}`);
+}
+
+export function createCommitter(store: ProcessorStore, log: Logger, boot: string): Committer {
+  let chain: Promise<void> = Promise.resolve();
+  let stopping = false;
+  async function storeUntilStored(work: Work): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await storeWork(store, work, boot);
+        return;
+      } catch (err) {
+        if (stopping) throw err;
+        log.warn({ err, commit_id: work.commitId, attempt }, 'commit not stored, will retry');
+        await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
+      }
+    }
+  }
+  return {
+    commit(work) {
+      chain = chain.then(() => storeUntilStored(work));
+      return chain;
+    },
+    settled: () => chain.catch(() => undefined),
+    stop() {
+      stopping = true;
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// The processor's state at start (see the delivery invariants in ../service.ts): the stint and
+// agent machines rebuilt by replaying stored queue_events, the per-source dedup watermark, the
+// row keys of the newest commit, the live windows and supervisor days from stored stints, and the
+// alerts still open in storage.
+import { applyAgentEvent, createAgentState, type AgentState } from '../core/agent-state.ts';
+import { createAlertState, restoreAlert, type AlertState } from '../core/alerts.ts';
+import { addLiveStint, createLiveAggregates, type LiveAggregates, type LiveContext } from '../core/live.ts';
+import { applyEvent, createStintState, eventFingerprint, type StintState } from '../core/stint-machine.ts';
+import { addSupervisorStint, createSupervisorDays, type SupervisorDays } from '../core/supervisor.ts';
+import type { ProcessorStore } from '../store/store.ts';
+
+const DAY_S = 86_400;
+
+export interface RebuildOptions {
+  aliases: Record<string, Record<string, string>>;
+  replayHorizonS: number;
+  endedKeyMemoryS: number;
+}
+
+/** The processor's in-memory state; the reducer and the publisher share it. */
+export interface ProcessorState {
+  stints: StintState;
+  agents: AgentState;
+  live: LiveAggregates;
+  days: SupervisorDays;
+  alerts: AlertState;
+}
+
+/** Rows of the newest stored commit: when its events come again they are not stored a second time. */
+export interface StoredRows {
+  stints: Set<string>;
+  sessions: Set<string>;
+  pauses: Set<string>;
+}
+
+export interface Rebuilt {
+  state: ProcessorState;
+  stored: StoredRows;
+  lastCommitId: number;
+  /** For the start log line. */
+  facts: { replayed_events: number; live_stints: number; open_alerts: number; last_commit: number; last_commit_stints: number };
+}
+
+/** Live windows from the stored stints that can still be in one (today and the last 60 min). */
+export async function liveWindowsFrom(store: ProcessorStore, ctx: LiveContext, nowS: number, days?: SupervisorDays): Promise<{ live: LiveAggregates; added: number }> {
+  const live = createLiveAggregates();
+  let added = 0;
+  for (const st of await store.stintsSince(nowS - 2 * DAY_S)) {
+    if (addLiveStint(live, st, ctx, nowS)) added += 1;
+    if (days) addSupervisorStint(days, st, ctx.calendar(st.site).tz, nowS);
+  }
+  return { live, added };
+}
+
+export async function rebuildState(store: ProcessorStore, ctx: LiveContext, o: RebuildOptions, nowS: number): Promise<Rebuilt> {
+  const stints = createStintState({ endedKeyMemoryS: o.endedKeyMemoryS });
+  const agents = createAgentState(o.aliases);
+  // Replay, then the dedup watermark, then the live windows.
+  let replayed = 0;
+  for (const [site, fromS] of await store.replayStarts(o.replayHorizonS)) {
+    replayed += await store.replayEvents(site, fromS, (ev) => {
+      // Stored rows are unique (FINAL) and in log order; the watermark is set afterwards.
+      const fp = eventFingerprint(ev.event_id);
+      stints.applied.delete(fp);
+      agents.applied.delete(fp);
+      applyEvent(stints, ev);
+      applyAgentEvent(agents, ev);
+    });
+  }
+  for (const [fp, offset] of await store.appliedOffsets()) {
+    stints.applied.set(fp, offset);
+    agents.applied.set(fp, offset);
+  }
+  // Rows of the newest commit: if its events did not all reach queue_events, they come again.
+  const last = await store.lastCommit();
+  const days = createSupervisorDays();
+  const { live, added } = await liveWindowsFrom(store, ctx, nowS, days);
+  const alerts = createAlertState();
+  for (const a of await store.openAlerts()) restoreAlert(alerts, a);
+  return {
+    state: { stints, agents, live, days, alerts },
+    stored: { stints: new Set(last.stintIds), sessions: new Set(last.sessionKeys), pauses: new Set(last.pauseKeys) },
+    lastCommitId: last.id,
+    facts: { replayed_events: replayed, live_stints: added, open_alerts: alerts.active.size, last_commit: last.id, last_commit_stints: last.stintIds.length },
+  };
+}

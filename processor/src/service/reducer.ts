@@ -1,0 +1,99 @@
+// Reduces a group of JetStream messages to one commit: the events go through the stint and agent
+// machines, the live windows and the supervisor days move at once (they do not wait for storage:
+// a failed insert is retried with these same rows, and after a crash the live windows are rebuilt
+// from what was stored), the changed queues and sites are marked for publishing, and the rows
+// to store are collected. Rows the newest stored commit already holds are not stored again.
+import {
+  CDR_SUBJECT_PREFIX,
+  DEAD_LETTER_SUBJECT_PREFIX,
+  EVENTS_SUBJECT_PREFIX,
+  type DeadLetterBatch,
+  type EventBatch,
+} from '@tablero/ingest/contract';
+import type { Logger } from 'pino';
+import { readMessage, type ProcessorDurableMessage } from '../bus/bus.ts';
+import { applyAgentEvent } from '../core/agent-state.ts';
+import { addLiveStint, type LiveContext } from '../core/live.ts';
+import { markChanged, type Pacer } from '../core/pacing.ts';
+import { applyEvent, isApplied } from '../core/stint-machine.ts';
+import { addSupervisorStint } from '../core/supervisor.ts';
+import { pauseKey, sessionKey } from '../store/store.ts';
+import type { ProcessorState, StoredRows } from './rebuild.ts';
+import { eventsText, type Counters, type Work } from './work.ts';
+
+/** What changed since the last publishing: queues (`site\0queue`) and sites. */
+export interface Changes {
+  /** Snapshots, paced per queue. */
+  queues: Pacer;
+  /** Supervisor views, paced per site. */
+  sites: Pacer;
+  /** Sites where a site-wide event (PAUSEALL, QUEUESTART) changed every queue. */
+  wholeSites: Set<string>;
+}
+
+export interface ReducerDeps {
+  state: ProcessorState;
+  stored: StoredRows;
+  ctx: LiveContext;
+  changes: Changes;
+  counters: Counters;
+  log: Logger;
+  now: () => number;
+  /** Id of the first commit to number. */
+  firstCommitId: number;
+}
+
+export function createReducer(d: ReducerDeps): { reduce(msgs: ProcessorDurableMessage[]): Work } {
+  const { stints, agents } = d.state;
+  let nextCommit = d.firstCommitId;
+  return {
+    reduce(msgs) {
+      const work: Work = { commitId: nextCommit++, stints: [], sessions: [], pauses: [], events: [], eventsJson: [], dead: [], received: 0 };
+      const touched = new Set<string>();
+      for (const msg of msgs) {
+        const read = readMessage(msg.data);
+        if (!read.ok) {
+          d.counters.bad_messages += 1;
+          d.log.error({ subject: msg.subject, msg_id: msg.msgId, reason: read.reason }, 'unreadable message skipped');
+          continue;
+        }
+        const { value: body, text } = read;
+        if (msg.subject.startsWith(`${EVENTS_SUBJECT_PREFIX}.`)) {
+          const batch = body as EventBatch;
+          work.received += batch.events.length;
+          const before = work.events.length;
+          for (const ev of batch.events) {
+            if (isApplied(stints, ev)) continue; // a redelivered event
+            for (const r of applyEvent(stints, ev)) if (!d.stored.stints.delete(r.stint_id)) work.stints.push(r);
+            const a = applyAgentEvent(agents, ev);
+            for (const r of a.sessions) if (!d.stored.sessions.delete(sessionKey(r))) work.sessions.push(r);
+            for (const r of a.pauses) if (!d.stored.pauses.delete(pauseKey(r))) work.pauses.push(r);
+            work.events.push(ev);
+            if (ev.queue === 'NONE' || ev.queue === '') d.changes.wholeSites.add(ev.site);
+            else touched.add(`${ev.site}\0${ev.queue}`);
+          }
+          const applied = work.events.length - before;
+          if (applied > 0) markChanged(d.changes.sites, batch.site);
+          const whole = applied > 0 && applied === batch.events.length ? eventsText(text) : null;
+          if (whole) work.eventsJson.push(whole);
+          else if (applied > 0) for (let i = before; i < work.events.length; i++) work.eventsJson.push(JSON.stringify(work.events[i]));
+        } else if (msg.subject.startsWith(`${DEAD_LETTER_SUBJECT_PREFIX}.`)) {
+          work.dead.push(body as DeadLetterBatch);
+        } else if (msg.subject.startsWith(`${CDR_SUBJECT_PREFIX}.`)) {
+          // CDR batches share the stream; the processor does not derive KPIs from them yet.
+          d.counters.cdr_batches += 1;
+        } else {
+          d.counters.bad_messages += 1;
+          d.log.warn({ subject: msg.subject, msg_id: msg.msgId }, 'message on an unknown subject skipped');
+        }
+      }
+      const nowS = Math.floor(d.now() / 1000);
+      for (const st of work.stints) {
+        addLiveStint(d.state.live, st, d.ctx, nowS);
+        addSupervisorStint(d.state.days, st, d.ctx.calendar(st.site).tz, nowS);
+      }
+      for (const k of touched) markChanged(d.changes.queues, k);
+      return work;
+    },
+  };
+}
