@@ -27,6 +27,11 @@
 // - A failed insert is retried here (storeUntilStored) with the rows computed the first time (the
 //   state already advanced) and the same insert tokens, until stored or until the processor stops.
 // - The live figures move when a group is reduced, before it is stored (see reduceGroup).
+// - The same line counts once, whichever way it came (core/line-key.ts): after the per-source
+//   offset rule, an event whose line key was applied or stored already is dropped. Memory answers
+//   for the last lineKeyWindowS of data time and for commits not stored yet; for older events
+//   one query per group and site asks queue_events over their time range (sameLinesStored).
+//   The restart replay remembers the keys it reads.
 // Live output (kpi.queue.<site>): snapshots paced per queue (core/pacing.ts) and alert state
 // changes at once (core/alerts.ts). Alerts are stored in the background, retried until stored;
 // alerts still open in storage are taken back at start so they clear instead of repeating.
@@ -53,6 +58,7 @@ import { createCalendar, type SiteCalendar, type SiteCalendarSpec } from './core
 import { addLiveStint, buildSnapshots, createLiveAggregates, pruneLive, type LiveContext } from './core/live.ts';
 import { defaultProcessorSettings, queueSettings, type ProcessorSettings, type QueueSettings } from './core/settings.ts';
 import { applyEvent, createStintState, eventFingerprint, isApplied, liveQueueState, type StintRow } from './core/stint-machine.ts';
+import { belowFloor, createLineKeys, knownLine, lineKey, linesStored, releaseStoredLines, rememberLine, restoreFloor } from './core/line-key.ts';
 import { loadCalendars, loadSettings } from './store/settings-store.ts';
 import { createStore, pauseKey, sessionKey } from './store/store.ts';
 
@@ -67,6 +73,8 @@ export interface ProcessorConfig {
   replayHorizonS: number;
   /** How long an ended call is remembered to ignore its late rings (seconds of data time). */
   endedKeyMemoryS: number;
+  /** Data time (seconds below the newest line) in which a line seen twice is recognised from memory; older ones ask ClickHouse. */
+  lineKeyWindowS: number;
 }
 
 export interface ProcessorOptions {
@@ -119,6 +127,8 @@ export interface Processor {
 export class ProcessorError extends Error {
   override name = 'ProcessorError';
 }
+
+type ReadMessage = { msg: ProcessorDurableMessage; read: ReturnType<typeof readMessage> };
 
 /** One commit: what a group of messages produced, kept until stored (a retry stores the same). */
 interface Work {
@@ -180,6 +190,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     aliases: opts.settings?.aliases ?? {},
     replayHorizonS: opts.settings?.replayHorizonS ?? 6 * 3600,
     endedKeyMemoryS: opts.settings?.endedKeyMemoryS ?? 3600,
+    lineKeyWindowS: opts.settings?.lineKeyWindowS ?? 600,
   };
   const minMs = opts.snapshotMinIntervalMs ?? 250;
   const maxMs = opts.snapshotMaxIntervalMs ?? 5000;
@@ -224,12 +235,15 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const stints = createStintState({ endedKeyMemoryS: cfg.endedKeyMemoryS });
   const agents = createAgentState(cfg.aliases);
   const live = createLiveAggregates();
+  const lines = createLineKeys(cfg.lineKeyWindowS);
 
   // Rebuild (see the header): replay, then the dedup watermark, then the live windows.
   const t0 = Date.now();
   let replayed = 0;
   for (const [site, fromS] of await store.replayStarts(cfg.replayHorizonS)) {
+    restoreFloor(lines, site, fromS);
     replayed += await store.replayEvents(site, fromS, (ev) => {
+      rememberLine(lines, ev, lineKey(ev), 0);
       // Stored rows are unique (FINAL) and in log order; the watermark is set afterwards.
       const fp = eventFingerprint(ev.event_id);
       stints.applied.delete(fp);
@@ -300,14 +314,54 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const pacer = createPacer(minMs, maxMs);
   const changedSites = new Set<string>();
   let latestSnaps: QueueSnapshot[] = [];
-  const counters = { commits: 0, batches: 0, events: 0, applied: 0, stints: 0, dead: 0, cdr_batches: 0, bad_messages: 0 };
+  const counters = { commits: 0, batches: 0, events: 0, applied: 0, same_line: 0, stints: 0, dead: 0, cdr_batches: 0, bad_messages: 0 };
+
+  // ---- The same line, whichever way it came (see the header and core/line-key.ts) ----
+  /**
+   * Line keys stored in queue_events for the group's events below the in-memory window, per
+   * site (one query per site over their time range); null when memory answers for all of them,
+   * the live case, which then goes on without waiting.
+   */
+  function sameLinesStored(group: ReadMessage[]): Promise<Map<string, Set<string>>> | null {
+    releaseStoredLines(lines); // before the question: what leaves memory now is stored already
+    const ranges = new Map<string, { fromS: number; toS: number; callids: Set<string> }>();
+    for (const { msg, read } of group) {
+      if (!read.ok || !msg.subject.startsWith(`${EVENTS_SUBJECT_PREFIX}.`)) continue;
+      for (const ev of (read.value as EventBatch).events) {
+        if (!belowFloor(lines, ev) || isApplied(stints, ev)) continue;
+        const r = ranges.get(ev.site);
+        if (!r) ranges.set(ev.site, { fromS: ev.ts, toS: ev.ts, callids: new Set([ev.callid]) });
+        else {
+          if (ev.ts < r.fromS) r.fromS = ev.ts;
+          if (ev.ts > r.toS) r.toS = ev.ts;
+          r.callids.add(ev.callid);
+        }
+      }
+    }
+    if (ranges.size === 0) return null;
+    // Like a failed insert, a failed question is asked again: the group cannot be reduced without it.
+    return untilDone(
+      async () => {
+        const found = new Map<string, Set<string>>();
+        for (const [site, r] of ranges) found.set(site, await store.storedLineKeys(site, r.fromS, r.toS, [...r.callids]));
+        return found;
+      },
+      (err, attempt) => log.warn({ err, sites: ranges.size, attempt }, 'stored line keys not read, will retry'),
+    );
+  }
+  /** True when `ev`'s line was applied or stored already (counted, then dropped). */
+  function sameLine(ev: QueueEvent, key: string, stored: Map<string, Set<string>> | null): boolean {
+    if (!knownLine(lines, ev.site, key) && !stored?.get(ev.site)?.has(key)) return false;
+    counters.same_line += 1;
+    return true;
+  }
+  // ---- end of the same line ----
 
   /** Reduces a group of messages: state, live windows and pacing move now; rows wait for storage. */
-  function reduceGroup(msgs: ProcessorDurableMessage[]): Work {
+  function reduceGroup(group: ReadMessage[], storedLines: Map<string, Set<string>> | null): Work {
     const work: Work = { commitId: nextCommit++, stints: [], sessions: [], pauses: [], events: [], eventsJson: [], dead: [], received: 0 };
     const touched = new Set<string>();
-    for (const msg of msgs) {
-      const read = readMessage(msg.data);
+    for (const { msg, read } of group) {
       if (!read.ok) {
         counters.bad_messages += 1;
         log.error({ subject: msg.subject, msg_id: msg.msgId, reason: read.reason }, 'unreadable message skipped');
@@ -320,6 +374,9 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
         const before = work.events.length;
         for (const ev of batch.events) {
           if (isApplied(stints, ev)) continue; // a redelivered event
+          const key = lineKey(ev);
+          if (sameLine(ev, key, storedLines)) continue; // the same line that came another way
+          rememberLine(lines, ev, key, work.commitId);
           for (const r of applyEvent(stints, ev)) if (!storedStints.delete(r.stint_id)) work.stints.push(r);
           const a = applyAgentEvent(agents, ev);
           for (const r of a.sessions) if (!storedSessions.delete(sessionKey(r))) work.sessions.push(r);
@@ -390,24 +447,28 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   let commits: Promise<void> = Promise.resolve();
   let stopping = false;
 
-  async function storeUntilStored(work: Work): Promise<void> {
+  /** Runs `fn` until it succeeds (backing off up to 5 s) or until the processor stops. */
+  async function untilDone<T>(fn: () => Promise<T>, warn: (err: unknown, attempt: number) => void): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await storeWork(work);
-        return;
+        return await fn();
       } catch (err) {
         if (stopping) throw err;
-        log.warn({ err, commit_id: work.commitId, attempt }, 'commit not stored, will retry');
+        warn(err, attempt);
         await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
       }
     }
   }
+  const storeUntilStored = (work: Work): Promise<void> =>
+    untilDone(() => storeWork(work), (err, attempt) => log.warn({ err, commit_id: work.commitId, attempt }, 'commit not stored, will retry'));
 
   function handleGroup(msgs: ProcessorDurableMessage[]): Promise<void> {
     // Reduced in turn (never during a settings reload); resolves once stored, which acks the group.
     return exclusive(async () => {
-      const work = reduceGroup(msgs);
-      const stored = commits.then(() => storeUntilStored(work));
+      const group = msgs.map((msg) => ({ msg, read: readMessage(msg.data) }));
+      const asking = sameLinesStored(group);
+      const work = reduceGroup(group, asking ? await asking : null);
+      const stored = commits.then(() => storeUntilStored(work)).then(() => linesStored(lines, work.commitId));
       commits = stored;
       return { work, stored };
     }).then(async ({ work, stored }) => {

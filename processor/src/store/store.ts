@@ -6,6 +6,7 @@ import type { DeadLetter, QueueEvent } from '@tablero/ingest/contract';
 import { TABLES, type ClickHouse } from '@tablero/sql';
 import type { AlertMessage, AlertMetric } from '../contract.ts';
 import type { AgentPauseRow, AgentSessionRow } from '../core/agent-state.ts';
+import { lineKey } from '../core/line-key.ts';
 import type { StintOutcome, StintRow } from '../core/stint-machine.ts';
 
 export class ProcessorStoreError extends Error {
@@ -50,6 +51,12 @@ export interface ProcessorStore {
   replayStarts(horizonS: number): Promise<Map<string, number>>;
   /** Stored events of one site from `fromS` on, in log order; returns how many. */
   replayEvents(site: string, fromS: number, onEvent: (ev: QueueEvent) => void): Promise<number>;
+  /**
+   * Line keys (core/line-key.ts) of the stored events of `site` between `fromS` and `toS`
+   * (inclusive) whose callid is one of `callids`: one query per group of events below the
+   * in-memory window. The key is computed from the stored columns, the same function as live.
+   */
+  storedLineKeys(site: string, fromS: number, toS: number, callids: string[]): Promise<Set<string>>;
   /** Stored stints that entered at or after `fromS`. */
   stintsSince(fromS: number): Promise<StintRow[]>;
   /** Stores an alert's state change (raised: version 0; cleared: version 1 of the same key). */
@@ -166,6 +173,16 @@ export function createStore(ch: ClickHouse): ProcessorStore {
         throw new ProcessorStoreError(`replay of site ${site} failed`, { cause: err });
       }
       return n;
+    },
+    async storedLineKeys(site, fromS, toS, callids) {
+      // Without FINAL: a row not merged yet is the same key twice, which a Set absorbs.
+      const r = await rows<{ ts: unknown; callid: string; queue: string; agent: string; verb: string; data: string[] }>(
+        `SELECT toUnixTimestamp(ts) AS ts, callid, queue, agent, verb, data FROM ${TABLES.queueEvents}
+         WHERE site = {site:String} AND ts BETWEEN toDateTime({from:Int64}, 'UTC') AND toDateTime({to:Int64}, 'UTC')
+           AND callid IN {callids:Array(String)}`,
+        { site, from: fromS, to: toS, callids },
+      );
+      return new Set(r.map((x) => lineKey({ ...x, ts: num(x.ts) })));
     },
     async insertAlert(a) {
       const cleared = a.state === 'cleared';
