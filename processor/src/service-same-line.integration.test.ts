@@ -12,44 +12,11 @@ import type { ClickHouse } from '@tablero/sql';
 import { startProcessor, type Processor, type ProcessorConfig } from './service.ts';
 import { TestBus } from './testing/bus.ts';
 import { freshClickHouse, scalar } from './testing/clickhouse.ts';
+import { dayLog } from './testing/day-log.ts';
 
 const T0 = Date.UTC(2026, 10, 9, 6, 0, 0) / 1000;
 const NOW_MS = (T0 + 12 * 3600) * 1000;
-const AGENTS = ['PJSIP/201', 'PJSIP/202', 'PJSIP/203'];
-
-/** About 11 hours of a three-queue log in Asterisk's order (by epoch): every outcome, pauses, agents. */
-function pbxLog(): string[] {
-  const rows: Array<[number, string]> = [];
-  const add = (ts: number, rest: string): void => void rows.push([ts, `${ts}|${rest}`]);
-  AGENTS.forEach((a, i) => add(T0, `NONE|q${i}|${a}|ADDMEMBER|`));
-  for (let i = 0; i < 900; i++) {
-    const t = T0 + 10 + i * 43;
-    const q = `q${i % 3}`;
-    const id = `${t}.${i}`;
-    const agent = AGENTS[i % 3] as string;
-    const talk = 30 + (i % 7) * 10;
-    if (i % 5 <= 1) {
-      add(t, `${id}|${q}|NONE|ENTERQUEUE||300${i}|1`);
-      add(t + 5, `${id}|${q}|${agent}|RINGNOANSWER|5000`);
-      add(t + 12, `${id}|${q}|${agent}|CONNECT|12|${id}9|3`);
-      add(t + 12 + talk, `${id}|${q}|${agent}|${i % 2 ? 'COMPLETECALLER' : 'COMPLETEAGENT'}|12|${talk}|1`);
-    } else if (i % 5 === 2) {
-      add(t, `${id}|${q}|NONE|ENTERQUEUE||300${i}|1`);
-      add(t + 3 + (i % 40), `${id}|${q}|NONE|ABANDON|1|1|${3 + (i % 40)}`);
-    } else if (i % 5 === 3) {
-      add(t, `${id}|${q}|NONE|ENTERQUEUE||300${i}|2`);
-      add(t + 60, `${id}|${q}|NONE|EXITWITHTIMEOUT|1|2|60`);
-    } else {
-      add(t, `${id}|${q}|NONE|FULL`);
-    }
-    if (i % 60 === 30) {
-      add(t + 1, `NONE|${q}|${agent}|PAUSE|Almuerzo`);
-      add(t + 900, `NONE|${q}|${agent}|UNPAUSE|`);
-    }
-  }
-  return rows.sort((a, b) => a[0] - b[0]).map(([, line]) => line);
-}
-const LOG = pbxLog();
+const LOG = dayLog(T0, 900, 43); // about 11 hours
 const ROTATED = LOG.slice(0, 1400); // queue_log.1
 const CURRENT = LOG.slice(1400); // queue_log after the rotation
 
