@@ -58,7 +58,7 @@ import { createCalendar, type SiteCalendar, type SiteCalendarSpec } from './core
 import { addLiveStint, buildSnapshots, createLiveAggregates, pruneLive, type LiveContext } from './core/live.ts';
 import { defaultProcessorSettings, queueSettings, type ProcessorSettings, type QueueSettings } from './core/settings.ts';
 import { applyEvent, createStintState, eventFingerprint, isApplied, liveQueueState, type StintRow } from './core/stint-machine.ts';
-import { belowFloor, createLineKeys, knownLine, lineKey, linesStored, releaseStoredLines, rememberLine, restoreFloor } from './core/line-key.ts';
+import { belowFloor, createLineKeys, knownLine, lineHash, lineKey, linesStored, releaseStoredLines, rememberLine, restoreFloor } from './core/line-key.ts';
 import { loadCalendars, loadSettings } from './store/settings-store.ts';
 import { createStore, pauseKey, sessionKey } from './store/store.ts';
 
@@ -243,7 +243,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   for (const [site, fromS] of await store.replayStarts(cfg.replayHorizonS)) {
     restoreFloor(lines, site, fromS);
     replayed += await store.replayEvents(site, fromS, (ev) => {
-      rememberLine(lines, ev, lineKey(ev), 0);
+      rememberLine(lines, ev, lineHash(ev), 0);
       // Stored rows are unique (FINAL) and in log order; the watermark is set afterwards.
       const fp = eventFingerprint(ev.event_id);
       stints.applied.delete(fp);
@@ -349,9 +349,10 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       (err, attempt) => log.warn({ err, sites: ranges.size, attempt }, 'stored line keys not read, will retry'),
     );
   }
-  /** True when `ev`'s line was applied or stored already (counted, then dropped). */
-  function sameLine(ev: QueueEvent, key: string, stored: Map<string, Set<string>> | null): boolean {
-    if (!knownLine(lines, ev.site, key) && !stored?.get(ev.site)?.has(key)) return false;
+  /** True when `ev`'s line was applied or stored already (counted, then dropped). Storage compares the exact text. */
+  function sameLine(ev: QueueEvent, hash: number, stored: Map<string, Set<string>> | null): boolean {
+    const inStore = stored?.get(ev.site);
+    if (!knownLine(lines, ev.site, hash) && !(inStore && inStore.size > 0 && inStore.has(lineKey(ev)))) return false;
     counters.same_line += 1;
     return true;
   }
@@ -374,9 +375,9 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
         const before = work.events.length;
         for (const ev of batch.events) {
           if (isApplied(stints, ev)) continue; // a redelivered event
-          const key = lineKey(ev);
-          if (sameLine(ev, key, storedLines)) continue; // the same line that came another way
-          rememberLine(lines, ev, key, work.commitId);
+          const hash = lineHash(ev);
+          if (sameLine(ev, hash, storedLines)) continue; // the same line that came another way
+          rememberLine(lines, ev, hash, work.commitId);
           for (const r of applyEvent(stints, ev)) if (!storedStints.delete(r.stint_id)) work.stints.push(r);
           const a = applyAgentEvent(agents, ev);
           for (const r of a.sessions) if (!storedSessions.delete(sessionKey(r))) work.sessions.push(r);
