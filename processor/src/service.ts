@@ -30,7 +30,7 @@
 // - The same line counts once, whichever way it came (core/line-key.ts): after the per-source
 //   offset rule, an event whose line key was applied or stored already is dropped. Memory answers
 //   for the last lineKeyWindowS of data time and for commits not stored yet; for older events
-//   one query per group and site asks queue_events over their time range (sameLinesStored).
+//   one query per group and site reads the keys stored over their time range (sameLinesStored).
 //   The restart replay remembers the keys it reads.
 // Live output (kpi.queue.<site>): snapshots paced per queue (core/pacing.ts) and alert state
 // changes at once (core/alerts.ts). Alerts are stored in the background, retried until stored;
@@ -324,18 +324,15 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
    */
   function sameLinesStored(group: ReadMessage[]): Promise<Map<string, Set<string>>> | null {
     releaseStoredLines(lines); // before the question: what leaves memory now is stored already
-    const ranges = new Map<string, { fromS: number; toS: number; callids: Set<string> }>();
+    const ranges = new Map<string, { fromS: number; toS: number }>();
     for (const { msg, read } of group) {
       if (!read.ok || !msg.subject.startsWith(`${EVENTS_SUBJECT_PREFIX}.`)) continue;
       for (const ev of (read.value as EventBatch).events) {
         if (!belowFloor(lines, ev) || isApplied(stints, ev)) continue;
         const r = ranges.get(ev.site);
-        if (!r) ranges.set(ev.site, { fromS: ev.ts, toS: ev.ts, callids: new Set([ev.callid]) });
-        else {
-          if (ev.ts < r.fromS) r.fromS = ev.ts;
-          if (ev.ts > r.toS) r.toS = ev.ts;
-          r.callids.add(ev.callid);
-        }
+        if (!r) ranges.set(ev.site, { fromS: ev.ts, toS: ev.ts });
+        else if (ev.ts < r.fromS) r.fromS = ev.ts;
+        else if (ev.ts > r.toS) r.toS = ev.ts;
       }
     }
     if (ranges.size === 0) return null;
@@ -343,7 +340,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     return untilDone(
       async () => {
         const found = new Map<string, Set<string>>();
-        for (const [site, r] of ranges) found.set(site, await store.storedLineKeys(site, r.fromS, r.toS, [...r.callids]));
+        for (const [site, r] of ranges) found.set(site, await store.storedLineKeys(site, r.fromS, r.toS));
         return found;
       },
       (err, attempt) => log.warn({ err, sites: ranges.size, attempt }, 'stored line keys not read, will retry'),
