@@ -11,7 +11,7 @@ import type { EventBatch, QueueEvent } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import { startProcessor, type Processor, type ProcessorConfig } from './service.ts';
 import { TestBus } from './testing/bus.ts';
-import { freshClickHouse, scalar } from './testing/clickhouse.ts';
+import { failingInserts, freshClickHouse, scalar } from './testing/clickhouse.ts';
 import { dayLog } from './testing/day-log.ts';
 
 const T0 = Date.UTC(2026, 10, 9, 6, 0, 0) / 1000;
@@ -48,7 +48,7 @@ afterAll(async () => {
 });
 
 /** A processor whose `sameLines()` gives the count of dropped lines it logs at stop. */
-async function start(bus: TestBus, settings: Partial<ProcessorConfig> = {}): Promise<Processor & { sameLines(): number }> {
+async function start(bus: TestBus, settings: Partial<ProcessorConfig> = {}, chx: ClickHouse = ch): Promise<Processor & { sameLines(): number }> {
   const logged: Array<{ msg?: string; same_line?: number }> = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -56,7 +56,7 @@ async function start(bus: TestBus, settings: Partial<ProcessorConfig> = {}): Pro
       done();
     },
   });
-  const p = await startProcessor({ bus, ch, log: pino({ level: 'info' }, sink), now: () => NOW_MS }, { tz: 'UTC', settings });
+  const p = await startProcessor({ bus, ch: chx, log: pino({ level: 'info' }, sink), now: () => NOW_MS }, { tz: 'UTC', settings });
   return Object.assign(p, { sameLines: () => logged.find((l) => l.msg === 'processor stopped')?.same_line ?? -1 });
 }
 
@@ -138,6 +138,31 @@ describe('the same line counts once, whichever way it came', () => {
     await deliverAll(bus, batches(site, 'import-all', LOG), 4);
     await p.stop();
     expect(p.sameLines()).toBe(LOG.length);
+    await expectAsSingleSource(site);
+  });
+
+  it('a crash between the inserts of a tailed commit, then the redelivery and the imported copy: stored once', async () => {
+    const site = 'crash';
+    const tail = [...batches(site, 'tail-1', ROTATED), ...batches(site, 'tail-0', CURRENT)];
+    const first = tail.slice(0, 2).map((b) => ({ subject: `pbx.events.${site}`, body: b, msgId: b.batch_id }));
+    // The stints of the first commit are stored, its events never are: the process "dies".
+    const bus = new TestBus(2);
+    const p = await start(bus, {}, failingInserts(ch, (table) => table === 'queue_events'));
+    const delivered = bus.deliverGroup(first);
+    for (let until = Date.now() + 20_000; (await scalar(ch, `SELECT count() AS v FROM stints WHERE site = '${site}'`)) === 0; ) {
+      if (Date.now() > until) throw new Error('the stints of the first commit were not stored');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await p.stop();
+    expect(await delivered).toBe(false);
+    expect(await scalar(ch, `SELECT count() AS v FROM queue_events WHERE site = '${site}'`)).toBe(0);
+    // Restarted: JetStream hands the unacknowledged messages over first, then the rest and the copy.
+    const bus2 = new TestBus();
+    const p2 = await start(bus2);
+    await deliverAll(bus2, tail);
+    await deliverAll(bus2, batches(site, 'import-all', LOG), 3);
+    await p2.stop();
+    expect(p2.sameLines()).toBe(LOG.length);
     await expectAsSingleSource(site);
   });
 
