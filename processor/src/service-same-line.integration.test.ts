@@ -13,6 +13,7 @@ import { startProcessor, type Processor, type ProcessorConfig } from './service.
 import { TestBus } from './testing/bus.ts';
 import { failingInserts, freshClickHouse, scalar } from './testing/clickhouse.ts';
 import { dayLog } from './testing/day-log.ts';
+import { applyEvent, createStintState } from './core/stint-machine.ts';
 
 const T0 = Date.UTC(2026, 10, 9, 6, 0, 0) / 1000;
 const NOW_MS = (T0 + 12 * 3600) * 1000;
@@ -75,7 +76,7 @@ async function json<T>(query: string, site: string): Promise<T[]> {
 /** Stint counts per queue and outcome, counted on the rows as stored (`final` false) or merged. */
 const outcomes = (site: string, final: boolean): Promise<unknown[]> =>
   json(`SELECT queue, outcome, count() AS n FROM stints ${final ? 'FINAL' : ''} WHERE site = {site:String} GROUP BY queue, outcome ORDER BY queue, outcome`, site);
-/** Every stored row of a site, without the ids that name the first way a line came by. */
+/** Every stored row of a site but its ids (they contain the site; see expectAsSingleSource). */
 async function rowsOf(site: string): Promise<Record<string, unknown[]>> {
   return {
     stints: await json(
@@ -86,9 +87,17 @@ async function rowsOf(site: string): Promise<Record<string, unknown[]>> {
     events: await json(`SELECT toUnixTimestamp(ts) AS t, callid, queue, agent, verb, data FROM queue_events WHERE site = {site:String} ORDER BY t, callid, verb, agent`, site),
   };
 }
-/** The rows of `site` equal the single-source run's, counted without FINAL and with it. */
+/**
+ * The rows of `site` equal the single-source run's, counted without FINAL and with it; its stint
+ * ids equal those of the stint machine fed the copy alone for the same site (ids name the opening
+ * line, not the way it came).
+ */
 async function expectAsSingleSource(site: string): Promise<void> {
   expect(await rowsOf(site)).toEqual(await rowsOf('ref'));
+  const single = createStintState();
+  const ids = batches(site, 'single', LOG).flatMap((b) => b.events).flatMap((ev) => applyEvent(single, ev)).map((r) => r.stint_id);
+  const stored = await json<{ stint_id: string }>('SELECT stint_id FROM stints WHERE site = {site:String}', site);
+  expect(stored.map((r) => r.stint_id).sort()).toEqual(ids.sort());
   expect(await outcomes(site, false)).toEqual(await outcomes('ref', false));
   expect(await outcomes(site, true)).toEqual(await outcomes('ref', false));
 }
