@@ -2,8 +2,9 @@
 // its natural key, and the memory of the keys applied recently. Pure: time is the events' own
 // epochs, "stored" is told by the caller.
 //
-// Memory holds a 53-bit hash of each key, not the text: keeping a string per event for the window
-// cost ~1.5 us per event of garbage-collector work, the hash (no allocation) ~0.5 us. So memory
+// Memory holds a 53-bit hash of each key in a typed array, not the text: measured in the
+// processor, a string per event in a Set cost ~3 us CPU per event (allocation and GC), the hash in
+// a Set<number> ~1.2 us (boxed numbers), the HashSet53 below ~0.5 us. So memory
 // may take a different line for a seen one with probability (hashes in memory) / 2^53 per line:
 // 1e-12 with 10,000 lines in the window. Storage is asked with the exact text.
 //
