@@ -41,7 +41,10 @@ export const REFUSED_VERBS = ['FULL', 'JOINEMPTY', 'JOINUNAVAIL', 'CLOSED'] as c
  * says (ring attempts are logged in milliseconds by Asterisk and stay in `ring_ms`).
  */
 export interface QueueEvent {
-  /** Deterministic id: `<source fingerprint>:<byte offset of the line>`. Dedup key everywhere. */
+  /**
+   * Deterministic id: `<source fingerprint>:<byte offset of the line>`. Dedup key within a source;
+   * a line that reaches us by two ways has two ids (kpi-definitions §11 "Same line").
+   */
   event_id: string;
   site: string;
   /** Where the line came from (file path, `push:<token name>`, `import:<file>`). */

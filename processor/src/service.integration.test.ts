@@ -7,7 +7,7 @@ import type { ClickHouse } from '@tablero/sql';
 import type { SnapshotMessage } from './contract.ts';
 import { startProcessor, type Processor } from './service.ts';
 import { TestBus } from './testing/bus.ts';
-import { freshClickHouse, scalar } from './testing/clickhouse.ts';
+import { failingInserts, freshClickHouse, scalar } from './testing/clickhouse.ts';
 import { eventMaker } from './testing/events.ts';
 
 const log = pino({ level: 'silent' });
@@ -25,17 +25,6 @@ afterAll(async () => {
 const make = eventMaker({ fingerprint: 'fpA' });
 const batch = (id: string, events: QueueEvent[]): EventBatch => ({ batch_id: id, site: 'default', events });
 const lines = (text: string): QueueEvent[] => make.lines(text.replaceAll('T+', '').replace(/^(\s*)(\d+)\|/gm, (_m, sp: string, d: string) => `${sp}${T + Number(d)}|`));
-
-/** `ch` whose inserts into the tables `fails` picks throw (the process dying before that insert). */
-function failingInserts(chx: ClickHouse, fails: (table: string) => boolean): ClickHouse {
-  return {
-    ...chx,
-    async insertFormatted(table, format, body, settings) {
-      if (fails(table)) throw new Error(`injected insert failure (${table})`);
-      return chx.insertFormatted(table, format, body, settings);
-    },
-  };
-}
 
 /** Polls `read` until it gives `want` (inserts of a commit run in the background of a delivery). */
 async function waitForValue(read: () => Promise<number>, want: number): Promise<void> {

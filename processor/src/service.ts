@@ -24,9 +24,14 @@
 //   so a batch redelivered after a crash applies only events that never reached queue_events.
 //   Assumption: no call stays open longer than replayHorizonS (default 6 h); one that does loses
 //   its open state and, if it ends later, is counted as a stint whose ENTERQUEUE was not seen.
-// - A failed insert is retried here (storeUntilStored) with the rows computed the first time (the
+// - A failed insert is retried (service/committer.ts) with the rows computed the first time (the
 //   state already advanced) and the same insert tokens, until stored or until the processor stops.
-// - The live figures move when a group is reduced, before it is stored (see reduceGroup).
+// - The live figures move when a group is reduced, before it is stored (service/reducer.ts).
+// - The same line counts once, whichever way it came (core/line-key.ts, service/same-line.ts):
+//   after the per-source offset rule, an event whose line key was applied or stored already is
+//   dropped. Memory answers for the last lineKeyWindowS of data time and for commits not stored
+//   yet; for older events one query per group and site reads the keys stored over their time
+//   range. The restart replay remembers the keys it reads.
 // Live output (kpi.queue.<site>): snapshots paced per queue (core/pacing.ts) and alert state
 // changes at once (core/alerts.ts). The supervisor view (kpi.supervisor.<site>, core/supervisor.ts)
 // is paced the same way per site. Open calls gone stale (kpi-definitions §5) leave every live
@@ -38,12 +43,13 @@
 import { EVENTS_STREAM, EVENTS_STREAM_SPEC, PROCESSOR_CONSUMER } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
-import { takeTurns, type ProcessorBus, type ProcessorDurableMessage } from './bus/bus.ts';
+import { readMessage, takeTurns, type ProcessorBus, type ProcessorDurableMessage } from './bus/bus.ts';
 import type { AlertMessage, QueueSnapshot, SupervisorMessage } from './contract.ts';
 import { DEFAULT_ALERT_RULES, type AlertRules } from './core/alerts.ts';
 import type { SiteCalendarSpec } from './core/calendar.ts';
 import { createPacer, markChanged } from './core/pacing.ts';
 import { defaultProcessorSettings, type ProcessorSettings } from './core/settings.ts';
+import { linesStored } from './core/line-key.ts';
 import { DEFAULT_STALE_AFTER_S } from './core/stint-machine.ts';
 import { createStore } from './store/store.ts';
 import { createCommitter } from './service/committer.ts';
@@ -51,6 +57,7 @@ import { createLiveDefinitions } from './service/definitions.ts';
 import { createPublisher } from './service/publisher.ts';
 import { liveWindowsFrom, rebuildState } from './service/rebuild.ts';
 import { createReducer, type Changes } from './service/reducer.ts';
+import { createSameLine } from './service/same-line.ts';
 import { newCounters } from './service/work.ts';
 
 export interface ProcessorConfig {
@@ -64,6 +71,8 @@ export interface ProcessorConfig {
   replayHorizonS: number;
   /** How long an ended call is remembered to ignore its late rings (seconds of data time). */
   endedKeyMemoryS: number;
+  /** Data time (seconds below the newest line) in which a line seen twice is recognised from memory; older ones ask ClickHouse. */
+  lineKeyWindowS: number;
 }
 
 export interface ProcessorOptions {
@@ -159,7 +168,12 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const rebuilt = await rebuildState(
     store,
     ctx,
-    { aliases: opts.settings?.aliases ?? {}, replayHorizonS: opts.settings?.replayHorizonS ?? 6 * 3600, endedKeyMemoryS: opts.settings?.endedKeyMemoryS ?? 3600 },
+    {
+      aliases: opts.settings?.aliases ?? {},
+      replayHorizonS: opts.settings?.replayHorizonS ?? 6 * 3600,
+      endedKeyMemoryS: opts.settings?.endedKeyMemoryS ?? 3600,
+      lineKeyWindowS: opts.settings?.lineKeyWindowS ?? 600,
+    },
     Math.floor(now() / 1000),
   );
   const { state } = rebuilt;
@@ -167,9 +181,10 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
 
   const counters = newCounters();
   const changes: Changes = { queues: createPacer(minMs, maxMs), sites: createPacer(minMs, maxMs), wholeSites: new Set() };
-  const reducer = createReducer({ state, stored: rebuilt.stored, ctx, changes, counters, log, now, firstCommitId: rebuilt.lastCommitId + 1 });
   // Tokens only guard an in-process retry of one commit; a restart numbers on from the newest.
-  const committer = createCommitter(store, log, `${process.pid}-${Date.now()}`);
+  const committer = createCommitter(store, log, `${process.pid}-${Date.now()}`, (work) => linesStored(state.lines, work.commitId));
+  const sameLine = createSameLine({ lines: state.lines, stints: state.stints, store, counters, log, stopping: committer.stopping });
+  const reducer = createReducer({ state, stored: rebuilt.stored, sameLine, ctx, changes, counters, log, now, firstCommitId: rebuilt.lastCommitId + 1 });
 
   // Batch handling and settings reloads take turns: a reload rebuilds the live windows from stored
   // stints, which must neither miss nor repeat a batch handled meanwhile.
@@ -220,7 +235,9 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   function handleGroup(msgs: ProcessorDurableMessage[]): Promise<void> {
     // Reduced in turn (never during a settings reload); resolves once stored, which acks the group.
     return exclusive(async () => {
-      const work = reducer.reduce(msgs);
+      const group = msgs.map((msg) => ({ msg, read: readMessage(msg.data) }));
+      const asking = sameLine.ask(group);
+      const work = reducer.reduce(group, asking ? await asking : null);
       publisher.wake();
       return { work, stored: committer.commit(work) };
     }).then(async ({ work, stored }) => {

@@ -1,5 +1,6 @@
 // `tablero import`: backfill history with a progress bar. Idempotent: event ids are the source
-// fingerprint + byte offset, so importing the same file again stores nothing new.
+// fingerprint + byte offset, so importing the same file again stores nothing new; a copy of
+// lines that came another way (tailed, pushed) is dropped line by line by the processor.
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from '../cli.ts';
 import { loadConfig } from '../config.ts';

@@ -1,41 +1,18 @@
 // The `tablero` command as users and scripts run it: exit codes, one-line errors, and the
 // commands that must reach a running `tablero start` through its HTTP API.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { KpiRow } from '@tablero/processor/contract';
-import { REPO_ROOT, TABLERO_BIN, startTablero, startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
+import { runTablero as tablero, startTablero, startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { CLEAR_OF_MIDNIGHT_TIMEOUT_MS, clearOfMidnight } from '../support/day-clock.ts';
 import { realFixture } from '@tablero/ingest/real-fixtures';
 
 const FIXTURE = realFixture('DareDevinX__AsteriskReport__Testdaten.txt');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function tablero(args: string[], opts: { dataDir: string; stdin?: string; env?: Record<string, string> }): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TABLERO_BIN, ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, TABLERO_DATA_DIR: opts.dataDir, LOG_LEVEL: 'warn', TZ: 'UTC', ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end(opts.stdin ?? '');
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 function wsStatus(url: string, query: string): Promise<number> {
   return new Promise((resolve) => {

@@ -11,6 +11,29 @@ import { waitFor } from './wait-for.ts';
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const TABLERO_BIN = join(REPO_ROOT, 'bin/tablero.mjs');
 
+export interface TableroRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one `tablero` command to its end on `dataDir` (stdin given or empty). */
+export function runTablero(args: string[], opts: { dataDir: string; stdin?: string; env?: Record<string, string> }): Promise<TableroRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [TABLERO_BIN, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, TABLERO_DATA_DIR: opts.dataDir, LOG_LEVEL: 'warn', TZ: 'UTC', ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.end(opts.stdin ?? '');
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
 export interface TableroProcess {
   url: string;
   dataDir: string;

@@ -10,7 +10,8 @@
 //   the rotation date in it), since offsets restart at 0 in a new file.
 // - Without it: fingerprint = hash(site, "push", sourceName, body) and offsets inside the body.
 //   A retry of the identical body is deduplicated; the same lines re-sent in a different split
-//   are not (they get new ids), and a body sent twice on purpose counts once.
+//   get new ids (the processor still counts each line once by its natural key, kpi-definitions
+//   §11 "Same line"), and a body sent twice on purpose counts once.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { SITE_ID_PATTERN } from '../contract.ts';

@@ -201,13 +201,19 @@ describe('edge rules (kpi-definitions §11)', () => {
     expect(run(text)).toEqual(expected);
   });
 
-  it('ids are deterministic from site, callid, queue and the opening event', () => {
+  it('ids are deterministic from site, callid, queue and the opening line, whichever way it came', () => {
     const state = createStintState();
     const make = eventMaker({ site: 's1', fingerprint: 'abc' });
     const enter = make('1000|c1|q1|NONE|ENTERQUEUE||555|1');
     applyEvent(state, enter);
     const [row] = applyEvent(state, make('1013|c1|q1|NONE|ABANDON|1|1|13'));
-    expect(row?.stint_id).toBe(stintId('s1', 'c1', 'q1', 'abc:0'));
+    expect(row?.stint_id).toBe(stintId('s1', 'c1', 'q1', '1000|c1|q1|NONE|ENTERQUEUE||555|1'));
+    // The same lines from another source (other ids and offsets) give the same stint id.
+    const other = eventMaker({ site: 's1', fingerprint: 'zzz' });
+    other('9|x|x|x|PAD');
+    const state2 = createStintState();
+    applyEvent(state2, other('1000|c1|q1|NONE|ENTERQUEUE||555|1'));
+    expect(applyEvent(state2, other('1013|c1|q1|NONE|ABANDON|1|1|13'))[0]?.stint_id).toBe(row?.stint_id);
     expect(row?.stint_id).toMatch(/^[0-9a-f]{32}$/);
     expect(row?.end_event_id).toBe('abc:34');
     expect(row?.caller).toBe('555');

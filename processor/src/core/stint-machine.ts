@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { REFUSED_VERBS, type QueueEvent } from '@tablero/ingest/contract';
 import type { Outcome, StaleReason } from '../contract.ts';
+import { lineKey } from './line-key.ts';
 
 export type StintOutcome = Outcome | 'cut_by_restart';
 
@@ -105,9 +106,13 @@ export function isApplied(state: Pick<StintState, 'applied'>, ev: QueueEvent): b
   return last !== undefined && ev.offset <= last;
 }
 
-/** Deterministic stint id from (site, callid, queue, id of the opening event). */
-export function stintId(site: string, callid: string, queue: string, openingEventId: string): string {
-  return createHash('sha256').update(`${site}\0${callid}\0${queue}\0${openingEventId}`).digest('hex').slice(0, 32);
+/**
+ * Deterministic stint id from (site, callid, queue, the opening line's natural key): the same
+ * whichever way that line came (core/line-key.ts), so a stint has one id in any run of the
+ * same lines. (Ids stored before this rule used the opening event's id instead.)
+ */
+export function stintId(site: string, callid: string, queue: string, openingLine: string): string {
+  return createHash('sha256').update(`${site}\0${callid}\0${queue}\0${openingLine}`).digest('hex').slice(0, 32);
 }
 
 const ANSWERED_END = new Set(['COMPLETECALLER', 'COMPLETEAGENT', 'TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER']);
@@ -133,7 +138,7 @@ function siteState(state: StintState, site: string): SiteState {
 
 function openStint(s: SiteState, key: string, ev: QueueEvent, enterSeen: boolean): OpenStint {
   const st: OpenStint = {
-    stint_id: stintId(ev.site, ev.callid, ev.queue, ev.event_id),
+    stint_id: stintId(ev.site, ev.callid, ev.queue, lineKey(ev)),
     queue: ev.queue,
     callid: ev.callid,
     enter_ts: ev.ts,
@@ -209,7 +214,7 @@ export function applyEvent(state: StintState, ev: QueueEvent): StintRow[] {
     s.queues.add(ev.queue);
     return [
       {
-        stint_id: stintId(ev.site, ev.callid, ev.queue, ev.event_id),
+        stint_id: stintId(ev.site, ev.callid, ev.queue, lineKey(ev)),
         site: ev.site, queue: ev.queue, callid: ev.callid,
         enter_ts: ev.ts, end_ts: ev.ts, outcome: 'refused', wait_s: 0, talk_s: null,
         agent: '', caller: ev.caller, transferred: false, enter_seen: true, end_event_id: ev.event_id,
@@ -258,7 +263,7 @@ export function applyEvent(state: StintState, ev: QueueEvent): StintRow[] {
   const existing = currentStint(s, key);
   const st = existing ?? {
     // An end event with no open stint: the stint started before the data and ends here.
-    stint_id: stintId(ev.site, ev.callid, ev.queue, ev.event_id),
+    stint_id: stintId(ev.site, ev.callid, ev.queue, lineKey(ev)),
     queue: ev.queue, callid: ev.callid, enter_ts: ev.ts, enter_seen: false, caller: '',
     connected: false, connect_wait: null, agent: '', last_ts: ev.ts,
   };

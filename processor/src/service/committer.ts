@@ -4,10 +4,10 @@
 // queue_events has its rows stored. A commit whose inserts fail is retried with the same rows and
 // tokens (a repeated insert is a no-op) until stored or until the processor stops; a commit given
 // up at stop leaves every later one unstored too (the chain stays rejected).
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { QueueEvent } from '@tablero/ingest/contract';
 import type { Logger } from 'pino';
 import type { ProcessorStore } from '../store/store.ts';
+import { untilDone } from './retry.ts';
 import { byMonth, type Work } from './work.ts';
 
 export interface Committer {
@@ -17,6 +17,7 @@ export interface Committer {
   settled(): Promise<void>;
   /** From now on a failed insert is given up instead of retried. */
   stop(): void;
+  stopping(): boolean;
 }
 
 /** The inserts of one commit; `boot` makes the tokens of this process's retries unique. */
@@ -33,29 +34,24 @@ export async function storeWork(store: ProcessorStore, work: Work, boot: string)
   else for (let i = 0; i < months.length; i++) await store.insertEvents(months[i] as QueueEvent[], `events:${token}:${i}`);
 }
 
-export function createCommitter(store: ProcessorStore, log: Logger, boot: string): Committer {
+/** `onStored` runs after each commit is stored (the same-line memory releases its keys then). */
+export function createCommitter(store: ProcessorStore, log: Logger, boot: string, onStored: (work: Work) => void = () => undefined): Committer {
   let chain: Promise<void> = Promise.resolve();
   let stopping = false;
-  async function storeUntilStored(work: Work): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await storeWork(store, work, boot);
-        return;
-      } catch (err) {
-        if (stopping) throw err;
-        log.warn({ err, commit_id: work.commitId, attempt }, 'commit not stored, will retry');
-        await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
-      }
-    }
-  }
+  const storeUntilStored = (work: Work): Promise<void> =>
+    untilDone(() => storeWork(store, work, boot), {
+      stopping: () => stopping,
+      warn: (err, attempt) => log.warn({ err, commit_id: work.commitId, attempt }, 'commit not stored, will retry'),
+    });
   return {
     commit(work) {
-      chain = chain.then(() => storeUntilStored(work));
+      chain = chain.then(() => storeUntilStored(work)).then(() => onStored(work));
       return chain;
     },
     settled: () => chain.catch(() => undefined),
     stop() {
       stopping = true;
     },
+    stopping: () => stopping,
   };
 }

@@ -13,7 +13,10 @@ import { eventMaker } from '../testing/events.ts';
 import { createCommitter } from './committer.ts';
 import { createLiveDefinitions } from './definitions.ts';
 import { rebuildState } from './rebuild.ts';
+import { readMessage } from '../bus/bus.ts';
+import { linesStored } from '../core/line-key.ts';
 import { createReducer, type Changes } from './reducer.ts';
+import { createSameLine, type SameLine } from './same-line.ts';
 import { newCounters, type Work } from './work.ts';
 import { defaultProcessorSettings } from '../core/settings.ts';
 
@@ -30,6 +33,13 @@ afterAll(async () => {
 });
 
 const message = (batch: EventBatch, seq: number) => ({ subject: `pbx.events.${batch.site}`, data: Buffer.from(JSON.stringify(batch)), msgId: batch.batch_id, seq, deliveries: 1 });
+
+/** What the processor does with a group: read each message once, ask for stored line keys if memory cannot answer, reduce. */
+async function reduceGroup(parts: { reducer: ReturnType<typeof createReducer>; sameLine: SameLine }, msgs: ReturnType<typeof message>[]): Promise<Work> {
+  const group = msgs.map((msg) => ({ msg, read: readMessage(msg.data) }));
+  const asking = parts.sameLine.ask(group);
+  return parts.reducer.reduce(group, asking ? await asking : null);
+}
 
 describe('live definitions', () => {
   it('answer by the stored versions, and see new ones only when they changed', async () => {
@@ -55,10 +65,11 @@ describe('reducer and committer', () => {
   it('reduce a group into one commit and store it in order, retrying a failed insert', async () => {
     const store = createStore(ch);
     const defs = await createLiveDefinitions(ch, { settings: defaultProcessorSettings(), calendars: {}, defaultTz: 'UTC' }, () => NOW_MS);
-    const rebuilt = await rebuildState(store, defs.ctx, { aliases: {}, replayHorizonS: 6 * 3600, endedKeyMemoryS: 3600 }, T);
+    const rebuilt = await rebuildState(store, defs.ctx, { aliases: {}, replayHorizonS: 6 * 3600, endedKeyMemoryS: 3600, lineKeyWindowS: 600 }, T);
     const changes: Changes = { queues: createPacer(250, 5000), sites: createPacer(250, 5000), wholeSites: new Set() };
     const counters = newCounters();
-    const reducer = createReducer({ state: rebuilt.state, stored: rebuilt.stored, ctx: defs.ctx, changes, counters, log, now: () => NOW_MS, firstCommitId: rebuilt.lastCommitId + 1 });
+    const sameLine = createSameLine({ lines: rebuilt.state.lines, stints: rebuilt.state.stints, store, counters, log, stopping: () => false });
+    const reducer = createReducer({ state: rebuilt.state, stored: rebuilt.stored, sameLine, ctx: defs.ctx, changes, counters, log, now: () => NOW_MS, firstCommitId: rebuilt.lastCommitId + 1 });
     const make = eventMaker({ fingerprint: 'fpR' });
     const first: EventBatch = {
       batch_id: 'fpR:0-2', site: 'default',
@@ -68,7 +79,7 @@ describe('reducer and committer', () => {
     };
     const second: EventBatch = { batch_id: 'fpR:3-4', site: 'default', events: make.lines(`${T + 90}|NONE|NONE|Ann|PAUSEALL|Almuerzo\n${T + 95}|c2|102|NONE|ENTERQUEUE||556|1`) };
     // A redelivery of the first message in the same group adds nothing; an unreadable one is counted.
-    const work: Work = reducer.reduce([message(first, 1), message(first, 1), message(second, 2), { subject: 'pbx.events.default', data: Buffer.from('{'), msgId: 'x', seq: 3, deliveries: 1 }]);
+    const work: Work = await reduceGroup({ reducer, sameLine }, [message(first, 1), message(first, 1), message(second, 2), { subject: 'pbx.events.default', data: Buffer.from('{'), msgId: 'x', seq: 3, deliveries: 1 }]);
     expect(work.commitId).toBe(1);
     expect(work.stints.map((s) => [s.queue, s.callid, s.outcome, s.wait_s, s.talk_s])).toEqual([['101', 'c1', 'answered', 25, 60]]);
     expect(work.events.map((e) => e.verb)).toEqual(['ENTERQUEUE', 'CONNECT', 'COMPLETECALLER', 'PAUSEALL', 'ENTERQUEUE']);
@@ -81,7 +92,7 @@ describe('reducer and committer', () => {
     expect(rebuilt.state.live.queues.size).toBe(1);
 
     // The first insert fails (the table is away), then ClickHouse takes it: stored once.
-    const committer = createCommitter(store, log, 'test-boot');
+    const committer = createCommitter(store, log, 'test-boot', (w) => linesStored(rebuilt.state.lines, w.commitId));
     await ch.client.command({ query: 'RENAME TABLE stints TO stints_away' });
     const stored = committer.commit(work);
     let settled = false;
@@ -95,11 +106,18 @@ describe('reducer and committer', () => {
     expect(await scalar(ch, "SELECT count() AS v FROM agent_pauses WHERE agent = 'Ann'")).toBe(0); // still paused: no closed pause yet
 
     // After a restart the rebuilt state knows the stored commit: its redelivered events add nothing.
-    const again = await rebuildState(store, defs.ctx, { aliases: {}, replayHorizonS: 6 * 3600, endedKeyMemoryS: 3600 }, T + 100);
+    const again = await rebuildState(store, defs.ctx, { aliases: {}, replayHorizonS: 6 * 3600, endedKeyMemoryS: 3600, lineKeyWindowS: 600 }, T + 100);
     expect(again.lastCommitId).toBe(1);
-    const replayReducer = createReducer({ state: again.state, stored: again.stored, ctx: defs.ctx, changes, counters: newCounters(), log, now: () => NOW_MS, firstCommitId: 2 });
-    const redelivered = replayReducer.reduce([message(first, 1), message(second, 2)]);
+    const againCounters = newCounters();
+    const againSameLine = createSameLine({ lines: again.state.lines, stints: again.state.stints, store, counters: againCounters, log, stopping: () => false });
+    const replayReducer = createReducer({ state: again.state, stored: again.stored, sameLine: againSameLine, ctx: defs.ctx, changes, counters: againCounters, log, now: () => NOW_MS, firstCommitId: 2 });
+    const redelivered = await reduceGroup({ reducer: replayReducer, sameLine: againSameLine }, [message(first, 1), message(second, 2)]);
     expect([redelivered.commitId, redelivered.events.length, redelivered.stints.length]).toEqual([2, 0, 0]);
+    // The same lines from another source (an imported copy: another fingerprint) are dropped as the same lines.
+    const copy = eventMaker({ fingerprint: 'fpCopy' });
+    const imported: EventBatch = { batch_id: 'fpCopy:0-2', site: 'default', events: copy.lines(`${T}|c1|101|NONE|ENTERQUEUE||555|1\n${T + 25}|c1|101|Ann|CONNECT|25|c1.1|1\n${T + 85}|c1|101|Ann|COMPLETECALLER|25|60|1`) };
+    const fromCopy = await reduceGroup({ reducer: replayReducer, sameLine: againSameLine }, [message(imported, 3)]);
+    expect([fromCopy.events.length, fromCopy.stints.length, againCounters.same_line]).toEqual([0, 0, 3]);
     // The waiting caller came back from the replay.
     expect([...(again.state.stints.sites.get('default')?.open.keys() ?? [])].length).toBe(1);
   });

@@ -5,6 +5,7 @@
 import { applyAgentEvent, createAgentState, type AgentState } from '../core/agent-state.ts';
 import { createAlertState, restoreAlert, type AlertState } from '../core/alerts.ts';
 import { addLiveStint, createLiveAggregates, type LiveAggregates, type LiveContext } from '../core/live.ts';
+import { createLineKeys, lineHash, rememberLine, restoreFloor, type LineKeys } from '../core/line-key.ts';
 import { applyEvent, createStintState, eventFingerprint, type StintState } from '../core/stint-machine.ts';
 import { addSupervisorStint, createSupervisorDays, type SupervisorDays } from '../core/supervisor.ts';
 import type { ProcessorStore } from '../store/store.ts';
@@ -15,6 +16,8 @@ export interface RebuildOptions {
   aliases: Record<string, Record<string, string>>;
   replayHorizonS: number;
   endedKeyMemoryS: number;
+  /** Data time in which a line seen twice is recognised from memory (service/same-line.ts). */
+  lineKeyWindowS: number;
 }
 
 /** The processor's in-memory state; the reducer and the publisher share it. */
@@ -24,6 +27,8 @@ export interface ProcessorState {
   live: LiveAggregates;
   days: SupervisorDays;
   alerts: AlertState;
+  /** Line keys applied recently or not stored yet (the same line counts once). */
+  lines: LineKeys;
 }
 
 /** Rows of the newest stored commit: when its events come again they are not stored a second time. */
@@ -55,10 +60,13 @@ export async function liveWindowsFrom(store: ProcessorStore, ctx: LiveContext, n
 export async function rebuildState(store: ProcessorStore, ctx: LiveContext, o: RebuildOptions, nowS: number): Promise<Rebuilt> {
   const stints = createStintState({ endedKeyMemoryS: o.endedKeyMemoryS });
   const agents = createAgentState(o.aliases);
+  const lines = createLineKeys(o.lineKeyWindowS);
   // Replay, then the dedup watermark, then the live windows.
   let replayed = 0;
   for (const [site, fromS] of await store.replayStarts(o.replayHorizonS)) {
+    restoreFloor(lines, site, fromS);
     replayed += await store.replayEvents(site, fromS, (ev) => {
+      rememberLine(lines, ev, lineHash(ev), 0);
       // Stored rows are unique (FINAL) and in log order; the watermark is set afterwards.
       const fp = eventFingerprint(ev.event_id);
       stints.applied.delete(fp);
@@ -78,7 +86,7 @@ export async function rebuildState(store: ProcessorStore, ctx: LiveContext, o: R
   const alerts = createAlertState();
   for (const a of await store.openAlerts()) restoreAlert(alerts, a);
   return {
-    state: { stints, agents, live, days, alerts },
+    state: { stints, agents, live, days, alerts, lines },
     stored: { stints: new Set(last.stintIds), sessions: new Set(last.sessionKeys), pauses: new Set(last.pauseKeys) },
     lastCommitId: last.id,
     facts: { replayed_events: replayed, live_stints: added, open_alerts: alerts.active.size, last_commit: last.id, last_commit_stints: last.stintIds.length },

@@ -2,7 +2,8 @@
 // machines, the live windows and the supervisor days move at once (they do not wait for storage:
 // a failed insert is retried with these same rows, and after a crash the live windows are rebuilt
 // from what was stored), the changed queues and sites are marked for publishing, and the rows
-// to store are collected. Rows the newest stored commit already holds are not stored again.
+// to store are collected. Rows the newest stored commit already holds are not stored again, and
+// a line that already came another way is dropped (service/same-line.ts).
 import {
   CDR_SUBJECT_PREFIX,
   DEAD_LETTER_SUBJECT_PREFIX,
@@ -11,14 +12,15 @@ import {
   type EventBatch,
 } from '@tablero/ingest/contract';
 import type { Logger } from 'pino';
-import { readMessage, type ProcessorDurableMessage } from '../bus/bus.ts';
 import { applyAgentEvent } from '../core/agent-state.ts';
 import { addLiveStint, type LiveContext } from '../core/live.ts';
 import { markChanged, type Pacer } from '../core/pacing.ts';
+import { lineHash, rememberLine, type LineKeys } from '../core/line-key.ts';
 import { applyEvent, isApplied } from '../core/stint-machine.ts';
 import { addSupervisorStint } from '../core/supervisor.ts';
 import { pauseKey, sessionKey } from '../store/store.ts';
 import type { ProcessorState, StoredRows } from './rebuild.ts';
+import type { ReadMessage, SameLine, StoredLines } from './same-line.ts';
 import { eventsText, type Counters, type Work } from './work.ts';
 
 /** What changed since the last publishing: queues (`site\0queue`) and sites. */
@@ -34,6 +36,7 @@ export interface Changes {
 export interface ReducerDeps {
   state: ProcessorState;
   stored: StoredRows;
+  sameLine: SameLine;
   ctx: LiveContext;
   changes: Changes;
   counters: Counters;
@@ -43,15 +46,14 @@ export interface ReducerDeps {
   firstCommitId: number;
 }
 
-export function createReducer(d: ReducerDeps): { reduce(msgs: ProcessorDurableMessage[]): Work } {
-  const { stints, agents } = d.state;
+export function createReducer(d: ReducerDeps): { reduce(group: ReadMessage[], storedLines: StoredLines | null): Work } {
+  const { stints, agents, lines } = d.state;
   let nextCommit = d.firstCommitId;
   return {
-    reduce(msgs) {
+    reduce(group, storedLines) {
       const work: Work = { commitId: nextCommit++, stints: [], sessions: [], pauses: [], events: [], eventsJson: [], dead: [], received: 0 };
       const touched = new Set<string>();
-      for (const msg of msgs) {
-        const read = readMessage(msg.data);
+      for (const { msg, read } of group) {
         if (!read.ok) {
           d.counters.bad_messages += 1;
           d.log.error({ subject: msg.subject, msg_id: msg.msgId, reason: read.reason }, 'unreadable message skipped');
@@ -64,6 +66,9 @@ export function createReducer(d: ReducerDeps): { reduce(msgs: ProcessorDurableMe
           const before = work.events.length;
           for (const ev of batch.events) {
             if (isApplied(stints, ev)) continue; // a redelivered event
+            const hash = lineHash(ev);
+            if (d.sameLine.seen(ev, hash, storedLines)) continue; // the same line that came another way
+            rememberLine(lines, ev, hash, work.commitId);
             for (const r of applyEvent(stints, ev)) if (!d.stored.stints.delete(r.stint_id)) work.stints.push(r);
             const a = applyAgentEvent(agents, ev);
             for (const r of a.sessions) if (!d.stored.sessions.delete(sessionKey(r))) work.sessions.push(r);

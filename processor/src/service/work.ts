@@ -24,6 +24,8 @@ export interface Counters {
   batches: number;
   events: number;
   applied: number;
+  /** Events dropped as the same line that came another way (kpi-definitions §11). */
+  same_line: number;
   stints: number;
   dead: number;
   cdr_batches: number;
@@ -31,7 +33,7 @@ export interface Counters {
 }
 
 export function newCounters(): Counters {
-  return { commits: 0, batches: 0, events: 0, applied: 0, stints: 0, dead: 0, cdr_batches: 0, bad_messages: 0 };
+  return { commits: 0, batches: 0, events: 0, applied: 0, same_line: 0, stints: 0, dead: 0, cdr_batches: 0, bad_messages: 0 };
 }
 
 /**

@@ -23,3 +23,14 @@ export async function scalar(ch: ClickHouse, query: string): Promise<number> {
   const rows = await (await ch.client.query({ query, format: 'JSONEachRow' })).json<{ v: unknown }>();
   return Number(rows[0]?.v);
 }
+
+/** `ch` whose inserts into the tables `fails` picks throw (the process dying before that insert). */
+export function failingInserts(chx: ClickHouse, fails: (table: string) => boolean): ClickHouse {
+  return {
+    ...chx,
+    async insertFormatted(table, format, body, settings) {
+      if (fails(table)) throw new Error(`injected insert failure (${table})`);
+      return chx.insertFormatted(table, format, body, settings);
+    },
+  };
+}
