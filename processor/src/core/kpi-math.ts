@@ -7,6 +7,7 @@
 // numerator and denominator as each stint's definition made them, so that sums taken under
 // different definitions (a period that spans a settings change) still add up exactly.
 import type { KpiFigures, SlFormula } from '../contract.ts';
+import { ratio2 } from './rounding.ts';
 import type { SumsDefinition } from './settings.ts';
 import type { StintRow } from './stint-machine.ts';
 
@@ -204,17 +205,7 @@ export function mergeSums(into: KpiSums, from: KpiSums): void {
   if (m !== null && (into.max_wait === null || m > into.max_wait)) into.max_wait = m;
 }
 
-/**
- * num * scale / den rounded half up to 2 decimals, computed exactly in integers
- * (201/200 -> 1.01), or null when den is 0. Inputs are non-negative integers.
- */
-export function ratio2(num: number, den: number, scale = 1): number | null {
-  if (den === 0) return null;
-  const n = BigInt(num) * BigInt(scale) * 100n;
-  const d = BigInt(den);
-  const hundredths = (2n * n + d) / (2n * d);
-  return Number(hundredths) / 100;
-}
+export { ratio2 };
 
 export function unanswered(s: KpiSums): number {
   return s.abandoned + s.timeout + s.exit_key + s.exit_empty + s.withdrawn + s.failed;

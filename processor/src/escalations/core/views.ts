@@ -9,6 +9,7 @@ import {
   type EscalationTicket,
   type EscalationsSnapshot,
 } from '../../contract.ts';
+import { pct, ratio } from '../../core/rounding.ts';
 
 export const MAX_LIST = 200;
 
@@ -62,8 +63,6 @@ export function buildSnapshot(site: string, tz: string, dueSoonDays: number, atM
   };
 }
 
-const round2 = (x: number): number => Math.round(x * 100) / 100;
-
 interface Acc {
   closed: number;
   onTime: number;
@@ -79,10 +78,10 @@ function row(area: string, ticketType: string, a: Acc): EscalationMonthlyRow {
     ticket_type: ticketType,
     closed: a.closed,
     closed_on_time: a.onTime,
-    on_time_pct: a.closed === 0 ? null : round2((100 * a.onTime) / a.closed),
-    avg_days_to_answer: a.answerN === 0 ? null : round2(a.answerSum / a.answerN),
+    on_time_pct: pct(a.onTime, a.closed),
+    avg_days_to_answer: ratio(a.answerSum, a.answerN),
     closed_late: a.late,
-    atl_days: a.late === 0 ? null : round2(a.lateSum / a.late),
+    atl_days: ratio(a.lateSum, a.late),
   };
 }
 

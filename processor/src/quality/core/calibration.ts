@@ -14,7 +14,7 @@ import {
   type QaFormSpec,
   DEFAULT_TOLERANCE,
 } from '../contract.ts';
-import { pct, ratio, roundDiv, toHundredths } from './exact.ts';
+import { pct, ratio, roundDiv, toHundredths } from '../../core/rounding.ts';
 import { formItems, sameAnswer } from './form.ts';
 
 export interface Submission {

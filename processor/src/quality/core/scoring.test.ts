@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QaAnswers, QaFormSpec } from '../contract.ts';
-import { ratio, roundDiv } from './exact.ts';
+import { ratio, roundDiv } from '../../core/rounding.ts';
 import { checkAnswers, checkFormSpec } from './form.ts';
 import { averageScore, bandOf, criticalAccuracy, monthlyTrend, scoreAnswers } from './scoring.ts';
 

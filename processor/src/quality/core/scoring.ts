@@ -14,7 +14,8 @@ import {
   type QaFormSpec,
   type QaScore,
 } from '../contract.ts';
-import { lcm, pct, ratio, roundDiv, toHundredths } from './exact.ts';
+import { lcm } from './exact.ts';
+import { pct, ratio, roundDiv, toHundredths } from '../../core/rounding.ts';
 import { formItems } from './form.ts';
 
 /** The band holding a score: the first whose max is >= the score. */

@@ -10,7 +10,7 @@ import {
   type SurveyAnswer,
 } from '@tablero/ingest/contract';
 import type { SurveyDimensionStats, SurveyStats, SurveyStatsRow } from '../contract.ts';
-import { pct, ratio } from './exact.ts';
+import { pct, ratio } from '../../core/rounding.ts';
 
 export type SurveyParse = { ok: true; value: SurveyAnswer[] } | { ok: false; reason: string; line: string };
 

@@ -16,7 +16,7 @@ import {
   type SessionListItem,
 } from '../contract.ts';
 import { analystHistory, calibrationStats, revealAllowed } from '../core/calibration.ts';
-import { pct } from '../core/exact.ts';
+import { pct } from '../../core/rounding.ts';
 import { checkAnswers } from '../core/form.ts';
 import * as store from '../store/qa-store.ts';
 import { BAD_COMMENT, commentOf, conflict, forbidden, invalid, isInt, notFound, ok, USERNAME, type QualityContext } from './context.ts';

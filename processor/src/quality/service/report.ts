@@ -3,7 +3,7 @@
 import type { SurveyAnswer } from '@tablero/ingest/contract';
 import type { QaAgentMonth, QaTeamMember, QaTeamMonth, QualityApi } from '../contract.ts';
 import { monthRange } from '../core/calls.ts';
-import { pct } from '../core/exact.ts';
+import { pct } from '../../core/rounding.ts';
 import { averageScore, criticalAccuracy, type ScoredEvaluation } from '../core/scoring.ts';
 import * as store from '../store/qa-store.ts';
 import type { CalibrationPart } from './calibration.ts';

@@ -3,7 +3,7 @@
 // types so both reports share their cell formats. Column order is the stable order of the files
 // (add columns at the end only). Pure.
 import { CRITICAL_CATEGORIES, type CriticalAccuracy, type QaMonthlyReport, type SurveyStatsRow } from '../../quality/contract.ts';
-import { pct } from '../../quality/core/exact.ts';
+import { pct } from '../../core/rounding.ts';
 import { formatLocal, type CellValue, type Column, type Table } from '../core/layout.ts';
 import type { ReportLang } from '../core/model.ts';
 import { qualityTexts, type QualityReportTexts } from './texts.ts';
