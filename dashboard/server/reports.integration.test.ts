@@ -343,7 +343,7 @@ describe('PATCH /api/users/:username', () => {
   it.each([
     ['disable yourself', 'ana', { disabled: true }, 400, 'TABLERO_ERR_BAD_REQUEST'],
     ['demote yourself', 'ana', { role: 'manager' }, 400, 'TABLERO_ERR_BAD_REQUEST'],
-    ['a short password', 'zoe', { password: 'short' }, 400, 'TABLERO_ERR_BAD_REQUEST'],
+    ['a short password', 'zoe', { password: 'short' }, 400, 'TABLERO_ERR_WEAK_PASSWORD'],
     ['an unknown role', 'zoe', { role: 'root' }, 400, 'TABLERO_ERR_BAD_REQUEST'],
     ['an empty change', 'zoe', {}, 400, 'TABLERO_ERR_BAD_REQUEST'],
     ['an unknown user', 'nobody', { lang: 'en' }, 404, 'TABLERO_ERR_NOT_FOUND'],
