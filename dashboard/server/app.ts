@@ -104,6 +104,8 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
     loggerInstance: deps.log as FastifyBaseLogger,
     // Requests are logged by the onResponse hook below, without query strings.
     logController: new LogController({ disableRequestLogging: true }),
+    // req.ip is the client behind a trusted proxy (the login throttle counts per address).
+    trustProxy: opts.trustProxy !== undefined && opts.trustProxy.length > 0 ? opts.trustProxy : false,
   });
 
   app.decorateRequest('session', null);

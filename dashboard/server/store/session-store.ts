@@ -60,9 +60,9 @@ export async function endUserSessions(
   atMs: number,
   keepNonce: string | null = null,
 ): Promise<number> {
-  const rows = await select<{ session_id: string; expires_at: string }>(
+  const rows = await select<{ session_id: string; last_expiry: string }>(
     ch,
-    `SELECT session_id, max(expires_at) AS expires_at FROM ${TABLES.sessions}
+    `SELECT session_id, max(expires_at) AS last_expiry FROM ${TABLES.sessions}
      WHERE username = {username:String} GROUP BY session_id
      HAVING ${OPEN} AND max(expires_at) > {now:DateTime64(3, 'UTC')}`,
     { username, now: chTime(atMs) },
@@ -73,7 +73,7 @@ export async function endUserSessions(
   await insert(
     ch,
     TABLES.sessions,
-    ending.map((r) => ({ session_id: r.session_id, username, event: 'end', reason, at: chTime(atMs), expires_at: r.expires_at })),
+    ending.map((r) => ({ session_id: r.session_id, username, event: 'end', reason, at: chTime(atMs), expires_at: r.last_expiry })),
   );
   return ending.length;
 }
