@@ -274,6 +274,19 @@ describe('password changes end the other sessions and sockets', () => {
     expect(await auditSince(t0)).toContainEqual({ actor: 'ana', action, target: username, address: '10.7.0.1', detail });
   });
 
+  it("an admin's change of their own password keeps their session and ends their other one", async () => {
+    const t0 = nextHour();
+    await createUser(db.ch, { username: 'jefa', password: PASSWORD, role: 'admin' });
+    const here = await login(app, 'jefa');
+    const there = await login(app, 'jefa');
+    const res = await app.inject({ method: 'PATCH', url: '/api/users/jefa', headers: headersOf(here), payload: { password: 'la clave nueva de la jefa' }, remoteAddress: '10.8.0.1' });
+    expect(res.statusCode).toBe(200);
+    expect([await status(here), await status(there)]).toEqual([200, 401]);
+    expect((await auditSince(t0)).filter((r) => r.action === 'password_changed')).toEqual([
+      { actor: 'jefa', action: 'password_changed', target: 'jefa', address: '10.8.0.1', detail: { ended_sessions: 1, closed_sockets: 0 } },
+    ]);
+  });
+
   it('a session ended by another dashboard process closes its socket here at the next heartbeat', async () => {
     nextHour();
     const beating = await buildApp(deps(), options({ wsHeartbeatMs: 50 }));
@@ -295,7 +308,11 @@ describe('sessions in the store', () => {
     nextHour();
     const kept = await login(app, 'mario');
     const out = await login(app, 'mario');
-    expect((await app.inject({ method: 'POST', url: '/api/logout', headers: headersOf(out) })).statusCode).toBe(204);
+    const t0 = clock;
+    expect((await app.inject({ method: 'POST', url: '/api/logout', headers: headersOf(out), remoteAddress: '10.9.0.1' })).statusCode).toBe(204);
+    expect((await auditSince(t0)).filter((r) => r.action === 'logout')).toEqual([
+      { actor: 'mario', action: 'logout', target: 'mario', address: '10.9.0.1', detail: {} },
+    ]);
     const restarted = await buildApp(deps(), options());
     try {
       expect([await status(kept, restarted), await status(out, restarted)]).toEqual([200, 401]);
