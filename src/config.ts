@@ -39,6 +39,14 @@ const schema = z.object({
     .string()
     .optional()
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+  /**
+   * Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed; the
+   * login throttle counts per client address, which behind a proxy is otherwise the proxy's.
+   */
+  TABLERO_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
   TABLERO_SECURE_COOKIES: z
     .enum(['true', 'false', '1', '0'])
     .optional()

@@ -14,6 +14,7 @@ import { roleAllowed, type Access } from './core/roles.ts';
 import { safeEqual } from './core/session.ts';
 import type { App, AppContext } from './context.ts';
 import {
+  detailsOf,
   BadOriginError,
   CsrfError,
   ForbiddenError,
@@ -80,6 +81,7 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
     log: deps.log,
     now,
     validKiosks: (hashes) => validKioskHashes(deps.ch, hashes),
+    openSessions: (nonces) => sessions.stillOpen(nonces),
     ...(opts.wsMaxBufferedBytes === undefined ? {} : { maxBufferedBytes: opts.wsMaxBufferedBytes }),
     ...(opts.wsHeartbeatMs === undefined ? {} : { heartbeatMs: opts.wsHeartbeatMs }),
   });
@@ -102,6 +104,8 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
     loggerInstance: deps.log as FastifyBaseLogger,
     // Requests are logged by the onResponse hook below, without query strings.
     logController: new LogController({ disableRequestLogging: true }),
+    // req.ip is the client behind a trusted proxy (the login throttle counts per address).
+    trustProxy: opts.trustProxy !== undefined && opts.trustProxy.length > 0 ? opts.trustProxy : false,
   });
 
   app.decorateRequest('session', null);
@@ -193,7 +197,7 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
           : status === 415
             ? 'TABLERO_ERR_UNSUPPORTED_MEDIA_TYPE'
             : 'TABLERO_ERR_BAD_REQUEST';
-      return reply.code(status).send({ code, message: err.message });
+      return reply.code(status).send({ ...detailsOf(err), code, message: err.message });
     }
     if (typed) {
       // Typed server-side failures were logged where they happened, with their context.

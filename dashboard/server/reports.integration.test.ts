@@ -293,13 +293,15 @@ describe('settings', () => {
 });
 
 describe('PATCH /api/users/:username', () => {
-  it('changes the role, which applies to the next request of an open session', async () => {
+  it('changes the role: the open session ends, and the next login carries the new role', async () => {
     await createUser(db.ch, { username: 'rolf', password: PASSWORD, role: 'admin' });
     const rolf = await login(app, 'rolf');
     expect((await app.inject({ method: 'GET', url: '/api/users', headers: { cookie: rolf.cookie } })).statusCode).toBe(200);
     const res = await app.inject({ method: 'PATCH', url: '/api/users/rolf', headers: as('admin'), payload: { role: 'qa_analyst' } });
     expect(res.json()).toMatchObject({ username: 'rolf', role: 'qa_analyst', lang: 'es', disabled: false });
-    expect((await app.inject({ method: 'GET', url: '/api/users', headers: { cookie: rolf.cookie } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/api/users', headers: { cookie: rolf.cookie } })).statusCode).toBe(401);
+    const again = await login(app, 'rolf');
+    expect((await app.inject({ method: 'GET', url: '/api/users', headers: { cookie: again.cookie } })).statusCode).toBe(403);
   });
 
   it('disables a user (its session ends, login refused) and enables it again', async () => {
@@ -343,7 +345,7 @@ describe('PATCH /api/users/:username', () => {
   it.each([
     ['disable yourself', 'ana', { disabled: true }, 400, 'TABLERO_ERR_BAD_REQUEST'],
     ['demote yourself', 'ana', { role: 'manager' }, 400, 'TABLERO_ERR_BAD_REQUEST'],
-    ['a short password', 'zoe', { password: 'short' }, 400, 'TABLERO_ERR_BAD_REQUEST'],
+    ['a short password', 'zoe', { password: 'short' }, 400, 'TABLERO_ERR_WEAK_PASSWORD'],
     ['an unknown role', 'zoe', { role: 'root' }, 400, 'TABLERO_ERR_BAD_REQUEST'],
     ['an empty change', 'zoe', {}, 400, 'TABLERO_ERR_BAD_REQUEST'],
     ['an unknown user', 'nobody', { lang: 'en' }, 404, 'TABLERO_ERR_NOT_FOUND'],

@@ -84,6 +84,11 @@ export interface DashboardOptions {
   staticDir?: string;
   /** Origins allowed to open /ws/live besides the server's own host. */
   allowedOrigins?: string[];
+  /**
+   * Addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client (the address the
+   * login throttle counts); empty or absent: the socket's peer is the client.
+   */
+  trustProxy?: string[];
   /** Mark the session cookie Secure (serve over HTTPS). */
   secureCookies?: boolean;
   /** sha256(token) hex -> the source that token pushes for. */

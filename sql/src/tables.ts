@@ -26,4 +26,8 @@ export const TABLES = {
   surveyAnswers: 'survey_answers',
   qaTeamMembers: 'qa_team_members',
   qaSettings: 'qa_settings',
+  /** Server-side sessions, start and end rows (migration 070). */
+  sessions: 'sessions',
+  /** Who did what, when and from where (migration 070). */
+  auditLog: 'audit_log',
 } as const;

@@ -194,6 +194,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           siteTz: o.cfg.siteTz,
           allowedOrigins: o.cfg.TABLERO_ALLOWED_ORIGINS,
           secureCookies: o.cfg.TABLERO_SECURE_COOKIES,
+          trustProxy: o.cfg.TABLERO_TRUST_PROXY,
           sourceTokens: parseSourceTokens(o.cfg.TABLERO_SOURCE_TOKENS),
           apiTokens,
         },

@@ -3,7 +3,20 @@ import type { Command } from '../cli.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { findRunning, openStore, type RunningInstance } from '../runtime.ts';
-import { createKioskToken, createUser, DuplicateUserError, InvalidUserError, KioskTokenNotFoundError, revokeKioskToken, isRole, ROLES } from '@tablero/dashboard';
+import {
+  checkPassword,
+  createKioskToken,
+  createUser,
+  DuplicateUserError,
+  InvalidUserError,
+  KioskTokenNotFoundError,
+  MIN_PASSWORD_LENGTH,
+  PASSWORD_PROBLEM_TEXT,
+  recordAudit,
+  revokeKioskToken,
+  isRole,
+  ROLES,
+} from '@tablero/dashboard';
 import type { ClickHouse } from '@tablero/sql';
 import { ApiError, apiRequest } from './api-client.ts';
 import { sha256Hex } from './tokens.ts';
@@ -47,7 +60,8 @@ async function withStoreOrApi<T>(direct: (ch: ClickHouse) => Promise<T>, viaApi:
 export const userCommand: Command = {
   summary: 'manage dashboard users: user add NAME --role ROLE [--lang es|en] (password on stdin)',
   usage: `Usage: tablero user add USERNAME --role admin|manager|supervisor|qa_analyst [--lang es|en]
-  The password is read from standard input (at least 10 characters), e.g.
+  The password is read from standard input (at least ${MIN_PASSWORD_LENGTH} characters, not only
+  spaces, not a common password), e.g.
   printf '%s' "$PASSWORD" | tablero user add ana --role supervisor`,
   options: { role: { type: 'string' }, lang: { type: 'string' } },
   allowPositionals: true,
@@ -62,10 +76,15 @@ export const userCommand: Command = {
     const lang = (values.lang ?? 'es') as 'es' | 'en';
     if (lang !== 'es' && lang !== 'en') throw new UsageError('--lang must be es or en');
     const password = await readStdin();
-    if (password.length < 10) throw new UsageError('the password (on standard input) must have at least 10 characters');
+    // The same policy the API applies, checked before anything is opened.
+    const problem = checkPassword(password);
+    if (problem !== null) throw new UsageError(`${PASSWORD_PROBLEM_TEXT[problem]} (the password is read from standard input)`);
     await asUsage(() =>
       withStoreOrApi(
-        (ch) => createUser(ch, { username, password, role, lang }),
+        async (ch) => {
+          await createUser(ch, { username, password, role, lang });
+          await recordAudit(ch, { atMs: Date.now(), actor: 'cli', action: 'user_created', target: username, address: '', detail: { role } });
+        },
         (r) => apiRequest<unknown>(r, 'POST', '/api/users', { username, password, role, lang }).then(() => undefined),
       ),
     );

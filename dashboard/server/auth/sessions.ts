@@ -1,5 +1,8 @@
-// Turns the session cookie into the current user, and issues and revokes sessions. The user row
-// is read on every check, so a role change or a disabled account takes effect at once.
+// Turns the session cookie into the current user, and issues and ends sessions. The cookie is
+// signed (a forged one costs no store read); the session itself lives in the store (table
+// `sessions`), so a logout or a forced end holds across restarts and dashboard processes. The
+// session and the user row are read on every check, so an ended session, a role change or a
+// disabled account take effect at once.
 import { randomBytes } from 'node:crypto';
 import type { ClickHouse } from '@tablero/sql';
 import {
@@ -12,6 +15,7 @@ import {
 } from '../core/session.ts';
 import type { Lang, Role } from '../core/roles.ts';
 import { findUser } from '../store/auth-store.ts';
+import { endSession, endUserSessions, openSessions, startSession, type SessionEnd } from '../store/session-store.ts';
 
 export const SESSION_COOKIE = 'tablero_session';
 
@@ -41,8 +45,6 @@ export function apiSession(who: { username: string; role: Role; lang?: Lang }): 
 
 export class SessionManager {
   private readonly keys: SessionKeys;
-  /** Nonces of sessions ended by logout -> their expiry; pruned as they expire. */
-  private readonly revoked = new Map<string, number>();
 
   constructor(
     secret: string,
@@ -52,10 +54,12 @@ export class SessionManager {
     this.keys = deriveKeys(secret);
   }
 
-  issue(user: { username: string; role: Role; lang: Lang }): { token: string; session: ActiveSession } {
+  /** A new session, stored before its cookie is handed out. */
+  async issue(user: { username: string; role: Role; lang: Lang }): Promise<{ token: string; session: ActiveSession }> {
     const iat = this.now();
     const nonce = randomBytes(18).toString('base64url');
     const exp = iat + SESSION_TTL_MS;
+    await startSession(this.ch, { nonce, username: user.username, atMs: iat, expiresAtMs: exp });
     const token = signSession(this.keys, { u: user.username, n: nonce, iat, exp });
     return {
       token,
@@ -63,16 +67,15 @@ export class SessionManager {
     };
   }
 
-  /** The session named by a cookie value, or null when absent, forged, expired, revoked or its user is gone. */
+  /** The session named by a cookie value, or null when absent, forged, expired, ended or its user is gone or disabled. */
   async resolve(cookie: string | undefined): Promise<ActiveSession | null> {
     if (!cookie) return null;
     const now = this.now();
     const verified = verifySession(this.keys, cookie, now);
     if (!verified.ok) return null;
     const claims = verified.value;
-    if (this.revoked.has(claims.n)) return null;
-    const user = await findUser(this.ch, claims.u);
-    if (!user || user.disabled) return null;
+    const [open, user] = await Promise.all([openSessions(this.ch, [claims.n]), findUser(this.ch, claims.u)]);
+    if (!open.has(claims.n) || !user || user.disabled) return null;
     return {
       username: user.username,
       role: user.role,
@@ -84,9 +87,18 @@ export class SessionManager {
     };
   }
 
-  revoke(session: ActiveSession): void {
-    const now = this.now();
-    for (const [nonce, exp] of this.revoked) if (exp <= now) this.revoked.delete(nonce);
-    this.revoked.set(session.nonce, session.expiresAtMs);
+  /** Ends one session (logout). */
+  async end(session: ActiveSession, reason: SessionEnd): Promise<void> {
+    await endSession(this.ch, session, reason, this.now());
+  }
+
+  /** Ends every session of a user but `keepNonce`'s; returns how many ended. */
+  endAllOf(username: string, reason: SessionEnd, keepNonce: string | null = null): Promise<number> {
+    return endUserSessions(this.ch, username, reason, this.now(), keepNonce);
+  }
+
+  /** Of the given session nonces, those still open (the live hub's heartbeat re-checks its sockets). */
+  stillOpen(nonces: string[]): Promise<Set<string>> {
+    return openSessions(this.ch, nonces);
   }
 }

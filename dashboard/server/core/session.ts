@@ -1,6 +1,6 @@
 // Session tokens: `v1.<payload>.<mac>`, HMAC-SHA256 over the payload with a key derived from the
-// session secret. Stateless, so a restart keeps users logged in; logout revokes the token's
-// nonce in memory until it would have expired anyway. The CSRF token is derived from the nonce
+// session secret. The signature only proves the cookie was issued here; whether the session is
+// still open is the store's answer (store/session-store.ts), keyed by the nonce. The CSRF token is derived from the nonce
 // with a second key, so it needs no storage and changes with every login.
 // Pure: the clock comes in as `nowMs`.
 import { createHmac, timingSafeEqual } from 'node:crypto';

@@ -61,6 +61,11 @@ export interface LiveHubOptions {
    * revoked elsewhere (the CLI, another server process) also closes its sockets here.
    */
   validKiosks?: (hashes: string[]) => Promise<Set<string>>;
+  /**
+   * Of the given session nonces, the ones still open. Checked on each heartbeat so a session
+   * ended by another dashboard process (a logout, a password change there) closes its sockets here.
+   */
+  openSessions?: (nonces: string[]) => Promise<Set<string>>;
 }
 
 export interface LiveHubStats {
@@ -82,7 +87,7 @@ export class LiveHub {
   private unsubscribe: (() => void) | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly counters = { messages: 0, malformed: 0, cut_off: 0 };
-  private checkingKiosks = false;
+  private readonly checking = new Set<'kiosks' | 'sessions'>();
 
   constructor(private readonly opts: LiveHubOptions) {
     this.maxBufferedBytes = opts.maxBufferedBytes ?? DEFAULT_WS_MAX_BUFFERED_BYTES;
@@ -248,17 +253,18 @@ export class LiveHub {
     return this.closeWhere((v) => v.kioskHash === hash, CLOSE_POLICY, 'kiosk token revoked');
   }
 
-  /** Closes the sockets of a session (after logout). Returns how many. */
-  closeSession(nonce: string): number {
-    return this.closeWhere((v) => v.sessionNonce === nonce, CLOSE_POLICY, 'logged out');
+  /** Closes the sockets of a session (after logout, or ended elsewhere). Returns how many. */
+  closeSession(nonce: string, reason = 'logged out'): number {
+    return this.closeWhere((v) => v.sessionNonce === nonce, CLOSE_POLICY, reason);
   }
 
   /**
-   * Closes the sockets of a user whose account was disabled or whose role changed: the socket
-   * was authorized for the old account, and sessions are re-read only on HTTP requests.
+   * Closes the sockets of a user whose password, role or account changed: the socket was
+   * authorized for the old account, and sessions are re-read only on HTTP requests. The sockets
+   * of `keepNonce`'s session (the one that changed its own password) stay. Returns how many closed.
    */
-  closeUser(username: string): number {
-    return this.closeWhere((v) => v.user?.username === username, CLOSE_POLICY, 'account changed');
+  closeUser(username: string, keepNonce: string | null = null): number {
+    return this.closeWhere((v) => v.user?.username === username && (keepNonce === null || v.sessionNonce !== keepNonce), CLOSE_POLICY, 'account changed');
   }
 
   /** Closes every client (server shutdown); resolves when all are closed or dropped. */
@@ -274,6 +280,7 @@ export class LiveHub {
   private tick(): void {
     const now = this.opts.now();
     void this.recheckKiosks();
+    void this.recheckSessions();
     for (const [socket, entry] of [...this.clients]) {
       if (entry.viewer.expiresAtMs !== null && entry.viewer.expiresAtMs <= now) {
         void this.closeWithin(socket, CLOSE_POLICY, 'session expired');
@@ -287,21 +294,40 @@ export class LiveHub {
     }
   }
 
-  private async recheckKiosks(): Promise<void> {
-    const validKiosks = this.opts.validKiosks;
-    if (!validKiosks || this.checkingKiosks) return;
-    const hashes = new Set<string>();
-    for (const entry of this.clients.values()) if (entry.viewer.kioskHash !== null) hashes.add(entry.viewer.kioskHash);
-    if (hashes.size === 0) return;
-    this.checkingKiosks = true;
+  private recheckSessions(): Promise<void> {
+    return this.recheck('sessions', this.opts.openSessions, (v) => v.sessionNonce, (nonce) => this.closeSession(nonce, 'session ended'));
+  }
+
+  private recheckKiosks(): Promise<void> {
+    return this.recheck('kiosks', this.opts.validKiosks, (v) => v.kioskHash, (hash) => this.closeKiosk(hash));
+  }
+
+  /**
+   * Asks the store which of the open sockets' credentials (kiosk hashes, session nonces) are still
+   * valid and closes the sockets of the others. One check of a kind at a time.
+   */
+  private async recheck(
+    kind: 'kiosks' | 'sessions',
+    stillValid: ((ids: string[]) => Promise<Set<string>>) | undefined,
+    idOf: (v: LiveViewer) => string | null,
+    close: (id: string) => void,
+  ): Promise<void> {
+    if (!stillValid || this.checking.has(kind)) return;
+    const ids = new Set<string>();
+    for (const entry of this.clients.values()) {
+      const id = idOf(entry.viewer);
+      if (id !== null) ids.add(id);
+    }
+    if (ids.size === 0) return;
+    this.checking.add(kind);
     try {
-      const valid = await validKiosks([...hashes]);
-      for (const hash of hashes) if (!valid.has(hash)) this.closeKiosk(hash);
+      const valid = await stillValid([...ids]);
+      for (const id of ids) if (!valid.has(id)) close(id);
     } catch (err) {
       // Keep the sockets: a storage hiccup must not blank every wallboard. Retried next beat.
-      this.opts.log.warn({ err }, 'kiosk token check failed');
+      this.opts.log.warn({ err, kind }, 'live credential check failed');
     } finally {
-      this.checkingKiosks = false;
+      this.checking.delete(kind);
     }
   }
 }

@@ -1,12 +1,16 @@
 // Admin-only management of users and kiosk tokens.
 import { ADMIN_ONLY, LANGS, ROLES, type Lang, type Role } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
-import { BadRequestError, NotFoundError, UserExistsError, UnauthenticatedError } from '../errors.ts';
-import { DuplicateUserError, InvalidUserError, KioskTokenNotFoundError } from '../errors.ts';
+import { BadRequestError, NotFoundError, UserExistsError, UnauthenticatedError, httpUserError } from '../errors.ts';
+import { DuplicateUserError, KioskTokenNotFoundError } from '../errors.ts';
+import { recordAudit, type AuditAction } from '../store/audit-store.ts';
+import type { SessionEnd } from '../store/session-store.ts';
+import { endOtherAccess } from './auth.ts';
 import {
   MAX_LABEL_LENGTH,
   createKioskToken,
   createUser,
+  findUser,
   listKioskTokens,
   listUsers,
   revokeKioskToken,
@@ -46,11 +50,12 @@ export function adminRoutes(app: App, ctx: AppContext): void {
       try {
         await createUser(ch, lang === undefined ? { username, password, role } : { username, password, role, lang });
       } catch (err) {
-        if (err instanceof InvalidUserError) throw new BadRequestError(err.message);
         if (err instanceof DuplicateUserError) throw new UserExistsError(username);
-        throw err;
+        throw httpUserError(err);
       }
-      req.log.info({ username, role, by: req.session?.username }, 'user created');
+      const by = req.session?.username ?? '';
+      await recordAudit(ch, { atMs: ctx.now(), actor: by, action: 'user_created', target: username, address: req.ip, detail: { role } });
+      req.log.info({ username, role, by }, 'user created');
       return reply.code(201).send({ username, role, lang: lang ?? 'es' });
     },
   );
@@ -82,20 +87,39 @@ export function adminRoutes(app: App, ctx: AppContext): void {
       if (username === by && (req.body.disabled === true || (req.body.role !== undefined && req.body.role !== 'admin'))) {
         throw new BadRequestError('you may not disable your own account or change your own role');
       }
+      const before = await findUser(ch, username);
       let updated;
       try {
         updated = await updateUser(ch, username, req.body);
       } catch (err) {
-        if (err instanceof InvalidUserError) throw new BadRequestError(err.message);
-        throw err;
+        throw httpUserError(err);
       }
       if (!updated) throw new NotFoundError('user');
-      const closed = req.body.disabled === true || req.body.role !== undefined ? ctx.hub.closeUser(username) : 0;
+      const { role, disabled, password } = req.body;
+      const self = username === by;
+      // What changed, in the audit's words; the strongest reason names why the sessions ended.
+      const actions: AuditAction[] = [];
+      let reason: SessionEnd | null = null;
+      if (password !== undefined) {
+        actions.push(self ? 'password_changed' : 'password_reset');
+        reason = 'password_changed';
+      }
+      if (role !== undefined && role !== before?.role) {
+        actions.push('role_changed');
+        reason = 'role_changed';
+      }
+      if (disabled !== undefined && disabled !== before?.disabled) {
+        actions.push(disabled ? 'user_disabled' : 'user_enabled');
+        if (disabled) reason = 'disabled';
+      }
+      // The admin's own session survives a change of their own password (role and disable are refused above).
+      const effect = reason === null ? { ended_sessions: 0, closed_sockets: 0 } : await endOtherAccess(ctx, username, reason, self ? (req.session?.nonce ?? null) : null);
+      for (const action of actions) {
+        const detail = action === 'role_changed' ? { from: before?.role ?? '', to: role ?? '', ...effect } : effect;
+        await recordAudit(ch, { atMs: ctx.now(), actor: by, action, target: username, address: req.ip, detail });
+      }
       // Never log the password; say only that it changed.
-      req.log.info(
-        { username, role: req.body.role, disabled: req.body.disabled, password_changed: req.body.password !== undefined, closed_sockets: closed, by },
-        'user changed',
-      );
+      req.log.info({ username, role, disabled, password_changed: password !== undefined, ...effect, by }, 'user changed');
       return updated;
     },
   );

@@ -5,15 +5,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { TABLES, type ClickHouse } from '@tablero/sql';
 import { hashPassword } from '../auth/password.ts';
-import { DuplicateUserError, InvalidUserError, KioskTokenNotFoundError } from '../errors.ts';
+import { chTime, insert, select } from './rows.ts';
+import { checkPassword } from '../auth/common-passwords.ts';
+import { DuplicateUserError, InvalidUserError, KioskTokenNotFoundError, PasswordPolicyError } from '../errors.ts';
 import { isLang, isRole, ROLES, type Lang, type Role } from '../core/roles.ts';
 
 /** "role must be admin, manager, supervisor or qa_analyst", from the one role list. */
 const BAD_ROLE = `role must be ${ROLES.slice(0, -1).join(', ')} or ${ROLES[ROLES.length - 1]}`;
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
-export const MIN_PASSWORD_LENGTH = 8;
-export const MAX_PASSWORD_LENGTH = 1024;
 
 export interface StoredUser {
   username: string;
@@ -50,10 +50,6 @@ function nextVersion(): number {
   return lastVersionMs;
 }
 
-/** `YYYY-MM-DD hh:mm:ss.mmm` in UTC, the text form DateTime64(3, 'UTC') reads in every mode. */
-function chTime(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-}
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -61,14 +57,6 @@ export function sha256Hex(text: string): string {
 
 const HASH_HEX = /^[0-9a-f]{64}$/;
 
-async function select<T>(ch: ClickHouse, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
-  const rs = await ch.client.query({ query, query_params: params, format: 'JSONEachRow' });
-  return rs.json<T>();
-}
-
-async function insert(ch: ClickHouse, table: string, row: Record<string, unknown>): Promise<void> {
-  await ch.client.insert({ table, values: [row], format: 'JSONEachRow' });
-}
 
 interface UserRow {
   username: string;
@@ -129,14 +117,19 @@ export interface NewUser {
   lang?: Lang;
 }
 
+/** Throws PasswordPolicyError (an InvalidUserError naming the password) when the policy refuses it. */
+export function assertPasswordPolicy(password: string): void {
+  const problem = checkPassword(password);
+  if (problem !== null) throw new PasswordPolicyError(problem);
+}
+
 /** Checks a new user's fields; throws InvalidUserError naming the first bad one. */
 export function validateNewUser(u: { username: unknown; password: unknown; role: unknown; lang?: unknown }): void {
   if (typeof u.username !== 'string' || !USERNAME_PATTERN.test(u.username)) {
     throw new InvalidUserError('username', 'username must be 1 to 64 letters, digits or . _ @ - (starting with a letter or digit)');
   }
-  if (typeof u.password !== 'string' || u.password.length < MIN_PASSWORD_LENGTH || u.password.length > MAX_PASSWORD_LENGTH) {
-    throw new InvalidUserError('password', `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
-  }
+  if (typeof u.password !== 'string') throw new PasswordPolicyError('blank');
+  assertPasswordPolicy(u.password);
   if (!isRole(u.role)) throw new InvalidUserError('role', BAD_ROLE);
   if (u.lang !== undefined && !isLang(u.lang)) throw new InvalidUserError('lang', 'lang must be es or en');
 }
@@ -178,9 +171,7 @@ export interface UserChanges {
 export async function updateUser(ch: ClickHouse, username: string, changes: UserChanges): Promise<UserInfo | null> {
   if (changes.role !== undefined && !isRole(changes.role)) throw new InvalidUserError('role', BAD_ROLE);
   if (changes.lang !== undefined && !isLang(changes.lang)) throw new InvalidUserError('lang', 'lang must be es or en');
-  if (changes.password !== undefined && (changes.password.length < MIN_PASSWORD_LENGTH || changes.password.length > MAX_PASSWORD_LENGTH)) {
-    throw new InvalidUserError('password', `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
-  }
+  if (changes.password !== undefined) assertPasswordPolicy(changes.password);
   const rows = await select<UserRow>(
     ch,
     `SELECT username, password_hash, role, lang, disabled, toUnixTimestamp64Milli(updated_at) AS updated_at_ms

@@ -175,12 +175,17 @@ describe('parseMe', () => {
 });
 
 describe('apiErrorFrom', () => {
-  it.each<[number, unknown, string, string]>([
-    [403, { code: 'TABLERO_ERR_FORBIDDEN', message: 'no' }, 'TABLERO_ERR_FORBIDDEN', 'no'],
-    [400, { code: 'TABLERO_ERR_BAD_REQUEST' }, 'TABLERO_ERR_BAD_REQUEST', 'TABLERO_ERR_BAD_REQUEST'],
-    [404, null, 'HTTP_404', 'HTTP 404'],
-    [500, { message: 'no code' }, 'HTTP_500', 'HTTP 500'],
-  ])('%d %j -> %s', (status, body, code, message) => {
-    expect(apiErrorFrom(status, body)).toMatchObject({ status, code, message });
+  it.each<[number, unknown, string, string, Record<string, string | number>]>([
+    [403, { code: 'TABLERO_ERR_FORBIDDEN', message: 'no' }, 'TABLERO_ERR_FORBIDDEN', 'no', {}],
+    [400, { code: 'TABLERO_ERR_BAD_REQUEST' }, 'TABLERO_ERR_BAD_REQUEST', 'TABLERO_ERR_BAD_REQUEST', {}],
+    [404, null, 'HTTP_404', 'HTTP 404', {}],
+    [500, { message: 'no code' }, 'HTTP_500', 'HTTP 500', {}],
+    // Extra fields of the answer are kept as details (objects and booleans are not).
+    [429, { code: 'TABLERO_ERR_RATE_LIMIT', message: 'wait', retry_after_s: 30, nested: { a: 1 }, flag: true }, 'TABLERO_ERR_RATE_LIMIT', 'wait', { retry_after_s: 30 }],
+    [400, { code: 'TABLERO_ERR_WEAK_PASSWORD', message: 'weak', reason: 'common' }, 'TABLERO_ERR_WEAK_PASSWORD', 'weak', { reason: 'common' }],
+  ])('%d %j -> %s', (status, body, code, message, details) => {
+    const err = apiErrorFrom(status, body);
+    expect(err).toMatchObject({ status, code, message });
+    expect(err.details).toEqual(details);
   });
 });

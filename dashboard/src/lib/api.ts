@@ -15,15 +15,20 @@ export interface Me {
   csrf: string;
 }
 
+/** Fields of an error answer besides code and message (e.g. `retry_after_s`, a password `reason`). */
+export type ErrorDetails = Readonly<Record<string, string | number>>;
+
 /** A failed API call. `status` 0 means the server was not reached (network error). */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string, options?: { cause?: unknown }) {
+  readonly details: ErrorDetails;
+  constructor(status: number, code: string, message: string, options?: { cause?: unknown; details?: ErrorDetails }) {
     super(message, options);
     this.status = status;
     this.code = code;
+    this.details = options?.details ?? {};
   }
 }
 
@@ -41,7 +46,11 @@ export function parseMe(v: unknown): Me | null {
 export function apiErrorFrom(status: number, body: unknown): ApiError {
   if (isObj(body) && typeof body.code === 'string') {
     const message = typeof body.message === 'string' ? body.message : body.code;
-    return new ApiError(status, body.code, message);
+    const details: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(body)) {
+      if (k !== 'code' && k !== 'message' && (typeof v === 'string' || typeof v === 'number')) details[k] = v;
+    }
+    return new ApiError(status, body.code, message, { details });
   }
   return new ApiError(status, `HTTP_${status}`, `HTTP ${status}`);
 }

@@ -15,6 +15,7 @@ describe('parseRoute', () => {
     ['#/reports/', { name: 'reports' }],
     ['#/quality-data', { name: 'quality' }],
     ['#/settings?x=1', { name: 'settings' }],
+    ['#/password', { name: 'password' }],
     ['#/wallboard?queues=101,102', wallboard(['101', '102'])],
     ['#/wallboard?queues=%20Ventas%20,,soporte', wallboard(['Ventas', 'soporte'])],
     ['#/wallboard?queues=', wallboard()],

@@ -11,10 +11,10 @@ export interface WallboardRoute {
   rotateS: number;
 }
 
-/** Views with no parameters in the URL: `#/live`, `#/reports`, `#/quality-data`, `#/settings`. */
-export const PAGES = ['live', 'reports', 'quality', 'settings', 'qa', 'escalations'] as const;
+/** Views with no parameters in the URL: `#/live`, `#/reports`, `#/quality-data`, `#/settings`, `#/password`... */
+export const PAGES = ['live', 'reports', 'quality', 'settings', 'qa', 'escalations', 'password'] as const;
 export type PageName = (typeof PAGES)[number];
-const PAGE_PATHS: Record<PageName, string> = { live: '/live', reports: '/reports', quality: '/quality-data', settings: '/settings', qa: '/qa', escalations: '/escalations' };
+const PAGE_PATHS: Record<PageName, string> = { live: '/live', reports: '/reports', quality: '/quality-data', settings: '/settings', qa: '/qa', escalations: '/escalations', password: '/password' };
 
 export type Route = WallboardRoute | { name: 'login' } | { name: PageName };
 
