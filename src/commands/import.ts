@@ -58,7 +58,7 @@ export const importCommand: Command = {
     const processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz }) : null;
     const bar = new ProgressBar(process.stderr);
     try {
-      const summary = await importFiles({ bus, log }, { files, kind, site, onProgress: (p) => bar.update(p) });
+      const summary = await importFiles({ bus, log }, { files, kind, site, clockSkewS: cfg.TABLERO_CLOCK_SKEW_S, onProgress: (p) => bar.update(p) });
       bar.done();
       const rejected = Object.entries(summary.rejected);
       const rejectedTotal = rejected.reduce((n, [, c]) => n + c, 0);
