@@ -55,6 +55,7 @@ import { addLiveStint, buildSnapshots, createLiveAggregates, pruneLive, type Liv
 import { createResolver } from './core/definitions.ts';
 import { defaultProcessorSettings, type ProcessorSettings } from './core/settings.ts';
 import { applyEvent, createStintState, DEFAULT_STALE_AFTER_S, eventFingerprint, isApplied, liveQueueState, siteStaleKeys, type LiveOpenOptions, type StintRow } from './core/stint-machine.ts';
+import { boundDeadLetters, createRejectionState, linesOf, type DeadLetterRow } from './core/rejections.ts';
 import { addSupervisorStint, buildSupervisorMessage, createSupervisorDays } from './core/supervisor.ts';
 import { loadDefinitionHistory } from './store/settings-store.ts';
 import { createStore, pauseKey, sessionKey } from './store/store.ts';
@@ -97,6 +98,8 @@ export interface ProcessorOptions {
   staleCallS?: number;
   /** Most JetStream messages stored in one commit (default 16: up to ~8,000 events; bigger commits gained no throughput here and cost memory). */
   maxGroupMessages?: number;
+  /** Rejected lines stored as rows per site, source and minute; the rest only counted (core/rejections.ts). Default 100. */
+  rejectedRowsPerMinute?: number;
 }
 
 export interface ProcessorDeps {
@@ -140,7 +143,8 @@ interface Work {
   events: QueueEvent[];
   /** The same events as JSON objects: the received text where a whole message applied (no re-serializing). */
   eventsJson: string[];
-  dead: DeadLetterBatch[];
+  /** Rejected lines to store: sample rows and counters (core/rejections.ts). */
+  dead: DeadLetterRow[];
   received: number;
 }
 
@@ -259,6 +263,10 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const storedStints = new Set(last.stintIds);
   const storedSessions = new Set(last.sessionKeys);
   const storedPauses = new Set(last.pauseKeys);
+  // Rejected lines: the watermark and the budgets in use, so a restart neither stores nor counts a line twice.
+  const rejections = createRejectionState(opts.rejectedRowsPerMinute);
+  for (const [fp, offset] of await store.deadLetterOffsets()) rejections.watermark.set(fp, offset);
+  for (const [key, n] of await store.recentRejectionRows()) rejections.used.set(key, n);
   let nextCommit = last.id + 1;
   // Tokens only guard an in-process retry of one commit; a restart numbers on from the newest.
   const boot = `${process.pid}-${Date.now()}`;
@@ -346,7 +354,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
         if (whole) work.eventsJson.push(whole);
         else if (applied > 0) for (let i = before; i < work.events.length; i++) work.eventsJson.push(JSON.stringify(work.events[i]));
       } else if (msg.subject.startsWith(`${DEAD_LETTER_SUBJECT_PREFIX}.`)) {
-        work.dead.push(body as DeadLetterBatch);
+        for (const row of boundDeadLetters(rejections, (body as DeadLetterBatch).dead)) work.dead.push(row);
       } else if (msg.subject.startsWith(`${CDR_SUBJECT_PREFIX}.`)) {
         // CDR batches share the stream; the processor does not derive KPIs from them yet.
         counters.cdr_batches += 1;
@@ -392,10 +400,9 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
 
   async function storeWork(work: Work): Promise<void> {
     const token = `${boot}:${work.commitId}`;
-    for (const d of work.dead) {
-      // Rare; one insert per message keeps its token deterministic across restarts.
-      await store.insertDeadLetters(d.dead, `dead:${d.batch_id}`);
-    }
+    // One insert per commit (a flood of bad lines is a few counter rows, not one insert per
+    // message); a redelivery after a crash is skipped by the rejections watermark, not the token.
+    await store.insertDeadLetters(work.dead, `dead:${token}`);
     await store.insertStints(work.stints, work.commitId, `stints:${token}`);
     await store.insertAgentIntervals(work.sessions, work.pauses, work.commitId, `agents:${token}`);
     const months = byMonth(work.events);
@@ -437,7 +444,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       counters.events += work.received;
       counters.applied += work.events.length;
       counters.stints += work.stints.length;
-      for (const d of work.dead) counters.dead += d.dead.length;
+      counters.dead += linesOf(work.dead);
     });
   }
 

@@ -142,7 +142,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       };
       const processor = await startProcessor(
         { bus: o.bus, ch: store(), log: o.log.child({ svc: 'processor' }) },
-        { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS, staleCallS: o.cfg.TABLERO_STALE_CALL_S },
+        { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS, staleCallS: o.cfg.TABLERO_STALE_CALL_S, rejectedRowsPerMinute: o.cfg.TABLERO_REJECTED_ROWS_PER_MINUTE },
       );
       running.push(processor);
       // Scheduled report exports run beside the processor (one per deployment, like the processor).
