@@ -55,7 +55,7 @@ import { addLiveStint, buildSnapshots, createLiveAggregates, pruneLive, type Liv
 import { createResolver } from './core/definitions.ts';
 import { defaultProcessorSettings, type ProcessorSettings } from './core/settings.ts';
 import { applyEvent, createStintState, DEFAULT_STALE_AFTER_S, eventFingerprint, isApplied, liveQueueState, siteStaleKeys, type LiveOpenOptions, type StintRow } from './core/stint-machine.ts';
-import { boundDeadLetters, createRejectionState, linesOf, type DeadLetterRow } from './core/rejections.ts';
+import { boundDeadLetters, createRejectionState, restoreCounter, type DeadLetterRow } from './core/rejections.ts';
 import { addSupervisorStint, buildSupervisorMessage, createSupervisorDays } from './core/supervisor.ts';
 import { loadDefinitionHistory } from './store/settings-store.ts';
 import { createStore, pauseKey, sessionKey } from './store/store.ts';
@@ -266,7 +266,9 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   // Rejected lines: the watermark and the budgets in use, so a restart neither stores nor counts a line twice.
   const rejections = createRejectionState(opts.rejectedRowsPerMinute);
   for (const [fp, offset] of await store.deadLetterOffsets()) rejections.watermark.set(fp, offset);
-  for (const [key, n] of await store.recentRejectionRows()) rejections.used.set(key, n);
+  const recent = await store.recentRejections();
+  for (const [key, n] of recent.rows) rejections.used.set(key, n);
+  for (const c of recent.counters) restoreCounter(rejections, c);
   let nextCommit = last.id + 1;
   // Tokens only guard an in-process retry of one commit; a restart numbers on from the newest.
   const boot = `${process.pid}-${Date.now()}`;
@@ -444,7 +446,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       counters.events += work.received;
       counters.applied += work.events.length;
       counters.stints += work.stints.length;
-      counters.dead += linesOf(work.dead);
+      counters.dead += work.dead.length; // rows written (samples and counter versions)
     });
   }
 

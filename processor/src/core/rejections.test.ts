@@ -1,6 +1,6 @@
 import type { DeadLetter } from '@tablero/ingest/contract';
 import { describe, expect, it } from 'vitest';
-import { boundDeadLetters, createRejectionState, linesOf, type DeadLetterRow } from './rejections.ts';
+import { boundDeadLetters, createRejectionState, linesOf, restoreCounter, type DeadLetterRow } from './rejections.ts';
 import { eventFingerprint } from './stint-machine.ts';
 
 const T0 = 1_765_000_020; // 20 s into a minute
@@ -29,11 +29,12 @@ describe('boundDeadLetters', () => {
     expect(rows).toHaveLength(102);
     expect(byReason(rows)).toEqual({ empty: 750, bad_epoch: 250 });
     expect(linesOf(rows)).toBe(1000);
-    // A counter row is named after the last line it counts, keeps that line's text as a sample.
+    // A counter row is named after the first line it counts (`c` marks it), keeps the offset and
+    // text of its newest line (the watermark and a sample).
     const counters = rows.slice(100);
     expect(counters.map((c) => [c.reason, c.event_id, c.offset, c.lines, c.raw])).toEqual([
-      ['bad_epoch', 'fpA:9960', 9960, 225, 'x996|y'],
-      ['empty', 'fpA:9990', 9990, 675, ''],
+      ['bad_epoch', 'fpA:1000c', 9960, 225, 'x996|y'],
+      ['empty', 'fpA:1010c', 9990, 675, ''],
     ]);
   });
 
@@ -49,10 +50,10 @@ describe('boundDeadLetters', () => {
       0, 10, 20, 30, 40,
     ]);
     expect(rows.slice(25).map((r) => [r.rejected_at, r.reason, r.lines, r.event_id])).toEqual([
-      [T0, 'empty', 4, 'fpA:140'],
-      [T0, 'bad_epoch', 1, 'fpA:120'],
-      [T0 + 60, 'empty', 4, 'fpA:290'],
-      [T0 + 60, 'bad_epoch', 1, 'fpA:280'],
+      [T0, 'empty', 4, 'fpA:100c'],
+      [T0, 'bad_epoch', 1, 'fpA:120c'],
+      [T0 + 60, 'empty', 4, 'fpA:250c'],
+      [T0 + 60, 'bad_epoch', 1, 'fpA:280c'],
     ]);
     expect(linesOf(rows)).toBe(35);
   });
@@ -70,5 +71,23 @@ describe('boundDeadLetters', () => {
     expect(linesOf(stored) + linesOf(later)).toBe(300);
     // The same message delivered twice in one run adds nothing the second time.
     expect(boundDeadLetters(again, dead('fpA', 250, 300, () => T0 + 3600))).toEqual([]);
+  });
+
+  it('continues a counter across commits and restarts: one row per source, reason and minute, rewritten whole', () => {
+    const s = createRejectionState(2);
+    const first = boundDeadLetters(s, dead('fpA', 0, 6, () => T0));
+    const second = boundDeadLetters(s, dead('fpA', 6, 10, () => T0 + 5));
+    // The second commit rewrites the same counter ids with the lines so far.
+    expect(first.slice(2).map((r) => [r.event_id, r.lines])).toEqual([['fpA:20c', 3], ['fpA:40c', 1]]);
+    expect(second.map((r) => [r.event_id, r.lines, r.offset, r.rejected_at])).toEqual([['fpA:20c', 6, 90, T0 + 5], ['fpA:40c', 2, 80, T0 + 5]]);
+    // The stored row keeps the version it was given when the state moves on.
+    expect(first[2]?.lines).toBe(3);
+    // After a restart the stored counters are taken back and continued, never started again.
+    const again = createRejectionState(2);
+    again.watermark.set('fpA', 90);
+    again.used.set('s1\0push:pbx1\0' + String(T0 - (T0 % 60)), 2);
+    for (const c of second) restoreCounter(again, c);
+    expect(boundDeadLetters(again, dead('fpA', 0, 13, () => T0 + 30)).map((r) => [r.event_id, r.lines])).toEqual([['fpA:20c', 8], ['fpA:40c', 3]]);
+    expect(again.skipped).toBe(10);
   });
 });

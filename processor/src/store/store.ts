@@ -6,7 +6,7 @@ import type { QueueEvent } from '@tablero/ingest/contract';
 import { TABLES, type ClickHouse } from '@tablero/sql';
 import type { AlertMessage, AlertMetric } from '../contract.ts';
 import type { AgentPauseRow, AgentSessionRow } from '../core/agent-state.ts';
-import { budgetKey, type DeadLetterRow } from '../core/rejections.ts';
+import { COUNTER_ID_SUFFIX, REJECTION_MEMORY_S, budgetKey, type DeadLetterRow } from '../core/rejections.ts';
 import type { StintOutcome, StintRow } from '../core/stint-machine.ts';
 
 export class ProcessorStoreError extends Error {
@@ -51,8 +51,11 @@ export interface ProcessorStore {
   insertDeadLetters(dead: DeadLetterRow[], token: string): Promise<void>;
   /** Highest stored dead-letter offset per source fingerprint (rows and counters, core/rejections.ts). */
   deadLetterOffsets(): Promise<Map<string, number>>;
-  /** Rows stored per `site\0source\0minute` over the newest 10 minutes of rejections (the budgets in use). */
-  recentRejectionRows(): Promise<Map<string, number>>;
+  /**
+   * Over the newest 10 minutes of rejections: sample rows stored per `site\0source\0minute` (the
+   * budgets in use) and the counter rows, to continue them (core/rejections.ts).
+   */
+  recentRejections(): Promise<{ rows: Map<string, number>; counters: DeadLetterRow[] }>;
   insertAgentIntervals(sessions: AgentSessionRow[], pauses: AgentPauseRow[], commitId: number, token: string): Promise<void>;
   /** The newest commit id and the keys of its rows. */
   lastCommit(): Promise<LastCommit>;
@@ -160,12 +163,25 @@ export function createStore(ch: ClickHouse): ProcessorStore {
       );
       return new Map(r.map((x) => [x.fp, num(x.m)]));
     },
-    async recentRejectionRows() {
-      const r = await rows<{ site: string; source: string; m: unknown; n: unknown }>(
-        `SELECT site, source, toUnixTimestamp(toStartOfMinute(rejected_at)) AS m, count() AS n FROM ${TABLES.deadLetters}
-         WHERE rejected_at >= (SELECT max(rejected_at) FROM ${TABLES.deadLetters}) - 600 GROUP BY site, source, m`,
-      );
-      return new Map(r.map((x) => [budgetKey(x.site, x.source, num(x.m)), num(x.n)]));
+    async recentRejections() {
+      const recent = `rejected_at >= (SELECT max(rejected_at) FROM ${TABLES.deadLetters}) - ${REJECTION_MEMORY_S}`;
+      const [samples, counters] = await Promise.all([
+        rows<{ site: string; source: string; m: unknown; n: unknown }>(
+          `SELECT site, source, toUnixTimestamp(toStartOfMinute(rejected_at)) AS m, count() AS n FROM ${TABLES.deadLetters}
+           WHERE ${recent} AND NOT endsWith(event_id, '${COUNTER_ID_SUFFIX}') GROUP BY site, source, m`,
+        ),
+        rows<Record<keyof DeadLetterRow, unknown>>(
+          `SELECT event_id, site, source, offset, line_no, raw, reason, toUnixTimestamp(rejected_at) AS rejected_at, lines
+           FROM ${TABLES.deadLetters} FINAL WHERE ${recent} AND endsWith(event_id, '${COUNTER_ID_SUFFIX}')`,
+        ),
+      ]);
+      return {
+        rows: new Map(samples.map((x) => [budgetKey(x.site, x.source, num(x.m)), num(x.n)])),
+        counters: counters.map((c) => ({
+          event_id: String(c.event_id), site: String(c.site), source: String(c.source), offset: num(c.offset), line_no: num(c.line_no),
+          raw: String(c.raw), reason: String(c.reason), rejected_at: num(c.rejected_at), lines: num(c.lines),
+        })),
+      };
     },
     async appliedOffsets() {
       const r = await rows<{ fp: string; m: unknown }>(
