@@ -7,7 +7,7 @@ import type { TicketEvent } from '@tablero/ingest/contract';
 import type { EscalationMonthly, EscalationTicket, EscalationsSnapshot } from '@tablero/processor/contract';
 import type { App, AppContext } from '../context.ts';
 import { checkJsonBounds } from '../core/json-bounds.ts';
-import { monthProblem } from '../core/month.ts';
+import { MAX_MONTH_YEAR, MIN_MONTH_YEAR, monthProblem } from '../core/month.ts';
 import { ADMIN_ONLY, ESCALATION_READERS, ESCALATION_SETTINGS_READERS } from '../core/roles.ts';
 import { BadQueryError, IngestUnavailableError, NotFoundError, SourceTokenError } from '../errors.ts';
 
@@ -139,7 +139,9 @@ export function escalationRoutes(app: App, ctx: AppContext): void {
     const country = param(q, 'country', ['country', 'year']);
     const yearText = param(q, 'year', ['country', 'year']);
     if (yearText === undefined || !/^\d{4}$/.test(yearText)) throw new BadQueryError('year', 'YYYY');
-    const list = p.holidays(country ?? '', Number(yearText));
+    const year = Number(yearText);
+    if (year < MIN_MONTH_YEAR || year > MAX_MONTH_YEAR) throw new BadQueryError('year', `a year from ${MIN_MONTH_YEAR} to ${MAX_MONTH_YEAR}`);
+    const list = p.holidays(country ?? '', year);
     if (list === null) throw new BadQueryError('country', 'CO or BO');
     return list;
   });
