@@ -62,6 +62,16 @@ const schema = z.object({
    * nor its agent as on call, and is listed as stale on the data quality page (kpi-definitions §5).
    */
   TABLERO_STALE_CALL_S: z.coerce.number().int().min(60, 'at least 60').max(7 * 86_400, 'at most 604800').default(4 * 3600),
+  /**
+   * A queue_log line dated more than this many seconds ahead of the receiving clock is rejected
+   * (`epoch_in_future`, kpi-definitions §11); lines before 2000-01-01 always are.
+   */
+  TABLERO_CLOCK_SKEW_S: z.coerce.number().int().min(0, 'at least 0').max(366 * 86_400, 'at most 31622400').default(86_400),
+  /**
+   * Rejected lines stored as rows per source and minute; beyond it only counted per reason
+   * (kpi-definitions §11 "Bounded rejections"), so a flood of bad lines costs counters, not rows.
+   */
+  TABLERO_REJECTED_ROWS_PER_MINUTE: z.coerce.number().int().min(1, 'at least 1').max(100_000, 'at most 100000').default(100),
   /** Comma-separated `token=site:name` entries for HTTP push sources. */
   TABLERO_SOURCE_TOKENS: z.string().optional(),
   /**

@@ -39,7 +39,7 @@ function deps(over: Partial<DashboardDeps> = {}): DashboardDeps {
     },
     push: async (req) => {
       pushCalls.push(req);
-      return { accepted: req.body.split('\n').filter((l) => l.length > 0).length, rejected: 0 };
+      return { accepted: req.body.toString('utf8').split('\n').filter((l) => l.length > 0).length, rejected: 0 };
     },
     health: async () => ({
       sources: [{ source: '/var/log/asterisk/queue_log', path: '/var/log/asterisk/queue_log', site: 'lpz', kind: 'queue_log', accepted: 9, rejected: 1, last_line_at_ms: 1_000, last_event_ts: 1 }],
@@ -376,14 +376,14 @@ describe('ingest push', () => {
     const res = await app.inject({ method: 'POST', url: '/ingest/queue-log', headers: { ...auth, 'content-type': 'text/plain', 'x-tablero-offset': '4096' }, payload: body });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ accepted: 2, rejected: 0 });
-    expect(pushCalls).toEqual([{ site: 'lpz', sourceName: 'pbx1', kind: 'queue_log', body, firstOffset: 4096 }]);
+    expect(pushCalls).toEqual([{ site: 'lpz', sourceName: 'pbx1', kind: 'queue_log', body: Buffer.from(body), firstOffset: 4096 }]);
   });
 
   it('takes any content type for CDR text and omits firstOffset when not given', async () => {
     pushCalls.length = 0;
     const res = await app.inject({ method: 'POST', url: '/ingest/cdr', headers: { ...auth, 'content-type': 'application/octet-stream' }, payload: '"a","b"\n' });
     expect(res.statusCode).toBe(200);
-    expect(pushCalls).toEqual([{ site: 'lpz', sourceName: 'pbx1', kind: 'cdr', body: '"a","b"\n' }]);
+    expect(pushCalls).toEqual([{ site: 'lpz', sourceName: 'pbx1', kind: 'cdr', body: Buffer.from('"a","b"\n') }]);
   });
 
   it('answers only after push resolved', async () => {

@@ -36,6 +36,7 @@ import { qualityRoutes } from './routes/quality.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { supervisorRoutes } from './routes/supervisor.ts';
+import { decodeIngestBody } from './routes/ingest-encoding.ts';
 import { findKioskToken, sha256Hex, validKioskHashes } from './store/auth-store.ts';
 import type { DashboardDeps, DashboardOptions } from './types.ts';
 
@@ -182,6 +183,9 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
     if (reply.statusCode >= 500) req.log.warn(fields, 'request failed');
     else req.log.debug(fields, 'request');
   });
+
+  // Gzip-encoded pushes are decoded, other encodings refused (routes/ingest-encoding.ts).
+  app.addHook('preParsing', async (req, reply, payload) => (req.url.startsWith('/ingest/') ? decodeIngestBody(req, reply, payload) : payload));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode ?? 500;

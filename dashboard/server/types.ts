@@ -18,7 +18,8 @@ export interface PushRequest {
   site: string;
   sourceName: string;
   kind: 'queue_log' | 'cdr';
-  body: string;
+  /** The body's bytes as received (gzip already decoded). */
+  body: Buffer;
   firstOffset?: number;
 }
 
@@ -27,6 +28,7 @@ export interface DashboardDeps {
   ch: ClickHouse;
   log: Logger;
   /** The processor's KPI read module (stored definitions and calendars), injected by the composition root. */
+  /** Rejects with an error named 'KpiQueryError' for a range it cannot read (answered 400). */
   queryKpis: (q: KpiQuery) => Promise<KpiRow[]>;
   /** The same read module's chart queries; absent -> /api/reports/* answer 503. */
   reports?: ReportsPort;

@@ -276,6 +276,11 @@ export const SURVEY_VERB = 'SURVEY';
 export const DEFAULT_SURVEY_DIMENSIONS = ['calidad', 'oportunidad', 'amabilidad'] as const;
 export const SURVEY_SCORE_MIN = 1;
 export const SURVEY_SCORE_MAX = 5;
+/**
+ * Most dimensions one survey may answer (CSV columns or `SURVEY` fields): a row with 10,000
+ * score columns is refused instead of making every survey read megabytes.
+ */
+export const MAX_SURVEY_DIMENSIONS = 20;
 /** A dimension name: lower-case letters, digits and `_`. */
 export const SURVEY_DIMENSION_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 

@@ -9,7 +9,7 @@ import { FileSource, type SourceStatus } from './sources/file-source.ts';
 
 export type { IngestBus, PublishAck } from './bus/port.ts';
 export type { SourceStatus } from './sources/file-source.ts';
-export { parseQueueLogLine, type ParseResult, type LineOrigin } from './core/queue-log.ts';
+export { parseQueueLogLine, DEFAULT_CLOCK_SKEW_S, type ParseResult, type LineOrigin } from './core/queue-log.ts';
 export { fingerprintFromHead } from './core/fingerprint.ts';
 export { parseCdrLine, type CdrFormat } from './core/cdr.ts';
 export { parseRealtimeLine, parseRealtimeRow, parsePsqlTables, type RealtimeFormat } from './core/realtime.ts';
@@ -37,7 +37,7 @@ export interface IngestHandle {
 /** Tails every configured file until `stop()`. Ensures the events stream exists first. */
 export async function startIngest(
   deps: { bus: IngestBus; log: Logger },
-  opts: { sources: FileSourceConfig[]; stateDir: string; pollIntervalMs?: number },
+  opts: { sources: FileSourceConfig[]; stateDir: string; pollIntervalMs?: number; clockSkewS?: number },
 ): Promise<IngestHandle> {
   const seen = new Set<string>();
   for (const s of opts.sources) {
@@ -55,6 +55,7 @@ export async function startIngest(
         site: s.site,
         stateDir: opts.stateDir,
         ...(opts.pollIntervalMs !== undefined ? { pollIntervalMs: opts.pollIntervalMs } : {}),
+        ...(opts.clockSkewS !== undefined ? { clockSkewS: opts.clockSkewS } : {}),
       }),
   );
   const started: FileSource<unknown>[] = [];

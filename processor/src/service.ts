@@ -100,6 +100,8 @@ export interface ProcessorOptions {
   staleCallS?: number;
   /** Most JetStream messages stored in one commit (default 16: up to ~8,000 events; bigger commits gained no throughput here and cost memory). */
   maxGroupMessages?: number;
+  /** Rejected lines stored as rows per site, source and minute; the rest only counted (core/rejections.ts). Default 100. */
+  rejectedRowsPerMinute?: number;
 }
 
 export interface ProcessorDeps {
@@ -173,6 +175,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       replayHorizonS: opts.settings?.replayHorizonS ?? 6 * 3600,
       endedKeyMemoryS: opts.settings?.endedKeyMemoryS ?? 3600,
       lineKeyWindowS: opts.settings?.lineKeyWindowS ?? 600,
+      ...(opts.rejectedRowsPerMinute !== undefined ? { rejectedRowsPerMinute: opts.rejectedRowsPerMinute } : {}),
     },
     Math.floor(now() / 1000),
   );
@@ -247,7 +250,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       counters.events += work.received;
       counters.applied += work.events.length;
       counters.stints += work.stints.length;
-      for (const d of work.dead) counters.dead += d.dead.length;
+      counters.dead += work.dead.length; // rows written (samples and counter versions)
     });
   }
 

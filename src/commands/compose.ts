@@ -142,7 +142,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       };
       const processor = await startProcessor(
         { bus: o.bus, ch: store(), log: o.log.child({ svc: 'processor' }) },
-        { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS, staleCallS: o.cfg.TABLERO_STALE_CALL_S },
+        { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS, staleCallS: o.cfg.TABLERO_STALE_CALL_S, rejectedRowsPerMinute: o.cfg.TABLERO_REJECTED_ROWS_PER_MINUTE },
       );
       running.push(processor);
       // Scheduled report exports run beside the processor (one per deployment, like the processor).
@@ -157,7 +157,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
     }
     let ingestStatus: (() => unknown) | null = null;
     if (o.runIngest && sources.length > 0) {
-      const ingest = await startIngest({ bus: o.bus, log: o.log.child({ svc: 'ingest' }) }, { sources, stateDir: join(o.cfg.dataDir, 'ingest') });
+      const ingest = await startIngest({ bus: o.bus, log: o.log.child({ svc: 'ingest' }) }, { sources, stateDir: join(o.cfg.dataDir, 'ingest'), clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S });
       stops.ingest = () => ingest.stop();
       ingestStatus = () => ingest.status();
     }
@@ -176,7 +176,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           queryKpis: (q) => queryKpis(ch, q, read),
           reports: { waitDistribution: (q) => queryWaitDistribution(ch, q, read), agents: (q) => queryAgentPerformance(ch, q, read) },
           exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz),
-          push: createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
+          push: createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }, { clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S }),
           // Calibration updates go out on the live bus (kpi.qa.<site>) like KPI snapshots.
           quality: createQualityService({ ch, log: o.log.child({ svc: 'quality' }), tz: o.cfg.siteTz, emit: (subject, data) => o.bus.emit(subject, data) }),
           pushSurveys: createSurveyPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),

@@ -56,10 +56,10 @@ export const importCommand: Command = {
     // Without NATS the events go through an in-process processor into ClickHouse right here;
     // with NATS they are done once JetStream acknowledged them (the processor service stores them).
     const ch = cfg.NATS_URL ? null : await openStore(cfg, log);
-    const processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz }) : null;
+    const processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE }) : null;
     const bar = new ProgressBar(process.stderr);
     try {
-      const summary = await importFiles({ bus, log }, { files, kind, site, onProgress: (p) => bar.update(p) });
+      const summary = await importFiles({ bus, log }, { files, kind, site, clockSkewS: cfg.TABLERO_CLOCK_SKEW_S, onProgress: (p) => bar.update(p) });
       bar.done();
       const rejected = Object.entries(summary.rejected);
       const rejectedTotal = rejected.reduce((n, [, c]) => n + c, 0);

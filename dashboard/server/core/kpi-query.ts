@@ -174,3 +174,14 @@ export function parseKpiQuery(raw: Record<string, unknown>, known: ReadonlySet<s
   }
   return { ok: true, value: query };
 }
+
+/**
+ * The processor's KPI read rejects a range it cannot read (an error named `KpiQueryError`: `to`
+ * not after `from` once both are read in the query's zone, e.g. a local `from` against a `to`
+ * with an offset, or a wall-clock time skipped by a DST change). That is the caller's mistake:
+ * a 400 with the processor's message, never a 500. Matched by name: the dashboard imports no
+ * processor internals.
+ */
+export function rangeRejection(err: unknown): string | null {
+  return err instanceof Error && err.name === 'KpiQueryError' ? err.message : null;
+}

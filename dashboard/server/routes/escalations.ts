@@ -6,6 +6,8 @@ import createError from '@fastify/error';
 import type { TicketEvent } from '@tablero/ingest/contract';
 import type { EscalationMonthly, EscalationTicket, EscalationsSnapshot } from '@tablero/processor/contract';
 import type { App, AppContext } from '../context.ts';
+import { checkJsonBounds } from '../core/json-bounds.ts';
+import { MAX_MONTH_YEAR, MIN_MONTH_YEAR, monthProblem } from '../core/month.ts';
 import { ADMIN_ONLY, ESCALATION_READERS, ESCALATION_SETTINGS_READERS } from '../core/roles.ts';
 import { BadQueryError, IngestUnavailableError, NotFoundError, SourceTokenError } from '../errors.ts';
 
@@ -15,6 +17,7 @@ export const EscalationsUnavailableError = createError('TABLERO_ERR_ESCALATIONS_
 export const EscalationsFailedError = createError('TABLERO_ERR_ESCALATIONS', 'the escalation query failed', 500);
 export const BadSettingsError = createError('TABLERO_ERR_BAD_SETTINGS', 'bad escalation settings: %s', 400, undefined, false);
 export const TicketsBodyError = createError('TABLERO_ERR_TICKETS_BODY', '%s', 400, undefined, false);
+export const JsonBoundsError = createError('TABLERO_ERR_JSON_BOUNDS', 'the JSON body is refused: %s', 400, undefined, false);
 
 export interface TicketDetailView {
   ticket: EscalationTicket;
@@ -41,7 +44,6 @@ export interface EscalationsPort {
 }
 
 const SITE = /^[A-Za-z0-9_-]{1,64}$/;
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 function param(q: Record<string, unknown>, name: string, allowed: readonly string[]): string | undefined {
   for (const k of Object.keys(q)) if (!allowed.includes(k)) throw new BadQueryError(k, 'unknown parameter');
@@ -109,7 +111,8 @@ export function escalationRoutes(app: App, ctx: AppContext): void {
     const q = req.query as Record<string, unknown>;
     const site = siteOf(q, p, ['site', 'month']);
     const month = param(q, 'month', ['site', 'month']);
-    if (month === undefined || !MONTH.test(month)) throw new BadQueryError('month', 'YYYY-MM');
+    const bad = month === undefined ? 'must be YYYY-MM' : monthProblem(month);
+    if (month === undefined || bad !== null) throw new BadQueryError('month', bad ?? '');
     return guarded(req, 'monthly', () => p.monthly(site, month));
   });
 
@@ -136,24 +139,41 @@ export function escalationRoutes(app: App, ctx: AppContext): void {
     const country = param(q, 'country', ['country', 'year']);
     const yearText = param(q, 'year', ['country', 'year']);
     if (yearText === undefined || !/^\d{4}$/.test(yearText)) throw new BadQueryError('year', 'YYYY');
-    const list = p.holidays(country ?? '', Number(yearText));
+    const year = Number(yearText);
+    if (year < MIN_MONTH_YEAR || year > MAX_MONTH_YEAR) throw new BadQueryError('year', `a year from ${MIN_MONTH_YEAR} to ${MAX_MONTH_YEAR}`);
+    const list = p.holidays(country ?? '', year);
     if (list === null) throw new BadQueryError('country', 'CO or BO');
     return list;
   });
 
   // A CRM pushes JSON ticket events with its source token; answered after the bus acknowledged them.
-  app.post('/ingest/tickets', { config: { access: 'source' }, bodyLimit: TICKETS_BODY_LIMIT_BYTES }, async (req) => {
-    const source = req.source;
-    if (!source) throw new SourceTokenError();
-    const push = ctx.deps.escalations?.push;
-    if (!push) throw new IngestUnavailableError('ticket ingest is not running in this process');
-    try {
-      return await push({ site: source.site, sourceName: source.name, body: req.body });
-    } catch (err) {
-      const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
-      if (code.startsWith('TABLERO_ERR_TICKETS_')) throw new TicketsBodyError((err as Error).message);
-      req.log.warn({ err, site: source.site, source: source.name }, 'ticket push not stored');
-      throw new IngestUnavailableError('the ticket events were not stored; send them again', { cause: err });
-    }
+  // Encapsulated: the body's shape is bounded before it is parsed (a body nested 100,000 deep
+  // can never succeed, so it is a 400, not a 503 "send them again").
+  void app.register(async (scope) => {
+    const parseJson = scope.getDefaultJsonParser('error', 'error');
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: TICKETS_BODY_LIMIT_BYTES }, (req, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      const bounds = checkJsonBounds(text);
+      if (!bounds.ok) {
+        done(new JsonBoundsError(bounds.reason), undefined);
+        return;
+      }
+      parseJson(req, text, done);
+    });
+    scope.post('/ingest/tickets', { config: { access: 'source' }, bodyLimit: TICKETS_BODY_LIMIT_BYTES }, async (req) => {
+      const source = req.source;
+      if (!source) throw new SourceTokenError();
+      const push = ctx.deps.escalations?.push;
+      if (!push) throw new IngestUnavailableError('ticket ingest is not running in this process');
+      try {
+        return await push({ site: source.site, sourceName: source.name, body: req.body });
+      } catch (err) {
+        const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+        if (code.startsWith('TABLERO_ERR_TICKETS_')) throw new TicketsBodyError((err as Error).message);
+        req.log.warn({ err, site: source.site, source: source.name }, 'ticket push not stored');
+        throw new IngestUnavailableError('the ticket events were not stored; send them again', { cause: err });
+      }
+    });
   });
 }

@@ -3,6 +3,7 @@
 // processor's, injected by the composition root as `deps.exports` (the dashboard never imports
 // processor internals); this file checks roles and parameters and moves bytes.
 import createError from '@fastify/error';
+import { monthProblem } from '../core/month.ts';
 import { ADMIN_ONLY, EXPORTERS } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadQueryError, BadRequestError } from '../errors.ts';
@@ -10,7 +11,6 @@ import { BadQueryError, BadRequestError } from '../errors.ts';
 const FORMATS = ['csv', 'xlsx', 'pdf'] as const;
 const LANGS = ['es', 'en'] as const;
 const SEPS = [';', ','] as const;
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const MAX_QUEUES = 500;
 
 export const ExportsUnavailableError = createError('TABLERO_ERR_EXPORTS_UNAVAILABLE', 'exports are not available in this process', 503);
@@ -57,7 +57,9 @@ function one(v: unknown): string | undefined | null {
 export function parseExportQuery(q: Record<string, unknown>, defaultLang: 'es' | 'en'): ParsedExportQuery {
   for (const k of Object.keys(q)) if (!['month', 'queue', 'format', 'lang', 'sep', 'site'].includes(k)) return { ok: false, param: k, reason: 'unknown parameter' };
   const month = one(q.month);
-  if (!month || !MONTH.test(month)) return { ok: false, param: 'month', reason: 'must be YYYY-MM' };
+  if (!month) return { ok: false, param: 'month', reason: 'must be YYYY-MM' };
+  const bad = monthProblem(month);
+  if (bad !== null) return { ok: false, param: 'month', reason: bad };
   const format = one(q.format) ?? 'xlsx';
   if (!(FORMATS as readonly (string | null)[]).includes(format)) return { ok: false, param: 'format', reason: `must be one of ${FORMATS.join(', ')}` };
   const lang = one(q.lang) ?? defaultLang;
@@ -110,7 +112,8 @@ export function exportRoutes(app: App, ctx: AppContext): void {
 
   app.post<{ Params: { month: string } }>('/api/months/:month/close', { config: { access: EXPORTERS } }, async (req, reply) => {
     const month = req.params.month;
-    if (!MONTH.test(month)) throw new BadRequestError(`month must be YYYY-MM, got '${month}'`);
+    const bad = monthProblem(month);
+    if (bad !== null) throw new BadRequestError(`month ${bad}, got '${month.slice(0, 20)}'`);
     const exports = port();
     try {
       const result = await exports.closeMonth({ month, closedBy: req.session?.username ?? 'unknown', nowMs: ctx.now() });

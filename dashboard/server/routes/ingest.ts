@@ -17,7 +17,9 @@ export function ingestRoutes(app: App, ctx: AppContext): void {
   // Encapsulated, so the raw-text parsing applies to these routes only.
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: INGEST_BODY_LIMIT_BYTES }, (_req, body, done) => {
+    // The bytes as sent: ingest decides what is valid UTF-8 (a string here would have replaced
+    // invalid bytes with U+FFFD silently).
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: INGEST_BODY_LIMIT_BYTES }, (_req, body, done) => {
       done(null, body);
     });
     for (const [url, kind] of ROUTES) {
@@ -34,7 +36,7 @@ export function ingestRoutes(app: App, ctx: AppContext): void {
           }
           firstOffset = Number(offsetHeader);
         }
-        const body = typeof req.body === 'string' ? req.body : '';
+        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const request: PushRequest = { site: source.site, sourceName: source.name, kind, body };
         if (firstOffset !== undefined) request.firstOffset = firstOffset;
         try {

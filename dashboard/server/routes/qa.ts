@@ -6,6 +6,7 @@
 import createError from '@fastify/error';
 import type { FastifyRequest } from 'fastify';
 import type { QaMonthlyReport, QaResult, QaViewer, QualityApi } from '@tablero/processor/contract';
+import { monthProblem } from '../core/month.ts';
 import { QA_COORDINATORS, QA_READERS, QA_REPORT_DOWNLOADERS, QA_SCORERS, QA_SETTINGS_EDITORS, QA_TEAM_EDITORS, qaVisibility } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadRequestError, IngestUnavailableError, NotFoundError, SourceTokenError, UnauthenticatedError } from '../errors.ts';
@@ -82,16 +83,26 @@ function optInt(o: Obj, key: string, min: number, max: number): number | undefin
   return n;
 }
 
+const MAX_DATETIME_S = 4_294_967_295;
+
+/** A month the API takes (core/month.ts), else a 400. An empty month is left to the service. */
+function plausibleMonth(month: string): string {
+  const bad = month === '' ? null : monthProblem(month);
+  if (bad !== null) throw new QaInvalidError(`month ${bad}`);
+  return month;
+}
+
 /** `month=YYYY-MM`, or `from` and `to` in epoch seconds. */
 function range(qa: QualityApi, q: Obj): { from_s: number; to_s: number } {
   const month = optString(q, 'month');
   if (month !== undefined) {
-    const r = qa.monthRange(month);
+    const r = qa.monthRange(plausibleMonth(month));
     if (!r) throw new QaInvalidError('month must be YYYY-MM');
     return r;
   }
-  const from = optInt(q, 'from', 0, 2 ** 40);
-  const to = optInt(q, 'to', 0, 2 ** 40);
+  // Epoch seconds that ClickHouse's DateTime holds (1970 to 2105).
+  const from = optInt(q, 'from', 0, MAX_DATETIME_S);
+  const to = optInt(q, 'to', 0, MAX_DATETIME_S);
   if (from === undefined || to === undefined || to <= from) throw new QaInvalidError('give month=YYYY-MM, or from < to in epoch seconds');
   return { from_s: from, to_s: to };
 }
@@ -136,7 +147,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
 
   app.post('/api/qa/samples', { config: { access: QA_COORDINATORS } }, async (req) => {
     const b = body(req);
-    const month = optString(b, 'month') ?? '';
+    const month = plausibleMonth(optString(b, 'month') ?? '');
     const seed = optInt(b, 'seed', 0, 2 ** 32 - 1);
     const target = optInt(b, 'target_per_agent', 1, 1000);
     const targets = b['targets'];
@@ -149,7 +160,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     );
   });
   app.get('/api/qa/samples/:month', { config: { access: QA_READERS } }, async (req) => {
-    const s = unwrap(await qa().sample(param(req, 'month'), viewer(req)));
+    const s = unwrap(await qa().sample(plausibleMonth(param(req, 'month')), viewer(req)));
     if (!s) throw new NotFoundError(`sample of ${param(req, 'month')}`);
     return s;
   });
@@ -212,7 +223,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   app.get('/api/qa/calibration-history', { config: { access: QA_COORDINATORS } }, async () => qa().analystHistory());
 
   app.get('/api/qa/surveys', { config: { access: QA_READERS } }, async (req) => qa().surveys(range(qa(), query(req)), viewer(req)));
-  app.get('/api/qa/report', { config: { access: QA_READERS } }, async (req) => unwrap(await qa().monthlyReport(optString(query(req), 'month') ?? '', viewer(req))));
+  app.get('/api/qa/report', { config: { access: QA_READERS } }, async (req) => unwrap(await qa().monthlyReport(plausibleMonth(optString(query(req), 'month') ?? ''), viewer(req))));
 
   // The same report as a file (`?month=YYYY-MM&format=xlsx|pdf&lang=es|en`).
   app.get('/api/qa/report/file', { config: { access: QA_REPORT_DOWNLOADERS } }, async (req, reply) => {
@@ -223,7 +234,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     if (lang !== 'es' && lang !== 'en') throw new QaInvalidError('lang must be es or en');
     const files = ctx.deps.qualityReports;
     if (!files) throw new QaUnavailableError();
-    const report = unwrap(await qa().monthlyReport(optString(q, 'month') ?? '', viewer(req)));
+    const report = unwrap(await qa().monthlyReport(plausibleMonth(optString(q, 'month') ?? ''), viewer(req)));
     let out: Awaited<ReturnType<QualityReportsPort['render']>>;
     try {
       out = await files.render(report, { format: format as QaReportFormat, lang, nowMs: ctx.now() });

@@ -3,7 +3,7 @@
 // reason). Both take the parameters of /api/kpis but `by`, and are read by the processor's one
 // KPI read module (stored definitions and calendars): the dashboard computes no figure itself.
 import { AGENT_REPORT_READERS, ALL_ROLES } from '../core/roles.ts';
-import { RANGE_PARAMS, parseKpiQuery, type KpiQuery } from '../core/kpi-query.ts';
+import { RANGE_PARAMS, parseKpiQuery, rangeRejection, type KpiQuery } from '../core/kpi-query.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadQueryError, ReportFailedError, ReportsUnavailableError } from '../errors.ts';
 import type { ReportsPort } from '../types.ts';
@@ -20,6 +20,8 @@ export function reportRoutes(app: App, ctx: AppContext): void {
     try {
       return await run(port);
     } catch (err) {
+      const rejected = rangeRejection(err);
+      if (rejected !== null) throw new BadQueryError('from/to', rejected);
       ctx.deps.log.error({ err, report: what, from: q.from, to: q.to }, 'report query failed');
       throw new ReportFailedError({ cause: err });
     }

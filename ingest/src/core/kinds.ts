@@ -2,7 +2,8 @@
 // push) share this table so one line gets the same id and the same result on every path.
 import { deadLetterSubject, eventsSubject, type QueueEvent } from '../contract.ts';
 import { queueEventSerializer } from './event-json.ts';
-import { parseQueueLogLine, type LineOrigin, type ParseResult } from './queue-log.ts';
+import { isUtf8 } from 'node:buffer';
+import { INVALID_UTF8_MARK, parseQueueLogLine, type LineOrigin, type ParseResult } from './queue-log.ts';
 
 export type SourceKind = 'queue_log' | 'cdr';
 
@@ -31,7 +32,13 @@ export const QUEUE_LOG_KIND: KindSpec<QueueEvent> = {
   itemsField: 'events',
   subject: eventsSubject,
   deadSubject: deadLetterSubject,
-  decode: (buf, start, end) => buf.toString('utf8', start, end),
+  // Asterisk writes UTF-8 (or ASCII): a line that is not valid UTF-8 is marked so the parser
+  // rejects it as `invalid_utf8` instead of storing U+FFFD in place of the bytes. Only lines of
+  // a chunk that failed the bulk UTF-8 check come here one by one (line-splitter.ts).
+  decode: (buf, start, end) => {
+    const bytes = buf.subarray(start, end);
+    return isUtf8(bytes) ? bytes.toString('utf8') : INVALID_UTF8_MARK + bytes.toString('utf8');
+  },
   parse: parseQueueLogLine,
   serializer: queueEventSerializer,
   ts: (e) => e.ts,

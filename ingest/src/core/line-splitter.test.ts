@@ -51,7 +51,7 @@ describe('LineSplitter', () => {
   it('calls a chunk of ASCII lines plain only when no line in it needs JSON escaping', () => {
     const clean = Buffer.from('a|b\nc|d\n');
     expect(split(clean, 100)).toEqual([['a|b', 0, 4, true], ['c|d', 4, 8, true]]);
-    for (const bad of ['"', '\\', '\t', '\r', '\u0001']) {
+    for (const bad of ['"', '\\', '\t', '\u0001']) {
       expect(split(Buffer.from(`a|b\nc${bad}d\n`), 100).map((l) => l[3])).toEqual([false, false]);
     }
     // A line completed from an earlier chunk is decoded alone and not called plain.
@@ -113,5 +113,38 @@ describe('LineSplitter', () => {
     s.reset(0);
     s.push(Buffer.from('new\n'), emit);
     expect(out).toEqual([['abc', 0, 4, true], ['new', 0, 4, true]]);
+  });
+
+  it('ends a line at a bare CR (old PBX exports), keeps CRLF as one line end, whatever the chunking', () => {
+    // 15 CR-ended lines, then a CRLF line, a LF line and an unterminated last one.
+    const cr = Array.from({ length: 15 }, (_, i) => `17000000${String(i).padStart(2, '0')}|c${i}|q1|NONE|ENTERQUEUE||1\r`).join('');
+    const bytes = Buffer.from(`${cr}crlf\r\nlf\n\r\rlast\r`);
+    const expected: Array<[string, number, number]> = [];
+    let o = 0;
+    for (let i = 0; i < 15; i++) {
+      const text = `17000000${String(i).padStart(2, '0')}|c${i}|q1|NONE|ENTERQUEUE||1`;
+      expected.push([text, o, o + text.length + 1]);
+      o += text.length + 1;
+    }
+    expected.push(['crlf\r', o, o + 6], ['lf', o + 6, o + 9], ['', o + 9, o + 10], ['', o + 10, o + 11], ['last', o + 11, o + 16]);
+    for (const chunk of [1, 2, 3, 5, 36, 37, 64, 10_000]) {
+      const got = split(bytes, chunk, { end: true }).map(([t, a, b]) => [t, a, b]);
+      expect(got, `chunk ${chunk}`).toEqual(expected);
+    }
+  });
+
+  it('waits for the byte after a CR that ends a chunk before deciding the line end', () => {
+    const s = new LineSplitter(0);
+    const out: Line[] = [];
+    const emit = (t: string, o: number, e: number, p: boolean): void => {
+      out.push([t, o, e, p]);
+    };
+    s.push(Buffer.from('a|b\r'), emit);
+    expect(out).toEqual([]);
+    expect([s.pendingOffset, s.pendingBytes]).toEqual([0, 4]);
+    s.push(Buffer.from('\nc\r'), emit);
+    expect(out).toEqual([['a|b\r', 0, 5, false]]);
+    s.push(Buffer.from('d\n'), emit);
+    expect(out).toEqual([['a|b\r', 0, 5, false], ['c', 5, 7, false], ['d', 7, 9, false]]);
   });
 });

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '../contract.ts';
+import { QUEUE_LOG_KIND } from './kinds.ts';
 import { parseQueueLogLine, type LineOrigin } from './queue-log.ts';
 import { realFixture } from '../real-fixtures.ts';
 
-const at: LineOrigin = { site: 's1', source: '/var/log/asterisk/queue_log', fingerprint: 'fp', offset: 120, lineNo: 3 };
+// Received at 1700000000 with the default tolerance of one day: lines up to 1700086400 are plausible.
+const at: LineOrigin = { site: 's1', source: '/var/log/asterisk/queue_log', fingerprint: 'fp', offset: 120, lineNo: 3, latestEpochS: 1_700_086_400 };
 
 type Interpreted = Pick<QueueEvent, 'custom' | 'wait_s' | 'talk_s' | 'ring_ms' | 'position' | 'orig_position' | 'caller' | 'info'>;
 const none: Interpreted = { custom: false, wait_s: null, talk_s: null, ring_ms: null, position: null, orig_position: null, caller: '', info: '' };
@@ -112,7 +114,18 @@ const rejected: Array<[string, string, string]> = [
   ['lone CR', '\r', 'empty'],
   ['10 KB line', '1500000000|1.1|q1|NONE|NOTE|' + 'x'.repeat(10_000), 'line_too_long'],
   ['over 8192 bytes from multi-byte chars', '1500000000|1.1|q1|NONE|NOTE|' + 'é'.repeat(4083), 'line_too_long'],
-  ['binary garbage', '\u0000\u0001\u00ff\ufffd\u0007garbage', 'too_few_columns'],
+  ['binary garbage', '\u0001\u00ff\ufffd\u0007garbage', 'too_few_columns'],
+  // Input rules of kpi-definitions §11 (issue 14).
+  ['binary garbage with a NUL', '\u0000\u0001\u00ff\ufffd\u0007garbage', 'nul_byte'],
+  ['NUL in a queue name', '1500000000|1.1|q\u00001|NONE|ENTERQUEUE||1', 'nul_byte'],
+  ['NUL in an agent name', '1500000000|1.1|q1|Ana\u0000|CONNECT|3|1.2|1', 'nul_byte'],
+  ['NUL at the end of a data field', '1500000000|1.1|q1|NONE|ENTERQUEUE||1\u0000', 'nul_byte'],
+  ['epoch 0', '0|1.1|q1|NONE|ENTERQUEUE||1', 'epoch_before_2000'],
+  ['last second of 1999', '946684799|1.1|q1|NONE|ENTERQUEUE||1', 'epoch_before_2000'],
+  ['epoch past 2038 (2^31)', '2147483648|1.1|q1|NONE|ENTERQUEUE||1', 'epoch_in_future'],
+  ['epoch past 2106 (2^32)', '4294967296|1.1|q1|NONE|ENTERQUEUE||1', 'epoch_in_future'],
+  ['epoch 99999999999', '99999999999|1.1|q1|NONE|ENTERQUEUE||1', 'epoch_in_future'],
+  ['one second past the skew tolerance', '1700086401|1.1|q1|NONE|ENTERQUEUE||1', 'epoch_in_future'],
   ['four columns', '1500000000|1.1|q1|NONE', 'too_few_columns'],
   ['non-numeric epoch', 'abc|1.1|q1|NONE|ENTERQUEUE||1', 'bad_epoch'],
   ['epoch with a space', ' 1500000000|1.1|q1|NONE|ENTERQUEUE||1', 'bad_epoch'],
@@ -152,6 +165,28 @@ const rejected: Array<[string, string, string]> = [
 describe('parseQueueLogLine rejects', () => {
   it.each(rejected)('%s -> %s', (_name, line, reason) => {
     expect(parseQueueLogLine(line, at)).toEqual({ ok: false, reason, line });
+  });
+});
+
+describe('the plausible-epoch window and invalid UTF-8', () => {
+  it('accepts the first second of 2000 and the last second of the tolerance', () => {
+    expect(parseQueueLogLine('946684800|1.1|q1|NONE|ENTERQUEUE||1', at).ok).toBe(true);
+    expect(parseQueueLogLine('1700086400|1.1|q1|NONE|ENTERQUEUE||1', at).ok).toBe(true);
+  });
+
+  it('checks no future bound without a receiving clock, but always the 2000 bound', () => {
+    const { latestEpochS: _clock, ...noClock } = at;
+    expect(parseQueueLogLine('4294967296|1.1|q1|NONE|ENTERQUEUE||1', noClock).ok).toBe(true);
+    expect(parseQueueLogLine('100|1.1|q1|NONE|ENTERQUEUE||1', noClock)).toEqual({ ok: false, reason: 'epoch_before_2000', line: '100|1.1|q1|NONE|ENTERQUEUE||1' });
+  });
+
+  it('rejects a line the queue_log decoder marked as invalid UTF-8, reporting its text without the mark', () => {
+    const bytes = Buffer.from([...Buffer.from('1700000000|1.1|q'), 0xff, 0xfe, ...Buffer.from('|NONE|ENTERQUEUE||1')]);
+    const text = QUEUE_LOG_KIND.decode(bytes, 0, bytes.length);
+    expect(parseQueueLogLine(text, at)).toEqual({ ok: false, reason: 'invalid_utf8', line: '1700000000|1.1|q\ufffd\ufffd|NONE|ENTERQUEUE||1' });
+    // Valid multi-byte UTF-8 (and a real U+FFFD written as its 3 bytes) is not marked.
+    const good = Buffer.from('1700000000|1.1|cola-ñ\ufffd|NONE|ENTERQUEUE||1');
+    expect(parseQueueLogLine(QUEUE_LOG_KIND.decode(good, 0, good.length), at).ok).toBe(true);
   });
 });
 

@@ -15,6 +15,11 @@ export interface LineOrigin {
   offset: number;
   /** 1-based line number in the source (0 when unknown). */
   lineNo: number;
+  /**
+   * Latest plausible epoch (seconds): the receiving clock plus the clock-skew tolerance. A line
+   * dated later is rejected (`epoch_in_future`); unset = not checked (the caller has no clock).
+   */
+  latestEpochS?: number;
 }
 
 /** The five fixed columns plus the data fields, before any per-event interpretation. */
@@ -35,7 +40,27 @@ export const REJECT = {
   badEpoch: 'bad_epoch',
   emptyVerb: 'empty_verb',
   badTransferMethod: 'bad_transfer_method',
+  /** Before 2000-01-01: no Asterisk queue_log is that old; a clock or a writer is broken. */
+  epochTooOld: 'epoch_before_2000',
+  /** Later than the receiving clock plus the clock-skew tolerance (`latestEpochS`). */
+  epochInFuture: 'epoch_in_future',
+  /** A NUL byte anywhere in the line (never written by Asterisk; it would end C strings downstream). */
+  nulByte: 'nul_byte',
+  /** Bytes that are not valid UTF-8 (rejected, never replaced silently). */
+  invalidUtf8: 'invalid_utf8',
 } as const;
+
+/** 2000-01-01T00:00:00Z: the earliest epoch accepted. */
+export const MIN_EPOCH_S = 946_684_800;
+/** Default clock-skew tolerance: a line may be dated at most this far ahead of the receiving clock. */
+export const DEFAULT_CLOCK_SKEW_S = 86_400;
+
+/**
+ * Put in front of the text of a line whose bytes are not valid UTF-8 by the queue_log decoder
+ * (kinds.ts), so the parser can reject it. A lone low surrogate: decoding bytes as UTF-8 never
+ * yields one (invalid sequences become U+FFFD), so no real line can start with it.
+ */
+export const INVALID_UTF8_MARK = '\udc00';
 
 const STOCK = new Set<string>(STOCK_VERBS);
 
@@ -48,9 +73,11 @@ export function eventId(fingerprint: string, offset: number): string {
  * never writes one, so it can only be a CRLF line ending added by an editor or a copy.
  */
 export function parseQueueLogLine(line: string, at: LineOrigin): ParseResult<QueueEvent> {
+  if (line.charCodeAt(0) === 0xdc00) return reject(REJECT.invalidUtf8, line.slice(1));
   const text = line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
   const n = text.length;
   if (n === 0) return reject(REJECT.empty, line);
+  if (text.indexOf('\0') >= 0) return reject(REJECT.nulByte, line);
   // A UTF-8 char is at most 3 bytes per UTF-16 unit, so short lines skip the byte count.
   if (n > MAX_LINE_BYTES || (n * 3 > MAX_LINE_BYTES && Buffer.byteLength(text, 'utf8') > MAX_LINE_BYTES)) {
     return reject(REJECT.tooLong, line);
@@ -64,6 +91,8 @@ export function parseQueueLogLine(line: string, at: LineOrigin): ParseResult<Que
   if (p4 < 0) return reject(REJECT.tooFewColumns, line);
   const ts = parseEpochIn(text, 0, p1);
   if (ts === null) return reject(REJECT.badEpoch, line);
+  const window = epochWindow(ts, at);
+  if (window !== null) return reject(window, line);
   const p5 = text.indexOf('|', p4 + 1);
   const verb = p5 < 0 ? text.slice(p4 + 1) : text.slice(p4 + 1, p5);
   if (verb.length === 0) return reject(REJECT.emptyVerb, line);
@@ -76,6 +105,13 @@ export function parseQueueLogLine(line: string, at: LineOrigin): ParseResult<Que
     data: p5 < 0 ? [] : text.slice(p5 + 1).split('|'),
   };
   return normalizeQueueRow(row, at, line);
+}
+
+/** The plausible-epoch rule (kpi-definitions §11): null when `ts` is inside the window. */
+export function epochWindow(ts: number, at: Pick<LineOrigin, 'latestEpochS'>): string | null {
+  if (ts < MIN_EPOCH_S) return REJECT.epochTooOld;
+  if (at.latestEpochS !== undefined && ts > at.latestEpochS) return REJECT.epochInFuture;
+  return null;
 }
 
 /** Digits only, and small enough to be an exact JS integer. */

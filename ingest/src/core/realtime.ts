@@ -4,7 +4,7 @@
 // of the string with its pipes (adaptive mode, queue_log.md §2). Rows are turned back into the
 // file form's data fields and interpreted by the same code as file lines.
 import { MAX_LINE_BYTES, type QueueEvent } from '../contract.ts';
-import { REJECT, normalizeQueueRow, type LineOrigin, type ParseResult } from './queue-log.ts';
+import { REJECT, epochWindow, normalizeQueueRow, type LineOrigin, type ParseResult } from './queue-log.ts';
 import { localDateTimeToEpoch } from './time.ts';
 
 export interface RealtimeFormat {
@@ -23,6 +23,8 @@ export function parseRealtimeRow(row: Record<string, string | undefined>, at: Li
   const time = row.time ?? '';
   const ts = localDateTimeToEpoch(time.trim(), timeZone);
   if (ts === null) return { ok: false, reason: 'bad_time', line: raw };
+  const outside = epochWindow(ts, at);
+  if (outside !== null) return { ok: false, reason: outside, line: raw };
   const verb = row.event ?? row.verb ?? '';
   if (verb.length === 0) return { ok: false, reason: REJECT.emptyVerb, line: raw };
   let dataText: string;

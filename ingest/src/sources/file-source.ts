@@ -8,7 +8,7 @@ import { BatchPublisher } from '../bus/publisher.ts';
 import type { IngestBus } from '../bus/port.ts';
 import { toDeadLetter } from '../core/dead-letter.ts';
 import type { KindSpec } from '../core/kinds.ts';
-import type { LineOrigin } from '../core/queue-log.ts';
+import { DEFAULT_CLOCK_SKEW_S, type LineOrigin } from '../core/queue-log.ts';
 import { CheckpointWriter, readCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { FileTail, type FileIdentity } from './file-tail.ts';
 
@@ -40,6 +40,8 @@ export interface FileSourceOptions {
   readChunkBytes?: number;
   /** How long `stop()` waits for in-flight batches before leaving them to the next run. */
   stopGraceMs?: number;
+  /** Clock-skew tolerance: lines dated later than now + this are rejected (default 1 day). */
+  clockSkewS?: number;
 }
 
 /** One checkpoint file per (site, kind, path). */
@@ -131,6 +133,7 @@ export class FileSource<T> {
       backstop.unref();
     }
     const st = this.st;
+    const skew = opts.clockSkewS ?? DEFAULT_CLOCK_SKEW_S;
     const source = opts.path;
     const site = opts.site;
     const tail = new FileTail(
@@ -144,14 +147,15 @@ export class FileSource<T> {
       {
         line(text: string, id: FileIdentity, offset: number, endOffset: number, lineNo: number, plain: boolean): void {
           const mark: Checkpoint = { version: 1, path: id.path, dev: id.dev, ino: id.ino, fingerprint: id.fingerprint, offset: endOffset, line_no: lineNo };
-          st.last_line_at_ms = Date.now();
+          const nowMs = Date.now();
+          st.last_line_at_ms = nowMs;
           baseline ??= { version: 1, path: id.path, dev: id.dev, ino: id.ino, fingerprint: id.fingerprint, offset, line_no: lineNo - 1 };
           if (spec.skip?.(text, lineNo)) {
             publisher.skip(id.fingerprint, mark);
             if (!cuts.done && cuts.cutAfter(id.fingerprint, endOffset)) publisher.seal();
             return;
           }
-          const at: LineOrigin = { site, source, fingerprint: id.fingerprint, offset, lineNo };
+          const at: LineOrigin = { site, source, fingerprint: id.fingerprint, offset, lineNo, latestEpochS: Math.floor(nowMs / 1000) + skew };
           const r = spec.parse(text, at);
           if (r.ok) {
             st.accepted += 1;
@@ -160,7 +164,7 @@ export class FileSource<T> {
           } else {
             st.rejected += 1;
             st.rejected_by_reason[r.reason] = (st.rejected_by_reason[r.reason] ?? 0) + 1;
-            publisher.addDead(id.fingerprint, toDeadLetter(r.reason, r.line, at, Math.floor(Date.now() / 1000)), mark);
+            publisher.addDead(id.fingerprint, toDeadLetter(r.reason, r.line, at, Math.floor(nowMs / 1000)), mark);
           }
           if (!cuts.done && cuts.cutAfter(id.fingerprint, endOffset)) publisher.seal();
         },

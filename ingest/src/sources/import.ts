@@ -60,6 +60,8 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** Minimum time between two progress calls (one more always comes at the end of each file). */
   progressIntervalMs?: number;
+  /** Clock-skew tolerance: lines dated later than now + this are rejected (default 1 day). */
+  clockSkewS?: number;
 }
 
 export class ImportError extends Error {
@@ -140,7 +142,7 @@ export async function importFiles(deps: { bus: IngestBus; log: Logger }, opts: I
   };
   try {
     for (const [i, file] of files.entries()) {
-      await importOne(file, opts.site, spec, publisher, counters, (n) => progress(file, n, false));
+      await importOne(file, opts.site, spec, publisher, counters, (n) => progress(file, n, false), opts.clockSkewS);
       bytesBefore += sizes[i] as number;
       progress(file, 0, true);
     }
@@ -205,6 +207,7 @@ async function importOne(
   publisher: BatchPublisher<unknown, number>,
   counters: ReturnType<typeof newCounters>,
   onBytes: (n: number) => void,
+  clockSkewS: number | undefined,
 ): Promise<void> {
   const input = fileChunks(file);
   const splitter = new LineSplitter(0, spec.decode);
@@ -212,7 +215,7 @@ async function importOne(
   let head: Buffer[] = [];
   let headBytes = 0;
   const start = (fingerprint: string): ReturnType<typeof lineHandler> =>
-    lineHandler(spec, publisher, { site, source: `import:${file}`, fingerprint, knownLineNumbers: true, nowS: () => Math.floor(Date.now() / 1000) }, counters);
+    lineHandler(spec, publisher, { site, source: `import:${file}`, fingerprint, knownLineNumbers: true, nowS: () => Math.floor(Date.now() / 1000), ...(clockSkewS !== undefined ? { clockSkewS } : {}) }, counters);
   try {
     for await (const chunk of input.chunks) {
       if (!emit) {

@@ -3,6 +3,7 @@ import type { BatchPublisher } from '../bus/publisher.ts';
 import { toDeadLetter } from '../core/dead-letter.ts';
 import type { KindSpec } from '../core/kinds.ts';
 import type { LineEmitter } from '../core/line-splitter.ts';
+import { DEFAULT_CLOCK_SKEW_S } from '../core/queue-log.ts';
 
 export interface LineCounters {
   lines: number;
@@ -18,13 +19,25 @@ export function newCounters(): LineCounters {
 export function lineHandler<T>(
   spec: KindSpec<T>,
   publisher: BatchPublisher<T, number>,
-  ctx: { site: string; source: string; fingerprint: string; knownLineNumbers: boolean; nowS: () => number },
+  ctx: {
+    site: string;
+    source: string;
+    fingerprint: string;
+    knownLineNumbers: boolean;
+    nowS: () => number;
+    /** Clock-skew tolerance: lines dated later than now + this are rejected (default 1 day). */
+    clockSkewS?: number;
+  },
   counters: LineCounters,
 ): LineEmitter {
   const { site, source, fingerprint } = ctx;
   // Line numbers count within this source (one file, one push body), not across the counters.
   let n = 0;
+  const skew = ctx.clockSkewS ?? DEFAULT_CLOCK_SKEW_S;
+  // The receiving clock, read once per 1024 lines (a bulk import reads a million lines a second).
+  let latestEpochS = 0;
   return (text, offset, endOffset, plain) => {
+    if ((n & 1023) === 0) latestEpochS = ctx.nowS() + skew;
     counters.lines += 1;
     n += 1;
     const lineNo = ctx.knownLineNumbers ? n : 0;
@@ -33,7 +46,7 @@ export function lineHandler<T>(
       publisher.skip(fingerprint, endOffset);
       return;
     }
-    const at = { site, source, fingerprint, offset, lineNo };
+    const at = { site, source, fingerprint, offset, lineNo, latestEpochS };
     const r = spec.parse(text, at);
     if (r.ok) {
       counters.accepted += 1;

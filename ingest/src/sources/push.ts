@@ -25,7 +25,8 @@ export interface PushRequest {
   site: string;
   sourceName: string;
   kind: 'queue_log' | 'cdr';
-  body: string;
+  /** The bytes as received (a string is taken as UTF-8; give the bytes so invalid UTF-8 is seen). */
+  body: Buffer | string;
   firstOffset?: number;
   /** Zone of CDR date cells (default `UTC`). */
   timeZone?: string;
@@ -61,7 +62,7 @@ export function pushFingerprint(site: string, sourceName: string, body: Buffer |
 
 export function createPushHandler(
   deps: { bus: IngestBus; log: Logger },
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; clockSkewS?: number } = {},
 ): (req: PushRequest) => Promise<PushResult> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   return async (req) => {
@@ -77,7 +78,7 @@ export function createPushHandler(
       if (err instanceof UnknownTimeZoneError) throw new PushRequestError('TABLERO_ERR_PUSH_TZ', err.message);
       throw err;
     }
-    const bytes = Buffer.from(req.body, 'utf8');
+    const bytes = typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body;
     const withOffset = req.firstOffset !== undefined;
     const fingerprint = pushFingerprint(req.site, req.sourceName, withOffset ? null : bytes);
     const publisher = new BatchPublisher<unknown, number>(deps, {
@@ -93,7 +94,7 @@ export function createPushHandler(
     const emit = lineHandler(
       spec,
       publisher,
-      { site: req.site, source: `push:${req.sourceName}`, fingerprint, knownLineNumbers: false, nowS: () => Math.floor(Date.now() / 1000) },
+      { site: req.site, source: `push:${req.sourceName}`, fingerprint, knownLineNumbers: false, nowS: () => Math.floor(Date.now() / 1000), ...(opts.clockSkewS !== undefined ? { clockSkewS: opts.clockSkewS } : {}) },
       counters,
     );
     const splitter = new LineSplitter(req.firstOffset ?? 0, spec.decode);

@@ -5,7 +5,7 @@
 //   amabilidad or any other lower-case name) holding 1..5 or nothing (not answered).
 // Ids are deterministic: `ext:<id>` when the row has one, else `<fingerprint>:<line number>`.
 import { createHash } from 'node:crypto';
-import { SURVEY_DIMENSION_PATTERN, type SurveyAnswer } from '../contract.ts';
+import { MAX_SURVEY_DIMENSIONS, SURVEY_DIMENSION_PATTERN, type SurveyAnswer } from '../contract.ts';
 import { splitCsvLine } from '../core/csv-line.ts';
 
 export interface SurveyRejection {
@@ -54,6 +54,7 @@ export function parseSurveyCsv(text: string, at: { site: string; source: string;
   const bad = dims.find((d) => !SURVEY_DIMENSION_PATTERN.test(d));
   if (bad !== undefined) throw new SurveyRequestError(`column "${bad}" is not a dimension name (lower-case letters, digits, _)`);
   if (dims.length === 0) throw new SurveyRequestError('the header names no dimension column');
+  if (dims.length > MAX_SURVEY_DIMENSIONS) throw new SurveyRequestError(`the header names ${dims.length} dimension columns; at most ${MAX_SURVEY_DIMENSIONS}`);
   headerAt += 1;
   const out: ParsedSurveys = { answers: [], lines: 0, rejected: [] };
   for (let i = headerAt; i < rawLines.length; i++) {

@@ -1,5 +1,5 @@
 // Stores commits one after the other (so after a crash only the newest can be incomplete), while
-// the next group is already being reduced. Insert order per commit: dead letters, stints, agent
+// the next group is already being reduced. Insert order per commit: rejected lines, stints, agent
 // intervals, then queue_events (month partition by month), so every event present in
 // queue_events has its rows stored. A commit whose inserts fail is retried with the same rows and
 // tokens (a repeated insert is a no-op) until stored or until the processor stops; a commit given
@@ -23,10 +23,9 @@ export interface Committer {
 /** The inserts of one commit; `boot` makes the tokens of this process's retries unique. */
 export async function storeWork(store: ProcessorStore, work: Work, boot: string): Promise<void> {
   const token = `${boot}:${work.commitId}`;
-  for (const d of work.dead) {
-    // Rare; one insert per message keeps its token deterministic across restarts.
-    await store.insertDeadLetters(d.dead, `dead:${d.batch_id}`);
-  }
+  // One insert per commit (a flood of bad lines is a few counter rows, not one insert per
+  // message); a redelivery after a crash is skipped by the rejections watermark, not the token.
+  await store.insertDeadLetters(work.dead, `dead:${token}`);
   await store.insertStints(work.stints, work.commitId, `stints:${token}`);
   await store.insertAgentIntervals(work.sessions, work.pauses, work.commitId, `agents:${token}`);
   const months = byMonth(work.events);

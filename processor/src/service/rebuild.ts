@@ -6,6 +6,7 @@ import { applyAgentEvent, createAgentState, type AgentState } from '../core/agen
 import { createAlertState, restoreAlert, type AlertState } from '../core/alerts.ts';
 import { addLiveStint, createLiveAggregates, type LiveAggregates, type LiveContext } from '../core/live.ts';
 import { createLineKeys, lineHash, rememberLine, restoreFloor, type LineKeys } from '../core/line-key.ts';
+import { createRejectionState, restoreCounter, type RejectionState } from '../core/rejections.ts';
 import { applyEvent, createStintState, eventFingerprint, type StintState } from '../core/stint-machine.ts';
 import { addSupervisorStint, createSupervisorDays, type SupervisorDays } from '../core/supervisor.ts';
 import type { ProcessorStore } from '../store/store.ts';
@@ -18,6 +19,8 @@ export interface RebuildOptions {
   endedKeyMemoryS: number;
   /** Data time in which a line seen twice is recognised from memory (service/same-line.ts). */
   lineKeyWindowS: number;
+  /** Rejected lines stored as rows per site, source and minute (core/rejections.ts; default there). */
+  rejectedRowsPerMinute?: number;
 }
 
 /** The processor's in-memory state; the reducer and the publisher share it. */
@@ -29,6 +32,8 @@ export interface ProcessorState {
   alerts: AlertState;
   /** Line keys applied recently or not stored yet (the same line counts once). */
   lines: LineKeys;
+  /** Rejected lines: the watermark and the budgets in use, so a restart neither stores nor counts a line twice. */
+  rejections: RejectionState;
 }
 
 /** Rows of the newest stored commit: when its events come again they are not stored a second time. */
@@ -85,8 +90,13 @@ export async function rebuildState(store: ProcessorStore, ctx: LiveContext, o: R
   const { live, added } = await liveWindowsFrom(store, ctx, nowS, days);
   const alerts = createAlertState();
   for (const a of await store.openAlerts()) restoreAlert(alerts, a);
+  const rejections = createRejectionState(o.rejectedRowsPerMinute);
+  for (const [fp, offset] of await store.deadLetterOffsets()) rejections.watermark.set(fp, offset);
+  const recent = await store.recentRejections();
+  for (const [key, n] of recent.rows) rejections.used.set(key, n);
+  for (const c of recent.counters) restoreCounter(rejections, c);
   return {
-    state: { stints, agents, live, days, alerts, lines },
+    state: { stints, agents, live, days, alerts, lines, rejections },
     stored: { stints: new Set(last.stintIds), sessions: new Set(last.sessionKeys), pauses: new Set(last.pauseKeys) },
     lastCommitId: last.id,
     facts: { replayed_events: replayed, live_stints: added, open_alerts: alerts.active.size, last_commit: last.id, last_commit_stints: last.stintIds.length },

@@ -15,7 +15,8 @@ import type { Logger } from 'pino';
 import { applyAgentEvent } from '../core/agent-state.ts';
 import { addLiveStint, type LiveContext } from '../core/live.ts';
 import { markChanged, type Pacer } from '../core/pacing.ts';
-import { lineHash, rememberLine, type LineKeys } from '../core/line-key.ts';
+import { lineHash, rememberLine } from '../core/line-key.ts';
+import { boundDeadLetters } from '../core/rejections.ts';
 import { applyEvent, isApplied } from '../core/stint-machine.ts';
 import { addSupervisorStint } from '../core/supervisor.ts';
 import { pauseKey, sessionKey } from '../store/store.ts';
@@ -83,7 +84,7 @@ export function createReducer(d: ReducerDeps): { reduce(group: ReadMessage[], st
           if (whole) work.eventsJson.push(whole);
           else if (applied > 0) for (let i = before; i < work.events.length; i++) work.eventsJson.push(JSON.stringify(work.events[i]));
         } else if (msg.subject.startsWith(`${DEAD_LETTER_SUBJECT_PREFIX}.`)) {
-          work.dead.push(body as DeadLetterBatch);
+          for (const row of boundDeadLetters(d.state.rejections, (body as DeadLetterBatch).dead)) work.dead.push(row);
         } else if (msg.subject.startsWith(`${CDR_SUBJECT_PREFIX}.`)) {
           // CDR batches share the stream; the processor does not derive KPIs from them yet.
           d.counters.cdr_batches += 1;

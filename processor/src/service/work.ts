@@ -1,7 +1,8 @@
 // What one commit of the processor carries from the reducer to the store, and the helpers that
 // lay its events out for storage. Pure.
-import type { DeadLetterBatch, QueueEvent } from '@tablero/ingest/contract';
+import type { QueueEvent } from '@tablero/ingest/contract';
 import type { AgentPauseRow, AgentSessionRow } from '../core/agent-state.ts';
+import type { DeadLetterRow } from '../core/rejections.ts';
 import type { StintRow } from '../core/stint-machine.ts';
 
 /** One commit: what a group of messages produced, kept until stored (a retry stores the same). */
@@ -14,7 +15,8 @@ export interface Work {
   events: QueueEvent[];
   /** The same events as JSON objects: the received text where a whole message applied (no re-serializing). */
   eventsJson: string[];
-  dead: DeadLetterBatch[];
+  /** Rejected lines to store: sample rows and counters (core/rejections.ts). */
+  dead: DeadLetterRow[];
   received: number;
 }
 

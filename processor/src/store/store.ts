@@ -2,11 +2,12 @@
 // letters), replay and live-rebuild reads out. Every insert carries a deterministic
 // insert_deduplication_token derived from the JetStream batch id, and every table is a
 // ReplacingMergeTree keyed by a deterministic id: a redelivered batch inserts nothing new.
-import type { DeadLetter, QueueEvent } from '@tablero/ingest/contract';
+import type { QueueEvent } from '@tablero/ingest/contract';
 import { TABLES, type ClickHouse } from '@tablero/sql';
 import type { AlertMessage, AlertMetric } from '../contract.ts';
 import type { AgentPauseRow, AgentSessionRow } from '../core/agent-state.ts';
 import { lineKey } from '../core/line-key.ts';
+import { COUNTER_ID_SUFFIX, REJECTION_MEMORY_S, budgetKey, type DeadLetterRow } from '../core/rejections.ts';
 import type { StintOutcome, StintRow } from '../core/stint-machine.ts';
 
 export class ProcessorStoreError extends Error {
@@ -48,7 +49,14 @@ export interface ProcessorStore {
   insertEvents(events: QueueEvent[], token: string): Promise<void>;
   /** Events already serialized as JSON objects (QueueEvent), separated by ',' or newlines. */
   insertEventsJson(json: string, token: string): Promise<void>;
-  insertDeadLetters(dead: DeadLetter[], token: string): Promise<void>;
+  insertDeadLetters(dead: DeadLetterRow[], token: string): Promise<void>;
+  /** Highest stored dead-letter offset per source fingerprint (rows and counters, core/rejections.ts). */
+  deadLetterOffsets(): Promise<Map<string, number>>;
+  /**
+   * Over the newest 10 minutes of rejections: sample rows stored per `site\0source\0minute` (the
+   * budgets in use) and the counter rows, to continue them (core/rejections.ts).
+   */
+  recentRejections(): Promise<{ rows: Map<string, number>; counters: DeadLetterRow[] }>;
   insertAgentIntervals(sessions: AgentSessionRow[], pauses: AgentPauseRow[], commitId: number, token: string): Promise<void>;
   /** The newest commit id and the keys of its rows. */
   lastCommit(): Promise<LastCommit>;
@@ -109,7 +117,21 @@ export function createStore(ch: ClickHouse): ProcessorStore {
     insertStints: (r, commitId, token) => insertJson(TABLES.stints, r.map((row) => JSON.stringify({ ...row, commit_id: commitId })).join('\n'), token),
     insertEvents: (e, token) => insertJson(TABLES.queueEvents, e.map((ev) => JSON.stringify(ev)).join('\n'), token),
     insertEventsJson: (json, token) => insertJson(TABLES.queueEvents, json, token),
-    insertDeadLetters: (d, token) => insert(TABLES.deadLetters, d, token),
+    async insertDeadLetters(d, token) {
+      // Month partition by month, ascending (as queue_events): an insert is atomic only within one
+      // partition, and a crash between two must leave the rejections watermark (highest stored
+      // offset per source) below every row not stored yet; rejection times grow with offsets.
+      const months = new Map<number, DeadLetterRow[]>();
+      for (const row of d) {
+        const date = new Date(row.rejected_at * 1000);
+        const m = date.getUTCFullYear() * 12 + date.getUTCMonth();
+        const list = months.get(m);
+        if (list) list.push(row);
+        else months.set(m, [row]);
+      }
+      const keys = [...months.keys()].sort((a, b) => a - b);
+      for (const [i, m] of keys.entries()) await insert(TABLES.deadLetters, months.get(m) as DeadLetterRow[], keys.length === 1 ? token : `${token}:${i}`);
+    },
     async insertAgentIntervals(sessions, pauses, commitId, token) {
       await insert(
         TABLES.agentSessions,
@@ -140,6 +162,32 @@ export function createStore(ch: ClickHouse): ProcessorStore {
         stintIds: stintIds.map((r) => r.stint_id),
         sessionKeys: sessions.map((r) => sessionKey({ ...r, start_ts: num(r.start_ts) })),
         pauseKeys: pauses.map((r) => pauseKey({ ...r, start_ts: num(r.start_ts) })),
+      };
+    },
+    async deadLetterOffsets() {
+      const r = await rows<{ fp: string; m: unknown }>(
+        `SELECT replaceRegexpOne(event_id, ':[^:]*$', '') AS fp, max(offset) AS m FROM ${TABLES.deadLetters} GROUP BY fp`,
+      );
+      return new Map(r.map((x) => [x.fp, num(x.m)]));
+    },
+    async recentRejections() {
+      const recent = `rejected_at >= (SELECT max(rejected_at) FROM ${TABLES.deadLetters}) - ${REJECTION_MEMORY_S}`;
+      const [samples, counters] = await Promise.all([
+        rows<{ site: string; source: string; m: unknown; n: unknown }>(
+          `SELECT site, source, toUnixTimestamp(toStartOfMinute(rejected_at)) AS m, count() AS n FROM ${TABLES.deadLetters}
+           WHERE ${recent} AND NOT endsWith(event_id, '${COUNTER_ID_SUFFIX}') GROUP BY site, source, m`,
+        ),
+        rows<Record<keyof DeadLetterRow, unknown>>(
+          `SELECT event_id, site, source, offset, line_no, raw, reason, toUnixTimestamp(rejected_at) AS rejected_at, lines
+           FROM ${TABLES.deadLetters} FINAL WHERE ${recent} AND endsWith(event_id, '${COUNTER_ID_SUFFIX}')`,
+        ),
+      ]);
+      return {
+        rows: new Map(samples.map((x) => [budgetKey(x.site, x.source, num(x.m)), num(x.n)])),
+        counters: counters.map((c) => ({
+          event_id: String(c.event_id), site: String(c.site), source: String(c.source), offset: num(c.offset), line_no: num(c.line_no),
+          raw: String(c.raw), reason: String(c.reason), rejected_at: num(c.rejected_at), lines: num(c.lines),
+        })),
       };
     },
     async appliedOffsets() {

@@ -24,6 +24,11 @@ describe('parseSurveyEvent', () => {
     expect(r).toEqual({ ok: true, value: [{ survey_id: 'fp:120', site: 'lpz', source: EV.source, ts: EV.ts, callid: EV.callid, queue: '', agent: '', dimension: 'calidad', score: 5 }] });
   });
 
+  it('takes 20 dimensions, the most a survey may answer', () => {
+    const r = parseSurveyEvent({ ...EV, data: Array.from({ length: 20 }, (_, i) => `d${i}=5`) });
+    expect(r.ok && r.value.length).toBe(20);
+  });
+
   it.each([
     ['a score of 6', { data: ['6'] }, 'bad_score:calidad'],
     ['a score of 0', { data: ['calidad=0'] }, 'bad_score:calidad'],
@@ -34,6 +39,8 @@ describe('parseSurveyEvent', () => {
     ['a bad dimension name', { data: ['9x=3'] }, 'bad_dimension:9x'],
     ['no callid', { callid: 'NONE', data: ['5'] }, 'no_callid'],
     ['another verb', { verb: 'survey', data: ['5'] }, 'not_a_survey'],
+    ['21 dimensions (more than MAX_SURVEY_DIMENSIONS)', { data: Array.from({ length: 21 }, (_, i) => `d${i}=5`) }, 'too_many_dimensions'],
+    ['10,000 score columns', { data: Array.from({ length: 10_000 }, (_, i) => `d${i}=5`) }, 'too_many_dimensions'],
   ])('rejects %s', (_name, over, reason) => {
     const r = parseSurveyEvent({ ...EV, ...over });
     expect(r.ok).toBe(false);

@@ -3,6 +3,7 @@
 //   CSAT % = answers of 4 or 5 / answers; mean per dimension; response rate = surveyed / answered.
 import {
   DEFAULT_SURVEY_DIMENSIONS,
+  MAX_SURVEY_DIMENSIONS,
   SURVEY_DIMENSION_PATTERN,
   SURVEY_SCORE_MAX,
   SURVEY_SCORE_MIN,
@@ -45,6 +46,7 @@ export function parseSurveyEvent(ev: SurveyEventRow): SurveyParse {
   for (const raw of ev.data) {
     const field = raw.trim();
     if (field === '') continue;
+    if (out.length === MAX_SURVEY_DIMENSIONS) return { ok: false, reason: 'too_many_dimensions', line: line.slice(0, 200) };
     let dimension: string;
     let score: string;
     const eq = field.indexOf('=');
