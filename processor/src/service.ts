@@ -10,8 +10,12 @@
 //   oldest unacknowledged message, and holds newer ones while an older one is missing), which the
 //   per-source offset watermark below relies on.
 // - Insert order per commit: stints and agent intervals first, queue_events last (only the events
-//   applied now, month partition by month in ascending order). So every event present in
-//   queue_events has its stints stored, which makes the restart rebuild below exact.
+//   applied now, in runs of one month partition in stream order: store/commit-store.ts). So every
+//   event present in queue_events has its stints stored, which makes the restart rebuild below
+//   exact, and the stored events of a commit are always a prefix of it in stream order.
+// - Rows the store refuses for good (ClickHouse error codes, store/refusal.ts: too many
+//   partitions, unparseable values) are split, and a row refused alone goes to dead_letters with
+//   the refusal as reason: the stream goes on. Other failures are retried (below).
 // - Commits run one after the other, so after a crash only the newest commit can be incomplete:
 //   its rows stored, (some of) its events not. At start the keys of that commit's rows are read;
 //   when the redelivered events produce them again they are not stored a second time. This holds
@@ -41,7 +45,6 @@ import {
   PROCESSOR_CONSUMER,
   type DeadLetterBatch,
   type EventBatch,
-  type QueueEvent,
 } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
@@ -49,15 +52,18 @@ import { readMessage, takeTurns, type ProcessorBus, type ProcessorDurableMessage
 import { kpiSubject, supervisorSubject, type AgentCounts, type AlertMessage, type AlertMetric, type QueueSnapshot, type SnapshotMessage, type SupervisorMessage } from './contract.ts';
 import { activeAlerts, createAlertState, DEFAULT_ALERT_RULES, evaluateAlerts, restoreAlert, type AlertRules } from './core/alerts.ts';
 import { createPacer, markChanged, takeDue } from './core/pacing.ts';
-import { agentCountsByQueue, applyAgentEvent, createAgentState, type AgentPauseRow, type AgentSessionRow } from './core/agent-state.ts';
+import { agentCountsByQueue, applyAgentEvent, createAgentState } from './core/agent-state.ts';
 import { createCalendar, type SiteCalendar, type SiteCalendarSpec } from './core/calendar.ts';
 import { addLiveStint, buildSnapshots, createLiveAggregates, pruneLive, type LiveContext } from './core/live.ts';
 import { createResolver } from './core/definitions.ts';
 import { defaultProcessorSettings, type ProcessorSettings } from './core/settings.ts';
-import { applyEvent, createStintState, DEFAULT_STALE_AFTER_S, eventFingerprint, isApplied, liveQueueState, siteStaleKeys, type LiveOpenOptions, type StintRow } from './core/stint-machine.ts';
+import { applyEvent, createStintState, DEFAULT_STALE_AFTER_S, eventFingerprint, isApplied, liveQueueState, siteStaleKeys, type LiveOpenOptions } from './core/stint-machine.ts';
 import { addSupervisorStint, buildSupervisorMessage, createSupervisorDays } from './core/supervisor.ts';
 import { loadDefinitionHistory } from './store/settings-store.ts';
 import { createStore, pauseKey, sessionKey } from './store/store.ts';
+import { storeCommit, type CommitRows } from './store/commit-store.ts';
+import { classifyStoreError } from './store/refusal.ts';
+import { createStoreHealth, noteFailed, noteStored, noteStoring, processorHealth, type ProcessorHealth } from './core/store-health.ts';
 
 export interface ProcessorConfig {
   /** KPI definitions: site defaults and per-queue overrides. */
@@ -95,6 +101,8 @@ export interface ProcessorOptions {
    * supervisor view and is listed as stale (kpi-definitions §5). Default 4 h.
    */
   staleCallS?: number;
+  /** A commit unstored for this long makes health() degraded (default 15 s). */
+  stallAfterMs?: number;
   /** Most JetStream messages stored in one commit (default 16: up to ~8,000 events; bigger commits gained no throughput here and cost memory). */
   maxGroupMessages?: number;
 }
@@ -124,6 +132,8 @@ export interface Processor {
   alerts(): AlertMessage[];
   /** Loads the newest stored settings and calendars now; true when they changed (live windows rebuilt). */
   reloadSettings(): Promise<boolean>;
+  /** Storage health: degraded while a commit waits longer than `stallAfterMs` to be stored; what the store refused. */
+  health(): ProcessorHealth;
 }
 
 export class ProcessorError extends Error {
@@ -131,16 +141,7 @@ export class ProcessorError extends Error {
 }
 
 /** One commit: what a group of messages produced, kept until stored (a retry stores the same). */
-interface Work {
-  commitId: number;
-  stints: StintRow[];
-  sessions: AgentSessionRow[];
-  pauses: AgentPauseRow[];
-  /** Events applied by this group, to store in queue_events. */
-  events: QueueEvent[];
-  /** The same events as JSON objects: the received text where a whole message applied (no re-serializing). */
-  eventsJson: string[];
-  dead: DeadLetterBatch[];
+interface Work extends CommitRows {
   received: number;
 }
 
@@ -153,29 +154,6 @@ export function eventsText(text: string): string | null {
   const i = text.indexOf('"events":[');
   if (i < 0 || !text.endsWith(']}')) return null;
   return text.slice(i + 10, -2);
-}
-
-/** Splits events by UTC month (queue_events' partition), months ascending, order kept within. */
-export function byMonth(events: QueueEvent[]): QueueEvent[][] {
-  const months = new Map<number, QueueEvent[]>();
-  let lo = 0;
-  let hi = -1;
-  let current: QueueEvent[] = [];
-  for (const ev of events) {
-    if (ev.ts < lo || ev.ts >= hi) {
-      const d = new Date(ev.ts * 1000);
-      const y = d.getUTCFullYear();
-      const m = d.getUTCMonth();
-      lo = Date.UTC(y, m, 1) / 1000;
-      hi = Date.UTC(y, m + 1, 1) / 1000;
-      const k = y * 12 + m;
-      let list = months.get(k);
-      if (!list) months.set(k, (list = []));
-      current = list;
-    }
-    current.push(ev);
-  }
-  return [...months.entries()].sort((a, b) => a[0] - b[0]).map(([, list]) => list);
 }
 
 const DAY_S = 86_400;
@@ -391,16 +369,11 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   }
 
   async function storeWork(work: Work): Promise<void> {
-    const token = `${boot}:${work.commitId}`;
-    for (const d of work.dead) {
-      // Rare; one insert per message keeps its token deterministic across restarts.
-      await store.insertDeadLetters(d.dead, `dead:${d.batch_id}`);
-    }
-    await store.insertStints(work.stints, work.commitId, `stints:${token}`);
-    await store.insertAgentIntervals(work.sessions, work.pauses, work.commitId, `agents:${token}`);
-    const months = byMonth(work.events);
-    if (months.length === 1) await store.insertEventsJson(work.eventsJson.join(','), `events:${token}`);
-    else for (let i = 0; i < months.length; i++) await store.insertEvents(months[i] as QueueEvent[], `events:${token}:${i}`);
+    // Rows the store refuses for good are split off and dead-lettered there (issue 14); only
+    // retryable failures come back here.
+    const outcome = await storeCommit(store, work, `${boot}:${work.commitId}`, Math.floor(now() / 1000));
+    noteStored(storeHealth, outcome, now());
+    for (const r of outcome.refused) log.error({ commit_id: work.commitId, table: r.table, event_id: r.letter.event_id, reason: r.letter.reason }, 'row refused by the store, dead-lettered');
   }
 
   // Commits are stored one after the other (so after a crash only the newest can be incomplete),
@@ -409,13 +382,16 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   // stops; a commit given up at stop leaves every later one unstored too (the chain stays rejected).
   let commits: Promise<void> = Promise.resolve();
   let stopping = false;
+  const storeHealth = createStoreHealth();
 
   async function storeUntilStored(work: Work): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
+        noteStoring(storeHealth, work.commitId, mono());
         await storeWork(work);
         return;
       } catch (err) {
+        noteFailed(storeHealth, classifyStoreError(err).code);
         if (stopping) throw err;
         log.warn({ err, commit_id: work.commitId, attempt }, 'commit not stored, will retry');
         await sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 6)));
@@ -579,5 +555,6 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     },
     alerts: () => activeAlerts(alertState),
     reloadSettings,
+    health: () => processorHealth(storeHealth, mono(), opts.stallAfterMs),
   };
 }
