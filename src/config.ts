@@ -54,6 +54,11 @@ const schema = z.object({
    * nor its agent as on call, and is listed as stale on the data quality page (kpi-definitions §5).
    */
   TABLERO_STALE_CALL_S: z.coerce.number().int().min(60, 'at least 60').max(7 * 86_400, 'at most 604800').default(4 * 3600),
+  /**
+   * A commit the processor has not stored for this long (seconds) makes /api/health `degraded`
+   * (the store is down or answers errors; the processor retries meanwhile).
+   */
+  TABLERO_STALL_AFTER_S: z.coerce.number().int().min(1, 'at least 1').max(3_600, 'at most 3600').default(15),
   /** Comma-separated `token=site:name` entries for HTTP push sources. */
   TABLERO_SOURCE_TOKENS: z.string().optional(),
   /**

@@ -23,6 +23,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TZ: 'UTC', TABLERO_STALE_CALL_S: '700000' })).toThrow('TABLERO_STALE_CALL_S: at most 604800');
   });
 
+  it('reads the stall limit of /api/health, 15 s unless set, within 1..3600 s', () => {
+    expect(loadConfig({ TZ: 'UTC' }).TABLERO_STALL_AFTER_S).toBe(15);
+    expect(loadConfig({ TZ: 'UTC', TABLERO_STALL_AFTER_S: '60' }).TABLERO_STALL_AFTER_S).toBe(60);
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_STALL_AFTER_S: '0' })).toThrow('TABLERO_STALL_AFTER_S: at least 1');
+  });
+
   it('reports every bad variable in one error', () => {
     const env = { TZ: 'Nowhere/City', PORT: '99999', TABLERO_MEMBER_ALIASES: '{"lpz": ["Ana"]}', CLICKHOUSE_URL: 'tcp://x' };
     expect(() => loadConfig(env)).toThrow(ConfigError);

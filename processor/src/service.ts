@@ -49,7 +49,7 @@ import {
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import { readMessage, takeTurns, type ProcessorBus, type ProcessorDurableMessage } from './bus/bus.ts';
-import { kpiSubject, supervisorSubject, type AgentCounts, type AlertMessage, type AlertMetric, type QueueSnapshot, type SnapshotMessage, type SupervisorMessage } from './contract.ts';
+import { kpiSubject, supervisorSubject, type ProcessorHealth, type AgentCounts, type AlertMessage, type AlertMetric, type QueueSnapshot, type SnapshotMessage, type SupervisorMessage } from './contract.ts';
 import { activeAlerts, createAlertState, DEFAULT_ALERT_RULES, evaluateAlerts, restoreAlert, type AlertRules } from './core/alerts.ts';
 import { createPacer, markChanged, takeDue } from './core/pacing.ts';
 import { agentCountsByQueue, applyAgentEvent, createAgentState } from './core/agent-state.ts';
@@ -63,7 +63,7 @@ import { loadDefinitionHistory } from './store/settings-store.ts';
 import { createStore, pauseKey, sessionKey } from './store/store.ts';
 import { storeCommit, type CommitRows } from './store/commit-store.ts';
 import { classifyStoreError } from './store/refusal.ts';
-import { createStoreHealth, noteFailed, noteStored, noteStoring, processorHealth, type ProcessorHealth } from './core/store-health.ts';
+import { createStoreHealth, noteFailed, noteStored, noteStoring, processorHealth } from './core/store-health.ts';
 
 export interface ProcessorConfig {
   /** KPI definitions: site defaults and per-queue overrides. */

@@ -24,6 +24,7 @@ import {
   createStore,
   type SiteCalendarSpec,
 } from '@tablero/processor';
+import type { ProcessorHealth } from '@tablero/processor/contract';
 import { countUsers, createKioskToken, createUser, startDashboard, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
 import { startExportScheduler } from '@tablero/processor/reports';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
@@ -133,6 +134,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       sources.push({ path: sim.cdrPath, site: o.site, kind: 'cdr' });
       aliases[o.site] = { ...sim.memberAliases, ...(aliases[o.site] ?? {}) };
     }
+    let processorHealth: (() => ProcessorHealth) | null = null;
     if (o.runProcessor) {
       // Stopped newest first. Each is listed as soon as it runs, so that one failing to start
       // (its consumer refused, say) stops those already running instead of leaving them behind.
@@ -142,9 +144,10 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       };
       const processor = await startProcessor(
         { bus: o.bus, ch: store(), log: o.log.child({ svc: 'processor' }) },
-        { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS, staleCallS: o.cfg.TABLERO_STALE_CALL_S },
+        { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS, staleCallS: o.cfg.TABLERO_STALE_CALL_S, stallAfterMs: o.cfg.TABLERO_STALL_AFTER_S * 1000 },
       );
       running.push(processor);
+      processorHealth = () => processor.health();
       // Scheduled report exports run beside the processor (one per deployment, like the processor).
       running.push(startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz }));
       // Post-call survey answers (quality stream) are stored beside the processor.
@@ -182,7 +185,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           pushSurveys: createSurveyPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
           qualityReports: qualityReportsPort(),
           escalations: escalationsPort(ch, o),
-          health: async () => ({ sources: ingestStatus ? ingestStatus() : [] }),
+          health: async () => ({ sources: ingestStatus ? ingestStatus() : [], ...(processorHealth ? { processor: processorHealth() } : {}) }),
           settings: settingsDeps(ch),
           acceptedLines: (sinceS) => createStore(ch).acceptedLines(sinceS),
         },

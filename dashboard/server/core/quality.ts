@@ -1,5 +1,7 @@
 // The data quality picture per source: lines accepted and rejected, the last line seen, whether
 // the source has gone silent, and the clock skew between the PBX and this server. Pure.
+import type { ProcessorHealth } from '@tablero/processor/contract';
+import { parseProcessorHealth } from '../../shared/processor-health.ts';
 
 export interface SourceStatusIn {
   source: string;
@@ -108,4 +110,9 @@ export function qualityBySource(input: {
   }
   const collator = new Intl.Collator('en', { numeric: true });
   return [...rows.values()].sort((a, b) => collator.compare(a.site, b.site) || collator.compare(a.source, b.source));
+}
+
+/** The processor's storage health from the health facts, when this process runs the processor (`tablero start`). */
+export function processorHealthOf(health: Record<string, unknown>): ProcessorHealth | null {
+  return parseProcessorHealth(health['processor']);
 }

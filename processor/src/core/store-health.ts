@@ -1,6 +1,7 @@
 // The processor's storage health, for /api/health and the data quality page (issue 14): whether
 // the consumer advances, and what the store refused. Pure: times come in as data (monotonic ms
 // for durations, wall ms for the times shown).
+import type { ProcessorHealth } from '../contract.ts';
 
 /** How long a commit may stay unstored before the processor reports itself degraded. */
 export const DEFAULT_STALL_AFTER_MS = 15_000;
@@ -15,18 +16,6 @@ export interface StoreHealth {
   splits: number;
   refusedRows: number;
   lastRefusal: { reason: string; table: string; atMs: number } | null;
-}
-
-export interface ProcessorHealth {
-  status: 'ok' | 'degraded';
-  /** Why degraded (English, for operators and logs; the SPA words it itself from the fields). */
-  reason: string | null;
-  /** Seconds the oldest unstored commit has waited, when degraded. */
-  stalled_s: number | null;
-  stored_commits: number;
-  split_inserts: number;
-  refused_rows: number;
-  last_refusal: { reason: string; table: string; at_ms: number } | null;
 }
 
 export function createStoreHealth(): StoreHealth {
