@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnChdbHttpServer } from '../../bench/support/chdb-http-server.ts';
+import { loginCookie } from '../support/exports-load.ts';
 import { freePort } from '../support/nats-server.ts';
 import { startTablero, type TableroProcess } from '../support/tablero-process.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -28,14 +29,6 @@ const monthStart = (i: number): string => new Date(Date.UTC(2010, i, 1)).toISOSt
 async function push(url: string, body: string): Promise<{ status: number; json: unknown }> {
   const r = await fetch(`${url}/ingest/queue-log`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/plain' }, body });
   return { status: r.status, json: await r.json() };
-}
-
-async function loginCookie(t: TableroProcess): Promise<string> {
-  const r = await fetch(`${t.url}/api/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: t.admin.password }),
-  });
-  expect(r.status).toBe(200);
-  return r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
 async function offered(t: TableroProcess, cookie: string, from: string, to: string, by: string): Promise<number[]> {

@@ -17,12 +17,10 @@ import type { Logger } from 'pino';
 import { localToEpoch } from '../core/calendar.ts';
 import type { ProcessorSettings } from '../core/settings.ts';
 import { queryEscalationMonthly } from '../escalations/queries.ts';
-import { writeCsv, type CsvSeparator } from './core/csv.ts';
-import { layoutReport } from './core/layout.ts';
+import type { CsvSeparator } from './core/csv.ts';
 import { buildMonthlyReport, dataChanged, monthKey, nextMonth, parseMonth, type DataFingerprint, type MonthlyReport, type QueueDefinition, type ReportFormat, type ReportLang } from './core/model.ts';
 import { dueRun, reportFileName, reportMonthOf, runDay, runId, type ExportSchedule } from './core/schedule.ts';
-import { writePdf } from './render/pdf.ts';
-import { writeXlsx } from './render/xlsx.ts';
+import { sharedRenderPool } from './render/pool.ts';
 import { lastRunTimes, listSchedules, loadClosedMonth, recordRun, saveClosedMonth, stintFingerprint } from './store/report-store.ts';
 import { planRead, readAgentSums, readPeriodSums, resolverFor, statedDefinition, type KpiReadOptions, type PeriodSums } from '../store/kpi-query.ts';
 
@@ -117,25 +115,6 @@ export async function computeMonthlyReport(ctx: ReportContext, o: { site: string
   });
 }
 
-async function render(report: MonthlyReport, o: { format: ReportFormat; lang: ReportLang; sep?: CsvSeparator; nowMs: number; live: DataFingerprint | null }): Promise<{ body: Buffer; warning: string | null }> {
-  const layout = layoutReport(report, { lang: o.lang, generatedAtMs: o.nowMs, live: o.live });
-  // Document dates: the first instant of the period, so they never depend on when the file was made.
-  const fixedDate = new Date(monthBounds(report.first_month, report.tz).from_s * 1000);
-  let body: Buffer;
-  switch (o.format) {
-    case 'csv':
-      body = writeCsv(layout, o.sep ?? (o.lang === 'es' ? ';' : ','));
-      break;
-    case 'xlsx':
-      body = await writeXlsx(layout, { fixedDate });
-      break;
-    case 'pdf':
-      body = await writePdf(layout, report, { fixedDate });
-      break;
-  }
-  return { body, warning: layout.warning };
-}
-
 export async function exportMonthly(ctx: ReportContext, req: MonthlyExportRequest): Promise<MonthlyExport> {
   if (!parseMonth(req.month)) throw new ReportRequestError('bad_month', `month must be YYYY-MM, got '${req.month}'`);
   const closed = await loadClosedMonth(ctx.ch, req.site, req.month);
@@ -150,7 +129,8 @@ export async function exportMonthly(ctx: ReportContext, req: MonthlyExportReques
     report = await computeMonthlyReport(ctx, req);
     live = report.fingerprint;
   }
-  const { body, warning } = await render(report, { format: req.format, lang: req.lang, sep: req.sep, nowMs: req.nowMs, live });
+  // Rendered in a worker thread (render/pool.ts): a big PDF must not stall the caller's event loop.
+  const { body, warning } = await sharedRenderPool().render(report, { format: req.format, lang: req.lang, sep: req.sep, nowMs: req.nowMs, live });
   const changed = dataChanged(report, live);
   if (changed) ctx.log.warn({ site: req.site, month: req.month, closed_fingerprint: report.fingerprint.value, live_fingerprint: live?.value }, 'closed month data changed since closing');
   return {
