@@ -149,7 +149,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       running.push(processor);
       processorHealth = () => processor.health();
       // Scheduled report exports run beside the processor (one per deployment, like the processor).
-      running.push(startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz }));
+      running.push(startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz, exportsDir: o.cfg.exportsDir }));
       // Post-call survey answers (quality stream) are stored beside the processor.
       const surveys = await startSurveyConsumer({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'surveys' }) });
       running.push(surveys);
@@ -178,7 +178,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           log: o.log.child({ svc: 'dashboard' }),
           queryKpis: (q) => queryKpis(ch, q, read),
           reports: { waitDistribution: (q) => queryWaitDistribution(ch, q, read), agents: (q) => queryAgentPerformance(ch, q, read) },
-          exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz),
+          exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz, o.cfg.exportsDir),
           push: createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
           // Calibration updates go out on the live bus (kpi.qa.<site>) like KPI snapshots.
           quality: createQualityService({ ch, log: o.log.child({ svc: 'quality' }), tz: o.cfg.siteTz, emit: (subject, data) => o.bus.emit(subject, data) }),
@@ -197,6 +197,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           siteTz: o.cfg.siteTz,
           allowedOrigins: o.cfg.TABLERO_ALLOWED_ORIGINS,
           secureCookies: o.cfg.TABLERO_SECURE_COOKIES,
+          ...(o.cfg.TABLERO_HSTS_MAX_AGE_S === undefined ? {} : { hstsMaxAgeS: o.cfg.TABLERO_HSTS_MAX_AGE_S }),
           sourceTokens: parseSourceTokens(o.cfg.TABLERO_SOURCE_TOKENS),
           apiTokens,
         },

@@ -10,7 +10,7 @@
 //   generation line alone.
 // - Only aggregates are read (sums per queue and hour, per queue and agent): memory is bounded
 //   by queues x days x 24 and agents, whatever the number of stints.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
@@ -19,7 +19,7 @@ import type { ProcessorSettings } from '../core/settings.ts';
 import { queryEscalationMonthly } from '../escalations/queries.ts';
 import type { CsvSeparator } from './core/csv.ts';
 import { buildMonthlyReport, dataChanged, monthKey, nextMonth, parseMonth, type DataFingerprint, type MonthlyReport, type QueueDefinition, type ReportFormat, type ReportLang } from './core/model.ts';
-import { dueRun, reportFileName, reportMonthOf, runDay, runId, type ExportSchedule } from './core/schedule.ts';
+import { dueRun, folderInside, reportFileName, reportMonthOf, runDay, runId, type ExportSchedule } from './core/schedule.ts';
 import { sharedRenderPool } from './render/pool.ts';
 import { lastRunTimes, listSchedules, loadClosedMonth, recordRun, saveClosedMonth, stintFingerprint } from './store/report-store.ts';
 import { planRead, readAgentSums, readPeriodSums, resolverFor, statedDefinition, type KpiReadOptions, type PeriodSums } from '../store/kpi-query.ts';
@@ -183,19 +183,35 @@ async function writeAtomic(path: string, body: Buffer): Promise<void> {
   }
 }
 
+/** What the scheduler needs: the exports folder (TABLERO_EXPORTS_DIR) every schedule writes inside. */
+export type SchedulerContext = ReportContext & { exportsDir: string };
+
+/**
+ * The schedule's folder, created, when it lies inside the exports folder once symbolic links are
+ * resolved (a schedule saved before the rule, or a link placed inside, cannot lead elsewhere).
+ */
+async function scheduleFolder(ctx: SchedulerContext, folder: string): Promise<string> {
+  if (!folderInside(folder, ctx.exportsDir)) throw new Error(`the folder ${folder} is outside the exports folder ${ctx.exportsDir} (TABLERO_EXPORTS_DIR)`);
+  await mkdir(ctx.exportsDir, { recursive: true, mode: 0o700 });
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  const [real, root] = await Promise.all([realpath(folder), realpath(ctx.exportsDir)]);
+  if (!folderInside(real, root)) throw new Error(`the folder ${folder} leads to ${real}, outside the exports folder ${root} (TABLERO_EXPORTS_DIR)`);
+  return real;
+}
+
 /** Runs one occurrence of a schedule and records it (success or failure) in export_runs. */
-export async function runSchedule(ctx: ReportContext, s: ExportSchedule, scheduledMs: number, now: () => number): Promise<ScheduledRunResult> {
+export async function runSchedule(ctx: SchedulerContext, s: ExportSchedule, scheduledMs: number, now: () => number): Promise<ScheduledRunResult> {
   const started = now();
   const month = reportMonthOf(s, scheduledMs);
   const files: string[] = [];
   let bytes = 0;
   let error = '';
   try {
-    await mkdir(s.folder, { recursive: true });
+    const folder = await scheduleFolder(ctx, s.folder);
     for (const format of s.formats) {
       const out = await exportMonthly(ctx, { site: s.site, month, queues: s.queues, format, lang: s.lang, sep: s.sep, nowMs: now() });
       const name = reportFileName(s.site, month, format, s.every === 'daily' ? runDay(s, scheduledMs) : undefined);
-      await writeAtomic(join(s.folder, name), out.body);
+      await writeAtomic(join(folder, name), out.body);
       files.push(name);
       bytes += out.body.length;
     }
@@ -223,7 +239,7 @@ export interface ExportScheduler {
  * starts counting from the scheduler's start (no surprise export of a past month); a run missed
  * while stopped is caught up once at the next tick.
  */
-export function startExportScheduler(ctx: ReportContext, o: { now?: () => number; tickMs?: number } = {}): ExportScheduler {
+export function startExportScheduler(ctx: SchedulerContext, o: { now?: () => number; tickMs?: number } = {}): ExportScheduler {
   const now = o.now ?? Date.now;
   const startedAt = now();
   let running: Promise<ScheduledRunResult[]> | null = null;
