@@ -454,3 +454,15 @@ export interface ProcessorHealth {
   refused_rows: number;
   last_refusal: { reason: string; table: string; at_ms: number } | null;
 }
+
+/**
+ * The processor's storage health on the live bus, every PROCESSOR_HEALTH_EVERY_MS, so a dashboard
+ * in another process (the NATS topology) can report it: `kpi.processor`. Not forwarded to browsers.
+ */
+export const PROCESSOR_HEALTH_SUBJECT = 'kpi.processor';
+export const PROCESSOR_HEALTH_EVERY_MS = 2_000;
+export interface ProcessorHealthMessage extends ProcessorHealth {
+  type: 'processor_health';
+  /** When it was published (epoch ms): a dashboard that stops hearing it reports the processor silent. */
+  at_ms: number;
+}

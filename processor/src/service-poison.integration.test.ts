@@ -70,10 +70,15 @@ describe('processor with a poison commit and an unreachable store', () => {
     const h = p.health();
     expect(h.reason).toMatch(/^commit \d+ not stored for \d+ s: ClickHouse unreachable$/);
     expect(h.stored_commits).toBe(0);
+    // Also published on the live bus for a dashboard in another process.
+    const published = (): Array<Record<string, unknown>> => bus.emitted.filter((e) => e.subject === 'kpi.processor').map((e) => e.data as Record<string, unknown>);
+    await until(() => published().some((m) => m.status === 'degraded'), 'a degraded health on kpi.processor');
+    expect(published().find((m) => m.status === 'degraded')).toMatchObject({ type: 'processor_health', stored_commits: 0, reason: expect.stringMatching(/ClickHouse unreachable$/) });
     down = false;
     expect(await delivered).toBe(true);
     expect(p.health()).toMatchObject({ status: 'ok', reason: null, stalled_s: null, stored_commits: 1 });
     expect(await scalar(ch, "SELECT count() AS v FROM stints WHERE callid = 'r1'")).toBe(1);
+    await until(() => published().at(-1)?.status === 'ok', 'an ok health on kpi.processor');
     await p.stop();
   });
 });

@@ -49,7 +49,7 @@ import {
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import { readMessage, takeTurns, type ProcessorBus, type ProcessorDurableMessage } from './bus/bus.ts';
-import { kpiSubject, supervisorSubject, type ProcessorHealth, type AgentCounts, type AlertMessage, type AlertMetric, type QueueSnapshot, type SnapshotMessage, type SupervisorMessage } from './contract.ts';
+import { kpiSubject, PROCESSOR_HEALTH_EVERY_MS, PROCESSOR_HEALTH_SUBJECT, supervisorSubject, type ProcessorHealth, type ProcessorHealthMessage, type AgentCounts, type AlertMessage, type AlertMetric, type QueueSnapshot, type SnapshotMessage, type SupervisorMessage } from './contract.ts';
 import { activeAlerts, createAlertState, DEFAULT_ALERT_RULES, evaluateAlerts, restoreAlert, type AlertRules } from './core/alerts.ts';
 import { createPacer, markChanged, takeDue } from './core/pacing.ts';
 import { agentCountsByQueue, applyAgentEvent, createAgentState } from './core/agent-state.ts';
@@ -456,6 +456,15 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     });
   }
 
+  // Storage health on the live bus for a dashboard in another process (issue 14).
+  let lastHealthMono = -Infinity;
+  function publishHealth(paceMs: number): void {
+    if (paceMs - lastHealthMono < PROCESSOR_HEALTH_EVERY_MS) return;
+    lastHealthMono = paceMs;
+    const msg: ProcessorHealthMessage = { type: 'processor_health', at_ms: now(), ...processorHealth(storeHealth, paceMs, opts.stallAfterMs) };
+    bus.emit(PROCESSOR_HEALTH_SUBJECT, Buffer.from(JSON.stringify(msg)));
+  }
+
   function tick(): void {
     // Pacing uses the monotonic clock; the figures and alert times use `now` (wall clock).
     const paceMs = mono();
@@ -502,6 +511,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     for (const site of supervisorSites()) {
       if (takeDue(sitePacer, site, paceMs)) bus.emit(supervisorSubject(site), Buffer.from(JSON.stringify(supervisorView(site, nowMs))));
     }
+    publishHealth(paceMs);
   }
 
   /** Sets each snapshot's `alerts`: the metrics of its queue with a raised alert. */

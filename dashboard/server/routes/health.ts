@@ -53,7 +53,8 @@ export function healthRoutes(app: App, ctx: AppContext): void {
     }
     // A processor in this process that has not stored a pending commit for a while is not ready
     // either (issue 14: a stuck consumer used to leave health at ok).
-    const processor = processorHealthOf(extra);
+    // In this process (`tablero start`), else as the processor publishes it on the bus.
+    const processor = processorHealthOf(extra) ?? ctx.hub.processorHealth();
     const ok = bus && clickhouse && extraOk && processor?.status !== 'degraded';
     // 503 when degraded, so a load balancer or orchestrator can act on the status code alone.
     return reply.code(ok ? 200 : 503).send({ ...publicFacts(extra), ...(processor ? { processor } : {}), status: ok ? 'ok' : 'degraded', bus, clickhouse });

@@ -51,8 +51,8 @@ export function qualityRoutes(app: App, ctx: AppContext): void {
         sources: qualityBySource({ nowMs, silentAfterS, live, accepted, rejected }),
         rejected,
         stale_calls: ctx.hub.staleCalls(),
-        // Null when the processor runs in another process.
-        processor,
+        // From this process's processor, else as heard on the bus; null when never heard.
+        processor: processor ?? ctx.hub.processorHealth(),
       };
     } catch (err) {
       req.log.error({ err }, 'quality query failed');
