@@ -1,10 +1,14 @@
-// Report rendering off the event loop (issue 14: a 500-queue PDF blocked the server 15 s). Jobs
-// run in worker threads, at most `size` at once (the rest wait in order); workers are started on
-// first use, kept for the next job, and unref'd so they never keep a process alive. A worker
-// that dies fails its job and is replaced by the next one.
+// Report rendering off the event loop (issue 14: a 500-queue PDF blocked the server 15 s): the
+// monthly indicator report (CSV, XLSX, PDF) and the monthly quality report (XLSX, PDF). Jobs run
+// in worker threads, at most `size` at once (the rest wait in order); workers are started on
+// first use, kept for the next job while busy, ended after `idleMs` without one (each holds its
+// own copy of the PDF and spreadsheet libraries), and unref'd while idle so they never keep a
+// process alive. A worker that dies fails its job and is replaced by the next one.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { QaMonthlyReport } from '../../quality/contract.ts';
 import type { MonthlyReport } from '../core/model.ts';
+import type { QualityRenderOptions, QualityReportFile } from '../quality/index.ts';
 import type { Rendered, RenderOptions } from './render.ts';
 import type { RenderAnswer, RenderJob } from './worker.ts';
 
@@ -14,6 +18,7 @@ export class RenderError extends Error {
 
 export interface RenderPool {
   render(report: MonthlyReport, options: RenderOptions): Promise<Rendered>;
+  renderQuality(report: QaMonthlyReport, options: QualityRenderOptions): Promise<QualityReportFile>;
   /** Jobs running and waiting now. */
   stats(): { running: number; waiting: number; workers: number };
   close(): Promise<void>;
@@ -26,20 +31,26 @@ export function defaultRenderConcurrency(): number {
   return Math.max(1, Math.min(2, availableParallelism() - 1));
 }
 
+type Done = Extract<RenderAnswer, { body: Uint8Array }>;
 interface Slot {
   worker: Worker;
-  busy: { job: RenderJob; resolve: (r: Rendered) => void; reject: (e: Error) => void } | null;
+  busy: { job: RenderJob; resolve: (r: Done) => void; reject: (e: Error) => void } | null;
+  idle: NodeJS.Timeout | null;
 }
 
-export function createRenderPool(opts: { size?: number } = {}): RenderPool {
+/** An idle worker is ended after this long (ms). */
+const DEFAULT_IDLE_MS = 60_000;
+
+export function createRenderPool(opts: { size?: number; idleMs?: number } = {}): RenderPool {
   const size = opts.size ?? defaultRenderConcurrency();
+  const idleMs = opts.idleMs ?? DEFAULT_IDLE_MS;
   const slots: Slot[] = [];
   const waiting: Array<NonNullable<Slot['busy']>> = [];
   let nextId = 1;
   let closed = false;
 
   function spawn(): Slot {
-    const slot: Slot = { worker: new Worker(ENTRY), busy: null };
+    const slot: Slot = { worker: new Worker(ENTRY), busy: null, idle: null };
     slot.worker.unref();
     slot.worker.on('message', (answer: RenderAnswer) => {
       const busy = slot.busy;
@@ -47,10 +58,20 @@ export function createRenderPool(opts: { size?: number } = {}): RenderPool {
       slot.busy = null;
       slot.worker.unref();
       if ('error' in answer) busy.reject(new RenderError(answer.error));
-      else busy.resolve({ body: Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength), warning: answer.warning });
+      else busy.resolve(answer);
       dispatch();
+      if (slot.busy === null) {
+        slot.idle = setTimeout(() => {
+          // Out of the pool first, so no job is handed to a worker on its way out.
+          const i = slots.indexOf(slot);
+          if (i >= 0) slots.splice(i, 1);
+          void slot.worker.terminate();
+        }, idleMs);
+        slot.idle.unref();
+      }
     });
     const lost = (err: Error): void => {
+      if (slot.idle) clearTimeout(slot.idle);
       const i = slots.indexOf(slot);
       if (i >= 0) slots.splice(i, 1);
       const busy = slot.busy;
@@ -69,6 +90,8 @@ export function createRenderPool(opts: { size?: number } = {}): RenderPool {
       const slot = slots.find((s) => s.busy === null) ?? (slots.length < size ? spawn() : null);
       if (!slot) return;
       const next = waiting.shift() as NonNullable<Slot['busy']>;
+      if (slot.idle) clearTimeout(slot.idle);
+      slot.idle = null;
       slot.busy = next;
       // Referenced while it works: a CLI export must not exit before its file is rendered.
       slot.worker.ref();
@@ -76,13 +99,24 @@ export function createRenderPool(opts: { size?: number } = {}): RenderPool {
     }
   }
 
+  function submit(job: Omit<RenderJob, 'id'>): Promise<Done> {
+    if (closed) return Promise.reject(new RenderError('the render pool is closed'));
+    return new Promise<Done>((resolve, reject) => {
+      waiting.push({ job: { ...job, id: nextId++ } as RenderJob, resolve, reject });
+      dispatch();
+    });
+  }
+  const bytes = (d: Done): Buffer => Buffer.from(d.body.buffer, d.body.byteOffset, d.body.byteLength);
+
   return {
-    render(report, options) {
-      if (closed) return Promise.reject(new RenderError('the render pool is closed'));
-      return new Promise<Rendered>((resolve, reject) => {
-        waiting.push({ job: { id: nextId++, report, options }, resolve, reject });
-        dispatch();
-      });
+    async render(report, options) {
+      const done = await submit({ kind: 'monthly', report, options });
+      return { body: bytes(done), warning: 'warning' in done.meta ? done.meta.warning : null };
+    },
+    async renderQuality(report, options) {
+      const done = await submit({ kind: 'quality', report, options });
+      if (!('filename' in done.meta)) throw new RenderError('the render worker answered a quality report without its file name');
+      return { filename: done.meta.filename, content_type: done.meta.content_type, body: bytes(done) };
     },
     stats: () => ({ running: slots.filter((s) => s.busy).length, waiting: waiting.length, workers: slots.length }),
     async close() {
