@@ -373,7 +373,11 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     // retryable failures come back here.
     const outcome = await storeCommit(store, work, `${boot}:${work.commitId}`, Math.floor(now() / 1000));
     noteStored(storeHealth, outcome, now());
-    for (const r of outcome.refused) log.error({ commit_id: work.commitId, table: r.table, event_id: r.letter.event_id, reason: r.letter.reason }, 'row refused by the store, dead-lettered');
+    // Once per commit, not per row: a refusal can hit many rows at once.
+    const first = outcome.refused[0];
+    if (first) {
+      log.error({ commit_id: work.commitId, refused_rows: outcome.refused.length, splits: outcome.splits, table: first.table, event_id: first.letter.event_id, reason: first.letter.reason }, 'rows refused by the store, dead-lettered');
+    } else if (outcome.splits > 0) log.warn({ commit_id: work.commitId, splits: outcome.splits }, 'commit refused whole by the store, stored split');
   }
 
   // Commits are stored one after the other (so after a crash only the newest can be incomplete),
