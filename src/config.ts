@@ -21,7 +21,20 @@ function isTimeZone(tz: string): boolean {
 const schema = z.object({
   TABLERO_DATA_DIR: z.string().default('./data'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().default('0.0.0.0'),
+  /**
+   * Address the dashboard listens on. Loopback by default, so a `tablero start` on a laptop or a
+   * PBX host is not reachable from the network unless asked; the compose file sets 0.0.0.0
+   * (inside a container the published port is the boundary).
+   */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Strict-Transport-Security max-age in seconds; unset = no header (only behind HTTPS). */
+  // Empty (an unset variable passed through by docker compose) is unset, not max-age=0.
+  TABLERO_HSTS_MAX_AGE_S: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int().min(0, 'at least 0').max(63_072_000, 'at most 63072000 (2 years)').optional(),
+  ),
+  /** Folder scheduled exports write into (a schedule's folder must be inside it); default <data dir>/exports. */
+  TABLERO_EXPORTS_DIR: z.string().optional(),
   NATS_URL: optionalUrl,
   CLICKHOUSE_URL: optionalUrl.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must start with http:// or https://'),
   CLICKHOUSE_USER: z.string().optional(),
@@ -72,6 +85,11 @@ const schema = z.object({
    * (kpi-definitions §11 "Bounded rejections"), so a flood of bad lines costs counters, not rows.
    */
   TABLERO_REJECTED_ROWS_PER_MINUTE: z.coerce.number().int().min(1, 'at least 1').max(100_000, 'at most 100000').default(100),
+  /**
+   * A commit the processor has not stored for this long (seconds) makes /api/health `degraded`
+   * (the store is down or answers errors; the processor retries meanwhile).
+   */
+  TABLERO_STALL_AFTER_S: z.coerce.number().int().min(1, 'at least 1').max(3_600, 'at most 3600').default(15),
   /** Comma-separated `token=site:name` entries for HTTP push sources. */
   TABLERO_SOURCE_TOKENS: z.string().optional(),
   /**
@@ -100,7 +118,7 @@ const schema = z.object({
     }),
 });
 
-export type Config = z.infer<typeof schema> & { dataDir: string; siteTz: string };
+export type Config = z.infer<typeof schema> & { dataDir: string; siteTz: string; exportsDir: string };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -114,5 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const cfg = parsed.data;
   const systemTz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return { ...cfg, dataDir: resolve(cfg.TABLERO_DATA_DIR), siteTz: cfg.TZ ?? systemTz ?? 'UTC' };
+  const dataDir = resolve(cfg.TABLERO_DATA_DIR);
+  const exportsDir = cfg.TABLERO_EXPORTS_DIR ? resolve(cfg.TABLERO_EXPORTS_DIR) : resolve(dataDir, 'exports');
+  return { ...cfg, dataDir, siteTz: cfg.TZ ?? systemTz ?? 'UTC', exportsDir };
 }

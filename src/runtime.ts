@@ -1,13 +1,32 @@
 // Shared plumbing of the commands: opening the bus and ClickHouse from the configuration,
 // the session secret, and the file through which other commands find a running `tablero start`.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ClickHouseLockedError, migrate, openClickHouse, type ClickHouse } from '@tablero/sql';
 import { MemoryBus, NatsBus, type Bus } from './bus/index.ts';
 import type { Config } from './config.ts';
 import { UsageError } from './commands/usage.ts';
+
+/** Files this process creates: owner only (0600, folders 0700). */
+const PRIVATE_UMASK = 0o077;
+
+/**
+ * Creates the data directory owner-only (0700) and makes every file this process writes from now
+ * on owner-only (umask 077): embedded ClickHouse keeps password hashes and caller numbers there,
+ * and under the usual umask 022 its files were world-readable (issue 14). An existing directory
+ * is tightened too; one this user cannot chmod (a mounted volume) is left as it is.
+ */
+export function prepareDataDir(dataDir: string): void {
+  process.umask(PRIVATE_UMASK);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    chmodSync(dataDir, 0o700);
+  } catch {
+    // not ours to change: the operator chose its permissions
+  }
+}
 
 export async function openBus(cfg: Config, log: Logger, name: string): Promise<Bus> {
   if (!cfg.NATS_URL) return new MemoryBus();
@@ -50,7 +69,7 @@ export function lockDataDir(dataDir: string): () => void {
 }
 
 export async function openStore(cfg: Config, log: Logger): Promise<ClickHouse> {
-  mkdirSync(cfg.dataDir, { recursive: true });
+  prepareDataDir(cfg.dataDir);
   const release = cfg.CLICKHOUSE_URL ? () => undefined : lockDataDir(cfg.dataDir);
   let ch: ClickHouse;
   try {
@@ -86,7 +105,7 @@ export function sessionSecret(cfg: Config): string {
   if (cfg.TABLERO_SESSION_SECRET) return cfg.TABLERO_SESSION_SECRET;
   const file = join(cfg.dataDir, 'session-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(cfg.dataDir, { recursive: true });
+  prepareDataDir(cfg.dataDir);
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;

@@ -23,6 +23,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TZ: 'UTC', TABLERO_STALE_CALL_S: '700000' })).toThrow('TABLERO_STALE_CALL_S: at most 604800');
   });
 
+  it('listens on 127.0.0.1 unless HOST is set; HSTS off unless set; exports under the data directory unless set', () => {
+    const c = loadConfig({ TZ: 'UTC', TABLERO_DATA_DIR: '/srv/tablero' });
+    expect([c.HOST, c.TABLERO_HSTS_MAX_AGE_S, c.exportsDir]).toEqual(['127.0.0.1', undefined, '/srv/tablero/exports']);
+    const set = loadConfig({ TZ: 'UTC', HOST: '0.0.0.0', TABLERO_HSTS_MAX_AGE_S: '31536000', TABLERO_EXPORTS_DIR: '/srv/reports' });
+    expect([set.HOST, set.TABLERO_HSTS_MAX_AGE_S, set.exportsDir]).toEqual(['0.0.0.0', 31_536_000, '/srv/reports']);
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_HSTS_MAX_AGE_S: '-1' })).toThrow('TABLERO_HSTS_MAX_AGE_S: at least 0');
+    expect(loadConfig({ TZ: 'UTC', TABLERO_HSTS_MAX_AGE_S: '' }).TABLERO_HSTS_MAX_AGE_S).toBeUndefined();
+  });
+
+  it('reads the stall limit of /api/health, 15 s unless set, within 1..3600 s', () => {
+    expect(loadConfig({ TZ: 'UTC' }).TABLERO_STALL_AFTER_S).toBe(15);
+    expect(loadConfig({ TZ: 'UTC', TABLERO_STALL_AFTER_S: '60' }).TABLERO_STALL_AFTER_S).toBe(60);
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_STALL_AFTER_S: '0' })).toThrow('TABLERO_STALL_AFTER_S: at least 1');
+  });
+
   it('reports every bad variable in one error', () => {
     const env = { TZ: 'Nowhere/City', PORT: '99999', TABLERO_MEMBER_ALIASES: '{"lpz": ["Ana"]}', CLICKHOUSE_URL: 'tcp://x' };
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -329,8 +329,10 @@ export interface ChdbHttpChild {
  * Runs this file as a child process (its own chDB, its own memory) and resolves once it
  * listens. Importing this module does not load chDB; only startChdbHttpServer does.
  */
-export async function spawnChdbHttpServer(dataDir: string, opts: { timeoutMs?: number } = {}): Promise<ChdbHttpChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnChdbHttpServer(dataDir: string, opts: { timeoutMs?: number; port?: number } = {}): Promise<ChdbHttpChild> {
+  // A fixed port lets a test bring "the same server" back after stopping it.
+  const args = opts.port === undefined ? [dataDir] : [dataDir, String(opts.port)];
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);

@@ -172,8 +172,10 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
     if (!roleAllowed(access, session.role)) throw new ForbiddenError(pathOf(req.url));
   });
 
+  const headers: Record<string, string> = { ...SECURITY_HEADERS };
+  if (opts.hstsMaxAgeS !== undefined) headers['strict-transport-security'] = `max-age=${opts.hstsMaxAgeS}`;
   app.addHook('onSend', async (_req, reply) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+    for (const [name, value] of Object.entries(headers)) {
       if (!reply.hasHeader(name)) reply.header(name, value);
     }
   });

@@ -228,6 +228,8 @@ describe('GET /api/quality', () => {
       since_s: NOW_S - 86_400,
       silent_after_s: 300,
       ingest: 'running',
+      // No processor health heard on this test bus.
+      processor: null,
       sources: [
         {
           site: 'lpz', source: QLOG, kind: 'queue_log', live_accepted: 7, live_rejected: 3, stored_accepted: 7, stored_rejected: 3,

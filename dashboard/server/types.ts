@@ -93,6 +93,12 @@ export interface DashboardOptions {
   trustProxy?: string[];
   /** Mark the session cookie Secure (serve over HTTPS). */
   secureCookies?: boolean;
+  /**
+   * Send `Strict-Transport-Security: max-age=<this>` on every answer (TABLERO_HSTS_MAX_AGE_S).
+   * Only for a server reached over HTTPS (directly or behind a TLS proxy): browsers then refuse
+   * plain HTTP to this host for that long. Unset: no header.
+   */
+  hstsMaxAgeS?: number;
   /** sha256(token) hex -> the source that token pushes for. */
   sourceTokens?: Record<string, { site: string; name: string }>;
   /**

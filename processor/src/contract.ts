@@ -437,3 +437,32 @@ export { maskCaller } from './caller-mask.ts';
 
 // ---- Quality (issue #8; additive): forms, evaluations, calibration, surveys, monthly report ----
 export * from './quality/contract.ts';
+
+/**
+ * The processor's storage health (Processor.health(); /api/health's `processor`, the data quality
+ * page). Degraded while a commit has waited longer than the stall limit to be stored; the
+ * counters say what the store refused (split inserts; rows dead-lettered with their reason).
+ */
+export interface ProcessorHealth {
+  status: 'ok' | 'degraded';
+  /** Why degraded (English, for operators and logs; the SPA words it from the other fields). */
+  reason: string | null;
+  /** Seconds the oldest unstored commit has waited, when degraded. */
+  stalled_s: number | null;
+  stored_commits: number;
+  split_inserts: number;
+  refused_rows: number;
+  last_refusal: { reason: string; table: string; at_ms: number } | null;
+}
+
+/**
+ * The processor's storage health on the live bus, every PROCESSOR_HEALTH_EVERY_MS, so a dashboard
+ * in another process (the NATS topology) can report it: `kpi.processor`. Not forwarded to browsers.
+ */
+export const PROCESSOR_HEALTH_SUBJECT = 'kpi.processor';
+export const PROCESSOR_HEALTH_EVERY_MS = 2_000;
+export interface ProcessorHealthMessage extends ProcessorHealth {
+  type: 'processor_health';
+  /** When it was published (epoch ms): a dashboard that stops hearing it reports the processor silent. */
+  at_ms: number;
+}

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '@tablero/ingest/contract';
 import { readMessage, takeTurns } from './bus/bus.ts';
-import { byMonth, eventsText } from './service.ts';
+import { eventsText } from './service.ts';
 
 const ev = (id: string, ts: number): QueueEvent => ({
   event_id: id, site: 'default', source: 's', offset: 0, ts, callid: 'c', queue: 'q', agent: 'NONE', verb: 'ENTERQUEUE',
@@ -29,20 +29,6 @@ describe('eventsText', () => {
   });
 });
 
-describe('byMonth', () => {
-  const jan31 = Date.UTC(2026, 0, 31, 23, 59, 59) / 1000;
-  const feb1 = Date.UTC(2026, 1, 1, 0, 0, 0) / 1000;
-  it('splits at UTC month boundaries (queue_events partitions), months ascending, order kept within', () => {
-    const events = [ev('a:1', jan31 - 5), ev('a:2', feb1), ev('a:3', jan31), ev('a:4', feb1 + 10)];
-    expect(byMonth(events).map((m) => m.map((e) => e.event_id))).toEqual([['a:1', 'a:3'], ['a:2', 'a:4']]);
-  });
-
-  it('keeps a group of one month whole, and an empty group empty', () => {
-    const events = [ev('a:1', feb1), ev('a:2', feb1 + 1)];
-    expect(byMonth(events)).toEqual([events]);
-    expect(byMonth([])).toEqual([]);
-  });
-});
 
 describe('readMessage and takeTurns (processor/src/bus)', () => {
   it('reads a JSON body, or says why it cannot', () => {

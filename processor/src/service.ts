@@ -10,8 +10,12 @@
 //   oldest unacknowledged message, and holds newer ones while an older one is missing), which the
 //   per-source offset watermark below relies on.
 // - Insert order per commit: stints and agent intervals first, queue_events last (only the events
-//   applied now, month partition by month in ascending order). So every event present in
-//   queue_events has its stints stored, which makes the restart rebuild below exact.
+//   applied now, in runs of one month partition in stream order: store/commit-store.ts). So every
+//   event present in queue_events has its stints stored, which makes the restart rebuild below
+//   exact, and the stored events of a commit are always a prefix of it in stream order.
+// - Rows the store refuses for good (ClickHouse error codes, store/refusal.ts: too many
+//   partitions, unparseable values) are split, and a row refused alone goes to dead_letters with
+//   the refusal as reason: the stream goes on. Other failures are retried (below).
 // - Commits run one after the other, so after a crash only the newest commit can be incomplete:
 //   its rows stored, (some of) its events not. At start the keys of that commit's rows are read;
 //   when the redelivered events produce them again they are not stored a second time. This holds
@@ -44,12 +48,13 @@ import { EVENTS_STREAM, EVENTS_STREAM_SPEC, PROCESSOR_CONSUMER } from '@tablero/
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import { readMessage, takeTurns, type ProcessorBus, type ProcessorDurableMessage } from './bus/bus.ts';
-import type { AlertMessage, QueueSnapshot, SupervisorMessage } from './contract.ts';
+import type { AlertMessage, ProcessorHealth, QueueSnapshot, SupervisorMessage } from './contract.ts';
 import { DEFAULT_ALERT_RULES, type AlertRules } from './core/alerts.ts';
 import type { SiteCalendarSpec } from './core/calendar.ts';
 import { createPacer, markChanged } from './core/pacing.ts';
 import { defaultProcessorSettings, type ProcessorSettings } from './core/settings.ts';
 import { linesStored } from './core/line-key.ts';
+import { createStoreHealth, processorHealth } from './core/store-health.ts';
 import { DEFAULT_STALE_AFTER_S } from './core/stint-machine.ts';
 import { createStore } from './store/store.ts';
 import { createCommitter } from './service/committer.ts';
@@ -98,6 +103,8 @@ export interface ProcessorOptions {
    * supervisor view and is listed as stale (kpi-definitions §5). Default 4 h.
    */
   staleCallS?: number;
+  /** A commit unstored for this long makes health() degraded (default 15 s). */
+  stallAfterMs?: number;
   /** Most JetStream messages stored in one commit (default 16: up to ~8,000 events; bigger commits gained no throughput here and cost memory). */
   maxGroupMessages?: number;
   /** Rejected lines stored as rows per site, source and minute; the rest only counted (core/rejections.ts). Default 100. */
@@ -129,13 +136,15 @@ export interface Processor {
   alerts(): AlertMessage[];
   /** Loads the newest stored settings and calendars now; true when they changed (live windows rebuilt). */
   reloadSettings(): Promise<boolean>;
+  /** Storage health: degraded while a commit waits longer than `stallAfterMs` to be stored; what the store refused. */
+  health(): ProcessorHealth;
 }
 
 export class ProcessorError extends Error {
   override name = 'ProcessorError';
 }
 
-export { byMonth, eventsText } from './service/work.ts';
+export { eventsText } from './service/work.ts';
 
 export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions): Promise<Processor> {
   const { bus, log } = deps;
@@ -185,7 +194,12 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const counters = newCounters();
   const changes: Changes = { queues: createPacer(minMs, maxMs), sites: createPacer(minMs, maxMs), wholeSites: new Set() };
   // Tokens only guard an in-process retry of one commit; a restart numbers on from the newest.
-  const committer = createCommitter(store, log, `${process.pid}-${Date.now()}`, (work) => linesStored(state.lines, work.commitId));
+  const storeHealth = createStoreHealth();
+  const health = (): ProcessorHealth => processorHealth(storeHealth, mono(), opts.stallAfterMs);
+  const committer = createCommitter({
+    store, log, boot: `${process.pid}-${Date.now()}`, health: storeHealth, now, mono,
+    onStored: (work) => linesStored(state.lines, work.commitId),
+  });
   const sameLine = createSameLine({ lines: state.lines, stints: state.stints, store, counters, log, stopping: committer.stopping });
   const reducer = createReducer({ state, stored: rebuilt.stored, sameLine, ctx, changes, counters, log, now, firstCommitId: rebuilt.lastCommitId + 1 });
 
@@ -233,6 +247,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     liveOpen: { staleAfterS: opts.staleCallS ?? DEFAULT_STALE_AFTER_S },
     alertRules: { ...DEFAULT_ALERT_RULES, ...(opts.alertRules ?? {}) },
     beforeTick: reloadWhenDue,
+    health,
   });
 
   function handleGroup(msgs: ProcessorDurableMessage[]): Promise<void> {
@@ -281,5 +296,6 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     supervisor: () => publisher.supervisor(),
     alerts: () => publisher.alerts(),
     reloadSettings,
+    health,
   };
 }

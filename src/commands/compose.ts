@@ -24,6 +24,7 @@ import {
   createStore,
   type SiteCalendarSpec,
 } from '@tablero/processor';
+import type { ProcessorHealth } from '@tablero/processor/contract';
 import { countUsers, createKioskToken, createUser, startDashboard, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
 import { startExportScheduler } from '@tablero/processor/reports';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
@@ -133,6 +134,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       sources.push({ path: sim.cdrPath, site: o.site, kind: 'cdr' });
       aliases[o.site] = { ...sim.memberAliases, ...(aliases[o.site] ?? {}) };
     }
+    let processorHealth: (() => ProcessorHealth) | null = null;
     if (o.runProcessor) {
       // Stopped newest first. Each is listed as soon as it runs, so that one failing to start
       // (its consumer refused, say) stops those already running instead of leaving them behind.
@@ -142,11 +144,12 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       };
       const processor = await startProcessor(
         { bus: o.bus, ch: store(), log: o.log.child({ svc: 'processor' }) },
-        { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS, staleCallS: o.cfg.TABLERO_STALE_CALL_S, rejectedRowsPerMinute: o.cfg.TABLERO_REJECTED_ROWS_PER_MINUTE },
+        { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS, staleCallS: o.cfg.TABLERO_STALE_CALL_S, rejectedRowsPerMinute: o.cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, stallAfterMs: o.cfg.TABLERO_STALL_AFTER_S * 1000 },
       );
       running.push(processor);
+      processorHealth = () => processor.health();
       // Scheduled report exports run beside the processor (one per deployment, like the processor).
-      running.push(startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz }));
+      running.push(startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz, exportsDir: o.cfg.exportsDir }));
       // Post-call survey answers (quality stream) are stored beside the processor.
       const surveys = await startSurveyConsumer({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'surveys' }) });
       running.push(surveys);
@@ -175,14 +178,14 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           log: o.log.child({ svc: 'dashboard' }),
           queryKpis: (q) => queryKpis(ch, q, read),
           reports: { waitDistribution: (q) => queryWaitDistribution(ch, q, read), agents: (q) => queryAgentPerformance(ch, q, read) },
-          exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz),
+          exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz, o.cfg.exportsDir),
           push: createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }, { clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S }),
           // Calibration updates go out on the live bus (kpi.qa.<site>) like KPI snapshots.
           quality: createQualityService({ ch, log: o.log.child({ svc: 'quality' }), tz: o.cfg.siteTz, emit: (subject, data) => o.bus.emit(subject, data) }),
           pushSurveys: createSurveyPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
           qualityReports: qualityReportsPort(),
           escalations: escalationsPort(ch, o),
-          health: async () => ({ sources: ingestStatus ? ingestStatus() : [] }),
+          health: async () => ({ sources: ingestStatus ? ingestStatus() : [], ...(processorHealth ? { processor: processorHealth() } : {}) }),
           settings: settingsDeps(ch),
           acceptedLines: (sinceS) => createStore(ch).acceptedLines(sinceS),
         },
@@ -195,6 +198,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           allowedOrigins: o.cfg.TABLERO_ALLOWED_ORIGINS,
           secureCookies: o.cfg.TABLERO_SECURE_COOKIES,
           trustProxy: o.cfg.TABLERO_TRUST_PROXY,
+          ...(o.cfg.TABLERO_HSTS_MAX_AGE_S === undefined ? {} : { hstsMaxAgeS: o.cfg.TABLERO_HSTS_MAX_AGE_S }),
           sourceTokens: parseSourceTokens(o.cfg.TABLERO_SOURCE_TOKENS),
           apiTokens,
         },

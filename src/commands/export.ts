@@ -23,7 +23,7 @@ import { apiRequest } from './api-client.ts';
 import { UsageError, stringList } from './usage.ts';
 
 /** The processor's reports bound to one ClickHouse, site and time zone, as the dashboard needs them. */
-export function reportsPort(ch: ClickHouse, log: Logger, site: string, tz: string): ExportsPort {
+export function reportsPort(ch: ClickHouse, log: Logger, site: string, tz: string, exportsDir: string): ExportsPort {
   const ctx = { ch, log, defaultTz: tz };
   return {
     monthly: (q) => exportMonthly(ctx, { site: q.site ?? site, month: q.month, queues: q.queues, format: q.format, lang: q.lang, ...(q.sep ? { sep: q.sep } : {}), nowMs: q.nowMs }),
@@ -31,7 +31,7 @@ export function reportsPort(ch: ClickHouse, log: Logger, site: string, tz: strin
     closedMonths: () => listClosedMonths(ch, site),
     runs: () => listRuns(ch),
     schedules: () => listSchedules(ch),
-    saveSchedule: (spec, by, nowMs) => saveSchedule(ch, { spec: { site, tz, ...(spec as Record<string, unknown>) }, createdBy: by, nowMs }),
+    saveSchedule: (spec, by, nowMs) => saveSchedule(ch, { spec: { site, tz, ...(spec as Record<string, unknown>) }, createdBy: by, nowMs, exportsDir }),
   };
 }
 

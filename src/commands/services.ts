@@ -2,7 +2,7 @@
 import type { Command } from '../cli.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createLogger } from '../log.ts';
-import { openBus, openStore, sessionSecret, untilStopOrFailure } from '../runtime.ts';
+import { openBus, openStore, prepareDataDir, sessionSecret, untilStopOrFailure } from '../runtime.ts';
 import { composeServices, type ComposeOptions } from './compose.ts';
 import { parseSource } from './start.ts';
 import { UsageError, stringList } from './usage.ts';
@@ -23,6 +23,7 @@ async function runService(which: Which, values: Record<string, unknown>): Promis
   const site = typeof values.site === 'string' ? values.site : cfg.TABLERO_SITE;
   const sources = stringList(values.source).map((s) => parseSource(s, site));
   if (which === 'ingest' && sources.length === 0) throw new UsageError('give at least one --source PATH');
+  prepareDataDir(cfg.dataDir); // ingest's checkpoints live there too
   const bus = await openBus(cfg, log, `tablero-${which}`);
   let ch: ClickHouse | null = null;
   let services: Awaited<ReturnType<typeof composeServices>>;

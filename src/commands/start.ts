@@ -1,12 +1,12 @@
 // `tablero start`: everything in one process. Embedded ClickHouse (chDB) and the in-process bus
 // unless CLICKHOUSE_URL / NATS_URL are set; the traffic simulator unless real sources are given.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from '../cli.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
-import { openBus, openStore, removeRunning, sessionSecret, untilStopOrFailure, writeRunning } from '../runtime.ts';
+import { openBus, openStore, prepareDataDir, removeRunning, sessionSecret, untilStopOrFailure, writeRunning } from '../runtime.ts';
 import { UsageError, stringList } from './usage.ts';
 import { composeServices, type SourceSpec } from './compose.ts';
 
@@ -47,7 +47,7 @@ export const startCommand: Command = {
     const sources = stringList(values.source).map((s) => parseSource(s, site));
     const simulate = values.simulate !== false && sources.length === 0;
 
-    mkdirSync(cfg.dataDir, { recursive: true });
+    prepareDataDir(cfg.dataDir);
     const ch = await openStore(cfg, log);
     const bus = await openBus(cfg, log, 'tablero-start').catch(async (err: unknown) => {
       await ch.close(); // else it keeps the process alive after the error

@@ -29,7 +29,7 @@ function deps(over: Partial<DashboardDeps> = {}): DashboardDeps {
     log,
     now: () => NOW_MS,
     queryKpis: async () => [],
-    exports: reportsPort(ch, log, 'default', 'UTC'),
+    exports: reportsPort(ch, log, 'default', 'UTC', '/var/lib/tablero/exports'),
     ...over,
   };
 }
@@ -135,7 +135,7 @@ describe('closing a month', () => {
 });
 
 describe('schedules and runs', () => {
-  const spec = { every: 'monthly', day_of_month: 1, at: '06:00', formats: ['xlsx', 'pdf'], folder: '/var/lib/tablero/reports' };
+  const spec = { every: 'monthly', day_of_month: 1, at: '06:00', formats: ['xlsx', 'pdf'], folder: '/var/lib/tablero/exports/reports' };
 
   it('only an admin edits schedules; managers read them', async () => {
     const denied = await app.inject({ method: 'PUT', url: '/api/exports/schedules/board', headers: as('manager'), payload: spec });
@@ -144,7 +144,7 @@ describe('schedules and runs', () => {
     expect(ok.statusCode).toBe(200);
     const saved = {
       id: 'board', enabled: true, every: 'monthly', day_of_month: 1, at: '06:00', tz: 'UTC', site: 'default', queues: [], formats: ['xlsx', 'pdf'],
-      lang: 'es', sep: ';', folder: '/var/lib/tablero/reports',
+      lang: 'es', sep: ';', folder: '/var/lib/tablero/exports/reports',
     };
     expect(ok.json()).toEqual(saved);
     const list = await app.inject({ method: 'GET', url: '/api/exports/schedules', headers: as('manager', false) });
@@ -152,6 +152,13 @@ describe('schedules and runs', () => {
     const bad = await app.inject({ method: 'PUT', url: '/api/exports/schedules/board', headers: as('admin'), payload: { ...spec, folder: 'relative' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toEqual({ code: 'TABLERO_ERR_BAD_REQUEST', message: 'invalid export schedule: bad_field:folder' });
+    // Another absolute folder: refused with the reason (issue 14: a schedule could write anywhere the server may).
+    const outside = await app.inject({ method: 'PUT', url: '/api/exports/schedules/board', headers: as('admin'), payload: { ...spec, folder: '/etc/cron.d' } });
+    expect(outside.statusCode).toBe(400);
+    expect(outside.json()).toEqual({
+      code: 'TABLERO_ERR_BAD_REQUEST',
+      message: 'invalid export schedule: folder_outside_exports (the folder must be /var/lib/tablero/exports or a folder inside it; set by TABLERO_EXPORTS_DIR)',
+    });
   });
 
   it.each<[Role, number]>([

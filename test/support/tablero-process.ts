@@ -49,7 +49,8 @@ export async function startTablero(opts: { args: string[]; env?: Record<string, 
   let out = '';
   const child = spawn(process.execPath, [TABLERO_BIN, 'start', '--port', String(port), ...opts.args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, TABLERO_DATA_DIR: dataDir, LOG_LEVEL: 'warn', TZ: 'UTC', HOST: '127.0.0.1', ...opts.env },
+    // No HOST: the default (127.0.0.1) is what a user gets, and what test/e2e/deployment.test.ts checks.
+    env: { ...process.env, TABLERO_DATA_DIR: dataDir, LOG_LEVEL: 'warn', TZ: 'UTC', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { qualityBySource, sourceStatuses } from './quality.ts';
+import { heardProcessorHealth, processorHealthOf, qualityBySource, sourceStatuses } from './quality.ts';
 
 describe('sourceStatuses', () => {
   it('keeps well-formed entries and drops the rest', () => {
@@ -38,5 +38,24 @@ describe('qualityBySource', () => {
       live: [{ source: 'm', site: 's', kind: 'cdr', accepted: 1, rejected: 0, last_line_at_ms: 999_000, last_event_ts: 924 }],
     });
     expect({ silent_for_s: row?.silent_for_s, clock_skew_s: row?.clock_skew_s }).toEqual({ silent_for_s: 1, clock_skew_s: null });
+  });
+});
+
+describe('processor health', () => {
+  const ok = { status: 'ok' as const, reason: null, stalled_s: null, stored_commits: 4, split_inserts: 1, refused_rows: 0, last_refusal: null };
+  it('is read from the health facts of this process, or null', () => {
+    expect(processorHealthOf({ processor: ok })).toEqual(ok);
+    expect(processorHealthOf({ processor: { ...ok, status: 'maybe' } })).toBeNull();
+    expect(processorHealthOf({})).toBeNull();
+  });
+  it.each<[string, number, unknown]>([
+    ['heard 9.999 s ago: as published', 9_999, ok],
+    ['silent 10 s: degraded with the reason', 10_000, { ...ok, status: 'degraded', reason: 'no word from the processor for 10 s' }],
+    ['silent 75 s', 75_400, { ...ok, status: 'degraded', reason: 'no word from the processor for 75 s' }],
+  ])('from the bus, %s', (_what, silentMs, expected) => {
+    expect(heardProcessorHealth({ health: ok, atMs: 1_000 }, 1_000 + silentMs)).toEqual(expected);
+  });
+  it('from the bus, never heard: null', () => {
+    expect(heardProcessorHealth(null, 5)).toBeNull();
   });
 });

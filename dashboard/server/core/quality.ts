@@ -1,5 +1,7 @@
 // The data quality picture per source: lines accepted and rejected, the last line seen, whether
 // the source has gone silent, and the clock skew between the PBX and this server. Pure.
+import type { ProcessorHealth } from '@tablero/processor/contract';
+import { parseProcessorHealth } from '../../shared/processor-health.ts';
 
 export interface SourceStatusIn {
   source: string;
@@ -108,4 +110,24 @@ export function qualityBySource(input: {
   }
   const collator = new Intl.Collator('en', { numeric: true });
   return [...rows.values()].sort((a, b) => collator.compare(a.site, b.site) || collator.compare(a.source, b.source));
+}
+
+/** The processor's storage health from the health facts, when this process runs the processor (`tablero start`). */
+export function processorHealthOf(health: Record<string, unknown>): ProcessorHealth | null {
+  return parseProcessorHealth(health['processor']);
+}
+
+/** A processor not heard from for this long is reported silent (it publishes every 2 s). */
+export const PROCESSOR_SILENT_AFTER_MS = 10_000;
+
+/**
+ * The health a processor in another process last published on the live bus (`kpi.processor`),
+ * as of `nowMs`: degraded when it has gone silent (stopped, crashed, or cut off from the bus).
+ * Null when none was ever heard (no processor yet, or one too old to publish it).
+ */
+export function heardProcessorHealth(last: { health: ProcessorHealth; atMs: number } | null, nowMs: number): ProcessorHealth | null {
+  if (!last) return null;
+  const silentMs = nowMs - last.atMs;
+  if (silentMs < PROCESSOR_SILENT_AFTER_MS) return last.health;
+  return { ...last.health, status: 'degraded', reason: `no word from the processor for ${Math.floor(silentMs / 1000)} s`, stalled_s: null };
 }

@@ -6,7 +6,9 @@
 // so one stalled TV cannot grow the server's memory.
 import type { WebSocket } from '@fastify/websocket';
 import type { Logger } from 'pino';
-import { KPI_SUBJECT_WILDCARD } from '@tablero/processor/contract';
+import { KPI_SUBJECT_WILDCARD, type ProcessorHealth } from '@tablero/processor/contract';
+import { parseProcessorHealth } from '../../shared/processor-health.ts';
+import { heardProcessorHealth } from '../core/quality.ts';
 import type { DashboardBus } from '../bus/dashboard-bus.ts';
 import { LiveState, decodeLiveMessage, isSupervisorMessage, maskSupervisor, type SupervisorView } from '../core/live-state.ts';
 import { LIVE_CALLER_NUMBER_READERS, roleAllowed, type Lang, type Role } from '../core/roles.ts';
@@ -88,6 +90,8 @@ export class LiveHub {
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly counters = { messages: 0, malformed: 0, cut_off: 0 };
   private readonly checking = new Set<'kiosks' | 'sessions'>();
+  /** The newest processor health heard on the bus, with the hub's clock when heard. */
+  private processor: { health: ProcessorHealth; atMs: number } | null = null;
 
   constructor(private readonly opts: LiveHubOptions) {
     this.maxBufferedBytes = opts.maxBufferedBytes ?? DEFAULT_WS_MAX_BUFFERED_BYTES;
@@ -153,6 +157,11 @@ export class LiveHub {
     return this.state.supervisorView(this.opts.now(), seesCallers(role));
   }
 
+  /** The processor's storage health as last published (degraded once it goes silent); null if never heard. */
+  processorHealth(): ProcessorHealth | null {
+    return heardProcessorHealth(this.processor, this.opts.now());
+  }
+
   /** Open calls the processor lists as stale (the data quality page). */
   staleCalls(): StaleCall[] {
     return this.state.staleCalls();
@@ -169,6 +178,13 @@ export class LiveHub {
     const message = decodeLiveMessage(text);
     if (!message) {
       this.malformed(subject, 'not a JSON object with a type');
+      return;
+    }
+    if (message.type === 'processor_health') {
+      // For /api/health and the quality page only: browsers do not get it.
+      const health = parseProcessorHealth(message);
+      if (health) this.processor = { health, atMs: this.opts.now() };
+      else this.malformed(subject, 'not a processor health');
       return;
     }
     if (message.type === 'supervisor' && !isSupervisorMessage(message)) {

@@ -1,5 +1,6 @@
 // GET /api/health: liveness and readiness for load balancers and operators. Facts only, no data.
 import type { App, AppContext } from '../context.ts';
+import { processorHealthOf } from '../core/quality.ts';
 
 const CLICKHOUSE_TIMEOUT_MS = 2_000;
 
@@ -21,6 +22,7 @@ async function clickhouseUp(ctx: AppContext): Promise<boolean> {
 
 /** What anyone may learn about a source: its site, kind and when it last spoke; not its path or volumes. */
 const PUBLIC_SOURCE_FIELDS = ['site', 'kind', 'last_line_at_ms', 'last_event_ts'];
+/** The processor's storage health is facts without data (counts, error codes, table names): public. */
 
 function publicFacts(extra: Record<string, unknown>): Record<string, unknown> {
   const sources = extra.sources;
@@ -49,8 +51,12 @@ export function healthRoutes(app: App, ctx: AppContext): void {
         ctx.deps.log.warn({ err }, 'health facts unavailable');
       }
     }
-    const ok = bus && clickhouse && extraOk;
+    // A processor in this process that has not stored a pending commit for a while is not ready
+    // either (issue 14: a stuck consumer used to leave health at ok).
+    // In this process (`tablero start`), else as the processor publishes it on the bus.
+    const processor = processorHealthOf(extra) ?? ctx.hub.processorHealth();
+    const ok = bus && clickhouse && extraOk && processor?.status !== 'degraded';
     // 503 when degraded, so a load balancer or orchestrator can act on the status code alone.
-    return reply.code(ok ? 200 : 503).send({ ...publicFacts(extra), status: ok ? 'ok' : 'degraded', bus, clickhouse });
+    return reply.code(ok ? 200 : 503).send({ ...publicFacts(extra), ...(processor ? { processor } : {}), status: ok ? 'ok' : 'degraded', bus, clickhouse });
   });
 }

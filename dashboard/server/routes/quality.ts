@@ -1,9 +1,11 @@
 // GET /api/quality?days=N: lines accepted and rejected per source and reason over the last N
 // days (default 1), the running ingest's own counters, last line per source (silent sources
 // flagged), the PBX clock skew, and the open calls the processor left out of the live figures as
-// stale (kpi-definitions §5; from its newest supervisor views, no caller numbers).
+// stale (kpi-definitions §5; from its newest supervisor views, no caller numbers), and the
+// processor's storage health (stalled commits, rows the store refused) when it runs here.
 import { DATA_QUALITY_READERS } from '../core/roles.ts';
-import { qualityBySource, sourceStatuses, type SourceStatusIn } from '../core/quality.ts';
+import { processorHealthOf, qualityBySource, sourceStatuses, type SourceStatusIn } from '../core/quality.ts';
+import type { ProcessorHealth } from '@tablero/processor/contract';
 import type { App, AppContext } from '../context.ts';
 import { BadQueryError, ReportFailedError } from '../errors.ts';
 import { rejectedLines } from '../store/report-store.ts';
@@ -26,9 +28,12 @@ export function qualityRoutes(app: App, ctx: AppContext): void {
     const sinceS = Math.floor(nowMs / 1000) - days * 86_400;
     let live: SourceStatusIn[] = [];
     let ingest: 'running' | 'elsewhere' | 'unavailable' = 'elsewhere';
+    let processor: ProcessorHealth | null = null;
     if (ctx.deps.health) {
       try {
-        live = sourceStatuses(await ctx.deps.health());
+        const facts = await ctx.deps.health();
+        live = sourceStatuses(facts);
+        processor = processorHealthOf(facts);
         if (live.length > 0) ingest = 'running';
       } catch (err) {
         ingest = 'unavailable';
@@ -46,6 +51,8 @@ export function qualityRoutes(app: App, ctx: AppContext): void {
         sources: qualityBySource({ nowMs, silentAfterS, live, accepted, rejected }),
         rejected,
         stale_calls: ctx.hub.staleCalls(),
+        // From this process's processor, else as heard on the bus; null when never heard.
+        processor: processor ?? ctx.hub.processorHealth(),
       };
     } catch (err) {
       req.log.error({ err }, 'quality query failed');

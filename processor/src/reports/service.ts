@@ -10,19 +10,17 @@
 //   generation line alone.
 // - Only aggregates are read (sums per queue and hour, per queue and agent): memory is bounded
 //   by queues x days x 24 and agents, whatever the number of stints.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import { localToEpoch } from '../core/calendar.ts';
 import type { ProcessorSettings } from '../core/settings.ts';
 import { queryEscalationMonthly } from '../escalations/queries.ts';
-import { writeCsv, type CsvSeparator } from './core/csv.ts';
-import { layoutReport } from './core/layout.ts';
+import type { CsvSeparator } from './core/csv.ts';
 import { buildMonthlyReport, dataChanged, monthKey, nextMonth, parseMonth, type DataFingerprint, type MonthlyReport, type QueueDefinition, type ReportFormat, type ReportLang } from './core/model.ts';
-import { dueRun, reportFileName, reportMonthOf, runDay, runId, type ExportSchedule } from './core/schedule.ts';
-import { writePdf } from './render/pdf.ts';
-import { writeXlsx } from './render/xlsx.ts';
+import { dueRun, folderInside, reportFileName, reportMonthOf, runDay, runId, type ExportSchedule } from './core/schedule.ts';
+import { sharedRenderPool } from './render/pool.ts';
 import { lastRunTimes, listSchedules, loadClosedMonth, recordRun, saveClosedMonth, stintFingerprint } from './store/report-store.ts';
 import { planRead, readAgentSums, readPeriodSums, resolverFor, statedDefinition, type KpiReadOptions, type PeriodSums } from '../store/kpi-query.ts';
 
@@ -117,25 +115,6 @@ export async function computeMonthlyReport(ctx: ReportContext, o: { site: string
   });
 }
 
-async function render(report: MonthlyReport, o: { format: ReportFormat; lang: ReportLang; sep?: CsvSeparator; nowMs: number; live: DataFingerprint | null }): Promise<{ body: Buffer; warning: string | null }> {
-  const layout = layoutReport(report, { lang: o.lang, generatedAtMs: o.nowMs, live: o.live });
-  // Document dates: the first instant of the period, so they never depend on when the file was made.
-  const fixedDate = new Date(monthBounds(report.first_month, report.tz).from_s * 1000);
-  let body: Buffer;
-  switch (o.format) {
-    case 'csv':
-      body = writeCsv(layout, o.sep ?? (o.lang === 'es' ? ';' : ','));
-      break;
-    case 'xlsx':
-      body = await writeXlsx(layout, { fixedDate });
-      break;
-    case 'pdf':
-      body = await writePdf(layout, report, { fixedDate });
-      break;
-  }
-  return { body, warning: layout.warning };
-}
-
 export async function exportMonthly(ctx: ReportContext, req: MonthlyExportRequest): Promise<MonthlyExport> {
   if (!parseMonth(req.month)) throw new ReportRequestError('bad_month', `month must be YYYY-MM, got '${req.month}'`);
   const closed = await loadClosedMonth(ctx.ch, req.site, req.month);
@@ -150,7 +129,8 @@ export async function exportMonthly(ctx: ReportContext, req: MonthlyExportReques
     report = await computeMonthlyReport(ctx, req);
     live = report.fingerprint;
   }
-  const { body, warning } = await render(report, { format: req.format, lang: req.lang, sep: req.sep, nowMs: req.nowMs, live });
+  // Rendered in a worker thread (render/pool.ts): a big PDF must not stall the caller's event loop.
+  const { body, warning } = await sharedRenderPool().render(report, { format: req.format, lang: req.lang, sep: req.sep, nowMs: req.nowMs, live });
   const changed = dataChanged(report, live);
   if (changed) ctx.log.warn({ site: req.site, month: req.month, closed_fingerprint: report.fingerprint.value, live_fingerprint: live?.value }, 'closed month data changed since closing');
   return {
@@ -203,19 +183,35 @@ async function writeAtomic(path: string, body: Buffer): Promise<void> {
   }
 }
 
+/** What the scheduler needs: the exports folder (TABLERO_EXPORTS_DIR) every schedule writes inside. */
+export type SchedulerContext = ReportContext & { exportsDir: string };
+
+/**
+ * The schedule's folder, created, when it lies inside the exports folder once symbolic links are
+ * resolved (a schedule saved before the rule, or a link placed inside, cannot lead elsewhere).
+ */
+async function scheduleFolder(ctx: SchedulerContext, folder: string): Promise<string> {
+  if (!folderInside(folder, ctx.exportsDir)) throw new Error(`the folder ${folder} is outside the exports folder ${ctx.exportsDir} (TABLERO_EXPORTS_DIR)`);
+  await mkdir(ctx.exportsDir, { recursive: true, mode: 0o700 });
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  const [real, root] = await Promise.all([realpath(folder), realpath(ctx.exportsDir)]);
+  if (!folderInside(real, root)) throw new Error(`the folder ${folder} leads to ${real}, outside the exports folder ${root} (TABLERO_EXPORTS_DIR)`);
+  return real;
+}
+
 /** Runs one occurrence of a schedule and records it (success or failure) in export_runs. */
-export async function runSchedule(ctx: ReportContext, s: ExportSchedule, scheduledMs: number, now: () => number): Promise<ScheduledRunResult> {
+export async function runSchedule(ctx: SchedulerContext, s: ExportSchedule, scheduledMs: number, now: () => number): Promise<ScheduledRunResult> {
   const started = now();
   const month = reportMonthOf(s, scheduledMs);
   const files: string[] = [];
   let bytes = 0;
   let error = '';
   try {
-    await mkdir(s.folder, { recursive: true });
+    const folder = await scheduleFolder(ctx, s.folder);
     for (const format of s.formats) {
       const out = await exportMonthly(ctx, { site: s.site, month, queues: s.queues, format, lang: s.lang, sep: s.sep, nowMs: now() });
       const name = reportFileName(s.site, month, format, s.every === 'daily' ? runDay(s, scheduledMs) : undefined);
-      await writeAtomic(join(s.folder, name), out.body);
+      await writeAtomic(join(folder, name), out.body);
       files.push(name);
       bytes += out.body.length;
     }
@@ -243,7 +239,7 @@ export interface ExportScheduler {
  * starts counting from the scheduler's start (no surprise export of a past month); a run missed
  * while stopped is caught up once at the next tick.
  */
-export function startExportScheduler(ctx: ReportContext, o: { now?: () => number; tickMs?: number } = {}): ExportScheduler {
+export function startExportScheduler(ctx: SchedulerContext, o: { now?: () => number; tickMs?: number } = {}): ExportScheduler {
   const now = o.now ?? Date.now;
   const startedAt = now();
   let running: Promise<ScheduledRunResult[]> | null = null;

@@ -1,14 +1,17 @@
 // Stores commits one after the other (so after a crash only the newest can be incomplete), while
 // the next group is already being reduced. Insert order per commit: rejected lines, stints, agent
-// intervals, then queue_events (month partition by month), so every event present in
-// queue_events has its rows stored. A commit whose inserts fail is retried with the same rows and
-// tokens (a repeated insert is a no-op) until stored or until the processor stops; a commit given
+// intervals, then queue_events in runs of one month in stream order (store/commit-store.ts), so
+// every event present in queue_events has its rows stored. Rows the store refuses for good are
+// split and dead-lettered there; the storage health (core/store-health.ts) follows each attempt.
+// A commit whose inserts fail is retried with the same rows and tokens (a repeated insert is a no-op) until stored or until the processor stops; a commit given
 // up at stop leaves every later one unstored too (the chain stays rejected).
-import type { QueueEvent } from '@tablero/ingest/contract';
 import type { Logger } from 'pino';
 import type { ProcessorStore } from '../store/store.ts';
 import { untilDone } from './retry.ts';
-import { byMonth, type Work } from './work.ts';
+import { noteFailed, noteStored, noteStoring, type StoreHealth } from '../core/store-health.ts';
+import { storeCommit } from '../store/commit-store.ts';
+import { classifyStoreError } from '../store/refusal.ts';
+import type { Work } from './work.ts';
 
 export interface Committer {
   /** Chains `work` after the commits before it; settles once it is stored. */
@@ -20,31 +23,50 @@ export interface Committer {
   stopping(): boolean;
 }
 
-/** The inserts of one commit; `boot` makes the tokens of this process's retries unique. */
-export async function storeWork(store: ProcessorStore, work: Work, boot: string): Promise<void> {
-  const token = `${boot}:${work.commitId}`;
-  // One insert per commit (a flood of bad lines is a few counter rows, not one insert per
-  // message); a redelivery after a crash is skipped by the rejections watermark, not the token.
-  await store.insertDeadLetters(work.dead, `dead:${token}`);
-  await store.insertStints(work.stints, work.commitId, `stints:${token}`);
-  await store.insertAgentIntervals(work.sessions, work.pauses, work.commitId, `agents:${token}`);
-  const months = byMonth(work.events);
-  if (months.length === 1) await store.insertEventsJson(work.eventsJson.join(','), `events:${token}`);
-  else for (let i = 0; i < months.length; i++) await store.insertEvents(months[i] as QueueEvent[], `events:${token}:${i}`);
+/** What the committer needs besides the store. */
+export interface CommitterDeps {
+  store: ProcessorStore;
+  log: Logger;
+  /** Makes the tokens of this process's retries unique. */
+  boot: string;
+  health: StoreHealth;
+  now: () => number;
+  mono: () => number;
+  /** Runs after each commit is stored (the same-line memory releases its keys then). */
+  onStored?: (work: Work) => void;
 }
 
-/** `onStored` runs after each commit is stored (the same-line memory releases its keys then). */
-export function createCommitter(store: ProcessorStore, log: Logger, boot: string, onStored: (work: Work) => void = () => undefined): Committer {
+/**
+ * The inserts of one commit (store/commit-store.ts): rows the store refuses for good are split
+ * off and dead-lettered there; only retryable failures are thrown.
+ */
+export async function storeWork(d: CommitterDeps, work: Work): Promise<void> {
+  const outcome = await storeCommit(d.store, work, `${d.boot}:${work.commitId}`, Math.floor(d.now() / 1000));
+  noteStored(d.health, outcome, d.now());
+  // Once per commit, not per row: a refusal can hit many rows at once.
+  const first = outcome.refused[0];
+  if (first) {
+    d.log.error({ commit_id: work.commitId, refused_rows: outcome.refused.length, splits: outcome.splits, table: first.table, event_id: first.letter.event_id, reason: first.letter.reason }, 'rows refused by the store, dead-lettered');
+  } else if (outcome.splits > 0) d.log.warn({ commit_id: work.commitId, splits: outcome.splits }, 'commit refused whole by the store, stored split');
+}
+
+export function createCommitter(d: CommitterDeps): Committer {
   let chain: Promise<void> = Promise.resolve();
   let stopping = false;
   const storeUntilStored = (work: Work): Promise<void> =>
-    untilDone(() => storeWork(store, work, boot), {
-      stopping: () => stopping,
-      warn: (err, attempt) => log.warn({ err, commit_id: work.commitId, attempt }, 'commit not stored, will retry'),
-    });
+    untilDone(
+      () => {
+        noteStoring(d.health, work.commitId, d.mono());
+        return storeWork(d, work).catch((err: unknown) => {
+          noteFailed(d.health, classifyStoreError(err).code);
+          throw err;
+        });
+      },
+      { stopping: () => stopping, warn: (err, attempt) => d.log.warn({ err, commit_id: work.commitId, attempt }, 'commit not stored, will retry') },
+    );
   return {
     commit(work) {
-      chain = chain.then(() => storeUntilStored(work)).then(() => onStored(work));
+      chain = chain.then(() => storeUntilStored(work)).then(() => d.onStored?.(work));
       return chain;
     },
     settled: () => chain.catch(() => undefined),

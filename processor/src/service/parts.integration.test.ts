@@ -10,6 +10,7 @@ import { saveSettingsVersion } from '../store/settings-store.ts';
 import { createStore } from '../store/store.ts';
 import { freshClickHouse, scalar } from '../testing/clickhouse.ts';
 import { eventMaker } from '../testing/events.ts';
+import { createStoreHealth } from '../core/store-health.ts';
 import { createCommitter } from './committer.ts';
 import { createLiveDefinitions } from './definitions.ts';
 import { rebuildState } from './rebuild.ts';
@@ -92,7 +93,10 @@ describe('reducer and committer', () => {
     expect(rebuilt.state.live.queues.size).toBe(1);
 
     // The first insert fails (the table is away), then ClickHouse takes it: stored once.
-    const committer = createCommitter(store, log, 'test-boot', (w) => linesStored(rebuilt.state.lines, w.commitId));
+    const committer = createCommitter({
+      store, log, boot: 'test-boot', health: createStoreHealth(), now: () => NOW_MS, mono: () => 0,
+      onStored: (w) => linesStored(rebuilt.state.lines, w.commitId),
+    });
     await ch.client.command({ query: 'RENAME TABLE stints TO stints_away' });
     const stored = committer.commit(work);
     let settled = false;

@@ -7,7 +7,11 @@ import type { Logger } from 'pino';
 import type { ProcessorBus } from '../bus/bus.ts';
 import {
   kpiSubject,
+  PROCESSOR_HEALTH_EVERY_MS,
+  PROCESSOR_HEALTH_SUBJECT,
   supervisorSubject,
+  type ProcessorHealth,
+  type ProcessorHealthMessage,
   type AgentCounts,
   type AlertMessage,
   type AlertMetric,
@@ -40,6 +44,8 @@ export interface PublisherDeps {
   soon: (ms: number, fn: () => void) => void;
   /** Called at the start of every tick (the settings reload check). */
   beforeTick: (monoMs: number) => void;
+  /** The processor's storage health, published on the live bus for a dashboard in another process. */
+  health: () => ProcessorHealth;
 }
 
 export interface Publisher {
@@ -105,6 +111,7 @@ export function createPublisher(d: PublisherDeps): Publisher {
     });
   }
 
+  let lastHealthMono = -Infinity;
   function tick(): void {
     // Pacing uses the monotonic clock; the figures and alert times use `now` (wall clock).
     const paceMs = d.mono();
@@ -142,6 +149,11 @@ export function createPublisher(d: PublisherDeps): Publisher {
     }
     for (const site of supervisorSites()) {
       if (takeDue(changes.sites, site, paceMs)) d.bus.emit(supervisorSubject(site), Buffer.from(JSON.stringify(supervisorView(site, nowMs))));
+    }
+    if (paceMs - lastHealthMono >= PROCESSOR_HEALTH_EVERY_MS) {
+      lastHealthMono = paceMs;
+      const msg: ProcessorHealthMessage = { type: 'processor_health', at_ms: nowMs, ...d.health() };
+      d.bus.emit(PROCESSOR_HEALTH_SUBJECT, Buffer.from(JSON.stringify(msg)));
     }
   }
 

@@ -1,22 +1,8 @@
-// What one commit of the processor carries from the reducer to the store, and the helpers that
-// lay its events out for storage. Pure.
-import type { QueueEvent } from '@tablero/ingest/contract';
-import type { AgentPauseRow, AgentSessionRow } from '../core/agent-state.ts';
-import type { DeadLetterRow } from '../core/rejections.ts';
-import type { StintRow } from '../core/stint-machine.ts';
+// What one commit of the processor carries from the reducer to the store. Pure.
+import type { CommitRows } from '../store/commit-store.ts';
 
 /** One commit: what a group of messages produced, kept until stored (a retry stores the same). */
-export interface Work {
-  commitId: number;
-  stints: StintRow[];
-  sessions: AgentSessionRow[];
-  pauses: AgentPauseRow[];
-  /** Events applied by this group, to store in queue_events. */
-  events: QueueEvent[];
-  /** The same events as JSON objects: the received text where a whole message applied (no re-serializing). */
-  eventsJson: string[];
-  /** Rejected lines to store: sample rows and counters (core/rejections.ts). */
-  dead: DeadLetterRow[];
+export interface Work extends CommitRows {
   received: number;
 }
 
@@ -47,27 +33,4 @@ export function eventsText(text: string): string | null {
   const i = text.indexOf('"events":[');
   if (i < 0 || !text.endsWith(']}')) return null;
   return text.slice(i + 10, -2);
-}
-
-/** Splits events by UTC month (queue_events' partition), months ascending, order kept within. */
-export function byMonth(events: QueueEvent[]): QueueEvent[][] {
-  const months = new Map<number, QueueEvent[]>();
-  let lo = 0;
-  let hi = -1;
-  let current: QueueEvent[] = [];
-  for (const ev of events) {
-    if (ev.ts < lo || ev.ts >= hi) {
-      const d = new Date(ev.ts * 1000);
-      const y = d.getUTCFullYear();
-      const m = d.getUTCMonth();
-      lo = Date.UTC(y, m, 1) / 1000;
-      hi = Date.UTC(y, m + 1, 1) / 1000;
-      const k = y * 12 + m;
-      let list = months.get(k);
-      if (!list) months.set(k, (list = []));
-      current = list;
-    }
-    current.push(ev);
-  }
-  return [...months.entries()].sort((a, b) => a[0] - b[0]).map(([, list]) => list);
 }

@@ -14,8 +14,20 @@ describe('parseQuality', () => {
       now_ms: 1, silent_after_s: 300, ingest: 'running', since_s: 0, sources: [src, { ...src, silent: 'no' }], rejected: [rej, { ...rej, lines: null }],
       stale_calls: [stale, { ...stale, reason: 'lost' }, { ...stale, enter_s: '10' }],
     })).toEqual({
-      now_ms: 1, silent_after_s: 300, ingest: 'running', sources: [src], rejected: [rej], stale_calls: [stale],
+      now_ms: 1, silent_after_s: 300, ingest: 'running', sources: [src], rejected: [rej], stale_calls: [stale], processor: null,
     });
+  });
+
+  it('reads the processor health, dropping a malformed last refusal and refusing a malformed health', () => {
+    const health = {
+      status: 'degraded', reason: 'commit 7 not stored for 20 s: ClickHouse unreachable', stalled_s: 20, stored_commits: 6, split_inserts: 1,
+      refused_rows: 2, last_refusal: { reason: 'store_refused:cannot_parse_datetime', table: 'stints', at_ms: 9 },
+    };
+    const base = { now_ms: 1, silent_after_s: 300, ingest: 'running', sources: [], rejected: [] };
+    expect(parseQuality({ ...base, processor: health })?.processor).toEqual(health);
+    expect(parseQuality({ ...base, processor: { ...health, last_refusal: { reason: 'x' } } })?.processor).toEqual({ ...health, last_refusal: null });
+    expect(parseQuality({ ...base, processor: { ...health, status: 'fine' } })?.processor).toBeNull();
+    expect(parseQuality({ ...base, processor: { ...health, refused_rows: '2' } })?.processor).toBeNull();
   });
 
   it('reads an answer without stale calls (an older server) as none', () => {

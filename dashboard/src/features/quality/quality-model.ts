@@ -1,6 +1,7 @@
 // The data quality page's answer from GET /api/quality, checked field by field. Pure.
 
-import type { StaleCall } from '@tablero/processor/contract';
+import type { ProcessorHealth, StaleCall } from '@tablero/processor/contract';
+import { parseProcessorHealth } from '../../../shared/processor-health.ts';
 import { isNum, isObj } from '../../lib/guards.ts';
 
 export interface SourceRow {
@@ -36,6 +37,8 @@ export interface QualityReport {
   rejected: RejectedRow[];
   /** Open calls the processor left out of the live figures (kpi-definitions §5); absent from older servers. */
   stale_calls: StaleCall[];
+  /** The processor's storage health; null when it runs in another process (or an older server). */
+  processor: ProcessorHealth | null;
 }
 
 const nn = (v: unknown): boolean => v === null || isNum(v);
@@ -61,5 +64,5 @@ function stale(v: unknown): v is StaleCall {
 export function parseQuality(v: unknown): QualityReport | null {
   if (!isObj(v) || !isNum(v.now_ms) || !isNum(v.silent_after_s) || !str(v.ingest) || !Array.isArray(v.sources) || !Array.isArray(v.rejected)) return null;
   const staleCalls = Array.isArray(v.stale_calls) ? v.stale_calls.filter(stale) : [];
-  return { now_ms: v.now_ms, silent_after_s: v.silent_after_s, ingest: v.ingest, sources: v.sources.filter(source), rejected: v.rejected.filter(rejected), stale_calls: staleCalls };
+  return { now_ms: v.now_ms, silent_after_s: v.silent_after_s, ingest: v.ingest, sources: v.sources.filter(source), rejected: v.rejected.filter(rejected), stale_calls: staleCalls, processor: parseProcessorHealth(v.processor) };
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvCell, csvText } from './csv.ts';
 import { daysOfMonths, parseMonth } from './model.ts';
-import { checkSchedule, dueRun, latestOccurrence, nextRunAfter, reportFileName, reportMonthOf, runId, type ExportSchedule } from './schedule.ts';
+import { checkSchedule, dueRun, folderInside, latestOccurrence, nextRunAfter, reportFileName, reportMonthOf, runId, type ExportSchedule } from './schedule.ts';
 import { parsePaint, parseSvg, parseTransform } from './svg-subset.ts';
 import { dosDateTime, setZipTimes, ZipFormatError } from './zip-time.ts';
 
@@ -44,6 +44,27 @@ describe('checkSchedule', () => {
   });
   it('rejects a non-object', () => {
     expect(checkSchedule([])).toEqual({ ok: false, reason: 'not_an_object' });
+  });
+  it('with an exports folder, takes only a folder inside it', () => {
+    expect(checkSchedule(base, '/srv')).toMatchObject({ ok: true });
+    expect(checkSchedule(base, '/srv/reports')).toMatchObject({ ok: true });
+    expect(checkSchedule(base, '/data/exports')).toEqual({ ok: false, reason: 'folder_outside_exports' });
+  });
+});
+
+describe('folderInside', () => {
+  it.each<[string, string, boolean]>([
+    ['/data/exports', '/data/exports', true],
+    ['/data/exports/', '/data/exports', true],
+    ['/data/exports/board', '/data/exports/', true],
+    ['/data/exports/a/../b', '/data/exports', true],
+    ['/data/exports/../etc', '/data/exports', false],
+    ['/data/exports-other', '/data/exports', false],
+    ['/data', '/data/exports', false],
+    ['/etc/cron.d', '/data/exports', false],
+    ['/anything', '/', true],
+  ])('%s inside %s: %s', (folder, root, inside) => {
+    expect(folderInside(folder, root)).toBe(inside);
   });
 });
 

@@ -5,6 +5,7 @@
 // on day 1 at 06:00 writes the month just ended; a daily run writes the month to date of
 // yesterday (on the 1st, the whole previous month). A run missed while nothing was running is
 // caught up once (the newest missed occurrence only: one report per month is enough).
+import { posix } from 'node:path';
 import { localParts, localToEpoch } from '../../core/calendar.ts';
 import { CSV_SEPARATORS, type CsvSeparator } from './csv.ts';
 import { monthKey, REPORT_FORMATS, REPORT_LANGS, type ReportFormat, type ReportLang } from './model.ts';
@@ -43,8 +44,22 @@ function validTz(tz: string): boolean {
   }
 }
 
-/** Validates an untrusted schedule (API body, stored JSON); reports the first bad field. */
-export function checkSchedule(input: unknown): ScheduleCheck {
+/**
+ * True when `folder` is `exportsDir` or below it, judged on the normalized absolute paths (a
+ * `..` cannot climb out). Symbolic links are the scheduler's to check when it writes.
+ */
+export function folderInside(folder: string, exportsDir: string): boolean {
+  const f = posix.normalize(folder);
+  const root = posix.normalize(exportsDir).replace(/\/+$/, '') || '/';
+  return f === root || f.replace(/\/+$/, '') === root || f.startsWith(root === '/' ? '/' : `${root}/`);
+}
+
+/**
+ * Validates an untrusted schedule (API body, stored JSON); reports the first bad field. With
+ * `exportsDir`, the folder must be inside it (`folder_outside_exports`): a schedule is written
+ * by the server's own user, so it may not name any folder that user can write (issue 14).
+ */
+export function checkSchedule(input: unknown, exportsDir?: string): ScheduleCheck {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, reason: 'not_an_object' };
   const o = input as Record<string, unknown>;
   const known = ['id', 'enabled', 'every', 'day_of_month', 'at', 'tz', 'site', 'queues', 'formats', 'lang', 'sep', 'folder'];
@@ -69,6 +84,7 @@ export function checkSchedule(input: unknown): ScheduleCheck {
   const sep = o.sep ?? (lang === 'es' ? ';' : ',');
   if (!(CSV_SEPARATORS as readonly unknown[]).includes(sep)) return { ok: false, reason: 'bad_field:sep' };
   if (typeof o.folder !== 'string' || !o.folder.startsWith('/') || o.folder.includes('\0')) return { ok: false, reason: 'bad_field:folder' };
+  if (exportsDir !== undefined && !folderInside(o.folder, exportsDir)) return { ok: false, reason: 'folder_outside_exports' };
   return {
     ok: true,
     value: {

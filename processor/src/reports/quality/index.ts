@@ -6,6 +6,7 @@ import type { QaMonthlyReport } from '../../quality/contract.ts';
 import { parseMonth, type ReportLang } from '../core/model.ts';
 import { layoutQualityReport } from './layout.ts';
 import { writeQualityPdf, writeQualityXlsx } from './render.ts';
+import { sharedRenderPool } from '../render/pool.ts';
 
 export { layoutQualityReport, type QualityLayout } from './layout.ts';
 export { qualityTexts, type QualityReportTexts } from './texts.ts';
@@ -24,8 +25,22 @@ export interface QualityReportFile {
   body: Buffer;
 }
 
-/** The file of a month's quality report; `nowMs` only prints the generation line. */
-export async function renderQualityReport(report: QaMonthlyReport, o: { format: QualityReportFormat; lang: ReportLang; nowMs: number }): Promise<QualityReportFile> {
+export interface QualityRenderOptions {
+  format: QualityReportFormat;
+  lang: ReportLang;
+  nowMs: number;
+}
+
+/**
+ * The file of a month's quality report; `nowMs` only prints the generation line. Rendered in a
+ * worker thread (render/pool.ts), off the caller's event loop.
+ */
+export function renderQualityReport(report: QaMonthlyReport, o: QualityRenderOptions): Promise<QualityReportFile> {
+  return sharedRenderPool().renderQuality(report, o);
+}
+
+/** renderQualityReport in this thread (what a render worker runs). */
+export async function renderQualityReportHere(report: QaMonthlyReport, o: QualityRenderOptions): Promise<QualityReportFile> {
   const m = parseMonth(report.month);
   if (!m) throw new RangeError(`not a month: ${report.month}`);
   const layout = layoutQualityReport(report, { lang: o.lang, generatedAtMs: o.nowMs });

@@ -121,9 +121,13 @@ export async function listClosedMonths(ch: ClickHouse, site: string): Promise<Ar
 
 // ---------------------------------------------------------------- schedules and runs
 
-export async function saveSchedule(ch: ClickHouse, s: { spec: unknown; createdBy: string; nowMs: number }): Promise<ExportSchedule> {
-  const checked = checkSchedule(s.spec);
-  if (!checked.ok) throw new ScheduleSpecError(`invalid export schedule: ${checked.reason}`);
+/** `exportsDir`: the exports folder (TABLERO_EXPORTS_DIR); a schedule's folder must be inside it. */
+export async function saveSchedule(ch: ClickHouse, s: { spec: unknown; createdBy: string; nowMs: number; exportsDir: string }): Promise<ExportSchedule> {
+  const checked = checkSchedule(s.spec, s.exportsDir);
+  if (!checked.ok) {
+    const why = checked.reason === 'folder_outside_exports' ? ` (the folder must be ${s.exportsDir} or a folder inside it; set by TABLERO_EXPORTS_DIR)` : '';
+    throw new ScheduleSpecError(`invalid export schedule: ${checked.reason}${why}`);
+  }
   const prev = await rows<{ v: unknown }>(ch, `SELECT max(version) AS v FROM ${TABLES.exportSchedules} FINAL WHERE id = {id:String}`, { id: checked.value.id }, 'reading schedule versions');
   try {
     await ch.client.insert({

@@ -1,0 +1,129 @@
+// Stores one processor commit (its stints, agent intervals, events and ingest's dead letters) in
+// ClickHouse, so that rows the store refuses for good do not stop the stream (issue 14): a refused
+// insert is split (store/refusal.ts) and a row still refused alone goes to dead_letters with the
+// refusal as its reason. Retryable failures are thrown for the caller to retry the whole commit.
+//
+// Exactly once, across retries and crashes (see service.ts's header for the restart rebuild):
+// - Every insert's token is the commit's token plus the piece's split path: a repeat of the whole
+//   commit in this process stores no piece twice.
+// - Stints and agent rows are recognised after a crash by the newest commit's row keys, whatever
+//   subset of their pieces was stored.
+// - queue_events go last, in runs of one month in stream order, each run split (if refused) in
+//   halves first-half-first: whatever the moment of a crash, the stored events are a prefix of
+//   the commit's events in stream order (minus refused ones, which sit in dead_letters), so the
+//   per-source offset watermark read at restart never passes over an unstored event.
+import { MAX_DEAD_LETTER_RAW_BYTES, type QueueEvent } from '@tablero/ingest/contract';
+import { TABLES } from '@tablero/sql';
+import type { AgentPauseRow, AgentSessionRow } from '../core/agent-state.ts';
+import type { DeadLetterRow } from '../core/rejections.ts';
+import type { StintRow } from '../core/stint-machine.ts';
+import { insertSplitting, monthRuns, type StoreFailure } from './refusal.ts';
+import { pauseKey, sessionKey, type ProcessorStore } from './store.ts';
+
+export interface CommitRows {
+  commitId: number;
+  stints: StintRow[];
+  sessions: AgentSessionRow[];
+  pauses: AgentPauseRow[];
+  /** Events applied by the commit (to store in queue_events), in stream order. */
+  events: QueueEvent[];
+  /** The same events as JSON objects: the received text where a whole message applied (no re-serializing). */
+  eventsJson: string[];
+  /** Rejected input lines to store: sample rows and counters (core/rejections.ts). */
+  dead: DeadLetterRow[];
+}
+
+/** A row the store refused alone, as stored in dead_letters. */
+export interface RefusedRow {
+  table: string;
+  letter: DeadLetterRow;
+}
+
+export interface CommitOutcome {
+  /** Refused inserts that were split. */
+  splits: number;
+  refused: RefusedRow[];
+}
+
+/** Source of dead letters for refused rows the processor derived (not input lines). */
+export const REFUSED_SOURCE_PREFIX = 'processor:';
+
+function truncate(text: string): string {
+  if (Buffer.byteLength(text) <= MAX_DEAD_LETTER_RAW_BYTES) return text;
+  return Buffer.from(text).subarray(0, MAX_DEAD_LETTER_RAW_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+}
+
+/** A dead letter for a row refused by `table`: events keep their source and offset; derived rows name the table. */
+function letterFor(table: string, id: string, row: { site: string }, failure: Extract<StoreFailure, { retry: false }>, nowS: number, origin?: QueueEvent): DeadLetterRow {
+  return {
+    event_id: origin ? origin.event_id : `${table}:${id.replaceAll('\0', '|')}`,
+    site: row.site,
+    source: origin ? origin.source : `${REFUSED_SOURCE_PREFIX}${table}`,
+    offset: origin ? origin.offset : 0,
+    line_no: 0,
+    raw: truncate(JSON.stringify(row)),
+    reason: failure.reason,
+    rejected_at: nowS,
+    lines: 1,
+  };
+}
+
+/**
+ * Stores a commit's rows (order: ingest's dead letters, stints, agent intervals, events). Throws
+ * the first retryable failure; refused rows are dead-lettered and reported in the outcome.
+ */
+export async function storeCommit(store: ProcessorStore, rows: CommitRows, token: string, nowS: number): Promise<CommitOutcome> {
+  const outcome: CommitOutcome = { splits: 0, refused: [] };
+  const refuseInto = <T extends { site: string }>(table: string, idOf: (row: T) => string, origin?: (row: T) => QueueEvent) =>
+    async (row: T, failure: Extract<StoreFailure, { retry: false }>): Promise<void> => {
+      const letter = letterFor(table, idOf(row), row, failure, nowS, origin?.(row));
+      // One row per insert with a token of its own: a repeat (retry, or the row refused again after a restart) stores it once.
+      await store.insertDeadLetters([letter], `refused:${table}:${letter.event_id}`);
+      outcome.refused.push({ table, letter });
+    };
+  const piece = (base: string, path: string): string => (path === '' ? base : `${base}:p${path}`);
+  const tally = ({ splits }: { splits: number }): void => {
+    outcome.splits += splits;
+  };
+
+  // One insert per commit (a flood of bad lines is a few counter rows, not one insert per
+  // message); a redelivery after a crash is skipped by the rejections watermark, not the token.
+  await store.insertDeadLetters(rows.dead, `dead:${token}`);
+  tally(
+    await insertSplitting(
+      rows.stints,
+      (part, path) => store.insertStints(part, rows.commitId, piece(`stints:${token}`, path)),
+      refuseInto<StintRow>(TABLES.stints, (r) => r.stint_id),
+    ),
+  );
+  tally(
+    await insertSplitting(
+      rows.sessions,
+      (part, path) => store.insertAgentIntervals(part, [], rows.commitId, piece(`agents:${token}`, path)),
+      refuseInto<AgentSessionRow>(TABLES.agentSessions, sessionKey),
+    ),
+  );
+  tally(
+    await insertSplitting(
+      rows.pauses,
+      (part, path) => store.insertAgentIntervals([], part, rows.commitId, piece(`agents:${token}`, path)),
+      refuseInto<AgentPauseRow>(TABLES.agentPauses, pauseKey),
+    ),
+  );
+  const runs = monthRuns(rows.events, (ev) => ev.ts);
+  for (let i = 0; i < runs.length; i++) {
+    const run = runs[i] as QueueEvent[];
+    tally(
+      await insertSplitting(
+        run,
+        (part, path) =>
+          // The received JSON text goes in as it is when the commit is one whole run (the usual case).
+          runs.length === 1 && path === '' && rows.eventsJson.length > 0
+            ? store.insertEventsJson(rows.eventsJson.join(','), `events:${token}:${i}`)
+            : store.insertEvents(part, piece(`events:${token}:${i}`, path)),
+        refuseInto<QueueEvent>(TABLES.queueEvents, (ev) => ev.event_id, (ev) => ev),
+      ),
+    );
+  }
+  return outcome;
+}
