@@ -11,7 +11,7 @@ import type { ClickHouse } from '@tablero/sql';
 import { createQualityService } from '@tablero/processor/quality';
 import {
   QUALITY_REPORT_FORMATS, renderQualityReport, type QualityReportFormat,
-  CSV_SEPARATORS, REPORT_FORMATS, REPORT_LANGS, closeMonth, exportMonthly, listClosedMonths, listRuns, listSchedules, parseMonth, saveSchedule,
+  CSV_SEPARATORS, REPORT_FORMATS, REPORT_LANGS, closeMonth, closedMonthsStatus, exportMonthly, listRuns, listSchedules, parseMonth, saveSchedule,
   type CsvSeparator, type ReportFormat, type ReportLang,
 } from '@tablero/processor/reports';
 import type { ExportsPort, QualityReportsPort } from '@tablero/dashboard';
@@ -28,7 +28,7 @@ export function reportsPort(ch: ClickHouse, log: Logger, site: string, tz: strin
   return {
     monthly: (q) => exportMonthly(ctx, { site: q.site ?? site, month: q.month, queues: q.queues, format: q.format, lang: q.lang, ...(q.sep ? { sep: q.sep } : {}), nowMs: q.nowMs }),
     closeMonth: (q) => closeMonth(ctx, { site, month: q.month, closedBy: q.closedBy, nowMs: q.nowMs }),
-    closedMonths: () => listClosedMonths(ch, site),
+    closedMonths: () => closedMonthsStatus(ctx, site),
     runs: () => listRuns(ch),
     schedules: () => listSchedules(ch),
     saveSchedule: (spec, by, nowMs) => saveSchedule(ch, { spec: { site, tz, ...(spec as Record<string, unknown>) }, createdBy: by, nowMs }),

@@ -126,7 +126,7 @@ describe('closing a month', () => {
     expect(res.statusCode).toBe(201);
     expect(res.json()).toEqual({ site: 'default', month: '2026-10', version: 1, fingerprint: '16-a87bb3cc617ca6bd', stints: 16, queues: 2 });
     const months = await app.inject({ method: 'GET', url: '/api/months', headers: as('admin', false) });
-    expect(months.json()).toEqual([{ month: '2026-10', version: 1, closed_at_ms: NOW_MS, closed_by: 'mario', fingerprint: '16-a87bb3cc617ca6bd', stints: 16 }]);
+    expect(months.json()).toEqual([{ month: '2026-10', version: 1, closed_at_ms: NOW_MS, closed_by: 'mario', fingerprint: '16-a87bb3cc617ca6bd', stints: 16, live_fingerprint: '16-a87bb3cc617ca6bd', data_changed: false }]);
     expect((await app.inject({ method: 'GET', url: '/api/months', headers: as('supervisor', false) })).statusCode).toBe(403);
     const csv = await app.inject({ method: 'GET', url: '/api/exports/monthly?month=2026-10&format=csv&lang=es', headers: as('manager', false) });
     expect(csv.headers['x-tablero-month']).toBe('closed');

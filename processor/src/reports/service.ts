@@ -23,7 +23,7 @@ import { buildMonthlyReport, dataChanged, monthKey, nextMonth, parseMonth, type 
 import { dueRun, reportFileName, reportMonthOf, runDay, runId, type ExportSchedule } from './core/schedule.ts';
 import { writePdf } from './render/pdf.ts';
 import { writeXlsx } from './render/xlsx.ts';
-import { lastRunTimes, listSchedules, loadClosedMonth, recordRun, saveClosedMonth, stintFingerprint } from './store/report-store.ts';
+import { lastRunTimes, listClosedMonths, listSchedules, loadClosedMonth, recordRun, saveClosedMonth, stintFingerprint } from './store/report-store.ts';
 import { planRead, readAgentSums, readPeriodSums, resolverFor, statedDefinition, type KpiReadOptions, type PeriodSums } from '../store/kpi-query.ts';
 
 export interface ReportContext {
@@ -180,6 +180,33 @@ export async function closeMonth(ctx: ReportContext, o: { site: string; month: s
   const version = await saveClosedMonth(ctx.ch, { site: o.site, month: o.month, closed_at_ms: o.nowMs, closed_by: o.closedBy, report });
   ctx.log.info({ site: o.site, month: o.month, version, fingerprint: report.fingerprint.value, by: o.closedBy }, 'month closed');
   return { site: o.site, month: o.month, version, fingerprint: report.fingerprint.value, stints: report.fingerprint.stints, queues: report.queues.length };
+}
+
+export interface ClosedMonthStatus {
+  month: string;
+  version: number;
+  closed_at_ms: number;
+  closed_by: string;
+  /** At closing. */
+  fingerprint: string;
+  stints: number;
+  /** The stints of the month now, hashed as the closing was. */
+  live_fingerprint: string;
+  /** Stints arrived, changed or vanished since closing (the figures stay the closing's). */
+  data_changed: boolean;
+}
+
+/** The closed months of a site with the late-data check each export makes (one fingerprint query per month). */
+export async function closedMonthsStatus(ctx: ReportContext, site: string): Promise<ClosedMonthStatus[]> {
+  const out: ClosedMonthStatus[] = [];
+  // One after another: the embedded ClickHouse serves one query at a time anyway.
+  for (const m of await listClosedMonths(ctx.ch, site)) {
+    const frozen = await loadClosedMonth(ctx.ch, site, m.month);
+    if (!frozen) continue;
+    const live = await stintFingerprint(ctx.ch, { site, ...monthBounds(m.month, frozen.report.tz) }, frozen.report.fingerprint.scheme);
+    out.push({ ...m, live_fingerprint: live.value, data_changed: dataChanged(frozen.report, live) });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- scheduled exports
