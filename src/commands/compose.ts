@@ -26,6 +26,7 @@ import {
 } from '@tablero/processor';
 import { countUsers, createKioskToken, createUser, startDashboard, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
 import { startExportScheduler } from '@tablero/processor/reports';
+import { createSmtpMailer, smtpSettings } from '../mail.ts';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
 import { createSurveyPushHandler } from '@tablero/ingest/surveys';
 import { qualityReportsPort, reportsPort } from './export.ts';
@@ -146,7 +147,8 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       );
       running.push(processor);
       // Scheduled report exports run beside the processor (one per deployment, like the processor).
-      running.push(startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz }));
+      const smtp = smtpSettings(o.cfg);
+      running.push(startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz, ...(smtp ? { mailer: createSmtpMailer(smtp) } : {}) }));
       // Post-call survey answers (quality stream) are stored beside the processor.
       const surveys = await startSurveyConsumer({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'surveys' }) });
       running.push(surveys);

@@ -144,7 +144,7 @@ describe('schedules and runs', () => {
     expect(ok.statusCode).toBe(200);
     const saved = {
       id: 'board', enabled: true, every: 'monthly', day_of_month: 1, at: '06:00', tz: 'UTC', site: 'default', queues: [], formats: ['xlsx', 'pdf'],
-      lang: 'es', sep: ';', folder: '/var/lib/tablero/reports',
+      lang: 'es', sep: ';', folder: '/var/lib/tablero/reports', email_to: [],
     };
     expect(ok.json()).toEqual(saved);
     const list = await app.inject({ method: 'GET', url: '/api/exports/schedules', headers: as('manager', false) });

@@ -19,6 +19,7 @@ import type { ProcessorSettings } from '../core/settings.ts';
 import { queryEscalationMonthly } from '../escalations/queries.ts';
 import { writeCsv, type CsvSeparator } from './core/csv.ts';
 import { layoutReport } from './core/layout.ts';
+import { texts } from './core/texts.ts';
 import { buildMonthlyReport, dataChanged, monthKey, nextMonth, parseMonth, type DataFingerprint, type MonthlyReport, type QueueDefinition, type ReportFormat, type ReportLang } from './core/model.ts';
 import { dueRun, reportFileName, reportMonthOf, runDay, runId, type ExportSchedule } from './core/schedule.ts';
 import { writePdf } from './render/pdf.ts';
@@ -33,7 +34,20 @@ export interface ReportContext {
   defaultTz: string;
   /** Settings under the stored versions (the processor's configured ones); default the built-in defaults. */
   baseSettings?: ProcessorSettings;
+  /** Sends scheduled files by e-mail (the composition root's SMTP transport); absent = no SMTP configured. */
+  mailer?: ReportMailer;
 }
+
+/** One message with a run's files, in the schedule's language. */
+export interface ReportMail {
+  to: string[];
+  subject: string;
+  text: string;
+  attachments: Array<{ filename: string; content: Buffer; contentType: string }>;
+}
+
+/** Resolves once the SMTP server accepted the message for every recipient; rejects otherwise. */
+export type ReportMailer = (mail: ReportMail) => Promise<void>;
 
 /** Bad input from a user (unknown month, month not over, ...): CLI exit 2, HTTP 400/409. */
 export class ReportRequestError extends Error {
@@ -230,11 +244,23 @@ async function writeAtomic(path: string, body: Buffer): Promise<void> {
   }
 }
 
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}` : String(err);
+}
+
+function mailText(s: ExportSchedule, month: string, files: string[]): string {
+  const list = files.map((f) => `- ${f}`).join('\n');
+  return s.lang === 'es'
+    ? `Informe mensual de indicadores de ${month}, sede ${s.site}, de la exportación programada "${s.id}".\n\nArchivos adjuntos:\n${list}\n`
+    : `Monthly indicator report for ${month}, site ${s.site}, from the scheduled export "${s.id}".\n\nAttached files:\n${list}\n`;
+}
+
 /** Runs one occurrence of a schedule and records it (success or failure) in export_runs. */
 export async function runSchedule(ctx: ReportContext, s: ExportSchedule, scheduledMs: number, now: () => number): Promise<ScheduledRunResult> {
   const started = now();
   const month = reportMonthOf(s, scheduledMs);
   const files: string[] = [];
+  const attachments: ReportMail['attachments'] = [];
   let bytes = 0;
   let error = '';
   try {
@@ -244,11 +270,25 @@ export async function runSchedule(ctx: ReportContext, s: ExportSchedule, schedul
       const name = reportFileName(s.site, month, format, s.every === 'daily' ? runDay(s, scheduledMs) : undefined);
       await writeAtomic(join(s.folder, name), out.body);
       files.push(name);
+      attachments.push({ filename: name, content: out.body, contentType: out.content_type });
       bytes += out.body.length;
     }
   } catch (err) {
-    error = err instanceof Error ? `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}` : String(err);
+    error = errorText(err);
     ctx.log.error({ schedule: s.id, month, folder: s.folder, err }, 'scheduled export failed');
+  }
+  // The files are on disk whatever the mail does; a mail that fails makes the run failed, so
+  // the runs list shows it and the operator can send the files by hand.
+  if (!error && s.email_to.length > 0) {
+    try {
+      if (!ctx.mailer) throw new Error('e-mail is not configured on the server (TABLERO_SMTP_HOST)');
+      const t = texts(s.lang);
+      await ctx.mailer({ to: s.email_to, subject: `${t.title} ${month} (${s.site})`, text: mailText(s, month, files), attachments });
+      ctx.log.info({ schedule: s.id, month, recipients: s.email_to.length }, 'scheduled export e-mailed');
+    } catch (err) {
+      error = `e-mail: ${errorText(err)}`;
+      ctx.log.error({ schedule: s.id, month, err }, 'scheduled export e-mail failed');
+    }
   }
   const status = error ? 'failed' : 'ok';
   const id = runId(s, scheduledMs);
