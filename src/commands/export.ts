@@ -16,6 +16,7 @@ import {
 } from '@tablero/processor/reports';
 import type { ExportsPort, QualityReportsPort } from '@tablero/dashboard';
 import type { Command } from '../cli.ts';
+import type { SmtpSettings } from '../mail.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { findRunning, openStore, type RunningInstance } from '../runtime.ts';
@@ -23,7 +24,7 @@ import { apiRequest } from './api-client.ts';
 import { UsageError, stringList } from './usage.ts';
 
 /** The processor's reports bound to one ClickHouse, site and time zone, as the dashboard needs them. */
-export function reportsPort(ch: ClickHouse, log: Logger, site: string, tz: string): ExportsPort {
+export function reportsPort(ch: ClickHouse, log: Logger, site: string, tz: string, smtp: SmtpSettings | null = null): ExportsPort {
   const ctx = { ch, log, defaultTz: tz };
   return {
     monthly: (q) => exportMonthly(ctx, { site: q.site ?? site, month: q.month, queues: q.queues, format: q.format, lang: q.lang, ...(q.sep ? { sep: q.sep } : {}), nowMs: q.nowMs }),
@@ -32,6 +33,7 @@ export function reportsPort(ch: ClickHouse, log: Logger, site: string, tz: strin
     runs: () => listRuns(ch),
     schedules: () => listSchedules(ch),
     saveSchedule: (spec, by, nowMs) => saveSchedule(ch, { spec: { site, tz, ...(spec as Record<string, unknown>) }, createdBy: by, nowMs }),
+    mail: () => (smtp === null ? null : { host: smtp.host, port: smtp.port, tls: smtp.tls, from: smtp.from, auth: smtp.user !== undefined }),
   };
 }
 

@@ -187,23 +187,26 @@ describe('the export centre in Chromium', () => {
     await page.getByTestId('sched-id').fill('gerencia');
     await page.getByTestId('sched-format-csv').check();
     await page.getByTestId('sched-folder').fill('informes');
+    await page.getByTestId('sched-email').fill('gerencia@example.com, ventas@example.com');
     await page.getByTestId('sched-save').click();
     await expect.poll(() => page.getByTestId('sched-note').textContent(), { timeout: 10_000 }).toBe('Check “Folder on the server”: the server did not accept it.');
     expect(await page.getByTestId('sched-folder').inputValue()).toBe('informes');
+    expect(await page.getByTestId('sched-email').inputValue()).toBe('gerencia@example.com, ventas@example.com');
+    expect(await page.getByTestId('mail-status').textContent()).toContain('Outgoing mail is not configured on the server (TABLERO_SMTP_* variables)');
     const folder = join(dir, 'reports');
     await page.getByTestId('sched-folder').fill(folder);
     await page.getByTestId('sched-save').click();
     await expect.poll(() => page.getByTestId('sched-note').textContent(), { timeout: 10_000 }).toBe('Schedule gerencia saved.');
     await expect
       .poll(() => rowTexts(page, 'schedule'), { timeout: 10_000 })
-      .toEqual([['gerencia', 'Day 1 of every month, 06:00 (UTC)', 'CSV, XLSX, PDF', 'English', 'All queues', folder, 'Active']]);
+      .toEqual([['gerencia', 'Day 1 of every month, 06:00 (UTC)', 'CSV, XLSX, PDF', 'English', 'All queues', folder, 'gerencia@example.com, ventas@example.com', 'Active']]);
     expect((await admin.send('GET', '/api/exports/schedules')).body).toEqual([
-      { id: 'gerencia', enabled: true, every: 'monthly', day_of_month: 1, at: '06:00', tz: 'UTC', site: 'default', queues: [], formats: ['csv', 'xlsx', 'pdf'], lang: 'en', sep: ',', folder },
+      { id: 'gerencia', enabled: true, every: 'monthly', day_of_month: 1, at: '06:00', tz: 'UTC', site: 'default', queues: [], formats: ['csv', 'xlsx', 'pdf'], lang: 'en', sep: ',', folder, email_to: ['gerencia@example.com', 'ventas@example.com'] },
     ]);
     await ctx.close();
 
     const manager = await exportsPageOf('mark');
-    await expect.poll(() => rowTexts(manager, 'schedule'), { timeout: 10_000 }).toEqual([['gerencia', 'Day 1 of every month, 06:00 (UTC)', 'CSV, XLSX, PDF', 'English', 'All queues', folder, 'Active']]);
+    await expect.poll(() => rowTexts(manager, 'schedule'), { timeout: 10_000 }).toEqual([['gerencia', 'Day 1 of every month, 06:00 (UTC)', 'CSV, XLSX, PDF', 'English', 'All queues', folder, 'gerencia@example.com, ventas@example.com', 'Active']]);
     expect(await manager.getByTestId('schedule-form').count()).toBe(0);
     expect(await manager.getByTestId('sched-admin-only').textContent()).toBe('Only an administrator creates or changes schedules, because they write files into a folder on the server.');
     await manager.context().close();
@@ -221,11 +224,12 @@ describe('the export centre in Chromium', () => {
       ['GET', '/api/months'],
       ['GET', '/api/exports/schedules'],
       ['GET', '/api/exports/runs'],
+      ['GET', '/api/exports/mail'],
       ['PUT', '/api/exports/schedules/x'],
     ] as const) {
       statuses.push((await apiFromPage(page, method, path, method === 'PUT' ? { every: 'daily' } : undefined)).status);
     }
-    expect(statuses).toEqual([403, 403, 403, 403, 403, 403]);
+    expect(statuses).toEqual([403, 403, 403, 403, 403, 403, 403]);
     await ctx.close();
   });
 });

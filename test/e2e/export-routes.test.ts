@@ -52,6 +52,21 @@ function as(role: Role, csrf = true): Record<string, string> {
 }
 
 describe('GET /api/exports/monthly', () => {
+  it('GET /api/exports/mail says whether scheduled files can be e-mailed, never the password', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/exports/mail', headers: as('manager', false) })).json()).toEqual({ configured: false });
+    expect((await app.inject({ method: 'GET', url: '/api/exports/mail', headers: as('supervisor', false) })).statusCode).toBe(403);
+    const smtp = { host: 'smtp.example.com', port: 587, tls: 'starttls' as const, user: 'tablero', password: 'secreto-smtp', from: 'informes@example.com' };
+    const withMail = await buildApp(deps({ exports: reportsPort(ch, captureLog().log, 'default', 'UTC', smtp) }), { sessionSecret: SECRET });
+    try {
+      const s = await login(withMail, 'mario');
+      const res = await withMail.inject({ method: 'GET', url: '/api/exports/mail', headers: { cookie: s.cookie } });
+      expect(res.json()).toEqual({ configured: true, host: 'smtp.example.com', port: 587, tls: 'starttls', from: 'informes@example.com', auth: true });
+      expect(res.body).not.toContain('secreto-smtp');
+    } finally {
+      await withMail.close();
+    }
+  });
+
   it.each<[Role, number]>([
     ['admin', 200],
     ['manager', 200],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/api.ts';
 import { textOf } from '../../lib/catalog.ts';
-import { fileNameOf, monthRange, parseMonths, parseRuns, parseSchedules, previousMonth, queuesOf, refusalOf, scheduleBody, type Refusal } from './exports-model.ts';
+import { fileNameOf, monthRange, parseMail, parseMonths, parseRuns, parseSchedules, previousMonth, queuesOf, refusalOf, scheduleBody, type Refusal } from './exports-model.ts';
 import { EXPORT_TEXTS, type ExportTextKey } from './texts.ts';
 
 describe('reading the answers', () => {
@@ -15,9 +15,9 @@ describe('reading the answers', () => {
   });
 
   it('reads schedules and runs', () => {
-    const s = { id: 'mensual', enabled: true, every: 'monthly', day_of_month: 1, at: '06:00', tz: 'UTC', site: 'default', queues: [], formats: ['xlsx'], lang: 'es', sep: ';', folder: '/srv/x' };
+    const s = { id: 'mensual', enabled: true, every: 'monthly', day_of_month: 1, at: '06:00', tz: 'UTC', site: 'default', queues: [], formats: ['xlsx'], lang: 'es', sep: ';', folder: '/srv/x', email_to: ['a@example.com'] };
     expect(parseSchedules([s, { ...s, every: 'weekly' }])).toEqual([
-      { id: 'mensual', enabled: true, every: 'monthly', day_of_month: 1, at: '06:00', tz: 'UTC', queues: [], formats: ['xlsx'], lang: 'es', folder: '/srv/x' },
+      { id: 'mensual', enabled: true, every: 'monthly', day_of_month: 1, at: '06:00', tz: 'UTC', queues: [], formats: ['xlsx'], lang: 'es', folder: '/srv/x', email_to: ['a@example.com'] },
     ]);
     const r = { run_id: 'a', schedule_id: 'mensual', site: 'default', scheduled_for_ms: 5, started_at_ms: 6, finished_at_ms: 7, month: '2026-10', status: 'failed', files: [], bytes: 0, error: 'EACCES' };
     expect(parseRuns([r])).toEqual([{ run_id: 'a', schedule_id: 'mensual', scheduled_for_ms: 5, month: '2026-10', status: 'failed', files: [], error: 'EACCES' }]);
@@ -47,9 +47,18 @@ describe('months and files', () => {
   ])('fileNameOf(%j)', (h, name) => expect(fileNameOf(h)).toBe(name));
 
   it('sends a day of the month only for monthly schedules', () => {
-    const form = { id: 'd', every: 'daily' as const, day_of_month: 3, at: '07:30', formats: ['csv' as const], lang: 'en' as const, queues: ['101'], folder: ' /srv/r ', enabled: false };
-    expect(scheduleBody(form)).toEqual({ enabled: false, every: 'daily', at: '07:30', formats: ['csv'], lang: 'en', queues: ['101'], folder: '/srv/r' });
-    expect(scheduleBody({ ...form, every: 'monthly' })).toEqual({ enabled: false, every: 'monthly', day_of_month: 3, at: '07:30', formats: ['csv'], lang: 'en', queues: ['101'], folder: '/srv/r' });
+    const form = { id: 'd', every: 'daily' as const, day_of_month: 3, at: '07:30', formats: ['csv' as const], lang: 'en' as const, queues: ['101'], folder: ' /srv/r ', email_to: ' a@example.com, b@example.com;\nc@example.com ', enabled: false };
+    const to = ['a@example.com', 'b@example.com', 'c@example.com'];
+    expect(scheduleBody(form)).toEqual({ enabled: false, every: 'daily', at: '07:30', formats: ['csv'], lang: 'en', queues: ['101'], folder: '/srv/r', email_to: to });
+    expect(scheduleBody({ ...form, every: 'monthly', email_to: '' })).toEqual({ enabled: false, every: 'monthly', day_of_month: 3, at: '07:30', formats: ['csv'], lang: 'en', queues: ['101'], folder: '/srv/r', email_to: [] });
+  });
+
+  it('reads the mail status and ignores anything else', () => {
+    expect(parseMail({ configured: false })).toEqual({ configured: false });
+    expect(parseMail({ configured: true, host: 'smtp.example.com', port: 587, tls: 'starttls', from: 'i@example.com', auth: true })).toEqual({
+      configured: true, host: 'smtp.example.com', port: 587, tls: 'starttls', from: 'i@example.com',
+    });
+    expect(parseMail({ configured: true })).toBeNull();
   });
 });
 
@@ -61,6 +70,7 @@ describe('refusals in the user’s language', () => {
   it.each<[ApiError, string, string]>([
     [new ApiError(409, 'TABLERO_ERR_MONTH_NOT_OVER', '2026-12 is not over yet'), 'El mes diciembre de 2026 aún no termina: solo se puede cerrar un mes terminado.', 'diciembre de 2026 is not over yet: only a month that has ended can be closed.'],
     [new ApiError(400, 'TABLERO_ERR_BAD_REQUEST', 'invalid export schedule: bad_field:folder'), 'Revise «Carpeta en el servidor»: el servidor no lo aceptó.', 'Check “Carpeta en el servidor”: the server did not accept it.'],
+    [new ApiError(400, 'TABLERO_ERR_BAD_REQUEST', 'invalid export schedule: bad_field:email_to'), 'Revise «Enviar por correo a»: el servidor no lo aceptó.', 'Check “Enviar por correo a”: the server did not accept it.'],
     [new ApiError(400, 'TABLERO_ERR_BAD_QUERY', 'bad query parameter month: must be YYYY-MM'), 'Elija un mes entre 2000 y 2099.', 'Pick a month between 2000 and 2099.'],
     [new ApiError(403, 'TABLERO_ERR_FORBIDDEN', 'your role may not use /api/months'), 'Su rol no permite esta acción.', 'Your role may not do this.'],
     [new ApiError(500, 'TABLERO_ERR_EXPORT', 'the export failed'), 'La exportación falló en el servidor. Inténtelo de nuevo o avise al administrador.', 'The export failed on the server. Try again or tell the administrator.'],

@@ -32,6 +32,7 @@ export interface ScheduleRow {
   formats: string[];
   lang: string;
   folder: string;
+  email_to: string[];
 }
 
 export interface RunRow {
@@ -64,10 +65,10 @@ export function parseMonths(v: unknown): ClosedMonthRow[] {
 export function parseSchedules(v: unknown): ScheduleRow[] {
   return list(v, (x) => {
     if (!isObj(x)) return null;
-    const { id, enabled, every, day_of_month, at, tz, queues, formats, lang, folder } = x;
+    const { id, enabled, every, day_of_month, at, tz, queues, formats, lang, folder, email_to } = x;
     if (!str(id) || (every !== 'monthly' && every !== 'daily') || !isNum(day_of_month) || !str(at) || !str(tz) || !strList(queues) || !strList(formats) || !str(lang) || !str(folder))
       return null;
-    return { id, enabled: enabled !== false, every, day_of_month, at, tz, queues, formats, lang, folder };
+    return { id, enabled: enabled !== false, every, day_of_month, at, tz, queues, formats, lang, folder, email_to: strList(email_to) ? email_to : [] };
   });
 }
 
@@ -117,6 +118,8 @@ export interface ScheduleForm {
   lang: FileLang;
   queues: string[];
   folder: string;
+  /** Addresses as typed: separated by commas, semicolons, spaces or lines. */
+  email_to: string;
   enabled: boolean;
 }
 
@@ -131,7 +134,18 @@ export function scheduleBody(f: ScheduleForm): Record<string, unknown> {
     lang: f.lang,
     queues: f.queues,
     folder: f.folder.trim(),
+    email_to: f.email_to.split(/[\s,;]+/).filter((a) => a !== ''),
   };
+}
+
+/** GET /api/exports/mail: where scheduled files are e-mailed from (no password ever comes). */
+export type MailStatus = { configured: false } | { configured: true; host: string; port: number; tls: string; from: string };
+
+export function parseMail(v: unknown): MailStatus | null {
+  if (!isObj(v)) return null;
+  if (v.configured === false) return { configured: false };
+  const { host, port, tls, from } = v;
+  return v.configured === true && str(host) && isNum(port) && str(tls) && str(from) ? { configured: true, host, port, tls, from } : null;
 }
 
 export interface Refusal {
@@ -150,6 +164,7 @@ const FIELD_LABELS: Record<string, ExportTextKey> = {
   queues: 'exp.queues',
   folder: 'exp.sched.folder',
   enabled: 'exp.sched.enabled',
+  email_to: 'exp.sched.email_to',
 };
 
 /**

@@ -57,6 +57,10 @@ const ES = {
   'exp.sched.when.monthly': 'Día {day} de cada mes, {at} ({tz})',
   'exp.sched.when.daily': 'Cada día, {at} ({tz})',
   'exp.sched.what': 'Cada ejecución exporta el mes que contiene el día anterior: la mensual del día 1, el mes que terminó; la diaria, el mes en curso hasta ayer.',
+  'exp.sched.email_to': 'Enviar por correo a',
+  'exp.sched.email_hint': 'Direcciones separadas por comas; vacío = solo la carpeta.',
+  'exp.sched.mail_on': 'Correo saliente: {host}:{port} ({tls}), remitente {from}.',
+  'exp.sched.mail_off': 'El correo saliente no está configurado en el servidor (variables TABLERO_SMTP_*): una programación con destinatarios escribe sus archivos y su ejecución queda como fallida.',
   'exp.sched.save': 'Guardar programación',
   'exp.sched.saved': 'Programación {id} guardada.',
 
@@ -136,6 +140,10 @@ const EN: EnglishOf<typeof ES> = {
   'exp.sched.when.monthly': 'Day {day} of every month, {at} ({tz})',
   'exp.sched.when.daily': 'Every day, {at} ({tz})',
   'exp.sched.what': 'Each run exports the month holding the day before: the monthly run on day 1, the month just ended; the daily run, the month to date up to yesterday.',
+  'exp.sched.email_to': 'E-mail to',
+  'exp.sched.email_hint': 'Addresses separated by commas; empty = the folder only.',
+  'exp.sched.mail_on': 'Outgoing mail: {host}:{port} ({tls}), sender {from}.',
+  'exp.sched.mail_off': 'Outgoing mail is not configured on the server (TABLERO_SMTP_* variables): a schedule with recipients writes its files and its run is marked failed.',
   'exp.sched.save': 'Save schedule',
   'exp.sched.saved': 'Schedule {id} saved.',
 
