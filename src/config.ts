@@ -116,6 +116,22 @@ const schema = z.object({
       zctx.addIssue({ code: 'custom', message: 'JSON object {"site": {"interface": "member name"}}' });
       return {};
     }),
+  /**
+   * SMTP for e-mailing scheduled exports (unset = no e-mail). TLS: `starttls` (required, port 587),
+   * `implicit` (port 465) or `none` (a relay on a trusted network only). The password is read here
+   * and handed to the transport; it is never logged nor sent to a browser.
+   */
+  TABLERO_SMTP_HOST: optionalUrl,
+  TABLERO_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  TABLERO_SMTP_TLS: z.enum(['starttls', 'implicit', 'none']).default('starttls'),
+  TABLERO_SMTP_USER: optionalUrl,
+  TABLERO_SMTP_PASSWORD: z.string().optional(),
+  TABLERO_SMTP_FROM: optionalUrl,
+}).superRefine((c, zctx) => {
+  if (c.TABLERO_SMTP_HOST !== undefined && c.TABLERO_SMTP_FROM === undefined)
+    zctx.addIssue({ code: 'custom', path: ['TABLERO_SMTP_FROM'], message: 'required with TABLERO_SMTP_HOST (the sender address)' });
+  if ((c.TABLERO_SMTP_USER === undefined) !== (c.TABLERO_SMTP_PASSWORD === undefined))
+    zctx.addIssue({ code: 'custom', path: ['TABLERO_SMTP_PASSWORD'], message: 'TABLERO_SMTP_USER and TABLERO_SMTP_PASSWORD go together' });
 });
 
 export type Config = z.infer<typeof schema> & { dataDir: string; siteTz: string; exportsDir: string };

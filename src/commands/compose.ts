@@ -27,6 +27,7 @@ import {
 import type { ProcessorHealth } from '@tablero/processor/contract';
 import { countUsers, createKioskToken, createUser, startDashboard, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
 import { startExportScheduler } from '@tablero/processor/reports';
+import { createSmtpMailer, smtpSettings } from '../mail.ts';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
 import { createSurveyPushHandler } from '@tablero/ingest/surveys';
 import { qualityReportsPort, reportsPort } from './export.ts';
@@ -149,7 +150,8 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       running.push(processor);
       processorHealth = () => processor.health();
       // Scheduled report exports run beside the processor (one per deployment, like the processor).
-      running.push(startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz, exportsDir: o.cfg.exportsDir }));
+      const smtp = smtpSettings(o.cfg);
+      running.push(startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz, exportsDir: o.cfg.exportsDir, ...(smtp ? { mailer: createSmtpMailer(smtp) } : {}) }));
       // Post-call survey answers (quality stream) are stored beside the processor.
       const surveys = await startSurveyConsumer({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'surveys' }) });
       running.push(surveys);
@@ -178,7 +180,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           log: o.log.child({ svc: 'dashboard' }),
           queryKpis: (q) => queryKpis(ch, q, read),
           reports: { waitDistribution: (q) => queryWaitDistribution(ch, q, read), agents: (q) => queryAgentPerformance(ch, q, read) },
-          exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz, o.cfg.exportsDir),
+          exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz, o.cfg.exportsDir, smtpSettings(o.cfg)),
           push: createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }, { clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S }),
           // Calibration updates go out on the live bus (kpi.qa.<site>) like KPI snapshots.
           quality: createQualityService({ ch, log: o.log.child({ svc: 'quality' }), tz: o.cfg.siteTz, emit: (subject, data) => o.bus.emit(subject, data) }),

@@ -11,11 +11,12 @@ import type { ClickHouse } from '@tablero/sql';
 import { createQualityService } from '@tablero/processor/quality';
 import {
   QUALITY_REPORT_FORMATS, renderQualityReport, type QualityReportFormat,
-  CSV_SEPARATORS, REPORT_FORMATS, REPORT_LANGS, closeMonth, exportMonthly, listClosedMonths, listRuns, listSchedules, parseMonth, saveSchedule,
+  CSV_SEPARATORS, REPORT_FORMATS, REPORT_LANGS, closeMonth, closedMonthsStatus, exportMonthly, listRuns, listSchedules, parseMonth, saveSchedule,
   type CsvSeparator, type ReportFormat, type ReportLang,
 } from '@tablero/processor/reports';
 import type { ExportsPort, QualityReportsPort } from '@tablero/dashboard';
 import type { Command } from '../cli.ts';
+import type { SmtpSettings } from '../mail.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { findRunning, openStore, type RunningInstance } from '../runtime.ts';
@@ -23,15 +24,16 @@ import { apiRequest } from './api-client.ts';
 import { UsageError, stringList } from './usage.ts';
 
 /** The processor's reports bound to one ClickHouse, site and time zone, as the dashboard needs them. */
-export function reportsPort(ch: ClickHouse, log: Logger, site: string, tz: string, exportsDir: string): ExportsPort {
+export function reportsPort(ch: ClickHouse, log: Logger, site: string, tz: string, exportsDir: string, smtp: SmtpSettings | null = null): ExportsPort {
   const ctx = { ch, log, defaultTz: tz };
   return {
     monthly: (q) => exportMonthly(ctx, { site: q.site ?? site, month: q.month, queues: q.queues, format: q.format, lang: q.lang, ...(q.sep ? { sep: q.sep } : {}), nowMs: q.nowMs }),
     closeMonth: (q) => closeMonth(ctx, { site, month: q.month, closedBy: q.closedBy, nowMs: q.nowMs }),
-    closedMonths: () => listClosedMonths(ch, site),
+    closedMonths: () => closedMonthsStatus(ctx, site),
     runs: () => listRuns(ch),
     schedules: () => listSchedules(ch),
     saveSchedule: (spec, by, nowMs) => saveSchedule(ch, { spec: { site, tz, ...(spec as Record<string, unknown>) }, createdBy: by, nowMs, exportsDir }),
+    mail: () => (smtp === null ? null : { host: smtp.host, port: smtp.port, tls: smtp.tls, from: smtp.from, auth: smtp.user !== undefined }),
   };
 }
 

@@ -52,6 +52,21 @@ function as(role: Role, csrf = true): Record<string, string> {
 }
 
 describe('GET /api/exports/monthly', () => {
+  it('GET /api/exports/mail says whether scheduled files can be e-mailed, never the password', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/exports/mail', headers: as('manager', false) })).json()).toEqual({ configured: false });
+    expect((await app.inject({ method: 'GET', url: '/api/exports/mail', headers: as('supervisor', false) })).statusCode).toBe(403);
+    const smtp = { host: 'smtp.example.com', port: 587, tls: 'starttls' as const, user: 'tablero', password: 'secreto-smtp', from: 'informes@example.com' };
+    const withMail = await buildApp(deps({ exports: reportsPort(ch, captureLog().log, 'default', 'UTC', '/var/lib/tablero/exports', smtp) }), { sessionSecret: SECRET });
+    try {
+      const s = await login(withMail, 'mario');
+      const res = await withMail.inject({ method: 'GET', url: '/api/exports/mail', headers: { cookie: s.cookie } });
+      expect(res.json()).toEqual({ configured: true, host: 'smtp.example.com', port: 587, tls: 'starttls', from: 'informes@example.com', auth: true });
+      expect(res.body).not.toContain('secreto-smtp');
+    } finally {
+      await withMail.close();
+    }
+  });
+
   it.each<[Role, number]>([
     ['admin', 200],
     ['manager', 200],
@@ -126,7 +141,7 @@ describe('closing a month', () => {
     expect(res.statusCode).toBe(201);
     expect(res.json()).toEqual({ site: 'default', month: '2026-10', version: 1, fingerprint: '16-a87bb3cc617ca6bd', stints: 16, queues: 2 });
     const months = await app.inject({ method: 'GET', url: '/api/months', headers: as('admin', false) });
-    expect(months.json()).toEqual([{ month: '2026-10', version: 1, closed_at_ms: NOW_MS, closed_by: 'mario', fingerprint: '16-a87bb3cc617ca6bd', stints: 16 }]);
+    expect(months.json()).toEqual([{ month: '2026-10', version: 1, closed_at_ms: NOW_MS, closed_by: 'mario', fingerprint: '16-a87bb3cc617ca6bd', stints: 16, live_fingerprint: '16-a87bb3cc617ca6bd', data_changed: false }]);
     expect((await app.inject({ method: 'GET', url: '/api/months', headers: as('supervisor', false) })).statusCode).toBe(403);
     const csv = await app.inject({ method: 'GET', url: '/api/exports/monthly?month=2026-10&format=csv&lang=es', headers: as('manager', false) });
     expect(csv.headers['x-tablero-month']).toBe('closed');
@@ -144,7 +159,7 @@ describe('schedules and runs', () => {
     expect(ok.statusCode).toBe(200);
     const saved = {
       id: 'board', enabled: true, every: 'monthly', day_of_month: 1, at: '06:00', tz: 'UTC', site: 'default', queues: [], formats: ['xlsx', 'pdf'],
-      lang: 'es', sep: ';', folder: '/var/lib/tablero/exports/reports',
+      lang: 'es', sep: ';', folder: '/var/lib/tablero/exports/reports', email_to: [],
     };
     expect(ok.json()).toEqual(saved);
     const list = await app.inject({ method: 'GET', url: '/api/exports/schedules', headers: as('manager', false) });

@@ -44,6 +44,17 @@ export interface ExportsPort {
   schedules(): Promise<unknown[]>;
   /** Rejects with an error named 'ScheduleSpecError' for an invalid schedule. */
   saveSchedule(spec: unknown, by: string, nowMs: number): Promise<unknown>;
+  /** Where scheduled files are e-mailed from; null = no SMTP configured. Never the password. */
+  mail(): MailStatus | null;
+}
+
+export interface MailStatus {
+  host: string;
+  port: number;
+  tls: 'starttls' | 'implicit' | 'none';
+  from: string;
+  /** Whether a user and password are set (their values stay on the server). */
+  auth: boolean;
 }
 
 export type ParsedExportQuery = { ok: true; value: MonthlyExportQuery } | { ok: false; param: string; reason: string };
@@ -129,6 +140,10 @@ export function exportRoutes(app: App, ctx: AppContext): void {
   app.get('/api/months', { config: { access: EXPORTERS } }, async () => port().closedMonths());
   app.get('/api/exports/runs', { config: { access: EXPORTERS } }, async () => port().runs());
   app.get('/api/exports/schedules', { config: { access: EXPORTERS } }, async () => port().schedules());
+  app.get('/api/exports/mail', { config: { access: EXPORTERS } }, async () => {
+    const m = port().mail();
+    return m === null ? { configured: false } : { configured: true, ...m };
+  });
 
   // Admin only: a schedule names a folder on the server's disk.
   app.put<{ Params: { id: string }; Body: unknown }>('/api/exports/schedules/:id', { config: { access: ADMIN_ONLY } }, async (req) => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EXPORT_TEXTS } from '../features/exports/texts.ts';
 import { ESC_TEXTS } from '../features/escalations/texts.ts';
 import { QA_TEXTS } from '../features/qa/texts.ts';
 import { defineCatalog, hasKey, placeholders, textOf, type Catalog } from './catalog.ts';
@@ -9,6 +10,7 @@ const CATALOGS: ReadonlyArray<[string, Catalog<string>]> = [
   ['shell', MESSAGES],
   ['qa', QA_TEXTS],
   ['escalations', ESC_TEXTS],
+  ['exports', EXPORT_TEXTS],
 ];
 
 describe.each(CATALOGS)('catalog %s', (_name, catalog) => {

@@ -2,6 +2,8 @@
 // order mark so Excel opens accents (Llamadas atendidas, Baño) correctly. Numbers are written
 // with a decimal point and no grouping, so any spreadsheet reads them as numbers.
 
+import { downloadBlob } from './download.ts';
+
 export type Cell = string | number | boolean | null;
 
 function cell(v: Cell): string {
@@ -16,13 +18,5 @@ export function toCsv(headers: readonly string[], rows: ReadonlyArray<readonly C
 
 /** Offers `text` as a file download (the browser's own save dialog or downloads folder). */
 export function downloadCsv(filename: string, text: string): void {
-  const blob = new Blob(['\uFEFF', text], { type: 'text/csv;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  downloadBlob(filename, new Blob(['\uFEFF', text], { type: 'text/csv;charset=utf-8' }));
 }

@@ -119,6 +119,8 @@ const es = {
   'nav.settings': 'Configuración',
   'nav.escalations': 'Escalamientos',
   'nav.qa': 'Monitoreo de calidad',
+  // Export centre (issue 15)
+  'nav.exports': 'Exportaciones',
   'common.yes': 'sí',
   'common.no': 'no',
   'csv.download': 'Descargar CSV',
@@ -397,6 +399,8 @@ const en: EnglishOf<typeof es> = {
   'nav.settings': 'Settings',
   'nav.escalations': 'Escalations',
   'nav.qa': 'Quality monitoring',
+  // Export centre (issue 15)
+  'nav.exports': 'Exports',
   'common.yes': 'yes',
   'common.no': 'no',
   'csv.download': 'Download CSV',

@@ -1,8 +1,8 @@
 // @tablero/processor/reports: the monthly indicator report (issue #6), for the composition root
 // (the `tablero export` command, the dashboard's /api/exports routes, the export scheduler).
 export {
-  exportMonthly, closeMonth, computeMonthlyReport, runSchedule, startExportScheduler, ReportRequestError, CONTENT_TYPES,
-  type ReportContext, type MonthlyExportRequest, type MonthlyExport, type CloseResult, type ScheduledRunResult, type ExportScheduler,
+  exportMonthly, closeMonth, closedMonthsStatus, computeMonthlyReport, runSchedule, startExportScheduler, ReportRequestError, CONTENT_TYPES,
+  type ReportContext, type SchedulerContext, type MonthlyExportRequest, type MonthlyExport, type CloseResult, type ClosedMonthStatus, type ReportMail, type ReportMailer, type ScheduledRunResult, type ExportScheduler,
 } from './service.ts';
 export { REPORT_FORMATS, REPORT_LANGS, parseMonth, type ReportFormat, type ReportLang, type MonthlyReport } from './core/model.ts';
 export { CSV_SEPARATORS, type CsvSeparator } from './core/csv.ts';

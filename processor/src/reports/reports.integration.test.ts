@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshClickHouse } from '../testing/clickhouse.ts';
 import { createStore } from '../store/store.ts';
 import { saveSettingsVersion } from '../store/settings-store.ts';
-import { closeMonth, computeMonthlyReport, exportMonthly, ReportRequestError, type ReportContext } from './service.ts';
+import { closeMonth, closedMonthsStatus, computeMonthlyReport, exportMonthly, ReportRequestError, type ReportContext } from './service.ts';
 import { lapaz, NOW_MS, seedOctober, stint } from './testing/month-fixture.ts';
 import type { ClickHouse } from '@tablero/sql';
 
@@ -208,6 +208,8 @@ describe('closed months', () => {
     const second = await exportMonthly(ctx, { ...req, format: 'csv', lang: 'es', nowMs: NOW_MS + 7_200_000 });
     expect(first.closed).toBe(true);
     expect(first.data_changed).toBe(false);
+    const listed = { month: '2026-10', version: 1, closed_at_ms: NOW_MS, closed_by: 'mario', fingerprint: '16-a87bb3cc617ca6bd', stints: 16 };
+    expect(await closedMonthsStatus(ctx, 'default')).toEqual([{ ...listed, live_fingerprint: '16-a87bb3cc617ca6bd', data_changed: false }]);
     // Two exports of a closed month differ in the generation line only.
     const a = first.body.toString('utf8').split('\r\n');
     const b = second.body.toString('utf8').split('\r\n');
@@ -238,6 +240,9 @@ describe('closed months', () => {
     const after = await exportMonthly(ctx, { ...req, format: 'csv', lang: 'es', nowMs: NOW_MS + 7_200_000 });
     expect(after.closed).toBe(true);
     expect(after.data_changed).toBe(true);
+    // The list of closed months says so too, with the fingerprint of now.
+    const [late] = await closedMonthsStatus(ctx, 'default');
+    expect(late).toEqual({ ...listed, live_fingerprint: expect.stringMatching(/^18-[0-9a-f]{16}$/) as unknown, data_changed: true });
     const warning = after.warning ?? '';
     expect(warning).toMatch(
       /^ADVERTENCIA: los datos cambiaron desde el cierre \(huella al cierre 16-a87bb3cc617ca6bd, 16 estadías; ahora 18-[0-9a-f]{16}, 18 estadías\)\. Las cifras son las del cierre\.$/,
@@ -266,6 +271,7 @@ describe('closed months', () => {
     expect(again.stints).toBe(18);
     const fresh = await exportMonthly(ctx, { ...req, format: 'csv', lang: 'es', nowMs: NOW_MS + 14_400_000 });
     expect(fresh.data_changed).toBe(false);
+    expect((await closedMonthsStatus(ctx, 'default')).map((m) => [m.version, m.closed_by, m.stints, m.data_changed])).toEqual([[2, 'ana', 18, false]]);
     expect(fresh.body.toString('utf8')).toContain('\r\n101;10;7;5;3;2;1;0;0;0;0;1;0;1;50,00;atendidas dentro de T / llamadas recibidas;20;70,00;No;20,00;30,00;');
   });
 });

@@ -18,10 +18,11 @@ import { localToEpoch } from '../core/calendar.ts';
 import type { ProcessorSettings } from '../core/settings.ts';
 import { queryEscalationMonthly } from '../escalations/queries.ts';
 import type { CsvSeparator } from './core/csv.ts';
+import { texts } from './core/texts.ts';
 import { buildMonthlyReport, dataChanged, monthKey, nextMonth, parseMonth, type DataFingerprint, type MonthlyReport, type QueueDefinition, type ReportFormat, type ReportLang } from './core/model.ts';
 import { dueRun, folderInside, reportFileName, reportMonthOf, runDay, runId, type ExportSchedule } from './core/schedule.ts';
 import { sharedRenderPool } from './render/pool.ts';
-import { lastRunTimes, listSchedules, loadClosedMonth, recordRun, saveClosedMonth, stintFingerprint } from './store/report-store.ts';
+import { lastRunTimes, listClosedMonths, listSchedules, loadClosedMonth, recordRun, saveClosedMonth, stintFingerprint } from './store/report-store.ts';
 import { planRead, readAgentSums, readPeriodSums, resolverFor, statedDefinition, type KpiReadOptions, type PeriodSums } from '../store/kpi-query.ts';
 
 export interface ReportContext {
@@ -31,7 +32,20 @@ export interface ReportContext {
   defaultTz: string;
   /** Settings under the stored versions (the processor's configured ones); default the built-in defaults. */
   baseSettings?: ProcessorSettings;
+  /** Sends scheduled files by e-mail (the composition root's SMTP transport); absent = no SMTP configured. */
+  mailer?: ReportMailer;
 }
+
+/** One message with a run's files, in the schedule's language. */
+export interface ReportMail {
+  to: string[];
+  subject: string;
+  text: string;
+  attachments: Array<{ filename: string; content: Buffer; contentType: string }>;
+}
+
+/** Resolves once the SMTP server accepted the message for every recipient; rejects otherwise. */
+export type ReportMailer = (mail: ReportMail) => Promise<void>;
 
 /** Bad input from a user (unknown month, month not over, ...): CLI exit 2, HTTP 400/409. */
 export class ReportRequestError extends Error {
@@ -162,6 +176,33 @@ export async function closeMonth(ctx: ReportContext, o: { site: string; month: s
   return { site: o.site, month: o.month, version, fingerprint: report.fingerprint.value, stints: report.fingerprint.stints, queues: report.queues.length };
 }
 
+export interface ClosedMonthStatus {
+  month: string;
+  version: number;
+  closed_at_ms: number;
+  closed_by: string;
+  /** At closing. */
+  fingerprint: string;
+  stints: number;
+  /** The stints of the month now, hashed as the closing was. */
+  live_fingerprint: string;
+  /** Stints arrived, changed or vanished since closing (the figures stay the closing's). */
+  data_changed: boolean;
+}
+
+/** The closed months of a site with the late-data check each export makes (one fingerprint query per month). */
+export async function closedMonthsStatus(ctx: ReportContext, site: string): Promise<ClosedMonthStatus[]> {
+  const out: ClosedMonthStatus[] = [];
+  // One after another: the embedded ClickHouse serves one query at a time anyway.
+  for (const m of await listClosedMonths(ctx.ch, site)) {
+    const frozen = await loadClosedMonth(ctx.ch, site, m.month);
+    if (!frozen) continue;
+    const live = await stintFingerprint(ctx.ch, { site, ...monthBounds(m.month, frozen.report.tz) }, frozen.report.fingerprint.scheme);
+    out.push({ ...m, live_fingerprint: live.value, data_changed: dataChanged(frozen.report, live) });
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- scheduled exports
 
 export interface ScheduledRunResult {
@@ -199,11 +240,23 @@ async function scheduleFolder(ctx: SchedulerContext, folder: string): Promise<st
   return real;
 }
 
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}` : String(err);
+}
+
+function mailText(s: ExportSchedule, month: string, files: string[]): string {
+  const list = files.map((f) => `- ${f}`).join('\n');
+  return s.lang === 'es'
+    ? `Informe mensual de indicadores de ${month}, sede ${s.site}, de la exportación programada "${s.id}".\n\nArchivos adjuntos:\n${list}\n`
+    : `Monthly indicator report for ${month}, site ${s.site}, from the scheduled export "${s.id}".\n\nAttached files:\n${list}\n`;
+}
+
 /** Runs one occurrence of a schedule and records it (success or failure) in export_runs. */
 export async function runSchedule(ctx: SchedulerContext, s: ExportSchedule, scheduledMs: number, now: () => number): Promise<ScheduledRunResult> {
   const started = now();
   const month = reportMonthOf(s, scheduledMs);
   const files: string[] = [];
+  const attachments: ReportMail['attachments'] = [];
   let bytes = 0;
   let error = '';
   try {
@@ -213,11 +266,25 @@ export async function runSchedule(ctx: SchedulerContext, s: ExportSchedule, sche
       const name = reportFileName(s.site, month, format, s.every === 'daily' ? runDay(s, scheduledMs) : undefined);
       await writeAtomic(join(folder, name), out.body);
       files.push(name);
+      attachments.push({ filename: name, content: out.body, contentType: out.content_type });
       bytes += out.body.length;
     }
   } catch (err) {
-    error = err instanceof Error ? `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ''}` : String(err);
+    error = errorText(err);
     ctx.log.error({ schedule: s.id, month, folder: s.folder, err }, 'scheduled export failed');
+  }
+  // The files are on disk whatever the mail does; a mail that fails makes the run failed, so
+  // the runs list shows it and the operator can send the files by hand.
+  if (!error && s.email_to.length > 0) {
+    try {
+      if (!ctx.mailer) throw new Error('e-mail is not configured on the server (TABLERO_SMTP_HOST)');
+      const t = texts(s.lang);
+      await ctx.mailer({ to: s.email_to, subject: `${t.title} ${month} (${s.site})`, text: mailText(s, month, files), attachments });
+      ctx.log.info({ schedule: s.id, month, recipients: s.email_to.length }, 'scheduled export e-mailed');
+    } catch (err) {
+      error = `e-mail: ${errorText(err)}`;
+      ctx.log.error({ schedule: s.id, month, err }, 'scheduled export e-mail failed');
+    }
   }
   const status = error ? 'failed' : 'ok';
   const id = runId(s, scheduledMs);

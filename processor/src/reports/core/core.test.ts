@@ -20,7 +20,7 @@ describe('checkSchedule', () => {
       ok: true,
       value: {
         id: 'board', enabled: true, every: 'monthly', day_of_month: 1, at: '06:00', tz: 'America/La_Paz', site: 'default', queues: [],
-        formats: ['xlsx'], lang: 'es', sep: ';', folder: '/srv/reports',
+        formats: ['xlsx'], lang: 'es', sep: ';', folder: '/srv/reports', email_to: [],
       },
     });
   });
@@ -39,8 +39,17 @@ describe('checkSchedule', () => {
     [{ folder: 'relative/dir' }, 'bad_field:folder'],
     [{ queues: [''] }, 'bad_field:queues'],
     [{ colour: 'red' }, 'unknown_field:colour'],
+    [{ email_to: 'gerencia@example.com' }, 'bad_field:email_to'],
+    [{ email_to: ['gerencia'] }, 'bad_field:email_to'],
+    [{ email_to: ['Gerencia <gerencia@example.com>'] }, 'bad_field:email_to'],
+    [{ email_to: ['a@example.com, b@example.com'] }, 'bad_field:email_to'],
+    [{ email_to: Array.from({ length: 51 }, (_, i) => `u${i}@example.com`) }, 'bad_field:email_to'],
   ])('rejects %j: %s', (extra, reason) => {
     expect(checkSchedule({ ...base, ...extra })).toEqual({ ok: false, reason });
+  });
+  it('keeps e-mail recipients once each', () => {
+    const c = checkSchedule({ ...base, email_to: ['gerencia@example.com', 'ana.perez@banco.com.bo', 'gerencia@example.com'] });
+    expect(c.ok && c.value.email_to).toEqual(['gerencia@example.com', 'ana.perez@banco.com.bo']);
   });
   it('rejects a non-object', () => {
     expect(checkSchedule([])).toEqual({ ok: false, reason: 'not_an_object' });

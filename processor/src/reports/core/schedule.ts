@@ -28,12 +28,17 @@ export interface ExportSchedule {
   sep: CsvSeparator;
   /** Absolute folder the files are written into (created when missing). */
   folder: string;
+  /** Addresses the run's files are also e-mailed to (one message per run); empty = none. */
+  email_to: string[];
 }
 
 export type ScheduleCheck = { ok: true; value: ExportSchedule } | { ok: false; reason: string };
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const AT = /^([01]\d|2[0-3]):([0-5]\d)$/;
+// A plain address (no display name, no list syntax): what an SMTP RCPT TO takes as is.
+const EMAIL = /^[^\s@<>(),;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+export const MAX_EMAIL_RECIPIENTS = 50;
 
 function validTz(tz: string): boolean {
   try {
@@ -62,7 +67,7 @@ export function folderInside(folder: string, exportsDir: string): boolean {
 export function checkSchedule(input: unknown, exportsDir?: string): ScheduleCheck {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, reason: 'not_an_object' };
   const o = input as Record<string, unknown>;
-  const known = ['id', 'enabled', 'every', 'day_of_month', 'at', 'tz', 'site', 'queues', 'formats', 'lang', 'sep', 'folder'];
+  const known = ['id', 'enabled', 'every', 'day_of_month', 'at', 'tz', 'site', 'queues', 'formats', 'lang', 'sep', 'folder', 'email_to'];
   for (const k of Object.keys(o)) if (!known.includes(k)) return { ok: false, reason: `unknown_field:${k}` };
   if (typeof o.id !== 'string' || !ID.test(o.id)) return { ok: false, reason: 'bad_field:id' };
   if (o.enabled !== undefined && typeof o.enabled !== 'boolean') return { ok: false, reason: 'bad_field:enabled' };
@@ -85,12 +90,15 @@ export function checkSchedule(input: unknown, exportsDir?: string): ScheduleChec
   if (!(CSV_SEPARATORS as readonly unknown[]).includes(sep)) return { ok: false, reason: 'bad_field:sep' };
   if (typeof o.folder !== 'string' || !o.folder.startsWith('/') || o.folder.includes('\0')) return { ok: false, reason: 'bad_field:folder' };
   if (exportsDir !== undefined && !folderInside(o.folder, exportsDir)) return { ok: false, reason: 'folder_outside_exports' };
+  const emailTo = o.email_to ?? [];
+  if (!Array.isArray(emailTo) || emailTo.length > MAX_EMAIL_RECIPIENTS || !emailTo.every((a) => typeof a === 'string' && EMAIL.test(a)))
+    return { ok: false, reason: 'bad_field:email_to' };
   return {
     ok: true,
     value: {
       id: o.id, enabled: o.enabled ?? true, every: o.every, day_of_month: day, at, tz: o.tz, site,
       queues: [...new Set(queues as string[])], formats: [...new Set(formats as ReportFormat[])], lang: lang as ReportLang, sep: sep as CsvSeparator,
-      folder: o.folder,
+      folder: o.folder, email_to: [...new Set(emailTo as string[])],
     },
   };
 }
