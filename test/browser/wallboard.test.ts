@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.ts';
+import { apiLogin, launchChromium, logIn } from '../support/browser.ts';
 import { REPO_ROOT, startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
 import { CLEAR_OF_MIDNIGHT_TIMEOUT_MS, clearOfMidnight } from '../support/day-clock.ts';
@@ -189,6 +189,60 @@ describe('wallboard on a room screen (Chromium, measured)', () => {
       expect(c.overflowing, `card ${c.queue}`).toEqual([]);
     }
     await page.screenshot({ path: join(ARTIFACTS, 'wallboard-room-390x844-3.png'), fullPage: true });
+    await page.close();
+  });
+});
+
+describe('alerts across reconnects (issue 15)', () => {
+  it('the live view lists each alert once after Live -> Informes -> Live; the banner shows the figure now and leaves on recovery', async () => {
+    const api = await apiLogin(tablero.url, 'admin', tablero.admin.password);
+    const saved = await api.send('POST', '/api/settings/queues', { site: 'default', queue: '601', patch: { alerts: { waiting_above: 0 } } });
+    expect(saved.status).toBe(201);
+    const page = await logIn(await browser.newPage({ viewport: { width: 1366, height: 768 } }), tablero.url, 'admin', tablero.admin.password);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    const board = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await board.goto(`${tablero.url}/?kiosk=${tablero.admin.kioskToken}#/wallboard?queues=601`);
+    await page.getByTestId('nav-live').click();
+    await page.getByTestId('live-view').waitFor();
+
+    // A caller waiting in 601: waiting 1 > threshold 0 raises the alert (the processor picks the
+    // new setting version up within ~5 s; the caller keeps waiting until then).
+    const now = Math.floor(Date.now() / 1000);
+    appendLines(queueLog, [`${now}|${now}.61|601|NONE|ENTERQUEUE||70061111|1`]);
+    const listed = page.locator('[data-testid="live-alerts"] [data-testid="alert-601-waiting_now"]');
+    await expect.poll(() => listed.getAttribute('data-state'), { timeout: 30_000 }).toBe('raised');
+
+    // Leave the live view and come back twice: each return reconnects, and the server repeats
+    // every raised alert after its hello. Still one entry, no error.
+    for (let round = 0; round < 2; round++) {
+      await page.getByTestId('nav-reports').click();
+      await expect.poll(() => page.getByTestId('live-view').count(), { timeout: 10_000 }).toBe(0);
+      await page.getByTestId('nav-live').click();
+      await page.getByTestId('live-view').waitFor({ timeout: 10_000 });
+      await expect.poll(() => page.getByTestId('conn-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('open');
+      await expect.poll(() => listed.getAttribute('data-state'), { timeout: 20_000 }).toBe('raised');
+      expect(await listed.count()).toBe(1);
+    }
+    expect(errors).toEqual([]);
+
+    // The wallboard banner: the figure now (2 waiting), not the 1 it was raised with.
+    const banner = board.locator('[data-testid="alert-banner"] [data-testid="alert-601-waiting_now"] .text');
+    await expect.poll(() => banner.textContent(), { timeout: 20_000 }).toBe('Cola 601: en espera 1 (umbral 0)');
+    appendLines(queueLog, [`${now + 1}|${now}.62|601|NONE|ENTERQUEUE||70062222|1`]);
+    await expect.poll(() => banner.textContent(), { timeout: 20_000 }).toBe('Cola 601: en espera 2 (umbral 0)');
+    expect(await board.getByTestId('tile-waiting-601').textContent()).toBe('2');
+    // Both callers leave: the tile shows 0 and the banner goes with it (the processor clears the
+    // alert after its hold time; the banner does not wait for that).
+    appendLines(queueLog, [`${now + 2}|${now}.61|601|NONE|ABANDON|1|1|2`, `${now + 2}|${now}.62|601|NONE|ABANDON|1|1|1`]);
+    await expect.poll(() => board.getByTestId('tile-waiting-601').textContent(), { timeout: 20_000 }).toBe('0');
+    expect(await board.getByTestId('alert-banner').count()).toBe(0);
+    // The live view's log keeps the alert once, raised until the processor clears it.
+    expect(await listed.count()).toBe(1);
+    await board.close();
     await page.close();
   });
 });
