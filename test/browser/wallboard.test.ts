@@ -246,3 +246,29 @@ describe('alerts across reconnects (issue 15)', () => {
     await page.close();
   });
 });
+
+// Last in this file: it stops the server.
+describe('offline board (issue 15)', () => {
+  it('dims the alert banner with the cards when the feed goes offline, instead of keeping it bright red', async () => {
+    const api = await apiLogin(tablero.url, 'admin', tablero.admin.password);
+    expect((await api.send('POST', '/api/settings/queues', { site: 'default', queue: '602', patch: { alerts: { waiting_above: 0 } } })).status).toBe(201);
+    const board = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await board.goto(`${tablero.url}/?kiosk=${tablero.admin.kioskToken}#/wallboard?queues=602`);
+    const now = Math.floor(Date.now() / 1000);
+    appendLines(queueLog, [`${now}|${now}.71|602|NONE|ENTERQUEUE||70071111|1`]);
+    const banner = board.getByTestId('alert-banner');
+    await expect.poll(() => banner.getAttribute('data-stale'), { timeout: 30_000 }).toBe('false');
+    const look = (): Promise<{ bg: string; opacity: string }> =>
+      banner.evaluate((el) => ({ bg: getComputedStyle(el).backgroundColor, opacity: getComputedStyle(el).opacity }));
+    expect(await look()).toEqual({ bg: 'rgb(255, 82, 82)', opacity: '1' }); // --tone-bad while live
+    await board.screenshot({ path: join(ARTIFACTS, 'wallboard-alert-live.png') });
+
+    await tablero.stop();
+    await expect.poll(() => banner.getAttribute('data-stale'), { timeout: 20_000 }).toBe('true');
+    // --tone-neutral, dimmed like the cards; the figure it shows is the last one received.
+    await expect.poll(look, { timeout: 5_000 }).toEqual({ bg: 'rgb(58, 71, 87)', opacity: '0.7' });
+    expect(await board.getByTestId('stale-banner').getAttribute('data-reason')).toBe('offline');
+    await board.screenshot({ path: join(ARTIFACTS, 'wallboard-alert-offline.png') });
+    await board.close();
+  });
+});
