@@ -131,9 +131,9 @@ function measure(page: Page): Promise<Measure> {
   });
 }
 
-async function openBoard(width: number, height: number, queues: string[]): Promise<Page> {
+async function openBoard(width: number, height: number, queues: string[], lang = ''): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height } });
-  await page.goto(`${tablero.url}/?kiosk=${tablero.admin.kioskToken}#/wallboard?queues=${queues.join(',')}`);
+  await page.goto(`${tablero.url}/?kiosk=${tablero.admin.kioskToken}${lang}#/wallboard?queues=${queues.join(',')}`);
   // Every card has its data (the answered and abandoned call of its queue) and the chart drew.
   for (const q of queues) {
     await expect.poll(() => page.getByTestId(`tile-offered-${q}`).textContent(), { timeout: 30_000 }).toBe('2');
@@ -146,17 +146,19 @@ const inside = (b: Box, w: number, h: number): boolean => b.x >= 0 && b.y >= 0 &
 describe('wallboard on a room screen (Chromium, measured)', () => {
   beforeAll(() => appendLines(queueLog, roomLines(Math.floor(Date.now() / 1000))));
 
-  it.each<[number, number, number]>([
-    [1920, 1080, 1],
-    [1920, 1080, 4],
-    [1920, 1080, 12],
-    [1366, 768, 3],
-  ])('%ix%i with %i queues: every card on screen, nothing cut, headline size, no controls', async (width, height, n) => {
-    const page = await openBoard(width, height, QUEUES.slice(0, n));
+  // The kiosk link names its language (no selector on a TV): English for two of the boards.
+  it.each<[number, number, number, string, string]>([
+    [1920, 1080, 1, '', 'Cola 501'],
+    [1920, 1080, 4, '&lang=en', 'Queue 501'],
+    [1920, 1080, 12, '', 'Cola 501'],
+    [1366, 768, 3, '&lang=en', 'Queue 501'],
+  ])('%ix%i with %i queues: every card on screen, nothing cut, headline size, no controls', async (width, height, n, lang, title) => {
+    const page = await openBoard(width, height, QUEUES.slice(0, n), lang);
+    expect((await page.locator('[data-testid="queue-card-501"] h2').textContent())?.trim()).toBe(title);
     // Layout settles after the first snapshots (the board measures itself): wait for the final grid.
     await expect.poll(async () => (await measure(page)).cards.every((c) => inside(c.box, width, height)), { timeout: 10_000 }).toBe(true);
     const m = await measure(page);
-    await page.screenshot({ path: join(ARTIFACTS, `wallboard-room-${width}x${height}-${n}.png`) });
+    await page.screenshot({ path: join(ARTIFACTS, `wallboard-room-${width}x${height}-${n}${lang === '' ? '' : '-en'}.png`) });
     expect(m.cards.map((c) => c.queue)).toEqual(QUEUES.slice(0, n));
     for (const c of m.cards) {
       expect(inside(c.box, width, height), `card ${c.queue} ${JSON.stringify(c.box)}`).toBe(true);
