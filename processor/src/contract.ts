@@ -170,9 +170,26 @@ export interface QueueSnapshot {
   agents: AgentCounts;
   /** Service level today, one point per closed 15-minute interval plus the current one. */
   sl_series: Array<{ start_s: number; sl_pct: number | null; offered: number }>;
+  /**
+   * Service level of the day so far at the end of each interval of `sl_series` (same starts):
+   * the sums of every interval from the day's start up to and including that one. The last point
+   * is `windows.today` (same sums). Absent from older producers.
+   */
+  sl_cumulative?: Array<{ start_s: number; sl_pct: number | null; offered: number }>;
+  /**
+   * Answers needed within T to reach the target by the end of the day (kpi-definitions §5):
+   * the fewest further calls, all answered within T, that lift today's SL to the target.
+   * 0 when met; null when today has no SL yet or the target cannot be reached (100 %).
+   */
+  answers_needed?: number | null;
+  /** Calls at risk: callers waiting now who will cross T within the next RISK_HORIZON_S seconds. */
+  calls_at_risk?: number;
   /** Metrics of this queue with a raised alert (AlertMessage), sorted; absent from older producers. */
   alerts?: AlertMetric[];
 }
+
+/** How far ahead "calls at risk" looks (seconds). */
+export const RISK_HORIZON_S = 10;
 
 /** Every live message carries a `type`; the dashboard fans them out to WebSocket clients as-is. */
 export interface SnapshotMessage {

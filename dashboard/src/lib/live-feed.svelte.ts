@@ -14,7 +14,7 @@ import {
   type HelloMessage,
 } from './live-messages.ts';
 import { ageSeconds, freshness, STALE_AFTER_S } from './staleness.ts';
-import { foldAlert, isNewRaise } from './alerts.ts';
+import { foldAlert, isNewRaise, logAlert } from './alerts.ts';
 
 export type ConnState = 'idle' | 'connecting' | 'open' | 'closed';
 
@@ -51,7 +51,7 @@ export class LiveFeed {
   snapshots: ReadonlyMap<string, QueueSnapshot> = $state.raw(new Map());
   queues = $derived(sortedSnapshots(this.snapshots));
   hello: HelloMessage | null = $state.raw(null);
-  /** Alert messages as they came, newest first (raised and cleared). */
+  /** One entry per alert_id, its latest state (raised or cleared), newest change first. */
   alerts: readonly AlertMessage[] = $state.raw([]);
   /** Alerts raised and not cleared, by alert_id. */
   activeAlerts: ReadonlyMap<string, AlertMessage> = $state.raw(new Map());
@@ -188,7 +188,7 @@ export class LiveFeed {
       case 'alert':
         if (isNewRaise(this.activeAlerts, msg, this.hello?.server_time_ms ?? null)) this.raisedCount += 1;
         this.activeAlerts = foldAlert(this.activeAlerts, msg);
-        this.alerts = [msg, ...this.alerts].slice(0, MAX_ALERTS);
+        this.alerts = logAlert(this.alerts, msg, MAX_ALERTS);
         break;
       case 'calibration':
         this.calibration = msg;

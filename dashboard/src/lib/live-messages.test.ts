@@ -78,6 +78,9 @@ describe('isQueueSnapshot', () => {
         windows: { ...base.windows, today: { ...base.windows.today, sl_pct: null, abandon_rate_pct: null, asa_s: null } },
       }),
     ).toBe(true);
+    // An older producer without the issue-15 fields, and "no data" for answers needed.
+    expect(isQueueSnapshot({ ...base, sl_cumulative: undefined, answers_needed: undefined, calls_at_risk: undefined })).toBe(true);
+    expect(isQueueSnapshot({ ...base, answers_needed: null })).toBe(true);
   });
 
   it.each<[string, unknown]>([
@@ -94,6 +97,9 @@ describe('isQueueSnapshot', () => {
     ['sl as text', { ...base, windows: { ...base.windows, today: { ...base.windows.today, sl_pct: '75' } } }],
     ['series point without start', { ...base, sl_series: [{ sl_pct: 1, offered: 1 }] }],
     ['series not an array', { ...base, sl_series: {} }],
+    ['cumulative point with SL as text', { ...base, sl_cumulative: [{ start_s: 1, sl_pct: '80', offered: 1 }] }],
+    ['answers needed as text', { ...base, answers_needed: '3' }],
+    ['calls at risk null', { ...base, calls_at_risk: null }],
   ])('rejects %s', (_name, value) => {
     expect(isQueueSnapshot(value)).toBe(false);
   });

@@ -69,8 +69,15 @@ export function isQueueSnapshot(v: unknown): v is QueueSnapshot {
   if (!isObj(w) || !isObj(w.today)) return false;
   const today = w.today;
   if (!FIGURES_READ.every((k) => isNum(today[k])) || !RATIOS_READ.every((k) => isNumOrNull(today[k]))) return false;
-  if (!Array.isArray(v.sl_series)) return false;
-  return v.sl_series.every((p) => isObj(p) && isNum(p.start_s) && isNumOrNull(p.sl_pct) && isNum(p.offered));
+  if (!isSeries(v.sl_series)) return false;
+  // Newer fields (issue 15): absent from older producers, but never malformed.
+  if (v.sl_cumulative !== undefined && !isSeries(v.sl_cumulative)) return false;
+  if (v.answers_needed !== undefined && !isNumOrNull(v.answers_needed)) return false;
+  return v.calls_at_risk === undefined || isNum(v.calls_at_risk);
+}
+
+function isSeries(v: unknown): boolean {
+  return Array.isArray(v) && v.every((p) => isObj(p) && isNum(p.start_s) && isNumOrNull(p.sl_pct) && isNum(p.offered));
 }
 
 /** True when `v` has every field of the processor's alert message the dashboard reads. */

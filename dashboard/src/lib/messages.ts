@@ -285,6 +285,15 @@ const es = {
   'role.manager': 'gerente',
   'role.supervisor': 'supervisor',
   'role.qa_analyst': 'analista de calidad',
+  // ---- Wallboard for a room (issue 15): the two figures no peer shows, the day's SL line ----
+  'tile.at-risk': 'En riesgo (10 s)',
+  'tile.needed': 'Faltan para la meta',
+  'def.at-risk': 'Llamadas en riesgo: personas en espera que aún están dentro de {t} s y lo superarán en los próximos 10 s (cada una con el umbral vigente cuando entró a la cola).',
+  'def.needed': 'Atenciones a tiempo que faltan para la meta: el menor número de llamadas más, todas atendidas en {cmp} {t} s, que lleva el nivel de servicio de hoy a la meta de {target} (fórmula {formula}). 0 = meta cumplida; sin dato cuando aún no hay llamadas o la meta es 100 % y ya no se alcanza.',
+  'chart.day_title': 'Nivel de servicio acumulado del día',
+  'chart.day_series': 'NS acumulado',
+  'chart.target_label': 'Meta {target}',
+  'alert.offline': 'sin conexión: valores no actualizados',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -565,6 +574,15 @@ const en: EnglishOf<typeof es> = {
   'role.manager': 'manager',
   'role.supervisor': 'supervisor',
   'role.qa_analyst': 'QA analyst',
+  // ---- Wallboard for a room (issue 15): the two figures no peer shows, the day's SL line ----
+  'tile.at-risk': 'At risk (10 s)',
+  'tile.needed': 'Needed for target',
+  'def.at-risk': 'Calls at risk: callers waiting who are still within {t} s and will cross it in the next 10 s (each with the threshold in force when it entered the queue).',
+  'def.needed': 'Answers needed within T for the target: the fewest further calls, all answered within {cmp} {t} s, that lift today\'s service level to the {target} target (formula {formula}). 0 = target met; no data while there are no calls yet or the target is 100 % and can no longer be reached.',
+  'chart.day_title': 'Service level of the day so far',
+  'chart.day_series': 'Cumulative SL',
+  'chart.target_label': 'Target {target}',
+  'alert.offline': 'offline: values not updating',
 };
 
 export const MESSAGES: Catalog<MessageKey> = defineCatalog(es, en);

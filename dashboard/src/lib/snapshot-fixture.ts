@@ -48,6 +48,13 @@ export function snapshot(overrides: Partial<QueueSnapshot> = {}): QueueSnapshot 
       { start_s: 1_790_337_600, sl_pct: 85.71, offered: 7 },
       { start_s: 1_790_338_500, sl_pct: null, offered: 0 },
     ],
+    sl_cumulative: [
+      { start_s: 1_790_337_600, sl_pct: 85.71, offered: 7 },
+      { start_s: 1_790_338_500, sl_pct: 85.71, offered: 7 },
+    ],
+    // 90 of 120 within T, target 80: (90 + 30) / (120 + 30) = 80 %.
+    answers_needed: 30,
+    calls_at_risk: 1,
     ...overrides,
   };
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createCalendar, defaultCalendar } from './calendar.ts';
-import { addLiveStint, buildSnapshots, createLiveAggregates, lastWindowSums, pruneLive, type LiveContext } from './live.ts';
+import { addLiveStint, answersNeeded, buildSnapshots, callsAtRisk, createLiveAggregates, lastWindowSums, pruneLive, type LiveContext } from './live.ts';
 import { addStint, emptySums } from './kpi-math.ts';
 import { DEFAULT_QUEUE_SETTINGS } from './settings.ts';
 import type { SiteCalendar } from './calendar.ts';
+import type { SlFormula } from '../contract.ts';
 
 /** One definition for every stint and instant: the built-in settings and `cal`. */
 function fixedContext(cal: SiteCalendar): LiveContext {
@@ -44,7 +45,9 @@ describe('live windows (kpi-definitions §5)', () => {
     ].map((s) => addLiveStint(live, s, ctx, now));
     expect(added).toEqual([false, true, true, true, true, true]);
     pruneLive(live, ctx, now);
-    const [snap] = buildSnapshots({ live, ctx, open: [{ site: 'default', queue: 'q1', waiting_now: 2, longest_current_wait_s: 17, talking_now: 1 }], agents: new Map(), dataTs: new Map([['default', now - 1]]), nowMs: now * 1000 + 250 });
+    // Two waiting callers: 17 s (within T = 20, 27 s in ten seconds: at risk) and 5 s (not yet).
+    const open = [{ site: 'default', queue: 'q1', waiting_now: 2, longest_current_wait_s: 17, talking_now: 1, waiting_enter_s: [now - 17, now - 5] }];
+    const [snap] = buildSnapshots({ live, ctx, open, agents: new Map(), dataTs: new Map([['default', now - 1]]), nowMs: now * 1000 + 250 });
     expect(snap?.windows.today).toMatchObject({ offered: 5, answered: 3, answered_within: 2, abandoned: 2, sl_pct: 40, longest_wait_s: 40 });
     expect(snap?.windows.interval).toMatchObject({ offered: 2, answered: 1, answered_within: 1, sl_pct: 50, asa_s: 10 });
     expect(snap?.windows.last_60m).toMatchObject({ offered: 3, answered: 1, abandoned: 2, sl_pct: 33.33 });
@@ -60,6 +63,18 @@ describe('live windows (kpi-definitions §5)', () => {
     expect(snap?.sl_series[1]).toEqual({ start_s: utc(2026, 11, 9, 4, 15), sl_pct: null, offered: 0 });
     expect(snap?.sl_series[37]).toEqual({ start_s: utc(2026, 11, 9, 13, 15), sl_pct: 0, offered: 2 });
     expect(snap?.sl_series[41]).toEqual({ start_s: utc(2026, 11, 9, 14, 15), sl_pct: 50, offered: 2 });
+    // The day so far at the end of each interval: the night's one call stays 100 %, never 0.
+    expect(snap?.sl_cumulative).toHaveLength(42);
+    expect(snap?.sl_cumulative?.[0]).toEqual({ start_s: utc(2026, 11, 9, 4), sl_pct: 100, offered: 1 });
+    expect(snap?.sl_cumulative?.[1]).toEqual({ start_s: utc(2026, 11, 9, 4, 15), sl_pct: 100, offered: 1 });
+    expect(snap?.sl_cumulative?.[37]).toEqual({ start_s: utc(2026, 11, 9, 13, 15), sl_pct: 33.33, offered: 3 });
+    expect(snap?.sl_cumulative?.[41]).toEqual({ start_s: utc(2026, 11, 9, 14, 15), sl_pct: 40, offered: 5 });
+    // Its last point is today's SL exactly (the same sums).
+    expect(snap?.sl_cumulative?.at(-1)?.sl_pct).toBe(snap?.windows.today.sl_pct);
+    expect(snap?.sl_cumulative?.at(-1)?.offered).toBe(snap?.windows.today.offered);
+    // 2 of 5 within T, target 80: (2 + k) / (5 + k) >= 0.8 first at k = 10.
+    expect(snap?.answers_needed).toBe(10);
+    expect(snap?.calls_at_risk).toBe(1);
   });
 
   it('a new local day empties "today"; buckets no window needs are released', () => {
@@ -107,5 +122,55 @@ describe('last 60 minutes from minute buckets', () => {
       for (const st of all) if (st.enter_ts > nowS - 3600 && st.enter_ts <= nowS) addStint(expected, st, DEFAULT_QUEUE_SETTINGS, { outOfHours: false });
       expect(lastWindowSums(q, nowS)).toEqual(expected);
     }
+  });
+});
+
+describe('answers needed within T to reach the target (kpi-definitions §5)', () => {
+  // T = 20 s inclusive. Answered 10 s (within) and 30 s; abandoned 5 s (within) and 40 s; timeout 60 s.
+  // A = 2, A_T = 1, abandoned = 2 (1 within T), U = 3, U_T = 1, O = 5.
+  const stints: Array<[StintOutcome, number]> = [['answered', 10], ['answered', 30], ['abandoned', 5], ['abandoned', 40], ['timeout', 60]];
+  it.each<[SlFormula, number, number, number, number | null]>([
+    // formula, num, den, target, needed
+    ['offered', 1, 5, 80, 15], // (1 + 15) / (5 + 15) = 80 %; 14 gives 15/19 = 78.9 %
+    ['answered', 1, 2, 80, 3], // 4/5
+    ['answered_abandoned', 1, 4, 80, 11], // 12/15
+    ['abandon_after_threshold', 1, 3, 80, 7], // A + abandoned after T = 3; 8/10
+    ['in_threshold_outcomes', 2, 5, 80, 10], // (A_T + U_T) = 2; 12/15
+    ['offered', 1, 5, 85, 22], // 325/15 = 21.67 -> 22: 23/27 = 85.19 %, 22/26 = 84.6 %
+    ['answered', 1, 2, 80.5, 4], // 6100/1950 = 3.13 -> 4: 5/6 = 83.3 %, 4/5 = 80 % < 80.5 %
+    ['answered', 1, 2, 50, 0], // already met: nothing needed
+    ['answered', 1, 2, 100, null], // 100 % cannot be reached once a call was late
+  ])('%s: %i/%i, target %d -> %s', (formula, num, den, target, needed) => {
+    const sums = emptySums();
+    for (const [outcome, wait] of stints) addStint(sums, { outcome, wait_s: wait, talk_s: null }, { ...DEFAULT_QUEUE_SETTINGS, formula });
+    expect([sums.sl_num, sums.sl_den]).toEqual([num, den]);
+    expect(answersNeeded(sums, target)).toBe(needed);
+  });
+
+  it('no data yet (denominator 0) is null; all within T at a 100 % target is 0', () => {
+    expect(answersNeeded({ sl_num: 0, sl_den: 0 }, 80)).toBeNull();
+    expect(answersNeeded({ sl_num: 3, sl_den: 3 }, 100)).toBe(0);
+  });
+});
+
+describe('calls at risk (waiting callers who cross T within the next 10 s)', () => {
+  const now = 1000;
+  const enters = (waits: number[]): number[] => waits.map((w) => now - w);
+  it.each<[string, boolean, number[], number]>([
+    // inclusive: within while wait <= 20; at risk when 20 - 10 < wait <= 20
+    ['inclusive', false, [0, 10, 11, 20, 21, 45], 2],
+    // strict: within while wait < 20; at risk when 10 <= wait < 20
+    ['strict', true, [0, 9, 10, 19, 20, 45], 2],
+    ['inclusive, edges', false, [10, 20, 20], 2],
+    ['strict, edges', true, [10, 20, 20], 1],
+  ])('%s', (_name, strict, waits, n) => {
+    expect(callsAtRisk(enters(waits), now, () => ({ threshold_s: 20, strict }))).toBe(n);
+  });
+
+  it('each caller is judged by the T in force at its enter time', () => {
+    // Entered before 960: T = 60; from 960: T = 20. Waits 55 (T 60: at risk) and 15 (T 20: at risk), 25 (T 20: crossed).
+    const defAt = (e: number): { threshold_s: number; strict: boolean } => ({ threshold_s: e < 960 ? 60 : 20, strict: false });
+    expect(callsAtRisk([now - 55, now - 15, now - 25], now, defAt)).toBe(2);
+    expect(callsAtRisk([], now, defAt)).toBe(0);
   });
 });

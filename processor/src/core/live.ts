@@ -3,9 +3,9 @@
 // last 60 minutes (stints whose time, the ENTERQUEUE epoch, is in (now - 3600, now]).
 // Pure: `nowS` is passed in. Each stint is judged by the definition in force at its enter time
 // (the resolver's answer, through LiveContext), exactly as the stored reads judge it.
-import type { AgentCounts, KpiFigures, QueueSnapshot, StatedDefinition } from '../contract.ts';
+import { RISK_HORIZON_S, type AgentCounts, type KpiFigures, type QueueSnapshot, type StatedDefinition } from '../contract.ts';
 import { periodKey, startOfLocalDay, type SiteCalendar } from './calendar.ts';
-import { addStint, emptySums, figures, mergeSums, type KpiSums } from './kpi-math.ts';
+import { addStint, emptySums, figures, mergeSums, withinT, type KpiSums } from './kpi-math.ts';
 import type { ResolvedDefinition } from './definitions.ts';
 import type { QueueSettings } from './settings.ts';
 import type { LiveQueueState, StintRow } from './stint-machine.ts';
@@ -147,6 +147,38 @@ export function liveDefinition(site: string, r: ResolvedDefinition, tz: string, 
   };
 }
 
+/**
+ * Answers needed within T to reach the target by the end of the day: the fewest further calls k,
+ * all answered within T, with (num + k) / (den + k) >= target / 100. Each such call adds 1 to the
+ * numerator and 1 to the denominator of every formula (A_T and A are in all of them, §4), so for
+ * every formula k = ceil((target x den - 100 x num) / (100 - target)), computed in integer
+ * hundredths of a percent (exact). 0 when met; null without data (den 0) or when the target is
+ * 100 % and not met (no number of calls reaches it).
+ */
+export function answersNeeded(s: Pick<KpiSums, 'sl_num' | 'sl_den'>, targetPct: number): number | null {
+  if (s.sl_den === 0) return null;
+  const t = BigInt(Math.round(targetPct * 100));
+  const gap = t * BigInt(s.sl_den) - 10_000n * BigInt(s.sl_num);
+  if (gap <= 0n) return 0;
+  const room = 10_000n - t;
+  if (room <= 0n) return null;
+  return Number((gap + room - 1n) / room);
+}
+
+/**
+ * Calls at risk: callers waiting now (known enter time) who are still within T and will not be
+ * within T in RISK_HORIZON_S seconds, each judged by the T and strictness in force at its enter.
+ */
+export function callsAtRisk(enters: readonly number[], nowS: number, defAt: (enterS: number) => { threshold_s: number; strict: boolean }): number {
+  let n = 0;
+  for (const e of enters) {
+    const w = Math.max(0, nowS - e);
+    const def = defAt(e);
+    if (withinT(w, def) && !withinT(w + RISK_HORIZON_S, def)) n += 1;
+  }
+  return n;
+}
+
 const NO_AGENTS: AgentCounts = { logged_in: 0, available: 0, on_call: 0, paused: 0 };
 
 /** One snapshot per known queue, sorted by site then queue. */
@@ -168,15 +200,20 @@ export function buildSnapshots(inp: SnapshotInputs): QueueSnapshot[] {
     const today = emptySums();
     const last60 = q ? lastWindowSums(q, nowS) : emptySums();
     const series: QueueSnapshot['sl_series'] = [];
+    const cumulative: NonNullable<QueueSnapshot['sl_cumulative']> = [];
     const fig = (s: KpiSums): KpiFigures => figures(s);
-    if (q) {
-      for (const [start, s] of q.intervals) if (start >= dayStart - (dayStart % INTERVAL_S) && start <= nowS) mergeSums(today, s);
-    }
+    // "today" is the running sum of the day's intervals: its last step is the cumulative series'
+    // last point, so the chart's end and the SL tile are the same sums (kpi-definitions §5).
     for (let start = dayStart - (dayStart % INTERVAL_S); start <= currentInterval; start += INTERVAL_S) {
-      const f = fig(q?.intervals.get(start) ?? emptySums());
+      const sums = q?.intervals.get(start) ?? emptySums();
+      mergeSums(today, sums);
+      const f = fig(sums);
       series.push({ start_s: start, sl_pct: f.sl_pct, offered: f.offered });
+      const c = fig(today);
+      cumulative.push({ start_s: start, sl_pct: c.sl_pct, offered: c.offered });
     }
     const open = openBy.get(k);
+    const enters = open?.waiting_enter_s ?? [];
     return {
       type: 'kpi' as const,
       site,
@@ -195,6 +232,9 @@ export function buildSnapshots(inp: SnapshotInputs): QueueSnapshot[] {
       talking_now: open?.talking_now ?? 0,
       agents: inp.agents.get(site)?.get(queue) ?? { ...NO_AGENTS },
       sl_series: series,
+      sl_cumulative: cumulative,
+      answers_needed: answersNeeded(today, settings.target_pct),
+      calls_at_risk: callsAtRisk(enters, nowS, (e) => inp.ctx.stintDefinition(site, queue, e).settings),
     };
   });
 }

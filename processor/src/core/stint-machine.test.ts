@@ -284,24 +284,24 @@ describe('liveQueueState (kpi-definitions §5)', () => {
       1021|c4|q2|NONE|ABANDON|1|1|1
       1030|c5|q3|SIP/a|RINGNOANSWER|1000`, state);
     expect(liveQueueState(state, 1050)).toEqual([
-      { site: 'default', queue: 'q1', waiting_now: 2, longest_current_wait_s: 40, talking_now: 1 },
-      { site: 'default', queue: 'q2', waiting_now: 0, longest_current_wait_s: null, talking_now: 0 },
+      { site: 'default', queue: 'q1', waiting_now: 2, longest_current_wait_s: 40, talking_now: 1, waiting_enter_s: [1010, 1020] },
+      { site: 'default', queue: 'q2', waiting_now: 0, longest_current_wait_s: null, talking_now: 0, waiting_enter_s: [] },
       // Opened by a ring: waiting, but with no known enter time.
-      { site: 'default', queue: 'q3', waiting_now: 1, longest_current_wait_s: null, talking_now: 0 },
+      { site: 'default', queue: 'q3', waiting_now: 1, longest_current_wait_s: null, talking_now: 0, waiting_enter_s: [] },
     ]);
   });
 
   // Horizon 100 s; now = 1300. The rule is live only: no stint is ended by it.
-  it.each<[string, string, number, number | null, Array<[string, string]>]>([
-    ['an event exactly at the horizon keeps a call live', '1200|c1|q1|NONE|ENTERQUEUE||555|1', 1, 100, []],
-    ['past the horizon without an event: stale', '1199|c1|q1|NONE|ENTERQUEUE||555|1', 0, null, [['c1', 'no_event_for_horizon']]],
-    ['a newer event (a ring) keeps it live', '1000|c1|q1|NONE|ENTERQUEUE||555|1\n1250|c1|q1|SIP/a|RINGNOANSWER|1000', 1, 300, []],
-    ['entered before the last QUEUESTART (a late line): stale', '1280|NONE|NONE|NONE|QUEUESTART|\n1270|c1|q1|NONE|ENTERQUEUE||555|1', 0, null, [['c1', 'before_restart']]],
-  ])('%s', (_name, lines, waiting, longest, stale) => {
+  it.each<[string, string, number, number | null, Array<[string, string]>, number[]]>([
+    ['an event exactly at the horizon keeps a call live', '1200|c1|q1|NONE|ENTERQUEUE||555|1', 1, 100, [], [1200]],
+    ['past the horizon without an event: stale', '1199|c1|q1|NONE|ENTERQUEUE||555|1', 0, null, [['c1', 'no_event_for_horizon']], []],
+    ['a newer event (a ring) keeps it live', '1000|c1|q1|NONE|ENTERQUEUE||555|1\n1250|c1|q1|SIP/a|RINGNOANSWER|1000', 1, 300, [], [1000]],
+    ['entered before the last QUEUESTART (a late line): stale', '1280|NONE|NONE|NONE|QUEUESTART|\n1270|c1|q1|NONE|ENTERQUEUE||555|1', 0, null, [['c1', 'before_restart']], []],
+  ])('%s', (_name, lines, waiting, longest, stale, enters) => {
     const state = createStintState();
     expect(run(lines, state)).toEqual([]);
     const opts = { staleAfterS: 100 };
-    expect(liveQueueState(state, 1300, opts)).toEqual([{ site: 'default', queue: 'q1', waiting_now: waiting, longest_current_wait_s: longest, talking_now: 0 }]);
+    expect(liveQueueState(state, 1300, opts)).toEqual([{ site: 'default', queue: 'q1', waiting_now: waiting, longest_current_wait_s: longest, talking_now: 0, waiting_enter_s: enters }]);
     expect(siteOpenCalls(state, 'default', 1300, opts).stale.map((c) => [c.callid, c.reason])).toEqual(stale);
     expect(openStintCount(state)).toBe(1);
   });
@@ -313,7 +313,7 @@ describe('liveQueueState (kpi-definitions §5)', () => {
       1290|c1|q1|NONE|ENTERQUEUE||555|1
       1295|c1|q1|Ann|CONNECT|5|c1.2|1`, state);
     const opts = { staleAfterS: 100 };
-    expect(liveQueueState(state, 1300, opts)).toEqual([{ site: 'default', queue: 'q1', waiting_now: 0, longest_current_wait_s: null, talking_now: 1 }]);
+    expect(liveQueueState(state, 1300, opts)).toEqual([{ site: 'default', queue: 'q1', waiting_now: 0, longest_current_wait_s: null, talking_now: 1, waiting_enter_s: [] }]);
     const open = siteOpenCalls(state, 'default', 1300, opts);
     expect(open.stale.map((c) => [c.callid, c.enter_ts, c.reason])).toEqual([['c1', 1000, 'no_event_for_horizon']]);
     expect([...open.staleKeys]).toEqual([]);
@@ -328,7 +328,7 @@ describe('liveQueueState (kpi-definitions §5)', () => {
       1000|c1|q1|NONE|ENTERQUEUE||555|1
       1100|NONE|NONE|NONE|QUEUESTART|`, state);
     expect(liveQueueState(state, 1200)).toEqual([
-      { site: 'default', queue: 'q1', waiting_now: 0, longest_current_wait_s: null, talking_now: 0 },
+      { site: 'default', queue: 'q1', waiting_now: 0, longest_current_wait_s: null, talking_now: 0, waiting_enter_s: [] },
     ]);
   });
 });

@@ -328,6 +328,8 @@ export interface LiveQueueState {
   waiting_now: number;
   longest_current_wait_s: number | null;
   talking_now: number;
+  /** Enter epochs of the waiting stints whose ENTERQUEUE was seen (calls at risk, kpi-definitions §5). */
+  waiting_enter_s?: number[];
 }
 
 /** Live options (not stored figures: stored stints follow §11 whatever these say). */
@@ -359,19 +361,20 @@ export function liveQueueState(state: StintState, nowS: number, opts: LiveOpenOp
   const out: LiveQueueState[] = [];
   for (const [site, s] of state.sites) {
     const byQueue = new Map<string, LiveQueueState>();
-    for (const q of s.queues) byQueue.set(q, { site, queue: q, waiting_now: 0, longest_current_wait_s: null, talking_now: 0 });
+    for (const q of s.queues) byQueue.set(q, { site, queue: q, waiting_now: 0, longest_current_wait_s: null, talking_now: 0, waiting_enter_s: [] });
     for (const list of s.open.values()) {
       for (const st of list) {
         if (staleReason(s, st, nowS, opts) !== null) continue;
         let q = byQueue.get(st.queue);
         if (!q) {
-          q = { site, queue: st.queue, waiting_now: 0, longest_current_wait_s: null, talking_now: 0 };
+          q = { site, queue: st.queue, waiting_now: 0, longest_current_wait_s: null, talking_now: 0, waiting_enter_s: [] };
           byQueue.set(st.queue, q);
         }
         if (st.connected) q.talking_now += 1;
         else {
           q.waiting_now += 1;
           if (st.enter_seen) {
+            q.waiting_enter_s?.push(st.enter_ts);
             const w = Math.max(0, nowS - st.enter_ts);
             if (q.longest_current_wait_s === null || w > q.longest_current_wait_s) q.longest_current_wait_s = w;
           }

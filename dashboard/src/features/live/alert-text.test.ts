@@ -18,3 +18,11 @@ describe('alertText', () => {
     expect(alertText(locale, a).replace(/\u00a0|\u202f/g, ' ')).toBe(text);
   });
 });
+
+describe('alertText with the figure now (wallboard banner)', () => {
+  it('shows the current value, not the one the alert was raised with', () => {
+    const a: AlertMessage = { ...base, metric: 'waiting_now', threshold: 1, raised_value: 2 };
+    expect(alertText('es-BO', a, 3)).toBe('Cola 101: en espera 3 (umbral 1)');
+    expect(alertText('es-BO', a)).toBe('Cola 101: en espera 2 (umbral 1)');
+  });
+});

@@ -17,9 +17,10 @@ function figure(locale: Locale, metric: string, v: number | null): string {
   return formatCount(locale, v);
 }
 
-export function alertText(locale: Locale, a: AlertMessage): string {
+/** `current`: the figure now (the wallboard banner); otherwise the value when raised or cleared. */
+export function alertText(locale: Locale, a: AlertMessage, current?: number | null): string {
   const key = KEYS[a.metric] ?? 'alert.other';
-  const value = a.state === 'raised' ? a.raised_value : a.cleared_value;
+  const value = current !== undefined ? current : a.state === 'raised' ? a.raised_value : a.cleared_value;
   return translate(langOf(locale), key, {
     queue: a.queue,
     metric: a.metric,

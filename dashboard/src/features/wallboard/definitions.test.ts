@@ -67,6 +67,19 @@ describe('tileTitle', () => {
       def,
       'Agentes en pausa: conectados y en pausa (desde PAUSE hasta UNPAUSE). En vivo. Valor: 3.',
     ],
+    [
+      'es-BO',
+      tile('needed', 30),
+      def,
+      'Atenciones a tiempo que faltan para la meta: el menor número de llamadas más, todas atendidas en ≤ 20 s, que lleva el nivel de servicio de hoy a la meta de 80% (fórmula recibidas). ' +
+        '0 = meta cumplida; sin dato cuando aún no hay llamadas o la meta es 100 % y ya no se alcanza. Hoy, desde el inicio del día en America/La_Paz. Valor: 30.',
+    ],
+    [
+      'en',
+      tile('at-risk', 2),
+      { ...def, threshold_s: 30 },
+      'Calls at risk: callers waiting who are still within 30 s and will cross it in the next 10 s (each with the threshold in force when it entered the queue). Live. Value: 2.',
+    ],
   ])('%s %j', (locale, t, d, expected) => {
     expect(tileTitle(locale, t, d, 80)).toBe(expected);
   });

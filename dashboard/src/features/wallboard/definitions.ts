@@ -60,9 +60,15 @@ function valueText(locale: Locale, tile: TileModel): string {
 export function tileTitle(locale: Locale, tile: TileModel, def: Definition, targetPct: number): string {
   const lang = langOf(locale);
   const parts: string[] = [];
+  const t = formatDecimal(locale, def.threshold_s);
   if (tile.metric === 'sl') {
     parts.push(slDefinition(locale, def));
     parts.push(translate(lang, 'def.sl.target', { target: formatPct(locale, targetPct, 0) }));
+  } else if (tile.metric === 'at-risk') {
+    parts.push(translate(lang, 'def.at-risk', { t }));
+  } else if (tile.metric === 'needed') {
+    const cmp = def.strict ? '<' : '≤';
+    parts.push(translate(lang, 'def.needed', { cmp, t, target: formatPct(locale, targetPct, 0), formula: formulaName(locale, def.formula) }));
   } else {
     parts.push(translate(lang, `def.${tile.metric}`));
   }

@@ -3,19 +3,27 @@ import { snapshot } from '../../lib/snapshot-fixture.ts';
 import { slChartOption } from './sl-chart.ts';
 
 describe('slChartOption', () => {
-  it('plots SL per interval in the site time zone, a gap for an interval without calls, and the target line', () => {
+  it("plots the processor's cumulative SL of the day per interval in the site time zone, and the labelled target line", () => {
     const option = slChartOption('es-BO', snapshot());
     expect(option.xAxis).toMatchObject({ type: 'category', data: ['08:00', '08:15'] });
     expect(option.yAxis).toMatchObject({ type: 'value', min: 0, max: 100 });
     expect(option.series).toEqual([
       expect.objectContaining({
         type: 'line',
-        name: 'NS',
-        data: [85.71, null],
+        name: 'NS acumulado',
+        // sl_cumulative, not the per-interval sl_series (whose second point is a gap)
+        data: [85.71, 85.71],
         connectNulls: false,
-        markLine: expect.objectContaining({ data: [{ yAxis: 80 }], label: expect.objectContaining({ formatter: 'Meta' }) }),
+        markLine: expect.objectContaining({ data: [{ yAxis: 80 }], label: expect.objectContaining({ formatter: 'Meta 80%', position: 'end' }) }),
       }),
     ]);
+    // The label sits right of the plot (position 'end'), in room kept for it.
+    expect(option.grid).toMatchObject({ right: 96 });
+  });
+
+  it('draws nothing from an older producer without the cumulative series (never re-derived here)', () => {
+    const option = slChartOption('en', snapshot({ sl_cumulative: undefined }));
+    expect(option.series).toEqual([expect.objectContaining({ data: [] })]);
   });
 
   it('names the series in English and follows another zone and target', () => {
@@ -24,8 +32,8 @@ describe('slChartOption', () => {
     expect(option.xAxis).toMatchObject({ data: ['07:00', '07:15'] });
     expect(option.series).toEqual([
       expect.objectContaining({
-        name: 'SL',
-        markLine: expect.objectContaining({ data: [{ yAxis: 90 }], label: expect.objectContaining({ formatter: 'Target' }) }),
+        name: 'Cumulative SL',
+        markLine: expect.objectContaining({ data: [{ yAxis: 90 }], label: expect.objectContaining({ formatter: 'Target 90%' }) }),
       }),
     ]);
   });
@@ -36,7 +44,7 @@ describe('slChartOption', () => {
   });
 
   it('draws an empty day as an empty chart', () => {
-    const option = slChartOption('en', snapshot({ sl_series: [] }));
+    const option = slChartOption('en', snapshot({ sl_cumulative: [] }));
     expect(option.xAxis).toMatchObject({ data: [] });
     expect(option.series).toEqual([expect.objectContaining({ data: [] })]);
   });

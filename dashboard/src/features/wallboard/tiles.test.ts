@@ -3,7 +3,7 @@ import { figures, snapshot } from '../../lib/snapshot-fixture.ts';
 import { abandonTone, buildTiles, formatTileValue, METRICS, slTone, waitTone, withAlerts, type TileModel } from './tiles.ts';
 
 describe('buildTiles', () => {
-  it('turns a snapshot into the eleven tiles, in order, with live and today figures', () => {
+  it('turns a snapshot into the thirteen tiles, in order, with live and today figures', () => {
     expect(buildTiles(snapshot())).toEqual<TileModel[]>([
       { metric: 'waiting', kind: 'count', window: 'live', value: 3, tone: 'warn' },
       { metric: 'longest-wait', kind: 'duration', window: 'live', value: 34, tone: 'warn' },
@@ -16,8 +16,18 @@ describe('buildTiles', () => {
       { metric: 'agents-available', kind: 'count', window: 'live', value: 2, tone: 'neutral' },
       { metric: 'agents-on-call', kind: 'count', window: 'live', value: 7, tone: 'neutral' },
       { metric: 'agents-paused', kind: 'count', window: 'live', value: 3, tone: 'neutral' },
+      { metric: 'at-risk', kind: 'count', window: 'live', value: 1, tone: 'warn' },
+      { metric: 'needed', kind: 'count', window: 'today', value: 30, tone: 'warn' },
     ]);
     expect(buildTiles(snapshot()).map((t) => t.metric)).toEqual([...METRICS]);
+  });
+
+  it('answers needed and calls at risk: 0 is good, null (older producer or no data) is no data', () => {
+    const by = (over: Parameters<typeof snapshot>[0]): Map<string, TileModel> => new Map(buildTiles(snapshot(over)).map((t) => [t.metric, t]));
+    const met = by({ answers_needed: 0, calls_at_risk: 0 });
+    expect([met.get('needed')?.tone, met.get('at-risk')?.tone]).toEqual(['ok', 'ok']);
+    const none = by({ answers_needed: null, calls_at_risk: undefined });
+    expect([none.get('needed')?.value, none.get('needed')?.tone, none.get('at-risk')?.value, none.get('at-risk')?.tone]).toEqual([null, 'none', null, 'none']);
   });
 
   it('shows an empty queue as a 0 s longest wait, not as no data', () => {

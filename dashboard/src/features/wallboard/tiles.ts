@@ -17,8 +17,19 @@ export const METRICS = [
   'agents-available',
   'agents-on-call',
   'agents-paused',
+  'at-risk',
+  'needed',
 ] as const;
 export type Metric = (typeof METRICS)[number];
+
+/** The three figures a room reads first, drawn largest (the layout's size rule applies to them). */
+export const HEADLINE: ReadonlySet<Metric> = new Set<Metric>(['waiting', 'longest-wait', 'sl']);
+
+/** A count where 0 is the good case and more asks for action (calls at risk, answers needed). */
+export function countTone(n: number | null): Tone {
+  if (n === null) return 'none';
+  return n === 0 ? 'ok' : 'warn';
+}
 
 /** ok = target met, warn = slightly off, bad = act now, neutral = a count without a target, none = no data. */
 export type Tone = 'ok' | 'warn' | 'bad' | 'neutral' | 'none';
@@ -108,6 +119,9 @@ export function buildTiles(s: QueueSnapshot, th: Thresholds = DEFAULT_THRESHOLDS
     },
     'agents-on-call': { kind: 'count', window: 'live', value: s.agents.on_call, tone: 'neutral' },
     'agents-paused': { kind: 'count', window: 'live', value: s.agents.paused, tone: 'neutral' },
+    // Computed by the processor (absent from older producers: no data).
+    'at-risk': { kind: 'count', window: 'live', value: s.calls_at_risk ?? null, tone: countTone(s.calls_at_risk ?? null) },
+    needed: { kind: 'count', window: 'today', value: s.answers_needed ?? null, tone: countTone(s.answers_needed ?? null) },
   };
   return METRICS.map((metric) => ({ metric, ...tiles[metric] }));
 }
