@@ -3,6 +3,7 @@
 // Pure: rows in, options out.
 
 import type { AgentPerformance, KpiRow, WaitBucket } from '@tablero/processor/contract';
+import { MAX_QUEUE_LENGTH, MAX_QUEUES, SITE_ID as SITE } from '../../../shared/kpi-query-limits.ts';
 import { ApiError } from '../../lib/api.ts';
 import { isNum, isObj } from '../../lib/guards.ts';
 import type { Cell } from '../../lib/csv.ts';
@@ -60,9 +61,6 @@ export interface KeyedText {
 export type FormField = 'from' | 'to' | 'queues' | 'threshold' | 'site';
 export type FormProblems = Partial<Record<FormField, KeyedText>>;
 
-const SITE = /^[A-Za-z0-9_-]{1,64}$/;
-const MAX_QUEUES = 500;
-const MAX_QUEUE_LENGTH = 128;
 
 /** What is wrong with the form, per field (empty when it can be sent): the server's own rules, checked before asking. */
 export function formProblems(f: ReportForm): FormProblems {
