@@ -340,7 +340,7 @@ export function heatmapOption(hourRows: readonly KpiRow[], num: ChartNumbers) {
       itemWidth: 12,
       text: [num.count(top), num.count(0)],
       textGap: 8,
-      inRange: { color: ['#14263d', '#2f6fde', '#f2c14e'] },
+      inRange: { color: ['#1e3a5c', '#2f6fde', '#f2c14e'] },
       textStyle: AXIS_TEXT,
     },
     series: [{ type: 'heatmap' as const, data }],
