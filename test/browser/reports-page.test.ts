@@ -295,7 +295,9 @@ describe('the Reports page in Chromium', () => {
       expect(await page.getByTestId('report-refusal').textContent()).toBe('No se calculó el informe: Escriba una fecha válida.');
       expect(asked.length).toBeGreaterThan(0);
       expect(await page.getByTestId('report-results').getAttribute('data-stale')).toBe('true');
-      expect(await page.getByTestId('report-stale').textContent()).toBe(`Lo de abajo es el resultado anterior (${D1} – ${D2}).`);
+      // The shown range in the locale's words (`4 dic 2026`).
+      const spoken = (d: string): string => `${Number(d.slice(8))} \\p{L}+\\.? ${d.slice(0, 4)}`;
+      expect(await page.getByTestId('report-stale').textContent()).toMatch(new RegExp(`^Lo de abajo es el resultado anterior \\(${spoken(D1)} – ${spoken(D2)}\\)\\.$`, 'u'));
       expect([await page.getByTestId('report-from').inputValue(), await page.getByTestId('report-to').inputValue()]).toEqual(['2300-01-01', '2300-01-01']);
     });
   }, 60_000);
