@@ -294,6 +294,7 @@ const es = {
   'report.pending': 'Calculando… lo de abajo es el resultado anterior.',
   'report.changed': 'El formulario cambió: pulse «Calcular» para actualizar.',
   'report.stale': 'Lo de abajo es el resultado anterior ({from} – {to}).',
+  'report.chart_empty': 'Sin datos en el rango elegido.',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -583,6 +584,7 @@ const en: EnglishOf<typeof es> = {
   'report.pending': 'Computing… what is below is the previous result.',
   'report.changed': 'The form changed: press "Compute" to update.',
   'report.stale': 'What is below is the previous result ({from} – {to}).',
+  'report.chart_empty': 'No data in the chosen range.',
 };
 
 export const MESSAGES: Catalog<MessageKey> = defineCatalog(es, en);
