@@ -1,6 +1,7 @@
 // Validation of the KPI query parameters of `GET /api/kpis` and the Reports routes
 // (docs/interfaces.md), mapped to the processor's one KPI query type. Pure; a rejection names
 // the parameter at fault.
+import { MAX_QUEUE_LENGTH, MAX_QUEUES, SITE_ID as SITE } from '../../shared/kpi-query-limits.ts';
 import { KPI_GROUPINGS, SL_FORMULAS, type KpiGrouping, type KpiQuery, type SlFormula } from '@tablero/processor/contract';
 
 export type { KpiQuery };
@@ -8,9 +9,6 @@ export type { KpiQuery };
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; param: string; reason: string };
 
 const KNOWN = new Set(['from', 'to', 'queue', 'by', 'formula', 'threshold', 'strict', 'short_abandon', 'tz', 'site']);
-const SITE = /^[A-Za-z0-9_-]{1,64}$/;
-const MAX_QUEUES = 500;
-const MAX_QUEUE_LENGTH = 128;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?$/;

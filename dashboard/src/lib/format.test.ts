@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatClock,
+  formatDay,
   formatCount,
   formatDecimal,
   formatDuration,
@@ -107,5 +108,16 @@ describe('formatClock', () => {
     ['en', 'Not/AZone', '12:00'],
   ] as const)('%s %s -> %s', (locale: Locale, tz, expected) => {
     expect(formatClock(locale, epoch, tz)).toBe(expected);
+  });
+});
+
+describe('formatDay', () => {
+  it.each([
+    ['es-BO', '2026-12-04', '4 dic 2026'],
+    ['es-CO', '2026-01-31', '31 de ene de 2026'],
+    ['en', '2026-12-04', 'Dec 4, 2026'],
+    ['en', 'not a day', 'not a day'],
+  ] as const)('%s %s -> %s', (locale: Locale, day, expected) => {
+    expect(formatDay(locale, day)).toBe(expected);
   });
 });

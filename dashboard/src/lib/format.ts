@@ -103,3 +103,19 @@ export function formatClock(locale: Locale, epochS: number, timeZone: string): s
   }
   return f.format(new Date(epochS * 1000));
 }
+
+const dayCache = new Map<string, Intl.DateTimeFormat>();
+/**
+ * A calendar day (`YYYY-MM-DD`, a date of the site's calendar, no time zone involved) as the
+ * locale writes it: `4 dic 2026`, `Dec 4, 2026`. Anything else is returned as given.
+ */
+export function formatDay(locale: Locale, day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(d.getTime())) return day;
+  let f = dayCache.get(locale);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+    dayCache.set(locale, f);
+  }
+  return f.format(d);
+}

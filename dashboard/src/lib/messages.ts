@@ -183,7 +183,7 @@ const es = {
   'col.strict': 'Estricto',
   'report.title': 'Informes',
   'report.from': 'Desde',
-  'report.to': 'Hasta (excluido)',
+  'report.to': 'Hasta',
   'report.queues': 'Colas',
   'report.queues_hint': 'vacío = todas; separadas por coma',
   'report.by': 'Agrupar por',
@@ -294,6 +294,23 @@ const es = {
   'chart.day_series': 'NS acumulado',
   'chart.target_label': 'Meta {target}',
   'alert.offline': 'sin conexión: valores no actualizados',
+
+  // Reports page: form checks, refusals and pending results (issue 15).
+  'report.range_hint': 'Ambos días incluidos.',
+  'report.invalid.date': 'Escriba una fecha válida.',
+  'report.invalid.order': '«Hasta» no puede ser anterior a «Desde».',
+  'report.invalid.threshold': 'El umbral T es un número entero de segundos (0 o más); vacío = el de cada cola.',
+  'report.invalid.site': 'La sede lleva letras, números, «-» o «_» (hasta 64).',
+  'report.invalid.queues': 'Hasta {n} colas, de {len} caracteres como máximo cada una.',
+  'report.invalid.fix': 'Corrija lo marcado: no se envió nada.',
+  'report.refused.network': 'No se pudo contactar al servidor; pruebe de nuevo.',
+  'report.refused.forbidden': 'Su rol no puede ver este informe o esta sede.',
+  'report.refused.field': 'El servidor no aceptó el campo «{field}».',
+  'report.refused': 'No se calculó el informe: {reason}',
+  'report.pending': 'Calculando… lo de abajo es el resultado anterior.',
+  'report.changed': 'El formulario cambió: pulse «Calcular» para actualizar.',
+  'report.stale': 'Lo de abajo es el resultado anterior ({from} – {to}).',
+  'report.chart_empty': 'Sin datos en el rango elegido.',
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -472,7 +489,7 @@ const en: EnglishOf<typeof es> = {
   'col.strict': 'Strict',
   'report.title': 'Reports',
   'report.from': 'From',
-  'report.to': 'To (exclusive)',
+  'report.to': 'To',
   'report.queues': 'Queues',
   'report.queues_hint': 'empty = all; comma-separated',
   'report.by': 'Group by',
@@ -583,6 +600,23 @@ const en: EnglishOf<typeof es> = {
   'chart.day_series': 'Cumulative SL',
   'chart.target_label': 'Target {target}',
   'alert.offline': 'offline: values not updating',
+
+  // Reports page: form checks, refusals and pending results (issue 15).
+  'report.range_hint': 'Both days included.',
+  'report.invalid.date': 'Enter a valid date.',
+  'report.invalid.order': '"To" cannot be before "From".',
+  'report.invalid.threshold': 'Threshold T is a whole number of seconds (0 or more); empty = each queue\'s own.',
+  'report.invalid.site': 'A site is letters, digits, "-" or "_" (up to 64).',
+  'report.invalid.queues': 'At most {n} queues, of up to {len} characters each.',
+  'report.invalid.fix': 'Fix what is marked: nothing was sent.',
+  'report.refused.network': 'The server could not be reached; try again.',
+  'report.refused.forbidden': 'Your role cannot see this report or this site.',
+  'report.refused.field': 'The server did not accept the field "{field}".',
+  'report.refused': 'The report was not computed: {reason}',
+  'report.pending': 'Computing… what is below is the previous result.',
+  'report.changed': 'The form changed: press "Compute" to update.',
+  'report.stale': 'What is below is the previous result ({from} – {to}).',
+  'report.chart_empty': 'No data in the chosen range.',
 };
 
 export const MESSAGES: Catalog<MessageKey> = defineCatalog(es, en);
