@@ -8,6 +8,8 @@ export type { KpiQuery };
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; param: string; reason: string };
 
 const KNOWN = new Set(['from', 'to', 'queue', 'by', 'formula', 'threshold', 'strict', 'short_abandon', 'tz', 'site']);
+/** The parameters of GET /api/kpis (other routes take these plus their own). */
+export const KPI_PARAMS: ReadonlySet<string> = KNOWN;
 const SITE = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_QUEUES = 500;
 const MAX_QUEUE_LENGTH = 128;
