@@ -508,6 +508,9 @@ export interface CallsPage {
   next_cursor: string | null;
 }
 
+/** What a list states before its rows (the CSV's and the CLI's head). */
+export type CallsPageStart = Omit<CallsPage, 'rows' | 'next_cursor'>;
+
 /** A stored queue_log line of a call. */
 export interface CallStoryEvent {
   ts: string;

@@ -5,10 +5,10 @@
 // local enter time in the list's zone first.
 import type { ClickHouse } from '@tablero/sql';
 import { maskCaller } from '../caller-mask.ts';
-import type { CallListRow, CallsQuery } from '../contract.ts';
+import type { CallListRow, CallsPageStart, CallsQuery } from '../contract.ts';
 import { localParts } from '../core/calendar.ts';
 import { csvText, type CsvSeparator } from '../reports/core/csv.ts';
-import { streamCalls, type CallsPageStart, type CallsReadOptions } from './calls-query.ts';
+import { streamCalls, type CallsReadOptions } from './calls-query.ts';
 
 const BOM = '\uFEFF';
 const EOL = '\r\n';

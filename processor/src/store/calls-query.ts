@@ -8,7 +8,7 @@
 import type { ClickHouse } from '@tablero/sql';
 import {
   CALL_FIGURES, MAX_CALLS_PAGE, STINT_OUTCOMES,
-  type CallListRow, type CallOrder, type CallsPage, type CallsQuery, type StatedDefinition,
+  type CallListRow, type CallOrder, type CallsPage, type CallsPageStart, type CallsQuery, type StatedDefinition,
 } from '../contract.ts';
 import { periodKey, type PeriodBy } from '../core/calendar.ts';
 import {
@@ -227,4 +227,3 @@ export async function* streamCalls(ch: ClickHouse, q: CallsQuery, o: CallsReadOp
   }
 }
 
-export type CallsPageStart = Omit<CallsPage, 'rows' | 'next_cursor'>;
