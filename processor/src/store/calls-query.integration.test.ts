@@ -11,7 +11,7 @@ import type { SiteCalendarSpec } from '../core/calendar.ts';
 import { ratio2, type KpiSums } from '../core/kpi-math.ts';
 import type { StintOutcome, StintRow } from '../core/stint-machine.ts';
 import { freshClickHouse } from '../testing/clickhouse.ts';
-import { CallsQueryError, queryCalls } from './calls-query.ts';
+import { CallsQueryError, cursorAfter, queryCalls } from './calls-query.ts';
 import { planRead, queryKpis, readPeriodSums, resolverFor, type KpiReadOptions } from './kpi-query.ts';
 import { saveCalendarVersion, saveSettingsVersion } from './settings-store.ts';
 import { createStore } from './store.ts';
@@ -175,7 +175,10 @@ describe('paging', () => {
     const ids = got.rows.map((r) => r.stint_id);
     expect(new Set(ids).size).toBe(got.total);
     expect(got.rows.length).toBe(got.total);
-    expect(got.pages).toBe(Math.floor(got.total / 97) + 1);
+    expect(got.pages).toBe(Math.ceil(got.total / 97));
+    // A page that ends exactly at the end of the list is the last one: no cursor to an empty page.
+    const tail = await queryCalls(ch, { ...q, order, limit: 97, cursor: cursorAfter(got.rows[got.total - 98] as CallListRow, order) }, O);
+    expect([tail.rows.map((r) => r.stint_id), tail.next_cursor]).toEqual([got.rows.slice(-97).map((r) => r.stint_id), null]);
     const key = (r: CallListRow): string => `${r.enter_ts}\0${r.stint_id}`;
     const sorted = [...got.rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     expect(got.rows.map(key)).toEqual((order === 'oldest' ? sorted : sorted.reverse()).map(key));

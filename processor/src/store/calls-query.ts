@@ -85,6 +85,11 @@ function encodeCursor(c: Cursor, order: CallOrder): string {
   return Buffer.from(JSON.stringify([c.enter_s, c.stint_id, order])).toString('base64url');
 }
 
+/** The cursor of the page after `row` in `order` (benchmarks jump to a list's last page with it). */
+export function cursorAfter(row: Pick<CallListRow, 'enter_ts' | 'stint_id'>, order: CallOrder): string {
+  return encodeCursor({ enter_s: Date.parse(row.enter_ts) / 1000, stint_id: row.stint_id }, order);
+}
+
 function decodeCursor(text: string, order: CallOrder): Cursor {
   let v: unknown;
   try {
@@ -167,7 +172,7 @@ function toRow(plan: ReadPlan, by: PeriodBy, r: RawRow): CallListRow {
 }
 
 /** One page after `cursor` (exclusive) in the prepared order. */
-async function readPage(ch: ClickHouse, p: Prepared, limit: number, cursor: Cursor | null): Promise<{ rows: CallListRow[]; last: Cursor | null; full: boolean }> {
+async function readPage(ch: ClickHouse, p: Prepared, limit: number, cursor: Cursor | null): Promise<{ rows: CallListRow[]; last: Cursor | null; more: boolean }> {
   const desc = p.order === 'newest';
   const query = `SELECT g, stint_id, queue, callid, k, enter_s, end_s, caller, wait_s, talk_s, outcome, agent, transferred, in_hours, short, within, figures
 FROM (${p.sql})
@@ -176,11 +181,15 @@ WHERE ${FILTER}
 ORDER BY enter_s ${desc ? 'DESC' : 'ASC'}, stint_id ${desc ? 'DESC' : 'ASC'}
 LIMIT {limit:UInt32}
 SETTINGS do_not_merge_across_partitions_select_final = 1`;
+  // One row beyond the page says whether another page follows (a last page that happens to be
+  // full then gives no cursor to an empty page).
   const rs = await rows<RawRow>(ch, query, {
-    ...p.params, has_cursor: cursor !== null, cur_t: cursor?.enter_s ?? 0, cur_id: cursor?.stint_id ?? '', limit,
+    ...p.params, has_cursor: cursor !== null, cur_t: cursor?.enter_s ?? 0, cur_id: cursor?.stint_id ?? '', limit: limit + 1,
   }, 'calls query');
+  const more = rs.length > limit;
+  if (more) rs.length = limit;
   const last = rs[rs.length - 1];
-  return { rows: rs.map((r) => toRow(p.plan, p.by, r)), last: last ? { enter_s: Number(last.enter_s), stint_id: last.stint_id } : null, full: rs.length === limit };
+  return { rows: rs.map((r) => toRow(p.plan, p.by, r)), last: last ? { enter_s: Number(last.enter_s), stint_id: last.stint_id } : null, more };
 }
 
 /** The list's total and the definition the KPI row would state (the newest branch with stints in the list). */
@@ -207,14 +216,15 @@ export async function queryCalls(ch: ClickHouse, q: CallsQuery, o: CallsReadOpti
   const cursor = q.cursor === undefined ? null : decodeCursor(q.cursor, p.order);
   const page = await readPage(ch, p, q.limit ?? 100, cursor);
   const { total, definition } = await readTotal(ch, p, q);
-  return { total, definition, tz: p.plan.tz, rows: page.rows, next_cursor: page.full && page.last ? encodeCursor(page.last, p.order) : null };
+  return { total, definition, tz: p.plan.tz, rows: page.rows, next_cursor: page.more && page.last ? encodeCursor(page.last, p.order) : null };
 }
 
 /**
  * The whole list, page by page (CSV downloads): `total` first, then the rows in order. Keyset
- * pages, so memory stays one page whatever the list's length.
+ * pages, so memory stays one page whatever the list's length; large pages, because each one
+ * classifies and sorts the range again (bench/calls-paging.ts).
  */
-export async function* streamCalls(ch: ClickHouse, q: CallsQuery, o: CallsReadOptions = { defaultTz: 'UTC' }, pageSize = 5000): AsyncGenerator<CallsPageStart | CallListRow[]> {
+export async function* streamCalls(ch: ClickHouse, q: CallsQuery, o: CallsReadOptions = { defaultTz: 'UTC' }, pageSize = 50_000): AsyncGenerator<CallsPageStart | CallListRow[]> {
   const p = await prepare(ch, { ...q, limit: undefined, cursor: undefined }, o);
   const { total, definition } = await readTotal(ch, p, q);
   yield { total, definition, tz: p.plan.tz };
@@ -222,7 +232,7 @@ export async function* streamCalls(ch: ClickHouse, q: CallsQuery, o: CallsReadOp
   for (;;) {
     const page = await readPage(ch, p, pageSize, cursor);
     if (page.rows.length) yield page.rows;
-    if (!page.full || !page.last) return;
+    if (!page.more || !page.last) return;
     cursor = page.last;
   }
 }
