@@ -174,21 +174,28 @@ function toRow(plan: ReadPlan, by: PeriodBy, r: RawRow): CallListRow {
 /** One page after `cursor` (exclusive) in the prepared order. */
 async function readPage(ch: ClickHouse, p: Prepared, limit: number, cursor: Cursor | null): Promise<{ rows: CallListRow[]; last: Cursor | null; more: boolean }> {
   const desc = p.order === 'newest';
-  const query = `SELECT g, stint_id, queue, callid, k, enter_s, end_s, caller, wait_s, talk_s, outcome, agent, transferred, in_hours, short, within, figures
-FROM (${p.sql})
-WHERE ${FILTER}
-  AND (NOT {has_cursor:Bool} OR (enter_s, stint_id) ${desc ? '<' : '>'} ({cur_t:Int64}, {cur_id:String}))
-ORDER BY enter_s ${desc ? 'DESC' : 'ASC'}, stint_id ${desc ? 'DESC' : 'ASC'}
-LIMIT {limit:UInt32}
-SETTINGS do_not_merge_across_partitions_select_final = 1`;
+  const order = `ORDER BY enter_s ${desc ? 'DESC' : 'ASC'}, stint_id ${desc ? 'DESC' : 'ASC'}`;
+  // Two steps: the page's keys first, sorting only (enter time, stint id) of the whole filtered
+  // range; then the page's rows in full, so the shown columns are read for the page alone.
   // One row beyond the page says whether another page follows (a last page that happens to be
   // full then gives no cursor to an empty page).
-  const rs = await rows<RawRow>(ch, query, {
+  const keys = await rows<{ enter_s: number; stint_id: string }>(ch, `SELECT enter_s, stint_id FROM (${p.sql})
+WHERE ${FILTER}
+  AND (NOT {has_cursor:Bool} OR (enter_s, stint_id) ${desc ? '<' : '>'} ({cur_t:Int64}, {cur_id:String}))
+${order}
+LIMIT {limit:UInt32}
+SETTINGS do_not_merge_across_partitions_select_final = 1`, {
     ...p.params, has_cursor: cursor !== null, cur_t: cursor?.enter_s ?? 0, cur_id: cursor?.stint_id ?? '', limit: limit + 1,
-  }, 'calls query');
-  const more = rs.length > limit;
-  if (more) rs.length = limit;
-  const last = rs[rs.length - 1];
+  }, 'calls page keys');
+  const more = keys.length > limit;
+  if (more) keys.length = limit;
+  const last = keys[keys.length - 1];
+  // A stint is in exactly one piece and group, so its id picks one row of the union.
+  const rs = keys.length === 0 ? [] : await rows<RawRow>(ch, `SELECT g, stint_id, queue, callid, k, enter_s, end_s, caller, wait_s, talk_s, outcome, agent, transferred, in_hours, short, within, figures
+FROM (${p.sql})
+WHERE stint_id IN {ids:Array(String)}
+${order}
+SETTINGS do_not_merge_across_partitions_select_final = 1`, { ...p.params, ids: keys.map((k) => k.stint_id) }, 'calls page');
   return { rows: rs.map((r) => toRow(p.plan, p.by, r)), last: last ? { enter_s: Number(last.enter_s), stint_id: last.stint_id } : null, more };
 }
 
