@@ -33,6 +33,7 @@ import { kpiRoutes } from './routes/kpis.ts';
 import { liveRoutes } from './routes/live.ts';
 import { qaRoutes } from './routes/qa.ts';
 import { qualityRoutes } from './routes/quality.ts';
+import { callRoutes } from './routes/calls.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { supervisorRoutes } from './routes/supervisor.ts';
@@ -255,6 +256,7 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
   escalationRoutes(app, ctx);
   supervisorRoutes(app, ctx);
   reportRoutes(app, ctx);
+  callRoutes(app, ctx);
   qualityRoutes(app, ctx);
   settingsRoutes(app, ctx);
 

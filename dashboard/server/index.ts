@@ -1,7 +1,7 @@
 // Public API of the dashboard server, used by the composition root (the `tablero` CLI).
 export { buildApp, CSRF_HEADER } from './app.ts';
 export { startDashboard, type RunningDashboard } from './start.ts';
-export type { DashboardDeps, DashboardOptions, PushRequest, ReportsPort, SaveResult, SettingsDeps, SettingsVersionInfo } from './types.ts';
+export type { CallsPort, DashboardDeps, DashboardOptions, PushRequest, ReportsPort, SaveResult, SettingsDeps, SettingsVersionInfo } from './types.ts';
 export type { DashboardBus } from './bus/dashboard-bus.ts';
 export { ROLES, LANGS, isRole, type Role, type Lang } from './core/roles.ts';
 export { SESSION_COOKIE } from './auth/sessions.ts';

@@ -2,7 +2,7 @@
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import type { DashboardBus } from './bus/dashboard-bus.ts';
-import type { AgentReport, KpiQuery, KpiRow, QualityApi, WaitDistribution } from '@tablero/processor/contract';
+import type { AgentReport, CallStory, CallsPage, CallsQuery, KpiQuery, KpiRow, QualityApi, WaitDistribution } from '@tablero/processor/contract';
 import type { QualityReportsPort, SurveyPush } from './routes/qa.ts';
 import type { Lang, Role } from './core/roles.ts';
 import type { EscalationsPort } from './routes/escalations.ts';
@@ -12,6 +12,18 @@ import type { ExportsPort } from './routes/exports.ts';
 export interface ReportsPort {
   waitDistribution(q: KpiQuery): Promise<WaitDistribution>;
   agents(q: KpiQuery): Promise<AgentReport>;
+}
+
+/**
+ * The processor's lists of calls behind a figure and a call's story (issue 20). Rejects a bad
+ * list parameter with an error named 'KpiQueryError' carrying `param` (answered 400).
+ */
+export interface CallsPort {
+  list(q: CallsQuery): Promise<CallsPage>;
+  /** The whole list as CSV chunks (BOM and header first); callers masked by the processor when asked. */
+  csv(q: CallsQuery, o: { sep: ';' | ','; maskCallers: boolean }): Promise<{ total: number; chunks: AsyncIterable<string> }>;
+  /** null when nothing is stored for the call. */
+  story(site: string, callid: string): Promise<CallStory | null>;
 }
 
 export interface PushRequest {
@@ -32,6 +44,8 @@ export interface DashboardDeps {
   queryKpis: (q: KpiQuery) => Promise<KpiRow[]>;
   /** The same read module's chart queries; absent -> /api/reports/* answer 503. */
   reports?: ReportsPort;
+  /** Lists of calls and calls' stories; absent -> /api/calls* answer 503. */
+  calls?: CallsPort;
   /** Ingest's push handler; absent -> /ingest/* answers 503. Resolves once the bus acknowledged the lines. */
   push?: (req: PushRequest) => Promise<{ accepted: number; rejected: number }>;
   /** The processor's monthly reports (exports, closed months, schedules); absent -> /api/exports/* and /api/months* answer 503. */

@@ -27,8 +27,12 @@ export const ESCALATION_READERS: RoleList = ['supervisor', 'manager', 'admin'];
 export const ESCALATION_SETTINGS_READERS: RoleList = ['manager', 'admin'];
 /** Agents' reports (per-agent performance and pauses). */
 export const AGENT_REPORT_READERS: RoleList = ['admin', 'manager', 'supervisor'];
-/** Who sees waiting and abandoned callers' numbers in full on the live view (to call them back). */
+/** Who sees waiting and abandoned callers' numbers in full on the live view (to call them back) and in the lists of calls. */
 export const LIVE_CALLER_NUMBER_READERS: RoleList = ['admin', 'manager', 'supervisor'];
+/** Who lists the calls behind a figure and opens a call's story (supervisors: every queue for now). */
+export const CALL_LIST_READERS: RoleList = ALL_ROLES;
+/** Who downloads a whole list of calls as CSV. */
+export const CALL_LIST_DOWNLOADERS: RoleList = ['manager', 'admin', 'supervisor'];
 
 // ---- Quality monitoring (QA) ----
 /** Everyone who reads quality results (supervisors: only the agents of teams they supervise). */

@@ -452,6 +452,124 @@ export interface EscalationLegalCalendar {
 
 export { maskCaller } from './caller-mask.ts';
 
+// ---- The calls behind a figure (issue 20): GET /api/calls, `tablero calls`, a call's story ----
+
+/** Every figure of a KPI row whose stints can be listed; `sl_numerator`/`sl_denominator` are the SL's terms, `all` every stint of the range. */
+export const CALL_FIGURES = [
+  'offered', 'answered', 'answered_within', 'unanswered', 'abandoned', 'timeout', 'exit_key', 'exit_empty',
+  'withdrawn', 'failed', 'refused', 'short_abandoned', 'out_of_hours', 'cut_by_restart', 'sl_numerator', 'sl_denominator', 'all',
+] as const;
+export type CallFigure = (typeof CALL_FIGURES)[number];
+
+/** Outcomes a stored stint can have (the KPI outcomes and a PBX restart). */
+export const STINT_OUTCOMES = [...OUTCOMES, 'cut_by_restart'] as const;
+export type StintOutcome = (typeof STINT_OUTCOMES)[number];
+
+export const CALL_ORDERS = ['newest', 'oldest'] as const;
+export type CallOrder = (typeof CALL_ORDERS)[number];
+
+/** The largest page of calls one request reads. */
+export const MAX_CALLS_PAGE = 1000;
+
+/** The KPI query plus what picks the stints behind one figure (docs/interfaces.md, GET /api/calls). */
+export interface CallsQuery extends KpiQuery {
+  /** Default `all`. */
+  figure?: CallFigure;
+  outcomes?: StintOutcome[];
+  /** Only stints whose known wait is (true) or is not (false) within T of their definition. */
+  within_t?: boolean;
+  agent?: string;
+  /** A period key of a KPI row (`2026-11`, `2026-11-03`, `2026-11-03T14`, `2026-11-03T14:15`): that row's cell. Its form sets `by` when `by` is not given. */
+  period?: string;
+  /** 1..MAX_CALLS_PAGE, default 100. */
+  limit?: number;
+  /** `next_cursor` of the previous page (same query). */
+  cursor?: string;
+  /** Default `newest` (enter time descending). */
+  order?: CallOrder;
+}
+
+/** One stint of a list of calls; `caller` is in full from the processor, masked per role by the dashboard. */
+export interface CallListRow {
+  stint_id: string;
+  site: string;
+  queue: string;
+  callid: string;
+  /** The period key of the KPI row the stint is counted in (the query's `by`). */
+  period: string;
+  /** ISO 8601 UTC. */
+  enter_ts: string;
+  end_ts: string;
+  caller: string;
+  wait_s: number | null;
+  talk_s: number | null;
+  outcome: StintOutcome;
+  agent: string;
+  transferred: boolean;
+  in_hours: boolean;
+  short_abandon: boolean;
+  within_t: boolean;
+  /** Every figure of its KPI row the stint is counted in, by its own definition (`all` left out). */
+  figures: Exclude<CallFigure, 'all'>[];
+}
+
+export interface CallsPage {
+  /** Stints of the whole list (every page): equals the KPI row's figure. */
+  total: number;
+  /** The definition as the KPI row states it (the newest piece's with stints in the list). */
+  definition: StatedDefinition;
+  /** Time zone of the periods and of local `from`/`to`. */
+  tz: string;
+  rows: CallListRow[];
+  /** null on the last page. */
+  next_cursor: string | null;
+}
+
+/** What a list states before its rows (the CSV's and the CLI's head). */
+export type CallsPageStart = Omit<CallsPage, 'rows' | 'next_cursor'>;
+
+/** A stored queue_log line of a call. */
+export interface CallStoryEvent {
+  ts: string;
+  source: string;
+  offset: number;
+  queue: string;
+  agent: string;
+  verb: string;
+  wait_s: number | null;
+  talk_s: number | null;
+  caller: string;
+  info: string;
+  data: string[];
+}
+
+/** A rejected line that names the call (data quality). */
+export interface CallStoryRejection {
+  source: string;
+  offset: number;
+  line_no: number;
+  raw: string;
+  reason: string;
+  rejected_at: string;
+}
+
+/** A call's whole story (GET /api/calls/:site/:callid); `caller` fields in full, masked by the dashboard. */
+export interface CallStory {
+  site: string;
+  callid: string;
+  events: CallStoryEvent[];
+  /** Each stint with the figures it is counted in, by the definition in force when it entered. */
+  stints: CallListRow[];
+  surveys: Array<{ survey_id: string; ts: string; queue: string; agent: string; dimension: string; score: number }>;
+  /** Tickets that name the call (escalations), as the escalations page shows them. */
+  tickets: EscalationTicket[];
+  evaluations: Array<{ evaluation_id: string; version: number; kind: string; session_id: string; form_id: string; analyst: string; score: number | null; band: string; created_at: string }>;
+  calibration_sessions: Array<{ session_id: string; title: string; form_id: string; deadline: string; created_by: string }>;
+  /** From the QA settings' recording URL template; null when none is configured. */
+  recording_url: string | null;
+  rejected_lines: CallStoryRejection[];
+}
+
 // ---- Quality (issue #8; additive): forms, evaluations, calibration, surveys, monthly report ----
 export * from './quality/contract.ts';
 

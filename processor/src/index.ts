@@ -5,6 +5,9 @@
 export { startProcessor, ProcessorError, type Processor, type ProcessorConfig, type ProcessorDeps, type ProcessorOptions } from './service.ts';
 export type { ProcessorBus, ProcessorDurableMessage } from './bus/bus.ts';
 // The one KPI read module of the stored path, and the stores behind it.
+export { callsCsv, type CallsCsvOptions } from './store/calls-csv.ts';
+export { queryCallStory } from './store/call-story.ts';
+export { queryCalls, streamCalls, cursorAfter, CallsQueryError, type CallsReadOptions } from './store/calls-query.ts';
 export { queryKpis, queryWaitDistribution, queryAgentPerformance, KpiQueryError, type KpiReadOptions } from './store/kpi-query.ts';
 export { createStore, ProcessorStoreError, type AcceptedLines, type ProcessorStore } from './store/store.ts';
 export type { StintRow } from './core/stint-machine.ts';

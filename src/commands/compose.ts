@@ -10,6 +10,9 @@ import { startSimulator } from '@tablero/ingest/simulator';
 import {
   CalendarError,
   DEFAULT_QUEUE_SETTINGS,
+  callsCsv,
+  queryCallStory,
+  queryCalls,
   SettingsError,
   listSettingsVersions,
   loadCalendars,
@@ -180,6 +183,11 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           log: o.log.child({ svc: 'dashboard' }),
           queryKpis: (q) => queryKpis(ch, q, read),
           reports: { waitDistribution: (q) => queryWaitDistribution(ch, q, read), agents: (q) => queryAgentPerformance(ch, q, read) },
+          calls: {
+            list: (q) => queryCalls(ch, q, read),
+            csv: (q, c) => callsCsv(ch, q, read, c),
+            story: (site, callid) => queryCallStory(ch, site, callid, { ...read, nowMs: Date.now() }),
+          },
           exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz, o.cfg.exportsDir, smtpSettings(o.cfg)),
           push: createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }, { clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S }),
           // Calibration updates go out on the live bus (kpi.qa.<site>) like KPI snapshots.

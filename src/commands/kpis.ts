@@ -50,7 +50,7 @@ export function parseKpiOptions(values: Record<string, unknown>): KpiQuery {
   return q;
 }
 
-function toSearchParams(q: KpiQuery): URLSearchParams {
+export function toSearchParams(q: KpiQuery): URLSearchParams {
   const p = new URLSearchParams({ from: q.from, to: q.to });
   for (const queue of q.queues ?? []) p.append('queue', queue);
   if (q.by) p.set('by', q.by);
@@ -99,6 +99,20 @@ export function definitionLines(rows: KpiRow[]): string[] {
   return out;
 }
 
+/** The options of a KPI query (`tablero kpis`, and the commands that take its filters). */
+export const KPI_OPTIONS = {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  queue: { type: 'string', multiple: true },
+  by: { type: 'string' },
+  formula: { type: 'string' },
+  threshold: { type: 'string' },
+  strict: { type: 'boolean' },
+  'short-abandon': { type: 'string' },
+  tz: { type: 'string' },
+  site: { type: 'string' },
+} as const satisfies Command['options'];
+
 export const kpisCommand: Command = {
   summary: 'KPI rows from the stored data (table, or --json rows)',
   usage: `Usage: tablero kpis --from DATE --to DATE [--queue Q]... [--by month|day|hour|interval]
@@ -106,19 +120,7 @@ export const kpisCommand: Command = {
   --to is exclusive. Each queue's stored definition and the site calendar apply (each call by the
   version in force when it entered); --formula, --threshold, --strict and --short-abandon override
   them for the whole range, and the definition line says so. --site defaults to TABLERO_SITE.`,
-  options: {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    queue: { type: 'string', multiple: true },
-    by: { type: 'string' },
-    formula: { type: 'string' },
-    threshold: { type: 'string' },
-    strict: { type: 'boolean' },
-    'short-abandon': { type: 'string' },
-    tz: { type: 'string' },
-    site: { type: 'string' },
-    json: { type: 'boolean', default: false },
-  },
+  options: { ...KPI_OPTIONS, json: { type: 'boolean', default: false } },
   async run(values) {
     const q = parseKpiOptions(values);
     const cfg = loadConfig();

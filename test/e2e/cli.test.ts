@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { KpiRow } from '@tablero/processor/contract';
+import { CALL_FIGURES, type CallListRow, type CallsPage, type KpiRow } from '@tablero/processor/contract';
 import { runTablero as tablero, startTablero, startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -35,6 +35,9 @@ describe('bad usage exits 2 with one clear line', () => {
     [['kpis', '--from', '2026-10-02', '--to', '2026-10-01'], 'tablero kpis: --from (2026-10-02) must be before --to (2026-10-01); --to is exclusive'],
     [['kpis', '--from', '2026-10-01', '--to', '2026-10-02', '--formula', 'magic'], 'tablero kpis: --formula must be one of offered, answered, answered_abandoned, abandon_after_threshold, in_threshold_outcomes'],
     [['kpis', '--from', '2026-10-01', '--to', '2026-10-02', '--tz', 'Mars/Olympus'], "tablero kpis: --tz must be an IANA time zone (e.g. America/La_Paz), got 'Mars/Olympus'"],
+    [['calls', '--from', '2026-10-01', '--to', '2026-10-02', '--figure', 'lost'], `tablero calls: --figure must be one of ${CALL_FIGURES.join(', ')}`],
+    [['calls', '--from', '2026-10-01', '--to', '2026-10-02', '--within-t', 'maybe'], 'tablero calls: --within-t must be one of yes, no'],
+    [['calls', '--from', '2026-10-01', '--to', '2026-10-02', '--by', 'day', '--period', '2026-10'], 'tablero calls: period 2026-10 is not a day key'],
     [['import', '/nonexistent/queue_log'], 'tablero import: /nonexistent/queue_log: no such file or directory'],
     [['start', '--port', 'eighty'], "tablero start: --port must be 0-65535, got 'eighty'"],
     [['user', 'add', 'ana', '--role', 'boss'], 'tablero user: --role must be one of admin, manager, supervisor, qa_analyst'],
@@ -81,6 +84,25 @@ describe('import and kpis on the embedded store', () => {
       },
     ]);
   });
+
+  it('calls lists the stints behind each figure of that row, as many as the figure', async () => {
+    const callArgs = (figure: string): string[] => ['calls', ...kpiArgs.slice(1), '--figure', figure];
+    const [row] = JSON.parse((await tablero(kpiArgs, { dataDir })).stdout) as KpiRow[];
+    for (const figure of ['offered', 'answered', 'answered_within', 'abandoned'] as const) {
+      const r = await tablero(callArgs(figure), { dataDir });
+      const list = JSON.parse(r.stdout) as CallsPage;
+      expect([figure, r.code, list.total, list.rows.length]).toEqual([figure, 0, row?.[figure], row?.[figure]]);
+    }
+    // The waits of the 5 answered within 15 s (of 1, 2, 4, 5, 6, 36, 84), oldest first.
+    const within = JSON.parse((await tablero([...callArgs('answered_within'), '--order', 'oldest'], { dataDir })).stdout) as { rows: CallListRow[] };
+    expect(within.rows.map((x) => x.wait_s).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([1, 2, 4, 5, 6]);
+    const table = await tablero(callArgs('answered').filter((a) => a !== '--json'), { dataDir });
+    expect(table.stdout.split('\n').slice(-4, -1)).toEqual([
+      '7 stint(s); times UTC, periods in UTC',
+      "definition: SL formula 'answered', T = 15 s (inclusive <=), short abandon 0 s, settings v0 (site defaults v0), calendar v0 (UTC), holidays none, site default, time zone UTC; set by this command: formula, threshold_s",
+      '(docs/kpi-definitions.md)',
+    ]);
+  });
 });
 
 describe('commands against a running tablero start', () => {
@@ -112,6 +134,10 @@ describe('commands against a running tablero start', () => {
       return parsed.length === 1 && parsed[0]?.offered === 2 ? parsed : null;
     }, { what: 'kpis via the running process', timeoutMs: 30_000 });
     expect(rows[0]).toMatchObject({ queue: '101', period: day, offered: 2, answered: 1, answered_within: 0, abandoned: 1, sl_pct: 0, asa_s: 25, aht_s: 60 });
+    const calls = await tablero(['calls', '--from', day, '--to', next, '--figure', 'abandoned', '--json'], { dataDir: running.dataDir });
+    expect(calls.stderr).toContain(`using the running Tablero at ${running.url}`);
+    const list = JSON.parse(calls.stdout) as CallsPage;
+    expect([list.total, list.rows.map((r) => [r.callid, r.queue, r.outcome, r.wait_s])]).toEqual([1, [[`${now}.2`, '101', 'abandoned', 4]]]);
   });
 
   it('user add and kiosk create/revoke go through the running process', async () => {

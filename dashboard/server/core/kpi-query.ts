@@ -9,6 +9,8 @@ export type { KpiQuery };
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; param: string; reason: string };
 
 const KNOWN = new Set(['from', 'to', 'queue', 'by', 'formula', 'threshold', 'strict', 'short_abandon', 'tz', 'site']);
+/** The parameters of GET /api/kpis (other routes take these plus their own). */
+export const KPI_PARAMS: ReadonlySet<string> = KNOWN;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?$/;

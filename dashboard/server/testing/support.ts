@@ -102,3 +102,16 @@ export async function login(app: FastifyInstance, username: string, password = P
 }
 
 export const SECRET = 'a-test-session-secret-of-at-least-32-bytes';
+
+/** Who a route test acts as: a seeded user's role, or nobody. */
+export type Who = Role | 'anon';
+
+/** Logs in one seeded user per role (USERS); answers the request headers of each (none for 'anon'). */
+export async function loginEachRole(app: FastifyInstance): Promise<(who: Who) => Record<string, string>> {
+  const sessions = new Map<Role, LoggedIn>();
+  for (const u of USERS) sessions.set(u.role, await login(app, u.username));
+  return (who): Record<string, string> => {
+    const s = who === 'anon' ? undefined : sessions.get(who);
+    return s ? { cookie: s.cookie, 'x-csrf-token': s.csrf } : {};
+  };
+}

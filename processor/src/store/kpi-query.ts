@@ -21,12 +21,12 @@ import type { ProcessorSettings, QueueSettings } from '../core/settings.ts';
 import { loadResolver } from './settings-store.ts';
 import { ProcessorStoreError } from './store.ts';
 
-function sql(name: string): string {
+export function sql(name: string): string {
   return readFileSync(new URL(`./queries/${name}.sql`, import.meta.url), 'utf8');
 }
 const STINTS_FRAGMENT = sql('stints-classified');
 /** A query over the classified stints: its `{{stints}}` is the shared fragment. */
-const withStints = (name: string): string => sql(name).replace('{{stints}}', STINTS_FRAGMENT);
+export const withStints = (name: string): string => sql(name).replace('{{stints}}', STINTS_FRAGMENT);
 const Q = {
   kpiSums: withStints('kpi-sums'),
   agentSums: withStints('agent-sums'),
@@ -75,7 +75,7 @@ export function parseBound(s: string, tz: string): number {
 // ------------------------------------------------------------------ planning
 
 /** One group of queues read together with one definition over one piece of the range. */
-interface PlanGroup {
+export interface PlanGroup {
   queues: string[];
   exclude: string[];
   resolved: ResolvedDefinition;
@@ -84,7 +84,7 @@ interface PlanGroup {
   key: string;
 }
 
-interface PlanPiece {
+export interface PlanPiece {
   index: number;
   from_s: number;
   to_s: number;
@@ -115,7 +115,7 @@ function applyOverrides(s: QueueSettings, q: KpiQuery): QueueSettings {
 }
 
 /** A queue name no queue can have: asks the resolver for the site defaults. */
-const SITE_DEFAULTS = '\0site-defaults';
+export const SITE_DEFAULTS = '\0site-defaults';
 
 /** Cuts [from, to) where the site's definitions change and groups queues by definition in each piece. */
 export function planRead(resolver: DefinitionResolver, q: KpiQuery, o: KpiReadOptions & { from_s?: number; to_s?: number }): ReadPlan {
@@ -157,7 +157,7 @@ export function planRead(resolver: DefinitionResolver, q: KpiQuery, o: KpiReadOp
   };
 }
 
-function fragmentParams(plan: ReadPlan, piece: PlanPiece, g: PlanGroup, by: PeriodBy): Record<string, unknown> {
+export function fragmentParams(plan: ReadPlan, piece: PlanPiece, g: PlanGroup, by: PeriodBy): Record<string, unknown> {
   const cal = createCalendar(g.resolved.calendar.spec);
   return {
     site: plan.site, from_s: piece.from_s, to_s: piece.to_s, by, tz: plan.tz, cal_tz: cal.tz,
@@ -172,7 +172,7 @@ function fragmentParams(plan: ReadPlan, piece: PlanPiece, g: PlanGroup, by: Peri
   };
 }
 
-async function rows<T>(ch: ClickHouse, query: string, params: Record<string, unknown>, what: string): Promise<T[]> {
+export async function rows<T>(ch: ClickHouse, query: string, params: Record<string, unknown>, what: string): Promise<T[]> {
   try {
     const rs = await ch.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
     return await rs.json<T>();
@@ -243,7 +243,7 @@ export async function readPeriodSums(ch: ClickHouse, plan: ReadPlan, by: PeriodB
 }
 
 /** Holidays of the calendar that fall in a period (`YYYY-MM` or a period starting with a date). */
-function holidaysIn(spec: SiteCalendarSpec, period: string): string[] {
+export function holidaysIn(spec: SiteCalendarSpec, period: string): string[] {
   const prefix = period.length === 7 ? period : period.slice(0, 10);
   return (spec.holidays ?? []).filter((h) => h.startsWith(prefix)).sort();
 }

@@ -9,6 +9,8 @@
 -- same enter_ts, so the same month partition: FINAL never needs to merge across partitions.
 SELECT
   queue, agent, outcome, wait_s, talk_s,
+  -- What a list of calls shows (calls.sql); a query that selects none of them reads none.
+  stint_id, callid, enter_ts, end_ts, caller, transferred,
   multiIf(
     {by:String} = 'month', toUInt64(toYYYYMM(enter_ts, {tz:String})),
     {by:String} = 'day', toUInt64(toYYYYMMDD(enter_ts, {tz:String})),

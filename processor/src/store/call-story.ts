@@ -1,0 +1,70 @@
+// A call's whole story (issue 20; GET /api/calls/:site/:callid): every stored queue_log line of
+// the call in order, its stints classified by the one read module (calls-query.ts, so each
+// stint's figures are the KPI rows'), its survey answers, the tickets that name it, its QA
+// evaluations and calibration sessions, the recording link and the rejected lines that carry its
+// callid field. Caller numbers come in full; the dashboard masks them per role.
+import { TABLES, type ClickHouse } from '@tablero/sql';
+import type { CallStory, CallStoryEvent, CallStoryRejection } from '../contract.ts';
+import { queryEscalationsByCall } from '../escalations/queries.ts';
+import { recordingUrl } from '../quality/core/calls.ts';
+import { DEFAULT_QA_SETTINGS } from '../quality/service/context.ts';
+import { readSettings } from '../quality/store/qa-store.ts';
+import { queryCalls } from './calls-query.ts';
+import { rows, type KpiReadOptions } from './kpi-query.ts';
+
+const iso = (s: unknown): string => new Date(Number(s) * 1000).toISOString().replace('.000Z', 'Z');
+const isoMs = (ms: unknown): string => new Date(Number(ms)).toISOString();
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** The most stints one call can list in its story (a call re-queued more often is cut there). */
+const MAX_STORY_STINTS = 1000;
+
+/** null when nothing at all is stored for the call. */
+export async function queryCallStory(ch: ClickHouse, site: string, callid: string, o: KpiReadOptions & { nowMs: number }): Promise<CallStory | null> {
+  const p = { site, callid };
+  // Ordered as the PBX wrote them: time, then the line's place in its source.
+  const events = (await rows<Record<string, unknown>>(ch, `SELECT toUnixTimestamp(ts) AS t, source, offset, queue, agent, verb, wait_s, talk_s, caller, info, data
+    FROM ${TABLES.queueEvents} FINAL WHERE site = {site:String} AND callid = {callid:String} ORDER BY ts, source, offset`, p, 'call events')).map((r): CallStoryEvent => ({
+    ts: iso(r['t']), source: String(r['source']), offset: Number(r['offset']), queue: String(r['queue']), agent: String(r['agent']), verb: String(r['verb']),
+    wait_s: num(r['wait_s']), talk_s: num(r['talk_s']), caller: String(r['caller']), info: String(r['info']), data: r['data'] as string[],
+  }));
+
+  // The stints' range, then the list of calls over it narrowed to this call: the same plan, so
+  // the same definition per stint as the KPI rows.
+  const span = (await rows<{ a: unknown; b: unknown; n: unknown }>(ch, `SELECT toUnixTimestamp(min(enter_ts)) AS a, toUnixTimestamp(max(enter_ts)) AS b, count() AS n
+    FROM ${TABLES.stints} FINAL WHERE site = {site:String} AND callid = {callid:String}`, p, 'call stints span'))[0];
+  const stints = span && Number(span.n) > 0
+    ? (await queryCalls(ch, { site, from: iso(span.a), to: iso(Number(span.b) + 1), figure: 'all', order: 'oldest', limit: MAX_STORY_STINTS }, { ...o, callid })).rows
+    : [];
+
+  const surveys = (await rows<Record<string, unknown>>(ch, `SELECT survey_id, toUnixTimestamp(ts) AS t, queue, agent, dimension, score
+    FROM ${TABLES.surveyAnswers} FINAL WHERE site = {site:String} AND callid = {callid:String} ORDER BY ts, survey_id, dimension`, p, 'call surveys')).map((r) => ({
+    survey_id: String(r['survey_id']), ts: iso(r['t']), queue: String(r['queue']), agent: String(r['agent']), dimension: String(r['dimension']), score: Number(r['score']),
+  }));
+
+  // Evaluations are immutable versions: the newest of each.
+  const evaluations = (await rows<Record<string, unknown>>(ch, `SELECT evaluation_id, version, kind, session_id, form_id, analyst, score, band, toUnixTimestamp64Milli(created_at) AS c
+    FROM ${TABLES.qaEvaluations} WHERE site = {site:String} AND callid = {callid:String}
+    ORDER BY evaluation_id, version DESC LIMIT 1 BY evaluation_id`, p, 'call evaluations')).map((r) => ({
+    evaluation_id: String(r['evaluation_id']), version: Number(r['version']), kind: String(r['kind']), session_id: String(r['session_id']), form_id: String(r['form_id']),
+    analyst: String(r['analyst']), score: num(r['score']), band: String(r['band']), created_at: isoMs(r['c']),
+  })).sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
+
+  const calibration_sessions = (await rows<Record<string, unknown>>(ch, `SELECT session_id, title, form_id, toUnixTimestamp64Milli(deadline) AS d, created_by
+    FROM ${TABLES.qaCalibrationSessions} FINAL WHERE site = {site:String} AND callid = {callid:String} ORDER BY created_at, session_id`, p, 'call calibration sessions')).map((r) => ({
+    session_id: String(r['session_id']), title: String(r['title']), form_id: String(r['form_id']), deadline: isoMs(r['d']), created_by: String(r['created_by']),
+  }));
+
+  // A queue_log line names its call in its second field: `epoch|callid|queue|agent|verb|...`.
+  const rejected_lines = (await rows<Record<string, unknown>>(ch, `SELECT source, offset, line_no, raw, reason, toUnixTimestamp(rejected_at) AS t
+    FROM ${TABLES.deadLetters} FINAL WHERE site = {site:String} AND splitByChar('|', raw)[2] = {callid:String}
+    ORDER BY rejected_at, source, offset`, p, 'call rejected lines')).map((r): CallStoryRejection => ({
+    source: String(r['source']), offset: Number(r['offset']), line_no: Number(r['line_no']), raw: String(r['raw']), reason: String(r['reason']), rejected_at: iso(r['t']),
+  }));
+
+  const tickets = await queryEscalationsByCall(ch, { tz: o.defaultTz, ...(o.baseCalendars ? { calendars: o.baseCalendars } : {}) }, site, callid, o.nowMs);
+  const found = events.length + stints.length + surveys.length + evaluations.length + calibration_sessions.length + rejected_lines.length + tickets.length;
+  if (found === 0) return null;
+  const template = (await readSettings(ch))['recording_url_template'] ?? DEFAULT_QA_SETTINGS.recording_url_template;
+  return { site, callid, events, stints, surveys, tickets, evaluations, calibration_sessions, recording_url: recordingUrl(template, { site, callid }), rejected_lines };
+}

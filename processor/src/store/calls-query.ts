@@ -1,0 +1,246 @@
+// The calls behind a figure (issue 20): the stints a KPI row's cell counts, read through the one
+// KPI read module (kpi-query.ts): the same plan (pieces where the definition changes, queues
+// grouped by definition), the same fragment and parameters per piece, so the list's total is the
+// figure by construction. One statement reads every piece: the classified stints of each piece
+// and group (calls-classified.sql, its parameters renamed per branch) joined by UNION ALL, then
+// filtered, ordered by (enter time, stint id) and cut at a keyset cursor, so the last page of a
+// month costs what the first does.
+import type { ClickHouse } from '@tablero/sql';
+import {
+  CALL_FIGURES, MAX_CALLS_PAGE, STINT_OUTCOMES,
+  type CallListRow, type CallOrder, type CallsPage, type CallsPageStart, type CallsQuery, type StatedDefinition,
+} from '../contract.ts';
+import { periodKey, type PeriodBy } from '../core/calendar.ts';
+import {
+  KpiQueryError, SITE_DEFAULTS, fragmentParams, holidaysIn, planRead, resolverFor, rows, statedDefinition, withStints,
+  type KpiReadOptions, type PlanGroup, type PlanPiece, type ReadPlan,
+} from './kpi-query.ts';
+
+const CLASSIFIED = withStints('calls-classified');
+
+/** A bad list parameter (a 400 at the API); named like the range errors the dashboard maps. */
+export class CallsQueryError extends KpiQueryError {
+  constructor(
+    readonly param: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Internal narrowing beyond the public query (a call's story lists its own stints). */
+export interface CallsReadOptions extends KpiReadOptions {
+  callid?: string;
+}
+
+interface Branch {
+  piece: PlanPiece;
+  g: PlanGroup;
+}
+
+/** A row as the SQL gives it: the list's fields plus the branch, the period key and epoch times. */
+type RawRow = Pick<CallListRow, 'stint_id' | 'queue' | 'callid' | 'caller' | 'wait_s' | 'talk_s' | 'outcome' | 'agent' | 'transferred' | 'in_hours' | 'figures'> & {
+  g: number;
+  k: number;
+  enter_s: number;
+  end_s: number;
+  short: boolean;
+  within: boolean;
+};
+
+const PERIOD_FORMS: Array<[PeriodBy, RegExp]> = [
+  ['month', /^\d{4}-\d{2}$/],
+  ['day', /^\d{4}-\d{2}-\d{2}$/],
+  ['hour', /^\d{4}-\d{2}-\d{2}T\d{2}$/],
+  ['interval', /^\d{4}-\d{2}-\d{2}T\d{2}:(00|15|30|45)$/],
+];
+
+/** The grouping and the fragment's integer key `k` of a KPI row's period. */
+function periodFilter(q: CallsQuery): { by: PeriodBy; k: number } {
+  const by = q.by ?? (q.period === undefined ? 'day' : PERIOD_FORMS.find(([, re]) => re.test(q.period as string))?.[0]);
+  if (by === undefined) throw new CallsQueryError('period', `bad period ${q.period}: must be YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH or YYYY-MM-DDTHH:MM (a quarter hour)`);
+  if (q.period === undefined) return { by, k: 0 };
+  const form = PERIOD_FORMS.find(([b]) => b === by)?.[1] as RegExp;
+  if (!form.test(q.period)) throw new CallsQueryError('period', `period ${q.period} is not a ${by} key`);
+  return { by, k: Number(q.period.replace(/\D/g, '')) };
+}
+
+/** The row's period text from the fragment's key (the same text kpi-sums.sql gives the KPI row). */
+function periodText(k: number, by: PeriodBy): string {
+  const d = String(k);
+  const ymd = `${d.slice(0, 4)}-${d.slice(4, 6)}`;
+  if (by === 'month') return ymd;
+  const day = `${ymd}-${d.slice(6, 8)}`;
+  if (by === 'day') return day;
+  return by === 'hour' ? `${day}T${d.slice(8, 10)}` : `${day}T${d.slice(8, 10)}:${d.slice(10, 12)}`;
+}
+
+interface Cursor {
+  enter_s: number;
+  stint_id: string;
+}
+
+/** Opaque to clients: the last row's (enter time, stint id) and the order it was read in. */
+function encodeCursor(c: Cursor, order: CallOrder): string {
+  return Buffer.from(JSON.stringify([c.enter_s, c.stint_id, order])).toString('base64url');
+}
+
+/** The cursor of the page after `row` in `order` (benchmarks jump to a list's last page with it). */
+export function cursorAfter(row: Pick<CallListRow, 'enter_ts' | 'stint_id'>, order: CallOrder): string {
+  return encodeCursor({ enter_s: Date.parse(row.enter_ts) / 1000, stint_id: row.stint_id }, order);
+}
+
+function decodeCursor(text: string, order: CallOrder): Cursor {
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    v = null;
+  }
+  if (!Array.isArray(v) || v.length !== 3 || !Number.isSafeInteger(v[0]) || typeof v[1] !== 'string' || !(CALL_ORDER_SET as ReadonlySet<unknown>).has(v[2])) {
+    throw new CallsQueryError('cursor', 'bad cursor: pass next_cursor of the previous page unchanged');
+  }
+  if (v[2] !== order) throw new CallsQueryError('cursor', `the cursor was made for order ${String(v[2])}`);
+  return { enter_s: v[0] as number, stint_id: v[1] as string };
+}
+const CALL_ORDER_SET: ReadonlySet<CallOrder> = new Set(['newest', 'oldest']);
+
+/** Checks the list fields the KPI query does not have (the dashboard and the CLI validate text first). */
+function checkList(q: CallsQuery): void {
+  if (q.figure !== undefined && !(CALL_FIGURES as readonly string[]).includes(q.figure)) throw new CallsQueryError('figure', `unknown figure ${q.figure}`);
+  for (const o of q.outcomes ?? []) if (!(STINT_OUTCOMES as readonly string[]).includes(o)) throw new CallsQueryError('outcome', `unknown outcome ${o}`);
+  if (q.limit !== undefined && !(Number.isInteger(q.limit) && q.limit >= 1 && q.limit <= MAX_CALLS_PAGE)) throw new CallsQueryError('limit', `limit must be 1 to ${MAX_CALLS_PAGE}`);
+}
+
+/** The parameters of every branch, renamed `b<i>_<name>` so one statement carries them all. */
+function branchesSql(plan: ReadPlan, branches: Branch[], by: PeriodBy): { sql: string; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = {};
+  const parts = branches.map(({ piece, g }, i) => {
+    const own = { ...fragmentParams(plan, piece, g, by), formula: g.def.formula, count_refused: g.def.count_refused };
+    for (const [k, v] of Object.entries(own)) params[`b${i}_${k}`] = v;
+    return `SELECT ${i} AS g, * FROM (${CLASSIFIED.replace(/\{(\w+):/g, `{b${i}_$1:`)})`;
+  });
+  return { sql: parts.join('\nUNION ALL\n'), params };
+}
+
+// Filters on the classified stints, the same for the page and the count.
+const FILTER = `
+  ({figure:String} = 'all' OR has(figures, {figure:String}))
+  AND (empty({outcomes:Array(String)}) OR has({outcomes:Array(String)}, toString(outcome)))
+  AND ({within_t:Int8} < 0 OR within = ({within_t:Int8} = 1))
+  AND (NOT {has_agent:Bool} OR agent = {agent:String})
+  AND ({period_k:UInt64} = 0 OR k = {period_k:UInt64})
+  AND ({callid:String} = '' OR callid = {callid:String})`;
+
+interface Prepared {
+  plan: ReadPlan;
+  by: PeriodBy;
+  branches: Branch[];
+  sql: string;
+  params: Record<string, unknown>;
+  order: CallOrder;
+}
+
+async function prepare(ch: ClickHouse, q: CallsQuery, o: CallsReadOptions): Promise<Prepared> {
+  checkList(q);
+  const { by, k } = periodFilter(q);
+  const plan = planRead(await resolverFor(ch, o), q, o);
+  const branches = plan.pieces.flatMap((piece) => piece.groups.map((g) => ({ piece, g })));
+  const b = branchesSql(plan, branches, by);
+  const params = {
+    ...b.params,
+    figure: q.figure ?? 'all',
+    outcomes: q.outcomes ?? [],
+    within_t: q.within_t === undefined ? -1 : q.within_t ? 1 : 0,
+    has_agent: q.agent !== undefined,
+    agent: q.agent ?? '',
+    period_k: k,
+    callid: o.callid ?? '',
+  };
+  return { plan, by, branches, sql: b.sql, params, order: q.order ?? 'newest' };
+}
+
+function toRow(plan: ReadPlan, by: PeriodBy, r: RawRow): CallListRow {
+  const iso = (s: number): string => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+  return {
+    stint_id: r.stint_id, site: plan.site, queue: r.queue, callid: r.callid, period: periodText(Number(r.k), by),
+    enter_ts: iso(Number(r.enter_s)), end_ts: iso(Number(r.end_s)), caller: r.caller,
+    wait_s: r.wait_s === null ? null : Number(r.wait_s), talk_s: r.talk_s === null ? null : Number(r.talk_s),
+    outcome: r.outcome, agent: r.agent, transferred: Boolean(r.transferred),
+    in_hours: Boolean(r.in_hours), short_abandon: Boolean(r.short), within_t: Boolean(r.within), figures: r.figures,
+  };
+}
+
+/** One page after `cursor` (exclusive) in the prepared order. */
+async function readPage(ch: ClickHouse, p: Prepared, limit: number, cursor: Cursor | null): Promise<{ rows: CallListRow[]; last: Cursor | null; more: boolean }> {
+  const desc = p.order === 'newest';
+  const order = `ORDER BY enter_s ${desc ? 'DESC' : 'ASC'}, stint_id ${desc ? 'DESC' : 'ASC'}`;
+  // Two steps: the page's keys first, sorting only (enter time, stint id) of the whole filtered
+  // range; then the page's rows in full, so the shown columns are read for the page alone.
+  // One row beyond the page says whether another page follows (a last page that happens to be
+  // full then gives no cursor to an empty page).
+  const keys = await rows<{ enter_s: number; stint_id: string }>(ch, `SELECT enter_s, stint_id FROM (${p.sql})
+WHERE ${FILTER}
+  AND (NOT {has_cursor:Bool} OR (enter_s, stint_id) ${desc ? '<' : '>'} ({cur_t:Int64}, {cur_id:String}))
+${order}
+LIMIT {limit:UInt32}
+SETTINGS do_not_merge_across_partitions_select_final = 1`, {
+    ...p.params, has_cursor: cursor !== null, cur_t: cursor?.enter_s ?? 0, cur_id: cursor?.stint_id ?? '', limit: limit + 1,
+  }, 'calls page keys');
+  const more = keys.length > limit;
+  if (more) keys.length = limit;
+  const last = keys[keys.length - 1];
+  // A stint is in exactly one piece and group, so its id picks one row of the union.
+  const rs = keys.length === 0 ? [] : await rows<RawRow>(ch, `SELECT g, stint_id, queue, callid, k, enter_s, end_s, caller, wait_s, talk_s, outcome, agent, transferred, in_hours, short, within, figures
+FROM (${p.sql})
+WHERE stint_id IN {ids:Array(String)}
+${order}
+SETTINGS do_not_merge_across_partitions_select_final = 1`, { ...p.params, ids: keys.map((k) => k.stint_id) }, 'calls page');
+  return { rows: rs.map((r) => toRow(p.plan, p.by, r)), last: last ? { enter_s: Number(last.enter_s), stint_id: last.stint_id } : null, more };
+}
+
+/** The list's total and the definition the KPI row would state (the newest branch with stints in the list). */
+async function readTotal(ch: ClickHouse, p: Prepared, q: CallsQuery): Promise<{ total: number; definition: StatedDefinition }> {
+  const counts = await rows<{ g: number; n: number }>(ch, `SELECT g, count() AS n FROM (${p.sql}) WHERE ${FILTER} GROUP BY g
+SETTINGS do_not_merge_across_partitions_select_final = 1`, p.params, 'calls count');
+  const used = counts.map((c) => ({ b: p.branches[Number(c.g)] as Branch, n: Number(c.n) })).sort((x, y) => x.b.piece.index - y.b.piece.index);
+  const total = used.reduce((a, c) => a + c.n, 0);
+  const newest = used[used.length - 1]?.b;
+  const stated = newest
+    ? { def: newest.g.def, resolved: newest.g.resolved, spans_change: new Set(used.map((c) => c.b.g.key)).size > 1 }
+    : { ...p.plan.definitionAtEnd(q.queues?.length === 1 ? (q.queues[0] as string) : SITE_DEFAULTS), spans_change: false };
+  const spec = stated.resolved.calendar.spec;
+  // A cell's holidays are its period's; a whole list's are those between its first and last local day.
+  const holidays = q.period !== undefined
+    ? holidaysIn(spec, q.period)
+    : (spec.holidays ?? []).filter((h) => h >= periodKey(p.plan.from_s, 'day', p.plan.tz) && h <= periodKey(p.plan.to_s - 1, 'day', p.plan.tz)).sort();
+  return { total, definition: statedDefinition(p.plan, stated, holidays) };
+}
+
+/** One page of the stints behind a figure, with the whole list's total (equal to the KPI row's figure). */
+export async function queryCalls(ch: ClickHouse, q: CallsQuery, o: CallsReadOptions = { defaultTz: 'UTC' }): Promise<CallsPage> {
+  const p = await prepare(ch, q, o);
+  const cursor = q.cursor === undefined ? null : decodeCursor(q.cursor, p.order);
+  const page = await readPage(ch, p, q.limit ?? 100, cursor);
+  const { total, definition } = await readTotal(ch, p, q);
+  return { total, definition, tz: p.plan.tz, rows: page.rows, next_cursor: page.more && page.last ? encodeCursor(page.last, p.order) : null };
+}
+
+/**
+ * The whole list, page by page (CSV downloads): `total` first, then the rows in order. Keyset
+ * pages, so memory stays one page whatever the list's length; large pages, because each one
+ * classifies and sorts the range again (bench/calls-paging.ts).
+ */
+export async function* streamCalls(ch: ClickHouse, q: CallsQuery, o: CallsReadOptions = { defaultTz: 'UTC' }, pageSize = 50_000): AsyncGenerator<CallsPageStart | CallListRow[]> {
+  const p = await prepare(ch, { ...q, limit: undefined, cursor: undefined }, o);
+  const { total, definition } = await readTotal(ch, p, q);
+  yield { total, definition, tz: p.plan.tz };
+  let cursor: Cursor | null = null;
+  for (;;) {
+    const page = await readPage(ch, p, pageSize, cursor);
+    if (page.rows.length) yield page.rows;
+    if (!page.more || !page.last) return;
+    cursor = page.last;
+  }
+}
+
