@@ -1,14 +1,14 @@
 // Soak (issue 14): the real `tablero start` (embedded chDB, in-process bus) tailing a queue_log
 // appended at 200 lines/s, with 200 wallboard WebSocket clients (kiosk link), for `--minutes N`
 // (default 30). Measured from outside, on the child process: its RSS (/proc/<pid>/status VmRSS)
-// and its open file descriptors (/proc/<pid>/fd: sockets, files, pipes, timers' fds) after the
+// and its open file descriptors (/proc/<pid>/fd: sockets, files, pipes; threads apart) after the
 // warm-up (5 minutes, or half a shorter run) and at the end. Memory must grow by less than 10 %
 // from the warm-up to the end and the descriptors must stay flat (the 200 sockets and the
 // tailed file are held the whole time, so growth means a leak). The clients count snapshot
 // messages, so a server that stopped updating them fails the run instead of looking thrifty.
 //
 // Usage: npx tsx bench/soak.ts [--minutes N]   (also through `pnpm bench soak`, 30 minutes)
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,7 +34,23 @@ const pid = tablero.child.pid;
 if (pid === undefined) throw new Error('tablero start has no pid');
 
 const rssMb = (): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
-const fds = (): number => readdirSync(`/proc/${pid}/fd`).length;
+/**
+ * Open descriptors, without the three that embedded ClickHouse (chDB) keeps per thread of its own
+ * pools (/proc/self/task/<tid>/{stat,schedstat,io}, for its per-query thread statistics): those
+ * follow the pool's size, reported apart as threads. What is left (sockets, files, pipes) must stay flat.
+ */
+function fds(): number {
+  let n = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (!readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(`/proc/${pid}/task/`)) n++;
+    } catch {
+      // closed while listed
+    }
+  }
+  return n;
+}
+const threads = (): number => Number(/Threads:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
 
 /** The lines of call `n` ending at `nowS`: answered (3 lines), abandoned (2) or timed out (2), in turn. */
 function callLines(n: number, nowS: number): string[] {
@@ -76,7 +92,7 @@ try {
   let pending: string[] = [];
   let call = 0;
   let lines = 0;
-  let warm: { rss: number; fds: number; snapshots: number; lines: number } | null = null;
+  let warm: { rss: number; fds: number; threads: number; snapshots: number; lines: number } | null = null;
   let nextSample = start + SAMPLE_MS;
   let peakRss = 0;
   for (let tick = 0; performance.now() < end; tick++) {
@@ -91,27 +107,28 @@ try {
     if (now >= nextSample) {
       const rss = rssMb();
       peakRss = Math.max(peakRss, rss);
-      console.log(`${((now - start) / 60_000).toFixed(1)} min: rss ${rss.toFixed(1)} MB, fds ${fds()}, ${lines} lines, ${snapshots} snapshot messages, load ${loadavg()[0]?.toFixed(2)}`);
+      console.log(`${((now - start) / 60_000).toFixed(1)} min: rss ${rss.toFixed(1)} MB, fds ${fds()}, threads ${threads()}, ${lines} lines, ${snapshots} snapshot messages, load ${loadavg()[0]?.toFixed(2)}`);
       nextSample += SAMPLE_MS;
     }
-    if (!warm && now - start >= WARMUP_MS) warm = { rss: rssMb(), fds: fds(), snapshots, lines };
+    if (!warm && now - start >= WARMUP_MS) warm = { rss: rssMb(), fds: fds(), threads: threads(), snapshots, lines };
     const wait = start + (tick + 1) * TICK_MS - performance.now();
     if (wait > 0) await sleep(wait);
   }
   if (!warm) throw new Error('the run ended before its warm-up');
-  const final = { rss: rssMb(), fds: fds(), snapshots, lines };
+  const final = { rss: rssMb(), fds: fds(), threads: threads(), snapshots, lines };
   const growthPct = ((final.rss - warm.rss) / warm.rss) * 100;
   const row = (metric: string, value: number, unit: string, target: string): void =>
     console.log(`BENCH ${JSON.stringify({ bench: 'soak', metric, value, unit, target })}`);
   console.log(
     `${MINUTES} min at ${LINES_PER_S} lines/s with ${CLIENTS} WebSocket clients: rss ${warm.rss.toFixed(1)} MB after ${(WARMUP_MS / 60_000).toFixed(1)} min, ` +
-      `${final.rss.toFixed(1)} MB at the end (peak of the samples ${peakRss.toFixed(1)} MB); fds ${warm.fds} -> ${final.fds}; ` +
+      `${final.rss.toFixed(1)} MB at the end (peak of the samples ${peakRss.toFixed(1)} MB); fds (sockets, files, pipes) ${warm.fds} -> ${final.fds}; threads ${warm.threads} -> ${final.threads}; ` +
       `${final.lines} lines; ${final.snapshots - warm.snapshots} snapshot messages since the warm-up; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   );
   row('rss_mb_after_warmup', Math.round(warm.rss), 'MB', 'reference');
   row('rss_mb_end', Math.round(final.rss), 'MB', 'reference');
   row('rss_growth_pct', Math.round(growthPct * 10) / 10, '%', '< 10');
-  row('open_fds_growth', final.fds - warm.fds, 'fds', '0 (flat)');
+  row('open_fds_growth', final.fds - warm.fds, 'fds', '<= 0 (flat)');
+  row('threads_end', final.threads, 'threads', 'reference (chDB pools)');
   row('minutes', MINUTES, 'min', '30');
   const problems: string[] = [];
   if (growthPct >= 10) problems.push(`RSS grew ${growthPct.toFixed(1)} % after the warm-up`);
