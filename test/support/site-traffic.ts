@@ -236,6 +236,7 @@ export class SiteTraffic {
     for (const [source, feed] of [['push', this.pushFeed], ['tail', this.tailFeed]] as const) {
       for (const [k, n] of Object.entries(feed.expected())) out[`${source}|${k}`] = n;
     }
-    return out;
+    // In the order storedCounts gives (by source, queue, outcome), so the two compare as JSON.
+    return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
   }
 }
