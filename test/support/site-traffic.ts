@@ -71,26 +71,30 @@ export class CallFeed {
 }
 
 /**
- * A PBX-side shipper pushing over HTTP as a simple script would: it sends everything not yet
- * answered 200 in one body, without an offset header, so after a failed request the same lines go
- * again inside a larger body (new event ids: only the same-line rule can tell them apart).
+ * A PBX-side shipper pushing over HTTP as a simple script would: it sends every line after the
+ * last one answered 200, in one body without an offset header, and saves its place only every
+ * `checkpointEvery` accepted pushes; after a failed request it goes back to that saved place. So
+ * after a crash lines already stored come again inside a larger body, under new event ids: only
+ * the same-line rule keeps them from counting twice.
  */
 export class Shipper {
-  private pending: string[] = [];
   readonly sent: string[] = [];
   failures = 0;
-  constructor(private readonly url: () => string, private readonly token: string) {}
+  private acked = 0;
+  private checkpoint = 0;
+  private accepted = 0;
+  constructor(private readonly url: () => string, private readonly token: string, private readonly checkpointEvery = 20) {}
 
   add(lines: string[]): void {
-    this.pending.push(...lines);
     this.sent.push(...lines);
   }
 
-  /** One attempt; true when everything pending was accepted. */
+  /** One attempt; true when everything added was accepted. */
   async flush(): Promise<boolean> {
-    if (this.pending.length === 0) return true;
-    const body = this.pending.map((l) => `${l}\n`).join('');
-    const count = this.pending.length;
+    const end = this.sent.length;
+    if (this.acked === end) return true;
+    const body = this.sent.slice(this.acked, end).map((l) => `${l}\n`).join('');
+    const count = end - this.acked;
     try {
       const r = await fetch(`${this.url()}/ingest/queue-log`, {
         method: 'POST',
@@ -98,26 +102,24 @@ export class Shipper {
         body,
         signal: AbortSignal.timeout(30_000),
       });
-      const json = (await r.json()) as unknown;
-      if (r.status !== 200) {
-        this.failures += 1;
-        return false;
-      }
-      const answer = json as { accepted?: number; rejected?: number };
-      if (answer.accepted !== count || answer.rejected !== 0) throw new Error(`push of ${count} lines answered ${JSON.stringify(json)}`);
-      this.pending = this.pending.slice(count);
-      return true;
+      const json = (await r.json()) as { accepted?: number; rejected?: number };
+      if (r.status !== 200) throw new Error(`answered ${r.status}`);
+      if (json.accepted !== count || json.rejected !== 0) throw new Error(`push of ${count} lines answered ${JSON.stringify(json)}`);
     } catch (err) {
       if (err instanceof Error && err.message.startsWith('push of ')) throw err;
       this.failures += 1;
+      this.acked = this.checkpoint;
       return false;
     }
+    this.acked = end;
+    if (++this.accepted % this.checkpointEvery === 0) this.checkpoint = end;
+    return this.acked === this.sent.length;
   }
 }
 
 /** `tablero simulate` as a process of its own (it outlives the crashes of what reads its file). */
 export async function startSimulator(outDir: string): Promise<{ queueLog: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [TABLERO_BIN, 'simulate', '--out', outDir, '--calls-per-hour', '7200', '--seed', '14'], {
+  const child = spawn(process.execPath, [TABLERO_BIN, 'simulate', '--out', outDir, '--calls-per-hour', '3600', '--speed', '10', '--seed', '14'], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', TZ: 'UTC' },
     stdio: ['ignore', 'ignore', 'pipe'],
