@@ -1,8 +1,9 @@
 // Issue 14, "several sources on one site", with the real `tablero start` (embedded chDB,
 // in-process bus) SIGKILLed 5 times while three sources feed site `default` on the same queues:
-// a tailed queue_log of live calls, a shipper pushing other calls over HTTP (re-sending what was
-// not answered 200 inside its next, larger body: new event ids, so only the same-line rule keeps
-// a re-sent line from counting twice), and the traffic simulator. The simulator runs as its own
+// a tailed queue_log of live calls, a shipper pushing other calls over HTTP (after a failed push
+// it goes back to its last saved place, so lines already stored come again inside a larger body
+// under new event ids: only the same-line rule keeps them from counting twice), and the traffic
+// simulator. The simulator runs as its own
 // `tablero simulate` process writing a file that `tablero start` tails (`start` runs its built-in
 // simulator only when no --source is given, and a built-in one would log a new QUEUESTART at each
 // restart, cutting the other sources' calls at moments the clean run cannot reproduce). Its
