@@ -3,7 +3,6 @@
 // 150-month push through the dashboard is stored (split by the processor), a normal push after
 // it is stored within 10 s, and the dashboard's /api/health reports the processor's health as
 // heard on the bus: the split, then `degraded` with the reason while ClickHouse is gone, then ok.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClickHouse, type ClickHouse } from '@tablero/sql';
 import { spawnChdbHttpServer, type ChdbHttpChild } from '../../bench/support/chdb-http-server.ts';
 import { freePort, startNatsServer, type NatsServer } from '../support/nats-server.ts';
-import { REPO_ROOT, TABLERO_BIN } from '../support/tablero-process.ts';
+import { spawnTableroService, type TableroService } from '../support/tablero-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const TOKEN = 'push-token-nats-0123456789';
@@ -21,37 +20,6 @@ const tmp = (prefix: string): string => {
   dirs.push(d);
   return d;
 };
-
-interface Service {
-  child: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-function tablero(command: 'processor' | 'dashboard', env: Record<string, string>): Service {
-  let out = '';
-  const child = spawn(process.execPath, [TABLERO_BIN, command], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, TABLERO_DATA_DIR: tmp(`tablero-${command}-`), LOG_LEVEL: 'info', TZ: 'UTC', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    child,
-    output: () => out,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-async function runningLine(s: Service, what: string): Promise<void> {
-  await waitFor(() => s.child.exitCode !== null || s.output().includes(`"msg":"${what}"`), { timeoutMs: 60_000, what });
-  if (s.child.exitCode !== null) throw new Error(`${what}: exited with ${s.child.exitCode}: ${s.output()}`);
-}
 
 const call = (id: string, t: number): string =>
   `${t}|${id}|q1|NONE|ENTERQUEUE||555|1\n${t + 5}|${id}|q1|Agent/1|CONNECT|5|${id}.1|1\n${t + 65}|${id}|q1|Agent/1|COMPLETECALLER|5|60|1\n`;
@@ -67,8 +35,8 @@ let chDir: string;
 let chPort: number;
 let server: ChdbHttpChild;
 let ch: ClickHouse;
-let processor: Service;
-let dashboard: Service;
+let processor: TableroService;
+let dashboard: TableroService;
 let url: string;
 beforeAll(async () => {
   nats = await startNatsServer();
@@ -76,11 +44,11 @@ beforeAll(async () => {
   chPort = await freePort();
   server = await spawnChdbHttpServer(chDir, { port: chPort });
   const env = { NATS_URL: nats.url, CLICKHOUSE_URL: server.url, TABLERO_STALL_AFTER_S: '2', TABLERO_SOURCE_TOKENS: `${TOKEN}=default:pbx-push` };
-  processor = tablero('processor', env);
-  await runningLine(processor, 'processor running');
+  processor = spawnTableroService('processor', { dataDir: tmp('tablero-processor-'), env });
+  await processor.running();
   const port = await freePort();
-  dashboard = tablero('dashboard', { ...env, PORT: String(port) });
-  await runningLine(dashboard, 'dashboard running');
+  dashboard = spawnTableroService('dashboard', { dataDir: tmp('tablero-dashboard-'), env: { ...env, PORT: String(port) } });
+  await dashboard.running();
   url = `http://127.0.0.1:${port}`;
   ch = await openClickHouse({ url: server.url, database: 'tablero', dataDir: chDir });
 }, 180_000);

@@ -34,6 +34,11 @@ export function runTablero(args: string[], opts: { dataDir: string; stdin?: stri
   });
 }
 
+function readRunning(dataDir: string): { pid: number; url: string } | null {
+  const file = join(dataDir, 'running.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { pid: number; url: string }) : null;
+}
+
 export interface TableroProcess {
   url: string;
   dataDir: string;
@@ -68,7 +73,8 @@ export async function startTablero(opts: { args: string[]; env?: Record<string, 
     await waitFor(
       () => {
         if (child.exitCode !== null) throw new Error(`tablero start exited with ${child.exitCode}: ${out}`);
-        return existsSync(join(dataDir, 'running.json')) && existsSync(join(dataDir, 'initial-admin.txt'));
+        // running.json of this child: one left by a process killed on the same data directory does not count.
+        return readRunning(dataDir)?.pid === child.pid && existsSync(join(dataDir, 'initial-admin.txt'));
       },
       { timeoutMs: 60_000, what: 'tablero start to be ready' },
     );
@@ -76,7 +82,7 @@ export async function startTablero(opts: { args: string[]; env?: Record<string, 
     await stop();
     throw new Error(`tablero start did not come up: ${out}`, { cause: err });
   }
-  const running = JSON.parse(readFileSync(join(dataDir, 'running.json'), 'utf8')) as { url: string };
+  const running = readRunning(dataDir) ?? { url: '' };
   const initial = readFileSync(join(dataDir, 'initial-admin.txt'), 'utf8');
   const password = /password: (\S+)/.exec(initial)?.[1] ?? '';
   const kioskToken = /kiosk=([^#\s]+)/.exec(initial)?.[1] ?? '';
@@ -106,5 +112,42 @@ export async function startTableroOnQueueLog(): Promise<{ tablero: TableroProces
       await tablero.stop();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** One service of the production topology (`tablero ingest|processor|dashboard`) as a child process. */
+export interface TableroService {
+  child: ChildProcess;
+  output(): string;
+  /** Waits for its `<command> running` log line (it logs at info). */
+  running(): Promise<void>;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+export function spawnTableroService(command: 'ingest' | 'processor' | 'dashboard', opts: { dataDir: string; env: Record<string, string>; args?: string[] }): TableroService {
+  let out = '';
+  const child = spawn(process.execPath, [TABLERO_BIN, command, ...(opts.args ?? [])], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, TABLERO_DATA_DIR: opts.dataDir, LOG_LEVEL: 'info', TZ: 'UTC', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  return {
+    child,
+    output: () => out,
+    async running() {
+      const line = `"msg":"${command} running"`;
+      await waitFor(() => child.exitCode !== null || out.includes(line), { timeoutMs: 60_000, what: `tablero ${command} running` });
+      if (child.exitCode !== null) throw new Error(`tablero ${command} exited with ${child.exitCode}: ${out}`);
+    },
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
   };
 }
