@@ -193,7 +193,11 @@ describe('the export centre in Chromium', () => {
     expect(await page.getByTestId('sched-folder').inputValue()).toBe('informes');
     expect(await page.getByTestId('sched-email').inputValue()).toBe('gerencia@example.com, ventas@example.com');
     expect(await page.getByTestId('mail-status').textContent()).toContain('Outgoing mail is not configured on the server (TABLERO_SMTP_* variables)');
-    const folder = join(dir, 'reports');
+    // Outside the server's exports folder (TABLERO_EXPORTS_DIR, default <data dir>/exports) it is refused, naming that folder.
+    await page.getByTestId('sched-folder').fill(join(dir, 'reports'));
+    await page.getByTestId('sched-save').click();
+    await expect.poll(() => page.getByTestId('sched-note').textContent(), { timeout: 10_000 }).toBe(`The folder must be ${join(tablero.dataDir, 'exports')} or a folder inside it (the server's exports folder).`);
+    const folder = join(tablero.dataDir, 'exports', 'reports');
     await page.getByTestId('sched-folder').fill(folder);
     await page.getByTestId('sched-save').click();
     await expect.poll(() => page.getByTestId('sched-note').textContent(), { timeout: 10_000 }).toBe('Schedule gerencia saved.');

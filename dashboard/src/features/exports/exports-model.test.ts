@@ -75,6 +75,11 @@ describe('refusals in the user’s language', () => {
     [new ApiError(403, 'TABLERO_ERR_FORBIDDEN', 'your role may not use /api/months'), 'Su rol no permite esta acción.', 'Your role may not do this.'],
     [new ApiError(500, 'TABLERO_ERR_EXPORT', 'the export failed'), 'La exportación falló en el servidor. Inténtelo de nuevo o avise al administrador.', 'The export failed on the server. Try again or tell the administrator.'],
     [new ApiError(0, 'NETWORK', 'GET failed'), 'No se pudo contactar al servidor.', 'The server could not be reached.'],
+    [
+      new ApiError(400, 'TABLERO_ERR_BAD_REQUEST', 'invalid export schedule: folder_outside_exports (the folder must be /srv/tablero/exports or a folder inside it; set by TABLERO_EXPORTS_DIR)'),
+      'La carpeta debe ser /srv/tablero/exports o una carpeta dentro de ella (la carpeta de exportaciones del servidor).',
+      'The folder must be /srv/tablero/exports or a folder inside it (the server\'s exports folder).',
+    ],
     [new ApiError(502, 'HTTP_502', 'HTTP 502'), 'El servidor rechazó la solicitud (HTTP_502).', 'The server refused the request (HTTP_502).'],
   ])('%s', (err, textEs, textEn) => {
     const r = refusalOf(err, { month: 'diciembre de 2026', field });

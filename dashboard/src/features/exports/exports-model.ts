@@ -189,6 +189,9 @@ export function refusalOf(err: unknown, ctx: { month: string; field: (key: Expor
     case 'TABLERO_ERR_BAD_QUERY':
     case 'TABLERO_ERR_BAD_REQUEST': {
       if (/\bmonth\b/.test(err.message)) return { key: 'exp.err.month' };
+      // Schedules write only inside the server's exports folder (TABLERO_EXPORTS_DIR); the server names it.
+      const outside = /folder_outside_exports \(the folder must be (.+?) or a folder inside it/.exec(err.message);
+      if (outside) return { key: 'exp.err.folder_outside', params: { dir: outside[1] as string } };
       const name = /bad_field:([a-z_]+)/.exec(err.message)?.[1] ?? /unknown_field:([a-z_]+)/.exec(err.message)?.[1];
       const label = name === undefined ? undefined : FIELD_LABELS[name];
       if (label !== undefined) return { key: 'exp.err.field', params: { field: ctx.field(label) } };

@@ -81,6 +81,7 @@ const ES = {
   'exp.err.unavailable': 'Las exportaciones no están disponibles en este servidor.',
   'exp.err.network': 'No se pudo contactar al servidor.',
   'exp.err.field': 'Revise «{field}»: el servidor no lo aceptó.',
+  'exp.err.folder_outside': 'La carpeta debe ser {dir} o una carpeta dentro de ella (la carpeta de exportaciones del servidor).',
   'exp.err.month': 'Elija un mes entre 2000 y 2099.',
   'exp.err.other': 'El servidor rechazó la solicitud ({code}).',
 };
@@ -164,6 +165,7 @@ const EN: EnglishOf<typeof ES> = {
   'exp.err.unavailable': 'Exports are not available on this server.',
   'exp.err.network': 'The server could not be reached.',
   'exp.err.field': 'Check “{field}”: the server did not accept it.',
+  'exp.err.folder_outside': 'The folder must be {dir} or a folder inside it (the server\'s exports folder).',
   'exp.err.month': 'Pick a month between 2000 and 2099.',
   'exp.err.other': 'The server refused the request ({code}).',
 };
