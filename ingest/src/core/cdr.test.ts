@@ -121,7 +121,18 @@ describe('parseCdrLine layouts and rejects', () => {
     ['bad answer date', [...base.slice(0, 10), '"2025-13-02 03:04:09"', ...base.slice(11)].join(','), 'bad_field:answer'],
     ['non-numeric duration', [...base.slice(0, 12), '"abc"', ...base.slice(13)].join(','), 'bad_field:duration'],
     ['bad sequence', [...base, '"p"', '"l"', 'x'].join(','), 'bad_field:sequence'],
+    ['a NUL byte in a cell', ['"ac\0c"', ...base.slice(1)].join(','), 'nul_byte'],
+    ['a start before 2000', [...base.slice(0, 9), '"1999-12-31 23:59:59"', ...base.slice(10)].join(','), 'epoch_before_2000'],
   ])('rejects %s', (_name, line, reason) => {
     expect(parseCdrLine(line, at, utc)).toEqual({ ok: false, reason, line });
+  });
+
+  it('applies the clock-skew window of queue_log lines to the start time', () => {
+    const line = base.join(',');
+    const start = epoch('2025-01-02 03:04:05');
+    expect(parseCdrLine(line, { ...at, latestEpochS: start - 1 }, utc)).toEqual({ ok: false, reason: 'epoch_in_future', line });
+    const r = parseCdrLine(line, { ...at, latestEpochS: start }, utc);
+    expect(r.ok && r.value.start).toBe(start);
+    expect(parseCdrLine([...base.slice(0, 9), '"2000-01-01 00:00:00"', ...base.slice(10)].join(','), at, utc).ok).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
 // detected per line from where the dates are, so a file with mixed configurations still parses.
 import { MAX_LINE_BYTES, type CdrLayout, type CdrRecord } from '../contract.ts';
 import { splitCsvLine, type CsvCell } from './csv-line.ts';
-import { REJECT, eventId, type LineOrigin, type ParseResult } from './queue-log.ts';
+import { REJECT, epochWindow, eventId, type LineOrigin, type ParseResult } from './queue-log.ts';
 import { localDateTimeToEpoch } from './time.ts';
 
 export interface CdrFormat {
@@ -36,6 +36,8 @@ export function isCdrHeader(line: string): boolean {
 export function parseCdrLine(line: string, at: LineOrigin, fmt: CdrFormat): ParseResult<CdrRecord> {
   const text = line.endsWith('\r') ? line.slice(0, -1) : line;
   if (text.length === 0) return { ok: false, reason: REJECT.empty, line };
+  // Same rules as queue_log lines (kpi-definitions §11): a NUL byte is never written by Asterisk.
+  if (text.indexOf('\0') >= 0) return { ok: false, reason: REJECT.nulByte, line };
   if (text.length > MAX_LINE_BYTES || (text.length * 3 > MAX_LINE_BYTES && Buffer.byteLength(text, 'utf8') > MAX_LINE_BYTES)) {
     return { ok: false, reason: REJECT.tooLong, line };
   }
@@ -96,6 +98,11 @@ export function parseCdrLine(line: string, at: LineOrigin, fmt: CdrFormat): Pars
         sequence = seq(base + 2);
       }
     }
+    // The start time follows the plausible-epoch window of queue_log lines (before 2000, or
+    // more than the clock-skew tolerance ahead of the receiving clock: rejected).
+    const start = time(c.start, 'start', false) as number;
+    const window = epochWindow(start, at);
+    if (window !== null) return { ok: false, reason: window, line };
     return {
       ok: true,
       value: {
@@ -113,7 +120,7 @@ export function parseCdrLine(line: string, at: LineOrigin, fmt: CdrFormat): Pars
         dstchannel: v(c.dstchannel),
         lastapp: v(c.lastapp),
         lastdata: v(c.lastdata),
-        start: time(c.start, 'start', false) as number,
+        start,
         answer: time(c.answer, 'answer', true),
         end: time(c.end, 'end', false) as number,
         duration: secs(c.duration, 'duration'),
