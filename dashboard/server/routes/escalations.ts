@@ -7,6 +7,7 @@ import type { TicketEvent } from '@tablero/ingest/contract';
 import type { EscalationMonthly, EscalationTicket, EscalationsSnapshot } from '@tablero/processor/contract';
 import type { App, AppContext } from '../context.ts';
 import { checkJsonBounds } from '../core/json-bounds.ts';
+import { decodeUtf8Body } from './ingest-encoding.ts';
 import { MAX_MONTH_YEAR, MIN_MONTH_YEAR, monthProblem } from '../core/month.ts';
 import { ADMIN_ONLY, ESCALATION_READERS, ESCALATION_SETTINGS_READERS } from '../core/roles.ts';
 import { BadQueryError, IngestUnavailableError, NotFoundError, SourceTokenError } from '../errors.ts';
@@ -152,8 +153,14 @@ export function escalationRoutes(app: App, ctx: AppContext): void {
   void app.register(async (scope) => {
     const parseJson = scope.getDefaultJsonParser('error', 'error');
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: TICKETS_BODY_LIMIT_BYTES }, (req, body, done) => {
-      const text = typeof body === 'string' ? body : body.toString('utf8');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: TICKETS_BODY_LIMIT_BYTES }, (req, body, done) => {
+      let text: string;
+      try {
+        text = decodeUtf8Body(body);
+      } catch (err) {
+        done(err as Error, undefined);
+        return;
+      }
       const bounds = checkJsonBounds(text);
       if (!bounds.ok) {
         done(new JsonBoundsError(bounds.reason), undefined);

@@ -29,3 +29,20 @@ export async function decodeIngestBody(req: FastifyRequest, _reply: unknown, pay
   payload.pipe(gunzip).pipe(out);
   return out;
 }
+
+export const BadUtf8Error = createError('TABLERO_ERR_BAD_UTF8', 'the body is not valid UTF-8; send it as UTF-8 (nothing was stored)', 400);
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The text of a JSON or CSV push body (POST /ingest/tickets, /ingest/surveys), refused whole with
+ * `TABLERO_ERR_BAD_UTF8` when its bytes are not valid UTF-8 (never decoded with U+FFFD).
+ */
+export function decodeUtf8Body(body: Buffer | string): string {
+  if (typeof body === 'string') return body;
+  try {
+    return STRICT_UTF8.decode(body);
+  } catch {
+    throw new BadUtf8Error();
+  }
+}

@@ -61,9 +61,9 @@ describe('GET /api/qa/report/file', () => {
 
   it('answers typed errors for a bad month or format, and 503 without the writers', async () => {
     const month = await app.inject({ method: 'GET', url: '/api/qa/report/file?month=2026-3', headers: as('manager') });
-    expect([month.statusCode, month.json()]).toEqual([400, { code: 'TABLERO_ERR_QA_INVALID', message: 'month must be YYYY-MM' }]);
+    expect([month.statusCode, month.json()]).toEqual([400, { code: 'TABLERO_ERR_BAD_QUERY', message: 'bad query parameter month: must be YYYY-MM' }]);
     const format = await app.inject({ method: 'GET', url: '/api/qa/report/file?month=2026-03&format=csv', headers: as('manager') });
-    expect([format.statusCode, format.json()]).toEqual([400, { code: 'TABLERO_ERR_QA_INVALID', message: 'format must be one of xlsx, pdf' }]);
+    expect([format.statusCode, format.json()]).toEqual([400, { code: 'TABLERO_ERR_BAD_QUERY', message: 'bad query parameter format: must be one of xlsx, pdf' }]);
     const s = await login(bare, 'mario');
     const none = await bare.inject({ method: 'GET', url: '/api/qa/report/file?month=2026-03', headers: { cookie: s.cookie } });
     expect([none.statusCode, none.json().code]).toEqual([503, 'TABLERO_ERR_QA_UNAVAILABLE']);

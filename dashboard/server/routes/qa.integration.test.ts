@@ -86,7 +86,7 @@ describe('/api/qa access', () => {
     const bad = await app.inject({ method: 'POST', url: '/api/qa/forms', headers: as('qa_analyst'), payload: { spec: { ...FORM, bands: [] } } });
     expect(bad.json()).toEqual({ code: 'TABLERO_ERR_QA_INVALID', message: 'bands must be a non-empty list' });
     const month = await app.inject({ method: 'GET', url: '/api/qa/surveys?month=2026-3', headers: as('qa_analyst') });
-    expect([month.statusCode, month.json().code]).toEqual([400, 'TABLERO_ERR_QA_INVALID']);
+    expect([month.statusCode, month.json()]).toEqual([400, { code: 'TABLERO_ERR_BAD_QUERY', message: 'bad query parameter month: must be YYYY-MM' }]);
     const form = (await app.inject({ method: 'POST', url: '/api/qa/forms', headers: as('qa_analyst'), payload: { spec: FORM } })).json() as { form_id: string };
     const s = await app.inject({
       method: 'POST', url: '/api/qa/calibrations', headers: as('manager'),

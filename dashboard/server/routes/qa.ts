@@ -9,7 +9,8 @@ import type { QaMonthlyReport, QaResult, QaViewer, QualityApi } from '@tablero/p
 import { monthProblem } from '../core/month.ts';
 import { QA_COORDINATORS, QA_READERS, QA_REPORT_DOWNLOADERS, QA_SCORERS, QA_SETTINGS_EDITORS, QA_TEAM_EDITORS, qaVisibility } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
-import { BadRequestError, IngestUnavailableError, NotFoundError, SourceTokenError, UnauthenticatedError } from '../errors.ts';
+import { BadQueryError, BadRequestError, IngestUnavailableError, NotFoundError, SourceTokenError, UnauthenticatedError } from '../errors.ts';
+import { decodeUtf8Body } from './ingest-encoding.ts';
 
 export const QaUnavailableError = createError('TABLERO_ERR_QA_UNAVAILABLE', 'quality monitoring is not available in this process', 503);
 export const QaInvalidError = createError('TABLERO_ERR_QA_INVALID', '%s', 400, undefined, false);
@@ -83,6 +84,30 @@ function optInt(o: Obj, key: string, min: number, max: number): number | undefin
   return n;
 }
 
+// Query parameters: every bad one answers 400 TABLERO_ERR_BAD_QUERY naming it (kpi-definitions §11).
+function qString(q: Obj, key: string): string | undefined {
+  const v = q[key];
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string') throw new BadQueryError(key, 'give it once');
+  if (v.length > 200) throw new BadQueryError(key, 'at most 200 characters');
+  return v;
+}
+
+function qInt(q: Obj, key: string, min: number, max: number): number | undefined {
+  const v = qString(q, key);
+  if (v === undefined) return undefined;
+  const n = /^-?\d{1,16}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new BadQueryError(key, `must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function qMonth(q: Obj): string {
+  const month = qString(q, 'month') ?? '';
+  const bad = month === '' ? null : monthProblem(month);
+  if (bad !== null) throw new BadQueryError('month', bad);
+  return month;
+}
+
 const MAX_DATETIME_S = 4_294_967_295;
 
 /** A month the API takes (core/month.ts), else a 400. An empty month is left to the service. */
@@ -94,16 +119,18 @@ function plausibleMonth(month: string): string {
 
 /** `month=YYYY-MM`, or `from` and `to` in epoch seconds. */
 function range(qa: QualityApi, q: Obj): { from_s: number; to_s: number } {
-  const month = optString(q, 'month');
-  if (month !== undefined) {
-    const r = qa.monthRange(plausibleMonth(month));
-    if (!r) throw new QaInvalidError('month must be YYYY-MM');
+  const month = qMonth(q);
+  if (month !== '') {
+    const r = qa.monthRange(month);
+    if (!r) throw new BadQueryError('month', 'must be YYYY-MM');
     return r;
   }
   // Epoch seconds that ClickHouse's DateTime holds (1970 to 2105).
-  const from = optInt(q, 'from', 0, MAX_DATETIME_S);
-  const to = optInt(q, 'to', 0, MAX_DATETIME_S);
-  if (from === undefined || to === undefined || to <= from) throw new QaInvalidError('give month=YYYY-MM, or from < to in epoch seconds');
+  const from = qInt(q, 'from', 0, MAX_DATETIME_S);
+  const to = qInt(q, 'to', 0, MAX_DATETIME_S);
+  if (from === undefined) throw new BadQueryError('from', 'give month=YYYY-MM, or from and to in epoch seconds');
+  if (to === undefined) throw new BadQueryError('to', 'give month=YYYY-MM, or from and to in epoch seconds');
+  if (to <= from) throw new BadQueryError('to', 'must be after from');
   return { from_s: from, to_s: to };
 }
 
@@ -134,13 +161,13 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   app.get('/api/qa/calls', { config: { access: QA_READERS } }, async (req) => {
     const q = query(req);
     const r = range(qa(), q);
-    const agent = optString(q, 'agent');
-    const queue = optString(q, 'queue');
-    const limit = optInt(q, 'limit', 1, 500);
+    const agent = qString(q, 'agent');
+    const queue = qString(q, 'queue');
+    const limit = qInt(q, 'limit', 1, 500);
     return qa().searchCalls({ ...r, ...(agent === undefined ? {} : { agent }), ...(queue === undefined ? {} : { queue }), ...(limit === undefined ? {} : { limit }) }, viewer(req));
   });
   app.get('/api/qa/calls/:callid', { config: { access: QA_READERS } }, async (req) => {
-    const call = await qa().call(param(req, 'callid'), optString(query(req), 'site') ?? null, viewer(req));
+    const call = await qa().call(param(req, 'callid'), qString(query(req), 'site') ?? null, viewer(req));
     if (!call) throw new NotFoundError(`answered call ${param(req, 'callid')}`);
     return call;
   });
@@ -223,18 +250,19 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   app.get('/api/qa/calibration-history', { config: { access: QA_COORDINATORS } }, async () => qa().analystHistory());
 
   app.get('/api/qa/surveys', { config: { access: QA_READERS } }, async (req) => qa().surveys(range(qa(), query(req)), viewer(req)));
-  app.get('/api/qa/report', { config: { access: QA_READERS } }, async (req) => unwrap(await qa().monthlyReport(plausibleMonth(optString(query(req), 'month') ?? ''), viewer(req))));
+  app.get('/api/qa/report', { config: { access: QA_READERS } }, async (req) => unwrap(await qa().monthlyReport(qMonth(query(req)), viewer(req))));
 
   // The same report as a file (`?month=YYYY-MM&format=xlsx|pdf&lang=es|en`).
   app.get('/api/qa/report/file', { config: { access: QA_REPORT_DOWNLOADERS } }, async (req, reply) => {
     const q = query(req);
-    const format = optString(q, 'format') ?? 'xlsx';
-    if (!(QA_REPORT_FORMATS as readonly string[]).includes(format)) throw new QaInvalidError(`format must be one of ${QA_REPORT_FORMATS.join(', ')}`);
-    const lang = optString(q, 'lang') ?? req.session?.lang ?? 'es';
-    if (lang !== 'es' && lang !== 'en') throw new QaInvalidError('lang must be es or en');
+    const format = qString(q, 'format') ?? 'xlsx';
+    if (!(QA_REPORT_FORMATS as readonly string[]).includes(format)) throw new BadQueryError('format', `must be one of ${QA_REPORT_FORMATS.join(', ')}`);
+    const lang = qString(q, 'lang') ?? req.session?.lang ?? 'es';
+    if (lang !== 'es' && lang !== 'en') throw new BadQueryError('lang', 'must be es or en');
+    const month = qMonth(q);
     const files = ctx.deps.qualityReports;
     if (!files) throw new QaUnavailableError();
-    const report = unwrap(await qa().monthlyReport(plausibleMonth(optString(q, 'month') ?? ''), viewer(req)));
+    const report = unwrap(await qa().monthlyReport(month, viewer(req)));
     let out: Awaited<ReturnType<QualityReportsPort['render']>>;
     try {
       out = await files.render(report, { format: format as QaReportFormat, lang, nowMs: ctx.now() });
@@ -254,8 +282,13 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   // Survey answers as CSV text (ingest/src/surveys), answered after the bus acknowledged them.
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: SURVEY_BODY_LIMIT_BYTES }, (_req, b, done) => {
-      done(null, b);
+    // Bytes in, strict UTF-8 out: invalid bytes answer 400 TABLERO_ERR_BAD_UTF8 (never U+FFFD).
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: SURVEY_BODY_LIMIT_BYTES }, (_req, b, done) => {
+      try {
+        done(null, decodeUtf8Body(b));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
     });
     scope.post('/ingest/surveys', { config: { access: 'source' }, bodyLimit: SURVEY_BODY_LIMIT_BYTES }, async (req) => {
       const source = req.source;

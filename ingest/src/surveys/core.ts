@@ -62,6 +62,11 @@ export function parseSurveyCsv(text: string, at: { site: string; source: string;
     if (raw.trim() === '') continue;
     const lineNo = i + 1;
     out.lines++;
+    // A NUL byte is never part of an answer (kpi-definitions §11): the row is rejected, not stored.
+    if (raw.includes('\0')) {
+      out.rejected.push({ line: lineNo, reason: 'nul_byte' });
+      continue;
+    }
     const cells = splitCsvLine(raw, sep);
     if (!cells) {
       out.rejected.push({ line: lineNo, reason: 'bad_csv' });

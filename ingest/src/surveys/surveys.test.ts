@@ -38,6 +38,7 @@ describe('parseSurveyCsv', () => {
     ['c1,2026-03-01 10:00,5', 'bad_ts'],
     ['c1,1772400000', 'column_count'],
     ['"c1,1772400000,5', 'bad_csv'],
+    ['c1\0,1772400000,5', 'nul_byte'],
   ])('rejects %s (%s)', (line, reason) => {
     expect(parseSurveyCsv(`callid,ts,calidad\n${line}\n`, AT)).toEqual({ answers: [], lines: 1, rejected: [{ line: 2, reason }] });
   });

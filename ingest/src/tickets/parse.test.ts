@@ -63,6 +63,9 @@ describe('ticket records', () => {
     [{ ticket_id: 'T', event: 'closed', time: 1772464500, call_site: 'bog' }, 'bad_field:call_site'],
     [{ ticket_id: 'T', event: 'closed', time: 1772464500, call_site: 'bad site', call_id: '1.2' }, 'bad_field:call_site'],
     [{ ticket_id: 'T', event: 'closed', time: 1772464500, note: { a: 1 } }, 'bad_field:note'],
+    [{ ticket_id: 'T', event: 'closed', time: 1772464500, note: 'a\0b' }, 'bad_field:note'],
+    [{ ticket_id: 'T\0', event: 'closed', time: 1772464500 }, 'bad_field:ticket_id'],
+    [{ ticket_id: 'T', event: 'closed', time: 1772464500, area: 'Ventas\0' }, 'bad_field:area'],
   ])('rejects %j with %s', (rec, reason) => {
     expect(ticketFromRecord(rec, ctx)).toEqual({ ok: false, reason, line: 7 });
   });

@@ -112,7 +112,8 @@ export function ticketFromRecord(rec: Record<string, unknown>, ctx: TicketContex
   if (fields.call_id !== '' && fields.call_site === '') fields.call_site = ctx.site;
   if (fields.call_site !== '' && (fields.call_id === '' || !SITE_ID_PATTERN.test(fields.call_site))) return bad('bad_field:call_site');
   const note = text(rec['note']);
-  if (note === null) return bad('bad_field:note');
+  // A note may hold line breaks and tabs, but never a NUL (it would end C strings downstream).
+  if (note === null || note.includes('\0')) return bad('bad_field:note');
   return {
     ok: true,
     value: {
