@@ -317,6 +317,23 @@ export interface AlertMessage {
   cleared_at_ms: number | null;
 }
 
+// ---- Monthly reports (additive) ----
+
+/** A closed month as the export centre lists it (GET /api/months). */
+export interface ClosedMonthStatus {
+  month: string;
+  version: number;
+  closed_at_ms: number;
+  closed_by: string;
+  /** At closing. */
+  fingerprint: string;
+  stints: number;
+  /** The stints of the month now, hashed as the closing was. */
+  live_fingerprint: string;
+  /** Stints arrived, changed or vanished since closing (the figures stay the closing's). */
+  data_changed: boolean;
+}
+
 // ---- Escalations (PQRSD tickets, issue #7; additive) ----
 
 /** Live escalation snapshots and overdue alerts: `kpi.escalations.<site>` (forwarded to browsers like every `kpi.>`). */

@@ -12,6 +12,7 @@
 //   one, else the default calendar (open 24 h) in the default time zone.
 // - A stint is judged by the definition in force at its enter time; a period that spans a change
 //   is cut at every valid_from inside it (`changes`) and each piece read with its own definition.
+import type { StatedDefinition } from '../contract.ts';
 import type { SiteCalendarSpec } from './calendar.ts';
 import {
   defaultSiteSettings,
@@ -213,5 +214,23 @@ export function createResolver(history: DefinitionHistory, base: ResolverBase): 
       }
       return out;
     },
+  };
+}
+
+/**
+ * What a KPI row, a report or a live snapshot states about the definition that produced it
+ * (docs/kpi-definitions.md §12): `settings` are the resolved ones with any request overrides.
+ */
+export function stateDefinition(
+  settings: QueueSettings,
+  r: ResolvedDefinition,
+  o: { site: string; tz: string; holidays: string[]; overrides?: StatedDefinition['overrides']; spans_change?: boolean },
+): StatedDefinition {
+  return {
+    formula: settings.formula, threshold_s: settings.threshold_s, strict: settings.strict, short_abandon_s: settings.short_abandon_s, tz: o.tz,
+    count_refused: settings.count_refused, include_out_of_hours: settings.include_out_of_hours, target_pct: settings.target_pct, site: o.site,
+    settings_version: r.settings_version, site_defaults_version: r.site_defaults_version,
+    calendar_version: r.calendar.version, calendar_tz: r.calendar.spec.tz,
+    holidays: o.holidays, overrides: [...(o.overrides ?? [])], spans_change: o.spans_change ?? false,
   };
 }

@@ -3,10 +3,10 @@
 // last 60 minutes (stints whose time, the ENTERQUEUE epoch, is in (now - 3600, now]).
 // Pure: `nowS` is passed in. Each stint is judged by the definition in force at its enter time
 // (the resolver's answer, through LiveContext), exactly as the stored reads judge it.
-import { RISK_HORIZON_S, type AgentCounts, type KpiFigures, type QueueSnapshot, type StatedDefinition } from '../contract.ts';
+import { RISK_HORIZON_S, type AgentCounts, type KpiFigures, type QueueSnapshot } from '../contract.ts';
 import { periodKey, startOfLocalDay, type SiteCalendar } from './calendar.ts';
 import { addStint, emptySums, figures, mergeSums, withinT, type KpiSums } from './kpi-math.ts';
-import type { ResolvedDefinition } from './definitions.ts';
+import { stateDefinition, type ResolvedDefinition } from './definitions.ts';
 import type { QueueSettings } from './settings.ts';
 import type { LiveQueueState, StintRow } from './stint-machine.ts';
 
@@ -136,17 +136,6 @@ function dayHolidays(r: ResolvedDefinition, nowS: number): string[] {
   return (r.calendar.spec.holidays ?? []).filter((h) => h === today);
 }
 
-/** The live statement of a queue's definition: the same fields a stored KPI row states. */
-export function liveDefinition(site: string, r: ResolvedDefinition, tz: string, holidays: string[]): StatedDefinition {
-  const s = r.settings;
-  return {
-    formula: s.formula, threshold_s: s.threshold_s, strict: s.strict, short_abandon_s: s.short_abandon_s, tz,
-    count_refused: s.count_refused, include_out_of_hours: s.include_out_of_hours, target_pct: s.target_pct, site,
-    settings_version: r.settings_version, site_defaults_version: r.site_defaults_version,
-    calendar_version: r.calendar.version, calendar_tz: r.calendar.spec.tz, holidays, overrides: [], spans_change: false,
-  };
-}
-
 /**
  * Answers needed within T to reach the target by the end of the day: the fewest further calls k,
  * all answered within T, with (num + k) / (den + k) >= target / 100. Each such call adds 1 to the
@@ -220,7 +209,7 @@ export function buildSnapshots(inp: SnapshotInputs): QueueSnapshot[] {
       queue,
       at_ms: inp.nowMs,
       data_ts: inp.dataTs.get(site) ?? 0,
-      definition: liveDefinition(site, resolved, tz, dayHolidays(resolved, nowS)),
+      definition: stateDefinition(resolved.settings, resolved, { site, tz, holidays: dayHolidays(resolved, nowS) }),
       target_pct: settings.target_pct,
       windows: {
         today: fig(today),

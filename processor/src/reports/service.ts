@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import { localToEpoch } from '../core/calendar.ts';
+import type { ClosedMonthStatus } from '../contract.ts';
 import type { ProcessorSettings } from '../core/settings.ts';
 import { queryEscalationMonthly } from '../escalations/queries.ts';
 import type { CsvSeparator } from './core/csv.ts';
@@ -176,19 +177,7 @@ export async function closeMonth(ctx: ReportContext, o: { site: string; month: s
   return { site: o.site, month: o.month, version, fingerprint: report.fingerprint.value, stints: report.fingerprint.stints, queues: report.queues.length };
 }
 
-export interface ClosedMonthStatus {
-  month: string;
-  version: number;
-  closed_at_ms: number;
-  closed_by: string;
-  /** At closing. */
-  fingerprint: string;
-  stints: number;
-  /** The stints of the month now, hashed as the closing was. */
-  live_fingerprint: string;
-  /** Stints arrived, changed or vanished since closing (the figures stay the closing's). */
-  data_changed: boolean;
-}
+export type { ClosedMonthStatus };
 
 /** The closed months of a site with the late-data check each export makes (one fingerprint query per month). */
 export async function closedMonthsStatus(ctx: ReportContext, site: string): Promise<ClosedMonthStatus[]> {

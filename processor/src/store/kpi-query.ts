@@ -15,7 +15,7 @@ import { DEFAULT_SITE } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import type { AgentPerformance, AgentReport, KpiQuery, KpiRow, StatedDefinition, WaitBucket, WaitDistribution } from '../contract.ts';
 import { createCalendar, localToEpoch, type PeriodBy, type SiteCalendarSpec } from '../core/calendar.ts';
-import { definitionKey, type DefinitionResolver, type ResolvedDefinition } from '../core/definitions.ts';
+import { definitionKey, stateDefinition, type DefinitionResolver, type ResolvedDefinition } from '../core/definitions.ts';
 import { DERIVED_SUMS, emptySums, figures, mergeSums, ratio2, withDefinition, type AgentSumsRow, type KpiSums } from '../core/kpi-math.ts';
 import type { ProcessorSettings, QueueSettings } from '../core/settings.ts';
 import { loadResolver } from './settings-store.ts';
@@ -250,24 +250,7 @@ export function holidaysIn(spec: SiteCalendarSpec, period: string): string[] {
 
 /** The definition a row or a report states: settings, versions, calendar, holidays, overrides. */
 export function statedDefinition(plan: Pick<ReadPlan, 'site' | 'tz' | 'overrides'>, p: { def: QueueSettings; resolved: ResolvedDefinition; spans_change: boolean }, holidays: string[]): StatedDefinition {
-  return {
-    formula: p.def.formula,
-    threshold_s: p.def.threshold_s,
-    strict: p.def.strict,
-    short_abandon_s: p.def.short_abandon_s,
-    tz: plan.tz,
-    count_refused: p.def.count_refused,
-    include_out_of_hours: p.def.include_out_of_hours,
-    target_pct: p.def.target_pct,
-    site: plan.site,
-    settings_version: p.resolved.settings_version,
-    site_defaults_version: p.resolved.site_defaults_version,
-    calendar_version: p.resolved.calendar.version,
-    calendar_tz: p.resolved.calendar.spec.tz,
-    holidays,
-    overrides: [...plan.overrides],
-    spans_change: p.spans_change,
-  };
+  return stateDefinition(p.def, p.resolved, { site: plan.site, tz: plan.tz, holidays, overrides: plan.overrides, spans_change: p.spans_change });
 }
 
 export async function resolverFor(ch: ClickHouse, o: KpiReadOptions): Promise<DefinitionResolver> {

@@ -1,6 +1,7 @@
 // The export centre's pure part: the shapes of /api/months, /api/exports/schedules and
 // /api/exports/runs read defensively, the download's file name, the schedule a form sends, and
 // the user's-language text of a refusal (from the server's stable code and message).
+import type { ClosedMonthStatus } from '@tablero/processor/contract';
 import { ApiError } from '../../lib/api.ts';
 import { isNum, isObj } from '../../lib/guards.ts';
 import type { ExportTextKey } from './texts.ts';
@@ -10,16 +11,8 @@ export type ExportFormat = (typeof FORMATS)[number];
 export const FILE_LANGS = ['es', 'en'] as const;
 export type FileLang = (typeof FILE_LANGS)[number];
 
-export interface ClosedMonthRow {
-  month: string;
-  version: number;
-  closed_at_ms: number;
-  closed_by: string;
-  fingerprint: string;
-  stints: number;
-  live_fingerprint: string;
-  data_changed: boolean;
-}
+/** A closed month as GET /api/months answers it (the processor's contract). */
+export type ClosedMonthRow = ClosedMonthStatus;
 
 export interface ScheduleRow {
   id: string;
