@@ -65,11 +65,11 @@ const schema = z.object({
     .optional()
     .transform((v) => v === 'true' || v === '1'),
   /**
-   * Shortest time between two live snapshots of one queue (ms). 250 is issue #4's "at most every
-   * 250 ms per queue"; lower it to trade wallboard traffic for latency (a line whose queue changes
-   * all the time waits up to this long for its snapshot).
+   * Shortest time between two live `snapshots` messages of one site (ms). 100 is issue 18's "at
+   * most one message every 100 ms per site, with the queues changed since the previous one"; the
+   * live contract promises no more, so it can only be raised (less traffic, more latency).
    */
-  TABLERO_SNAPSHOT_MIN_MS: z.coerce.number().int().min(50, 'at least 50').max(5_000, 'at most 5000').default(250),
+  TABLERO_SNAPSHOT_MIN_MS: z.coerce.number().int().min(100, 'at least 100').max(5_000, 'at most 5000').default(100),
   /**
    * An open call with no event for this long (seconds) no longer counts as waiting or talking now,
    * nor its agent as on call, and is listed as stale on the data quality page (kpi-definitions §5).

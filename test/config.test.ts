@@ -9,10 +9,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ TZ: 'UTC' }).TABLERO_MEMBER_ALIASES).toEqual({});
   });
 
-  it('reads the snapshot pacing, 250 ms unless set, within 50..5000', () => {
-    expect(loadConfig({ TZ: 'UTC' }).TABLERO_SNAPSHOT_MIN_MS).toBe(250);
-    expect(loadConfig({ TZ: 'UTC', TABLERO_SNAPSHOT_MIN_MS: '100' }).TABLERO_SNAPSHOT_MIN_MS).toBe(100);
-    expect(() => loadConfig({ TZ: 'UTC', TABLERO_SNAPSHOT_MIN_MS: '10' })).toThrow('TABLERO_SNAPSHOT_MIN_MS: at least 50');
+  it('reads the snapshot pacing per site, 100 ms unless set, within 100..5000', () => {
+    expect(loadConfig({ TZ: 'UTC' }).TABLERO_SNAPSHOT_MIN_MS).toBe(100);
+    expect(loadConfig({ TZ: 'UTC', TABLERO_SNAPSHOT_MIN_MS: '250' }).TABLERO_SNAPSHOT_MIN_MS).toBe(250);
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_SNAPSHOT_MIN_MS: '50' })).toThrow('TABLERO_SNAPSHOT_MIN_MS: at least 100');
     expect(() => loadConfig({ TZ: 'UTC', TABLERO_SNAPSHOT_MIN_MS: 'fast' })).toThrow('TABLERO_SNAPSHOT_MIN_MS');
   });
 

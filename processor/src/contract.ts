@@ -152,7 +152,18 @@ export interface AgentCounts {
   paused: number;
 }
 
-/** A live snapshot of one queue, published at most every 250 ms when something changed and at least every 5 s. */
+/**
+ * Live pacing per site (issue 18): at most one `snapshots` message every SNAPSHOT_MIN_INTERVAL_MS
+ * per site, carrying only the queues that changed since the site's previous message (the first
+ * change after a quiet spell goes out at once); every SNAPSHOT_HEARTBEAT_MS (at the latest one
+ * processor tick later) the site's message carries every queue of the site, so an idle site sends
+ * only these heartbeats. A consumer keeps the newest snapshot of each (site, queue) and merges each
+ * message into it; a queue absent from a message is unchanged, not gone.
+ */
+export const SNAPSHOT_MIN_INTERVAL_MS = 100;
+export const SNAPSHOT_HEARTBEAT_MS = 5_000;
+
+/** A live snapshot of one queue (see the pacing above). */
 export interface QueueSnapshot {
   type: 'kpi';
   site: string;
@@ -195,6 +206,7 @@ export const RISK_HORIZON_S = 10;
 export interface SnapshotMessage {
   type: 'snapshots';
   site: string;
+  /** The queues of the site changed since its previous message (every queue at the heartbeat), sorted. */
   queues: QueueSnapshot[];
 }
 

@@ -1,5 +1,6 @@
 // The processor's live output with injected clocks and a hand-driven ticker: snapshot pacing per
-// queue (at most every 250 ms when changed, at least every 5 s), and queue alerts (raised at once,
+// site (one message at most every 100 ms with the queues changed since the previous one, every
+// queue at the 5 s heartbeat), and queue alerts (raised at once,
 // cleared after the hysteresis hold, stored with their times, taken back after a restart).
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +48,7 @@ async function harness(fingerprint: string, alerts: Record<string, Partial<Alert
     {
       bus, ch: ch, log, now: () => clock.wall, monotonicNow: () => clock.mono,
       every: (ms, fn) => {
-        expect(ms).toBe(250);
+        expect(ms).toBe(100);
         tickFn = fn;
         return () => undefined;
       },
@@ -83,22 +84,23 @@ async function harness(fingerprint: string, alerts: Record<string, Partial<Alert
 }
 
 describe('live output of the processor service', () => {
-  it('paces snapshots per queue and raises and clears a waiting alert', async () => {
+  it('paces snapshots per site, with only the changed queues, and raises and clears a waiting alert', async () => {
     const h = await harness('fpP', { q1: { waiting_above: 1, sl_below_pct: 50 } });
     expect(h.tick(0)).toEqual({ snaps: [], alerts: [] }); // no queue known yet
     await h.send(`
       0|c1|q1|NONE|ENTERQUEUE||555|1
       1|c2|q1|NONE|ENTERQUEUE||556|2`);
-    // First snapshot of q1 at once; two waiting > 1 raises the alert in the same tick.
+    // The site's first message at once (with every queue); two waiting > 1 raises the alert in the same tick.
     expect(h.tick(10)).toEqual({ snaps: [['q1', 2, 0]], alerts: [['raised', 'q1', 'waiting_now', 2]] });
     // The snapshot of the same tick already lists the raised alert (late joiners learn it there).
     expect(h.bus.emitted.map((e) => e.data as SnapshotMessage | AlertMessage).filter((m) => m.type === 'snapshots').at(-1)?.queues[0]?.alerts).toEqual(['waiting_now']);
     await h.send('2|c3|q2|NONE|ENTERQUEUE||557|1');
-    expect(h.tick(100)).toEqual({ snaps: [['q2', 1, 0]], alerts: [] }); // q1 unchanged: not repeated
+    expect(h.tick(100)).toEqual({ snaps: [], alerts: [] }); // q2 changed, but only 90 ms after the site's last message
+    expect(h.tick(110)).toEqual({ snaps: [['q2', 1, 0]], alerts: [] }); // q1 unchanged: not repeated
     await h.send('5|c1|q1|Ann|CONNECT|5|c1.1|1');
-    expect(h.tick(200)).toEqual({ snaps: [], alerts: [] }); // q1 changed, but only 190 ms after its last
-    expect(h.tick(259)).toEqual({ snaps: [], alerts: [] });
-    expect(h.tick(260)).toEqual({ snaps: [['q1', 1, 1]], alerts: [] }); // one waiting: inside the band, still raised
+    expect(h.tick(200)).toEqual({ snaps: [], alerts: [] }); // q1 changed, but only 90 ms after the site's last
+    expect(h.tick(209)).toEqual({ snaps: [], alerts: [] });
+    expect(h.tick(210)).toEqual({ snaps: [['q1', 1, 1]], alerts: [] }); // one waiting: inside the band, still raised
     await h.send('30|c2|q1|NONE|ABANDON|1|2|29');
     // No one waiting: the waiting alert's clear condition starts (hold 1 s). The abandon after
     // 29 s (T = 20) puts today's SL at 0 %, under 50: the SL alert is raised at once.
@@ -120,14 +122,14 @@ describe('live output of the processor service', () => {
     expect(h.tick(1_400)).toEqual({ snaps: [['q1', 0, 0]], alerts: [] }); // SL 2/3: clear condition starts
     h.clock.wall += 1_000;
     expect(h.tick(1_500)).toEqual({ snaps: [], alerts: [['cleared', 'q1', 'sl_pct', 66.67]] });
-    // Nothing changes: each queue again 5 s after its own last snapshot.
-    expect(h.tick(5_099)).toEqual({ snaps: [], alerts: [] });
-    expect(h.tick(5_100)).toEqual({ snaps: [['q2', 1, 0]], alerts: [] });
-    expect(h.tick(6_399)).toEqual({ snaps: [], alerts: [] });
-    expect(h.tick(6_400)).toEqual({ snaps: [['q1', 0, 0]], alerts: [] });
+    // Nothing changes: the heartbeat, every queue of the site, 5 s after the site's last one.
+    expect(h.tick(5_009)).toEqual({ snaps: [], alerts: [] });
+    expect(h.tick(5_010)).toEqual({ snaps: [['q1', 0, 0], ['q2', 1, 0]], alerts: [] });
+    expect(h.tick(10_009)).toEqual({ snaps: [], alerts: [] });
+    expect(h.tick(10_010)).toEqual({ snaps: [['q1', 0, 0], ['q2', 1, 0]], alerts: [] });
     // A site-wide event (PAUSEALL, queue NONE) changes every queue of the site.
     await h.send('140|NONE|NONE|Ann|PAUSEALL|Lunch');
-    expect(h.tick(6_700)).toEqual({ snaps: [['q1', 0, 0], ['q2', 1, 0]], alerts: [] });
+    expect(h.tick(10_200)).toEqual({ snaps: [['q1', 0, 0], ['q2', 1, 0]], alerts: [] });
     await h.p.stop();
 
     const rows = await (
@@ -147,7 +149,7 @@ describe('live output of the processor service', () => {
     expect(await scalar(ch, 'SELECT max(c) AS v FROM (SELECT count() AS c FROM alerts GROUP BY alert_id, version)')).toBe(1);
   });
 
-  it('wakes up for a changed queue at once, or when its pacing allows, instead of waiting for the next tick', async () => {
+  it('wakes up for a changed site at once, or when its pacing allows, instead of waiting for the next tick', async () => {
     const h = await harness('fpW', {});
     h.clock.mono = 1_000;
     await h.send('0|w1|s1|NONE|ENTERQUEUE||555|1');
@@ -156,12 +158,17 @@ describe('live output of the processor service', () => {
     const first = h.wakes.shift() as { fn: () => void };
     // (q1 and q2 of the tests before are stored, never published by this process: they come too.)
     expect(h.tick(1_000, first.fn).snaps).toEqual([['q1', 0, 0], ['q2', 1, 0], ['s1', 1, 0]]);
-    // Changed 40 ms after its snapshot: the wake-up is asked for the remaining 210 ms.
+    // Changed 40 ms after the site's message: the wake-up is asked for the remaining 60 ms.
     h.clock.mono = 1_040;
     await h.send('1|w2|s1|NONE|ENTERQUEUE||556|1');
-    expect(h.wakes.map((w) => w.ms)).toEqual([210]);
+    expect(h.wakes.map((w) => w.ms)).toEqual([60]);
     const second = h.wakes.shift() as { fn: () => void };
-    expect(h.tick(1_250, second.fn).snaps).toEqual([['s1', 2, 0]]);
+    expect(h.tick(1_100, second.fn).snaps).toEqual([['s1', 2, 0]]);
+    // The supervisor view has its own 250 ms pacing: one more wake-up for it, with no snapshots.
+    expect(h.wakes.map((w) => w.ms)).toEqual([150]);
+    const third = h.wakes.shift() as { fn: () => void };
+    expect(h.tick(1_250, third.fn).snaps).toEqual([]);
+    expect(h.bus.emitted.at(-1)?.subject).toBe('kpi.supervisor.default');
     // One armed wake-up at a time, and none when nothing changed.
     expect(h.wakes).toEqual([]);
     await h.p.stop();

@@ -36,9 +36,11 @@
 //   dropped. Memory answers for the last lineKeyWindowS of data time and for commits not stored
 //   yet; for older events one query per group and site reads the keys stored over their time
 //   range. The restart replay remembers the keys it reads.
-// Live output (kpi.queue.<site>): snapshots paced per queue (core/pacing.ts) and alert state
-// changes at once (core/alerts.ts). The supervisor view (kpi.supervisor.<site>, core/supervisor.ts)
-// is paced the same way per site. Open calls gone stale (kpi-definitions §5) leave every live
+// Live output (kpi.queue.<site>): snapshots paced per site (core/pacing.ts: one message at most
+// every snapshotMinIntervalMs with the queues changed since the previous one, every queue at
+// the snapshotMaxIntervalMs heartbeat) and alert state changes at once (core/alerts.ts). The
+// supervisor view (kpi.supervisor.<site>, core/supervisor.ts) is paced per site too, at most
+// every supervisorMinIntervalMs. Open calls gone stale (kpi-definitions §5) leave every live
 // figure. Alerts are stored in the background, retried until stored; alerts still open in
 // storage are taken back at start so they clear instead of repeating.
 // The parts, each in service/: definitions (the resolver as the live context), rebuild (the
@@ -48,10 +50,10 @@ import { EVENTS_STREAM, EVENTS_STREAM_SPEC, PROCESSOR_CONSUMER } from '@tablero/
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import { readMessage, takeTurns, type ProcessorBus, type ProcessorDurableMessage } from './bus/bus.ts';
-import type { AlertMessage, ProcessorHealth, QueueSnapshot, SupervisorMessage } from './contract.ts';
+import { SNAPSHOT_HEARTBEAT_MS, SNAPSHOT_MIN_INTERVAL_MS, type AlertMessage, type ProcessorHealth, type QueueSnapshot, type SupervisorMessage } from './contract.ts';
 import { DEFAULT_ALERT_RULES, type AlertRules } from './core/alerts.ts';
 import type { SiteCalendarSpec } from './core/calendar.ts';
-import { createPacer, markChanged } from './core/pacing.ts';
+import { createPacer, createSitePacer, markSiteChanged } from './core/pacing.ts';
 import { defaultProcessorSettings, type ProcessorSettings } from './core/settings.ts';
 import { linesStored } from './core/line-key.ts';
 import { createStoreHealth, processorHealth } from './core/store-health.ts';
@@ -84,8 +86,12 @@ export interface ProcessorOptions {
   /** Default site time zone. */
   tz: string;
   settings?: Partial<ProcessorConfig>;
+  /** Shortest time between two `snapshots` messages of one site (ms). Default SNAPSHOT_MIN_INTERVAL_MS (100: at most 10 a second). */
   snapshotMinIntervalMs?: number;
+  /** Heartbeat: every queue of a site is published at least this often (ms). Default 5,000. */
   snapshotMaxIntervalMs?: number;
+  /** Shortest time between two supervisor views of one site (ms). Default 250 (within the snapshot bounds). */
+  supervisorMinIntervalMs?: number;
   /**
    * How long JetStream waits for the ack of a message before delivering it again (default 10 s).
    * The bus keeps every message it holds alive (every ackWaitMs / 3), re-creates its consumer at
@@ -162,8 +168,9 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     ((ms: number, fn: () => void): void => {
       setTimeout(fn, ms).unref();
     });
-  const minMs = opts.snapshotMinIntervalMs ?? 250;
-  const maxMs = opts.snapshotMaxIntervalMs ?? 5000;
+  const minMs = opts.snapshotMinIntervalMs ?? SNAPSHOT_MIN_INTERVAL_MS;
+  const maxMs = opts.snapshotMaxIntervalMs ?? SNAPSHOT_HEARTBEAT_MS;
+  const supervisorMinMs = opts.supervisorMinIntervalMs ?? Math.min(maxMs, Math.max(minMs, 250));
   const store = createStore(deps.ch);
 
   // The definition resolver: stored setting and calendar versions (edited from the dashboard)
@@ -192,7 +199,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   log.info({ ...rebuilt.facts, ms: Date.now() - t0 }, 'processor state rebuilt');
 
   const counters = newCounters();
-  const changes: Changes = { queues: createPacer(minMs, maxMs), sites: createPacer(minMs, maxMs), wholeSites: new Set() };
+  const changes: Changes = { queues: createSitePacer(minMs, maxMs), sites: createPacer(supervisorMinMs, maxMs) };
   // Tokens only guard an in-process retry of one commit; a restart numbers on from the newest.
   const storeHealth = createStoreHealth();
   const health = (): ProcessorHealth => processorHealth(storeHealth, mono(), opts.stallAfterMs);
@@ -223,7 +230,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
         definitions.use(fresh);
         const { live } = await liveWindowsFrom(store, ctx, Math.floor(atMs / 1000));
         state.live.queues = live.queues; // swapped whole: a tick never sees a half-built window
-        for (const k of state.live.queues.keys()) markChanged(changes.queues, k);
+        for (const q of state.live.queues.values()) markSiteChanged(changes.queues, q.site);
         log.info({ queues: state.live.queues.size }, 'settings reloaded, live windows rebuilt');
       });
       return true;
@@ -243,7 +250,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   };
 
   const publisher = createPublisher({
-    bus, store, log, state, ctx, changes, minMs, now, mono, soon,
+    bus, store, log, state, ctx, changes, now, mono, soon,
     liveOpen: { staleAfterS: opts.staleCallS ?? DEFAULT_STALE_AFTER_S },
     alertRules: { ...DEFAULT_ALERT_RULES, ...(opts.alertRules ?? {}) },
     beforeTick: reloadWhenDue,
@@ -276,7 +283,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     handleGroup,
     (err, msgs) => log.warn({ err, messages: msgs.length, first_msg_id: msgs[0]?.msgId }, 'messages handed back unstored (processor stopping)'),
   );
-  // Periodic ticks at the pacing floor: snapshots at least every maxMs, alerts as clocks move.
+  // Periodic ticks at the pacing floor: heartbeats every maxMs, alerts as clocks move.
   const stopTicks = every(minMs, publisher.tick);
   consumption.done.catch((err: unknown) => log.error({ err }, 'processor consumption died'));
   log.info({ stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER }, 'processor started');

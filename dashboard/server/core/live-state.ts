@@ -1,4 +1,6 @@
-// The newest snapshot of every (site, queue), the alerts raised and not yet cleared, and the newest
+// The newest snapshot of every (site, queue), merged from the processor's partial `snapshots`
+// messages (each carries only the queues of its site that changed: contract, live pacing per site),
+// the alerts raised and not yet cleared, and the newest
 // supervisor view of every site, so a client that connects gets the current picture at once
 // instead of waiting for the next publish, and GET /api/live/supervisor answers from what the
 // processor published (the dashboard derives no agent or caller state itself). Caller numbers

@@ -1,6 +1,8 @@
 // WebSocket fan-out of live KPI messages. One bus subscription for the whole process; each bus
 // message is decoded once and its bytes are sent unchanged to every client (never serialized
-// per viewer). The one exception is the supervisor view: it carries caller numbers, so it is
+// per viewer). A `snapshots` message carries only the queues of its site that changed (the
+// processor paces per site); the hub merges them into the whole picture, which a new client gets
+// at connect, and each client merges the partial messages that follow. The one exception is the supervisor view: it carries caller numbers, so it is
 // sent as received to roles that see them and serialized once more, masked, for everyone else
 // (kiosks included). A client that stops reading is cut off once its send buffer passes a bound,
 // so one stalled TV cannot grow the server's memory.

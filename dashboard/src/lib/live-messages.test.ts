@@ -119,6 +119,30 @@ describe('applySnapshots', () => {
     expect(next.size).toBe(2);
   });
 
+  it('merges the per-site partial messages of the live pacing into the whole picture from the greeting', () => {
+    // The greeting carries every queue of each site; then each message only the queues of its site that changed.
+    const frames = [
+      { type: 'snapshots', site: 'lpz', queues: [snapshot({ queue: '101', at_ms: 1_000, waiting_now: 1 }), snapshot({ queue: '102', at_ms: 1_000, waiting_now: 2 })] },
+      { type: 'snapshots', site: 'cbba', queues: [snapshot({ site: 'cbba', queue: '101', at_ms: 1_000, waiting_now: 3 })] },
+      { type: 'snapshots', site: 'lpz', queues: [snapshot({ queue: '102', at_ms: 1_100, waiting_now: 5 })] },
+      { type: 'snapshots', site: 'lpz', queues: [snapshot({ queue: '103', at_ms: 1_200, waiting_now: 1 })] },
+      { type: 'snapshots', site: 'cbba', queues: [] },
+      { type: 'snapshots', site: 'lpz', queues: [snapshot({ queue: '101', at_ms: 1_300, waiting_now: 0 }), snapshot({ queue: '103', at_ms: 1_300, waiting_now: 2 })] },
+    ];
+    let shown = new Map<string, ReturnType<typeof snapshot>>();
+    for (const f of frames) {
+      const parsed = parseLiveMessage(JSON.stringify(f));
+      if (!parsed.ok || parsed.value.type !== 'snapshots') throw new Error('not a snapshots message');
+      shown = applySnapshots(shown, parsed.value.queues);
+    }
+    expect(sortedSnapshots(shown).map((q) => [q.site, q.queue, q.waiting_now, q.at_ms])).toEqual([
+      ['cbba', '101', 3, 1_000],
+      ['lpz', '101', 0, 1_300],
+      ['lpz', '102', 5, 1_100],
+      ['lpz', '103', 2, 1_300],
+    ]);
+  });
+
   it('keeps a newer snapshot over an older one that arrives late', () => {
     const newer = snapshot({ at_ms: 5000, waiting_now: 9 });
     const older = snapshot({ at_ms: 4000, waiting_now: 1 });

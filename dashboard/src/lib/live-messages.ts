@@ -23,6 +23,7 @@ export interface HelloMessage {
 export interface SnapshotsMessage {
   type: 'snapshots';
   site: string;
+  /** Only the queues of the site that changed (every queue at the 5 s heartbeat and in the greeting): merged, never a replacement. */
   queues: QueueSnapshot[];
   /** Snapshots left out because they lacked fields the wallboard reads. */
   dropped: number;
@@ -151,7 +152,8 @@ export function snapshotKey(site: string, queue: string): string {
 
 /**
  * The snapshots map after a `snapshots` message: each snapshot replaces the one of the same
- * site and queue, unless it is older (by `at_ms`) than what is already shown. Returns a new map
+ * site and queue, unless it is older (by `at_ms`) than what is already shown; queues the message
+ * does not carry stay as they are (the processor sends only the queues that changed). Returns a new map
  * (the old one is never mutated) so a change is a new reference for the UI.
  */
 export function applySnapshots(

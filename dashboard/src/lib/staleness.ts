@@ -1,6 +1,6 @@
 // Whether the numbers on screen may be read as live. A wallboard must never show a frozen
 // number that looks current: data is stale when the socket is down, or when nothing arrived for
-// longer than the processor's heartbeat allows (a snapshot at least every 5 s per queue).
+// longer than the processor's heartbeat allows (every queue of a site at least every 5 s).
 
 export const STALE_AFTER_S = 10;
 

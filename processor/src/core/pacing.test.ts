@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createPacer, markChanged, takeDue } from './pacing.ts';
+import { createPacer, createSitePacer, markChanged, markQueueChanged, markSiteChanged, takeDue, takeSiteDue, waitMs, type SiteDue } from './pacing.ts';
 
 /** [monotonic ms, changed just before this tick?, expected publication] */
 type Tick = [number, boolean, boolean];
 
-describe('snapshot pacing: at most every 250 ms when changed, at least every 5 s', () => {
+describe('per-key pacing (supervisor views): at most every 250 ms when changed, at least every 5 s', () => {
   it.each<[string, Tick[]]>([
     ['first tick publishes even without a change', [[0, false, true], [250, false, false]]],
     ['changes inside 250 ms wait for the window, then go out once', [
@@ -37,5 +37,70 @@ describe('snapshot pacing: at most every 250 ms when changed, at least every 5 s
 
   it.each([[0, 5_000], [250, 100], [-1, 10]])('rejects min %d / max %d', (min, max) => {
     expect(() => createPacer(min, max)).toThrow(RangeError);
+  });
+});
+
+/** [monotonic ms, queues changed just before ('*': a site-wide event), expected message: null, 'all' or the queues] */
+type SiteTick = [number, string[] | '*', null | 'all' | string[]];
+const shown = (d: SiteDue | null): null | 'all' | string[] => (d === null ? null : d.all ? 'all' : [...d.queues].sort());
+
+describe('snapshot pacing per site: one message at most every 100 ms with the changed queues, every queue every 5 s', () => {
+  it.each<[string, SiteTick[]]>([
+    ['the first tick carries every queue (a heartbeat), then nothing without a change', [[0, [], 'all'], [100, [], null], [4_999, [], null]]],
+    ['a change after a quiet spell goes out at once, with only that queue', [[0, [], 'all'], [3_000, ['q2'], ['q2']], [3_050, [], null]]],
+    ['changes inside 100 ms wait for the window and go out together, once', [
+      [0, [], 'all'], [1_000, ['q1'], ['q1']], [1_030, ['q2'], null], [1_060, ['q1', 'q3'], null], [1_099, [], null], [1_100, [], ['q1', 'q2', 'q3']], [1_200, [], null],
+    ]],
+    ['a burst of changes every 10 ms: one message per 100 ms, never two', [
+      [0, [], 'all'], [500, ['a'], ['a']], [510, ['b'], null], [520, ['c'], null], [590, ['a'], null], [600, ['d'], ['a', 'b', 'c', 'd']],
+      [610, ['e'], null], [699, [], null], [700, ['f'], ['e', 'f']],
+    ]],
+    ['idle: only the heartbeat, every 5 s, with every queue', [[0, [], 'all'], [2_500, [], null], [5_000, [], 'all'], [9_999, [], null], [10_000, [], 'all']]],
+    ['busy: the heartbeat still comes every 5 s, carrying every queue', [
+      [0, [], 'all'], [4_900, ['q1'], ['q1']], [5_000, ['q1'], 'all'], [5_100, ['q1'], ['q1']], [10_000, ['q2'], 'all'],
+    ]],
+    ['a heartbeat waits for the 100 ms window too', [[0, [], 'all'], [4_950, ['q1'], ['q1']], [5_000, [], null], [5_049, [], null], [5_050, [], 'all']]],
+    ['a site-wide event: every queue', [[0, [], 'all'], [700, ['q1'], ['q1']], [750, '*', null], [760, ['q2'], null], [800, [], 'all'], [900, [], null]]],
+  ])('%s', (_name, ticks) => {
+    const p = createSitePacer(100, 5_000);
+    for (const [ms, changed, expected] of ticks) {
+      if (changed === '*') markSiteChanged(p, 'lpz');
+      else for (const q of changed) markQueueChanged(p, 'lpz', q);
+      expect(shown(takeSiteDue(p, 'lpz', ms)), `at ${ms} ms`).toEqual(expected);
+    }
+  });
+
+  it('no site gets more than 10 messages in any second under a burst of changes every millisecond', () => {
+    const p = createSitePacer(100, 5_000);
+    const sent: Record<string, number[]> = { lpz: [], cbba: [] };
+    for (let ms = 0; ms < 3_000; ms++) {
+      for (const site of ['lpz', 'cbba']) {
+        markQueueChanged(p, site, `q${ms % 7}`);
+        if (takeSiteDue(p, site, ms)) sent[site]?.push(ms);
+      }
+    }
+    for (const times of Object.values(sent)) {
+      expect(times).toHaveLength(30);
+      for (let i = 10; i < times.length; i++) expect((times[i] as number) - (times[i - 10] as number)).toBeGreaterThanOrEqual(1_000);
+    }
+  });
+
+  it('sites are paced independently, and the wake-up waits for the earliest changed site', () => {
+    const p = createSitePacer(100, 5_000);
+    expect(waitMs(p, 0)).toBeNull();
+    expect([shown(takeSiteDue(p, 'a', 0)), shown(takeSiteDue(p, 'b', 40))]).toEqual(['all', 'all']);
+    markQueueChanged(p, 'a', 'q');
+    markQueueChanged(p, 'b', 'q');
+    expect(waitMs(p, 60)).toBe(40);
+    expect([shown(takeSiteDue(p, 'a', 100)), shown(takeSiteDue(p, 'b', 100))]).toEqual([['q'], null]);
+    expect(waitMs(p, 100)).toBe(40);
+    expect(shown(takeSiteDue(p, 'b', 140))).toEqual(['q']);
+    expect(waitMs(p, 140)).toBeNull();
+    markQueueChanged(p, 'c', 'q'); // never published: now
+    expect(waitMs(p, 150)).toBe(0);
+  });
+
+  it.each([[0, 5_000], [100, 50]])('rejects min %d / max %d', (min, max) => {
+    expect(() => createSitePacer(min, max)).toThrow(RangeError);
   });
 });

@@ -5,7 +5,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBatch } from '@tablero/ingest/contract';
-import { createPacer } from '../core/pacing.ts';
+import { createPacer, createSitePacer } from '../core/pacing.ts';
 import { saveSettingsVersion } from '../store/settings-store.ts';
 import { createStore } from '../store/store.ts';
 import { freshClickHouse, scalar } from '../testing/clickhouse.ts';
@@ -67,7 +67,7 @@ describe('reducer and committer', () => {
     const store = createStore(ch);
     const defs = await createLiveDefinitions(ch, { settings: defaultProcessorSettings(), calendars: {}, defaultTz: 'UTC' }, () => NOW_MS);
     const rebuilt = await rebuildState(store, defs.ctx, { aliases: {}, replayHorizonS: 6 * 3600, endedKeyMemoryS: 3600, lineKeyWindowS: 600 }, T);
-    const changes: Changes = { queues: createPacer(250, 5000), sites: createPacer(250, 5000), wholeSites: new Set() };
+    const changes: Changes = { queues: createSitePacer(100, 5000), sites: createPacer(250, 5000) };
     const counters = newCounters();
     const sameLine = createSameLine({ lines: rebuilt.state.lines, stints: rebuilt.state.stints, store, counters, log, stopping: () => false });
     const reducer = createReducer({ state: rebuilt.state, stored: rebuilt.stored, sameLine, ctx: defs.ctx, changes, counters, log, now: () => NOW_MS, firstCommitId: rebuilt.lastCommitId + 1 });
@@ -86,9 +86,9 @@ describe('reducer and committer', () => {
     expect(work.events.map((e) => e.verb)).toEqual(['ENTERQUEUE', 'CONNECT', 'COMPLETECALLER', 'PAUSEALL', 'ENTERQUEUE']);
     expect(work.received).toBe(8);
     expect(counters.bad_messages).toBe(1);
-    expect([...changes.queues.changed].sort()).toEqual(['default\u0000101', 'default\u0000102']);
+    // The PAUSEALL (queue NONE) changed every queue of the site.
+    expect([...changes.queues.changed]).toEqual([['default', 'all']]);
     expect([...changes.sites.changed]).toEqual(['default']);
-    expect([...changes.wholeSites]).toEqual(['default']);
     // The live windows moved before storage.
     expect(rebuilt.state.live.queues.size).toBe(1);
 

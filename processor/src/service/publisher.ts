@@ -1,8 +1,10 @@
-// Live output: per tick, the snapshots of the queues whose pacing is due (kpi.queue.<site>), the
-// alert state changes at once (stored in the background, retried until stored), and the
-// supervisor view of each site whose pacing is due (kpi.supervisor.<site>). Open calls gone
-// stale (kpi-definitions §5) leave every live figure. A changed queue publishes as soon as its
-// pacing allows (at once when its last snapshot is older than minMs), not at the next tick.
+// Live output: per tick, the snapshots of the sites whose pacing is due (kpi.queue.<site>: one
+// message per site at most every minMs, with the queues changed since the site's previous one,
+// and every queue at the heartbeat), the alert state changes at once (stored in the background,
+// retried until stored), and the supervisor view of each site whose pacing is due
+// (kpi.supervisor.<site>). Open calls gone stale (kpi-definitions §5) leave every live figure.
+// A change publishes as soon as its site's pacing allows (at once after a quiet spell), not at
+// the next tick.
 import type { Logger } from 'pino';
 import type { ProcessorBus } from '../bus/bus.ts';
 import {
@@ -22,7 +24,7 @@ import {
 import { agentCountsByQueue } from '../core/agent-state.ts';
 import { activeAlerts, evaluateAlerts, type AlertRules } from '../core/alerts.ts';
 import { buildSnapshots, pruneLive, type LiveContext } from '../core/live.ts';
-import { markChanged, takeDue } from '../core/pacing.ts';
+import { takeDue, takeSiteDue, waitMs } from '../core/pacing.ts';
 import { liveQueueState, siteStaleKeys, type LiveOpenOptions } from '../core/stint-machine.ts';
 import { buildSupervisorMessage } from '../core/supervisor.ts';
 import type { ProcessorStore } from '../store/store.ts';
@@ -38,7 +40,6 @@ export interface PublisherDeps {
   changes: Changes;
   liveOpen: LiveOpenOptions;
   alertRules: AlertRules;
-  minMs: number;
   now: () => number;
   mono: () => number;
   soon: (ms: number, fn: () => void) => void;
@@ -51,7 +52,7 @@ export interface PublisherDeps {
 export interface Publisher {
   /** Publishes what is due now; never throws (a failure is logged). */
   tick(): void;
-  /** Arms a tick for when the earliest changed queue or site is due. */
+  /** Arms a tick for when the earliest changed site is due (snapshots or supervisor view). */
   wake(): void;
   latest(): QueueSnapshot[];
   supervisor(): SupervisorMessage[];
@@ -119,7 +120,7 @@ export function createPublisher(d: PublisherDeps): Publisher {
     const nowMs = d.now();
     const snaps = snapshots(nowMs);
     // Alerts first, so the snapshots of this tick already list them (late joiners see a raised
-    // alert with the next snapshot of its queue, at most maxMs later).
+    // alert with the next snapshot of its queue, at the latest with the site's next heartbeat).
     const figs = snaps.map((s) => ({
       site: s.site, queue: s.queue, sl_pct: s.windows.today.sl_pct, waiting_now: s.waiting_now,
       longest_current_wait_s: s.longest_current_wait_s, thresholds: ctx.definition(s.site, s.queue).settings.alerts,
@@ -133,17 +134,17 @@ export function createPublisher(d: PublisherDeps): Publisher {
     withAlerts(snaps);
     const bySite = new Map<string, QueueSnapshot[]>();
     for (const snap of snaps) {
-      const k = `${snap.site}\0${snap.queue}`;
-      // A site-wide event (PAUSEALL, QUEUESTART) changes every queue of the site.
-      if (changes.wholeSites.has(snap.site)) markChanged(changes.queues, k);
-      if (takeDue(changes.queues, k, paceMs)) {
-        let list = bySite.get(snap.site);
-        if (!list) bySite.set(snap.site, (list = []));
-        list.push(snap);
-      }
+      let list = bySite.get(snap.site);
+      if (!list) bySite.set(snap.site, (list = []));
+      list.push(snap);
     }
-    changes.wholeSites.clear();
-    for (const [site, queues] of bySite) {
+    // Sites with a change but no snapshot (yet) are taken too, so a change never stays pending.
+    for (const site of new Set([...bySite.keys(), ...changes.queues.changed.keys()])) {
+      const due = takeSiteDue(changes.queues, site, paceMs);
+      if (!due) continue;
+      const all = bySite.get(site) ?? [];
+      const queues = due.all ? all : all.filter((q) => due.queues.has(q.queue));
+      if (queues.length === 0) continue;
       const msg: SnapshotMessage = { type: 'snapshots', site, queues };
       d.bus.emit(kpiSubject(site), Buffer.from(JSON.stringify(msg)));
     }
@@ -166,23 +167,25 @@ export function createPublisher(d: PublisherDeps): Publisher {
     }
   }
 
-  let wakeArmed = false;
+  // One armed wake-up at a time: the earliest one needed. A change that needs an earlier one than
+  // the armed one (a site's snapshots while the supervisor view waits out its longer pacing) arms
+  // it, and the later one does nothing when it fires.
+  let armedAt: number | null = null;
+  let armedId = 0;
   function wake(): void {
-    const { queues, sites, wholeSites } = changes;
-    if (wakeArmed || stopping || (queues.changed.size === 0 && wholeSites.size === 0 && sites.changed.size === 0)) return;
+    if (stopping) return;
     const paceMs = d.mono();
-    let wait = wholeSites.size > 0 ? 0 : d.minMs;
-    for (const p of [sites, queues]) {
-      for (const k of p.changed) {
-        const last = p.last.get(k);
-        wait = Math.min(wait, last === undefined ? 0 : Math.max(0, last + d.minMs - paceMs));
-      }
-    }
-    wakeArmed = true;
-    d.soon(Math.ceil(wait), () => {
-      wakeArmed = false;
+    const waits = [waitMs(changes.queues, paceMs), waitMs(changes.sites, paceMs)].filter((w): w is number => w !== null);
+    if (waits.length === 0) return; // nothing changed
+    const wait = Math.ceil(Math.min(...waits));
+    if (armedAt !== null && armedAt <= paceMs + wait) return;
+    armedAt = paceMs + wait;
+    const id = ++armedId;
+    d.soon(wait, () => {
+      if (id !== armedId) return; // superseded by an earlier wake-up
+      armedAt = null;
       safeTick();
-      wake(); // queues changed but not due yet
+      wake(); // sites changed but not due yet
     });
   }
 

@@ -14,7 +14,7 @@ import {
 import type { Logger } from 'pino';
 import { applyAgentEvent } from '../core/agent-state.ts';
 import { addLiveStint, type LiveContext } from '../core/live.ts';
-import { markChanged, type Pacer } from '../core/pacing.ts';
+import { markChanged, markQueueChanged, markSiteChanged, type Pacer, type SitePacer } from '../core/pacing.ts';
 import { lineHash, rememberLine } from '../core/line-key.ts';
 import { boundDeadLetters } from '../core/rejections.ts';
 import { applyEvent, isApplied } from '../core/stint-machine.ts';
@@ -24,14 +24,12 @@ import type { ProcessorState, StoredRows } from './rebuild.ts';
 import type { ReadMessage, SameLine, StoredLines } from './same-line.ts';
 import { eventsText, type Counters, type Work } from './work.ts';
 
-/** What changed since the last publishing: queues (`site\0queue`) and sites. */
+/** What changed since the last publishing: queues per site (snapshots) and sites (supervisor views). */
 export interface Changes {
-  /** Snapshots, paced per queue. */
-  queues: Pacer;
+  /** Snapshots, paced per site: the queues changed since each site's last message. */
+  queues: SitePacer;
   /** Supervisor views, paced per site. */
   sites: Pacer;
-  /** Sites where a site-wide event (PAUSEALL, QUEUESTART) changed every queue. */
-  wholeSites: Set<string>;
 }
 
 export interface ReducerDeps {
@@ -53,7 +51,6 @@ export function createReducer(d: ReducerDeps): { reduce(group: ReadMessage[], st
   return {
     reduce(group, storedLines) {
       const work: Work = { commitId: nextCommit++, stints: [], sessions: [], pauses: [], events: [], eventsJson: [], dead: [], received: 0 };
-      const touched = new Set<string>();
       for (const { msg, read } of group) {
         if (!read.ok) {
           d.counters.bad_messages += 1;
@@ -75,8 +72,9 @@ export function createReducer(d: ReducerDeps): { reduce(group: ReadMessage[], st
             for (const r of a.sessions) if (!d.stored.sessions.delete(sessionKey(r))) work.sessions.push(r);
             for (const r of a.pauses) if (!d.stored.pauses.delete(pauseKey(r))) work.pauses.push(r);
             work.events.push(ev);
-            if (ev.queue === 'NONE' || ev.queue === '') d.changes.wholeSites.add(ev.site);
-            else touched.add(`${ev.site}\0${ev.queue}`);
+            // A site-wide event (PAUSEALL, QUEUESTART) changes every queue of the site.
+            if (ev.queue === 'NONE' || ev.queue === '') markSiteChanged(d.changes.queues, ev.site);
+            else markQueueChanged(d.changes.queues, ev.site, ev.queue);
           }
           const applied = work.events.length - before;
           if (applied > 0) markChanged(d.changes.sites, batch.site);
@@ -98,7 +96,6 @@ export function createReducer(d: ReducerDeps): { reduce(group: ReadMessage[], st
         addLiveStint(d.state.live, st, d.ctx, nowS);
         addSupervisorStint(d.state.days, st, d.ctx.calendar(st.site).tz, nowS);
       }
-      for (const k of touched) markChanged(d.changes.queues, k);
       return work;
     },
   };
