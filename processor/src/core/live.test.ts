@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCalendar, defaultCalendar } from './calendar.ts';
-import { addLiveStint, answersNeeded, buildSnapshots, callsAtRisk, createLiveAggregates, lastWindowSums, pruneLive, type LiveContext } from './live.ts';
+import { addLiveStint, alertInputs, answersNeeded, buildSnapshots, callsAtRisk, createLiveAggregates, lastWindowSums, pruneLive, type LiveContext } from './live.ts';
 import { addStint, emptySums } from './kpi-math.ts';
 import { DEFAULT_QUEUE_SETTINGS } from './settings.ts';
 import type { SiteCalendar } from './calendar.ts';
@@ -26,6 +26,31 @@ function stint(enter: number, outcome: StintOutcome, wait: number | null, queue 
     enter_seen: true, end_event_id: `e${n}`,
   };
 }
+
+describe('snapshots of some queues, and the alerts\' figures of all', () => {
+  const tz = 'America/La_Paz';
+  const ctx = fixedContext(defaultCalendar(tz));
+  const now = utc(2026, 11, 9, 14, 20, 0);
+  it('a picked queue\'s snapshot equals its snapshot among all; the alerts read the same figures as the snapshots', () => {
+    const live = createLiveAggregates();
+    for (const s of [
+      stint(utc(2026, 11, 9, 4, 0, 0), 'answered', 5, 'q1'), stint(utc(2026, 11, 9, 13, 0, 0), 'abandoned', 40, 'q1'),
+      stint(utc(2026, 11, 9, 10, 0, 0), 'answered', 50, 'q2'), stint(utc(2026, 11, 9, 14, 0, 0), 'answered', 3, 'q3'),
+    ]) addLiveStint(live, s, ctx, now);
+    const open = [{ site: 'default', queue: 'q4', waiting_now: 3, longest_current_wait_s: 31, talking_now: 0, waiting_enter_s: [now - 31, now - 9, now - 2] }];
+    const inputs = { live, ctx, open, agents: new Map(), dataTs: new Map([['default', now]]), nowMs: now * 1000 };
+    const all = buildSnapshots(inputs);
+    expect(all.map((q) => q.queue)).toEqual(['q1', 'q2', 'q3', 'q4']);
+    expect(buildSnapshots(inputs, (_site, queue) => queue === 'q2' || queue === 'q4')).toEqual([all[1], all[3]]);
+    expect(alertInputs(inputs)).toEqual([
+      { site: 'default', queue: 'q1', sl_pct: 50, waiting_now: 0, longest_current_wait_s: null },
+      { site: 'default', queue: 'q2', sl_pct: 0, waiting_now: 0, longest_current_wait_s: null },
+      { site: 'default', queue: 'q3', sl_pct: 100, waiting_now: 0, longest_current_wait_s: null },
+      { site: 'default', queue: 'q4', sl_pct: null, waiting_now: 3, longest_current_wait_s: 31 },
+    ]);
+    expect(alertInputs(inputs)).toEqual(all.map((q) => ({ site: q.site, queue: q.queue, sl_pct: q.windows.today.sl_pct, waiting_now: q.waiting_now, longest_current_wait_s: q.longest_current_wait_s })));
+  });
+});
 
 describe('live windows (kpi-definitions §5)', () => {
   // La Paz is UTC-4: local midnight of 2026-11-09 is 04:00 UTC. Now = 10:20 local (14:20 UTC).
