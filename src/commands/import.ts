@@ -14,6 +14,15 @@ import { importSurveys } from './import-surveys.ts';
 import { importTickets } from './import-tickets.ts';
 
 const KINDS = ['queue_log', 'cdr', 'tickets', 'surveys'] as const;
+
+/**
+ * JetStream messages per processor commit when the import stores the events itself (no NATS):
+ * 64 (~32,000 events) instead of the live 16. A commit writes a new part per table, and a part
+ * costs 12-18 ms of CPU on this disk whatever its size: 4x fewer parts cost ~10 % less CPU per
+ * line and ran 1.4x faster in an A/B of bench/import-month-e2e.ts (307,318 lines), peak RSS the
+ * same. Exactly-once does not depend on the grouping (service.ts's header).
+ */
+const IMPORT_GROUP_MESSAGES = 64;
 type Kind = (typeof KINDS)[number];
 
 export const importCommand: Command = {
@@ -56,7 +65,7 @@ export const importCommand: Command = {
     // Without NATS the events go through an in-process processor into ClickHouse right here;
     // with NATS they are done once JetStream acknowledged them (the processor service stores them).
     const ch = cfg.NATS_URL ? null : await openStore(cfg, log);
-    const processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE }) : null;
+    const processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, maxGroupMessages: IMPORT_GROUP_MESSAGES }) : null;
     const bar = new ProgressBar(process.stderr);
     try {
       const summary = await importFiles({ bus, log }, { files, kind, site, clockSkewS: cfg.TABLERO_CLOCK_SKEW_S, onProgress: (p) => bar.update(p) });
