@@ -177,9 +177,11 @@ describe('fan-out', () => {
     await Promise.all(clients.map((c) => c.closed));
   });
 
-  it('greets a late joiner with the newest snapshot of every queue, per site', async () => {
+  it('greets a late joiner with the newest snapshot of every queue, per site, merged from the partial messages', async () => {
+    // Paced per site, each message carries only the queues of its site that changed.
     bus.emit(kpiSubject('lpz'), JSON.stringify({ type: 'snapshots', site: 'lpz', queues: [snapshot('lpz', '200', 1), snapshot('lpz', '100', 4)] }));
     bus.emit(kpiSubject('lpz'), JSON.stringify({ type: 'snapshots', site: 'lpz', queues: [snapshot('lpz', '200', 7)] }));
+    bus.emit(kpiSubject('lpz'), JSON.stringify({ type: 'snapshots', site: 'lpz', queues: [] }));
     const c = await open(app, '/ws/live', { cookie: sofia.cookie });
     await waitFor(() => c.messages.length >= 3, 'hello and snapshots');
     expect(c.messages.slice(1).map((m) => JSON.parse(m) as unknown)).toEqual([
