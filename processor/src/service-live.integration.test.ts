@@ -48,7 +48,7 @@ async function harness(fingerprint: string, alerts: Record<string, Partial<Alert
     {
       bus, ch: ch, log, now: () => clock.wall, monotonicNow: () => clock.mono,
       every: (ms, fn) => {
-        expect(ms).toBe(100);
+        expect(ms).toBe(250);
         tickFn = fn;
         return () => undefined;
       },

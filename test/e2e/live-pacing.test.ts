@@ -159,7 +159,7 @@ describe('live pacing per site', () => {
     // lpz: the first change at once (5 ms, every queue known then: the site's first message is a
     // heartbeat), then one message per 100 ms while the burst lasts, each with the queues changed
     // in the 100 ms before it, then the heartbeat with all 20 queues: on the first periodic tick
-    // (every 100 ms from 0) at least 5 s after the site's last heartbeat.
+    // (every 250 ms from 0) at least 5 s after the site's last heartbeat.
     const allQueues = Array.from({ length: 20 }, (_, i) => `q${String(i).padStart(2, '0')}`);
     // The calls of [ms - 100, ms) (the one at ms - 100 came right after the previous message; the
     // first one, at 5 ms, went out with the first message).
@@ -172,8 +172,8 @@ describe('live pacing per site', () => {
     expect(burst[0]?.queues).toEqual(['q01', 'q02', 'q03', 'q04', 'q05', 'q06', 'q07', 'q08', 'q09']);
     expect(burst[5]?.queues).toEqual(['q10', 'q11', 'q12', 'q13', 'q14', 'q15', 'q16', 'q17', 'q18', 'q19']);
     expect(lpzSent.slice(31)).toEqual([
-      { mono: 5_100, site: 'lpz', queues: allQueues },
-      { mono: 10_100, site: 'lpz', queues: allQueues },
+      { mono: 5_250, site: 'lpz', queues: allQueues },
+      { mono: 10_250, site: 'lpz', queues: allQueues },
     ]);
     // No site gets more than 10 snapshot messages in any second.
     for (const list of [lpzSent, cbbaSent]) {
@@ -182,8 +182,8 @@ describe('live pacing per site', () => {
     // cbba: its one change at once, then only its heartbeats.
     expect(cbbaSent).toEqual([
       { mono: 5, site: 'cbba', queues: ['c1'] },
-      { mono: 5_100, site: 'cbba', queues: ['c1'] },
-      { mono: 10_100, site: 'cbba', queues: ['c1'] },
+      { mono: 5_250, site: 'cbba', queues: ['c1'] },
+      { mono: 10_250, site: 'cbba', queues: ['c1'] },
     ]);
     // After all that the client holds every queue of both sites as the processor does (data_ts too, after the heartbeats).
     expect(picture(client as unknown as LiveState)).toEqual(v.p.latest());
