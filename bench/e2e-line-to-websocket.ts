@@ -28,6 +28,7 @@ const tablero = await startTablero({ args: ['--source', queueLog, '--no-simulate
 async function run(prefix: string, queues: number): Promise<{ latencies: number[]; maxPerSecond: number }> {
   const latencies: number[] = [];
   const messageTimes: number[] = [];
+  let lines0: number | null = null;
   // completions[q][n] = when the (n+1)-th answered call of queue q was appended.
   const completions: number[][] = Array.from({ length: queues }, () => []);
   const seen = new Array<number>(queues).fill(0);
@@ -36,7 +37,10 @@ async function run(prefix: string, queues: number): Promise<{ latencies: number[
     const at = performance.now();
     const msg = JSON.parse(raw.toString()) as { type: string };
     if (msg.type !== 'snapshots') return;
-    messageTimes.push(at);
+    // When the processor computed the message (its snapshots' at_ms): the pacing is the
+    // producer's; arrival times bunch up behind a large message. The greeting is not paced traffic.
+    const computed = (msg as SnapshotMessage).queues[0]?.at_ms;
+    if (lines0 !== null && computed !== undefined) messageTimes.push(computed);
     for (const q of (msg as SnapshotMessage).queues) {
       if (!q.queue.startsWith(prefix)) continue;
       const i = Number(q.queue.slice(prefix.length));
@@ -57,6 +61,7 @@ async function run(prefix: string, queues: number): Promise<{ latencies: number[
   const ticks = Math.round((SECONDS * 1000) / TICK_MS);
   let call = 0;
   const start = performance.now();
+  lines0 = start;
   for (let t = 0; t < ticks; t++) {
     const nowS = Math.floor(Date.now() / 1000);
     const lines: string[] = [];
@@ -81,7 +86,7 @@ async function run(prefix: string, queues: number): Promise<{ latencies: number[
   const written = completions.reduce((n, c) => n + c.length, 0);
   await waitFor(() => latencies.length >= written, { timeoutMs: 120_000, what: 'every call counted on the WebSocket' });
   ws.close();
-  // The most snapshots messages inside any 1 s window (the greeting and the run's site only: one site here).
+  // The most snapshots messages computed inside any 1 s window after the greeting (one site here).
   let maxPerSecond = 0;
   for (let i = 0, j = 0; i < messageTimes.length; i++) {
     while ((messageTimes[i] as number) - (messageTimes[j] as number) >= 1_000) j++;
@@ -104,11 +109,11 @@ try {
     const pct = (p: number): number => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0);
     console.log(
       `${queues} queues: machine load average ${loadavg()[0]?.toFixed(2)}; ${latencies.length} calls (${latencies.length * 3} lines) over ${SECONDS} s; ` +
-        `p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${pct(100)} ms; at most ${maxPerSecond} snapshots messages in 1 s`,
+        `p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${pct(100)} ms; at most ${maxPerSecond} snapshots messages computed in 1 s`,
     );
     row(`p99_ms${suffix}`, pct(99), `<= 150 (2,000 lines/s over ${queues} queues)`);
     row(`p50_ms${suffix}`, pct(50), 'reference');
-    console.log(`BENCH ${JSON.stringify({ bench: 'e2e-line-to-websocket', metric: `max_messages_per_s${suffix}`, value: maxPerSecond, unit: 'messages', target: '<= 10 (+1 greeting)' })}`);
+    console.log(`BENCH ${JSON.stringify({ bench: 'e2e-line-to-websocket', metric: `max_messages_per_s${suffix}`, value: maxPerSecond, unit: 'messages', target: '<= 10' })}`);
   }
 } finally {
   await tablero.stop();
