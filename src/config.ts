@@ -2,6 +2,7 @@
 // once, in one error, so an operator fixes them all in one go.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseFunnelConfig, type FunnelConfig } from '@tablero/processor';
 
 const optionalUrl = z
   .string()
@@ -114,6 +115,28 @@ const schema = z.object({
         // reported below
       }
       zctx.addIssue({ code: 'custom', message: 'JSON object {"site": {"interface": "member name"}}' });
+      return {};
+    }),
+  /**
+   * The call funnel's services and IVR option source per site (docs/kpi-definitions.md §13), JSON:
+   * {"default": {"services": [{"service": "101", "dids": ["6014400101"], "agent_options": ["0"]}],
+   * "ivr": {"source": "queue_log"}}}. Unset: no services, no funnel rows.
+   */
+  TABLERO_FUNNEL: z
+    .string()
+    .optional()
+    .transform((v, zctx): FunnelConfig => {
+      if (!v) return {};
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(v);
+      } catch {
+        zctx.addIssue({ code: 'custom', message: 'not JSON (docs/kpi-definitions.md §13)' });
+        return {};
+      }
+      const r = parseFunnelConfig(parsed);
+      if (r.ok) return r.value;
+      for (const message of r.errors) zctx.addIssue({ code: 'custom', message });
       return {};
     }),
   /**
