@@ -18,6 +18,7 @@ import {
   loadCalendars,
   queryAgentPerformance,
   queryKpis,
+  queryFunnel,
   queryWaitDistribution,
   saveCalendarVersion,
   saveSettingsVersion,
@@ -182,6 +183,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           ch,
           log: o.log.child({ svc: 'dashboard' }),
           queryKpis: (q) => queryKpis(ch, q, read),
+          funnel: (q) => queryFunnel(ch, q, { ...read, funnel: o.cfg.TABLERO_FUNNEL }),
           reports: { waitDistribution: (q) => queryWaitDistribution(ch, q, read), agents: (q) => queryAgentPerformance(ch, q, read) },
           calls: {
             list: (q) => queryCalls(ch, q, read),
