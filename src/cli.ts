@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<Command>> = {
   import: async () => (await import('./commands/import.ts')).importCommand,
   kpis: async () => (await import('./commands/kpis.ts')).kpisCommand,
   funnel: async () => (await import('./commands/funnel.ts')).funnelCommand,
+  fcr: async () => (await import('./commands/fcr.ts')).fcrCommand,
   calls: async () => (await import('./commands/calls.ts')).callsCommand,
   export: async () => (await import('./commands/export.ts')).exportCommand,
   user: async () => (await import('./commands/user.ts')).userCommand,

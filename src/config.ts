@@ -2,7 +2,7 @@
 // once, in one error, so an operator fixes them all in one go.
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseFunnelConfig, type FunnelConfig } from '@tablero/processor';
+import { DEFAULT_TYPIFICATION, parseFunnelConfig, parseTypificationSettings, type FunnelConfig, type TypificationSettings } from '@tablero/processor';
 
 const optionalUrl = z
   .string()
@@ -138,6 +138,28 @@ const schema = z.object({
       if (r.ok) return r.value;
       for (const message of r.errors) zctx.addIssue({ code: 'custom', message });
       return {};
+    }),
+  /**
+   * Typification events and the repeat window of measured first-contact resolution
+   * (docs/kpi-definitions.md §14), JSON: {"verb": "tipificacion", "category_field": 1,
+   * "result_field": 2, "resolved": ["resuelto"], "escalated": ["escalado"], "repeat_window_days": 7}.
+   */
+  TABLERO_TYPIFICATION: z
+    .string()
+    .optional()
+    .transform((v, zctx): TypificationSettings => {
+      if (!v) return DEFAULT_TYPIFICATION;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(v);
+      } catch {
+        zctx.addIssue({ code: 'custom', message: 'not JSON (docs/kpi-definitions.md §14)' });
+        return DEFAULT_TYPIFICATION;
+      }
+      const r = parseTypificationSettings(parsed);
+      if (r.ok) return r.value;
+      for (const message of r.errors) zctx.addIssue({ code: 'custom', message });
+      return DEFAULT_TYPIFICATION;
     }),
   /**
    * SMTP for e-mailing scheduled exports (unset = no e-mail). TLS: `starttls` (required, port 587),

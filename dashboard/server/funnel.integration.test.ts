@@ -1,9 +1,9 @@
-// GET /api/funnel against a real embedded ClickHouse, read by the processor's funnel query wired
+// GET /api/funnel (and GET /api/fcr) against a real embedded ClickHouse, read by the processor's funnel query wired
 // as the composition root wires it: the rows equal the query's own (one truth), every logged-in
 // role reads them, every bad parameter is a 400 naming it, and a process without the read says 503.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createStore, parseFunnelConfig, queryFunnel, type FunnelConfig } from '@tablero/processor';
+import { DEFAULT_TYPIFICATION, createStore, parseFunnelConfig, queryFcr, queryFunnel, type FunnelConfig } from '@tablero/processor';
 import type { CdrRecord } from '@tablero/ingest/contract';
 import type { FunnelRow } from '@tablero/processor/contract';
 import { buildApp } from './app.ts';
@@ -46,6 +46,7 @@ beforeAll(async () => {
     log: captureLog().log,
     queryKpis: async () => [],
     funnel: (q) => queryFunnel(db.ch, q, READ),
+    fcr: (q) => queryFcr(db.ch, q, { ...READ, typification: DEFAULT_TYPIFICATION }),
   };
   app = await buildApp(deps, { sessionSecret: SECRET, siteTz: TZ });
   as = await loginEachRole(app);
@@ -96,5 +97,18 @@ describe('GET /api/funnel', () => {
     } finally {
       await bare.close();
     }
+  });
+});
+
+describe('GET /api/fcr', () => {
+  it('every logged-in role reads the processor rows; a bad parameter is a 400 naming it', async () => {
+    const WHO: Who[] = ['anon', 'admin', 'manager', 'supervisor', 'qa_analyst'];
+    expect(await Promise.all(WHO.map(async (w) => (await get(`/api/fcr?${RANGE}`, w)).statusCode))).toEqual([401, 200, 200, 200, 200]);
+    const res = await get(`/api/fcr?${RANGE}&by=month&queue=q101`);
+    expect(res.json()).toEqual(await queryFcr(db.ch, { from: '2026-10-01', to: '2026-11-01', by: 'month', queues: ['q101'] }, { ...READ, typification: DEFAULT_TYPIFICATION }));
+    // One answered call (stint 1), not typified, its caller never called again: measured 100 %.
+    expect((res.json() as Array<Record<string, unknown>>).map((r) => [r.queue, r.period, r.answered, r.typified, r.eligible, r.measured_fcr_pct])).toEqual([['q101', '2026-10', 1, 0, 1, 100]]);
+    const bad = await get(`/api/fcr?${RANGE}&service=101`);
+    expect([bad.statusCode, bad.json()]).toEqual([400, { code: 'TABLERO_ERR_BAD_QUERY', message: 'bad query parameter service: unknown parameter' }]);
   });
 });

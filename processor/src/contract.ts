@@ -676,3 +676,62 @@ export interface FunnelRow {
   by_option: Array<{ option: string; calls: number }>;
   definition: FunnelDefinition;
 }
+
+// ---- Typification and first-contact resolution (issue 16; docs/kpi-definitions.md §14) ----
+
+export interface FcrQuery {
+  from: string;
+  to: string;
+  queues?: string[];
+  by?: KpiGrouping;
+  tz?: string;
+  site?: string;
+}
+
+/**
+ * One row of `tablero fcr --json` and GET /api/fcr: answered calls of one queue in one local
+ * period (the answered stint's enter time), their typification by the agent and whether the
+ * caller called the same queue again. Declared and measured FCR side by side.
+ */
+export interface FcrRow {
+  queue: string;
+  period: string;
+  answered: number;
+  /** Answered calls with a typification event. */
+  typified: number;
+  by_category: Array<{ category: string; calls: number }>;
+  declared_resolved: number;
+  declared_escalated: number;
+  /** declared_resolved / typified x 100; null without typified calls. */
+  declared_fcr_pct: number | null;
+  /** Answered calls with a usable caller number (not blank, not anonymous). */
+  eligible: number;
+  /** Eligible calls whose caller entered the same queue again within the repeat window. */
+  repeat_calls: number;
+  /** Eligible calls that did not repeat but led to a ticket (ticket_events.call_id). */
+  with_ticket: number;
+  /** eligible - repeat_calls - with_ticket. */
+  measured_resolved: number;
+  measured_fcr_pct: number | null;
+  repeat_rate_pct: number | null;
+  definition: TypificationDefinition & {
+    site: string;
+    tz: string;
+    /** Every call of the row is older than the repeat window: the measured figures will not change. */
+    window_complete: boolean;
+  };
+}
+
+/** The typification settings a FCR row states (kpi-definitions §14; `TABLERO_TYPIFICATION`). */
+export interface TypificationDefinition {
+  /** The custom queue_log verb the agent's desktop or the dialplan writes (matched without case). */
+  verb: string;
+  /** 1-based data field of the category and of the result: `<verb>|<category>|<result>` = 1 and 2. */
+  category_field: number;
+  result_field: number;
+  /** Result values (without case) that mean resolved / escalated; any other counts as typified only. */
+  resolved: string[];
+  escalated: string[];
+  /** A caller who enters the same queue again within this many days did not get first-contact resolution. */
+  repeat_window_days: number;
+}

@@ -19,6 +19,7 @@ import {
   queryAgentPerformance,
   queryKpis,
   queryFunnel,
+  queryFcr,
   queryWaitDistribution,
   saveCalendarVersion,
   saveSettingsVersion,
@@ -184,6 +185,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           log: o.log.child({ svc: 'dashboard' }),
           queryKpis: (q) => queryKpis(ch, q, read),
           funnel: (q) => queryFunnel(ch, q, { ...read, funnel: o.cfg.TABLERO_FUNNEL }),
+          fcr: (q) => queryFcr(ch, q, { ...read, typification: o.cfg.TABLERO_TYPIFICATION }),
           reports: { waitDistribution: (q) => queryWaitDistribution(ch, q, read), agents: (q) => queryAgentPerformance(ch, q, read) },
           calls: {
             list: (q) => queryCalls(ch, q, read),

@@ -165,6 +165,8 @@ export type FunnelCounts = Pick<FunnelRow, 'ingresadas' | 'asked_agent' | 'lost_
   answer_queues: string[];
 };
 
+const SUM_KEYS = ['ingresadas', 'asked_agent', 'lost_before_queue', 'refused', 'offered', 'answered', 'answered_within', 'abandoned'] as const;
+
 /** Rows from the query's groups: one per service and period, options folded into `by_option`. */
 export function funnelRows(
   groups: readonly FunnelCounts[],
@@ -185,15 +187,8 @@ export function funnelRows(
       acc.set(key, a);
     }
     const r = a.row;
-    r.ingresadas += g.ingresadas;
+    for (const k of SUM_KEYS) r[k] += g[k];
     r.ivr_only += g.ingresadas - g.asked_agent;
-    r.asked_agent += g.asked_agent;
-    r.lost_before_queue += g.lost_before_queue;
-    r.refused += g.refused;
-    r.offered += g.offered;
-    r.answered += g.answered;
-    r.answered_within += g.answered_within;
-    r.abandoned += g.abandoned;
     r.other_exit += g.offered - g.answered - g.abandoned;
     const opt = r.by_option.find((x) => x.option === g.option);
     if (opt) opt.calls += g.ingresadas;
