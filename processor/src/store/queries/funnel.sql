@@ -9,17 +9,10 @@
 -- that started just before the range is not cut, and a call's queue stint after its end is seen.
 -- Answered within T: the T of the answering stint's queue in force at its enter time, from the
 -- resolver's plan (pieces of time and groups of queues: grp_* arrays; '' = every other queue).
+-- Speed: each table is read once (CTEs are inlined, so none is referenced twice): the calls with
+-- the list of their uniqueids, the stints and the IVR events each folded per callid, then one
+-- join per uniqueid and one fold per call.
 WITH
-  legs AS (
-    SELECT
-      if(linkedid != '', linkedid, uniqueid) AS call_key,
-      uniqueid, start, ifNull(sequence, 0) AS seq, lastapp, lastdata, userfield,
-      arrayFirstIndex((c, d) -> (c = '' OR c = dcontext) AND (d = '' OR d = if(did != '', did, dst)),
-                      {rule_context:Array(String)}, {rule_did:Array(String)}) AS rule
-    FROM cdr
-    WHERE site = {site:String}
-      AND start >= toDateTime({lo_s:Int64}, 'UTC') AND start < toDateTime({hi_s:Int64}, 'UTC')
-  ),
   calls AS (
     SELECT
       call_key,
@@ -28,27 +21,33 @@ WITH
       argMinIf(rule, (start, seq, rule), rule > 0) AS first_rule,
       argMaxIf(userfield, (start, seq), userfield != '') AS opt_userfield,
       argMaxIf(extract(lastdata, {ivr_pattern:String}), (start, seq), lastapp = {ivr_app:String}) AS opt_lastdata,
-      max(lastapp = 'Queue') AS queue_app
-    FROM legs
+      max(lastapp = 'Queue') AS queue_app,
+      groupUniqArray(uniqueid) AS uids
+    FROM (
+      SELECT
+        if(linkedid != '', linkedid, uniqueid) AS call_key,
+        uniqueid, start, ifNull(sequence, 0) AS seq, lastapp, lastdata, userfield,
+        arrayFirstIndex((c, d) -> (c = '' OR c = dcontext) AND (d = '' OR d = if(did != '', did, dst)),
+                        {rule_context:Array(String)}, {rule_did:Array(String)}) AS rule
+      FROM cdr
+      WHERE site = {site:String}
+        AND start >= toDateTime({lo_s:Int64}, 'UTC') AND start < toDateTime({hi_s:Int64}, 'UTC')
+    )
     GROUP BY call_key
     HAVING first_rule > 0
        AND call_start >= toDateTime({from_s:Int64}, 'UTC') AND call_start < toDateTime({to_s:Int64}, 'UTC')
   ),
-  keys AS (
-    SELECT uniqueid, min(l.call_key) AS key
-    FROM legs AS l
-    WHERE l.call_key IN (SELECT call_key FROM calls)
-    GROUP BY uniqueid
-  ),
-  stint_facts AS (
+  stints_by_callid AS (
     SELECT
-      k.key AS call_key,
+      callid,
       count() AS n,
-      countIf(s.outcome != 'refused') AS entered,
-      countIf(s.outcome = 'answered') AS answered_n,
-      argMinIf(s.within, s.enter_ts, s.outcome = 'answered') AS answered_within,
-      argMinIf(s.queue, s.enter_ts, s.outcome = 'answered') AS answer_queue,
-      argMaxIf(s.outcome, s.enter_ts, s.outcome != 'refused') AS last_outcome
+      countIf(outcome != 'refused') AS entered,
+      countIf(outcome = 'answered') AS answered_n,
+      minIf(enter_ts, outcome = 'answered') AS first_answer_ts,
+      argMinIf(within, enter_ts, outcome = 'answered') AS first_within,
+      argMinIf(queue, enter_ts, outcome = 'answered') AS first_queue,
+      maxIf(enter_ts, outcome != 'refused') AS last_ts,
+      argMaxIf(outcome, enter_ts, outcome != 'refused') AS last_outcome
     FROM (
       SELECT
         callid, queue, outcome, enter_ts,
@@ -62,12 +61,11 @@ WITH
       FROM stints FINAL
       WHERE site = {site:String}
         AND enter_ts >= toDateTime({lo_s:Int64}, 'UTC') AND enter_ts < toDateTime({hi_s:Int64}, 'UTC')
-    ) AS s
-    INNER JOIN keys AS k ON s.callid = k.uniqueid
-    GROUP BY call_key
+    )
+    GROUP BY callid
   ),
-  options AS (
-    SELECT k.key AS call_key, argMax(e.opt, (e.ts, e.offset)) AS opt
+  options_by_callid AS (
+    SELECT callid, argMax(opt, (ts, offset)) AS opt, max((ts, offset)) AS opt_at
     FROM (
       SELECT callid, ts, offset, if(verb = 'INFO', data[2], data[1]) AS opt
       FROM queue_events
@@ -76,27 +74,42 @@ WITH
         AND ts >= toDateTime({lo_s:Int64}, 'UTC') AND ts < toDateTime({hi_s:Int64}, 'UTC')
         AND custom
         AND (verb = {ivr_verb:String} OR (verb = 'INFO' AND data[1] = 'IVRAPPEND'))
-    ) AS e
-    INNER JOIN keys AS k ON e.callid = k.uniqueid
-    GROUP BY call_key
+    )
+    GROUP BY callid
+  ),
+  per_call AS (
+    SELECT
+      c.call_key AS call_key,
+      any(c.call_start) AS call_start,
+      any(c.first_rule) AS first_rule,
+      any(c.opt_userfield) AS opt_userfield,
+      any(c.opt_lastdata) AS opt_lastdata,
+      any(c.queue_app) AS queue_app,
+      sum(s.n) AS n,
+      sum(s.entered) AS entered,
+      sum(s.answered_n) AS answered_n,
+      argMinIf(s.first_within, s.first_answer_ts, s.answered_n > 0) AS answered_within,
+      argMinIf(s.first_queue, s.first_answer_ts, s.answered_n > 0) AS answer_queue,
+      argMaxIf(s.last_outcome, s.last_ts, s.entered > 0) AS last_outcome,
+      argMaxIf(o.opt, o.opt_at, o.callid != '') AS opt_queue_log
+    FROM (SELECT call_key, call_start, first_rule, opt_userfield, opt_lastdata, queue_app, uid FROM calls ARRAY JOIN uids AS uid) AS c
+    LEFT JOIN stints_by_callid AS s ON s.callid = c.uid
+    LEFT JOIN options_by_callid AS o ON o.callid = c.uid
+    GROUP BY c.call_key
   ),
   judged AS (
     SELECT
-      c.first_rule AS rule,
-      arrayElement({rule_service:Array(UInt32)}, c.first_rule) AS service,
+      arrayElement({rule_service:Array(UInt32)}, first_rule) AS service,
       multiIf(
-        {by:String} = 'month', toUInt64(toYYYYMM(c.call_start, {tz:String})),
-        {by:String} = 'day', toUInt64(toYYYYMMDD(c.call_start, {tz:String})),
-        {by:String} = 'hour', intDiv(toYYYYMMDDhhmmss(c.call_start, {tz:String}), 10000),
-        intDiv(toYYYYMMDDhhmmss(toStartOfFifteenMinutes(c.call_start), {tz:String}), 100)
+        {by:String} = 'month', toUInt64(toYYYYMM(call_start, {tz:String})),
+        {by:String} = 'day', toUInt64(toYYYYMMDD(call_start, {tz:String})),
+        {by:String} = 'hour', intDiv(toYYYYMMDDhhmmss(call_start, {tz:String}), 10000),
+        intDiv(toYYYYMMDDhhmmss(toStartOfFifteenMinutes(call_start), {tz:String}), 100)
       ) AS k,
-      multiIf({ivr_source:String} = 'userfield', c.opt_userfield, {ivr_source:String} = 'lastdata', c.opt_lastdata, o.opt) AS option,
-      st.n AS n, st.entered AS entered, st.answered_n AS answered_n, st.answered_within AS answered_within,
-      st.answer_queue AS answer_queue, st.last_outcome AS last_outcome,
-      st.n > 0 OR c.queue_app OR has(arrayElement({agent_options:Array(Array(String))}, service), option) AS asked
-    FROM calls AS c
-    LEFT JOIN stint_facts AS st ON st.call_key = c.call_key
-    LEFT JOIN options AS o ON o.call_key = c.call_key
+      multiIf({ivr_source:String} = 'userfield', opt_userfield, {ivr_source:String} = 'lastdata', opt_lastdata, opt_queue_log) AS option,
+      n, entered, answered_n, answered_within, answer_queue, last_outcome,
+      n > 0 OR queue_app OR has(arrayElement({agent_options:Array(Array(String))}, service), option) AS asked
+    FROM per_call
   )
 SELECT
   service, k, option,
