@@ -11,8 +11,9 @@ const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', shell: false
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 
 // The suite runs real servers and a real browser: Debian's nats-server and chromium; the report
-// tests read PDFs with poppler's pdftotext / pdftoppm (package poppler-utils).
-const PACKAGE_OF = { 'nats-server': 'nats-server', chromium: 'chromium', pdftotext: 'poppler-utils' };
+// tests read PDFs with poppler's pdftotext / pdftoppm (package poppler-utils); the asteriskcdrdb
+// source's test starts a MariaDB server (package mariadb-server).
+const PACKAGE_OF = { 'nats-server': 'nats-server', chromium: 'chromium', pdftotext: 'poppler-utils', mariadbd: 'mariadb-server' };
 const missing = Object.keys(PACKAGE_OF).filter((bin) => !has(bin)).map((bin) => PACKAGE_OF[bin]);
 if (missing.length > 0) {
   if (process.getuid?.() === 0 && has('apt-get')) {

@@ -20,6 +20,8 @@ const commands: Record<string, () => Promise<Command>> = {
   simulate: async () => (await import('./commands/simulate.ts')).simulateCommand,
   import: async () => (await import('./commands/import.ts')).importCommand,
   kpis: async () => (await import('./commands/kpis.ts')).kpisCommand,
+  funnel: async () => (await import('./commands/funnel.ts')).funnelCommand,
+  fcr: async () => (await import('./commands/fcr.ts')).fcrCommand,
   calls: async () => (await import('./commands/calls.ts')).callsCommand,
   export: async () => (await import('./commands/export.ts')).exportCommand,
   user: async () => (await import('./commands/user.ts')).userCommand,

@@ -2,6 +2,7 @@
 // once, in one error, so an operator fixes them all in one go.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_TYPIFICATION, parseFunnelConfig, parseTypificationSettings, type FunnelConfig, type TypificationSettings } from '@tablero/processor';
 
 const optionalUrl = z
   .string()
@@ -115,6 +116,50 @@ const schema = z.object({
       }
       zctx.addIssue({ code: 'custom', message: 'JSON object {"site": {"interface": "member name"}}' });
       return {};
+    }),
+  /**
+   * The call funnel's services and IVR option source per site (docs/kpi-definitions.md §13), JSON:
+   * {"default": {"services": [{"service": "101", "dids": ["6014400101"], "agent_options": ["0"]}],
+   * "ivr": {"source": "queue_log"}}}. Unset: no services, no funnel rows.
+   */
+  TABLERO_FUNNEL: z
+    .string()
+    .optional()
+    .transform((v, zctx): FunnelConfig => {
+      if (!v) return {};
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(v);
+      } catch {
+        zctx.addIssue({ code: 'custom', message: 'not JSON (docs/kpi-definitions.md §13)' });
+        return {};
+      }
+      const r = parseFunnelConfig(parsed);
+      if (r.ok) return r.value;
+      for (const message of r.errors) zctx.addIssue({ code: 'custom', message });
+      return {};
+    }),
+  /**
+   * Typification events and the repeat window of measured first-contact resolution
+   * (docs/kpi-definitions.md §14), JSON: {"verb": "tipificacion", "category_field": 1,
+   * "result_field": 2, "resolved": ["resuelto"], "escalated": ["escalado"], "repeat_window_days": 7}.
+   */
+  TABLERO_TYPIFICATION: z
+    .string()
+    .optional()
+    .transform((v, zctx): TypificationSettings => {
+      if (!v) return DEFAULT_TYPIFICATION;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(v);
+      } catch {
+        zctx.addIssue({ code: 'custom', message: 'not JSON (docs/kpi-definitions.md §14)' });
+        return DEFAULT_TYPIFICATION;
+      }
+      const r = parseTypificationSettings(parsed);
+      if (r.ok) return r.value;
+      for (const message of r.errors) zctx.addIssue({ code: 'custom', message });
+      return DEFAULT_TYPIFICATION;
     }),
   /**
    * SMTP for e-mailing scheduled exports (unset = no e-mail). TLS: `starttls` (required, port 587),

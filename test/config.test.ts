@@ -38,6 +38,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TZ: 'UTC', TABLERO_STALL_AFTER_S: '0' })).toThrow('TABLERO_STALL_AFTER_S: at least 1');
   });
 
+  it('reads the funnel services per site, and names each problem of a bad one', () => {
+    const cfg = loadConfig({ TZ: 'UTC', TABLERO_FUNNEL: '{"default": {"services": [{"service": "101", "dids": ["6014400101"]}], "ivr": {"source": "userfield"}}}' });
+    expect(cfg.TABLERO_FUNNEL).toEqual({ default: { services: [{ service: '101', contexts: [], dids: ['6014400101'], agent_options: [] }], ivr: { source: 'userfield' } } });
+    expect(loadConfig({ TZ: 'UTC' }).TABLERO_FUNNEL).toEqual({});
+    const message = (() => {
+      try {
+        loadConfig({ TZ: 'UTC', TABLERO_FUNNEL: '{"default": {"services": [{"service": "101"}], "ivr": {"source": "cel"}}}' });
+        return '';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })();
+    expect(message).toContain('TABLERO_FUNNEL: default.services[0]: give contexts and/or dids');
+    expect(message).toContain('TABLERO_FUNNEL: default.ivr.source: one of none, queue_log, userfield, lastdata');
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_FUNNEL: '{' })).toThrow('TABLERO_FUNNEL: not JSON');
+  });
+
   it('reports every bad variable in one error', () => {
     const env = { TZ: 'Nowhere/City', PORT: '99999', TABLERO_MEMBER_ALIASES: '{"lpz": ["Ana"]}', CLICKHOUSE_URL: 'tcp://x' };
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -30,6 +30,8 @@ import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { kpiRoutes } from './routes/kpis.ts';
+import { funnelRoutes } from './routes/funnel.ts';
+import { fcrRoutes } from './routes/fcr.ts';
 import { liveRoutes } from './routes/live.ts';
 import { qaRoutes } from './routes/qa.ts';
 import { qualityRoutes } from './routes/quality.ts';
@@ -248,6 +250,8 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
   healthRoutes(app, ctx);
   authRoutes(app, ctx);
   kpiRoutes(app, ctx);
+  funnelRoutes(app, ctx);
+  fcrRoutes(app, ctx);
   exportRoutes(app, ctx);
   adminRoutes(app, ctx);
   liveRoutes(app, ctx);

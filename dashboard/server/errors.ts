@@ -24,6 +24,10 @@ export const CallsFailedError = createError('TABLERO_ERR_CALLS', 'the calls quer
 export const CallsUnavailableError = createError('TABLERO_ERR_CALLS_UNAVAILABLE', 'lists of calls are not available in this process', 503);
 export const ReportsUnavailableError = createError('TABLERO_ERR_REPORTS_UNAVAILABLE', 'reports are not available in this process', 503);
 export const SettingsUnavailableError = createError('TABLERO_ERR_SETTINGS_UNAVAILABLE', 'settings are not available in this process', 503);
+export const FunnelFailedError = createError('TABLERO_ERR_FUNNEL', 'the funnel query failed', 500);
+export const FunnelUnavailableError = createError('TABLERO_ERR_FUNNEL_UNAVAILABLE', 'the call funnel is not available in this process', 503);
+export const FcrFailedError = createError('TABLERO_ERR_FCR', 'the first-contact resolution query failed', 500);
+export const FcrUnavailableError = createError('TABLERO_ERR_FCR_UNAVAILABLE', 'first-contact resolution is not available in this process', 503);
 export const InternalError = createError('TABLERO_ERR_INTERNAL', 'internal error', 500);
 
 /** Extra fields of an error answer besides `code` and `message` (the seconds to wait, a reason code). */

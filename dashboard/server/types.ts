@@ -2,7 +2,7 @@
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import type { DashboardBus } from './bus/dashboard-bus.ts';
-import type { AgentReport, CallStory, CallsPage, CallsQuery, KpiQuery, KpiRow, QualityApi, WaitDistribution } from '@tablero/processor/contract';
+import type { AgentReport, CallStory, CallsPage, CallsQuery, FcrQuery, FcrRow, FunnelQuery, FunnelRow, KpiQuery, KpiRow, QualityApi, WaitDistribution } from '@tablero/processor/contract';
 import type { QualityReportsPort, SurveyPush } from './routes/qa.ts';
 import type { Lang, Role } from './core/roles.ts';
 import type { EscalationsPort } from './routes/escalations.ts';
@@ -44,6 +44,10 @@ export interface DashboardDeps {
   queryKpis: (q: KpiQuery) => Promise<KpiRow[]>;
   /** The same read module's chart queries; absent -> /api/reports/* answer 503. */
   reports?: ReportsPort;
+  /** The processor's call funnel read (kpi-definitions §13); absent -> /api/funnel answers 503. Rejects like queryKpis. */
+  funnel?: (q: FunnelQuery) => Promise<FunnelRow[]>;
+  /** Typification and first-contact resolution (kpi-definitions §14); absent -> /api/fcr answers 503. Rejects like queryKpis. */
+  fcr?: (q: FcrQuery) => Promise<FcrRow[]>;
   /** Lists of calls and calls' stories; absent -> /api/calls* answer 503. */
   calls?: CallsPort;
   /** Ingest's push handler; absent -> /ingest/* answers 503. Resolves once the bus acknowledged the lines. */

@@ -129,7 +129,7 @@ export function cdrSubject(site: string): string {
 }
 
 /** Which writer produced a CDR line: cdr_csv with N columns, or the cdr_custom legacy template. */
-export type CdrLayout = 'csv16' | 'csv17' | 'csv18' | 'csv19' | 'csv20' | 'csv21' | 'custom18' | 'custom19';
+export type CdrLayout = 'csv16' | 'csv17' | 'csv18' | 'csv19' | 'csv20' | 'csv21' | 'custom18' | 'custom19' | 'mysql';
 
 /**
  * One Asterisk CDR row (cdr_csv `Master.csv` or the cdr_custom legacy layout), normalized.
@@ -166,6 +166,8 @@ export interface CdrRecord {
   peeraccount: string;
   linkedid: string;
   sequence: number | null;
+  /** The dialled number where the PBX stores it (asteriskcdrdb `did`, FreePBX/Issabel); absent in Master.csv. */
+  did?: string;
 }
 
 export interface CdrBatch {

@@ -14,7 +14,7 @@ export { fingerprintFromHead } from './core/fingerprint.ts';
 export { parseCdrLine, type CdrFormat } from './core/cdr.ts';
 export { parseRealtimeLine, parseRealtimeRow, parsePsqlTables, type RealtimeFormat } from './core/realtime.ts';
 export { UnknownTimeZoneError } from './core/kind-registry.ts';
-export { importFiles, expandImportFiles, ImportError, type ImportOptions, type ImportProgress, type ImportSummary } from './sources/import.ts';
+export { importFiles, expandImportFiles, ImportError, type ImportOptions, type ImportKind, type ImportProgress, type ImportSummary } from './sources/import.ts';
 export { createPushHandler, pushFingerprint, PushRequestError, PushUnavailableError, type PushRequest, type PushResult } from './sources/push.ts';
 
 export interface FileSourceConfig {
@@ -80,3 +80,4 @@ export async function startIngest(
 // Tickets (PQRSD escalations, issue #7).
 export { createTicketPushHandler, importTicketFiles, TicketInputError, type TicketPushRequest, type TicketPublishResult, type TicketRejection, type TicketImportOptions, type TicketImportSummary } from './tickets/publish.ts';
 export { ticketFromRecord, parseTicketCsvHeader, parseTicketCsvRow, parseTicketTime, ticketEventId, TICKET_CSV_COLUMNS } from './tickets/parse.ts';
+export { startCdrDbSource, sourceName as cdrDbSourceName, CdrDbSourceError, type CdrDbOptions, type CdrDbStatus, type CdrDbSource } from './sources/cdr-db.ts';

@@ -630,3 +630,120 @@ export interface ProcessorHealthMessage extends ProcessorHealth {
   /** When it was published (epoch ms): a dashboard that stops hearing it reports the processor silent. */
   at_ms: number;
 }
+
+// ---- Call funnel from CDR (issue 16; docs/kpi-definitions.md §13) ----
+
+/** The funnel query (`tablero funnel`, GET /api/funnel, the funnel page). */
+export interface FunnelQuery {
+  /** Same formats as KpiQuery.from (local in `tz`). */
+  from: string;
+  /** Exclusive. */
+  to: string;
+  /** Only these services (default all configured). */
+  services?: string[];
+  by?: KpiGrouping;
+  tz?: string;
+  site?: string;
+}
+
+/** What a funnel row states about how it was counted (kpi-definitions §13). */
+export interface FunnelDefinition {
+  site: string;
+  tz: string;
+  /** How the service's inbound calls are recognised: any leg in one of these contexts and/or to one of these DIDs. */
+  contexts: string[];
+  dids: string[];
+  /** Where the IVR option is read: `none`, `queue_log:<verb>` (and INFO|IVRAPPEND), `userfield`, `lastdata:<app>`. */
+  ivr_source: string;
+  /** IVR options that ask for an agent. */
+  agent_options: string[];
+  /** CDR legs grouped by linkedid, else by uniqueid; stints joined by callid = a leg's uniqueid. */
+  grouping: 'linkedid_else_uniqueid';
+  /** T of each queue (the resolver, at the end of the range) that answered calls of the row. */
+  thresholds: Array<{ queue: string; threshold_s: number; strict: boolean; settings_version: number }>;
+  /** A queue's T changed inside the range: each call was judged by the T in force when its answering stint entered. */
+  spans_change: boolean;
+}
+
+/**
+ * One row of `tablero funnel --json` and GET /api/funnel: calls (not stints) of one service in one
+ * local period (the period of the call's first CDR leg). Identities:
+ * ingresadas = ivr_only + asked_agent; asked_agent = offered + refused + lost_before_queue;
+ * offered = answered + abandoned + other_exit.
+ */
+export interface FunnelRow {
+  service: string;
+  period: string;
+  ingresadas: number;
+  ivr_only: number;
+  asked_agent: number;
+  lost_before_queue: number;
+  refused: number;
+  offered: number;
+  answered: number;
+  answered_within: number;
+  abandoned: number;
+  other_exit: number;
+  /** Ingresadas per IVR option ('' = none recorded), options sorted. */
+  by_option: Array<{ option: string; calls: number }>;
+  definition: FunnelDefinition;
+}
+
+// ---- Typification and first-contact resolution (issue 16; docs/kpi-definitions.md §14) ----
+
+export interface FcrQuery {
+  from: string;
+  to: string;
+  queues?: string[];
+  by?: KpiGrouping;
+  tz?: string;
+  site?: string;
+}
+
+/**
+ * One row of `tablero fcr --json` and GET /api/fcr: answered calls of one queue in one local
+ * period (the answered stint's enter time), their typification by the agent and whether the
+ * caller called the same queue again. Declared and measured FCR side by side.
+ */
+export interface FcrRow {
+  queue: string;
+  period: string;
+  answered: number;
+  /** Answered calls with a typification event. */
+  typified: number;
+  by_category: Array<{ category: string; calls: number }>;
+  declared_resolved: number;
+  declared_escalated: number;
+  /** declared_resolved / typified x 100; null without typified calls. */
+  declared_fcr_pct: number | null;
+  /** Answered calls with a usable caller number (not blank, not anonymous). */
+  eligible: number;
+  /** Eligible calls whose caller entered the same queue again within the repeat window. */
+  repeat_calls: number;
+  /** Eligible calls that did not repeat but led to a ticket (ticket_events.call_id). */
+  with_ticket: number;
+  /** eligible - repeat_calls - with_ticket. */
+  measured_resolved: number;
+  measured_fcr_pct: number | null;
+  repeat_rate_pct: number | null;
+  definition: TypificationDefinition & {
+    site: string;
+    tz: string;
+    /** Every call of the row is older than the repeat window: the measured figures will not change. */
+    window_complete: boolean;
+  };
+}
+
+/** The typification settings a FCR row states (kpi-definitions §14; `TABLERO_TYPIFICATION`). */
+export interface TypificationDefinition {
+  /** The custom queue_log verb the agent's desktop or the dialplan writes (matched without case). */
+  verb: string;
+  /** 1-based data field of the category and of the result: `<verb>|<category>|<result>` = 1 and 2. */
+  category_field: number;
+  result_field: number;
+  /** Result values (without case) that mean resolved / escalated; any other counts as typified only. */
+  resolved: string[];
+  escalated: string[];
+  /** A caller who enters the same queue again within this many days did not get first-contact resolution. */
+  repeat_window_days: number;
+}

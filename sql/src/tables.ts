@@ -1,6 +1,8 @@
 // Table names, defined once. Migrations in ../migrations create them.
 export const TABLES = {
   queueEvents: 'queue_events',
+  /** Accepted CDR rows (migration 090). */
+  cdr: 'cdr',
   stints: 'stints',
   deadLetters: 'dead_letters',
   users: 'users',

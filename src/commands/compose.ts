@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ClickHouse } from '@tablero/sql';
-import { createPushHandler, createTicketPushHandler, startIngest, type FileSourceConfig } from '@tablero/ingest';
+import { createPushHandler, createTicketPushHandler, startCdrDbSource, startIngest, type FileSourceConfig } from '@tablero/ingest';
 import { startSimulator } from '@tablero/ingest/simulator';
 import {
   CalendarError,
@@ -18,6 +18,8 @@ import {
   loadCalendars,
   queryAgentPerformance,
   queryKpis,
+  queryFunnel,
+  queryFcr,
   queryWaitDistribution,
   saveCalendarVersion,
   saveSettingsVersion,
@@ -38,7 +40,13 @@ import type { Bus } from '../bus/index.ts';
 import type { Config } from '../config.ts';
 import { sha256Hex, parseSourceTokens } from './tokens.ts';
 
-export type SourceSpec = FileSourceConfig;
+/** A file to tail, or a database whose `cdr` table is read by id (`--source mysql://...`). */
+export type SourceSpec = FileSourceConfig | DbSourceSpec;
+export interface DbSourceSpec {
+  db: string;
+  site: string;
+}
+const isDbSource = (s: SourceSpec): s is DbSourceSpec => 'db' in s;
 
 export interface ComposeOptions {
   cfg: Config;
@@ -164,10 +172,20 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       for (const service of [processor, surveys, escalations]) watch(service);
     }
     let ingestStatus: (() => unknown) | null = null;
+    const files = sources.filter((s): s is FileSourceConfig => !isDbSource(s));
+    const dbs = sources.filter(isDbSource);
     if (o.runIngest && sources.length > 0) {
-      const ingest = await startIngest({ bus: o.bus, log: o.log.child({ svc: 'ingest' }) }, { sources, stateDir: join(o.cfg.dataDir, 'ingest'), clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S });
-      stops.ingest = () => ingest.stop();
-      ingestStatus = () => ingest.status();
+      const ingest = files.length > 0 ? await startIngest({ bus: o.bus, log: o.log.child({ svc: 'ingest' }) }, { sources: files, stateDir: join(o.cfg.dataDir, 'ingest'), clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S }) : null;
+      // asteriskcdrdb: calldate is read in the site's zone (the PBX's database keeps local times).
+      const dbSources = dbs.map((d) =>
+        startCdrDbSource({ bus: o.bus, log: o.log.child({ svc: 'ingest-db' }) }, { url: d.db, site: d.site, stateDir: join(o.cfg.dataDir, 'ingest'), timeZone: o.cfg.siteTz, clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S }),
+      );
+      for (const s of dbSources) watch(s);
+      stops.ingest = async () => {
+        await ingest?.stop();
+        for (const s of dbSources) await s.stop();
+      };
+      ingestStatus = () => [...(ingest ? (ingest.status() as unknown[]) : []), ...dbSources.map((s) => s.status())];
     }
     let url: string | null = null;
     let firstAdmin: Services['firstAdmin'] = null;
@@ -182,6 +200,8 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           ch,
           log: o.log.child({ svc: 'dashboard' }),
           queryKpis: (q) => queryKpis(ch, q, read),
+          funnel: (q) => queryFunnel(ch, q, { ...read, funnel: o.cfg.TABLERO_FUNNEL }),
+          fcr: (q) => queryFcr(ch, q, { ...read, typification: o.cfg.TABLERO_TYPIFICATION }),
           reports: { waitDistribution: (q) => queryWaitDistribution(ch, q, read), agents: (q) => queryAgentPerformance(ch, q, read) },
           calls: {
             list: (q) => queryCalls(ch, q, read),

@@ -13,7 +13,7 @@ import { ProgressBar } from './progress.ts';
 import { importSurveys } from './import-surveys.ts';
 import { importTickets } from './import-tickets.ts';
 
-const KINDS = ['queue_log', 'cdr', 'tickets', 'surveys'] as const;
+const KINDS = ['auto', 'queue_log', 'cdr', 'tickets', 'surveys'] as const;
 
 /**
  * JetStream messages per processor commit when the import stores the events itself (no NATS):
@@ -27,8 +27,10 @@ type Kind = (typeof KINDS)[number];
 
 export const importCommand: Command = {
   summary: 'backfill queue_log / Master.csv history, tickets or surveys (.gz and rotated directories accepted)',
-  usage: `Usage: tablero import FILE|DIR... [--kind queue_log|cdr|tickets|surveys] [--site ID]
+  usage: `Usage: tablero import FILE|DIR... [--kind auto|queue_log|cdr|tickets|surveys] [--site ID]
   Idempotent: importing the same file again adds nothing. Rejected lines are counted and reported.
+  --kind auto (default): each file is a queue_log or a CDR Master.csv (cdr_csv or cdr_custom) by its first line;
+    [--tz ZONE] zone of CDR date cells (default UTC: the sample cdr.conf's usegmtime=yes).
   --kind tickets: PQRSD ticket events, CSV with a header (ticket_id,event,time,type,channel,area,call_site,call_id,note);
     [--source NAME] the CRM's name (default crm), [--tz ZONE] zone of times without an offset (default the site's).
   --kind surveys: post-call survey answers, CSV (see README "Escalations and surveys").`,
@@ -41,7 +43,7 @@ export const importCommand: Command = {
       if (!existsSync(f)) throw new UsageError(`${f}: no such file or directory`);
       statSync(f);
     }
-    const kind = (values.kind ?? 'queue_log') as Kind;
+    const kind = (values.kind ?? 'auto') as Kind;
     if (!KINDS.includes(kind)) {
       throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, got '${String(values.kind)}'`);
     }
@@ -54,7 +56,9 @@ export const importCommand: Command = {
       const tz = typeof values.tz === 'string' ? values.tz : cfg.siteTz;
       return importTickets(cfg, { files, site, source, tz });
     }
-    if (values.source !== undefined || values.tz !== undefined) throw new UsageError('--source and --tz apply to --kind tickets only');
+    if (values.source !== undefined) throw new UsageError('--source applies to --kind tickets only');
+    if (values.tz !== undefined && kind === 'queue_log') throw new UsageError('--tz applies to CDR files and --kind tickets (queue_log lines carry epochs)');
+    const timeZone = typeof values.tz === 'string' ? values.tz : undefined;
     if (!cfg.NATS_URL && !cfg.CLICKHOUSE_URL && findRunning(cfg.dataDir)) {
       throw new UsageError(
         `a running 'tablero start' holds ${cfg.dataDir}; stop it first, or import through it with a source token (POST /ingest/queue-log)`,
@@ -68,7 +72,10 @@ export const importCommand: Command = {
     const processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, maxGroupMessages: IMPORT_GROUP_MESSAGES }) : null;
     const bar = new ProgressBar(process.stderr);
     try {
-      const summary = await importFiles({ bus, log }, { files, kind, site, clockSkewS: cfg.TABLERO_CLOCK_SKEW_S, onProgress: (p) => bar.update(p) });
+      const summary = await importFiles(
+        { bus, log },
+        { files, kind, site, clockSkewS: cfg.TABLERO_CLOCK_SKEW_S, onProgress: (p) => bar.update(p), ...(timeZone !== undefined ? { timeZone } : {}) },
+      );
       bar.done();
       const rejected = Object.entries(summary.rejected);
       const rejectedTotal = rejected.reduce((n, [, c]) => n + c, 0);
@@ -78,6 +85,8 @@ export const importCommand: Command = {
           '\n',
       );
       for (const [reason, count] of rejected) process.stdout.write(`  rejected ${count} x ${reason}\n`);
+      // Said only when a file was read as CDR, so a queue_log import prints what it always did.
+      if (summary.kinds.includes('cdr')) process.stdout.write(`  read as ${summary.kinds.join(' and ')}\n`);
       return 0;
     } finally {
       await processor?.stop();

@@ -1,11 +1,8 @@
 // `tablero kpis`: KPI rows from stored stints, exactly as docs/kpi-definitions.md defines them.
 import type { Command } from '../cli.ts';
-import { loadConfig } from '../config.ts';
-import { createLogger } from '../log.ts';
-import { findRunning, openStore } from '../runtime.ts';
 import { KPI_GROUPINGS, SL_FORMULAS, type KpiGrouping, type KpiQuery, type KpiRow, type SlFormula } from '@tablero/processor/contract';
 import { queryKpis } from '@tablero/processor';
-import { apiRequest } from './api-client.ts';
+import { readStoredOrApi } from './api-client.ts';
 import { UsageError, intOption, stringList } from './usage.ts';
 
 const SITE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -123,21 +120,9 @@ export const kpisCommand: Command = {
   options: { ...KPI_OPTIONS, json: { type: 'boolean', default: false } },
   async run(values) {
     const q = parseKpiOptions(values);
-    const cfg = loadConfig();
-    const running = findRunning(cfg.dataDir);
-    let rows: KpiRow[];
-    if (running && !cfg.CLICKHOUSE_URL) {
-      process.stderr.write(`using the running Tablero at ${running.url} (it holds ${cfg.dataDir})\n`);
-      rows = await apiRequest<KpiRow[]>(running, 'GET', `/api/kpis?${toSearchParams(q).toString()}`);
-    } else {
-      const log = createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL, 'tablero-kpis');
-      const ch = await openStore(cfg, log);
-      try {
-        rows = await queryKpis(ch, q, { defaultTz: cfg.siteTz, defaultSite: cfg.TABLERO_SITE });
-      } finally {
-        await ch.close();
-      }
-    }
+    const rows = await readStoredOrApi<KpiRow[]>('kpis', `/api/kpis?${toSearchParams(q).toString()}`, (ch, cfg) =>
+      queryKpis(ch, q, { defaultTz: cfg.siteTz, defaultSite: cfg.TABLERO_SITE }),
+    );
     process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : renderTable(rows));
     return 0;
   },

@@ -9,20 +9,30 @@ import { createLogger } from '../log.ts';
 import { openBus, openStore, prepareDataDir, removeRunning, sessionSecret, untilStopOrFailure, writeRunning } from '../runtime.ts';
 import { UsageError, stringList } from './usage.ts';
 import { composeServices, type SourceSpec } from './compose.ts';
+import { cdrDbSourceName } from '@tablero/ingest';
 
 const usage = `Usage: tablero start [--source PATH]... [--site ID] [--no-simulate] [--port N]
 
 Runs ingest, processor and dashboard in one process (embedded ClickHouse under TABLERO_DATA_DIR,
 in-process bus). With no --source it runs the traffic simulator so the wallboard is live at once.
   --source PATH   tail a queue_log or Master.csv file (repeatable); the kind is taken from the
-                  name (*.csv = CDR) unless written as queue_log:PATH or cdr:PATH
+                  name (*.csv = CDR) unless written as queue_log:PATH or cdr:PATH;
+                  mysql://user:password@host/asteriskcdrdb reads new rows of its cdr table by id
   --site ID       site id of the sources (default TABLERO_SITE or 'default')
   --no-simulate   do not run the simulator
   --port N        dashboard port (default PORT or 8080)`;
 
 export function parseSource(arg: string, site: string): SourceSpec {
+  if (/^mysql:\/\//i.test(arg)) {
+    try {
+      new URL(arg);
+    } catch {
+      throw new UsageError(`--source ${arg.replace(/:[^:@/]*@/, ':***@')}: not a mysql://user:password@host/asteriskcdrdb address`);
+    }
+    return { db: arg, site };
+  }
   const m = /^(queue_log|cdr):(.+)$/.exec(arg);
-  if (m) return { kind: m[1] as SourceSpec['kind'], path: m[2] as string, site };
+  if (m) return { kind: m[1] as 'queue_log' | 'cdr', path: m[2] as string, site };
   if (!arg) throw new UsageError('--source needs a path');
   const kind = /\.csv(\.gz)?$/i.test(basename(arg)) ? 'cdr' : 'queue_log';
   return { kind, path: arg, site };
@@ -98,7 +108,7 @@ export const startCommand: Command = {
       `  data directory: ${cfg.dataDir} (ClickHouse: ${ch.embedded ? 'embedded chDB' : cfg.CLICKHOUSE_URL}; bus: ${bus.kind})`,
       services.simulatorDir
         ? `  traffic simulator writing ${join(services.simulatorDir, 'queue_log')} (use --source to read a real PBX instead)`
-        : `  sources: ${sources.map((s) => `${s.kind}:${s.path}`).join(', ') || 'none'}`,
+        : `  sources: ${sources.map((s) => ('db' in s ? cdrDbSourceName(s.db, 'cdr') : `${s.kind}:${s.path}`)).join(', ') || 'none'}`,
     ];
     if (services.firstAdmin) {
       banner.push(

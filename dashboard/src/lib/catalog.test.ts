@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EXPORT_TEXTS } from '../features/exports/texts.ts';
+import { FUNNEL_TEXTS } from '../features/funnel/texts.ts';
 import { ESC_TEXTS } from '../features/escalations/texts.ts';
 import { QA_TEXTS } from '../features/qa/texts.ts';
 import { defineCatalog, hasKey, placeholders, textOf, type Catalog } from './catalog.ts';
@@ -11,6 +12,7 @@ const CATALOGS: ReadonlyArray<[string, Catalog<string>]> = [
   ['qa', QA_TEXTS],
   ['escalations', ESC_TEXTS],
   ['exports', EXPORT_TEXTS],
+  ['funnel', FUNNEL_TEXTS],
 ];
 
 describe.each(CATALOGS)('catalog %s', (_name, catalog) => {

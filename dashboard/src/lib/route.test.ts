@@ -13,6 +13,7 @@ describe('parseRoute', () => {
     ['#/nowhere', wallboard()],
     ['#/live', { name: 'live' }],
     ['#/reports/', { name: 'reports' }],
+    ['#/funnel?from=2026-11-01&to=2026-12-01', { name: 'funnel' }],
     ['#/quality-data', { name: 'quality' }],
     ['#/settings?x=1', { name: 'settings' }],
     ['#/password', { name: 'password' }],

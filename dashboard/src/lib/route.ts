@@ -12,9 +12,9 @@ export interface WallboardRoute {
 }
 
 /** Views with no parameters in the URL: `#/live`, `#/reports`, `#/quality-data`, `#/settings`, `#/password`... */
-export const PAGES = ['live', 'reports', 'quality', 'settings', 'qa', 'escalations', 'exports', 'password'] as const;
+export const PAGES = ['live', 'reports', 'funnel', 'quality', 'settings', 'qa', 'escalations', 'exports', 'password'] as const;
 export type PageName = (typeof PAGES)[number];
-const PAGE_PATHS: Record<PageName, string> = { live: '/live', reports: '/reports', quality: '/quality-data', settings: '/settings', qa: '/qa', escalations: '/escalations', exports: '/exports', password: '/password' };
+const PAGE_PATHS: Record<PageName, string> = { live: '/live', reports: '/reports', funnel: '/funnel', quality: '/quality-data', settings: '/settings', qa: '/qa', escalations: '/escalations', exports: '/exports', password: '/password' };
 
 export type Route = WallboardRoute | { name: 'login' } | { name: PageName };
 

@@ -28,6 +28,17 @@ function detect(cells: CsvCell[]): CdrLayout | null {
   return null;
 }
 
+/**
+ * True when a line has the shape of a CDR row of one of the known layouts (a CSV header row
+ * counts too): how `tablero import` tells a Master.csv from a queue_log without `--kind`.
+ */
+export function looksLikeCdr(line: string): boolean {
+  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  if (isCdrHeader(text)) return true;
+  const cells = splitCsvLine(text);
+  return cells !== null && detect(cells) !== null;
+}
+
 /** A CSV header row some exports add (cdr_csv itself writes none). */
 export function isCdrHeader(line: string): boolean {
   return /^"?(accountcode|clid|calldate)"?\s*,/i.test(line);

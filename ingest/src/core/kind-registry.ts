@@ -1,7 +1,7 @@
 // Source kind -> its parser spec. CDR dates need the source's time zone (the file does not say).
 import { isUtf8 } from 'node:buffer';
 import { cdrSubject, deadLetterSubject, type CdrRecord } from '../contract.ts';
-import { isCdrHeader, parseCdrLine } from './cdr.ts';
+import { isCdrHeader, looksLikeCdr, parseCdrLine } from './cdr.ts';
 import { QUEUE_LOG_KIND, type KindSpec, type SourceKind } from './kinds.ts';
 import { isValidTimeZone } from './time.ts';
 
@@ -41,4 +41,15 @@ export function kindSpec(kind: SourceKind, opts: KindOptions = {}): KindSpec<unk
     case 'cdr':
       return cdrKind(opts.timeZone ?? 'UTC') as KindSpec<unknown>;
   }
+}
+
+/**
+ * The kind of a file from its first line (bytes up to the first newline): a CDR row of a known
+ * layout (or a CDR CSV header) is `cdr`, anything else `queue_log` (whose parser then says what
+ * is wrong with each line). A queue_log line never has a CDR layout: it has no commas in the
+ * places where a CDR row has its dates.
+ */
+export function detectKind(firstLine: Uint8Array): SourceKind {
+  const text = Buffer.from(firstLine.buffer, firstLine.byteOffset, firstLine.byteLength).toString('latin1').replace(/^\u00ef\u00bb\u00bf/, '');
+  return looksLikeCdr(text) ? 'cdr' : 'queue_log';
 }

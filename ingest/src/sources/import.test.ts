@@ -9,7 +9,7 @@ import { RecordingBus, captureLog, waitFor } from '../test-support.ts';
 import { MAX_DEAD_LETTER_RAW_BYTES, type CdrBatch, type DeadLetterBatch } from '../contract.ts';
 import { parseQueueLogLine } from '../core/queue-log.ts';
 import { importFiles, sortRotated, type ImportProgress } from './import.ts';
-import { realFixture } from '../real-fixtures.ts';
+import { REAL_CDR_FIXTURES, realFixture } from '../real-fixtures.ts';
 
 const FIXTURE = realFixture('DareDevinX__AsteriskReport__Testdaten.txt');
 const fixtureBytes = readFileSync(FIXTURE);
@@ -37,7 +37,7 @@ describe('importFiles', () => {
     const bus = new RecordingBus();
     const seen: ImportProgress[] = [];
     const summary = await importFiles({ bus, log: captureLog().log }, { files: [FIXTURE], kind: 'queue_log', site: 'hq', onProgress: (p) => seen.push(p) });
-    expect(summary).toEqual({ files: 1, lines: 278, accepted: 278, rejected: {}, skipped: 0, duplicates: 0, batches: 1 });
+    expect(summary).toEqual({ files: 1, lines: 278, accepted: 278, rejected: {}, skipped: 0, duplicates: 0, batches: 1, kinds: ['queue_log'] });
     const fp = fingerprintFromHead('hq', Buffer.from(`${firstLine}\n`), false);
     expect(bus.eventIds()).toEqual(expectedIds('hq', fixtureBytes));
     expect(bus.eventIds()[0]).toBe(`${fp}:0`);
@@ -135,7 +135,7 @@ describe('importFiles', () => {
     writeFileSync(join(rot, 'messages'), 'not a queue log\n');
     const bus = new RecordingBus();
     const summary = await importFiles({ bus, log: captureLog().log }, { files: [rot], kind: 'queue_log', site: 'hq' });
-    expect(summary).toEqual({ files: 4, lines: 6, accepted: 4, rejected: { 'missing_field:data3': 1, too_few_columns: 1 }, skipped: 0, duplicates: 0, batches: 4 });
+    expect(summary).toEqual({ files: 4, lines: 6, accepted: 4, rejected: { 'missing_field:data3': 1, too_few_columns: 1 }, skipped: 0, duplicates: 0, batches: 4, kinds: ['queue_log'] });
     expect(bus.eventBatches().map((b) => [b.events[0]?.ts, b.events[0]?.source.split('/').at(-1)])).toEqual([
       [1700000100, 'queue_log.10'], [1700000200, 'queue_log.2.gz'], [1700000300, 'queue_log.1'], [1700000400, 'queue_log'],
     ]);
@@ -165,7 +165,7 @@ describe('importFiles for CDR', () => {
     const bus = new RecordingBus();
     const file = realFixture('mineevburyat__dj-asterisk-cdr__Master.csv');
     const summary = await importFiles({ bus, log: captureLog().log }, { files: [file], kind: 'cdr', site: 'hq', timeZone: 'Asia/Irkutsk' });
-    expect(summary).toEqual({ files: 1, lines: 84, accepted: 84, rejected: {}, skipped: 0, duplicates: 0, batches: 1 });
+    expect(summary).toEqual({ files: 1, lines: 84, accepted: 84, rejected: {}, skipped: 0, duplicates: 0, batches: 1, kinds: ['cdr'] });
     expect(bus.messages.map((m) => m.subject)).toEqual(['pbx.cdr.hq']);
     const batch = JSON.parse(bus.messages[0]?.text as string) as CdrBatch;
     expect(batch.records.length).toBe(84);
@@ -173,12 +173,34 @@ describe('importFiles for CDR', () => {
     expect(batch.records.filter((r) => r.clid.includes('\u00a5')).length).toBeGreaterThan(0);
   });
 
+  it.each(REAL_CDR_FIXTURES)('without --kind, the real %s is read as CDR: all %i rows accepted on pbx.cdr', async (name, rows) => {
+    const bus = new RecordingBus();
+    const summary = await importFiles({ bus, log: captureLog().log }, { files: [realFixture(name)], kind: 'auto', site: 'hq' });
+    expect(summary).toMatchObject({ files: 1, lines: rows, accepted: rows, rejected: {}, skipped: 0, kinds: ['cdr'] });
+    expect(new Set(bus.messages.map((m) => m.subject))).toEqual(new Set(['pbx.cdr.hq']));
+    expect(bus.messages.reduce((n, m) => n + (JSON.parse(m.text) as CdrBatch).records.length, 0)).toBe(rows);
+  });
+
+  it('a directory with a queue_log and a Master.csv: each file by its own kind, batch ids as with --kind', async () => {
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    writeFileSync(join(logs, 'queue_log'), fixtureBytes);
+    writeFileSync(join(logs, 'Master.csv'), readFileSync(realFixture('KelySaina__cdr__Master.csv')));
+    const auto = new RecordingBus();
+    const summary = await importFiles({ bus: auto, log: captureLog().log }, { files: [logs], kind: 'auto', site: 'hq' });
+    expect(summary).toMatchObject({ files: 2, lines: 278 + 14, accepted: 278 + 14, rejected: {}, kinds: ['cdr', 'queue_log'] });
+    const byKind = new RecordingBus();
+    await importFiles({ bus: byKind, log: captureLog().log }, { files: [join(logs, 'Master.csv')], kind: 'cdr', site: 'hq' });
+    await importFiles({ bus: byKind, log: captureLog().log }, { files: [join(logs, 'queue_log')], kind: 'queue_log', site: 'hq' });
+    expect(auto.messages.map((m) => [m.subject, m.msgId])).toEqual(byKind.messages.map((m) => [m.subject, m.msgId]));
+  });
+
   it('skips a CSV header row without a dead letter', async () => {
     const path = join(dir, 'export.csv');
     writeFileSync(path, 'accountcode,src,dst\n"","1","2","c","clid","SIP/1","","Hangup","","2025-01-01 00:00:00",,"2025-01-01 00:00:05",5,0,"NO ANSWER","DOCUMENTATION"\n');
     const bus = new RecordingBus();
     const summary = await importFiles({ bus, log: captureLog().log }, { files: [path], kind: 'cdr', site: 'hq' });
-    expect(summary).toEqual({ files: 1, lines: 2, accepted: 1, rejected: {}, skipped: 1, duplicates: 0, batches: 1 });
+    expect(summary).toEqual({ files: 1, lines: 2, accepted: 1, rejected: {}, skipped: 1, duplicates: 0, batches: 1, kinds: ['cdr'] });
   });
 });
 

@@ -14,8 +14,8 @@ import { EVENTS_STREAM_SPEC, SITE_ID_PATTERN } from '../contract.ts';
 import type { IngestBus } from '../bus/port.ts';
 import { BatchPublisher } from '../bus/publisher.ts';
 import { FINGERPRINT_HEAD_BYTES, fingerprintFromHead } from '../core/fingerprint.ts';
-import { kindSpec } from '../core/kind-registry.ts';
-import type { SourceKind } from '../core/kinds.ts';
+import { detectKind, kindSpec } from '../core/kind-registry.ts';
+import type { KindSpec, SourceKind } from '../core/kinds.ts';
 import { LineSplitter } from '../core/line-splitter.ts';
 import { sortRotated } from '../core/rotation.ts';
 
@@ -49,11 +49,16 @@ export interface ImportSummary {
    */
   duplicates: number;
   batches: number;
+  /** Kinds of the files read, in the order first met (what `auto` detected). */
+  kinds: SourceKind[];
 }
+
+/** `auto`: each file's kind is told by its first line (core/kind-registry.ts detectKind). */
+export type ImportKind = SourceKind | 'auto';
 
 export interface ImportOptions {
   files: string[];
-  kind: SourceKind;
+  kind: ImportKind;
   site: string;
   /** Zone of CDR date cells (default `UTC`). */
   timeZone?: string;
@@ -72,9 +77,9 @@ export class ImportError extends Error {
  * Expands directories into their rotated files, oldest first: dated/timestamped names in
  * ascending order (`queue_log-20250101`, `queue_log.1700000000`), then numbered rotations from
  * the highest number down (`queue_log.4` ... `queue_log.1`), then the live file. In a directory
- * only files of the kind are taken (`queue_log*` for queue_log, `*.csv*` for CDR).
+ * only files of the kind are taken (`queue_log*` for queue_log, `*.csv*` for CDR, both for auto).
  */
-export async function expandImportFiles(paths: string[], kind: SourceKind): Promise<string[]> {
+export async function expandImportFiles(paths: string[], kind: ImportKind): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
     let st;
@@ -90,7 +95,7 @@ export async function expandImportFiles(paths: string[], kind: SourceKind): Prom
     const names = (await readdir(p, { withFileTypes: true }))
       .filter((d) => d.isFile() && !d.name.startsWith('.'))
       .map((d) => d.name)
-      .filter((n) => (kind === 'queue_log' ? n.startsWith('queue_log') : /\.csv(\.|$)/.test(n)));
+      .filter((n) => (kind !== 'cdr' && n.startsWith('queue_log')) || (kind !== 'queue_log' && /\.csv(\.|$)/.test(n)));
     out.push(...sortRotated(names).map((n) => resolve(join(p, n))));
   }
   return out;
@@ -98,26 +103,41 @@ export async function expandImportFiles(paths: string[], kind: SourceKind): Prom
 
 export async function importFiles(deps: { bus: IngestBus; log: Logger }, opts: ImportOptions): Promise<ImportSummary> {
   if (!SITE_ID_PATTERN.test(opts.site)) throw new ImportError(`site id "${opts.site}" must match ${String(SITE_ID_PATTERN)}`);
-  const spec = kindSpec(opts.kind, opts.timeZone !== undefined ? { timeZone: opts.timeZone } : {});
+  const kindOpts = opts.timeZone !== undefined ? { timeZone: opts.timeZone } : {};
+  // Checked before anything is read: a bad --tz fails at once, whatever the files hold.
+  if (opts.kind !== 'queue_log') kindSpec('cdr', kindOpts);
   const files = await expandImportFiles(opts.files, opts.kind);
   const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
   await deps.bus.ensureStream(EVENTS_STREAM_SPEC);
-  const publisher = new BatchPublisher<unknown, number>(deps, {
-    site: opts.site,
-    subject: spec.subject(opts.site),
-    deadSubject: spec.deadSubject(opts.site),
-    itemsField: spec.itemsField,
-    ...(spec.serializer ? { serialize: spec.serializer() } : {}),
-    lingerMs: 0,
-    // Batches are cut by bytes only (about 740 queue_log events per 256 KiB message): bigger
-    // messages were no faster here but raised peak RSS by ~40 MiB (the NATS client copies each
-    // message once more into a buffer of its own), smaller ones cost more per event.
-    maxItems: 100_000,
-    maxBytes: 256 * 1024,
-    maxInFlight: 8,
-    onCommit: () => undefined,
-  });
+  // One publisher per kind (each has its subject), made when a file of that kind comes.
+  const publishers = new Map<SourceKind, { spec: KindSpec<unknown>; publisher: BatchPublisher<unknown, number> }>();
+  const forKind = (kind: SourceKind): { spec: KindSpec<unknown>; publisher: BatchPublisher<unknown, number> } => {
+    let p = publishers.get(kind);
+    if (!p) {
+      const spec = kindSpec(kind, kindOpts);
+      const publisher = new BatchPublisher<unknown, number>(deps, {
+        site: opts.site,
+        subject: spec.subject(opts.site),
+        deadSubject: spec.deadSubject(opts.site),
+        itemsField: spec.itemsField,
+        ...(spec.serializer ? { serialize: spec.serializer() } : {}),
+        lingerMs: 0,
+        // Batches are cut by bytes only (about 740 queue_log events per 256 KiB message): bigger
+        // messages were no faster here but raised peak RSS by ~40 MiB (the NATS client copies each
+        // message once more into a buffer of its own), smaller ones cost more per event.
+        maxItems: 100_000,
+        maxBytes: 256 * 1024,
+        maxInFlight: 8,
+        onCommit: () => undefined,
+      });
+      p = { spec, publisher };
+      publishers.set(kind, p);
+    }
+    return p;
+  };
+  const pick = (firstLine: Uint8Array): { spec: KindSpec<unknown>; publisher: BatchPublisher<unknown, number> } =>
+    forKind(opts.kind === 'auto' ? detectKind(firstLine) : opts.kind);
   const counters = newCounters();
   const started = Date.now();
   const interval = opts.progressIntervalMs ?? 200;
@@ -142,22 +162,24 @@ export async function importFiles(deps: { bus: IngestBus; log: Logger }, opts: I
   };
   try {
     for (const [i, file] of files.entries()) {
-      await importOne(file, opts.site, spec, publisher, counters, (n) => progress(file, n, false), opts.clockSkewS);
+      await importOne(file, opts.site, pick, counters, (n) => progress(file, n, false), opts.clockSkewS);
       bytesBefore += sizes[i] as number;
       progress(file, 0, true);
     }
-    await publisher.flush();
+    for (const { publisher } of publishers.values()) await publisher.flush();
   } finally {
-    await publisher.stop(0);
+    for (const { publisher } of publishers.values()) await publisher.stop(0);
   }
+  const stats = [...publishers.values()].map((p) => p.publisher.stats);
   const summary: ImportSummary = {
     files: files.length,
     lines: counters.lines,
     accepted: counters.accepted,
     rejected: counters.rejected,
     skipped: counters.skipped,
-    duplicates: publisher.stats.duplicateItems,
-    batches: publisher.stats.batches,
+    duplicates: stats.reduce((n, s) => n + s.duplicateItems, 0),
+    batches: stats.reduce((n, s) => n + s.batches, 0),
+    kinds: [...publishers.keys()],
   };
   deps.log.info({ ...summary, site: opts.site, kind: opts.kind }, 'import finished');
   return summary;
@@ -200,25 +222,33 @@ function fileChunks(file: string): { chunks: AsyncIterable<Buffer>; bytesRead: (
   return { chunks: read(), bytesRead: () => pos };
 }
 
+/** The first line of a head (up to the first newline, or all of it). */
+function firstLineOf(head: Buffer): Buffer {
+  const nl = head.indexOf(10);
+  return nl < 0 ? head : head.subarray(0, nl);
+}
+
 async function importOne(
   file: string,
   site: string,
-  spec: ReturnType<typeof kindSpec>,
-  publisher: BatchPublisher<unknown, number>,
+  pick: (firstLine: Uint8Array) => { spec: KindSpec<unknown>; publisher: BatchPublisher<unknown, number> },
   counters: ReturnType<typeof newCounters>,
   onBytes: (n: number) => void,
   clockSkewS: number | undefined,
 ): Promise<void> {
   const input = fileChunks(file);
-  const splitter = new LineSplitter(0, spec.decode);
-  let emit: ReturnType<typeof lineHandler> | null = null;
+  // The kind (and so the splitter's decoder and the publisher) is known once the first line is.
+  let reader: { emit: ReturnType<typeof lineHandler>; splitter: LineSplitter; publisher: BatchPublisher<unknown, number> } | null = null;
   let head: Buffer[] = [];
   let headBytes = 0;
-  const start = (fingerprint: string): ReturnType<typeof lineHandler> =>
-    lineHandler(spec, publisher, { site, source: `import:${file}`, fingerprint, knownLineNumbers: true, nowS: () => Math.floor(Date.now() / 1000), ...(clockSkewS !== undefined ? { clockSkewS } : {}) }, counters);
+  const start = (fingerprint: string, joined: Buffer): NonNullable<typeof reader> => {
+    const { spec, publisher } = pick(firstLineOf(joined.subarray(0, Math.min(joined.length, FINGERPRINT_HEAD_BYTES + 1))));
+    const emit = lineHandler(spec, publisher, { site, source: `import:${file}`, fingerprint, knownLineNumbers: true, nowS: () => Math.floor(Date.now() / 1000), ...(clockSkewS !== undefined ? { clockSkewS } : {}) }, counters);
+    return { emit, splitter: new LineSplitter(0, spec.decode), publisher };
+  };
   try {
     for await (const chunk of input.chunks) {
-      if (!emit) {
+      if (!reader) {
         // The fingerprint needs the first line (or 1 KiB): hold the first bytes (copied: the
         // read buffer is reused) until then.
         head.push(Buffer.from(chunk));
@@ -226,24 +256,24 @@ async function importOne(
         const joined = Buffer.concat(head, headBytes);
         const fp = fingerprintFromHead(site, joined.subarray(0, Math.min(joined.length, FINGERPRINT_HEAD_BYTES + 1)), false);
         if (fp === null) continue;
-        emit = start(fp);
+        reader = start(fp, joined);
         head = [];
-        splitter.push(joined, emit);
+        reader.splitter.push(joined, reader.emit);
       } else {
-        splitter.push(chunk, emit);
+        reader.splitter.push(chunk, reader.emit);
       }
       onBytes(input.bytesRead());
-      if (publisher.full) await publisher.waitForSpace();
+      if (reader.publisher.full) await reader.publisher.waitForSpace();
     }
   } catch (err) {
     throw new ImportError(`cannot read ${basename(file)}`, { cause: err });
   }
-  if (!emit) {
+  if (!reader) {
     const joined = Buffer.concat(head, headBytes);
     const fp = fingerprintFromHead(site, joined, true);
     if (fp === null) return; // empty file
-    emit = start(fp);
-    splitter.push(joined, emit);
+    reader = start(fp, joined);
+    reader.splitter.push(joined, reader.emit);
   }
-  splitter.end(emit);
+  reader.splitter.end(reader.emit);
 }

@@ -34,6 +34,8 @@ export interface ProcessorState {
   lines: LineKeys;
   /** Rejected lines: the watermark and the budgets in use, so a restart neither stores nor counts a line twice. */
   rejections: RejectionState;
+  /** CDR records: source fingerprint -> highest offset applied (stored, or in a commit on its way). */
+  cdr: Map<string, number>;
 }
 
 /** Rows of the newest stored commit: when its events come again they are not stored a second time. */
@@ -92,11 +94,12 @@ export async function rebuildState(store: ProcessorStore, ctx: LiveContext, o: R
   for (const a of await store.openAlerts()) restoreAlert(alerts, a);
   const rejections = createRejectionState(o.rejectedRowsPerMinute);
   for (const [fp, offset] of await store.deadLetterOffsets()) rejections.watermark.set(fp, offset);
+  const cdr = await store.cdrOffsets();
   const recent = await store.recentRejections();
   for (const [key, n] of recent.rows) rejections.used.set(key, n);
   for (const c of recent.counters) restoreCounter(rejections, c);
   return {
-    state: { stints, agents, live, days, alerts, lines, rejections },
+    state: { stints, agents, live, days, alerts, lines, rejections, cdr },
     stored: { stints: new Set(last.stintIds), sessions: new Set(last.sessionKeys), pauses: new Set(last.pauseKeys) },
     lastCommitId: last.id,
     facts: { replayed_events: replayed, live_stints: added, open_alerts: alerts.active.size, last_commit: last.id, last_commit_stints: last.stintIds.length },

@@ -8,6 +8,7 @@ import {
   CDR_SUBJECT_PREFIX,
   DEAD_LETTER_SUBJECT_PREFIX,
   EVENTS_SUBJECT_PREFIX,
+  type CdrBatch,
   type DeadLetterBatch,
   type EventBatch,
 } from '@tablero/ingest/contract';
@@ -17,7 +18,7 @@ import { addLiveStint, type LiveContext } from '../core/live.ts';
 import { markChanged, markQueueChanged, markSiteChanged, type Pacer, type SitePacer } from '../core/pacing.ts';
 import { lineHash, rememberLine } from '../core/line-key.ts';
 import { boundDeadLetters } from '../core/rejections.ts';
-import { applyEvent, isApplied } from '../core/stint-machine.ts';
+import { applyEvent, eventFingerprint, isApplied } from '../core/stint-machine.ts';
 import { addSupervisorStint } from '../core/supervisor.ts';
 import { pauseKey, sessionKey } from '../store/store.ts';
 import type { ProcessorState, StoredRows } from './rebuild.ts';
@@ -84,8 +85,17 @@ export function createReducer(d: ReducerDeps): { reduce(group: ReadMessage[], st
         } else if (msg.subject.startsWith(`${DEAD_LETTER_SUBJECT_PREFIX}.`)) {
           for (const row of boundDeadLetters(d.state.rejections, (body as DeadLetterBatch).dead)) work.dead.push(row);
         } else if (msg.subject.startsWith(`${CDR_SUBJECT_PREFIX}.`)) {
-          // CDR batches share the stream; the processor does not derive KPIs from them yet.
+          // CDR rows are stored as they are (the funnel reads them from the cdr table); a record at
+          // or below its source's offset watermark was applied already (a redelivery).
           d.counters.cdr_batches += 1;
+          const records = (body as CdrBatch).records;
+          for (const r of records) {
+            const fp = eventFingerprint(r.event_id);
+            const last = d.state.cdr.get(fp);
+            if (last !== undefined && r.offset <= last) continue;
+            d.state.cdr.set(fp, r.offset);
+            (work.cdr ??= []).push(r);
+          }
         } else {
           d.counters.bad_messages += 1;
           d.log.warn({ subject: msg.subject, msg_id: msg.msgId }, 'message on an unknown subject skipped');

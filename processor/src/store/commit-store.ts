@@ -1,4 +1,4 @@
-// Stores one processor commit (its stints, agent intervals, events and ingest's dead letters) in
+// Stores one processor commit (its stints, agent intervals, CDR rows, events and ingest's dead letters) in
 // ClickHouse, so that rows the store refuses for good do not stop the stream (issue 14): a refused
 // insert is split (store/refusal.ts) and a row still refused alone goes to dead_letters with the
 // refusal as its reason. Retryable failures are thrown for the caller to retry the whole commit.
@@ -12,7 +12,7 @@
 //   halves first-half-first: whatever the moment of a crash, the stored events are a prefix of
 //   the commit's events in stream order (minus refused ones, which sit in dead_letters), so the
 //   per-source offset watermark read at restart never passes over an unstored event.
-import { MAX_DEAD_LETTER_RAW_BYTES, type QueueEvent } from '@tablero/ingest/contract';
+import { MAX_DEAD_LETTER_RAW_BYTES, type CdrRecord, type QueueEvent } from '@tablero/ingest/contract';
 import { TABLES } from '@tablero/sql';
 import type { AgentPauseRow, AgentSessionRow } from '../core/agent-state.ts';
 import type { DeadLetterRow } from '../core/rejections.ts';
@@ -31,6 +31,8 @@ export interface CommitRows {
   eventsJson: string[];
   /** Rejected input lines to store: sample rows and counters (core/rejections.ts). */
   dead: DeadLetterRow[];
+  /** CDR records not stored before (per-source offset watermark), in stream order. */
+  cdr?: CdrRecord[];
 }
 
 /** A row the store refused alone, as stored in dead_letters. */
@@ -54,7 +56,10 @@ function truncate(text: string): string {
 }
 
 /** A dead letter for a row refused by `table`: events keep their source and offset; derived rows name the table. */
-function letterFor(table: string, id: string, row: { site: string }, failure: Extract<StoreFailure, { retry: false }>, nowS: number, origin?: QueueEvent): DeadLetterRow {
+/** Where an input row came from: a refused one keeps its source and offset in dead_letters. */
+type Origin = Pick<QueueEvent, 'event_id' | 'source' | 'offset'>;
+
+function letterFor(table: string, id: string, row: { site: string }, failure: Extract<StoreFailure, { retry: false }>, nowS: number, origin?: Origin): DeadLetterRow {
   return {
     event_id: origin ? origin.event_id : `${table}:${id.replaceAll('\0', '|')}`,
     site: row.site,
@@ -74,7 +79,7 @@ function letterFor(table: string, id: string, row: { site: string }, failure: Ex
  */
 export async function storeCommit(store: ProcessorStore, rows: CommitRows, token: string, nowS: number): Promise<CommitOutcome> {
   const outcome: CommitOutcome = { splits: 0, refused: [] };
-  const refuseInto = <T extends { site: string }>(table: string, idOf: (row: T) => string, origin?: (row: T) => QueueEvent) =>
+  const refuseInto = <T extends { site: string }>(table: string, idOf: (row: T) => string, origin?: (row: T) => Origin) =>
     async (row: T, failure: Extract<StoreFailure, { retry: false }>): Promise<void> => {
       const letter = letterFor(table, idOf(row), row, failure, nowS, origin?.(row));
       // One row per insert with a token of its own: a repeat (retry, or the row refused again after a restart) stores it once.
@@ -110,6 +115,19 @@ export async function storeCommit(store: ProcessorStore, rows: CommitRows, token
       refuseInto<AgentPauseRow>(TABLES.agentPauses, pauseKey),
     ),
   );
+  // CDR records before the events, in month runs in stream order like them: whatever the moment
+  // of a crash, the stored records of a source are a prefix, so the cdr offset watermark read at
+  // restart never passes over one that was not stored.
+  const cdrRuns = monthRuns(rows.cdr ?? [], (r) => r.start);
+  for (let i = 0; i < cdrRuns.length; i++) {
+    tally(
+      await insertSplitting(
+        cdrRuns[i] as CdrRecord[],
+        (part, path) => store.insertCdr(part, piece(`cdr:${token}:${i}`, path)),
+        refuseInto<CdrRecord>(TABLES.cdr, (r) => r.event_id, (r) => r),
+      ),
+    );
+  }
   const runs = monthRuns(rows.events, (ev) => ev.ts);
   for (let i = 0; i < runs.length; i++) {
     const run = runs[i] as QueueEvent[];

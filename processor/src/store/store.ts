@@ -2,7 +2,7 @@
 // letters), replay and live-rebuild reads out. Every insert carries a deterministic
 // insert_deduplication_token derived from the JetStream batch id, and every table is a
 // ReplacingMergeTree keyed by a deterministic id: a redelivered batch inserts nothing new.
-import type { QueueEvent } from '@tablero/ingest/contract';
+import type { CdrRecord, QueueEvent } from '@tablero/ingest/contract';
 import { TABLES, type ClickHouse } from '@tablero/sql';
 import type { AlertMessage, AlertMetric } from '../contract.ts';
 import type { AgentPauseRow, AgentSessionRow } from '../core/agent-state.ts';
@@ -50,6 +50,10 @@ export interface ProcessorStore {
   /** Events already serialized as JSON objects (QueueEvent), separated by ',' or newlines. */
   insertEventsJson(json: string, token: string): Promise<void>;
   insertDeadLetters(dead: DeadLetterRow[], token: string): Promise<void>;
+  /** CDR rows (migration 090); row identity and dedup are the table's (row_key). */
+  insertCdr(records: CdrRecord[], token: string): Promise<void>;
+  /** Source fingerprint -> highest byte offset stored in cdr (the CDR redelivery watermark). */
+  cdrOffsets(): Promise<Map<string, number>>;
   /** Highest stored dead-letter offset per source fingerprint (rows and counters, core/rejections.ts). */
   deadLetterOffsets(): Promise<Map<string, number>>;
   /**
@@ -117,6 +121,13 @@ export function createStore(ch: ClickHouse): ProcessorStore {
     insertStints: (r, commitId, token) => insertJson(TABLES.stints, r.map((row) => JSON.stringify({ ...row, commit_id: commitId })).join('\n'), token),
     insertEvents: (e, token) => insertJson(TABLES.queueEvents, e.map((ev) => JSON.stringify(ev)).join('\n'), token),
     insertEventsJson: (json, token) => insertJson(TABLES.queueEvents, json, token),
+    insertCdr: (r, token) => insertJson(TABLES.cdr, r.map((rec) => JSON.stringify(rec)).join('\n'), token),
+    async cdrOffsets() {
+      const r = await rows<{ fp: string; m: unknown }>(
+        `SELECT replaceRegexpOne(event_id, ':[^:]*$', '') AS fp, max(offset) AS m FROM ${TABLES.cdr} GROUP BY fp`,
+      );
+      return new Map(r.map((x) => [x.fp, num(x.m)]));
+    },
     async insertDeadLetters(d, token) {
       // Month partition by month, ascending (as queue_events): an insert is atomic only within one
       // partition, and a crash between two must leave the rejections watermark (highest stored

@@ -1,0 +1,70 @@
+// Benchmark: the call funnel (queryFunnel, kpi-definitions §13) of one month by day over
+// BENCH_FUNNEL_ROWS CDR rows (default 10,000,000) on embedded chDB. Generated in ClickHouse
+// itself (INSERT ... SELECT FROM numbers): November 2026, calls of two legs sharing a linkedid (the
+// caller's row to one of 3 DIDs, and a member's Local-channel row), 4 calls in 5 entering a queue
+// (3 answered, 1 abandoned) with their stints joined by callid = the caller's uniqueid, every
+// tenth call with an IVR option event. Target <= 1 s.
+import { cpus, loadavg } from 'node:os';
+import { parseFunnelConfig, queryFunnel, type FunnelConfig } from '@tablero/processor';
+import { freshClickHouse } from '../test/support/clickhouse.ts';
+import { median } from './support/year-of-stints.ts';
+
+const rows = Number(process.env.BENCH_FUNNEL_ROWS ?? 10_000_000);
+const calls = Math.floor(rows / 2);
+const NOV = Date.UTC(2026, 10, 1) / 1000;
+const MONTH_S = 30 * 86_400;
+const config = parseFunnelConfig({
+  bench: {
+    services: [0, 1, 2].map((i) => ({ service: `10${i}`, contexts: ['from-pstn'], dids: [`601440010${i}`], agent_options: ['0'] })),
+    ivr: { source: 'queue_log' },
+  },
+});
+if (!config.ok) throw new Error(config.errors.join());
+const ch = await freshClickHouse();
+try {
+  const t0 = performance.now();
+  // c = call number, its start spread evenly over the month; leg 0 the caller, leg 1 the member.
+  await ch.client.command({
+    query: `INSERT INTO cdr (event_id, site, source, offset, layout, accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp, lastdata,
+                             start, answer, end, duration, billsec, disposition, amaflags, uniqueid, userfield, peeraccount, linkedid, sequence)
+            SELECT concat('b:', toString(number)), 'bench', 'bench', number, 'csv21', '', toString(3000000000 + c % 100000),
+                   if(leg = 0, concat('601440010', toString(c % 3)), '201'), if(leg = 0, 'from-pstn', 'from-queue'), '',
+                   if(leg = 0, concat('PJSIP/trunk-', toString(c)), concat('Local/201@from-queue-', toString(c), ';2')), '', if(leg = 0, 'Queue', 'Dial'), '',
+                   toDateTime(${NOV} + intDiv(c * ${MONTH_S}, ${calls}), 'UTC'), NULL, toDateTime(${NOV} + intDiv(c * ${MONTH_S}, ${calls}) + 190, 'UTC'),
+                   190, 178, 'ANSWERED', 'DOCUMENTATION', if(leg = 0, concat('u', toString(c)), concat('m', toString(c))), '', '', concat('u', toString(c)), number
+            FROM (SELECT number, intDiv(number, 2) AS c, number % 2 AS leg FROM numbers(${calls * 2}))`,
+  });
+  await ch.client.command({
+    query: `INSERT INTO stints (stint_id, site, queue, callid, enter_ts, end_ts, outcome, wait_s, talk_s, agent, caller, transferred, enter_seen, end_event_id)
+            SELECT concat('s', toString(c)), 'bench', concat('q10', toString(c % 3)), concat('u', toString(c)),
+                   toDateTime(${NOV} + intDiv(c * ${MONTH_S}, ${calls}) + 10, 'UTC'), toDateTime(${NOV} + intDiv(c * ${MONTH_S}, ${calls}) + 190, 'UTC'),
+                   if(c % 5 = 4, 'abandoned', 'answered'), 5 + c % 40, if(c % 5 = 4, NULL, 170), 'Ana', '', false, true, ''
+            FROM (SELECT number AS c FROM numbers(${calls})) WHERE c % 5 != 0`,
+  });
+  await ch.client.command({
+    query: `INSERT INTO queue_events (event_id, site, source, offset, ts, callid, queue, agent, verb, custom, wait_s, talk_s, ring_ms, position, orig_position, caller, info, data)
+            SELECT concat('e:', toString(c)), 'bench', 'bench', c, toDateTime(${NOV} + intDiv(c * ${MONTH_S}, ${calls}) + 5, 'UTC'), concat('u', toString(c)),
+                   'NONE', 'NONE', 'IVROPTION', true, NULL, NULL, NULL, NULL, NULL, '', '', [toString(c % 10 = 0 ? 0 : 1)]
+            FROM (SELECT number AS c FROM numbers(${calls})) WHERE c % 10 < 2`,
+  });
+  console.log(`generated ${rows} CDR rows (${calls} calls) with stints and IVR events in ${Math.round(performance.now() - t0)} ms`);
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let ingresadas = 0;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    const c = process.cpuUsage(); // chDB runs in this process: its threads count here
+    const r = await queryFunnel(ch, { from: '2026-11-01', to: '2026-12-01', site: 'bench', by: 'day', tz: 'UTC' }, { defaultTz: 'UTC', funnel: config.value as FunnelConfig });
+    const d = process.cpuUsage(c);
+    wall.push(Math.round(performance.now() - t));
+    cpu.push(Math.round((d.user + d.system) / 1000));
+    ingresadas = r.reduce((a, x) => a + x.ingresadas, 0);
+    if (r.length !== 90) throw new Error(`expected 90 rows (3 services x 30 days), got ${r.length}`);
+  }
+  if (ingresadas !== calls) throw new Error(`expected ${calls} ingresadas, got ${ingresadas}`);
+  console.log(`funnel by day, November: wall ms ${wall.join(', ')}; CPU ms ${cpu.join(', ')}; ${ingresadas} calls; ${cpus()[0]?.model ?? '?'} x${cpus().length}, load average ${loadavg()[0]?.toFixed(2)} (shared)`);
+  console.log(`BENCH ${JSON.stringify({ bench: 'funnel-month', metric: 'query_ms_median_of_3', value: median(wall), unit: 'ms', target: `<= 1000 (${rows.toLocaleString('en')} CDR rows)` })}`);
+  console.log(`BENCH ${JSON.stringify({ bench: 'funnel-month', metric: 'query_cpu_ms_median_of_3', value: median(cpu), unit: 'ms CPU', target: '-' })}`);
+} finally {
+  await ch.dispose();
+}
