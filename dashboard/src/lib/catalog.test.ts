@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CALL_TEXTS } from '../features/calls/texts.ts';
 import { EXPORT_TEXTS } from '../features/exports/texts.ts';
 import { ESC_TEXTS } from '../features/escalations/texts.ts';
 import { QA_TEXTS } from '../features/qa/texts.ts';
@@ -11,6 +12,7 @@ const CATALOGS: ReadonlyArray<[string, Catalog<string>]> = [
   ['qa', QA_TEXTS],
   ['escalations', ESC_TEXTS],
   ['exports', EXPORT_TEXTS],
+  ['calls', CALL_TEXTS],
 ];
 
 describe.each(CATALOGS)('catalog %s', (_name, catalog) => {

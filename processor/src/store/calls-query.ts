@@ -5,10 +5,10 @@
 // and group (calls-classified.sql, its parameters renamed per branch) joined by UNION ALL, then
 // filtered, ordered by (enter time, stint id) and cut at a keyset cursor, so the last page of a
 // month costs what the first does.
-import type { ClickHouse } from '@tablero/sql';
+import { TABLES, type ClickHouse } from '@tablero/sql';
 import {
   CALL_FIGURES, MAX_CALLS_PAGE, STINT_OUTCOMES,
-  type CallListRow, type CallOrder, type CallsPage, type CallsPageStart, type CallsQuery, type StatedDefinition,
+  type CallLinks, type CallListRow, type CallOrder, type CallsPage, type CallsPageStart, type CallsQuery, type StatedDefinition,
 } from '../contract.ts';
 import { periodKey, type PeriodBy } from '../core/calendar.ts';
 import {
@@ -217,13 +217,28 @@ SETTINGS do_not_merge_across_partitions_select_final = 1`, p.params, 'calls coun
   return { total, definition: statedDefinition(p.plan, stated, holidays) };
 }
 
+/** The tickets and QA evaluations of the page's calls (one query each, over the page's call ids only). */
+async function withLinks(ch: ClickHouse, site: string, list: CallListRow[]): Promise<Array<CallListRow & CallLinks>> {
+  if (list.length === 0) return [];
+  const p = { site, ids: [...new Set(list.map((r) => r.callid))] };
+  const [tickets, evals] = await Promise.all([
+    rows<{ callid: string; ids: string[] }>(ch, `SELECT call_id AS callid, arraySort(groupUniqArray(ticket_id)) AS ids FROM ${TABLES.ticketEvents} FINAL
+WHERE call_site = {site:String} AND call_id IN {ids:Array(String)} GROUP BY call_id`, p, 'calls page tickets'),
+    rows<{ callid: string; n: number }>(ch, `SELECT callid, uniqExact(evaluation_id) AS n FROM ${TABLES.qaEvaluations}
+WHERE site = {site:String} AND callid IN {ids:Array(String)} GROUP BY callid`, p, 'calls page evaluations'),
+  ]);
+  const t = new Map(tickets.map((r) => [r.callid, r.ids]));
+  const e = new Map(evals.map((r) => [r.callid, Number(r.n)]));
+  return list.map((r) => ({ ...r, tickets: t.get(r.callid) ?? [], evaluations: e.get(r.callid) ?? 0 }));
+}
+
 /** One page of the stints behind a figure, with the whole list's total (equal to the KPI row's figure). */
 export async function queryCalls(ch: ClickHouse, q: CallsQuery, o: CallsReadOptions = { defaultTz: 'UTC' }): Promise<CallsPage> {
   const p = await prepare(ch, q, o);
   const cursor = q.cursor === undefined ? null : decodeCursor(q.cursor, p.order);
   const page = await readPage(ch, p, q.limit ?? 100, cursor);
   const { total, definition } = await readTotal(ch, p, q);
-  return { total, definition, tz: p.plan.tz, rows: page.rows, next_cursor: page.more && page.last ? encodeCursor(page.last, p.order) : null };
+  return { total, definition, tz: p.plan.tz, rows: await withLinks(ch, p.plan.site, page.rows), next_cursor: page.more && page.last ? encodeCursor(page.last, p.order) : null };
 }
 
 /**
