@@ -85,6 +85,8 @@ const ES = {
   'fig.sl_numerator': 'Numerador del nivel de servicio',
   'fig.sl_denominator': 'Denominador del nivel de servicio',
   'fig.all': 'Todas las estadías',
+  'fig.sl_pct': 'Nivel de servicio',
+  'fig.abandon_rate_pct': 'Tasa de abandono',
 
   'out.answered': 'Atendida',
   'out.abandoned': 'Abandonada',
@@ -152,14 +154,6 @@ const ES = {
   'preview.explain': 'Las cifras del mes elegido por cola, como las lleva el archivo de un mes abierto; cada cifra abre sus llamadas.',
   'preview.error': 'No se pudo leer la vista previa.',
   'preview.empty': 'El mes no tiene llamadas en estas colas.',
-  'preview.offered': 'Recibidas',
-  'preview.answered': 'Atendidas',
-  'preview.answered_within': 'Atendidas en T',
-  'preview.abandoned': 'Abandonadas',
-  'preview.short_abandoned': 'Abandonos cortos',
-  'preview.out_of_hours': 'Fuera de horario',
-  'preview.sl_pct': 'Nivel de servicio',
-  'preview.abandon_rate_pct': 'Abandono',
 };
 
 const EN: EnglishOf<typeof ES> = {
@@ -245,6 +239,8 @@ const EN: EnglishOf<typeof ES> = {
   'fig.sl_numerator': 'Service level numerator',
   'fig.sl_denominator': 'Service level denominator',
   'fig.all': 'All stints',
+  'fig.sl_pct': 'Service level',
+  'fig.abandon_rate_pct': 'Abandonment rate',
 
   'out.answered': 'Answered',
   'out.abandoned': 'Abandoned',
@@ -312,14 +308,6 @@ const EN: EnglishOf<typeof ES> = {
   'preview.explain': "The chosen month's figures per queue, as an open month's file carries them; each figure opens its calls.",
   'preview.error': 'The preview could not be read.',
   'preview.empty': 'The month has no calls in these queues.',
-  'preview.offered': 'Offered',
-  'preview.answered': 'Answered',
-  'preview.answered_within': 'Answered within T',
-  'preview.abandoned': 'Abandoned',
-  'preview.short_abandoned': 'Short abandons',
-  'preview.out_of_hours': 'Out of hours',
-  'preview.sl_pct': 'Service level',
-  'preview.abandon_rate_pct': 'Abandonment',
 };
 
 export const CALL_TEXTS = defineCatalog(ES, EN);
