@@ -124,9 +124,22 @@ function branchesSql(plan: ReadPlan, branches: Branch[], by: PeriodBy): { sql: s
   return { sql: parts.join('\nUNION ALL\n'), params };
 }
 
-// Filters on the classified stints, the same for the page and the count.
+// Filters on the classified stints, the same for the page and the count. A figure is read from
+// its membership column (calls-classified.sql f_*), the same test that names it in `figures`.
 const FILTER = `
-  ({figure:String} = 'all' OR has(figures, {figure:String}))
+  ({figure:String} = 'all' OR multiIf(
+    {figure:String} = 'offered', f_offered,
+    {figure:String} = 'answered', f_answered,
+    {figure:String} = 'answered_within', f_answered_within,
+    {figure:String} = 'unanswered', f_unanswered,
+    {figure:String} = 'refused', f_refused,
+    {figure:String} = 'short_abandoned', f_short_abandoned,
+    {figure:String} = 'out_of_hours', f_out_of_hours,
+    {figure:String} = 'cut_by_restart', f_cut_by_restart,
+    {figure:String} = 'sl_numerator', f_sl_numerator,
+    {figure:String} = 'sl_denominator', f_sl_denominator,
+    -- abandoned, timeout, exit_key, exit_empty, withdrawn, failed: the unanswered of that outcome.
+    f_unanswered AND toString(outcome) = {figure:String}))
   AND (empty({outcomes:Array(String)}) OR has({outcomes:Array(String)}, toString(outcome)))
   AND ({within_t:Int8} < 0 OR within = ({within_t:Int8} = 1))
   AND (NOT {has_agent:Bool} OR agent = {agent:String})
