@@ -4,16 +4,18 @@
 // (per queue for the month, per period cell by day, and under a second definition of T) opens a
 // list whose total, read from the page, is the figure shown where the link was (a ratio: its
 // numerator / denominator is the ratio shown); the list downloads as CSV in the user's convention
-// with every row; and the stories of hand-written calls (a transfer between queues, a call with a
+// and XLSX with every row; a supervisor of one queue sees that queue's calls and is refused the
+// others in Spanish; and the stories of hand-written calls (a transfer between queues, a call with a
 // survey and a ticket) show their queue_log lines, stints, survey and ticket in order.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore, saveCalendarVersion, saveSettingsVersion, type StintRow } from '@tablero/processor';
 import { TABLES, migrate, openClickHouse } from '@tablero/sql';
-import { launchChromium, logIn } from '../support/browser.ts';
+import { apiLogin, launchChromium, logIn } from '../support/browser.ts';
 import { runTablero, startTablero, type TableroProcess } from '../support/tablero-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -212,6 +214,35 @@ describe('every figure opens its calls, and the list is as long as the figure (C
     expect(csv[0]?.startsWith('\uFEFFenter_local;enter_ts;')).toBe(true);
     expect(csv.length - 1).toBe(total);
     await waitFor(async () => ((await page.getByTestId('calls-download-note').textContent()) ?? '').includes(`(${total.toLocaleString('es-BO')} filas)`), { timeoutMs: 20_000, what: 'the download note' });
+    const [book] = await Promise.all([page.waitForEvent('download'), page.getByTestId('calls-xlsx').click()]);
+    expect(book.suggestedFilename()).toBe('llamadas-offered-2026-11-2026-12-01.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile((await book.path()) as string);
+    expect([wb.getWorksheet('calls')?.rowCount, wb.getWorksheet('definition')?.getRow(2).values]).toEqual([total + 1, [undefined, 'total', total]]);
+  }, 120_000);
+
+  it("a supervisor of queue 102 alone: the list is 102's, another queue's list and story are refused in the user's words", async () => {
+    const admin = await apiLogin(tablero.url, 'admin', tablero.admin.password);
+    expect((await admin.send('POST', '/api/users', { username: 'sara', password: 'una clave muy larga', role: 'supervisor', queues: ['102'] })).status).toBe(201);
+    const ctx = await browser.newContext();
+    try {
+      const sup = await logIn(await ctx.newPage(), tablero.url, 'sara', 'una clave muy larga');
+      const all = (await admin.send('GET', '/api/kpis?from=2026-11-01&to=2026-12-01&by=month&queue=102')).body as Array<{ offered: number }>;
+      await sup.goto(`${tablero.url}/#/calls?from=2026-11-01&to=2026-12-01&by=month&figure=offered`);
+      await sup.getByTestId('calls-total').waitFor({ timeout: 20_000 });
+      expect(Number(await sup.getByTestId('calls-total').getAttribute('data-value'))).toBe(all[0]?.offered);
+      expect(new Set(await sup.locator('[data-testid="calls-row"] td:nth-child(2)').allTextContents())).toEqual(new Set(['102']));
+      await sup.goto(`${tablero.url}/#/calls?from=2026-11-01&to=2026-12-01&queue=101&figure=offered`);
+      await expect.poll(() => sup.getByTestId('calls-error').textContent(), { timeout: 20_000 }).toBe('Su rol no puede ver estas llamadas (colas que no supervisa, o llamadas que no puede evaluar).');
+      await sup.goto(`${tablero.url}/#/call/default/S1`);
+      await expect.poll(() => sup.getByTestId('story-error').textContent(), { timeout: 20_000 }).toBe('Su rol no puede abrir esta llamada (de una cola que no supervisa, o que no puede evaluar).');
+      // T1 passed through 102: its whole story opens, the transfer from 101 included.
+      await sup.goto(`${tablero.url}/#/call/default/T1`);
+      await sup.getByTestId('story-events').waitFor({ timeout: 20_000 });
+      expect(await sup.getByTestId('story-event').count()).toBe(7);
+    } finally {
+      await ctx.close();
+    }
   }, 120_000);
 });
 
