@@ -240,6 +240,16 @@ describe('every figure opens its calls, and the list is as long as the figure (C
       await sup.goto(`${tablero.url}/#/call/default/T1`);
       await sup.getByTestId('story-events').waitFor({ timeout: 20_000 });
       expect(await sup.getByTestId('story-event').count()).toBe(7);
+      // The admin gives her queue 101 too, from the settings page's users table: S1 opens now.
+      await page.goto(`${tablero.url}/#/settings`);
+      const queues = page.getByTestId('user-queues-sara');
+      expect(await queues.inputValue()).toBe('102');
+      await queues.fill('102, 101');
+      await queues.press('Enter');
+      await queues.blur();
+      await waitFor(async () => JSON.stringify(((await admin.send('GET', '/api/users')).body as Array<{ username: string; queues: string[] }>).find((u) => u.username === 'sara')?.queues) === '["101","102"]', { timeoutMs: 20_000, what: "sara's queues saved" });
+      await sup.goto(`${tablero.url}/#/call/default/S1`);
+      await sup.getByTestId('story-events').waitFor({ timeout: 20_000 });
     } finally {
       await ctx.close();
     }

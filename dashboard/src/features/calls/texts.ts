@@ -150,6 +150,9 @@ const ES = {
   'story.status.closed': 'cerrado',
   'story.overdue': 'vencido',
 
+  'users.queues': 'Colas que supervisa',
+  'users.queues_all': 'Todas',
+  'users.queues_hint': 'Solo para supervisores: las colas cuyas llamadas puede listar y abrir. Vacío = todas; varias separadas por comas.',
   'preview.title': 'Vista previa del mes',
   'preview.explain': 'Las cifras del mes elegido por cola, como las lleva el archivo de un mes abierto; cada cifra abre sus llamadas.',
   'preview.error': 'No se pudo leer la vista previa.',
@@ -304,6 +307,9 @@ const EN: EnglishOf<typeof ES> = {
   'story.status.closed': 'closed',
   'story.overdue': 'overdue',
 
+  'users.queues': 'Queues supervised',
+  'users.queues_all': 'All',
+  'users.queues_hint': 'Supervisors only: the queues whose calls they may list and open. Empty = all; several separated by commas.',
   'preview.title': 'Preview of the month',
   'preview.explain': "The chosen month's figures per queue, as an open month's file carries them; each figure opens its calls.",
   'preview.error': 'The preview could not be read.',
