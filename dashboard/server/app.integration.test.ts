@@ -268,13 +268,13 @@ describe('users (admin)', () => {
   it('creates a user who can then log in, and lists users without password hashes', async () => {
     const res = await app.inject({ method: 'POST', url: '/api/users', headers: admin(), payload: { username: 'lucia', password: 'una clave larga', role: 'manager', lang: 'en' } });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toEqual({ username: 'lucia', role: 'manager', lang: 'en' });
+    expect(res.json()).toEqual({ username: 'lucia', role: 'manager', lang: 'en', queues: [] });
     const lucia = await login(app, 'lucia', 'una clave larga');
     const me = await app.inject({ method: 'GET', url: '/api/me', headers: { cookie: lucia.cookie } });
     expect(me.json()).toEqual({ username: 'lucia', role: 'manager', lang: 'en', csrf: lucia.csrf });
     const list = (await app.inject({ method: 'GET', url: '/api/users', headers: admin() })).json() as Array<Record<string, unknown>>;
     const row = list.find((u) => u['username'] === 'lucia');
-    expect(row).toEqual({ username: 'lucia', role: 'manager', lang: 'en', disabled: false, updated_at_ms: row?.['updated_at_ms'] });
+    expect(row).toEqual({ username: 'lucia', role: 'manager', lang: 'en', disabled: false, queues: [], updated_at_ms: row?.['updated_at_ms'] });
     expect(typeof row?.['updated_at_ms']).toBe('number');
     expect(JSON.stringify(list)).not.toContain('scrypt');
   });

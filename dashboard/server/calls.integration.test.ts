@@ -4,12 +4,14 @@
 // rejected raw lines too), every bad parameter is a 400 with its stable code, the CSV reads back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { callsCsv, createStore, queryCallStory, queryCalls, queryKpis } from '@tablero/processor';
+import { callsCsv, callsXlsx, createStore, queryCallStory, queryCalls, queryKpis } from '@tablero/processor';
 import { CALL_FIGURES, type CallStory, type CallsPage, type KpiRow } from '@tablero/processor/contract';
 import { TABLES } from '@tablero/sql';
 import { buildApp } from './app.ts';
 import type { DashboardDeps } from './types.ts';
-import { SECRET, TestBus, captureLog, loginEachRole, openTestDb, seedUsers, type TestDb, type Who } from './testing/support.ts';
+import ExcelJS from 'exceljs';
+import { createUser } from './store/auth-store.ts';
+import { PASSWORD, SECRET, TestBus, captureLog, login, loginEachRole, openTestDb, seedUsers, type TestDb, type Who } from './testing/support.ts';
 
 const TZ = 'America/La_Paz';
 const READ = { defaultTz: TZ, defaultSite: 'lpz' };
@@ -20,6 +22,7 @@ const QLOG = '/var/log/asterisk/queue_log';
 let db: TestDb;
 let app: FastifyInstance;
 let as: (who: Who) => Record<string, string>;
+let sup101: Record<string, string>;
 
 function stint(i: number, queue: string, outcome: string, waitS: number | null, talkS: number | null, agent: string) {
   const enter = T0 + i * 600;
@@ -59,11 +62,16 @@ beforeAll(async () => {
     calls: {
       list: (q) => queryCalls(db.ch, q, READ),
       csv: (q, c) => callsCsv(db.ch, q, READ, c),
+      xlsx: (q, c) => callsXlsx(db.ch, q, READ, c),
       story: (site, callid) => queryCallStory(db.ch, site, callid, { ...READ, nowMs: (T0 + 86_400) * 1000 }),
     },
   };
   app = await buildApp(deps, { sessionSecret: SECRET, siteTz: TZ });
   as = await loginEachRole(app);
+  // A supervisor of queue 101 alone (users.queues).
+  await createUser(db.ch, { username: 'sup101', password: PASSWORD, role: 'supervisor', lang: 'es', queues: ['101'] });
+  const s = await login(app, 'sup101');
+  sup101 = { cookie: s.cookie, 'x-csrf-token': s.csrf };
 });
 afterAll(async () => {
   await app?.close();
@@ -183,5 +191,72 @@ describe('GET /api/calls.csv', () => {
   it('rejects a page parameter (the CSV is the whole list)', async () => {
     const res = await get(`/api/calls.csv?${RANGE}&limit=5`);
     expect([res.statusCode, (res.json() as { message: string }).message]).toEqual([400, 'bad query parameter limit: unknown parameter']);
+  });
+});
+
+describe('scopes: a supervisor sees their queues, a QA analyst the calls they may score', () => {
+  const asSup = (url: string) => app.inject({ method: 'GET', url, headers: sup101 });
+  const total = async (res: Awaited<ReturnType<typeof asSup>>): Promise<number> => (res.json() as CallsPage).total;
+
+  it('a supervisor of 101 lists only 101, is refused 102 (list, CSV, XLSX, story), and a changed list applies at once', async () => {
+    const own = await asSup(`/api/calls?${RANGE}&order=oldest`);
+    expect((own.json() as CallsPage).rows.map((r) => [r.stint_id, r.queue])).toEqual([
+      ['s00', '101'], ['s01', '101'], ['s02', '101'], ['s03', '101'], ['s05', '101'], ['s07', '101'],
+    ]);
+    expect(await total(await asSup(`/api/calls?${RANGE}&queue=101&figure=offered`))).toBe(5);
+    for (const url of [`/api/calls?${RANGE}&queue=102`, `/api/calls?${RANGE}&queue=101&queue=102`, `/api/calls.csv?${RANGE}&queue=102`, `/api/calls.xlsx?${RANGE}&queue=102`, '/api/calls/lpz/c4']) {
+      const res = await asSup(url);
+      expect([url, res.statusCode, (res.json() as { code: string }).code]).toEqual([url, 403, 'TABLERO_ERR_FORBIDDEN']);
+    }
+    expect((await asSup('/api/calls/lpz/c0')).statusCode).toBe(200);
+    expect((await asSup(`/api/calls.csv?${RANGE}`)).headers['x-tablero-total']).toBe('6');
+    // A supervisor without a list (the seeded one) sees every queue, as before.
+    expect(await total(await get(`/api/calls?${RANGE}`, 'supervisor'))).toBe(8);
+    // The admin empties the list: every queue at once, no new login.
+    const patch = (queues: unknown) => app.inject({ method: 'PATCH', url: '/api/users/sup101', headers: as('admin'), payload: { queues } });
+    expect((await patch([])).json()).toMatchObject({ username: 'sup101', role: 'supervisor', queues: [] });
+    expect(await total(await asSup(`/api/calls?${RANGE}`))).toBe(8);
+    expect((await patch(['', '102'])).statusCode).toBe(400);
+    expect((await patch(['102', '102'])).json()).toMatchObject({ queues: ['102'] });
+    expect(await total(await asSup(`/api/calls?${RANGE}`))).toBe(2);
+    expect((await asSup('/api/calls/lpz/c0')).statusCode).toBe(403);
+    expect((await app.inject({ method: 'PATCH', url: '/api/users/sup101', headers: as('manager'), payload: { queues: [] } })).statusCode).toBe(403);
+    const listed = (await app.inject({ method: 'GET', url: '/api/users', headers: as('admin') })).json() as Array<{ username: string; queues: string[] }>;
+    expect(listed.find((u) => u.username === 'sup101')?.queues).toEqual(['102']);
+    await patch(['101']);
+  });
+
+  it('a QA analyst lists answered calls only and opens only their stories', async () => {
+    const page = (await get(`/api/calls?${RANGE}&order=oldest`, 'qa_analyst')).json() as CallsPage;
+    expect(page.rows.map((r) => [r.stint_id, r.outcome])).toEqual([['s00', 'answered'], ['s01', 'answered'], ['s03', 'answered'], ['s06', 'answered']]);
+    expect(page.total).toBe(4);
+    const refused = await get(`/api/calls?${RANGE}&outcome=abandoned`, 'qa_analyst');
+    expect([refused.statusCode, (refused.json() as { code: string }).code]).toEqual([403, 'TABLERO_ERR_FORBIDDEN']);
+    expect((await get('/api/calls/lpz/c2', 'qa_analyst')).statusCode).toBe(403);
+    expect((await get('/api/calls/lpz/c2', 'manager')).statusCode).toBe(200);
+  });
+});
+
+describe('GET /api/calls.xlsx', () => {
+  it('the whole list as a workbook: the total announced first, every row with numbers as numbers, the definition sheet', async () => {
+    const res = await get(`/api/calls.xlsx?${RANGE}&figure=abandoned&order=oldest`);
+    expect([res.statusCode, res.headers['content-type'], res.headers['x-tablero-total']]).toEqual([200, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', '2']);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const values = (name: string): unknown[][] => {
+      const out: unknown[][] = [];
+      wb.getWorksheet(name)?.eachRow((r) => out.push((r.values as unknown[]).slice(1)));
+      return out;
+    };
+    const calls = values('calls');
+    expect(calls[0]?.slice(0, 10)).toEqual(['enter_local', 'enter_ts', 'end_ts', 'site', 'queue', 'callid', 'caller', 'wait_s', 'talk_s', 'outcome']);
+    expect(calls.slice(1).map((r) => [r[5], r[6], r[7], r[9], r[12], r[14], r[16]])).toEqual([
+      ['c2', '700000002', 30, 'abandoned', 1, 0, 'offered unanswered abandoned sl_denominator'],
+      ['c5', '700000005', 3, 'abandoned', 1, 1, 'offered unanswered abandoned sl_denominator'],
+    ]);
+    const def = values('definition');
+    expect(def.slice(0, 3)).toEqual([['field', 'value'], ['total', 2], ['tz', TZ]]);
+    expect(def.find((r) => r[0] === 'threshold_s')?.[1]).toBe(20);
+    expect((await get(`/api/calls.xlsx?${RANGE}`, 'qa_analyst')).statusCode).toBe(403);
   });
 });

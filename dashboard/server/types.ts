@@ -22,6 +22,8 @@ export interface CallsPort {
   list(q: CallsQuery): Promise<CallsPage>;
   /** The whole list as CSV chunks (BOM and header first); callers masked by the processor when asked. */
   csv(q: CallsQuery, o: { sep: ';' | ','; maskCallers: boolean }): Promise<{ total: number; chunks: AsyncIterable<string> }>;
+  /** The whole list as an XLSX workbook, streamed. */
+  xlsx(q: CallsQuery, o: { maskCallers: boolean }): Promise<{ total: number; stream: NodeJS.ReadableStream }>;
   /** null when nothing is stored for the call. */
   story(site: string, callid: string): Promise<CallStory | null>;
 }

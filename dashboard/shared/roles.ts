@@ -31,7 +31,9 @@ export const AGENT_REPORT_READERS: RoleList = ['admin', 'manager', 'supervisor']
 export const LIVE_CALLER_NUMBER_READERS: RoleList = ['admin', 'manager', 'supervisor'];
 /** Who lists the calls behind a figure and opens a call's story (supervisors: every queue for now). */
 export const CALL_LIST_READERS: RoleList = ALL_ROLES;
-/** Who downloads a whole list of calls as CSV. */
+/** Who opens the calls behind a wallboard figure (logged in; a kiosk TV never does). */
+export const WALLBOARD_DRILLERS: RoleList = ['admin', 'manager', 'supervisor'];
+/** Who downloads a whole list of calls as CSV or XLSX. */
 export const CALL_LIST_DOWNLOADERS: RoleList = ['manager', 'admin', 'supervisor'];
 
 // ---- Quality monitoring (QA) ----

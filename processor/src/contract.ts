@@ -542,6 +542,14 @@ export interface CallListRow {
   figures: Exclude<CallFigure, 'all'>[];
 }
 
+/** What a page of a list adds to each row: the call's tickets and QA evaluations (links on the list page). */
+export interface CallLinks {
+  /** Ids of the tickets (escalations) that name the stint's call. */
+  tickets: string[];
+  /** QA evaluations stored on the call (newest version of each). */
+  evaluations: number;
+}
+
 export interface CallsPage {
   /** Stints of the whole list (every page): equals the KPI row's figure. */
   total: number;
@@ -549,7 +557,7 @@ export interface CallsPage {
   definition: StatedDefinition;
   /** Time zone of the periods and of local `from`/`to`. */
   tz: string;
-  rows: CallListRow[];
+  rows: Array<CallListRow & CallLinks>;
   /** null on the last page. */
   next_cursor: string | null;
 }
@@ -586,6 +594,8 @@ export interface CallStoryRejection {
 export interface CallStory {
   site: string;
   callid: string;
+  /** The zone the stints' periods are in (the site calendar's); the story page writes times in it. */
+  tz: string;
   events: CallStoryEvent[];
   /** Each stint with the figures it is counted in, by the definition in force when it entered. */
   stints: CallListRow[];

@@ -6,6 +6,7 @@ export { startProcessor, ProcessorError, type Processor, type ProcessorConfig, t
 export type { ProcessorBus, ProcessorDurableMessage } from './bus/bus.ts';
 // The one KPI read module of the stored path, and the stores behind it.
 export { callsCsv, type CallsCsvOptions } from './store/calls-csv.ts';
+export { callsXlsx, type CallsXlsxOptions } from './store/calls-xlsx.ts';
 export { queryCallStory } from './store/call-story.ts';
 export { queryCalls, streamCalls, cursorAfter, CallsQueryError, type CallsReadOptions } from './store/calls-query.ts';
 export { queryKpis, queryWaitDistribution, queryAgentPerformance, KpiQueryError, type KpiReadOptions } from './store/kpi-query.ts';

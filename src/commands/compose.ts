@@ -11,6 +11,7 @@ import {
   CalendarError,
   DEFAULT_QUEUE_SETTINGS,
   callsCsv,
+  callsXlsx,
   queryCallStory,
   queryCalls,
   SettingsError,
@@ -206,6 +207,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           calls: {
             list: (q) => queryCalls(ch, q, read),
             csv: (q, c) => callsCsv(ch, q, read, c),
+            xlsx: (q, c) => callsXlsx(ch, q, read, c),
             story: (site, callid) => queryCallStory(ch, site, callid, { ...read, nowMs: Date.now() }),
           },
           exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz, o.cfg.exportsDir, smtpSettings(o.cfg)),

@@ -16,6 +16,7 @@ import {
   revokeKioskToken,
   isRole,
   ROLES,
+  updateUser,
 } from '@tablero/dashboard';
 import type { ClickHouse } from '@tablero/sql';
 import { ApiError, apiRequest } from './api-client.ts';
@@ -58,16 +59,32 @@ async function withStoreOrApi<T>(direct: (ch: ClickHouse) => Promise<T>, viaApi:
 }
 
 export const userCommand: Command = {
-  summary: 'manage dashboard users: user add NAME --role ROLE [--lang es|en] (password on stdin)',
-  usage: `Usage: tablero user add USERNAME --role admin|manager|supervisor|qa_analyst [--lang es|en]
+  summary: 'manage dashboard users: user add NAME --role ROLE [--lang es|en] [--queues Q,Q] (password on stdin); user queues NAME Q,Q|""',
+  usage: `Usage: tablero user add USERNAME --role admin|manager|supervisor|qa_analyst [--lang es|en] [--queues 101,102]
+       tablero user queues USERNAME 101,102     the queues a supervisor supervises ("" = every queue)
   The password is read from standard input (at least ${MIN_PASSWORD_LENGTH} characters, not only
   spaces, not a common password), e.g.
-  printf '%s' "$PASSWORD" | tablero user add ana --role supervisor`,
-  options: { role: { type: 'string' }, lang: { type: 'string' } },
+  printf '%s' "$PASSWORD" | tablero user add ana --role supervisor --queues 101,102
+  A supervisor with queues lists and opens the calls of those queues alone (GET /api/calls...).`,
+  options: { role: { type: 'string' }, lang: { type: 'string' }, queues: { type: 'string' } },
   allowPositionals: true,
   async run(values, positionals) {
-    const [action, username] = positionals;
-    if (action !== 'add' || !username) throw new UsageError("usage: tablero user add USERNAME --role ROLE");
+    const [action, username, list] = positionals;
+    const queueList = (text: string): string[] => text.split(',').map((q) => q.trim()).filter((q) => q !== '');
+    if (action === 'queues' && username && list !== undefined) {
+      const queues = queueList(list);
+      await asUsage(() =>
+        withStoreOrApi(
+          async (ch) => {
+            if ((await updateUser(ch, username, { queues })) === null) throw new UsageError(`no user ${username}`);
+          },
+          (r) => apiRequest<unknown>(r, 'PATCH', `/api/users/${encodeURIComponent(username)}`, { queues }).then(() => undefined),
+        ),
+      );
+      process.stdout.write(`user ${username}: ${queues.length ? `queues ${queues.join(', ')}` : 'every queue'}\n`);
+      return 0;
+    }
+    if (action !== 'add' || !username) throw new UsageError('usage: tablero user add USERNAME --role ROLE | tablero user queues USERNAME Q,Q');
     if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(username)) {
       throw new UsageError('USERNAME: 1-64 letters, digits, . _ @ -, starting with a letter or digit');
     }
@@ -75,6 +92,7 @@ export const userCommand: Command = {
     if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
     const lang = (values.lang ?? 'es') as 'es' | 'en';
     if (lang !== 'es' && lang !== 'en') throw new UsageError('--lang must be es or en');
+    const queues = queueList(typeof values.queues === 'string' ? values.queues : '');
     const password = await readStdin();
     // The same policy the API applies, checked before anything is opened.
     const problem = checkPassword(password);
@@ -82,10 +100,10 @@ export const userCommand: Command = {
     await asUsage(() =>
       withStoreOrApi(
         async (ch) => {
-          await createUser(ch, { username, password, role, lang });
+          await createUser(ch, { username, password, role, lang, queues });
           await recordAudit(ch, { atMs: Date.now(), actor: 'cli', action: 'user_created', target: username, address: '', detail: { role } });
         },
-        (r) => apiRequest<unknown>(r, 'POST', '/api/users', { username, password, role, lang }).then(() => undefined),
+        (r) => apiRequest<unknown>(r, 'POST', '/api/users', { username, password, role, lang, queues }).then(() => undefined),
       ),
     );
     process.stdout.write(`user ${username} (${role}) saved\n`);

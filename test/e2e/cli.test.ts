@@ -151,6 +151,15 @@ describe('commands against a running tablero start', () => {
     });
     expect(login.status).toBe(200);
     expect(await login.json()).toMatchObject({ username: 'ana', role: 'supervisor', lang: 'es' });
+    // Her queues from the CLI: another queue's calls are refused at once, an empty list gives every queue back.
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const calls102 = async (): Promise<number> => (await fetch(`${running.url}/api/calls?from=2026-01-01&to=2026-01-02&queue=102`, { headers: { cookie } })).status;
+    const scoped = await tablero(['user', 'queues', 'ana', '101, 103'], { dataDir: running.dataDir });
+    expect([scoped.code, scoped.stdout]).toEqual([0, 'user ana: queues 101, 103\n']);
+    expect(await calls102()).toBe(403);
+    const all = await tablero(['user', 'queues', 'ana', ''], { dataDir: running.dataDir });
+    expect([all.code, all.stdout]).toEqual([0, 'user ana: every queue\n']);
+    expect(await calls102()).toBe(200);
 
     const dup = await tablero(['user', 'add', 'ana', '--role', 'manager'], { dataDir: running.dataDir, stdin: 'another-password' });
     expect(dup.code).toBe(2);

@@ -19,6 +19,9 @@ import {
   type UserChanges,
 } from '../store/auth-store.ts';
 
+/** A user's supervised queues (empty = every queue); auth-store's checkUserQueues says why a list is refused. */
+const QUEUES_SCHEMA = { type: 'array', items: { type: 'string' } } as const;
+
 export function kioskUrlPath(token: string): string {
   return `/?kiosk=${encodeURIComponent(token)}#/wallboard`;
 }
@@ -28,7 +31,7 @@ export function adminRoutes(app: App, ctx: AppContext): void {
 
   app.get('/api/users', { config: { access: ADMIN_ONLY } }, async () => listUsers(ch));
 
-  app.post<{ Body: { username: string; password: string; role: Role; lang?: Lang } }>(
+  app.post<{ Body: { username: string; password: string; role: Role; lang?: Lang; queues?: string[] } }>(
     '/api/users',
     {
       config: { access: ADMIN_ONLY },
@@ -41,14 +44,15 @@ export function adminRoutes(app: App, ctx: AppContext): void {
             password: { type: 'string' },
             role: { type: 'string' },
             lang: { type: 'string' },
+            queues: QUEUES_SCHEMA,
           },
         },
       },
     },
     async (req, reply) => {
-      const { username, password, role, lang } = req.body;
+      const { username, password, role, lang, queues } = req.body;
       try {
-        await createUser(ch, lang === undefined ? { username, password, role } : { username, password, role, lang });
+        await createUser(ch, { username, password, role, ...(lang === undefined ? {} : { lang }), ...(queues === undefined ? {} : { queues }) });
       } catch (err) {
         if (err instanceof DuplicateUserError) throw new UserExistsError(username);
         throw httpUserError(err);
@@ -56,7 +60,7 @@ export function adminRoutes(app: App, ctx: AppContext): void {
       const by = req.session?.username ?? '';
       await recordAudit(ch, { atMs: ctx.now(), actor: by, action: 'user_created', target: username, address: req.ip, detail: { role } });
       req.log.info({ username, role, by }, 'user created');
-      return reply.code(201).send({ username, role, lang: lang ?? 'es' });
+      return reply.code(201).send({ username, role, lang: lang ?? 'es', queues: [...new Set(queues ?? [])].sort() });
     },
   );
 
@@ -75,6 +79,7 @@ export function adminRoutes(app: App, ctx: AppContext): void {
             disabled: { type: 'boolean' },
             password: { type: 'string' },
             lang: { type: 'string', enum: [...LANGS] },
+            queues: QUEUES_SCHEMA,
           },
         },
       },
@@ -119,7 +124,7 @@ export function adminRoutes(app: App, ctx: AppContext): void {
         await recordAudit(ch, { atMs: ctx.now(), actor: by, action, target: username, address: req.ip, detail });
       }
       // Never log the password; say only that it changed.
-      req.log.info({ username, role, disabled, password_changed: password !== undefined, ...effect, by }, 'user changed');
+      req.log.info({ username, role, disabled, queues: req.body.queues, password_changed: password !== undefined, ...effect, by }, 'user changed');
       return updated;
     },
   );

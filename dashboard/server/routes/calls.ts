@@ -3,11 +3,12 @@
 // Everything is read by the processor's one KPI read module through the injected port; this
 // file validates, decides per role what callers' numbers may be seen, and moves bytes.
 import { Readable } from 'node:stream';
-import { maskCaller, type CallStory, type CallsPage } from '@tablero/processor/contract';
+import { maskCaller, type CallStory, type CallsPage, type CallsQuery } from '@tablero/processor/contract';
 import { CALL_LIST_DOWNLOADERS, CALL_LIST_READERS, LIVE_CALLER_NUMBER_READERS, roleAllowed } from '../core/roles.ts';
 import { listRejection, parseCallsQuery } from '../core/calls-query.ts';
 import type { App, AppContext } from '../context.ts';
-import { BadQueryError, CallsFailedError, CallsUnavailableError, NotFoundError } from '../errors.ts';
+import { BadQueryError, CallsFailedError, CallsUnavailableError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { findUser } from '../store/auth-store.ts';
 import type { CallsPort } from '../types.ts';
 import type { FastifyRequest } from 'fastify';
 
@@ -37,7 +38,49 @@ function maskStory(s: CallStory, full: boolean): CallStory {
   };
 }
 
+/**
+ * What a role may list: a supervisor with a queue list (users.queues) the calls of those queues;
+ * a QA analyst the calls they may score (answered stints); admins, managers and the other
+ * supervisors everything. null = no narrowing.
+ */
+interface Scope {
+  queues: string[] | null;
+  answeredOnly: boolean;
+}
+
+/** The query narrowed to the scope; a request for calls outside it is refused (403), never widened or silently cut. */
+export function scopedQuery<Q extends CallsQuery>(q: Q, scope: Scope): Q {
+  const out = { ...q };
+  if (scope.queues !== null) {
+    const allowed = new Set(scope.queues);
+    if (q.queues?.some((x) => !allowed.has(x))) throw new ForbiddenError('the calls of queues you do not supervise');
+    if (!q.queues?.length) out.queues = [...scope.queues];
+  }
+  if (scope.answeredOnly) {
+    if (q.outcomes?.some((o) => o !== 'answered')) throw new ForbiddenError('calls that were not answered');
+    out.outcomes = ['answered'];
+  }
+  return out;
+}
+
+/** Whether a call's story is inside the scope: one of its stints (or lines) in a supervised queue; for QA, one answered stint. */
+function storyInScope(s: CallStory, scope: Scope): boolean {
+  if (scope.queues !== null) {
+    const allowed = new Set(scope.queues);
+    if (!s.stints.some((x) => allowed.has(x.queue)) && !s.events.some((e) => allowed.has(e.queue))) return false;
+  }
+  return !scope.answeredOnly || s.stints.some((x) => x.outcome === 'answered');
+}
+
 export function callRoutes(app: App, ctx: AppContext): void {
+  const scopeOf = async (req: FastifyRequest): Promise<Scope> => {
+    const s = req.session;
+    if (s?.role === 'qa_analyst') return { queues: null, answeredOnly: true };
+    if (!s || s.role !== 'supervisor' || s.viaToken) return { queues: null, answeredOnly: false };
+    // Re-read per request: a changed list applies at once, like a changed role.
+    const user = await findUser(ctx.deps.ch, s.username);
+    return { queues: user && user.queues.length > 0 ? user.queues : null, answeredOnly: false };
+  };
   const port = (): CallsPort => {
     const p = ctx.deps.calls;
     if (!p) throw new CallsUnavailableError();
@@ -58,13 +101,15 @@ export function callRoutes(app: App, ctx: AppContext): void {
   app.get('/api/calls', { config: { access: CALL_LIST_READERS } }, async (req) => {
     const parsed = parseCallsQuery(req.query as Record<string, unknown>);
     if (!parsed.ok) throw new BadQueryError(parsed.param, parsed.reason);
-    return maskPage(await read(req, 'list', (p) => p.list(parsed.value)), fullNumbers(req));
+    const q = scopedQuery(parsed.value, await scopeOf(req));
+    return maskPage(await read(req, 'list', (p) => p.list(q)), fullNumbers(req));
   });
 
   app.get('/api/calls.csv', { config: { access: CALL_LIST_DOWNLOADERS } }, async (req, reply) => {
     const parsed = parseCallsQuery(req.query as Record<string, unknown>, { csv: true });
     if (!parsed.ok) throw new BadQueryError(parsed.param, parsed.reason);
-    const { lang, ...q } = parsed.value;
+    const { lang, ...asked } = parsed.value;
+    const q = scopedQuery(asked, await scopeOf(req));
     // Spanish: `;` and decimal comma (what Excel in es-CO / es-BO reads); English: `,`.
     const sep = (lang ?? req.session?.lang ?? 'es') === 'es' ? ';' : ',';
     const csv = await read(req, 'csv', (p) => p.csv(q, { sep, maskCallers: !fullNumbers(req) }));
@@ -79,12 +124,27 @@ export function callRoutes(app: App, ctx: AppContext): void {
       .send(body);
   });
 
+  app.get('/api/calls.xlsx', { config: { access: CALL_LIST_DOWNLOADERS } }, async (req, reply) => {
+    const parsed = parseCallsQuery(req.query as Record<string, unknown>, { csv: true });
+    if (!parsed.ok) throw new BadQueryError(parsed.param, parsed.reason);
+    const { lang: _lang, ...asked } = parsed.value;
+    const q = scopedQuery(asked, await scopeOf(req));
+    const book = await read(req, 'xlsx', (p) => p.xlsx(q, { maskCallers: !fullNumbers(req) }));
+    book.stream.on('error', (err) => req.log.error({ err }, 'calls XLSX stream failed'));
+    return reply
+      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="calls-${q.from}-${q.to}.xlsx"`.replace(/:/g, ''))
+      .header('x-tablero-total', String(book.total))
+      .send(book.stream);
+  });
+
   app.get<{ Params: { site: string; callid: string } }>('/api/calls/:site/:callid', { config: { access: CALL_LIST_READERS } }, async (req) => {
     const { site, callid } = req.params;
     if (!SITE.test(site)) throw new BadQueryError('site', 'must be 1 to 64 letters, digits, _ or -');
     if (callid.length === 0 || callid.length > MAX_CALLID) throw new BadQueryError('callid', `must be 1 to ${MAX_CALLID} characters`);
     const story = await read(req, 'story', (p) => p.story(site, callid));
     if (story === null) throw new NotFoundError(`call ${callid} of site ${site}`);
+    if (!storyInScope(story, await scopeOf(req))) throw new ForbiddenError('this call (outside your queues, or not a call you may score)');
     return maskStory(story, fullNumbers(req));
   });
 }

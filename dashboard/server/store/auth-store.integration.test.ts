@@ -31,7 +31,7 @@ describe('users', () => {
     await createUser(db.ch, { username: 'admin', password: 'first admin pw', role: 'admin' });
     expect(await countUsers(db.ch)).toBe(1);
     const stored = await findUser(db.ch, 'admin');
-    expect(stored).toEqual({ username: 'admin', password_hash: stored?.password_hash, role: 'admin', lang: 'es', disabled: false });
+    expect(stored).toEqual({ username: 'admin', password_hash: stored?.password_hash, role: 'admin', lang: 'es', disabled: false, queues: [] });
     expect(stored?.password_hash).toMatch(/^\$scrypt\$ln=15,r=8,p=1\$/);
     expect(await verifyPassword('first admin pw', stored?.password_hash ?? '')).toBe(true);
   });

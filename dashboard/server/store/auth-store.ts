@@ -9,6 +9,7 @@ import { chTime, insert, select } from './rows.ts';
 import { checkPassword } from '../auth/common-passwords.ts';
 import { DuplicateUserError, InvalidUserError, KioskTokenNotFoundError, PasswordPolicyError } from '../errors.ts';
 import { isLang, isRole, ROLES, type Lang, type Role } from '../core/roles.ts';
+import { MAX_QUEUE_LENGTH, MAX_QUEUES } from '../../shared/kpi-query-limits.ts';
 
 /** "role must be admin, manager, supervisor or qa_analyst", from the one role list. */
 const BAD_ROLE = `role must be ${ROLES.slice(0, -1).join(', ')} or ${ROLES[ROLES.length - 1]}`;
@@ -21,6 +22,8 @@ export interface StoredUser {
   role: Role;
   lang: Lang;
   disabled: boolean;
+  /** The queues a supervisor supervises (the calls they may list); empty = every queue. */
+  queues: string[];
 }
 
 export interface UserInfo {
@@ -29,6 +32,7 @@ export interface UserInfo {
   role: string;
   lang: Lang;
   disabled: boolean;
+  queues: string[];
   updated_at_ms: number;
 }
 
@@ -64,6 +68,7 @@ interface UserRow {
   role: string;
   lang: string;
   disabled: boolean | number;
+  queues: string[];
   updated_at_ms: string | number;
 }
 
@@ -76,13 +81,14 @@ function toStored(r: UserRow): StoredUser | null {
     role: r.role,
     lang: isLang(r.lang) ? r.lang : 'es',
     disabled: Boolean(r.disabled),
+    queues: r.queues ?? [],
   };
 }
 
 export async function findUser(ch: ClickHouse, username: string): Promise<StoredUser | null> {
   const rows = await select<UserRow>(
     ch,
-    `SELECT username, password_hash, role, lang, disabled, toUnixTimestamp64Milli(updated_at) AS updated_at_ms
+    `SELECT username, password_hash, role, lang, disabled, queues, toUnixTimestamp64Milli(updated_at) AS updated_at_ms
      FROM ${TABLES.users} FINAL WHERE username = {username:String} LIMIT 1`,
     { username },
   );
@@ -93,7 +99,7 @@ export async function findUser(ch: ClickHouse, username: string): Promise<Stored
 export async function listUsers(ch: ClickHouse): Promise<UserInfo[]> {
   const rows = await select<UserRow>(
     ch,
-    `SELECT username, password_hash, role, lang, disabled, toUnixTimestamp64Milli(updated_at) AS updated_at_ms
+    `SELECT username, password_hash, role, lang, disabled, queues, toUnixTimestamp64Milli(updated_at) AS updated_at_ms
      FROM ${TABLES.users} FINAL ORDER BY username`,
   );
   return rows.map((r) => ({
@@ -101,6 +107,7 @@ export async function listUsers(ch: ClickHouse): Promise<UserInfo[]> {
     role: r.role,
     lang: isLang(r.lang) ? r.lang : 'es',
     disabled: Boolean(r.disabled),
+    queues: r.queues ?? [],
     updated_at_ms: Number(r.updated_at_ms),
   }));
 }
@@ -115,6 +122,15 @@ export interface NewUser {
   password: string;
   role: Role;
   lang?: Lang;
+  queues?: string[];
+}
+
+/** A user's queue list: each queue 1 to MAX_QUEUE_LENGTH characters, at most MAX_QUEUES, no repeats. */
+export function checkUserQueues(queues: unknown): string[] {
+  if (!Array.isArray(queues) || queues.length > MAX_QUEUES || queues.some((q) => typeof q !== 'string' || q.length === 0 || q.length > MAX_QUEUE_LENGTH || q.trim() !== q)) {
+    throw new InvalidUserError('queues', `queues must be a list of at most ${MAX_QUEUES} queue names of 1 to ${MAX_QUEUE_LENGTH} characters`);
+  }
+  return [...new Set(queues as string[])].sort();
 }
 
 /** Throws PasswordPolicyError (an InvalidUserError naming the password) when the policy refuses it. */
@@ -124,7 +140,7 @@ export function assertPasswordPolicy(password: string): void {
 }
 
 /** Checks a new user's fields; throws InvalidUserError naming the first bad one. */
-export function validateNewUser(u: { username: unknown; password: unknown; role: unknown; lang?: unknown }): void {
+export function validateNewUser(u: { username: unknown; password: unknown; role: unknown; lang?: unknown; queues?: unknown }): void {
   if (typeof u.username !== 'string' || !USERNAME_PATTERN.test(u.username)) {
     throw new InvalidUserError('username', 'username must be 1 to 64 letters, digits or . _ @ - (starting with a letter or digit)');
   }
@@ -132,6 +148,7 @@ export function validateNewUser(u: { username: unknown; password: unknown; role:
   assertPasswordPolicy(u.password);
   if (!isRole(u.role)) throw new InvalidUserError('role', BAD_ROLE);
   if (u.lang !== undefined && !isLang(u.lang)) throw new InvalidUserError('lang', 'lang must be es or en');
+  if (u.queues !== undefined) checkUserQueues(u.queues);
 }
 
 /** Creates a user; throws InvalidUserError for bad fields and DuplicateUserError if the name is taken. */
@@ -144,6 +161,7 @@ export async function createUser(ch: ClickHouse, u: NewUser): Promise<void> {
     role: u.role,
     lang: u.lang ?? 'es',
     disabled: false,
+    queues: u.queues === undefined ? [] : checkUserQueues(u.queues),
     updated_at: chTime(nextVersion()),
   });
 }
@@ -161,6 +179,7 @@ export interface UserChanges {
   disabled?: boolean;
   password?: string;
   lang?: Lang;
+  queues?: string[];
 }
 
 /**
@@ -172,9 +191,10 @@ export async function updateUser(ch: ClickHouse, username: string, changes: User
   if (changes.role !== undefined && !isRole(changes.role)) throw new InvalidUserError('role', BAD_ROLE);
   if (changes.lang !== undefined && !isLang(changes.lang)) throw new InvalidUserError('lang', 'lang must be es or en');
   if (changes.password !== undefined) assertPasswordPolicy(changes.password);
+  const queues = changes.queues === undefined ? undefined : checkUserQueues(changes.queues);
   const rows = await select<UserRow>(
     ch,
-    `SELECT username, password_hash, role, lang, disabled, toUnixTimestamp64Milli(updated_at) AS updated_at_ms
+    `SELECT username, password_hash, role, lang, disabled, queues, toUnixTimestamp64Milli(updated_at) AS updated_at_ms
      FROM ${TABLES.users} FINAL WHERE username = {username:String} LIMIT 1`,
     { username },
   );
@@ -187,9 +207,10 @@ export async function updateUser(ch: ClickHouse, username: string, changes: User
     role: changes.role ?? current.role,
     lang: changes.lang ?? (isLang(current.lang) ? current.lang : 'es'),
     disabled: changes.disabled ?? Boolean(current.disabled),
+    queues: queues ?? current.queues ?? [],
   };
   await insert(ch, TABLES.users, { ...next, updated_at: chTime(version) });
-  return { username: next.username, role: next.role, lang: next.lang, disabled: next.disabled, updated_at_ms: version };
+  return { username: next.username, role: next.role, lang: next.lang, disabled: next.disabled, queues: next.queues, updated_at_ms: version };
 }
 
 interface KioskRow {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CALL_TEXTS } from '../features/calls/texts.ts';
 import { EXPORT_TEXTS } from '../features/exports/texts.ts';
 import { FUNNEL_TEXTS } from '../features/funnel/texts.ts';
 import { ESC_TEXTS } from '../features/escalations/texts.ts';
@@ -13,6 +14,7 @@ const CATALOGS: ReadonlyArray<[string, Catalog<string>]> = [
   ['escalations', ESC_TEXTS],
   ['exports', EXPORT_TEXTS],
   ['funnel', FUNNEL_TEXTS],
+  ['calls', CALL_TEXTS],
 ];
 
 describe.each(CATALOGS)('catalog %s', (_name, catalog) => {

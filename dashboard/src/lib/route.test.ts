@@ -60,3 +60,22 @@ describe('kioskTokenFrom', () => {
     expect(kioskTokenFrom(search)).toBe(expected);
   });
 });
+
+describe('the calls list and a call story (issue 20)', () => {
+  it('keeps the list query as given and round-trips it', () => {
+    const r = parseRoute('#/calls?from=2026-11-01&to=2026-12-01&queue=101&queue=102&figure=sl_numerator');
+    expect(r).toEqual({ name: 'calls', query: 'from=2026-11-01&to=2026-12-01&queue=101&queue=102&figure=sl_numerator' });
+    expect(routeHash(r)).toBe('#/calls?from=2026-11-01&to=2026-12-01&queue=101&queue=102&figure=sl_numerator');
+    expect(routeHash({ name: 'calls', query: '' })).toBe('#/calls');
+  });
+
+  it('decodes the site and the call id (dots, slashes and spaces escaped)', () => {
+    const r: Route = { name: 'call', site: 'default', callid: '1793718000.12/a b' };
+    expect(routeHash(r)).toBe('#/call/default/1793718000.12%2Fa%20b');
+    expect(parseRoute(routeHash(r))).toEqual(r);
+    expect(parseRoute('#/call/lpz/1700000000.5')).toEqual({ name: 'call', site: 'lpz', callid: '1700000000.5' });
+    // A mangled escape or a missing call id is an unknown path: the wallboard.
+    expect(parseRoute('#/call/lpz/%E0%A4%A').name).toBe('wallboard');
+    expect(parseRoute('#/call/lpz').name).toBe('wallboard');
+  });
+});

@@ -16,7 +16,21 @@ export const PAGES = ['live', 'reports', 'funnel', 'quality', 'settings', 'qa', 
 export type PageName = (typeof PAGES)[number];
 const PAGE_PATHS: Record<PageName, string> = { live: '/live', reports: '/reports', funnel: '/funnel', quality: '/quality-data', settings: '/settings', qa: '/qa', escalations: '/escalations', exports: '/exports', password: '/password' };
 
-export type Route = WallboardRoute | { name: 'login' } | { name: PageName };
+/** `#/calls?from=...&to=...&queue=...&figure=...`: the stints behind a figure (the /api/calls parameters as they are). */
+export interface CallsRoute {
+  name: 'calls';
+  /** The list's query string, without `?` (the page sends it to /api/calls as it stands). */
+  query: string;
+}
+
+/** `#/call/<site>/<callid>`: a call's whole story. */
+export interface CallRoute {
+  name: 'call';
+  site: string;
+  callid: string;
+}
+
+export type Route = WallboardRoute | { name: 'login' } | { name: PageName } | CallsRoute | CallRoute;
 
 export const DEFAULT_ROTATE_S = 20;
 
@@ -44,6 +58,15 @@ export function parseRoute(hash: string): Route {
   if (path === '/login') return { name: 'login' };
   // The quality screens live under `#/qa/...` (forms, sampling, scoring...); the qa view reads the rest.
   if (path.startsWith('/qa/')) return { name: 'qa' };
+  if (path === '/calls') return { name: 'calls', query: query.toString() };
+  const call = /^\/call\/([^/]+)\/(.+)$/.exec(path);
+  if (call) {
+    try {
+      return { name: 'call', site: decodeURIComponent(call[1] as string), callid: decodeURIComponent(call[2] as string) };
+    } catch {
+      // A mangled escape: fall through to the wallboard like any unknown path.
+    }
+  }
   for (const page of PAGES) if (path === PAGE_PATHS[page]) return { name: page };
   const list = query.get('queues');
   const queues = list === null ? null : list.split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -56,6 +79,8 @@ export function parseRoute(hash: string): Route {
 
 export function routeHash(route: Route): string {
   if (route.name === 'login') return '#/login';
+  if (route.name === 'calls') return route.query === '' ? '#/calls' : `#/calls?${route.query}`;
+  if (route.name === 'call') return `#/call/${encodeURIComponent(route.site)}/${encodeURIComponent(route.callid)}`;
   if (route.name !== 'wallboard') return `#${PAGE_PATHS[route.name]}`;
   const params: string[] = [];
   if (route.queues) params.push(`queues=${route.queues.map(encodeURIComponent).join(',')}`);

@@ -33,9 +33,10 @@ export async function queryCallStory(ch: ClickHouse, site: string, callid: strin
   // the same definition per stint as the KPI rows.
   const span = (await rows<{ a: unknown; b: unknown; n: unknown }>(ch, `SELECT toUnixTimestamp(min(enter_ts)) AS a, toUnixTimestamp(max(enter_ts)) AS b, count() AS n
     FROM ${TABLES.stints} FINAL WHERE site = {site:String} AND callid = {callid:String}`, p, 'call stints span'))[0];
-  const stints = span && Number(span.n) > 0
-    ? (await queryCalls(ch, { site, from: iso(span.a), to: iso(Number(span.b) + 1), figure: 'all', order: 'oldest', limit: MAX_STORY_STINTS }, { ...o, callid })).rows
-    : [];
+  const listed = span && Number(span.n) > 0
+    ? await queryCalls(ch, { site, from: iso(span.a), to: iso(Number(span.b) + 1), figure: 'all', order: 'oldest', limit: MAX_STORY_STINTS }, { ...o, callid })
+    : null;
+  const stints = listed?.rows ?? [];
 
   const surveys = (await rows<Record<string, unknown>>(ch, `SELECT survey_id, toUnixTimestamp(ts) AS t, queue, agent, dimension, score
     FROM ${TABLES.surveyAnswers} FINAL WHERE site = {site:String} AND callid = {callid:String} ORDER BY ts, survey_id, dimension`, p, 'call surveys')).map((r) => ({
@@ -66,5 +67,5 @@ export async function queryCallStory(ch: ClickHouse, site: string, callid: strin
   const found = events.length + stints.length + surveys.length + evaluations.length + calibration_sessions.length + rejected_lines.length + tickets.length;
   if (found === 0) return null;
   const template = (await readSettings(ch))['recording_url_template'] ?? DEFAULT_QA_SETTINGS.recording_url_template;
-  return { site, callid, events, stints, surveys, tickets, evaluations, calibration_sessions, recording_url: recordingUrl(template, { site, callid }), rejected_lines };
+  return { site, callid, tz: listed?.tz ?? o.defaultTz, events, stints, surveys, tickets, evaluations, calibration_sessions, recording_url: recordingUrl(template, { site, callid }), rejected_lines };
 }

@@ -12,7 +12,7 @@ import { streamCalls, type CallsReadOptions } from './calls-query.ts';
 
 const BOM = '\uFEFF';
 const EOL = '\r\n';
-const COLUMNS = [
+export const CALL_COLUMNS = [
   'enter_local', 'enter_ts', 'end_ts', 'site', 'queue', 'callid', 'caller', 'wait_s', 'talk_s', 'outcome', 'agent',
   'transferred', 'in_hours', 'short_abandon', 'within_t', 'period', 'figures',
 ] as const;
@@ -29,15 +29,18 @@ function local(iso: string, tz: string): string {
   return `${p.year}-${d2(p.month)}-${d2(p.day)} ${d2(p.hour)}:${d2(p.minute)}:${d2(p.second)}`;
 }
 
-function line(r: CallListRow, tz: string, o: CallsCsvOptions): string {
-  const flag = (b: boolean): string => (b ? '1' : '0');
-  const int = (n: number | null): string => (n === null ? '' : String(n));
-  const cells = [
-    local(r.enter_ts, tz), r.enter_ts, r.end_ts, r.site, r.queue, r.callid, o.maskCallers ? maskCaller(r.caller) : r.caller,
-    int(r.wait_s), int(r.talk_s), r.outcome, r.agent, flag(r.transferred), flag(r.in_hours), flag(r.short_abandon), flag(r.within_t),
+/** One row's cells in COLUMNS order (the CSV writes them as text, the XLSX as numbers where they are). */
+export function callCells(r: CallListRow, tz: string, maskCallers: boolean): Array<string | number | null> {
+  const flag = (b: boolean): number => (b ? 1 : 0);
+  return [
+    local(r.enter_ts, tz), r.enter_ts, r.end_ts, r.site, r.queue, r.callid, maskCallers ? maskCaller(r.caller) : r.caller,
+    r.wait_s, r.talk_s, r.outcome, r.agent, flag(r.transferred), flag(r.in_hours), flag(r.short_abandon), flag(r.within_t),
     r.period, r.figures.join(' '),
   ];
-  return cells.map((c) => csvText(c, o.sep)).join(o.sep);
+}
+
+function line(r: CallListRow, tz: string, o: CallsCsvOptions): string {
+  return callCells(r, tz, o.maskCallers).map((c) => csvText(c === null ? '' : String(c), o.sep)).join(o.sep);
 }
 
 /** The list's total and definition (known before the first byte), then the CSV text in chunks. */
@@ -46,7 +49,7 @@ export async function callsCsv(ch: ClickHouse, q: CallsQuery, ro: CallsReadOptio
   const first = await it.next();
   const start = first.value as CallsPageStart;
   async function* chunks(): AsyncGenerator<string> {
-    yield BOM + COLUMNS.join(o.sep) + EOL;
+    yield BOM + CALL_COLUMNS.join(o.sep) + EOL;
     for await (const page of it) {
       if (Array.isArray(page)) yield page.map((r) => line(r, start.tz, o) + EOL).join('');
     }

@@ -3,12 +3,13 @@
 // grouped by definition), the same fragment and parameters per piece, so the list's total is the
 // figure by construction. One statement reads every piece: the classified stints of each piece
 // and group (calls-classified.sql, its parameters renamed per branch) joined by UNION ALL, then
-// filtered, ordered by (enter time, stint id) and cut at a keyset cursor, so the last page of a
-// month costs what the first does.
-import type { ClickHouse } from '@tablero/sql';
+// filtered, ordered by (enter time, stint id) and cut at a keyset cursor. One pass counts the list
+// per branch (its total) and per hour of enter time; each page then reads only the hours that hold
+// it (pageWindow), so the last page of a month costs what the first does.
+import { TABLES, type ClickHouse } from '@tablero/sql';
 import {
   CALL_FIGURES, MAX_CALLS_PAGE, STINT_OUTCOMES,
-  type CallListRow, type CallOrder, type CallsPage, type CallsPageStart, type CallsQuery, type StatedDefinition,
+  type CallLinks, type CallListRow, type CallOrder, type CallsPage, type CallsPageStart, type CallsQuery, type StatedDefinition,
 } from '../contract.ts';
 import { periodKey, type PeriodBy } from '../core/calendar.ts';
 import {
@@ -123,9 +124,22 @@ function branchesSql(plan: ReadPlan, branches: Branch[], by: PeriodBy): { sql: s
   return { sql: parts.join('\nUNION ALL\n'), params };
 }
 
-// Filters on the classified stints, the same for the page and the count.
+// Filters on the classified stints, the same for the page and the count. A figure is read from
+// its membership column (calls-classified.sql f_*), the same test that names it in `figures`.
 const FILTER = `
-  ({figure:String} = 'all' OR has(figures, {figure:String}))
+  ({figure:String} = 'all' OR multiIf(
+    {figure:String} = 'offered', f_offered,
+    {figure:String} = 'answered', f_answered,
+    {figure:String} = 'answered_within', f_answered_within,
+    {figure:String} = 'unanswered', f_unanswered,
+    {figure:String} = 'refused', f_refused,
+    {figure:String} = 'short_abandoned', f_short_abandoned,
+    {figure:String} = 'out_of_hours', f_out_of_hours,
+    {figure:String} = 'cut_by_restart', f_cut_by_restart,
+    {figure:String} = 'sl_numerator', f_sl_numerator,
+    {figure:String} = 'sl_denominator', f_sl_denominator,
+    -- abandoned, timeout, exit_key, exit_empty, withdrawn, failed: the unanswered of that outcome.
+    f_unanswered AND toString(outcome) = {figure:String}))
   AND (empty({outcomes:Array(String)}) OR has({outcomes:Array(String)}, toString(outcome)))
   AND ({within_t:Int8} < 0 OR within = ({within_t:Int8} = 1))
   AND (NOT {has_agent:Bool} OR agent = {agent:String})
@@ -171,39 +185,100 @@ function toRow(plan: ReadPlan, by: PeriodBy, r: RawRow): CallListRow {
   };
 }
 
-/** One page after `cursor` (exclusive) in the prepared order. */
-async function readPage(ch: ClickHouse, p: Prepared, limit: number, cursor: Cursor | null): Promise<{ rows: CallListRow[]; last: Cursor | null; more: boolean }> {
+/** Seconds of one bucket of the list's per-bucket counts, from which a page's time window is found. */
+export const BUCKET_S = 3600;
+
+/** The list's size per branch (for the total and the stated definition) and per time bucket (for page windows). */
+interface Counts {
+  perBranch: Array<{ g: number; n: number }>;
+  /** [bucket, stints], bucket = intDiv(enter time, BUCKET_S), ascending. */
+  buckets: Array<[number, number]>;
+}
+
+/** One pass over the filtered range: counts per branch and per hour of enter time. */
+async function readCounts(ch: ClickHouse, p: Prepared): Promise<Counts> {
+  const rs = await rows<{ g: number; b: number; n: number }>(ch, `SELECT g, intDiv(enter_s, ${BUCKET_S}) AS b, count() AS n FROM (${p.sql}) WHERE ${FILTER} GROUP BY g, b
+SETTINGS do_not_merge_across_partitions_select_final = 1`, p.params, 'calls count');
+  const perBranch = new Map<number, number>();
+  const buckets = new Map<number, number>();
+  for (const r of rs) {
+    perBranch.set(Number(r.g), (perBranch.get(Number(r.g)) ?? 0) + Number(r.n));
+    buckets.set(Number(r.b), (buckets.get(Number(r.b)) ?? 0) + Number(r.n));
+  }
+  return {
+    perBranch: [...perBranch].map(([g, n]) => ({ g, n })),
+    buckets: [...buckets].sort((a, b) => a[0] - b[0]),
+  };
+}
+
+/**
+ * The narrowest window of enter times [from_s, to_s) that holds the `need` rows after the
+ * cursor in the list's order, from the per-bucket counts: the cursor's bucket (read in full but
+ * counted as none: where the cursor sits inside it is not known) and the buckets after it until
+ * they hold `need`.
+ * Unbounded on the far side when they never do; null when no stint is left.
+ */
+export function pageWindow(buckets: ReadonlyArray<readonly [number, number]>, desc: boolean, cursorS: number | null, need: number, bucketS = BUCKET_S): { from_s: number; to_s: number } | null {
+  const at = cursorS === null ? null : Math.floor(cursorS / bucketS);
+  const ahead = desc ? buckets.filter(([b]) => at === null || b <= at).reverse() : buckets.filter(([b]) => at === null || b >= at);
+  const firstB = ahead[0]?.[0];
+  if (firstB === undefined) return null;
+  let sum = 0;
+  let lastB: number | null = null;
+  for (const [b, n] of ahead) {
+    // The cursor's own bucket is read, but what of it lies after the cursor is not known: it counts for nothing.
+    if (b !== at) sum += n;
+    if (sum >= need) {
+      lastB = b;
+      break;
+    }
+  }
+  const near = desc ? (firstB + 1) * bucketS : firstB * bucketS;
+  const far = lastB === null ? null : desc ? lastB * bucketS : (lastB + 1) * bucketS;
+  return desc
+    ? { from_s: far ?? Number.MIN_SAFE_INTEGER, to_s: near }
+    : { from_s: near, to_s: far ?? Number.MAX_SAFE_INTEGER };
+}
+
+/** The prepared parameters with every branch's range cut to the window (a branch outside it reads nothing). */
+function narrowed(p: Prepared, w: { from_s: number; to_s: number }): Record<string, unknown> {
+  const params = { ...p.params };
+  p.branches.forEach(({ piece }, i) => {
+    params[`b${i}_from_s`] = Math.max(piece.from_s, w.from_s);
+    params[`b${i}_to_s`] = Math.min(piece.to_s, w.to_s);
+  });
+  return params;
+}
+
+/**
+ * One page after `cursor` (exclusive) in the prepared order: the window of enter times that
+ * holds it (pageWindow), then the rows in full inside that window alone, so the first and the
+ * last page of a month read a few hours of stints each, not the month.
+ */
+async function readPage(ch: ClickHouse, p: Prepared, counts: Counts, limit: number, cursor: Cursor | null): Promise<{ rows: CallListRow[]; last: Cursor | null; more: boolean }> {
   const desc = p.order === 'newest';
-  const order = `ORDER BY enter_s ${desc ? 'DESC' : 'ASC'}, stint_id ${desc ? 'DESC' : 'ASC'}`;
-  // Two steps: the page's keys first, sorting only (enter time, stint id) of the whole filtered
-  // range; then the page's rows in full, so the shown columns are read for the page alone.
   // One row beyond the page says whether another page follows (a last page that happens to be
   // full then gives no cursor to an empty page).
-  const keys = await rows<{ enter_s: number; stint_id: string }>(ch, `SELECT enter_s, stint_id FROM (${p.sql})
+  const w = pageWindow(counts.buckets, desc, cursor?.enter_s ?? null, limit + 1);
+  if (w === null) return { rows: [], last: null, more: false };
+  const rs = await rows<RawRow>(ch, `SELECT g, stint_id, queue, callid, k, enter_s, end_s, caller, wait_s, talk_s, outcome, agent, transferred, in_hours, short, within, figures
+FROM (${p.sql})
 WHERE ${FILTER}
   AND (NOT {has_cursor:Bool} OR (enter_s, stint_id) ${desc ? '<' : '>'} ({cur_t:Int64}, {cur_id:String}))
-${order}
+ORDER BY enter_s ${desc ? 'DESC' : 'ASC'}, stint_id ${desc ? 'DESC' : 'ASC'}
 LIMIT {limit:UInt32}
 SETTINGS do_not_merge_across_partitions_select_final = 1`, {
-    ...p.params, has_cursor: cursor !== null, cur_t: cursor?.enter_s ?? 0, cur_id: cursor?.stint_id ?? '', limit: limit + 1,
-  }, 'calls page keys');
-  const more = keys.length > limit;
-  if (more) keys.length = limit;
-  const last = keys[keys.length - 1];
-  // A stint is in exactly one piece and group, so its id picks one row of the union.
-  const rs = keys.length === 0 ? [] : await rows<RawRow>(ch, `SELECT g, stint_id, queue, callid, k, enter_s, end_s, caller, wait_s, talk_s, outcome, agent, transferred, in_hours, short, within, figures
-FROM (${p.sql})
-WHERE stint_id IN {ids:Array(String)}
-${order}
-SETTINGS do_not_merge_across_partitions_select_final = 1`, { ...p.params, ids: keys.map((k) => k.stint_id) }, 'calls page');
+    ...narrowed(p, w), has_cursor: cursor !== null, cur_t: cursor?.enter_s ?? 0, cur_id: cursor?.stint_id ?? '', limit: limit + 1,
+  }, 'calls page');
+  const more = rs.length > limit;
+  if (more) rs.length = limit;
+  const last = rs[rs.length - 1];
   return { rows: rs.map((r) => toRow(p.plan, p.by, r)), last: last ? { enter_s: Number(last.enter_s), stint_id: last.stint_id } : null, more };
 }
 
 /** The list's total and the definition the KPI row would state (the newest branch with stints in the list). */
-async function readTotal(ch: ClickHouse, p: Prepared, q: CallsQuery): Promise<{ total: number; definition: StatedDefinition }> {
-  const counts = await rows<{ g: number; n: number }>(ch, `SELECT g, count() AS n FROM (${p.sql}) WHERE ${FILTER} GROUP BY g
-SETTINGS do_not_merge_across_partitions_select_final = 1`, p.params, 'calls count');
-  const used = counts.map((c) => ({ b: p.branches[Number(c.g)] as Branch, n: Number(c.n) })).sort((x, y) => x.b.piece.index - y.b.piece.index);
+function totalOf(p: Prepared, q: CallsQuery, counts: Counts): { total: number; definition: StatedDefinition } {
+  const used = counts.perBranch.map((c) => ({ b: p.branches[c.g] as Branch, n: c.n })).sort((x, y) => x.b.piece.index - y.b.piece.index);
   const total = used.reduce((a, c) => a + c.n, 0);
   const newest = used[used.length - 1]?.b;
   const stated = newest
@@ -217,27 +292,44 @@ SETTINGS do_not_merge_across_partitions_select_final = 1`, p.params, 'calls coun
   return { total, definition: statedDefinition(p.plan, stated, holidays) };
 }
 
+/** The tickets and QA evaluations of the page's calls (one query each, over the page's call ids only). */
+async function withLinks(ch: ClickHouse, site: string, list: CallListRow[]): Promise<Array<CallListRow & CallLinks>> {
+  if (list.length === 0) return [];
+  const p = { site, ids: [...new Set(list.map((r) => r.callid))] };
+  const [tickets, evals] = await Promise.all([
+    rows<{ callid: string; ids: string[] }>(ch, `SELECT call_id AS callid, arraySort(groupUniqArray(ticket_id)) AS ids FROM ${TABLES.ticketEvents} FINAL
+WHERE call_site = {site:String} AND call_id IN {ids:Array(String)} GROUP BY call_id`, p, 'calls page tickets'),
+    rows<{ callid: string; n: number }>(ch, `SELECT callid, uniqExact(evaluation_id) AS n FROM ${TABLES.qaEvaluations}
+WHERE site = {site:String} AND callid IN {ids:Array(String)} GROUP BY callid`, p, 'calls page evaluations'),
+  ]);
+  const t = new Map(tickets.map((r) => [r.callid, r.ids]));
+  const e = new Map(evals.map((r) => [r.callid, Number(r.n)]));
+  return list.map((r) => ({ ...r, tickets: t.get(r.callid) ?? [], evaluations: e.get(r.callid) ?? 0 }));
+}
+
 /** One page of the stints behind a figure, with the whole list's total (equal to the KPI row's figure). */
 export async function queryCalls(ch: ClickHouse, q: CallsQuery, o: CallsReadOptions = { defaultTz: 'UTC' }): Promise<CallsPage> {
   const p = await prepare(ch, q, o);
   const cursor = q.cursor === undefined ? null : decodeCursor(q.cursor, p.order);
-  const page = await readPage(ch, p, q.limit ?? 100, cursor);
-  const { total, definition } = await readTotal(ch, p, q);
-  return { total, definition, tz: p.plan.tz, rows: page.rows, next_cursor: page.more && page.last ? encodeCursor(page.last, p.order) : null };
+  const counts = await readCounts(ch, p);
+  const page = await readPage(ch, p, counts, q.limit ?? 100, cursor);
+  const { total, definition } = totalOf(p, q, counts);
+  return { total, definition, tz: p.plan.tz, rows: await withLinks(ch, p.plan.site, page.rows), next_cursor: page.more && page.last ? encodeCursor(page.last, p.order) : null };
 }
 
 /**
- * The whole list, page by page (CSV downloads): `total` first, then the rows in order. Keyset
- * pages, so memory stays one page whatever the list's length; large pages, because each one
- * classifies and sorts the range again (bench/calls-paging.ts).
+ * The whole list, page by page (CSV and XLSX downloads): `total` first, then the rows in order.
+ * Keyset pages, so memory stays one page whatever the list's length; each page reads only its
+ * window of enter times, found from the one pass of counts (bench/calls-paging.ts).
  */
 export async function* streamCalls(ch: ClickHouse, q: CallsQuery, o: CallsReadOptions = { defaultTz: 'UTC' }, pageSize = 50_000): AsyncGenerator<CallsPageStart | CallListRow[]> {
   const p = await prepare(ch, { ...q, limit: undefined, cursor: undefined }, o);
-  const { total, definition } = await readTotal(ch, p, q);
+  const counts = await readCounts(ch, p);
+  const { total, definition } = totalOf(p, q, counts);
   yield { total, definition, tz: p.plan.tz };
   let cursor: Cursor | null = null;
   for (;;) {
-    const page = await readPage(ch, p, pageSize, cursor);
+    const page = await readPage(ch, p, counts, pageSize, cursor);
     if (page.rows.length) yield page.rows;
     if (!page.more || !page.last) return;
     cursor = page.last;

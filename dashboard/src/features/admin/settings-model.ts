@@ -58,6 +58,8 @@ export interface UserRow {
   role: string;
   lang: string;
   disabled: boolean;
+  /** The queues a supervisor supervises (the calls they may list); absent or empty = every queue. */
+  queues?: string[];
 }
 
 export function parseUsers(v: unknown): UserRow[] {
