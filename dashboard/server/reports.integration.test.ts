@@ -235,11 +235,11 @@ describe('GET /api/quality', () => {
       sources: [
         {
           site: 'lpz', source: QLOG, kind: 'queue_log', live_accepted: 7, live_rejected: 3, stored_accepted: 7, stored_rejected: 3,
-          last_line_at_ms: (NOW_S - 58) * 1000, last_event_s: NOW_S - 60, silent_for_s: 58, silent: false, clock_skew_s: 2,
+          last_line_at_ms: (NOW_S - 58) * 1000, last_event_s: NOW_S - 60, silent_for_s: 58, silent: false, imported: false, clock_skew_s: 2,
         },
         {
           site: 'lpz', source: 'push:pbx2', kind: '', live_accepted: null, live_rejected: null, stored_accepted: 1, stored_rejected: 0,
-          last_line_at_ms: null, last_event_s: NOW_S - 4000, silent_for_s: 4000, silent: true, clock_skew_s: null,
+          last_line_at_ms: null, last_event_s: NOW_S - 4000, silent_for_s: 4000, silent: true, imported: false, clock_skew_s: null,
         },
       ],
       rejected: [
