@@ -167,4 +167,26 @@ describe('settings as forms (admin, Chromium)', () => {
     await page.selectOption('[data-testid=lang-switch]', 'es-CO');
     await expect.poll(() => page.getByTestId('kiosk-tokens').textContent()).toContain('Pantalla de pared (creada en el primer arranque)');
   }, 60_000);
+
+  it('a manager reads the values in force and the versions, with no form to change them', async () => {
+    expect((await admin.send('POST', '/api/users', { username: 'marco', password: 'gerencia-de-operaciones', role: 'manager', lang: 'es' })).status).toBe(201);
+    const manager = await logIn(await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage(), tablero.url, 'marco', 'gerencia-de-operaciones');
+    await manager.goto(`${tablero.url}/#/settings`);
+    const calendar = manager.locator('[data-testid=calendar-in-force][data-site=default]');
+    await calendar.waitFor({ timeout: 15_000 });
+    expect(await calendar.locator('li').allTextContents()).toEqual([
+      'lunes: 08:00–12:00, 14:00–18:00',
+      'martes: 08:00–18:00',
+      'miércoles: 08:00–18:00',
+      'jueves: 08:00–18:00',
+      'viernes: 08:00–18:00',
+      'sábado: Cerrado',
+      'domingo: Cerrado',
+      'Feriados: 25 dic 2026',
+    ]);
+    expect(await manager.getByTestId('settings-version').count()).toBe(2);
+    expect(await manager.getByTestId('calendar-version').count()).toBe(2);
+    expect([await manager.getByTestId('settings-save').count(), await manager.getByTestId('calendar-form').count()]).toEqual([0, 0]);
+    await manager.context().close();
+  }, 60_000);
 });
