@@ -7,6 +7,7 @@ export { ROLES, LANGS, isRole, type Role, type Lang } from './core/roles.ts';
 export { SESSION_COOKIE } from './auth/sessions.ts';
 export { SessionSecretError, MIN_SECRET_BYTES } from './core/session.ts';
 export { createUser, countUsers, createKioskToken, revokeKioskToken, sha256Hex, updateUser } from './store/auth-store.ts';
+export { FIRST_START_KIOSK_LABEL } from '../shared/kiosk.ts';
 export { InvalidUserError, DuplicateUserError, KioskTokenNotFoundError, PasswordPolicyError } from './errors.ts';
 export { checkPassword } from './auth/common-passwords.ts';
 export { PASSWORD_PROBLEM_TEXT, MIN_PASSWORD_LENGTH } from '../shared/password-policy.ts';

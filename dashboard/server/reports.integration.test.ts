@@ -11,6 +11,7 @@ import { buildApp } from './app.ts';
 import type { Role } from './core/roles.ts';
 import { createUser } from './store/auth-store.ts';
 import type { DashboardDeps, SaveResult, SettingsDeps } from './types.ts';
+import { refusalDetails } from './routes/settings.ts';
 import { PASSWORD, SECRET, TestBus, captureLog, login, openTestDb, seedUsers, type LoggedIn, type TestDb } from './testing/support.ts';
 
 const TZ = 'America/La_Paz';
@@ -35,8 +36,9 @@ const settings: SettingsDeps = {
   calendars: async (atMs) => ({ lpz: { tz: TZ, at: atMs } }),
   saveCalendar: async (v): Promise<SaveResult> => {
     saves.push({ kind: 'calendar', args: v });
-    return { ok: true, version: 7 };
+    return (v.spec as Record<string, unknown>)['tz'] === 'Mars/Base' ? { ok: false, reason: 'Invalid time zone specified: Mars/Base' } : { ok: true, version: 7 };
   },
+  calendarVersions: async () => [{ site: 'lpz', version: 1, valid_from_ms: 9, spec: { tz: TZ, holidays: ['2026-12-25'] }, created_by: 'ana' }],
 };
 
 const bus = new TestBus();
@@ -233,11 +235,11 @@ describe('GET /api/quality', () => {
       sources: [
         {
           site: 'lpz', source: QLOG, kind: 'queue_log', live_accepted: 7, live_rejected: 3, stored_accepted: 7, stored_rejected: 3,
-          last_line_at_ms: (NOW_S - 58) * 1000, last_event_s: NOW_S - 60, silent_for_s: 58, silent: false, clock_skew_s: 2,
+          last_line_at_ms: (NOW_S - 58) * 1000, last_event_s: NOW_S - 60, silent_for_s: 58, silent: false, imported: false, clock_skew_s: 2,
         },
         {
           site: 'lpz', source: 'push:pbx2', kind: '', live_accepted: null, live_rejected: null, stored_accepted: 1, stored_rejected: 0,
-          last_line_at_ms: null, last_event_s: NOW_S - 4000, silent_for_s: 4000, silent: true, clock_skew_s: null,
+          last_line_at_ms: null, last_event_s: NOW_S - 4000, silent_for_s: 4000, silent: true, imported: false, clock_skew_s: null,
         },
       ],
       rejected: [
@@ -253,12 +255,25 @@ describe('GET /api/quality', () => {
 });
 
 describe('settings', () => {
+  it.each([
+    ['invalid settings for lpz/101: bad_field:alerts.waiting_above', { reason: 'bad_field', field: 'alerts.waiting_above' }],
+    ['invalid settings for lpz/(defaults): unknown_field:colour', { reason: 'unknown_field', field: 'colour' }],
+    ['bad time weekly[2][0].to: 25:00', { reason: 'bad_time', day: 2, value: '25:00' }],
+    ['empty range weekly[6][1]: 10:00-09:00', { reason: 'empty_range', day: 6, value: '10:00-09:00' }],
+    ['bad holiday date: 25/12/2026', { reason: 'bad_holiday', value: '25/12/2026' }],
+    ['Invalid time zone specified: Mars/Base', { reason: 'bad_tz' }],
+    ["unknown calendar field 'hours' (expected tz, weekly, holidays)", { reason: 'invalid' }],
+  ])('names the reason of %j for the page', (message, details) => {
+    expect(refusalDetails(message)).toEqual(details);
+  });
+
   it('lists defaults, versions and calendars', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/settings', headers: as('manager') });
     expect(res.json()).toEqual({
       defaults: { formula: 'offered', threshold_s: 20 },
       versions: [{ site: 'lpz', queue: '101', version: 1, valid_from_ms: 5, patch: { threshold_s: 30 }, created_by: 'ana' }],
       calendars: { lpz: { tz: TZ, at: NOW_S * 1000 } },
+      calendar_versions: [{ site: 'lpz', version: 1, valid_from_ms: 9, spec: { tz: TZ, holidays: ['2026-12-25'] }, created_by: 'ana' }],
       tz: TZ,
     });
   });
@@ -276,7 +291,10 @@ describe('settings', () => {
     ]);
     const bad = await app.inject({ method: 'POST', url: '/api/settings/queues', headers: as('admin'), payload: { site: 'lpz', queue: '101', patch: { threshold_s: -1 } } });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toEqual({ code: 'TABLERO_ERR_BAD_REQUEST', message: 'invalid settings: bad_field:threshold_s' });
+    // The reason code and field let the page word the refusal in the user's language.
+    expect(bad.json()).toEqual({ code: 'TABLERO_ERR_BAD_REQUEST', message: 'invalid settings: bad_field:threshold_s', reason: 'bad_field', field: 'threshold_s' });
+    const badTz = await app.inject({ method: 'POST', url: '/api/settings/calendars', headers: as('admin'), payload: { site: 'lpz', spec: { tz: 'Mars/Base' } } });
+    expect(badTz.json()).toEqual({ code: 'TABLERO_ERR_BAD_REQUEST', message: 'Invalid time zone specified: Mars/Base', reason: 'bad_tz' });
     const noPatch = await app.inject({ method: 'POST', url: '/api/settings/queues', headers: as('admin'), payload: { site: 'lpz', queue: '101' } });
     expect(noPatch.json()).toEqual({ code: 'TABLERO_ERR_BAD_REQUEST', message: "body must have required property 'patch'" });
   });

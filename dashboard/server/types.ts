@@ -97,6 +97,17 @@ export interface SettingsDeps {
   /** Site calendars in force at `atMs`, by site. */
   calendars(atMs: number): Promise<Record<string, unknown>>;
   saveCalendar(v: { site: string; spec: unknown; validFromMs: number; createdBy: string; nowMs: number }): Promise<SaveResult>;
+  /** Every stored calendar version, oldest first (the settings page's history). */
+  calendarVersions(): Promise<CalendarVersionInfo[]>;
+}
+
+/** One stored calendar version of a site. */
+export interface CalendarVersionInfo {
+  site: string;
+  version: number;
+  valid_from_ms: number;
+  spec: unknown;
+  created_by: string;
 }
 
 export interface DashboardOptions {

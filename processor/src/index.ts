@@ -13,7 +13,7 @@ export { queryKpis, queryWaitDistribution, queryAgentPerformance, KpiQueryError,
 export { createStore, ProcessorStoreError, type AcceptedLines, type ProcessorStore } from './store/store.ts';
 export type { StintRow } from './core/stint-machine.ts';
 // Versioned definitions (the settings page saves them; the resolver reads them).
-export { saveSettingsVersion, saveCalendarVersion, listSettingsVersions, loadCalendars, SettingsError, type SettingsVersion } from './store/settings-store.ts';
+export { saveSettingsVersion, saveCalendarVersion, listSettingsVersions, listCalendarVersions, loadCalendars, SettingsError, type SettingsVersion } from './store/settings-store.ts';
 export { DEFAULT_QUEUE_SETTINGS, type ProcessorSettings, type QueueSettings } from './core/settings.ts';
 export { CalendarError, type SiteCalendarSpec } from './core/calendar.ts';
 // Escalations (PQRSD tickets): the service and the queries the dashboard serves.

@@ -16,6 +16,7 @@ import {
   queryCalls,
   SettingsError,
   listSettingsVersions,
+  listCalendarVersions,
   loadCalendars,
   queryAgentPerformance,
   queryKpis,
@@ -31,7 +32,7 @@ import {
   type SiteCalendarSpec,
 } from '@tablero/processor';
 import type { ProcessorHealth } from '@tablero/processor/contract';
-import { countUsers, createKioskToken, createUser, startDashboard, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
+import { FIRST_START_KIOSK_LABEL, countUsers, createKioskToken, createUser, startDashboard, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
 import { startExportScheduler } from '@tablero/processor/reports';
 import { createSmtpMailer, smtpSettings } from '../mail.ts';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
@@ -99,6 +100,7 @@ export function settingsDeps(ch: ClickHouse): SettingsDeps {
     calendars: (atMs) => loadCalendars(ch, atMs),
     // The spec is checked by saveCalendarVersion (createCalendar throws on a bad one).
     saveCalendar: (v) => saveOrReason(() => saveCalendarVersion(ch, { ...v, spec: v.spec as SiteCalendarSpec })),
+    calendarVersions: async () => (await listCalendarVersions(ch)).map((c) => ({ ...c, created_by: c.created_by ?? '' })),
   };
 }
 
@@ -242,7 +244,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       if ((await countUsers(ch)) === 0) {
         const password = randomBytes(12).toString('base64url');
         await createUser(ch, { username: 'admin', password, role: 'admin', lang: 'es' });
-        const token = await createKioskToken(ch, 'wallboard (created at first start)', 'admin');
+        const token = await createKioskToken(ch, FIRST_START_KIOSK_LABEL, 'admin');
         firstAdmin = { password, kioskPath: `/?kiosk=${token}#/wallboard` };
       }
     }

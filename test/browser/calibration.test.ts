@@ -8,6 +8,7 @@ import { apiLogin, launchChromium, logIn } from '../support/browser.ts';
 import { startTableroOnQueueLog, type TableroProcess } from '../support/tablero-process.ts';
 import { answeredCall, appendLines } from '../support/queue-log-writer.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { MONITOREO_FORM } from '../support/qa-form.ts';
 import { CLEAR_OF_MIDNIGHT_TIMEOUT_MS, clearOfMidnight } from '../support/day-clock.ts';
 
 const PASSWORD = 'calibracion-quincenal-2026';
@@ -41,21 +42,7 @@ describe('calibration session in Chromium', () => {
     await waitFor(async () => (await admin.send('GET', `/api/qa/calls/${callid}`)).status === 200, { timeoutMs: 20_000, what: 'the answered call to be stored' });
 
     const form = await admin.send('POST', '/api/qa/forms', {
-      spec: {
-        name: 'Monitoreo',
-        bands: [{ label: 'mejorar', max: 60 }, { label: 'cumple', max: 85 }, { label: 'supera', max: 100 }],
-        sections: [
-          {
-            id: 'atencion',
-            title: 'Atención',
-            items: [
-              { id: 'saludo', label: 'Saluda con el guion', type: 'yes_no' },
-              { id: 'datos', label: 'Verifica datos', type: 'yes_no', critical: 'compliance' },
-              { id: 'solucion', label: 'Resuelve', type: 'scale', max: 4, weight: 2 },
-            ],
-          },
-        ],
-      },
+      spec: MONITOREO_FORM,
     });
     expect(form.status).toBe(200);
     const created = await admin.send('POST', '/api/qa/calibrations', {

@@ -58,7 +58,7 @@ describe('dashboard views in Chromium', () => {
     await page.getByTestId('settings-alert-waiting').fill('0');
     await page.getByTestId('settings-save').click();
     await expect.poll(() => page.getByTestId('settings-message').textContent(), { timeout: 10_000 }).toBe('Guardada la versión 1.');
-    await expect.poll(() => page.getByTestId('settings-versions').textContent(), { timeout: 10_000 }).toContain('{"alerts":{"waiting_above":0}}');
+    await expect.poll(() => page.getByTestId('settings-versions').textContent(), { timeout: 10_000 }).toContain('Alerta: en espera más de: 0');
     await page.close();
     // No restart: the processor picks up new setting versions within ~5 s, and the next test's
     // alert poll (a caller left waiting until the alert is seen) covers that delay.

@@ -58,7 +58,7 @@ describe('quality settings in Chromium', () => {
     // A template without {callid} is refused with the server's reason; the typed text stays.
     await page.getByTestId('settings-template').fill('https://grabaciones.example.com/play');
     await page.getByTestId('settings-save').click();
-    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toBe('the recording URL template must contain {callid}');
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toBe('La plantilla del enlace debe contener {callid}.');
     expect(await page.getByTestId('settings-template').inputValue()).toBe('https://grabaciones.example.com/play');
     expect(await page.getByTestId('settings-target').inputValue()).toBe('6');
     expect(await page.getByTestId('settings-notice').count()).toBe(0);

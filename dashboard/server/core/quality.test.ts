@@ -32,6 +32,21 @@ describe('qualityBySource', () => {
     expect({ silent_for_s: row?.silent_for_s, silent: row?.silent, clock_skew_s: row?.clock_skew_s }).toEqual(out);
   });
 
+  it('never calls a finished import silent, however old its lines; a stored live source that stopped is', () => {
+    const rows = qualityBySource({
+      ...base,
+      live: [],
+      accepted: [
+        { site: 's', source: 'import:/var/log/asterisk/queue_log.1', lines: 45_934, last_event_s: 10 },
+        { site: 's', source: 'push:pbx1', lines: 12, last_event_s: 500 },
+      ],
+    });
+    expect(rows.map((r) => [r.source, r.imported, r.silent, r.silent_for_s, r.stored_accepted])).toEqual([
+      ['import:/var/log/asterisk/queue_log.1', true, false, 990, 45_934],
+      ['push:pbx1', false, true, 500, 12],
+    ]);
+  });
+
   it('gives no clock skew for a CDR source: its rows carry the call start, not the write time', () => {
     const [row] = qualityBySource({
       ...base,

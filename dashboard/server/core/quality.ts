@@ -3,6 +3,9 @@
 import type { ProcessorHealth } from '@tablero/processor/contract';
 import { parseProcessorHealth } from '../../shared/processor-health.ts';
 
+/** How `tablero import` names its sources (ingest/src/sources/import.ts): `import:<file>`. */
+export const IMPORT_SOURCE_PREFIX = 'import:';
+
 export interface SourceStatusIn {
   source: string;
   site: string;
@@ -29,7 +32,10 @@ export interface SourceQuality {
   last_event_s: number | null;
   /** Seconds since the last line (server clock when read, else the line's own time). */
   silent_for_s: number | null;
+  /** A live source that stopped delivering lines; never an import (it ends when its file is read). */
   silent: boolean;
+  /** A one-off import (`tablero import`, source `import:<file>`): finished, not a live source. */
+  imported: boolean;
   /**
    * Server clock minus PBX clock, in seconds, from the newest line: Asterisk stamps a line when
    * it writes it and a live tail reads it within a poll, so the difference is the skew (to about
@@ -76,7 +82,7 @@ export function qualityBySource(input: {
     if (!r) {
       r = {
         site, source, kind: '', live_accepted: null, live_rejected: null, stored_accepted: 0, stored_rejected: 0,
-        last_line_at_ms: null, last_event_s: null, silent_for_s: null, silent: false, clock_skew_s: null,
+        last_line_at_ms: null, last_event_s: null, silent_for_s: null, silent: false, imported: source.startsWith(IMPORT_SOURCE_PREFIX), clock_skew_s: null,
       };
       rows.set(k, r);
     }
@@ -105,8 +111,8 @@ export function qualityBySource(input: {
   for (const r of rows.values()) {
     const lastS = r.last_line_at_ms !== null ? r.last_line_at_ms / 1000 : r.last_event_s;
     r.silent_for_s = lastS === null ? null : Math.max(0, Math.floor(nowS - lastS));
-    // A live source that never delivered a line is silent too.
-    r.silent = r.silent_for_s === null ? r.live_accepted !== null : r.silent_for_s > input.silentAfterS;
+    // A live source that never delivered a line is silent too; an import that finished is not.
+    r.silent = r.imported ? false : r.silent_for_s === null ? r.live_accepted !== null : r.silent_for_s > input.silentAfterS;
   }
   const collator = new Intl.Collator('en', { numeric: true });
   return [...rows.values()].sort((a, b) => collator.compare(a.site, b.site) || collator.compare(a.source, b.source));

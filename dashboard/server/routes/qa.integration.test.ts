@@ -104,6 +104,31 @@ describe('/api/qa access', () => {
     expect([outsider.statusCode, outsider.json().code]).toEqual([403, 'TABLERO_ERR_FORBIDDEN']);
   });
 
+  it('scores answers given so far on a form version without storing them (the running score)', async () => {
+    const spec = {
+      name: 'Parcial',
+      bands: [{ label: 'bajo', max: 60 }, { label: 'alto', max: 100 }],
+      critical_policy: 'zero_score',
+      sections: [{ id: 's', title: 'S', items: [
+        { id: 'greet', label: 'Saluda', type: 'yes_no' },
+        { id: 'data', label: 'Datos', type: 'yes_no', critical: 'compliance' },
+        { id: 'fix', label: 'Resuelve', type: 'scale', max: 4, weight: 2 },
+      ] }],
+    };
+    const form = (await app.inject({ method: 'POST', url: '/api/qa/forms', headers: as('qa_analyst'), payload: { spec } })).json() as { form_id: string };
+    const score = (answers: unknown, version = '1'): Promise<{ statusCode: number; json(): unknown }> =>
+      app.inject({ method: 'POST', url: `/api/qa/forms/${form.form_id}/versions/${version}/score`, headers: as('qa_analyst'), payload: { answers } });
+    // Only the items answered count: yes + 3/4 on weight 2 -> 100 x (1 + 2 x 3/4) / 3 = 83.33.
+    expect((await score({ greet: 1, fix: 3 })).json()).toEqual({ score: 83.33, raw_score: 83.33, band: 'alto', failed_critical: [], zeroed: false, applicable_items: 2 });
+    // A failed critical item zeroes the score; the raw score stays beside it.
+    expect((await score({ greet: 1, data: 0, fix: 3 })).json()).toEqual({ score: 0, raw_score: 62.5, band: 'bajo', failed_critical: ['compliance'], zeroed: true, applicable_items: 3 });
+    expect((await score({})).json()).toEqual({ score: null, raw_score: null, band: null, failed_critical: [], zeroed: false, applicable_items: 0 });
+    const bad = await score({ fix: 5 });
+    expect([bad.statusCode, bad.json()]).toEqual([400, { code: 'TABLERO_ERR_QA_INVALID', message: 'item fix takes a whole number from 0 to 4' }]);
+    expect((await score({ greet: 1 }, '9')).statusCode).toBe(404);
+    expect((await score({ greet: 1 }, 'x')).statusCode).toBe(400);
+  });
+
   it('answers 503 where the quality service is not wired', async () => {
     const s = await login(bare, 'quique');
     const res = await bare.inject({ method: 'GET', url: '/api/qa/forms', headers: { cookie: s.cookie } });

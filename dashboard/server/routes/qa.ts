@@ -153,6 +153,12 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     if (versions.length === 0) throw new NotFoundError(`form ${param(req, 'formId')}`);
     return versions;
   });
+  // The running score while scoring: answers so far on one form version; nothing is stored.
+  app.post('/api/qa/forms/:formId/versions/:version/score', { config: { access: QA_READERS } }, async (req) => {
+    const version = Number(param(req, 'version'));
+    if (!/^\d{1,9}$/.test(param(req, 'version')) || version < 1) throw new BadQueryError('version', 'must be a whole number from 1');
+    return unwrap(await qa().previewScore(param(req, 'formId'), version, body(req)['answers']));
+  });
   app.post('/api/qa/forms', { config: { access: QA_COORDINATORS } }, async (req) => unwrap(await qa().publishForm({ spec: body(req)['spec'] }, viewer(req))));
   app.post('/api/qa/forms/:formId/versions', { config: { access: QA_COORDINATORS } }, async (req) =>
     unwrap(await qa().publishForm({ form_id: param(req, 'formId'), spec: body(req)['spec'] }, viewer(req))),

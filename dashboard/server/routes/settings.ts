@@ -1,13 +1,30 @@
 // KPI definition settings and site calendars (the processor's versioned settings, reached through
-// injected functions): GET /api/settings (admin, manager: read), POST /api/settings/queues and
+// injected functions): GET /api/settings (admin, manager: read; queue and calendar versions), POST /api/settings/queues and
 // POST /api/settings/calendars (admin: each save is a new version, valid from a given time).
 import { ADMIN_ONLY, SETTINGS_READERS } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
-import { BadRequestError, SettingsUnavailableError, UnauthenticatedError } from '../errors.ts';
+import { BadRequestError, SettingsUnavailableError, UnauthenticatedError, withDetails, type ErrorDetails } from '../errors.ts';
 import type { SaveResult, SettingsDeps } from '../types.ts';
 
 const NAME = { type: 'string', maxLength: 128 } as const;
 const VALID_FROM = { type: 'integer', minimum: 0 } as const;
+
+/**
+ * The refusal of a save as a reason code (and the field or value it names) the page words in the
+ * user's language; the message stays the store's English text for logs and scripts.
+ */
+export function refusalDetails(message: string): ErrorDetails {
+  const field = /(bad_field|unknown_field):(\S+)/.exec(message);
+  if (field) return { reason: field[1] as string, field: field[2] as string };
+  const time = /^bad time weekly\[(\d)\]\[\d+\]\.(?:from|to): (.*)$/.exec(message);
+  if (time) return { reason: 'bad_time', day: Number(time[1]), value: time[2] as string };
+  const empty = /^empty range weekly\[(\d)\]\[\d+\]: (.*)$/.exec(message);
+  if (empty) return { reason: 'empty_range', day: Number(empty[1]), value: empty[2] as string };
+  const holiday = /^bad holiday date: (.*)$/.exec(message);
+  if (holiday) return { reason: 'bad_holiday', value: holiday[1] as string };
+  if (/time zone/i.test(message)) return { reason: 'bad_tz' };
+  return { reason: 'invalid' };
+}
 
 export function settingsRoutes(app: App, ctx: AppContext): void {
   const deps = (): SettingsDeps => {
@@ -16,15 +33,15 @@ export function settingsRoutes(app: App, ctx: AppContext): void {
     return s;
   };
   const saved = (r: SaveResult): { version: number } => {
-    if (!r.ok) throw new BadRequestError(r.reason);
+    if (!r.ok) throw withDetails(new BadRequestError(r.reason), refusalDetails(r.reason));
     return { version: r.version };
   };
 
   app.get('/api/settings', { config: { access: SETTINGS_READERS } }, async () => {
     const s = deps();
     const now = ctx.now();
-    const [versions, calendars] = await Promise.all([s.list(), s.calendars(now)]);
-    return { defaults: s.defaults, versions, calendars, tz: ctx.opts.siteTz ?? 'UTC' };
+    const [versions, calendars, calendarVersions] = await Promise.all([s.list(), s.calendars(now), s.calendarVersions()]);
+    return { defaults: s.defaults, versions, calendars, calendar_versions: calendarVersions, tz: ctx.opts.siteTz ?? 'UTC' };
   });
 
   app.post<{ Body: { site: string; queue: string; patch: Record<string, unknown>; valid_from_ms?: number } }>(

@@ -37,6 +37,8 @@ export interface CalendarVersionRecord {
   version: number;
   valid_from_ms: number;
   spec: SiteCalendarSpec;
+  /** Who saved it (read from the store; absent in hand-made histories). */
+  created_by?: string;
 }
 
 export interface DefinitionHistory {

@@ -192,6 +192,9 @@ export interface CalibrationSession {
 export interface AnalystDeviation {
   analyst: string;
   score: number | null;
+  /** The score before a failed critical item zeroed it (equal to `score` otherwise): two zeroed analysts may still be far apart. */
+  raw_score: number | null;
+  zeroed: boolean;
   /** score - reference score, or score - mean of the others (consensus); null without a comparison. */
   deviation: number | null;
   within_tolerance: boolean | null;
@@ -434,6 +437,8 @@ export interface QualityApi {
   listForms(): Promise<QaForm[]>;
   formVersions(formId: string): Promise<QaForm[]>;
   publishForm(input: { form_id?: string; spec: unknown }, by: QaViewer): Promise<QaResult<QaForm>>;
+  /** The score of answers given so far on a form version (unanswered items left out); nothing stored. */
+  previewScore(formId: string, version: number, answers: unknown): Promise<QaResult<QaScore>>;
   searchCalls(q: CallSearch, viewer: QaViewer): Promise<QaCallFacts[]>;
   call(callid: string, site: string | null, viewer: QaViewer): Promise<QaCallFacts | null>;
   drawSample(input: { month: string; seed?: number; target_per_agent?: number; targets?: Record<string, number> }, by: QaViewer): Promise<QaResult<QaSample>>;

@@ -88,11 +88,11 @@ export async function listSettingsVersions(ch: ClickHouse): Promise<SettingsVers
 export async function listCalendarVersions(ch: ClickHouse): Promise<CalendarVersionRecord[]> {
   const rows = await (
     await ch.client.query({
-      query: `SELECT site, version, toUnixTimestamp64Milli(valid_from) AS valid_from_ms, spec FROM ${TABLES.calendarVersions} FINAL ORDER BY site, version`,
+      query: `SELECT site, version, toUnixTimestamp64Milli(valid_from) AS valid_from_ms, spec, created_by FROM ${TABLES.calendarVersions} FINAL ORDER BY site, version`,
       format: 'JSONEachRow',
       clickhouse_settings: READ,
     })
-  ).json<{ site: string; version: unknown; valid_from_ms: unknown; spec: string }>();
+  ).json<{ site: string; version: unknown; valid_from_ms: unknown; spec: string; created_by: string }>();
   return rows.map((r) => {
     const spec = JSON.parse(r.spec) as SiteCalendarSpec;
     try {
@@ -100,7 +100,7 @@ export async function listCalendarVersions(ch: ClickHouse): Promise<CalendarVers
     } catch (err) {
       throw new SettingsError(`stored calendar ${r.site} v${String(r.version)} is invalid: ${(err as Error).message}`, { cause: err });
     }
-    return { site: r.site, version: Number(r.version), valid_from_ms: Number(r.valid_from_ms), spec };
+    return { site: r.site, version: Number(r.version), valid_from_ms: Number(r.valid_from_ms), spec, created_by: r.created_by };
   });
 }
 

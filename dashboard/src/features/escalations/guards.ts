@@ -79,3 +79,8 @@ export function parseSites(v: unknown): { default_site: string; sites: string[] 
   if (!isObj(v) || typeof v.default_site !== 'string' || !Array.isArray(v.sites) || !v.sites.every((s) => typeof s === 'string')) return null;
   return { default_site: v.default_site, sites: v.sites as string[] };
 }
+
+/** The tickets of a call (GET /api/escalations/by-call). */
+export function isTicketList(v: unknown): v is EscalationTicket[] {
+  return Array.isArray(v) && v.every(isEscalationTicket);
+}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isEscalationOverdueAlert, isEscalationsSnapshot, parseTicketDetail } from './guards.ts';
 import { textOf } from '../../lib/catalog.ts';
 import { actionLabel, ESC_TEXTS, typeLabel } from './texts.ts';
-import { areaMatrix, localDateTime, previousMonth, tileSites } from './view.ts';
+import { areaMatrix, escalationsHref, hashQuery, localDateTime, previousMonth, tileSites } from './view.ts';
 
 const counts = (open: number, overdue: number, b: [number, number, number, number, number]) => ({
   open, overdue, due_soon: 0, buckets: { '0-2': b[0], '3-5': b[1], '6-10': b[2], '11-15': b[3], '>15': b[4] },
@@ -53,5 +53,14 @@ describe('live messages', () => {
     const alert = { type: 'escalation_overdue', site: 'bog', ticket_id: 'T', ticket_type: 'queja', area: 'x', due_at: 1, at_ms: 2 };
     expect(parseLiveMessage(JSON.stringify(alert))).toEqual({ ok: true, value: alert });
     expect(parseLiveMessage('{"type":"escalations","site":"bog"}')).toMatchObject({ ok: false, reason: 'escalations: missing or bad fields' });
+  });
+});
+
+describe('links to the escalations page', () => {
+  it('reads the parameters of a hash route and writes the address of a ticket or a call', () => {
+    expect(Object.fromEntries(hashQuery('#/escalations?site=lpz&ticket=RAD%201'))).toEqual({ site: 'lpz', ticket: 'RAD 1' });
+    expect([...hashQuery('#/escalations')]).toEqual([]);
+    expect(escalationsHref({ site: 'lpz', ticket: 'RAD 1' })).toBe('#/escalations?site=lpz&ticket=RAD+1');
+    expect(escalationsHref({ site: 'default', call: '1765.31' })).toBe('#/escalations?site=default&call=1765.31');
   });
 });

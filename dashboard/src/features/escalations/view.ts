@@ -40,3 +40,17 @@ export function previousMonth(month: string): string {
 export function tileSites(map: ReadonlyMap<string, EscalationsSnapshot>): EscalationsSnapshot[] {
   return [...map.values()].sort((a, b) => (a.site < b.site ? -1 : a.site > b.site ? 1 : 0));
 }
+
+/** The parameters after `?` in a hash route (`#/escalations?site=lpz&ticket=RAD-1`). */
+export function hashQuery(hash: string): URLSearchParams {
+  const q = hash.indexOf('?');
+  return new URLSearchParams(q === -1 ? '' : hash.slice(q + 1));
+}
+
+/** The escalations page's address that opens a ticket or lists a call's tickets (links from other pages). */
+export function escalationsHref(o: { site: string; ticket?: string; call?: string }): string {
+  const q = new URLSearchParams({ site: o.site });
+  if (o.ticket !== undefined) q.set('ticket', o.ticket);
+  if (o.call !== undefined) q.set('call', o.call);
+  return `#/escalations?${q.toString()}`;
+}

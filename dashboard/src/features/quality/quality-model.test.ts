@@ -3,7 +3,7 @@ import { parseQuality } from './quality-model.ts';
 
 const src = {
   site: 'lpz', source: '/q', kind: 'queue_log', live_accepted: 7, live_rejected: 3, stored_accepted: 7, stored_rejected: 3,
-  last_line_at_ms: 5, last_event_s: 4, silent_for_s: 58, silent: false, clock_skew_s: 2,
+  last_line_at_ms: 5, last_event_s: 4, silent_for_s: 58, silent: false, imported: false, clock_skew_s: 2,
 };
 const rej = { site: 'lpz', source: '/q', reason: 'bad_epoch', lines: 1, last_rejected_s: 9, sample_line_no: 11, sample_raw: 'x' };
 
@@ -28,6 +28,14 @@ describe('parseQuality', () => {
     expect(parseQuality({ ...base, processor: { ...health, last_refusal: { reason: 'x' } } })?.processor).toEqual({ ...health, last_refusal: null });
     expect(parseQuality({ ...base, processor: { ...health, status: 'fine' } })?.processor).toBeNull();
     expect(parseQuality({ ...base, processor: { ...health, refused_rows: '2' } })?.processor).toBeNull();
+  });
+
+  it('reads a source without the imported flag (an older server) as not imported', () => {
+    const { imported: _, ...old } = src;
+    expect(parseQuality({ now_ms: 1, silent_after_s: 300, ingest: 'running', sources: [old, { ...src, source: 'import:/h', imported: true }], rejected: [] })?.sources.map((s) => [s.source, s.imported])).toEqual([
+      ['/q', false],
+      ['import:/h', true],
+    ]);
   });
 
   it('reads an answer without stale calls (an older server) as none', () => {

@@ -16,6 +16,8 @@ export interface SourceRow {
   last_event_s: number | null;
   silent_for_s: number | null;
   silent: boolean;
+  /** A finished one-off import (never silent); false from older servers. */
+  imported: boolean;
   clock_skew_s: number | null;
 }
 
@@ -64,5 +66,6 @@ function stale(v: unknown): v is StaleCall {
 export function parseQuality(v: unknown): QualityReport | null {
   if (!isObj(v) || !isNum(v.now_ms) || !isNum(v.silent_after_s) || !str(v.ingest) || !Array.isArray(v.sources) || !Array.isArray(v.rejected)) return null;
   const staleCalls = Array.isArray(v.stale_calls) ? v.stale_calls.filter(stale) : [];
-  return { now_ms: v.now_ms, silent_after_s: v.silent_after_s, ingest: v.ingest, sources: v.sources.filter(source), rejected: v.rejected.filter(rejected), stale_calls: staleCalls, processor: parseProcessorHealth(v.processor) };
+  const sources = v.sources.filter(source).map((s) => ({ ...s, imported: (s as { imported?: unknown }).imported === true }));
+  return { now_ms: v.now_ms, silent_after_s: v.silent_after_s, ingest: v.ingest, sources, rejected: v.rejected.filter(rejected), stale_calls: staleCalls, processor: parseProcessorHealth(v.processor) };
 }

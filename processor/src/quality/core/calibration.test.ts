@@ -49,7 +49,8 @@ const FORM: QaFormSpec = checked.value;
 
 function sub(analyst: string, ...v: number[]): Submission {
   const answers: QaAnswers = { i1: v[0] as number, i2: v[1] as number, i3: v[2] as number, i4: v[3] as number };
-  return { analyst, answers, score: scoreAnswers(FORM, answers).score };
+  const { score, raw_score, zeroed } = scoreAnswers(FORM, answers);
+  return { analyst, answers, score, raw_score, zeroed };
 }
 
 const SUBS = [sub('ana', 1, 1, 1, 1), sub('bob', 1, 1, 0, 0), sub('cid', 1, 1, 1, 0), sub('ref', 1, 1, 1, 0)];
@@ -60,10 +61,10 @@ describe('calibrationStats with a reference analyst', () => {
   it('gives each analyst the deviation from the reference, the tolerance verdict and item agreement', () => {
     expect(stats.reference_score).toBe(75);
     expect(stats.analysts).toEqual([
-      { analyst: 'ana', score: 100, deviation: 25, within_tolerance: false, item_agreement_pct: 75, is_reference: false },
-      { analyst: 'bob', score: 50, deviation: -25, within_tolerance: false, item_agreement_pct: 75, is_reference: false },
-      { analyst: 'cid', score: 75, deviation: 0, within_tolerance: true, item_agreement_pct: 100, is_reference: false },
-      { analyst: 'ref', score: 75, deviation: null, within_tolerance: null, item_agreement_pct: null, is_reference: true },
+      { analyst: 'ana', score: 100, raw_score: 100, zeroed: false, deviation: 25, within_tolerance: false, item_agreement_pct: 75, is_reference: false },
+      { analyst: 'bob', score: 50, raw_score: 50, zeroed: false, deviation: -25, within_tolerance: false, item_agreement_pct: 75, is_reference: false },
+      { analyst: 'cid', score: 75, raw_score: 75, zeroed: false, deviation: 0, within_tolerance: true, item_agreement_pct: 100, is_reference: false },
+      { analyst: 'ref', score: 75, raw_score: 75, zeroed: false, deviation: null, within_tolerance: null, item_agreement_pct: null, is_reference: true },
     ]);
   });
 
@@ -112,10 +113,10 @@ describe('calibrationStats without a reference (consensus)', () => {
     // Item agreement: share of (item, other analyst) pairs answered alike: ana 8/12, bob 8/12, cid and ref 10/12.
     expect(stats.reference_score).toBeNull();
     expect(stats.analysts).toEqual([
-      { analyst: 'ana', score: 100, deviation: 33.33, within_tolerance: false, item_agreement_pct: 66.67, is_reference: false },
-      { analyst: 'bob', score: 50, deviation: -33.33, within_tolerance: false, item_agreement_pct: 66.67, is_reference: false },
-      { analyst: 'cid', score: 75, deviation: 0, within_tolerance: true, item_agreement_pct: 83.33, is_reference: false },
-      { analyst: 'ref', score: 75, deviation: 0, within_tolerance: true, item_agreement_pct: 83.33, is_reference: false },
+      { analyst: 'ana', score: 100, raw_score: 100, zeroed: false, deviation: 33.33, within_tolerance: false, item_agreement_pct: 66.67, is_reference: false },
+      { analyst: 'bob', score: 50, raw_score: 50, zeroed: false, deviation: -33.33, within_tolerance: false, item_agreement_pct: 66.67, is_reference: false },
+      { analyst: 'cid', score: 75, raw_score: 75, zeroed: false, deviation: 0, within_tolerance: true, item_agreement_pct: 83.33, is_reference: false },
+      { analyst: 'ref', score: 75, raw_score: 75, zeroed: false, deviation: 0, within_tolerance: true, item_agreement_pct: 83.33, is_reference: false },
     ]);
   });
 
@@ -134,7 +135,7 @@ describe('calibrationStats without a reference (consensus)', () => {
 
   it('has nothing to compare with a single submission', () => {
     const s = calibrationStats({ reference: { kind: 'consensus' }, tolerance: 5 }, FORM, [SUBS[0] as Submission]);
-    expect(s.analysts).toEqual([{ analyst: 'ana', score: 100, deviation: null, within_tolerance: null, item_agreement_pct: null, is_reference: false }]);
+    expect(s.analysts).toEqual([{ analyst: 'ana', score: 100, raw_score: 100, zeroed: false, deviation: null, within_tolerance: null, item_agreement_pct: null, is_reference: false }]);
     expect(s.spread).toBe(0);
     expect(s.std_dev).toBe(0);
     expect(s.fleiss_kappa).toBeNull();
@@ -167,6 +168,28 @@ describe('analystHistory', () => {
       { analyst: 'ana', sessions: 2, mean_deviation: 15, within_tolerance_pct: 50, leniency: 'lenient' },
       { analyst: 'bob', sessions: 2, mean_deviation: -13, within_tolerance_pct: 50, leniency: 'severe' },
       { analyst: 'cid', sessions: 2, mean_deviation: 1.25, within_tolerance_pct: 100, leniency: 'aligned' },
+    ]);
+  });
+});
+
+describe('calibrationStats with zeroed scores', () => {
+  it('keeps each raw score beside the zeroed one, so two analysts who disagreed show apart', () => {
+    const spec = checkFormSpec({
+      name: 'Crítico',
+      bands: [{ label: 'all', max: 100 }],
+      critical_policy: 'zero_score',
+      sections: [{ id: 's', title: 'S', items: [
+        { id: 'c', label: 'C', type: 'yes_no', critical: 'compliance' },
+        { id: 'a', label: 'A', type: 'yes_no' },
+        { id: 'b', label: 'B', type: 'yes_no' },
+      ] }],
+    });
+    if (!spec.ok) throw new Error(spec.reason);
+    const of = (analyst: string, answers: QaAnswers): Submission => ({ analyst, answers, ...scoreAnswers(spec.value, answers) });
+    const s = calibrationStats({ reference: { kind: 'consensus' }, tolerance: 5 }, spec.value, [of('ana', { c: 0, a: 1, b: 1 }), of('bob', { c: 0, a: 0, b: 0 })]);
+    expect(s.analysts.map((a) => [a.analyst, a.score, a.raw_score, a.zeroed, a.deviation])).toEqual([
+      ['ana', 0, 66.67, true, 0],
+      ['bob', 0, 0, true, 0],
     ]);
   });
 });

@@ -20,6 +20,9 @@ import { formItems, sameAnswer } from './form.ts';
 export interface Submission {
   analyst: string;
   score: number | null;
+  /** The score before a failed critical item zeroed it (equal to `score` otherwise). */
+  raw_score: number | null;
+  zeroed: boolean;
   answers: QaAnswers;
 }
 
@@ -125,6 +128,8 @@ export function calibrationStats(
     return {
       analyst: s.analyst,
       score: s.score,
+      raw_score: s.raw_score,
+      zeroed: s.zeroed,
       deviation: deviation === null ? null : Number(deviation) / 100,
       within_tolerance: deviation === null ? null : (deviation < 0n ? -deviation : deviation) <= tol,
       item_agreement_pct: agreement,

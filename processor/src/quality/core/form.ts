@@ -129,8 +129,11 @@ export function formItems(form: Pick<QaFormSpec, 'sections'>): QaItem[] {
   return form.sections.flatMap((s) => s.items);
 }
 
-/** Answers from untrusted JSON: every item answered, points within the item's range, N/A only where allowed. */
-export function checkAnswers(form: Pick<QaFormSpec, 'sections'>, v: unknown): Checked<QaAnswers> {
+/**
+ * Answers from untrusted JSON: every item answered (unless `partial`: a scoring in progress),
+ * points within the item's range, N/A only where allowed.
+ */
+export function checkAnswers(form: Pick<QaFormSpec, 'sections'>, v: unknown, opts: { partial?: boolean } = {}): Checked<QaAnswers> {
   if (!isObj(v)) return { ok: false, reason: 'answers must be an object of item id -> answer' };
   const items = formItems(form);
   const known = new Set(items.map((i) => i.id));
@@ -140,6 +143,7 @@ export function checkAnswers(form: Pick<QaFormSpec, 'sections'>, v: unknown): Ch
   const out: QaAnswers = {};
   for (const it of items) {
     const a = v[it.id];
+    if ((a === undefined || a === null) && opts.partial === true) continue;
     if (a === undefined || a === null) return { ok: false, reason: `item ${it.id} is not answered` };
     if (a === 'na') {
       if (!it.allow_na) return { ok: false, reason: `item ${it.id} does not allow N/A` };

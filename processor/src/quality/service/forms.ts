@@ -1,16 +1,26 @@
 // Evaluation forms: every change publishes a new version; evaluations keep the version they used.
 import type { QaForm, QualityApi } from '../contract.ts';
-import { checkFormSpec } from '../core/form.ts';
+import { checkAnswers, checkFormSpec } from '../core/form.ts';
+import { scoreAnswers } from '../core/scoring.ts';
 import * as store from '../store/qa-store.ts';
 import { invalid, notFound, ok, type QualityContext } from './context.ts';
 
-export type FormsPart = Pick<QualityApi, 'listForms' | 'formVersions' | 'publishForm'>;
+export type FormsPart = Pick<QualityApi, 'listForms' | 'formVersions' | 'publishForm' | 'previewScore'>;
 
 export function formsPart(c: QualityContext): FormsPart {
   const { ch } = c;
   return {
     listForms: () => store.latestForms(ch),
     formVersions: (formId) => store.formVersions(ch, formId),
+
+    // The running score of answers given so far (nothing stored): the same scoring as a submission.
+    async previewScore(formId, version, answers) {
+      const form = await store.getForm(ch, formId, version);
+      if (!form) return notFound(`form ${formId} version ${version}`);
+      const checked = checkAnswers(form, answers, { partial: true });
+      if (!checked.ok) return invalid(checked.reason);
+      return ok(scoreAnswers(form, checked.value));
+    },
 
     async publishForm(input, by) {
       const checked = checkFormSpec(input.spec);
