@@ -220,7 +220,8 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       if ((await countUsers(ch)) === 0) {
         const password = randomBytes(12).toString('base64url');
         await createUser(ch, { username: 'admin', password, role: 'admin', lang: 'es' });
-        const token = await createKioskToken(ch, 'wallboard (created at first start)', 'admin');
+        // A label both languages read as is: the settings page shows it to Spanish and English users alike.
+        const token = await createKioskToken(ch, 'TV 1', 'admin');
         firstAdmin = { password, kioskPath: `/?kiosk=${token}#/wallboard` };
       }
     }
