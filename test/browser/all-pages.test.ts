@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, logIn } from '../support/browser.ts';
+import { apiLogin, launchChromium, logIn } from '../support/browser.ts';
 import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
 import { REPO_ROOT, runTablero, startTablero, type TableroProcess } from '../support/tablero-process.ts';
 import { CLEAR_OF_MIDNIGHT_TIMEOUT_MS, clearOfMidnight } from '../support/day-clock.ts';
@@ -44,7 +44,8 @@ const ROUTES: ReadonlyArray<{ name: string; hash: string; ready: string }> = [
   { name: 'live', hash: '#/live', ready: '[data-testid="live-view"]' },
   { name: 'reports', hash: `#/reports?from=${date(D1_S)}&to=${date(D1_S + DAY_S)}`, ready: '[data-testid^="report-row-"]' },
   { name: 'quality', hash: '#/quality-data', ready: 'main h1, main h2' },
-  { name: 'qa', hash: '#/qa', ready: '[data-testid="qa-tab-calibration"]' },
+  { name: 'qa', hash: '#/qa', ready: '[data-testid="qa-sessions"]' },
+  { name: 'qa/session', hash: '#/qa?session={calibration}', ready: '[data-testid="cal-title"]' },
   { name: 'qa/forms', hash: '#/qa/forms', ready: '[data-testid="qa-tab-forms"].current' },
   { name: 'qa/sampling', hash: '#/qa/sampling', ready: '[data-testid="qa-tab-sampling"].current' },
   { name: 'qa/score', hash: '#/qa/score', ready: '[data-testid="qa-tab-score"].current' },
@@ -52,7 +53,7 @@ const ROUTES: ReadonlyArray<{ name: string; hash: string; ready: string }> = [
   { name: 'qa/surveys', hash: '#/qa/surveys', ready: '[data-testid="qa-tab-surveys"].current' },
   { name: 'qa/report', hash: '#/qa/report', ready: '[data-testid="qa-tab-report"].current' },
   { name: 'qa/settings', hash: '#/qa/settings', ready: '[data-testid="qa-tab-settings"].current' },
-  { name: 'escalations', hash: '#/escalations', ready: 'main h1' },
+  { name: 'escalations', hash: '#/escalations', ready: '[data-testid="esc-overdue-list"]' },
   { name: 'exports', hash: '#/exports', ready: 'main h2' },
   { name: 'settings', hash: '#/settings', ready: 'main h2' },
   { name: 'password', hash: '#/password', ready: 'main form' },
@@ -117,6 +118,8 @@ let dir: string;
 let queueLog: string;
 let tablero: TableroProcess;
 let browser: Browser;
+let calibrationId = '';
+const SOURCE_TOKEN = 'crm-all-pages-token-0123456789';
 
 /** Two past days of calls (imported before start) so reports and tables have rows. */
 function history(): string[] {
@@ -137,17 +140,63 @@ beforeAll(async () => {
   if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`);
   queueLog = join(dir, 'queue_log');
   writeFileSync(queueLog, '');
-  tablero = await startTablero({ args: ['--source', queueLog, '--no-simulate'], dataDir });
+  tablero = await startTablero({ args: ['--source', queueLog, '--no-simulate'], dataDir, env: { TABLERO_SOURCE_TOKENS: `${SOURCE_TOKEN}=default:crm` } });
   browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
-  // Today: calls in two queues and a caller still waiting, for the wallboard and the live view.
+  await seedToday();
+}, 180_000);
+
+/**
+ * What the pages show besides figures: calls today and a caller waiting (wallboard, live view),
+ * an alert threshold that caller crosses (a settings version, the alert banner and log), two
+ * escalated tickets, one overdue (lists, matrix, alerts), and a QA form with a calibration
+ * session on today's answered call (forms, the sessions list, the session page).
+ */
+async function seedToday(): Promise<void> {
+  const api = await apiLogin(tablero.url, 'admin', tablero.admin.password);
+  expect((await api.send('POST', '/api/settings/queues', { site: 'default', queue: '101', patch: { alerts: { waiting_above: 0 } } })).status).toBe(201);
   const now = Math.floor(Date.now() / 1000);
+  const callid = `${now}.1`;
   appendLines(queueLog, [
-    ...answeredCall({ queue: '101', callid: `${now}.1`, endS: now - 60, wait: 8, talk: 30, agent: 'Agente 1' }),
+    ...answeredCall({ queue: '101', callid, endS: now - 60, wait: 8, talk: 30, agent: 'Agente 1' }),
     ...abandonedCall({ queue: '102', callid: `${now}.2`, endS: now - 30, wait: 45 }),
     `${now - 15}|${now}.3|101|NONE|ENTERQUEUE||3001112233|1`,
   ]);
-}, 180_000);
+  const at = (days: number): string => new Date((todayS - days * DAY_S + 12 * 3600) * 1000).toISOString().replace('.000Z', 'Z');
+  const tickets = await fetch(`${tablero.url}/ingest/tickets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${SOURCE_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      events: [
+        { ticket_id: 'RAD-1', event: 'opened', time: at(30), type: 'queja', channel: 'phone' },
+        { ticket_id: 'RAD-1', event: 'escalated', time: at(30), area: 'Crédito' },
+        { ticket_id: 'RAD-2', event: 'opened', time: at(1), type: 'informacion' },
+        { ticket_id: 'RAD-2', event: 'escalated', time: at(1), area: 'Tesorería' },
+      ],
+    }),
+  });
+  expect(tickets.status).toBe(200);
+  for (const username of ['quique', 'rita']) expect((await api.send('POST', '/api/users', { username, password: 'a-long-password-1', role: 'qa_analyst' })).status).toBe(201);
+  await waitFor(async () => (await api.send('GET', `/api/qa/calls/${callid}`)).status === 200, { timeoutMs: 30_000, what: "today's answered call to be stored" });
+  const form = await api.send('POST', '/api/qa/forms', {
+    spec: {
+      name: 'Monitoreo',
+      bands: [{ label: 'mejorar', max: 60 }, { label: 'cumple', max: 100 }],
+      sections: [{ id: 'atencion', title: 'Atención', items: [{ id: 'saludo', label: 'Saluda con el guion', type: 'yes_no' }, { id: 'solucion', label: 'Resuelve', type: 'scale', max: 4, weight: 2 }] }],
+    },
+  });
+  expect(form.status).toBe(200);
+  const session = await api.send('POST', '/api/qa/calibrations', {
+    title: 'Calibración quincenal',
+    callid,
+    form_id: (form.body as { form_id: string }).form_id,
+    analysts: ['quique', 'rita'],
+    reference_analyst: null,
+    deadline_ms: Date.now() + 3_600_000,
+  });
+  expect(session.status).toBe(200);
+  calibrationId = (session.body as { session_id: string }).session_id;
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -293,7 +342,7 @@ describe('every page, es and en, three sizes (Chromium, axe-core)', () => {
           await page.setViewportSize(size);
           for (const route of ROUTES) {
             w.problems = [];
-            await page.goto(`${tablero.url}/${route.hash}`);
+            await page.goto(`${tablero.url}/${route.hash.replace('{calibration}', calibrationId)}`);
             await page.locator(route.ready).first().waitFor({ timeout: 20_000 });
             await settle(page, w);
             const s = await scan(page);
@@ -341,4 +390,94 @@ describe('every page, es and en, three sizes (Chromium, axe-core)', () => {
       expect(findings).toEqual({});
     }, 300_000);
   }
+});
+
+interface Focused {
+  id: string;
+  outline: string;
+  visible: boolean;
+}
+
+/** Presses Tab `n` times and returns what had the focus after each press, with its outline. */
+async function tabThrough(page: Page, n: number): Promise<Focused[]> {
+  const seen: Focused[] = [];
+  for (let i = 0; i < n; i++) {
+    await page.keyboard.press('Tab');
+    seen.push(
+      await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el || el === document.body) return { id: 'body', outline: '', visible: false };
+        const cs = getComputedStyle(el);
+        const r = el.getBoundingClientRect();
+        return {
+          id: el.dataset.testid ?? `${el.tagName.toLowerCase()}:${(el.textContent ?? '').trim().slice(0, 30)}`,
+          outline: `${cs.outlineStyle} ${cs.outlineWidth}`,
+          visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.left < innerWidth,
+        };
+      }),
+    );
+  }
+  return seen;
+}
+
+describe('keyboard (Chromium)', () => {
+  it('reaches the menu, the language switch, the password link and logout with Tab, each with a visible focus ring; Enter opens a page', async () => {
+    const ctx = await openContext();
+    try {
+      for (const size of [SIZES[1], SIZES[2]]) {
+        const page = await logIn(await ctx.newPage(), tablero.url, 'admin', tablero.admin.password);
+        await chooseLang(page, 'es');
+        await page.setViewportSize(size);
+        await page.locator('[data-testid="queue-card-101"]').waitFor();
+        const seen = await tabThrough(page, 12);
+        expect(seen.map((f) => f.id)).toEqual([
+          'nav-wallboard', 'nav-live', 'nav-reports', 'nav-quality', 'nav-settings', 'nav-escalations', 'nav-qa', 'nav-exports',
+          'lang-switch', 'button:Pantalla completa', 'nav-password', 'logout',
+        ]);
+        // The :focus-visible ring of app.css, on screen, on every one of them.
+        for (const f of seen) expect([f.id, f.outline, f.visible]).toEqual([f.id, 'solid 3px', true]);
+        // Back to the reports link and open it with Enter.
+        for (let i = 0; i < 9; i++) await page.keyboard.press('Shift+Tab');
+        expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.testid)).toBe('nav-reports');
+        await page.keyboard.press('Enter');
+        await page.waitForURL(/#\/reports/);
+        await page.getByTestId('reports-view').waitFor();
+        expect(await page.title()).toBe('Informes · Tablero');
+        await page.close();
+      }
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('opens a ticket of the escalations page with Enter and closes its timeline with the keyboard', async () => {
+    const ctx = await openContext();
+    try {
+      const page = await logIn(await ctx.newPage(), tablero.url, 'admin', tablero.admin.password);
+      await page.goto(`${tablero.url}/#/escalations`);
+      const ticket = page.getByRole('button', { name: 'RAD-1', exact: true });
+      await ticket.waitFor({ timeout: 20_000 });
+      // Reached with Tab from the top of the page, not clicked.
+      let reached = false;
+      for (let i = 0; i < 40 && !reached; i++) {
+        await page.keyboard.press('Tab');
+        reached = await ticket.evaluate((el) => el === document.activeElement);
+      }
+      expect(reached).toBe(true);
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      const close = dialog.getByRole('button').last();
+      let closeReached = false;
+      for (let i = 0; i < 40 && !closeReached; i++) {
+        await page.keyboard.press('Tab');
+        closeReached = await close.evaluate((el) => el === document.activeElement);
+      }
+      expect(closeReached).toBe(true);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => dialog.count()).toBe(0);
+    } finally {
+      await ctx.close();
+    }
+  });
 });

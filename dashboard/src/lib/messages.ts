@@ -112,6 +112,7 @@ const es = {
   'login.failed': 'No se pudo iniciar sesión ({code}).',
   'login.network': 'Sin conexión con el servidor.',
 
+  'nav.menu': 'Menú principal',
   'nav.wallboard': 'Tablero TV',
   'nav.live': 'Supervisión en vivo',
   'nav.reports': 'Informes',
@@ -418,6 +419,7 @@ const en: EnglishOf<typeof es> = {
   'login.failed': 'Could not log in ({code}).',
   'login.network': 'Cannot reach the server.',
 
+  'nav.menu': 'Main menu',
   'nav.wallboard': 'TV wallboard',
   'nav.live': 'Live supervision',
   'nav.reports': 'Reports',
