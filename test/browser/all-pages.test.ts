@@ -1,10 +1,13 @@
 // Every page of the SPA in a real browser (Debian's Chromium through playwright-core) against one
 // real all-in-one run, in Spanish and English at 1920x1080 (TV), 1366x768 and 390x844 (phone),
-// as the admin (who may see every page) and as nobody (login view, kiosk wallboard). On each:
+// as the admin (who may see every page), as nobody (login view, kiosk wallboard), and as a
+// manager, a supervisor and a QA analyst on a phone (the pages of their own menu). On each:
 // no console error, no page error, no failed request or error answer, no sideways page scroll
 // (tables scroll inside their own box), no catalog key or `{placeholder}` or error code shown as
 // text, no English word known to have leaked into the Spanish UI, `<html lang>` following the
-// chosen language, and an axe-core scan with no serious or critical violation (issue 15).
+// chosen language, and an axe-core scan with no serious or critical violation (issue 15). Then
+// the keyboard: Tab through the header with a visible focus ring, Enter to open a page, an
+// escalation ticket's timeline opened and closed without the mouse.
 // One server start, one browser; a size's pages are visited in one tab by changing the hash, as
 // a user clicking through the menu does.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -120,6 +123,9 @@ let tablero: TableroProcess;
 let browser: Browser;
 let calibrationId = '';
 const SOURCE_TOKEN = 'crm-all-pages-token-0123456789';
+const PASSWORD = 'a-long-password-1';
+/** The users of the other roles (quique and rita are the calibration session's analysts). */
+const USERS = { mario: 'manager', sofia: 'supervisor', quique: 'qa_analyst', rita: 'qa_analyst' } as const;
 
 /** Two past days of calls (imported before start) so reports and tables have rows. */
 function history(): string[] {
@@ -176,7 +182,7 @@ async function seedToday(): Promise<void> {
     }),
   });
   expect(tickets.status).toBe(200);
-  for (const username of ['quique', 'rita']) expect((await api.send('POST', '/api/users', { username, password: 'a-long-password-1', role: 'qa_analyst' })).status).toBe(201);
+  for (const [username, role] of Object.entries(USERS)) expect((await api.send('POST', '/api/users', { username, password: PASSWORD, role })).status).toBe(201);
   await waitFor(async () => (await api.send('GET', `/api/qa/calls/${callid}`)).status === 200, { timeoutMs: 30_000, what: "today's answered call to be stored" });
   const form = await api.send('POST', '/api/qa/forms', {
     spec: {
@@ -323,6 +329,15 @@ async function chooseLang(page: Page, lang: Lang): Promise<void> {
 }
 
 
+/** Opens `path` in `page`, waits for `ready` and for its requests, and returns what is wrong there. */
+async function visit(page: Page, w: Watch, lang: Lang, path: string, ready: string): Promise<string[]> {
+  w.problems = [];
+  await page.goto(`${tablero.url}${path}`);
+  await page.locator(ready).first().waitFor({ timeout: 20_000 });
+  await settle(page, w);
+  return [...w.problems, ...judge(await scan(page), lang)];
+}
+
 describe('every page, es and en, three sizes (Chromium, axe-core)', () => {
   it('lists every route of the router', () => {
     expect(KEYS.length).toBeGreaterThan(300);
@@ -341,14 +356,8 @@ describe('every page, es and en, three sizes (Chromium, axe-core)', () => {
         for (const size of SIZES) {
           await page.setViewportSize(size);
           for (const route of ROUTES) {
-            w.problems = [];
-            await page.goto(`${tablero.url}/${route.hash.replace('{calibration}', calibrationId)}`);
-            await page.locator(route.ready).first().waitFor({ timeout: 20_000 });
-            await settle(page, w);
-            const s = await scan(page);
-            const where = `${lang} ${size.width}x${size.height} ${route.name}`;
-            const problems = [...w.problems, ...judge(s, lang)];
-            if (problems.length > 0) findings[where] = problems;
+            const problems = await visit(page, w, lang, `/${route.hash.replace('{calibration}', calibrationId)}`, route.ready);
+            if (problems.length > 0) findings[`${lang} ${size.width}x${size.height} ${route.name}`] = problems;
             if (size.width === 390) await page.screenshot({ path: join(ARTIFACTS, `${route.name.replace('/', '-')}-${lang}-390.png`), fullPage: true });
           }
         }
@@ -372,15 +381,11 @@ describe('every page, es and en, three sizes (Chromium, axe-core)', () => {
             { name: 'login', url: `/#/login`, ready: '[data-testid="login-username"]' },
             { name: 'kiosk', url: `/?kiosk=${tablero.admin.kioskToken}&lang=${lang}#/wallboard`, ready: '[data-testid="queue-card-101"][aria-busy="false"]' },
           ]) {
-            w.problems = [];
-            await page.goto(`${tablero.url}${route.url}`);
-            await page.locator(route.ready).first().waitFor({ timeout: 20_000 });
-            await settle(page, w);
-            const s = await scan(page);
+            const found = await visit(page, w, lang, route.url, route.ready);
             // How the SPA learns that nobody is logged in: GET /api/me answers 401 (and Chromium
             // logs every 4xx answer as a console error). The only error answer allowed anywhere.
             const expected = route.name === 'login' ? [`HTTP 401: GET ${tablero.url}/api/me`, 'console error: Failed to load resource: the server responded with a status of 401 (Unauthorized)'] : [];
-            const problems = [...w.problems.filter((p) => !expected.includes(p)), ...judge(s, lang)];
+            const problems = found.filter((p) => !expected.includes(p));
             if (problems.length > 0) findings[`${lang} ${size.width}x${size.height} ${route.name}`] = problems;
           }
         }
@@ -390,6 +395,39 @@ describe('every page, es and en, three sizes (Chromium, axe-core)', () => {
       expect(findings).toEqual({});
     }, 300_000);
   }
+});
+
+describe('the other roles, on a phone in Spanish (Chromium, axe-core)', () => {
+  it.each(Object.entries(USERS).slice(0, 3))('%s (%s): every page of the menu', async (username) => {
+    const findings: Record<string, string[]> = {};
+    const ctx = await openContext();
+    try {
+      const page = await logIn(await ctx.newPage(), tablero.url, username, PASSWORD);
+      await chooseLang(page, 'es');
+      await page.setViewportSize(SIZES[2]);
+      // What the menu and the quality tabs offer this role: nothing else is visited.
+      const offered = new Set(await page.locator('[data-testid^="nav-"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.testid?.slice(4) ?? '')));
+      if (offered.has('qa')) {
+        await page.goto(`${tablero.url}/#/qa`);
+        await page.locator('[data-testid^="qa-tab-"]').first().waitFor();
+        for (const tab of await page.locator('[data-testid^="qa-tab-"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.testid?.slice(7) ?? ''))) {
+          offered.add(tab === 'calibration' ? 'qa/session' : `qa/${tab}`);
+        }
+      }
+      const w = watch(page);
+      const routes = ROUTES.filter((r) => offered.has(r.name));
+      expect(routes.length).toBeGreaterThanOrEqual(5);
+      for (const route of routes) {
+        // Pages look different for each role: ready once the view's heading is there.
+        const ready = route.name === 'wallboard' ? route.ready : 'main :is(h1, h2)';
+        const problems = await visit(page, w, 'es', `/${route.hash.replace('{calibration}', calibrationId)}`, ready);
+        if (problems.length > 0) findings[`${username} 390x844 ${route.name}`] = problems;
+      }
+    } finally {
+      await ctx.close();
+    }
+    expect(findings).toEqual({});
+  }, 300_000);
 });
 
 interface Focused {
