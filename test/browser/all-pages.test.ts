@@ -458,7 +458,7 @@ async function tabThrough(page: Page, n: number): Promise<Focused[]> {
   return seen;
 }
 
-describe('keyboard (Chromium)', () => {
+describe('keyboard and motion (Chromium)', () => {
   it('reaches the menu, the language switch, the password link and logout with Tab, each with a visible focus ring; Enter opens a page', async () => {
     const ctx = await openContext();
     try {
@@ -486,6 +486,24 @@ describe('keyboard (Chromium)', () => {
     } finally {
       await ctx.close();
     }
+  });
+
+  it('a raised alert pulses on the wallboard, and stops pulsing for someone who asked for less motion', async () => {
+    const iterations = async (reducedMotion: 'reduce' | 'no-preference'): Promise<string> => {
+      const ctx = await browser.newContext({ reducedMotion, viewport: SIZES[0] });
+      try {
+        const page = await ctx.newPage();
+        await page.goto(`${tablero.url}/?kiosk=${tablero.admin.kioskToken}#/wallboard`);
+        // Queue 101 has a caller waiting over its threshold of 0 (seedToday).
+        const tile = page.locator('[data-testid="tile-waiting-101"][data-alert="raised"]');
+        await tile.waitFor({ timeout: 30_000 });
+        return await tile.evaluate((el) => getComputedStyle(el.closest('.tile') ?? el).animationIterationCount);
+      } finally {
+        await ctx.close();
+      }
+    };
+    expect(await iterations('no-preference')).toBe('infinite');
+    expect(await iterations('reduce')).toBe('1');
   });
 
   it('opens a ticket of the escalations page with Enter and closes its timeline with the keyboard', async () => {
