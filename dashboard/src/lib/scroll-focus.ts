@@ -9,7 +9,7 @@
 const MARK = 'data-scroll-focus';
 
 /** True when `el` clips its content sideways and the content is wider than the box. */
-export function scrollsSideways(el: { scrollWidth: number; clientWidth: number }, overflowX: string): boolean {
+function scrollsSideways(el: { scrollWidth: number; clientWidth: number }, overflowX: string): boolean {
   return (overflowX === 'auto' || overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1;
 }
 
