@@ -71,6 +71,11 @@ describe('/api/qa access', () => {
     }
   });
 
+  it('answers null for a month with no sample drawn yet (not a 404)', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/qa/samples/2026-03', headers: as('qa_analyst') });
+    expect([res.statusCode, res.headers['content-type'], res.body]).toEqual([200, 'application/json; charset=utf-8', 'null']);
+  });
+
   it('masks caller numbers for roles that do not need them and hides other teams from supervisors', async () => {
     const get = (role: Role) => app.inject({ method: 'GET', url: '/api/qa/calls/c1', headers: as(role) });
     expect((await get('qa_analyst')).json().caller).toBe('70012345');

@@ -192,10 +192,11 @@ export function qaRoutes(app: App, ctx: AppContext): void {
       ),
     );
   });
-  app.get('/api/qa/samples/:month', { config: { access: QA_READERS } }, async (req) => {
+  // A month with no sample drawn yet is a normal state the sampling screen opens on: 200 with
+  // `null`, not a 404 that every browser logs as a failed request.
+  app.get('/api/qa/samples/:month', { config: { access: QA_READERS } }, async (req, reply) => {
     const s = unwrap(await qa().sample(plausibleMonth(param(req, 'month')), viewer(req)));
-    if (!s) throw new NotFoundError(`sample of ${param(req, 'month')}`);
-    return s;
+    return s ?? reply.type('application/json').send('null');
   });
 
   app.post('/api/qa/evaluations', { config: { access: QA_SCORERS } }, async (req) => {

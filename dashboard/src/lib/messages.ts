@@ -60,14 +60,14 @@ const es = {
 
   'def.waiting': 'En espera ahora: llamadas en la cola que aún no fueron conectadas con un agente.',
   'def.longest-wait': 'Espera máxima actual = ahora − ingreso a la cola de la llamada en espera más antigua.',
-  'def.sl.offered': 'Nivel de servicio = atendidas en {cmp} {t} s / llamadas recibidas × 100 (fórmula «offered»).',
-  'def.sl.answered': 'Nivel de servicio = atendidas en {cmp} {t} s / llamadas atendidas × 100 (fórmula «answered»).',
+  'def.sl.offered': 'Nivel de servicio = atendidas en {cmp} {t} s / llamadas recibidas × 100 (fórmula «recibidas»).',
+  'def.sl.answered': 'Nivel de servicio = atendidas en {cmp} {t} s / llamadas atendidas × 100 (fórmula «atendidas»).',
   'def.sl.answered_abandoned':
-    'Nivel de servicio = atendidas en {cmp} {t} s / (atendidas + abandonadas) × 100 (fórmula «answered_abandoned»).',
+    'Nivel de servicio = atendidas en {cmp} {t} s / (atendidas + abandonadas) × 100 (fórmula «atendidas + abandonadas»).',
   'def.sl.abandon_after_threshold':
-    'Nivel de servicio = atendidas en {cmp} {t} s / (atendidas + abandonadas con espera después de {t} s) × 100 (fórmula «abandon_after_threshold»).',
+    'Nivel de servicio = atendidas en {cmp} {t} s / (atendidas + abandonadas con espera después de {t} s) × 100 (fórmula «abandono después del umbral»).',
   'def.sl.in_threshold_outcomes':
-    'Nivel de servicio = (atendidas + no atendidas con espera {cmp} {t} s) / (atendidas + no atendidas) × 100 (fórmula «in_threshold_outcomes»).',
+    'Nivel de servicio = (atendidas + no atendidas con espera {cmp} {t} s) / (atendidas + no atendidas) × 100 (fórmula «resultados dentro del umbral»).',
   'def.sl.target': 'Meta {target}.',
   'def.offered':
     'Llamadas recibidas = atendidas + no atendidas (abandonadas, tiempo agotado, salida por tecla, cola vacía, retiradas, fallidas).',
@@ -112,6 +112,7 @@ const es = {
   'login.failed': 'No se pudo iniciar sesión ({code}).',
   'login.network': 'Sin conexión con el servidor.',
 
+  'nav.menu': 'Menú principal',
   'nav.wallboard': 'Tablero TV',
   'nav.live': 'Supervisión en vivo',
   'nav.reports': 'Informes',
@@ -418,6 +419,7 @@ const en: EnglishOf<typeof es> = {
   'login.failed': 'Could not log in ({code}).',
   'login.network': 'Cannot reach the server.',
 
+  'nav.menu': 'Main menu',
   'nav.wallboard': 'TV wallboard',
   'nav.live': 'Live supervision',
   'nav.reports': 'Reports',

@@ -37,7 +37,7 @@ describe('tileTitle', () => {
       'es-BO',
       tile('sl', 84.62),
       def,
-      'Nivel de servicio = atendidas en ≤ 20 s / llamadas recibidas × 100 (fórmula «offered»). Meta 80%. ' +
+      'Nivel de servicio = atendidas en ≤ 20 s / llamadas recibidas × 100 (fórmula «recibidas»). Meta 80%. ' +
         'Hoy, desde el inicio del día en America/La_Paz. Valor: 84,62%.',
     ],
     [
