@@ -14,7 +14,7 @@ function scrollsSideways(el: { scrollWidth: number; clientWidth: number }, overf
 }
 
 /** What may scroll sideways: tables (on a phone) and the panels that hold the report-style tables. */
-const BOXES = 'table, .panel';
+const BOXES = 'table, .panel, .table-box, .box';
 
 /** Gives or takes the focus stop of one box; a tabindex the view set itself is left alone. */
 function update(box: HTMLElement): void {
