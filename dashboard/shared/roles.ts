@@ -19,7 +19,11 @@ export const ADMIN_ONLY: RoleList = ['admin'];
 export const SETTINGS_READERS: RoleList = ['admin', 'manager'];
 /** The data-quality page (accepted and rejected lines, silent sources). */
 export const DATA_QUALITY_READERS: RoleList = ['admin', 'manager', 'supervisor'];
-/** Monthly exports, closing a month, export runs and schedules (admins alone edit schedules). */
+/**
+ * Monthly exports, closing a month, export runs and schedules. Managers and admins both edit
+ * schedules: a schedule writes only inside the server's exports folder (TABLERO_EXPORTS_DIR),
+ * and its e-mail goes to whom the person who may download the same files chooses.
+ */
 export const EXPORTERS: RoleList = ['manager', 'admin'];
 /** The escalations page: tickets, their timelines and the monthly indicators. */
 export const ESCALATION_READERS: RoleList = ['supervisor', 'manager', 'admin'];

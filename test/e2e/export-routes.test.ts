@@ -1,6 +1,6 @@
 // The report routes of the dashboard on the real processor reports and embedded ClickHouse:
-// who may export, close a month, see runs and edit schedules (manager and admin; admin only for
-// schedules, which name a folder on the server), the file download headers and bytes, and the
+// who may export, close a month, see runs and edit schedules (managers and admins; a schedule's
+// folder is held inside the server's exports folder), the file download headers and bytes, and the
 // errors with their stable codes.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -152,9 +152,17 @@ describe('closing a month', () => {
 describe('schedules and runs', () => {
   const spec = { every: 'monthly', day_of_month: 1, at: '06:00', formats: ['xlsx', 'pdf'], folder: '/var/lib/tablero/exports/reports' };
 
-  it('only an admin edits schedules; managers read them', async () => {
-    const denied = await app.inject({ method: 'PUT', url: '/api/exports/schedules/board', headers: as('manager'), payload: spec });
-    expect(denied.statusCode).toBe(403);
+  it('managers and admins edit schedules; supervisors and QA analysts may not', async () => {
+    for (const role of ['supervisor', 'qa_analyst'] as const) {
+      const denied = await app.inject({ method: 'PUT', url: '/api/exports/schedules/board', headers: as(role), payload: spec });
+      expect([role, denied.statusCode]).toEqual([role, 403]);
+    }
+    // A manager creates it paused (the folder rule holds for managers too); an admin then turns it on.
+    const managerOutside = await app.inject({ method: 'PUT', url: '/api/exports/schedules/board', headers: as('manager'), payload: { ...spec, folder: '/etc/cron.d' } });
+    expect(managerOutside.statusCode).toBe(400);
+    const byManager = await app.inject({ method: 'PUT', url: '/api/exports/schedules/board', headers: as('manager'), payload: { ...spec, enabled: false } });
+    expect(byManager.statusCode).toBe(200);
+    expect(byManager.json()).toMatchObject({ id: 'board', enabled: false });
     const ok = await app.inject({ method: 'PUT', url: '/api/exports/schedules/board', headers: as('admin'), payload: spec });
     expect(ok.statusCode).toBe(200);
     const saved = {

@@ -4,7 +4,7 @@
 // processor internals); this file checks roles and parameters and moves bytes.
 import createError from '@fastify/error';
 import { monthProblem } from '../core/month.ts';
-import { ADMIN_ONLY, EXPORTERS } from '../core/roles.ts';
+import { EXPORTERS } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadQueryError, BadRequestError } from '../errors.ts';
 
@@ -145,8 +145,8 @@ export function exportRoutes(app: App, ctx: AppContext): void {
     return m === null ? { configured: false } : { configured: true, ...m };
   });
 
-  // Admin only: a schedule names a folder on the server's disk.
-  app.put<{ Params: { id: string }; Body: unknown }>('/api/exports/schedules/:id', { config: { access: ADMIN_ONLY } }, async (req) => {
+  // Managers and admins: the folder a schedule names is held inside the server's exports folder.
+  app.put<{ Params: { id: string }; Body: unknown }>('/api/exports/schedules/:id', { config: { access: EXPORTERS } }, async (req) => {
     const body = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestError('the body must be a JSON object');
     const exports = port();

@@ -41,7 +41,6 @@ const ES = {
 
   'exp.sched.title': 'Exportaciones programadas',
   'exp.sched.none': 'No hay exportaciones programadas.',
-  'exp.sched.admin_only': 'Solo un administrador crea o cambia programaciones, porque escriben archivos en una carpeta del servidor.',
   'exp.sched.new': 'Nueva programación',
   'exp.sched.id': 'Nombre',
   'exp.sched.every': 'Frecuencia',
@@ -125,7 +124,6 @@ const EN: EnglishOf<typeof ES> = {
 
   'exp.sched.title': 'Scheduled exports',
   'exp.sched.none': 'No scheduled exports.',
-  'exp.sched.admin_only': 'Only an administrator creates or changes schedules, because they write files into a folder on the server.',
   'exp.sched.new': 'New schedule',
   'exp.sched.id': 'Name',
   'exp.sched.every': 'Frequency',
