@@ -8,6 +8,7 @@ import type { ClickHouse } from '@tablero/sql';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcessor, type Processor } from './service.ts';
+import { createStore } from './store/store.ts';
 import { TestBus } from './testing/bus.ts';
 import { failingInserts, freshClickHouse, scalar } from './testing/clickhouse.ts';
 
@@ -83,6 +84,13 @@ describe('CDR storage', () => {
     // The cdr_custom file keeps its sequence, the 18-column ones have none.
     expect(await scalar(ch, `SELECT countIf(sequence IS NOT NULL) AS v FROM cdr WHERE source LIKE '%KelySaina%'`)).toBe(14);
     expect(await scalar(ch, `SELECT countIf(sequence IS NULL) AS v FROM cdr WHERE source LIKE '%BugaDM%'`)).toBe(105);
+    // The data-quality page's accepted counts (read from the store) list each CDR import by its
+    // source, as CDR, with its stored row count.
+    const accepted = (await createStore(ch).acceptedLines(0)).filter((a) => a.site === 'hq');
+    expect(accepted.map((a) => [a.source.replace(/^.*\//, ''), a.kind, a.lines])).toEqual(
+      [...FIXTURES].sort(([x], [y]) => (x < y ? -1 : 1)).map(([name, rows]) => [name, 'cdr', rows]),
+    );
+    expect(accepted.every((a) => a.source.startsWith('import:'))).toBe(true);
   });
 
   it('the same rows that come another way (a copy of the file: other event ids) are one row each', async () => {

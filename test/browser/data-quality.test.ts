@@ -15,6 +15,7 @@ const DAY_S = 86_400;
 
 let dir: string;
 let history: string;
+let cdrFile: string;
 let live: string;
 let tablero: TableroProcess;
 let browser: Browser;
@@ -31,6 +32,15 @@ beforeAll(async () => {
   writeFileSync(live, '');
   const imported = await runTablero(['import', history], { dataDir });
   if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`);
+  // A CDR import too (Master.csv, cdr_csv layout, told by its content): two calls of two days ago.
+  cdrFile = join(dir, 'Master.csv');
+  const cdrAt = (s: number): string => new Date(s * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  const cdrRow = (s: number, id: string): string =>
+    `"","3001112233","101","from-pstn","""Cliente"" <3001112233>","SIP/trunk-0001","SIP/200-0002","Queue","101","${cdrAt(s)}","${cdrAt(s + 5)}","${cdrAt(s + 65)}",65,60,"ANSWERED","DOCUMENTATION","${id}",""`;
+  const cdrS = Math.floor(Date.now() / 1000) - 2 * DAY_S;
+  writeFileSync(cdrFile, `${cdrRow(cdrS, `${cdrS}.1`)}\n${cdrRow(cdrS + 300, `${cdrS + 300}.2`)}\n`);
+  const cdrImported = await runTablero(['import', cdrFile], { dataDir });
+  if (cdrImported.code !== 0) throw new Error(`CDR import failed: ${cdrImported.stderr}`);
   tablero = await startTablero({ args: ['--source', live, '--no-simulate'], dataDir });
   const now = Math.floor(Date.now() / 1000);
   appendLines(live, answeredCall({ queue: '101', callid: `${now}.1`, endS: now - 5, wait: 5, talk: 30, agent: 'Beto' }));
@@ -58,6 +68,11 @@ describe('the data quality page', () => {
     expect(await importRow.getByTestId('quality-since-start').textContent()).toBe('—');
     expect(await liveRow.getByTestId('quality-status').textContent()).toBe('activa');
     expect(await liveRow.getByTestId('quality-since-start').textContent()).toBe('3 / 0');
+    // The CDR import: its rows counted from the store, as CDR, a finished import.
+    const cdrRow = page.locator(`[data-testid=quality-source][data-source="import:${cdrFile}"]`);
+    await expect.poll(() => cdrRow.getByTestId('quality-accepted').textContent(), { timeout: 30_000 }).toBe('2');
+    expect(await cdrRow.locator('td').nth(2).textContent()).toBe('cdr');
+    expect(await cdrRow.getByTestId('quality-status').textContent()).toBe('importación terminada');
     // The last day only: the import's lines are three days old.
     await page.getByTestId('quality-days').selectOption('1');
     await expect.poll(() => importRow.getByTestId('quality-accepted').textContent(), { timeout: 15_000 }).toBe('0');

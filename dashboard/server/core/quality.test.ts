@@ -47,6 +47,21 @@ describe('qualityBySource', () => {
     ]);
   });
 
+  it('names a finished import by what it stored: queue_log lines or CDR rows', () => {
+    const rows = qualityBySource({
+      ...base,
+      live: [],
+      accepted: [
+        { site: 's', source: 'import:/var/log/asterisk/cdr-csv/Master.csv', kind: 'cdr', lines: 512, last_event_s: 10 },
+        { site: 's', source: 'import:/var/log/asterisk/queue_log', kind: 'queue_log', lines: 7, last_event_s: 10 },
+      ],
+    });
+    expect(rows.map((r) => [r.source, r.kind, r.imported, r.silent, r.stored_accepted])).toEqual([
+      ['import:/var/log/asterisk/cdr-csv/Master.csv', 'cdr', true, false, 512],
+      ['import:/var/log/asterisk/queue_log', 'queue_log', true, false, 7],
+    ]);
+  });
+
   it('gives no clock skew for a CDR source: its rows carry the call start, not the write time', () => {
     const [row] = qualityBySource({
       ...base,

@@ -72,7 +72,7 @@ export function qualityBySource(input: {
   nowMs: number;
   silentAfterS: number;
   live: readonly SourceStatusIn[];
-  accepted: ReadonlyArray<{ site: string; source: string; lines: number; last_event_s: number }>;
+  accepted: ReadonlyArray<{ site: string; source: string; kind?: string; lines: number; last_event_s: number }>;
   rejected: ReadonlyArray<{ site: string; source: string; lines: number }>;
 }): SourceQuality[] {
   const rows = new Map<string, SourceQuality>();
@@ -91,6 +91,8 @@ export function qualityBySource(input: {
   for (const a of input.accepted) {
     const r = row(a.site, a.source);
     r.stored_accepted += a.lines;
+    // A finished import has no live status: its kind comes from what it stored (queue_log or CDR).
+    if (r.kind === '' && a.kind !== undefined) r.kind = a.kind;
     r.last_event_s = Math.max(r.last_event_s ?? a.last_event_s, a.last_event_s);
   }
   for (const d of input.rejected) row(d.site, d.source).stored_rejected += d.lines;

@@ -40,6 +40,8 @@ export const pauseKey = (r: Pick<AgentPauseRow, 'site' | 'agent' | 'start_ts' | 
 export interface AcceptedLines {
   site: string;
   source: string;
+  /** What the source's stored lines are: queue_log events or CDR rows. */
+  kind: 'queue_log' | 'cdr';
   lines: number;
   last_event_s: number;
 }
@@ -304,12 +306,19 @@ export function createStore(ch: ClickHouse): ProcessorStore {
     },
     async acceptedLines(sinceS) {
       const r = await rows<Record<string, unknown>>(
-        `SELECT site, source, count() AS lines, toUnixTimestamp(max(ts)) AS last_event_s
+        `SELECT site, source, 'queue_log' AS kind, count() AS lines, toUnixTimestamp(max(ts)) AS last_event_s
          FROM ${TABLES.queueEvents} FINAL WHERE ts >= toDateTime({since:Int64}, 'UTC')
-         GROUP BY site, source ORDER BY site, source`,
+         GROUP BY site, source
+         UNION ALL
+         SELECT site, source, 'cdr' AS kind, count() AS lines, toUnixTimestamp(max(start)) AS last_event_s
+         FROM ${TABLES.cdr} FINAL WHERE start >= toDateTime({since:Int64}, 'UTC')
+         GROUP BY site, source
+         ORDER BY site, source, kind`,
         { since: Math.max(0, sinceS) },
       );
-      return r.map((x) => ({ site: String(x.site), source: String(x.source), lines: num(x.lines), last_event_s: num(x.last_event_s) }));
+      return r.map((x) => ({
+        site: String(x.site), source: String(x.source), kind: x.kind === 'cdr' ? 'cdr' : 'queue_log', lines: num(x.lines), last_event_s: num(x.last_event_s),
+      }));
     },
   };
 }
