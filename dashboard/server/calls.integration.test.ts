@@ -1,7 +1,7 @@
 // GET /api/calls, /api/calls.csv and /api/calls/:site/:callid against a real embedded ClickHouse,
 // read by the processor's one KPI read module wired as the composition root wires it: the list's
 // total equals the /api/kpis figure over HTTP, callers' numbers are masked per role (the story's
-// rejected raw lines too), every bad parameter is a 400 with its stable code, the CSV reads back.
+// rejected raw lines and CDR legs too), every bad parameter is a 400 with its stable code, the CSV reads back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { callsCsv, callsXlsx, createStore, queryCallStory, queryCalls, queryKpis } from '@tablero/processor';
@@ -54,6 +54,17 @@ beforeAll(async () => {
   await db.ch.client.insert({ table: TABLES.deadLetters, format: 'JSONEachRow', values: [
     { event_id: 'fp:99', site: 'lpz', source: QLOG, offset: 99, line_no: 2, raw: `x|c0|101|NONE|ENTERQUEUE||700000000|1`, reason: 'bad_epoch', rejected_at: T0 + 1 },
   ] });
+  // c0's CDR: its IVR leg, then its queue leg (another uniqueid, the same linkedid); c1 beside it.
+  const leg = (uniqueid: string, linkedid: string, sequence: number, src: string, dst: string, lastapp: string, lastdata: string, start: number, end: number) => ({
+    event_id: `cdr:${uniqueid}`, site: 'lpz', source: 'Master.csv', offset: sequence, layout: 'csv21' as const, accountcode: '', src, dst, dcontext: lastapp === 'Queue' ? 'q-101' : 'ivr',
+    clid: `"Cliente" <${src}>`, channel: 'PJSIP/trunk-01', dstchannel: lastapp === 'Queue' ? 'PJSIP/ana-02' : '', lastapp, lastdata, start, answer: start, end,
+    duration: end - start, billsec: end - start, disposition: 'ANSWERED', amaflags: 'DOCUMENTATION', uniqueid, userfield: '', peeraccount: '', linkedid, sequence, did: '6014400101',
+  });
+  await createStore(db.ch).insertCdr([
+    leg('c0.1', 'c0', 2, '700000000', '101', 'Queue', '101,t', T0, T0 + 110),
+    leg('c1', 'c1', 1, '700000001', '101', 'Queue', '101,t', T0 + 600, T0 + 845),
+    leg('c0', 'c0', 1, '700000000', 's', 'BackGround', 'custom/menu', T0 - 30, T0),
+  ], 'calls-route-cdr');
   const deps: DashboardDeps = {
     bus: new TestBus(),
     ch: db.ch,
@@ -90,7 +101,7 @@ describe('roles', () => {
     expect(await Promise.all(WHO.map(async (w) => (await get(url, w)).statusCode))).toEqual(statuses);
   });
 
-  it('masks callers for the roles that do not see them in full (list and story, raw lines included)', async () => {
+  it('masks callers for the roles that do not see them in full (list and story, raw lines and CDR legs included)', async () => {
     const callers = async (who: Who): Promise<string[]> => ((await get(`/api/calls?${RANGE}&order=oldest&limit=2`, who)).json() as CallsPage).rows.map((r) => r.caller);
     expect(await callers('supervisor')).toEqual(['700000000', '700000001']);
     expect(await callers('qa_analyst')).toEqual(['******000', '******001']);
@@ -102,6 +113,17 @@ describe('roles', () => {
     expect([masked.events[0]?.caller, masked.events[0]?.data, masked.stints[0]?.caller, masked.rejected_lines[0]?.raw]).toEqual(
       ['******000', ['', '******000', '1'], '******000', 'x|c0|101|NONE|ENTERQUEUE||******000|1'],
     );
+    // The CDR legs of c0 (IVR, then queue), not c1's: src/dst masked as the caller is, and the number inside clid.
+    const legs = (s: CallStory): string[][] => s.cdr_legs.map((l) => [l.start, l.uniqueid, l.linkedid, String(l.sequence), l.src, l.dst, l.clid, l.did, l.lastapp, l.lastdata]);
+    expect(legs(full)).toEqual([
+      ['2026-10-05T13:59:30Z', 'c0', 'c0', '1', '700000000', 's', '"Cliente" <700000000>', '6014400101', 'BackGround', 'custom/menu'],
+      ['2026-10-05T14:00:00Z', 'c0.1', 'c0', '2', '700000000', '101', '"Cliente" <700000000>', '6014400101', 'Queue', '101,t'],
+    ]);
+    expect(legs(masked)).toEqual([
+      ['2026-10-05T13:59:30Z', 'c0', 'c0', '1', '******000', '*', '"Cliente" <******000>', '6014400101', 'BackGround', 'custom/menu'],
+      ['2026-10-05T14:00:00Z', 'c0.1', 'c0', '2', '******000', '***', '"Cliente" <******000>', '6014400101', 'Queue', '101,t'],
+    ]);
+    expect(legs((await get('/api/calls/lpz/c0', 'supervisor')).json() as CallStory)).toEqual(legs(full));
   });
 });
 

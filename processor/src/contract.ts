@@ -590,6 +590,36 @@ export interface CallStoryRejection {
   rejected_at: string;
 }
 
+/**
+ * A stored CDR row of a call (a leg): the rows grouped into the call by the funnel's one rule
+ * (kpi-definitions §13: same linkedid, else same uniqueid). Times ISO UTC; `src`, `dst`, `clid`
+ * and the texts that may carry a number come in full, masked by the dashboard per role.
+ */
+export interface CallStoryCdrLeg {
+  start: string;
+  answer: string | null;
+  end: string;
+  src: string;
+  dst: string;
+  /** The dialled number where the PBX fills it ('' otherwise). */
+  did: string;
+  clid: string;
+  dcontext: string;
+  channel: string;
+  dstchannel: string;
+  lastapp: string;
+  lastdata: string;
+  duration: number;
+  billsec: number;
+  disposition: string;
+  uniqueid: string;
+  linkedid: string;
+  /** null where the CDR has no sequence column (before Asterisk 12's newcdrcolumns). */
+  sequence: number | null;
+  userfield: string;
+  accountcode: string;
+}
+
 /** A call's whole story (GET /api/calls/:site/:callid); `caller` fields in full, masked by the dashboard. */
 export interface CallStory {
   site: string;
@@ -607,6 +637,8 @@ export interface CallStory {
   /** From the QA settings' recording URL template; null when none is configured. */
   recording_url: string | null;
   rejected_lines: CallStoryRejection[];
+  /** The call's stored CDR legs, by start then sequence; [] when no CDR is stored for it. */
+  cdr_legs: CallStoryCdrLeg[];
 }
 
 // ---- Quality (issue #8; additive): forms, evaluations, calibration, surveys, monthly report ----

@@ -6,7 +6,9 @@
 // numerator / denominator is the ratio shown); the list downloads as CSV in the user's convention
 // and XLSX with every row; a supervisor of one queue sees that queue's calls and is refused the
 // others in Spanish; and the stories of hand-written calls (a transfer between queues, a call with a
-// survey and a ticket) show their queue_log lines, stints, survey and ticket in order.
+// survey and a ticket) show their queue_log lines, stints, survey and ticket in order; T1's CDR
+// legs (its IVR leg, then its queue leg under the same linkedid; an unrelated call beside them)
+// show in order, the numbers in full for the admin and masked for a QA analyst.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +87,17 @@ beforeAll(async () => {
   ]);
   await insert(TABLES.ticketEvents, [
     { event_id: 't1', site: 'default', source: 'crm', ticket_id: 'RAD-7', action: 'opened', ts: T0 + 600, ticket_type: 'queja', channel: 'phone', area: '', call_site: 'default', call_id: 'S1', note: '' },
+  ]);
+  // T1's CDR legs, inserted out of order: the IVR leg, then the queue leg (another uniqueid, the same linkedid); U9 is another call.
+  const leg = (uniqueid: string, linkedid: string, sequence: number, src: string, dst: string, app: [string, string], dstchannel: string, start: number, answer: number, end: number) => ({
+    event_id: `cdrfp:${sequence}:${uniqueid}`, site: 'default', source: '/var/log/asterisk/cdr-csv/Master.csv', offset: start, layout: 'csv21', accountcode: '', src, dst,
+    dcontext: app[0] === 'Queue' ? 'q-101' : 'ivr-main', clid: `"Cliente" <${src}>`, channel: 'PJSIP/trunk-0001', dstchannel, lastapp: app[0], lastdata: app[1], start, answer, end,
+    duration: end - start, billsec: end - answer, disposition: 'ANSWERED', amaflags: 'DOCUMENTATION', uniqueid, userfield: '', peeraccount: '', linkedid, sequence, did: '',
+  });
+  await insert(TABLES.cdr, [
+    leg('T1.5', 'T1', 2, '3001234567', '101', ['Queue', '101,t'], 'PJSIP/202-0003', T0, T0 + 20, T0 + 200),
+    leg('U9', 'U9', 1, '3009990000', '101', ['Queue', '101,t'], 'PJSIP/203-0004', T0 + 10, T0 + 30, T0 + 90),
+    leg('T1', 'T1', 1, '3001234567', 's', ['BackGround', 'custom/menu'], '', T0 - 45, T0 - 45, T0),
   ]);
   await ch.close();
   tablero = await startTablero({ args: ['--no-simulate'], dataDir, env: { TZ } });
@@ -274,6 +287,31 @@ describe("a call's story in Chromium", () => {
     expect(await page.getByTestId('story-stint').first().locator('td').nth(6).textContent()).toBe('sí');
     expect(await page.getByTestId('story-agents').locator('li').allTextContents()).toEqual(['SIP/201', 'SIP/202', 'SIP/301']);
     expect(await page.getByTestId('story-event').first().locator('td').first().textContent()).toBe('03/11/2026, 10:00:00');
+  });
+
+  it("the CDR legs of T1's linkedid in order, in full for the admin and masked for a QA analyst", async () => {
+    const legCells = (p: Page): Promise<string[][]> =>
+      p.getByTestId('story-cdr-leg').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-linkedid') ?? '', ...[...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')]));
+    await story('T1');
+    expect(await legCells(page)).toEqual([
+      ['T1', '03/11/2026, 09:59:15', '3001234567', 's', 'ivr-main', 'PJSIP/trunk-0001', '', 'BackGround(custom/menu)', 'contestada', '45 s', '45 s', 'T1', '1'],
+      ['T1', '03/11/2026, 10:00:00', '3001234567', '101', 'q-101', 'PJSIP/trunk-0001', 'PJSIP/202-0003', 'Queue(101,t)', 'contestada', '3:20', '3:00', 'T1.5', '2'],
+    ]);
+    // S1 has no CDR stored: the section says so.
+    await story('S1');
+    expect([await page.getByTestId('story-cdr-leg').count(), await page.getByTestId('story-cdr-none').textContent()]).toEqual([0, 'No hay registros CDR guardados de esta llamada.']);
+
+    const admin = await apiLogin(tablero.url, 'admin', tablero.admin.password);
+    expect((await admin.send('POST', '/api/users', { username: 'quino', password: 'otra clave muy larga', role: 'qa_analyst' })).status).toBe(201);
+    const ctx = await browser.newContext();
+    try {
+      const qa = await logIn(await ctx.newPage(), tablero.url, 'quino', 'otra clave muy larga');
+      await qa.goto(`${tablero.url}/#/call/default/T1`);
+      await qa.getByTestId('story-cdr').waitFor({ timeout: 20_000 });
+      expect((await legCells(qa)).map((r) => r.slice(2, 4))).toEqual([['*******567', '*'], ['*******567', '***']]);
+    } finally {
+      await ctx.close();
+    }
   });
 
   it('a call with a survey and a ticket, opened from its list row', async () => {

@@ -24,10 +24,14 @@ function maskPage(page: CallsPage, full: boolean): CallsPage {
   return full ? page : { ...page, rows: page.rows.map((r) => ({ ...r, caller: maskCaller(r.caller) })) };
 }
 
-/** Masks the call's numbers wherever they appear, the rejected lines' raw text included. */
+/** A CDR src/dst that is a phone number (not `s`, an extension of 3 digits or a context's word), hidden wherever it appears. */
+const PHONE = /^\+?\d{4,}$/;
+
+/** Masks the call's numbers wherever they appear: the rejected lines' raw text and the CDR legs' texts included. */
 function maskStory(s: CallStory, full: boolean): CallStory {
   if (full) return s;
-  const numbers = [...new Set([...s.events.map((e) => e.caller), ...s.stints.map((x) => x.caller)].filter((c) => c.length > 0))]
+  const legNumbers = s.cdr_legs.flatMap((l) => [l.src, l.dst]).filter((n) => PHONE.test(n));
+  const numbers = [...new Set([...s.events.map((e) => e.caller), ...s.stints.map((x) => x.caller), ...legNumbers].filter((c) => c.length > 0))]
     .sort((a, b) => b.length - a.length); // the longest first, so a number inside another is masked with it
   const hide = (raw: string): string => numbers.reduce((t, n) => t.replaceAll(n, maskCaller(n)), raw);
   return {
@@ -35,6 +39,10 @@ function maskStory(s: CallStory, full: boolean): CallStory {
     events: s.events.map((e) => ({ ...e, caller: maskCaller(e.caller), data: e.data.map(hide), info: hide(e.info) })),
     stints: s.stints.map((x) => ({ ...x, caller: maskCaller(x.caller) })),
     rejected_lines: s.rejected_lines.map((l) => ({ ...l, raw: hide(l.raw) })),
+    cdr_legs: s.cdr_legs.map((l) => ({
+      ...l, src: maskCaller(l.src), dst: maskCaller(l.dst), did: hide(l.did),
+      clid: hide(l.clid), channel: hide(l.channel), dstchannel: hide(l.dstchannel), lastdata: hide(l.lastdata), userfield: hide(l.userfield),
+    })),
   };
 }
 

@@ -35,6 +35,12 @@ export interface FunnelSettings {
 export type FunnelConfig = Record<string, FunnelSettings>;
 
 export const DEFAULT_IVR_VERB = 'IVROPTION';
+/**
+ * The one rule grouping CDR legs into a call (§13 "One call"), as a SQL expression over a cdr
+ * row: its linkedid (Asterisk 12+ with newcdrcolumns), else its uniqueid. The funnel counts calls
+ * by it (queries/funnel.sql) and a call's story lists its legs by it (store/call-story.ts).
+ */
+export const CDR_CALL_KEY_SQL = "if(linkedid != '', linkedid, uniqueid)";
 /** Legs of a call are read this far around the range: a call lasts less (as the restart replay assumes). */
 export const FUNNEL_MARGIN_S = 6 * 3600;
 

@@ -1,10 +1,13 @@
 // A call's whole story from hand-written queue_log lines, parsed by ingest's parser and folded by
 // the stint machine as the processor does, then stored: a transfer between queues, a call cut by
 // a PBX restart, and a call with a survey, a ticket, QA evaluations, a calibration session, a
-// recording link and a rejected line. Each story has exactly the expected lines in order.
+// recording link and a rejected line. Each story has exactly the expected lines in order. CDR
+// legs: A's IVR leg then its queue legs (another uniqueid, the same linkedid; two legs of one
+// start ordered by sequence), C's legs of a PBX without linkedid (grouped by uniqueid), and an
+// unrelated call beside them that neither story lists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQueueLogLine } from '@tablero/ingest';
-import type { QueueEvent } from '@tablero/ingest/contract';
+import type { CdrRecord, QueueEvent } from '@tablero/ingest/contract';
 import { TABLES, type ClickHouse } from '@tablero/sql';
 import { applyEvent, createStintState, type StintRow } from '../core/stint-machine.ts';
 import { freshClickHouse } from '../testing/clickhouse.ts';
@@ -32,6 +35,29 @@ const LINES = [
   `${T0 + 500}|C|ventas|SIP/201|COMPLETECALLER|10|90|1`,
 ];
 const NOW_MS = (T0 + 3600) * 1000;
+
+/** A stored CDR row as ingest parses one (cdr_csv with newcdrcolumns unless linkedid is ''). */
+let cdrOffset = 0;
+function cdrRow(l: Pick<CdrRecord, 'uniqueid' | 'linkedid' | 'sequence' | 'src' | 'dst' | 'dcontext' | 'channel' | 'dstchannel' | 'lastapp' | 'lastdata' | 'start' | 'answer' | 'end' | 'disposition'>): CdrRecord {
+  cdrOffset += 300;
+  return {
+    event_id: `cdrfp:${cdrOffset}`, site: 'default', source: '/var/log/asterisk/cdr-csv/Master.csv', offset: cdrOffset, layout: l.linkedid === '' ? 'csv18' : 'csv21',
+    accountcode: '', clid: `"Cliente" <${l.src}>`, duration: l.end - l.start, billsec: l.answer === null ? 0 : l.end - l.answer, amaflags: 'DOCUMENTATION',
+    userfield: '', peeraccount: '', ...l,
+  };
+}
+const CDR: CdrRecord[] = [
+  // Inserted out of order: the story orders them. A's queue legs share a start (sequence 3 before 4).
+  cdrRow({ uniqueid: 'A.9', linkedid: 'A', sequence: 4, src: '3001234567', dst: 'ventas', dcontext: 'q-ventas', channel: 'PJSIP/trunk-0001', dstchannel: 'PJSIP/202-0003', lastapp: 'Queue', lastdata: 'ventas,t', start: T0, answer: T0 + 20, end: T0 + 80, disposition: 'ANSWERED' }),
+  cdrRow({ uniqueid: 'A', linkedid: 'A', sequence: 1, src: '3001234567', dst: 's', dcontext: 'ivr-main', channel: 'PJSIP/trunk-0001', dstchannel: '', lastapp: 'BackGround', lastdata: 'custom/menu', start: T0 - 40, answer: T0 - 40, end: T0, disposition: 'ANSWERED' }),
+  cdrRow({ uniqueid: 'A.7', linkedid: 'A', sequence: 3, src: '3001234567', dst: 'ventas', dcontext: 'q-ventas', channel: 'PJSIP/trunk-0001', dstchannel: 'PJSIP/201-0002', lastapp: 'Queue', lastdata: 'ventas,t', start: T0, answer: null, end: T0 + 15, disposition: 'NO ANSWER' }),
+  // An unrelated call at the same time (its own linkedid), and a call C's number dialled out later.
+  cdrRow({ uniqueid: 'Z', linkedid: 'Z', sequence: 2, src: '3009990000', dst: 'ventas', dcontext: 'q-ventas', channel: 'PJSIP/trunk-0009', dstchannel: '', lastapp: 'Queue', lastdata: 'ventas,t', start: T0 + 5, answer: T0 + 5, end: T0 + 50, disposition: 'ANSWERED' }),
+  // C on a PBX without linkedid: two rows of its uniqueid (split at a transfer), one call.
+  cdrRow({ uniqueid: 'C', linkedid: '', sequence: null, src: '3005550000', dst: 'ventas', dcontext: 'q-ventas', channel: 'SIP/trunk-0005', dstchannel: 'SIP/201-0006', lastapp: 'Queue', lastdata: 'ventas,t', start: T0 + 390, answer: T0 + 390, end: T0 + 450, disposition: 'ANSWERED' }),
+  cdrRow({ uniqueid: 'C', linkedid: '', sequence: null, src: '3005550000', dst: '201', dcontext: 'from-internal', channel: 'SIP/trunk-0005', dstchannel: 'SIP/201-0006', lastapp: 'Dial', lastdata: 'SIP/201,30', start: T0 + 450, answer: T0 + 450, end: T0 + 500, disposition: 'ANSWERED' }),
+  cdrRow({ uniqueid: 'Y', linkedid: '', sequence: null, src: '201', dst: '3005550000', dcontext: 'from-internal', channel: 'SIP/201-0010', dstchannel: 'SIP/trunk-0011', lastapp: 'Dial', lastdata: 'SIP/trunk/3005550000', start: T0 + 900, answer: T0 + 905, end: T0 + 960, disposition: 'ANSWERED' }),
+];
 const O = { defaultTz: 'UTC', nowMs: NOW_MS };
 
 beforeAll(async () => {
@@ -49,6 +75,8 @@ beforeAll(async () => {
   const store = createStore(ch);
   await store.insertEvents(events, 'story-events');
   await store.insertStints(stints, 0, 'story-stints');
+  await store.insertCdr(CDR, 'story-cdr');
+  await store.insertCdr(CDR.slice(0, 2), 'story-cdr-again'); // stored twice (a re-import): listed once
   const insert = (table: string, values: unknown[]): Promise<unknown> => ch.client.insert({ table, values, format: 'JSONEachRow' });
   await insert(TABLES.deadLetters, [
     { event_id: 'fp:9000', site: 'default', source: SRC, offset: 9000, line_no: 40, raw: `17x|C|ventas|SIP/201|CONNECT|10|C.1|2`, reason: 'bad_epoch', rejected_at: T0 + 411 },
@@ -97,6 +125,34 @@ describe('queryCallStory', () => {
       ['soporte', at(T0 + 81), at(T0 + 200), 'answered', 'SIP/301', 9, 110, false, '3001234567', ['offered', 'answered', 'answered_within', 'sl_numerator', 'sl_denominator']],
     ]);
     expect([s?.surveys, s?.tickets, s?.evaluations, s?.calibration_sessions, s?.rejected_lines, s?.recording_url]).toEqual([[], [], [], [], [], 'https://rec.example/default/A.wav']);
+  });
+
+  it("CDR legs: the IVR leg then the queue legs of A's linkedid, by start then sequence; no other call's", async () => {
+    const s = await queryCallStory(ch, 'default', 'A', O);
+    expect(s?.cdr_legs.map((l) => [l.start, l.answer, l.end, l.uniqueid, l.linkedid, l.sequence, l.src, l.dst, l.dcontext, l.lastapp, l.lastdata, l.dstchannel, l.disposition, l.billsec])).toEqual([
+      [at(T0 - 40), at(T0 - 40), at(T0), 'A', 'A', 1, '3001234567', 's', 'ivr-main', 'BackGround', 'custom/menu', '', 'ANSWERED', 40],
+      [at(T0), null, at(T0 + 15), 'A.7', 'A', 3, '3001234567', 'ventas', 'q-ventas', 'Queue', 'ventas,t', 'PJSIP/201-0002', 'NO ANSWER', 0],
+      [at(T0), at(T0 + 20), at(T0 + 80), 'A.9', 'A', 4, '3001234567', 'ventas', 'q-ventas', 'Queue', 'ventas,t', 'PJSIP/202-0003', 'ANSWERED', 60],
+    ]);
+    expect(s?.cdr_legs[0]).toEqual({
+      start: at(T0 - 40), answer: at(T0 - 40), end: at(T0), src: '3001234567', dst: 's', did: '', clid: '"Cliente" <3001234567>', dcontext: 'ivr-main',
+      channel: 'PJSIP/trunk-0001', dstchannel: '', lastapp: 'BackGround', lastdata: 'custom/menu', duration: 40, billsec: 40, disposition: 'ANSWERED',
+      uniqueid: 'A', linkedid: 'A', sequence: 1, userfield: '', accountcode: '',
+    });
+  });
+
+  it('CDR legs without linkedid: the rows of the uniqueid, not the later call that dialled the same number', async () => {
+    const s = await queryCallStory(ch, 'default', 'C', O);
+    expect(s?.cdr_legs.map((l) => [l.start, l.uniqueid, l.linkedid, l.sequence, l.lastapp, l.dst])).toEqual([
+      [at(T0 + 390), 'C', '', null, 'Queue', 'ventas'],
+      [at(T0 + 450), 'C', '', null, 'Dial', '201'],
+    ]);
+    expect((await queryCallStory(ch, 'default', 'B', O))?.cdr_legs).toEqual([]);
+  });
+
+  it('a call stored only as CDR legs has its story: the legs of the linkedid its uniqueid is in', async () => {
+    const s = await queryCallStory(ch, 'default', 'A.7', O);
+    expect([s?.events, s?.stints, s?.cdr_legs.map((l) => l.uniqueid)]).toEqual([[], [], ['A', 'A.7', 'A.9']]);
   });
 
   it('a call cut by a PBX restart: its line, and a stint in no figure but cut_by_restart', async () => {

@@ -1,10 +1,12 @@
 // A call's whole story (issue 20; GET /api/calls/:site/:callid): every stored queue_log line of
 // the call in order, its stints classified by the one read module (calls-query.ts, so each
 // stint's figures are the KPI rows'), its survey answers, the tickets that name it, its QA
-// evaluations and calibration sessions, the recording link and the rejected lines that carry its
-// callid field. Caller numbers come in full; the dashboard masks them per role.
+// evaluations and calibration sessions, the recording link, the rejected lines that carry its
+// callid field and its stored CDR legs (grouped by the funnel's one rule, CDR_CALL_KEY_SQL).
+// Caller numbers come in full; the dashboard masks them per role.
 import { TABLES, type ClickHouse } from '@tablero/sql';
-import type { CallStory, CallStoryEvent, CallStoryRejection } from '../contract.ts';
+import type { CallStory, CallStoryCdrLeg, CallStoryEvent, CallStoryRejection } from '../contract.ts';
+import { CDR_CALL_KEY_SQL, FUNNEL_MARGIN_S } from '../core/funnel.ts';
 import { queryEscalationsByCall } from '../escalations/queries.ts';
 import { recordingUrl } from '../quality/core/calls.ts';
 import { DEFAULT_QA_SETTINGS } from '../quality/service/context.ts';
@@ -18,6 +20,32 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 
 /** The most stints one call can list in its story (a call re-queued more often is cut there). */
 const MAX_STORY_STINTS = 1000;
+
+/** The largest second a DateTime holds: the legs' upper bound when the call's time is unknown. */
+const MAX_DATETIME_S = 4_294_967_295;
+
+/**
+ * The call's CDR legs, by start, then sequence: the rows whose call key (CDR_CALL_KEY_SQL, the
+ * funnel's grouping) is that of a row whose uniqueid is the callid (a stint joins its call the
+ * same way). Read within FUNNEL_MARGIN_S of the call's queue_log lines and stints when it has any
+ * (the funnel's assumption that a call lasts less), so the read stays on a few partitions.
+ */
+async function queryCdrLegs(ch: ClickHouse, site: string, callid: string, known: number[]): Promise<CallStoryCdrLeg[]> {
+  const lo_s = known.length ? Math.max(0, Math.min(...known) - FUNNEL_MARGIN_S) : 0;
+  const hi_s = known.length ? Math.max(...known) + FUNNEL_MARGIN_S : MAX_DATETIME_S;
+  const inRange = `site = {site:String} AND start >= toDateTime({lo_s:Int64}, 'UTC') AND start < toDateTime({hi_s:Int64}, 'UTC')`;
+  return (await rows<Record<string, unknown>>(ch, `SELECT toUnixTimestamp(start) AS s, toUnixTimestamp(answer) AS a, toUnixTimestamp(end) AS e,
+      src, dst, did, clid, dcontext, channel, dstchannel, lastapp, lastdata, duration, billsec, disposition, uniqueid, linkedid, sequence, userfield, accountcode
+    FROM ${TABLES.cdr} FINAL
+    WHERE ${inRange} AND ${CDR_CALL_KEY_SQL} IN (SELECT ${CDR_CALL_KEY_SQL} FROM ${TABLES.cdr} WHERE ${inRange} AND uniqueid = {callid:String})
+    ORDER BY start, ifNull(sequence, 0), end, uniqueid, source, offset`, { site, callid, lo_s, hi_s }, 'call CDR legs')).map((r): CallStoryCdrLeg => ({
+    start: iso(r['s']), answer: r['a'] === null ? null : iso(r['a']), end: iso(r['e']),
+    src: String(r['src']), dst: String(r['dst']), did: String(r['did']), clid: String(r['clid']), dcontext: String(r['dcontext']),
+    channel: String(r['channel']), dstchannel: String(r['dstchannel']), lastapp: String(r['lastapp']), lastdata: String(r['lastdata']),
+    duration: Number(r['duration']), billsec: Number(r['billsec']), disposition: String(r['disposition']),
+    uniqueid: String(r['uniqueid']), linkedid: String(r['linkedid']), sequence: num(r['sequence']), userfield: String(r['userfield']), accountcode: String(r['accountcode']),
+  }));
+}
 
 /** null when nothing at all is stored for the call. */
 export async function queryCallStory(ch: ClickHouse, site: string, callid: string, o: KpiReadOptions & { nowMs: number }): Promise<CallStory | null> {
@@ -64,8 +92,10 @@ export async function queryCallStory(ch: ClickHouse, site: string, callid: strin
   }));
 
   const tickets = await queryEscalationsByCall(ch, { tz: o.defaultTz, ...(o.baseCalendars ? { calendars: o.baseCalendars } : {}) }, site, callid, o.nowMs);
-  const found = events.length + stints.length + surveys.length + evaluations.length + calibration_sessions.length + rejected_lines.length + tickets.length;
+  const known = [...events.map((e) => Date.parse(e.ts) / 1000), ...(span && Number(span.n) > 0 ? [Number(span.a), Number(span.b)] : [])];
+  const cdr_legs = await queryCdrLegs(ch, site, callid, known);
+  const found = events.length + stints.length + surveys.length + evaluations.length + calibration_sessions.length + rejected_lines.length + tickets.length + cdr_legs.length;
   if (found === 0) return null;
   const template = (await readSettings(ch))['recording_url_template'] ?? DEFAULT_QA_SETTINGS.recording_url_template;
-  return { site, callid, tz: listed?.tz ?? o.defaultTz, events, stints, surveys, tickets, evaluations, calibration_sessions, recording_url: recordingUrl(template, { site, callid }), rejected_lines };
+  return { site, callid, tz: listed?.tz ?? o.defaultTz, events, stints, surveys, tickets, evaluations, calibration_sessions, recording_url: recordingUrl(template, { site, callid }), rejected_lines, cdr_legs };
 }

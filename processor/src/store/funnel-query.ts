@@ -5,10 +5,10 @@
 import { DEFAULT_SITE } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import type { FunnelDefinition, FunnelQuery, FunnelRow } from '../contract.ts';
-import { FUNNEL_MARGIN_S, funnelRows, ivrSourceLabel, ruleParams, type FunnelConfig, type FunnelCounts, type FunnelService } from '../core/funnel.ts';
+import { CDR_CALL_KEY_SQL, FUNNEL_MARGIN_S, funnelRows, ivrSourceLabel, ruleParams, type FunnelConfig, type FunnelCounts, type FunnelService } from '../core/funnel.ts';
 import { KpiQueryError, parseBound, planRead, resolverFor, rows, sql, type KpiReadOptions } from './kpi-query.ts';
 
-const FUNNEL_SQL = sql('funnel');
+const FUNNEL_SQL = sql('funnel').replaceAll('{{cdr_call_key}}', CDR_CALL_KEY_SQL);
 
 export interface FunnelReadOptions extends KpiReadOptions {
   funnel: FunnelConfig;

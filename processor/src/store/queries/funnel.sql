@@ -1,7 +1,8 @@
 -- The call funnel (kpi-definitions §13): calls, not stints. One call = the CDR legs of one
 -- linkedid (Asterisk 12+ with newcdrcolumns), else of one uniqueid (1.8/11, or 13+ without the
--- new columns). A call belongs to the service of its first leg that matches a rule (rule arrays
--- from core/funnel.ts ruleParams); its time is its first leg's start. Stints join a call by
+-- new columns); the call_key placeholder below is that rule (core/funnel.ts CDR_CALL_KEY_SQL, by
+-- which a call's story reads its legs too). A call belongs to the service of its first leg that
+-- matches a rule (rule arrays from core/funnel.ts ruleParams); its time is its first leg's start. Stints join a call by
 -- callid = the uniqueid of one of its legs; the IVR option comes from the configured source.
 -- Idempotent without FINAL on cdr and queue_events: every per-call fact is a min/max/argMax or a
 -- count of stints (stints read FINAL), so a CDR row or an event stored twice changes nothing.
@@ -25,7 +26,7 @@ WITH
       groupUniqArray(uniqueid) AS uids
     FROM (
       SELECT
-        if(linkedid != '', linkedid, uniqueid) AS call_key,
+        {{cdr_call_key}} AS call_key,
         uniqueid, start, ifNull(sequence, 0) AS seq, lastapp, lastdata, userfield,
         arrayFirstIndex((c, d) -> (c = '' OR c = dcontext) AND (d = '' OR d = if(did != '', did, dst)),
                         {rule_context:Array(String)}, {rule_did:Array(String)}) AS rule
