@@ -155,6 +155,16 @@ describe('queryCallStory', () => {
     expect([s?.events, s?.stints, s?.cdr_legs.map((l) => l.uniqueid)]).toEqual([[], [], ['A', 'A.7', 'A.9']]);
   });
 
+  it('a CDR-only call named by an Asterisk uniqueid is read near the epoch in its name', async () => {
+    const id = `pbx1-${T0 + 2000}.42`;
+    const near = cdrRow({ uniqueid: id, linkedid: id, sequence: 9, src: '3001110000', dst: 's', dcontext: 'ivr-main', channel: 'PJSIP/trunk-0020', dstchannel: '', lastapp: 'BackGround', lastdata: 'custom/menu', start: T0 + 2000, answer: T0 + 2000, end: T0 + 2030, disposition: 'ANSWERED' });
+    // The same name 30 days later (a reused id after a counter reset): another call, outside the window.
+    const later = { ...cdrRow({ ...near, sequence: 10 }), start: T0 + 2000 + 30 * 86_400, answer: T0 + 2000 + 30 * 86_400, end: T0 + 2030 + 30 * 86_400 };
+    await createStore(ch).insertCdr([near, later], 'story-cdr-epoch');
+    const s = await queryCallStory(ch, 'default', id, O);
+    expect(s?.cdr_legs.map((l) => [l.start, l.uniqueid, l.sequence])).toEqual([[at(T0 + 2000), id, 9]]);
+  });
+
   it('a call cut by a PBX restart: its line, and a stint in no figure but cut_by_restart', async () => {
     const s = await queryCallStory(ch, 'default', 'B', O);
     expect(s?.events.map((e) => [e.ts, e.verb])).toEqual([[at(T0 + 300), 'ENTERQUEUE']]);

@@ -30,7 +30,11 @@ const MAX_DATETIME_S = 4_294_967_295;
  * same way). Read within FUNNEL_MARGIN_S of the call's queue_log lines and stints when it has any
  * (the funnel's assumption that a call lasts less), so the read stays on a few partitions.
  */
-async function queryCdrLegs(ch: ClickHouse, site: string, callid: string, known: number[]): Promise<CallStoryCdrLeg[]> {
+async function queryCdrLegs(ch: ClickHouse, site: string, callid: string, knownTimes: number[]): Promise<CallStoryCdrLeg[]> {
+  // Nothing else stored for the call: an Asterisk uniqueid is `[system-]<epoch>.<n>`, and its
+  // epoch is when the channel was made, so the read stays near it instead of the whole table.
+  const epoch = /(?:^|-)(\d{9,10})\.\d+$/.exec(callid)?.[1];
+  const known = knownTimes.length > 0 ? knownTimes : epoch !== undefined ? [Number(epoch)] : [];
   const lo_s = known.length ? Math.max(0, Math.min(...known) - FUNNEL_MARGIN_S) : 0;
   const hi_s = known.length ? Math.max(...known) + FUNNEL_MARGIN_S : MAX_DATETIME_S;
   const inRange = `site = {site:String} AND start >= toDateTime({lo_s:Int64}, 'UTC') AND start < toDateTime({hi_s:Int64}, 'UTC')`;
