@@ -165,7 +165,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       processorHealth = () => processor.health();
       // Scheduled report exports run beside the processor (one per deployment, like the processor).
       const smtp = smtpSettings(o.cfg);
-      running.push(startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz, exportsDir: o.cfg.exportsDir, ...(smtp ? { mailer: createSmtpMailer(smtp) } : {}) }));
+      running.push(startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz, funnel: o.cfg.TABLERO_FUNNEL, exportsDir: o.cfg.exportsDir, ...(smtp ? { mailer: createSmtpMailer(smtp) } : {}) }));
       // Post-call survey answers (quality stream) are stored beside the processor.
       const surveys = await startSurveyConsumer({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'surveys' }) });
       running.push(surveys);
@@ -212,7 +212,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
             xlsx: (q, c) => callsXlsx(ch, q, read, c),
             story: (site, callid) => queryCallStory(ch, site, callid, { ...read, nowMs: Date.now() }),
           },
-          exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz, o.cfg.exportsDir, smtpSettings(o.cfg)),
+          exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz, o.cfg.exportsDir, smtpSettings(o.cfg), o.cfg.TABLERO_FUNNEL),
           push: createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }, { clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S }),
           // Calibration updates go out on the live bus (kpi.qa.<site>) like KPI snapshots.
           quality: createQualityService({ ch, log: o.log.child({ svc: 'quality' }), tz: o.cfg.siteTz, emit: (subject, data) => o.bus.emit(subject, data) }),

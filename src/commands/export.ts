@@ -8,6 +8,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { ClickHouse } from '@tablero/sql';
+import type { FunnelConfig } from '@tablero/processor';
 import { createQualityService } from '@tablero/processor/quality';
 import {
   QUALITY_REPORT_FORMATS, renderQualityReport, type QualityReportFormat,
@@ -24,8 +25,9 @@ import { apiRequest } from './api-client.ts';
 import { UsageError, stringList } from './usage.ts';
 
 /** The processor's reports bound to one ClickHouse, site and time zone, as the dashboard needs them. */
-export function reportsPort(ch: ClickHouse, log: Logger, site: string, tz: string, exportsDir: string, smtp: SmtpSettings | null = null): ExportsPort {
-  const ctx = { ch, log, defaultTz: tz };
+export function reportsPort(ch: ClickHouse, log: Logger, site: string, tz: string, exportsDir: string, smtp: SmtpSettings | null = null, funnel: FunnelConfig = {}): ExportsPort {
+  // The funnel services as GET /api/funnel reads them: the report's funnel section is the same rows.
+  const ctx = { ch, log, defaultTz: tz, funnel };
   return {
     monthly: (q) => exportMonthly(ctx, { site: q.site ?? site, month: q.month, queues: q.queues, format: q.format, lang: q.lang, ...(q.sep ? { sep: q.sep } : {}), nowMs: q.nowMs }),
     closeMonth: (q) => closeMonth(ctx, { site, month: q.month, closedBy: q.closedBy, nowMs: q.nowMs }),
@@ -192,7 +194,7 @@ export const exportCommand: Command = {
         result = await viaApi(running, o);
       } else {
         result = await withStore(cfg, async (ch, log) => {
-          const r = await exportMonthly({ ch, log, defaultTz: cfg.siteTz }, { site: o.site ?? site, month: o.month, queues: o.queues, format: o.format, lang: o.lang, ...(o.sep ? { sep: o.sep } : {}), nowMs: Date.now() });
+          const r = await exportMonthly({ ch, log, defaultTz: cfg.siteTz, funnel: cfg.TABLERO_FUNNEL }, { site: o.site ?? site, month: o.month, queues: o.queues, format: o.format, lang: o.lang, ...(o.sep ? { sep: o.sep } : {}), nowMs: Date.now() });
           return { body: r.body, warning: r.warning, closed: r.closed };
         });
       }
@@ -229,7 +231,7 @@ export const exportCommand: Command = {
       } else {
         r = await withStore(cfg, async (ch, log) => {
           try {
-            return await closeMonth({ ch, log, defaultTz: cfg.siteTz }, { site, month, closedBy: by, nowMs: Date.now() });
+            return await closeMonth({ ch, log, defaultTz: cfg.siteTz, funnel: cfg.TABLERO_FUNNEL }, { site, month, closedBy: by, nowMs: Date.now() });
           } catch (err) {
             if (err instanceof Error && err.name === 'ReportRequestError') throw new UsageError(err.message);
             throw err;

@@ -150,6 +150,30 @@ export function ruleParams(services: readonly FunnelService[]): { rule_service: 
   return out;
 }
 
+/**
+ * What a row of `svc` states before the store adds the queues' T (those that answered its calls)
+ * and `spans_change`: how its calls are recognised and where the IVR option is read.
+ */
+export function serviceDefinition(site: string, tz: string, svc: FunnelService, ivr: IvrSource): FunnelDefinition {
+  return {
+    site, tz,
+    contexts: [...svc.contexts], dids: [...svc.dids],
+    ivr_source: ivrSourceLabel(ivr),
+    agent_options: [...svc.agent_options],
+    grouping: 'linkedid_else_uniqueid',
+    thresholds: [],
+    spans_change: false,
+  };
+}
+
+/** A service's row for a period in which it had no inbound call (the monthly report lists every configured service). */
+export function emptyFunnelRow(service: string, period: string, definition: FunnelDefinition): FunnelRow {
+  return {
+    service, period, ingresadas: 0, ivr_only: 0, asked_agent: 0, lost_before_queue: 0, refused: 0, offered: 0, answered: 0, answered_within: 0, abandoned: 0, other_exit: 0,
+    by_option: [], definition,
+  };
+}
+
 /** The integer period key of the query (yyyymm, yyyymmdd, yyyymmddhh, yyyymmddhhmm) as the rows write it. */
 export function periodOfKey(k: number, by: KpiGrouping): string {
   const s = String(k);

@@ -23,7 +23,10 @@ import { texts } from './core/texts.ts';
 import { buildMonthlyReport, dataChanged, monthKey, nextMonth, parseMonth, type DataFingerprint, type MonthlyReport, type QueueDefinition, type ReportFormat, type ReportLang } from './core/model.ts';
 import { dueRun, folderInside, reportFileName, reportMonthOf, runDay, runId, type ExportSchedule } from './core/schedule.ts';
 import { sharedRenderPool } from './render/pool.ts';
-import { lastRunTimes, listClosedMonths, listSchedules, loadClosedMonth, recordRun, saveClosedMonth, stintFingerprint } from './store/report-store.ts';
+import { cdrFingerprint, lastRunTimes, listClosedMonths, listSchedules, loadClosedMonth, recordRun, saveClosedMonth, stintFingerprint } from './store/report-store.ts';
+import { queryFunnel } from '../store/funnel-query.ts';
+import { emptyFunnelRow, serviceDefinition, type FunnelConfig } from '../core/funnel.ts';
+import type { FunnelRow } from '../contract.ts';
 import { planRead, readAgentSums, readPeriodSums, resolverFor, statedDefinition, type KpiReadOptions, type PeriodSums } from '../store/kpi-query.ts';
 
 export interface ReportContext {
@@ -33,6 +36,11 @@ export interface ReportContext {
   defaultTz: string;
   /** Settings under the stored versions (the processor's configured ones); default the built-in defaults. */
   baseSettings?: ProcessorSettings;
+  /**
+   * The call funnel's services per site (TABLERO_FUNNEL); absent or no services for the site = no
+   * funnel section. Read through the funnel read (store/funnel-query.ts) like GET /api/funnel.
+   */
+  funnel?: FunnelConfig;
   /** Sends scheduled files by e-mail (the composition root's SMTP transport); absent = no SMTP configured. */
   mailer?: ReportMailer;
 }
@@ -124,10 +132,39 @@ export async function computeMonthlyReport(ctx: ReportContext, o: { site: string
     };
   };
   const calendar = resolver.calendarAt(o.site, plan.to_s * 1000 - 1);
+  const funnel = await monthFunnel(ctx, { site: o.site, from: `${o.month}-01`, to: `${monthKey(n.year, n.month)}-01`, tz: plan.tz, nowMs: o.nowMs });
+  // With a funnel section, the CDR rows of the month are fingerprinted too (late CDR -> warning once closed).
+  const cdr = funnel ? { cdr: await cdrFingerprint(ctx.ch, { site: o.site, from_s: plan.from_s, to_s: plan.to_s }) } : {};
   return buildMonthlyReport({
     site: o.site, first_month: o.month, last_month: o.month, tz: plan.tz, calendar, hours, agents,
-    definitionOf, queues: o.queues, fingerprint, escalations,
+    definitionOf, queues: o.queues, fingerprint: { ...fingerprint, ...cdr }, escalations, funnel,
   });
+}
+
+/**
+ * The month's call funnel as GET /api/funnel answers it (from, to, by=month, the site's zone),
+ * every configured service listed (zeros when it had no inbound call); null when the site has no
+ * funnel services. Site-wide: not filtered by the report's queues (a service is not a queue).
+ */
+async function monthFunnel(ctx: ReportContext, o: { site: string; from: string; to: string; tz: string; nowMs: number }): Promise<FunnelRow[] | null> {
+  const settings = ctx.funnel?.[o.site];
+  if (!ctx.funnel || !settings || settings.services.length === 0) return null;
+  const rows = await queryFunnel(ctx.ch, { from: o.from, to: o.to, by: 'month', site: o.site, tz: o.tz }, {
+    defaultTz: ctx.defaultTz, now: () => o.nowMs, funnel: ctx.funnel, ...(ctx.baseSettings ? { baseSettings: ctx.baseSettings } : {}),
+  });
+  const month = o.from.slice(0, 7);
+  return settings.services.map((svc) => rows.find((r) => r.service === svc.service) ?? emptyFunnelRow(svc.service, month, serviceDefinition(o.site, o.tz, svc, settings.ivr)));
+}
+
+/**
+ * The data a closed month was computed from, fingerprinted now as it was at closing: the stints
+ * hashed with the closing's scheme (a month closed with an older scheme is not reported as
+ * changed), and the CDR rows when the month was closed with a funnel section.
+ */
+async function liveFingerprint(ctx: ReportContext, site: string, month: string, frozen: MonthlyReport): Promise<DataFingerprint> {
+  const bounds = { site, ...monthBounds(month, frozen.tz) };
+  const live = await stintFingerprint(ctx.ch, bounds, frozen.fingerprint.scheme);
+  return frozen.fingerprint.cdr ? { ...live, cdr: await cdrFingerprint(ctx.ch, bounds) } : live;
 }
 
 export async function exportMonthly(ctx: ReportContext, req: MonthlyExportRequest): Promise<MonthlyExport> {
@@ -138,8 +175,7 @@ export async function exportMonthly(ctx: ReportContext, req: MonthlyExportReques
   if (closed) {
     const frozen = closed.report;
     report = req.queues.length ? { ...frozen, queues: frozen.queues.filter((q) => req.queues.includes(q.queue)) } : frozen;
-    // Hashed as the closing was, so a month closed with an older scheme is not reported as changed.
-    live = await stintFingerprint(ctx.ch, { site: req.site, ...monthBounds(req.month, frozen.tz) }, frozen.fingerprint.scheme);
+    live = await liveFingerprint(ctx, req.site, req.month, frozen);
   } else {
     report = await computeMonthlyReport(ctx, req);
     live = report.fingerprint;
@@ -186,7 +222,7 @@ export async function closedMonthsStatus(ctx: ReportContext, site: string): Prom
   for (const m of await listClosedMonths(ctx.ch, site)) {
     const frozen = await loadClosedMonth(ctx.ch, site, m.month);
     if (!frozen) continue;
-    const live = await stintFingerprint(ctx.ch, { site, ...monthBounds(m.month, frozen.report.tz) }, frozen.report.fingerprint.scheme);
+    const live = await liveFingerprint(ctx, site, m.month, frozen.report);
     out.push({ ...m, live_fingerprint: live.value, data_changed: dataChanged(frozen.report, live) });
   }
   return out;

@@ -5,7 +5,7 @@
 import { DEFAULT_SITE } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import type { FunnelDefinition, FunnelQuery, FunnelRow } from '../contract.ts';
-import { CDR_CALL_KEY_SQL, FUNNEL_MARGIN_S, funnelRows, ivrSourceLabel, ruleParams, type FunnelConfig, type FunnelCounts, type FunnelService } from '../core/funnel.ts';
+import { CDR_CALL_KEY_SQL, FUNNEL_MARGIN_S, funnelRows, ruleParams, serviceDefinition, type FunnelConfig, type FunnelCounts, type FunnelService } from '../core/funnel.ts';
 import { KpiQueryError, parseBound, planRead, resolverFor, rows, sql, type KpiReadOptions } from './kpi-query.ts';
 
 const FUNNEL_SQL = sql('funnel').replaceAll('{{cdr_call_key}}', CDR_CALL_KEY_SQL);
@@ -72,11 +72,7 @@ export async function queryFunnel(ch: ClickHouse, q: FunnelQuery, o: FunnelReadO
       return `${s.threshold_s}:${s.strict}`;
     })).size > 1;
   const definition = (svc: FunnelService, answerQueues: string[]): FunnelDefinition => ({
-    site, tz,
-    contexts: [...svc.contexts], dids: [...svc.dids],
-    ivr_source: ivrSourceLabel(ivr),
-    agent_options: [...svc.agent_options],
-    grouping: 'linkedid_else_uniqueid',
+    ...serviceDefinition(site, tz, svc, ivr),
     thresholds: answerQueues.map((queue) => {
       const { resolved, def } = plan.definitionAtEnd(queue);
       return { queue, threshold_s: def.threshold_s, strict: def.strict, settings_version: resolved.settings_version };

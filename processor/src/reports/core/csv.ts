@@ -7,7 +7,7 @@
 // (what Excel in es-CO / es-BO expects: its list separator is `;` because `,` is the decimal
 // mark), with `,` a decimal point. Percent and seconds always carry 2 decimals; counts none;
 // "no data" (a zero denominator) is an empty cell, never 0.
-import { kindDecimals, type CellValue, type ColumnKind, type ReportLayout, type Table } from './layout.ts';
+import { kindDecimals, type CellValue, type ColumnKind, type ReportLayout, type SectionLayout, type Table } from './layout.ts';
 
 export const CSV_SEPARATORS = [';', ','] as const;
 export type CsvSeparator = (typeof CSV_SEPARATORS)[number];
@@ -40,6 +40,14 @@ function section(table: Table, sep: CsvSeparator): string[] {
   ];
 }
 
+function sectionWithLines(s: SectionLayout, sep: CsvSeparator): string[] {
+  return [
+    ...section(s.table, sep).slice(0, -1),
+    ...s.lines.map(([k, v]) => `${csvText(k, sep)}${sep}${csvCell(v, typeof v === 'number' ? 'int' : 'text', sep)}`),
+    '',
+  ];
+}
+
 export function writeCsv(layout: ReportLayout, sep: CsvSeparator): Buffer {
   const lines: string[] = [
     [csvText(layout.title, sep), csvText(layout.period, sep)].join(sep),
@@ -50,13 +58,9 @@ export function writeCsv(layout: ReportLayout, sep: CsvSeparator): Buffer {
     ...section(layout.by_hour, sep),
     ...section(layout.by_agent, sep),
     // Escalations only when the month has some (see escalationsToReport): no section, no change.
-    ...(layout.escalations
-      ? [
-          ...section(layout.escalations.table, sep).slice(0, -1),
-          ...layout.escalations.lines.map(([k, v]) => `${csvText(k, sep)}${sep}${csvCell(v, typeof v === 'number' ? 'int' : 'text', sep)}`),
-          '',
-        ]
-      : []),
+    ...(layout.escalations ? sectionWithLines(layout.escalations, sep) : []),
+    // The funnel only when the site has funnel services configured (TABLERO_FUNNEL).
+    ...(layout.funnel ? sectionWithLines(layout.funnel, sep) : []),
     ...section(layout.queue_definitions, sep),
     csvText(layout.t.def.source, sep),
     ...layout.definitions.map(([k, v]) => `${csvText(k, sep)}${sep}${csvText(v, sep)}`),

@@ -2,9 +2,9 @@
 // writers only decide how a cell of a kind looks. Column order here is the stable column order
 // of every export (a contract with the users' spreadsheets: add columns at the end only).
 import { localParts } from '../../core/calendar.ts';
-import { WEEKDAY_NAMES, type EscalationMonthly, type EscalationMonthlyRow } from '../../contract.ts';
-import { dataChanged, type DataFingerprint, type MonthlyReport, type ReportFigures, type ReportLang } from './model.ts';
-import { texts, type ReportTexts } from './texts.ts';
+import { WEEKDAY_NAMES, type EscalationMonthly, type EscalationMonthlyRow, type FunnelRow } from '../../contract.ts';
+import { cdrChanged, dataChanged, type DataFingerprint, type MonthlyReport, type ReportFigures, type ReportLang } from './model.ts';
+import { FUNNEL_COLUMN_KEYS, texts, type ReportTexts } from './texts.ts';
 
 /**
  * int: counts; pct: percent with 2 decimals (83.33 = 83.33 %); sec: seconds with 2 decimals; text;
@@ -47,6 +47,8 @@ export interface ReportLayout {
   queue_definitions: Table;
   /** The escalations (PQRSD) sheet / section, or null when the month has none to report. */
   escalations: EscalationsLayout | null;
+  /** The call funnel sheet / section, or null when no funnel service is configured (or the month was closed before it existed). */
+  funnel: SectionLayout | null;
   status: string;
   /** The data-changed warning of a closed month, else null. */
   warning: string | null;
@@ -54,11 +56,14 @@ export interface ReportLayout {
   generated: [string, string];
 }
 
-/** Escalation indicators per area and type (a total row last), then label / value lines (a count is a number). */
-export interface EscalationsLayout {
+/** A section of its own: a table, then label / value lines (a count is a number). */
+export interface SectionLayout {
   table: Table;
   lines: Array<[string, string | number]>;
 }
+
+/** Escalation indicators per area and type (a total row last), then their lines. */
+export type EscalationsLayout = SectionLayout;
 
 export interface LayoutOptions {
   lang: ReportLang;
@@ -175,7 +180,14 @@ export function layoutReport(report: MonthlyReport, o: LayoutOptions): ReportLay
   const status = report.frozen
     ? t.def.closedOn(formatLocal(report.frozen.closed_at_ms, report.tz), report.frozen.closed_by, report.frozen.version)
     : t.def.open;
-  const warning = changed && o.live ? t.def.changed(report.fingerprint.value, report.fingerprint.stints, o.live.value, o.live.stints) : null;
+  const stintsChanged = changed && o.live !== null && (o.live.value !== report.fingerprint.value || o.live.stints !== report.fingerprint.stints);
+  const cdrThen = report.fingerprint.cdr;
+  const cdrNow = o.live?.cdr;
+  const warnings = [
+    ...(stintsChanged && o.live ? [t.def.changed(report.fingerprint.value, report.fingerprint.stints, o.live.value, o.live.stints)] : []),
+    ...(cdrChanged(report, o.live) && cdrThen && cdrNow ? [t.def.changedCdr(cdrThen.value, cdrThen.rows, cdrNow.value, cdrNow.rows)] : []),
+  ];
+  const warning = warnings.length ? warnings.join(' ') : null;
   const definitions: Array<[string, string]> = [
     [t.def.report, t.title],
     [t.def.site, report.site],
@@ -186,6 +198,7 @@ export function layoutReport(report: MonthlyReport, o: LayoutOptions): ReportLay
     ...holidayLines(report, t),
     [t.def.status, status],
     [t.def.fingerprint, t.def.fingerprintValue(report.fingerprint.value, report.fingerprint.stints)],
+    ...(report.fingerprint.cdr ? [[t.def.cdrFingerprint, t.def.cdrFingerprintValue(report.fingerprint.cdr.value, report.fingerprint.cdr.rows)] as [string, string]] : []),
   ];
   if (report.frozen) definitions.push([t.def.warning, warning ?? t.def.unchanged]);
   definitions.push([t.def.met, t.def.metText], [t.def.rounding, t.def.roundingText], [t.def.source, t.def.sourceText]);
@@ -201,6 +214,7 @@ export function layoutReport(report: MonthlyReport, o: LayoutOptions): ReportLay
     definitions,
     queue_definitions,
     escalations: report.escalations ? layoutEscalations(report.escalations, t, { legacy: report.site_holidays === null }) : null,
+    funnel: report.funnel ? layoutFunnel(report.funnel, t) : null,
     status,
     warning,
     generated: [t.def.generated, `${formatLocal(o.generatedAtMs, report.tz)} (${report.tz})`],
@@ -267,6 +281,45 @@ export function layoutEscalations(m: EscalationMonthly, t: ReportTexts, o: { leg
     [e.openOverdue, m.open_overdue_at_month_end],
     [e.terms, e.termsValue(Object.entries(m.terms).map(([k, d]) => [typeName(k), d]))],
     [e.definition, o.legacy ? e.definitionTextLegacy : e.definitionText],
+  ];
+  return { table, lines };
+}
+
+const FUNNEL_COUNT_KEYS = [
+  'ingresadas', 'ivr_only', 'asked_agent', 'lost_before_queue', 'refused', 'offered', 'answered', 'answered_within', 'abandoned', 'other_exit',
+] as const;
+
+/**
+ * The funnel section: one row per service with the funnel read's counts as they are, the row's
+ * definition in text columns, then one line per column with its definition (kpi-definitions §13).
+ */
+export function layoutFunnel(rows: readonly FunnelRow[], t: ReportTexts): SectionLayout {
+  const f = t.fun;
+  const list = (xs: readonly string[]): string => (xs.length ? xs.join(', ') : f.any);
+  const table: Table = {
+    name: f.title,
+    columns: FUNNEL_COLUMN_KEYS.map((key) => ({ key, header: f.col[key], kind: key === 'service' || !(FUNNEL_COUNT_KEYS as readonly string[]).includes(key) ? 'text' : 'int' })),
+    rows: rows.map((r) => {
+      const d = r.definition;
+      const thresholds = d.thresholds.map((x) => `${x.queue} ${x.threshold_s} s${x.strict ? ` (${f.strict})` : ''}`).join('; ');
+      // Nothing to state (no calls, no queue answered, no agent option) is an empty cell.
+      const text = (s: string): string | null => (s === '' ? null : s);
+      return [
+        r.service,
+        ...FUNNEL_COUNT_KEYS.map((k) => r[k]),
+        text(r.by_option.map((o) => `${o.option === '' ? f.noOption : o.option}: ${o.calls}`).join('; ')),
+        text(d.spans_change ? `${thresholds} (${f.spansChange})` : thresholds),
+        list(d.contexts),
+        list(d.dids),
+        d.ivr_source,
+        text(d.agent_options.join(', ')),
+      ];
+    }),
+  };
+  const lines: Array<[string, string | number]> = [
+    ...FUNNEL_COLUMN_KEYS.map((k): [string, string] => [f.col[k], f.def[k]]),
+    [f.identities, f.identitiesText],
+    [f.source, f.sourceText],
   ];
   return { table, lines };
 }

@@ -4,7 +4,7 @@
 // agent), so memory is bounded by queues x hours x days and agents, never by stints.
 // The writers (CSV, XLSX, PDF) render this model and nothing else, which is what lets a closed
 // month, stored as this model, reproduce the same figures byte for byte.
-import type { EscalationMonthly, KpiFigures } from '../../contract.ts';
+import type { EscalationMonthly, FunnelRow, KpiFigures } from '../../contract.ts';
 import type { SiteCalendarSpec } from '../../core/calendar.ts';
 import { emptySums, figures, mergeSums, ratio2, type AgentSumsRow, type KpiSums } from '../../core/kpi-math.ts';
 import type { QueueSettings } from '../../core/settings.ts';
@@ -94,6 +94,12 @@ export interface DataFingerprint {
    * 2026-12) skipped unanswered stints. A closed month is compared with live data hashed the same way.
    */
   scheme: 1 | 2;
+  /**
+   * The site's CDR rows whose start lies in the period (count + order-independent hash, see
+   * store/report-store.ts), when the report has a funnel section: a CDR row stored after closing
+   * changes the funnel the month would have now, so it raises the late-data warning too.
+   */
+  cdr?: { value: string; rows: number };
 }
 
 export interface MonthlyReport {
@@ -121,6 +127,14 @@ export interface MonthlyReport {
    * Frozen with the month like every other figure.
    */
   escalations: EscalationMonthly | null;
+  /**
+   * The call funnel of the period (kpi-definitions §13): the rows of the funnel read
+   * (store/funnel-query.ts, what GET /api/funnel answers for the month, by month), one per
+   * service configured for the site in its configured order, a service without calls with
+   * zeros. null: no funnel service configured for the site (no section); absent: a month closed
+   * before reports carried the funnel, exported as it was then. Frozen with the month.
+   */
+  funnel?: FunnelRow[] | null;
 }
 
 export interface HourSumsRow {
@@ -147,6 +161,8 @@ export interface BuildReportInput {
   fingerprint: DataFingerprint;
   /** The site's escalation indicators of the period (queryEscalationMonthly); null or absent = none. */
   escalations?: EscalationMonthly | null;
+  /** The funnel rows of the period (see MonthlyReport.funnel); null or absent = no services configured. */
+  funnel?: FunnelRow[] | null;
 }
 
 function withMet(f: KpiFigures, target: number): ReportFigures {
@@ -215,6 +231,7 @@ export function buildMonthlyReport(input: BuildReportInput): MonthlyReport {
     fingerprint: input.fingerprint,
     frozen: null,
     escalations: escalationsToReport(input.escalations ?? null),
+    funnel: input.funnel ?? null,
   };
 }
 
@@ -229,5 +246,11 @@ export function escalationsToReport(m: EscalationMonthly | null): EscalationMont
 
 /** Whether the live data still matches the data a closed month was computed from. */
 export function dataChanged(report: MonthlyReport, live: DataFingerprint | null): boolean {
-  return report.frozen !== null && live !== null && (live.value !== report.fingerprint.value || live.stints !== report.fingerprint.stints);
+  return report.frozen !== null && live !== null && (live.value !== report.fingerprint.value || live.stints !== report.fingerprint.stints || cdrChanged(report, live));
+}
+
+/** Whether the month's CDR rows changed since closing (only a month closed with a funnel section has their fingerprint). */
+export function cdrChanged(report: MonthlyReport, live: DataFingerprint | null): boolean {
+  const then = report.fingerprint.cdr;
+  return report.frozen !== null && then !== undefined && live?.cdr !== undefined && live.cdr.value !== then.value;
 }

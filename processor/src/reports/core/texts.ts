@@ -75,6 +75,10 @@ export interface ReportTexts {
     fingerprintValue: (value: string, stints: number) => string;
     unchanged: string;
     changed: (then: string, thenN: number, now: string, nowN: number) => string;
+    /** The late-data warning when the month's CDR rows (the funnel's source) changed since closing. */
+    changedCdr: (then: string, thenN: number, now: string, nowN: number) => string;
+    cdrFingerprint: string;
+    cdrFingerprintValue: (value: string, rows: number) => string;
     warning: string;
     generated: string;
     definitions: string;
@@ -114,7 +118,30 @@ export interface ReportTexts {
     /** The text of months closed before the legal calendar was stated (kept so they export as then). */
     definitionTextLegacy: string;
   };
+  /** The call funnel section (kpi-definitions §13): one row per service, each column with its definition. */
+  fun: {
+    sheet: string;
+    title: string;
+    /** Header and definition of each column, by FunnelRow key (plus the text columns of the row's definition). */
+    col: Record<FunnelColumnKey, string>;
+    def: Record<FunnelColumnKey, string>;
+    noOption: string;
+    strict: string;
+    spansChange: string;
+    any: string;
+    identities: string;
+    identitiesText: string;
+    source: string;
+    sourceText: string;
+  };
 }
+
+/** The funnel section's columns in their stable order (add at the end only). */
+export const FUNNEL_COLUMN_KEYS = [
+  'service', 'ingresadas', 'ivr_only', 'asked_agent', 'lost_before_queue', 'refused', 'offered', 'answered', 'answered_within', 'abandoned', 'other_exit',
+  'by_option', 'thresholds', 'contexts', 'dids', 'ivr_source', 'agent_options',
+] as const;
+export type FunnelColumnKey = (typeof FUNNEL_COLUMN_KEYS)[number];
 
 const ES: ReportTexts = {
   title: 'Informe mensual de indicadores',
@@ -192,6 +219,10 @@ const ES: ReportTexts = {
     unchanged: 'Los datos no cambiaron desde el cierre',
     changed: (then, thenN, now, nowN) =>
       `ADVERTENCIA: los datos cambiaron desde el cierre (huella al cierre ${then}, ${thenN} estadías; ahora ${now}, ${nowN} estadías). Las cifras son las del cierre.`,
+    changedCdr: (then, thenN, now, nowN) =>
+      `ADVERTENCIA: los registros CDR del mes cambiaron desde el cierre (huella al cierre ${then}, ${thenN} registros; ahora ${now}, ${nowN} registros). El embudo de llamadas es el del cierre.`,
+    cdrFingerprint: 'Huella de los CDR (embudo)',
+    cdrFingerprintValue: (v, n) => `${v} (${n} registros CDR)`,
     warning: 'Advertencia',
     generated: 'Generado',
     definitions: 'Definiciones por cola',
@@ -232,6 +263,43 @@ const ES: ReportTexts = {
       'oportunidad = cerrados en término / cerrados en el mes; días de respuesta = días hábiles desde la radicación hasta la primera respuesta (o el cierre); ATL = promedio de días hábiles de retraso de los cerrados fuera de término; días hábiles legales = los días hábiles de la semana (lunes a viernes, salvo que la configuración nombre otros) menos los feriados nacionales y los del sitio; el horario de atención no agrega días: solo fija el cierre de cada día (lo radicado después del cierre se recibe el siguiente día hábil, y un término vence al cierre de su último día)',
     definitionTextLegacy:
       'oportunidad = cerrados en término / cerrados en el mes; días de respuesta = días hábiles desde la radicación hasta la primera respuesta (o el cierre); ATL = promedio de días hábiles de retraso de los cerrados fuera de término; días hábiles del calendario de la sede con sus festivos',
+  },
+  fun: {
+    sheet: 'Embudo de llamadas',
+    title: 'Embudo de llamadas por servicio (CDR)',
+    col: {
+      service: 'Servicio', ingresadas: 'Ingresadas', ivr_only: 'Solo IVR', asked_agent: 'Pidieron agente', lost_before_queue: 'Perdidas antes de la cola',
+      refused: 'Rechazadas por la cola', offered: 'Ofrecidas a la cola', answered: 'Atendidas por agente', answered_within: 'Atendidas dentro de T',
+      abandoned: 'Abandonadas en cola', other_exit: 'Otra salida de la cola', by_option: 'Ingresadas por opción del IVR', thresholds: 'T por cola',
+      contexts: 'Contextos de entrada', dids: 'Números marcados (DID)', ivr_source: 'Fuente de la opción del IVR', agent_options: 'Opciones que piden agente',
+    },
+    def: {
+      service: 'servicio configurado (TABLERO_FUNNEL), en su orden; una llamada pertenece al primero que coincide con uno de sus tramos',
+      ingresadas: 'llamadas entrantes del servicio: los tramos CDR de un linkedid (si no, de un uniqueid), con fecha del primer tramo en el mes',
+      ivr_only: 'ingresadas - pidieron agente: terminaron sin pedir agente (atención automática o colgaron en el IVR)',
+      asked_agent: 'entraron a una cola (rechazadas incluidas), o un tramo ejecutó Queue(), o su opción del IVR es una de las que piden agente',
+      lost_before_queue: 'pidieron agente y no tienen estadía en cola: colgaron (o fallaron) entre el IVR y la cola',
+      refused: 'tienen estadías y todas fueron rechazadas (FULL, JOINEMPTY, JOINUNAVAIL, CLOSED)',
+      offered: 'tienen una estadía no rechazada (entraron a una cola); cuenta llamadas, no estadías',
+      answered: 'una de sus estadías fue atendida (una llamada transferida y atendida en dos colas es una llamada)',
+      answered_within: 'la espera de su primera estadía atendida está dentro del T de esa cola vigente al entrar',
+      abandoned: 'ofrecidas, no atendidas, y su última estadía no rechazada fue abandonada',
+      other_exit: 'ofrecidas, no atendidas, última estadía por tiempo agotado, tecla, cola vacía, retiro o falla',
+      by_option: 'ingresadas por opción del IVR registrada (la más reciente de la llamada)',
+      thresholds: 'T (y si es estricto) al final del mes de cada cola que atendió llamadas del servicio',
+      contexts: 'contextos de marcado (CDR dcontext) que reconocen el servicio; vacío = cualquiera',
+      dids: 'números marcados (CDR did, si no dst) que reconocen el servicio; vacío = cualquiera',
+      ivr_source: 'dónde se lee la opción del IVR: none, queue_log:<verbo>, userfield o lastdata:<aplicación>',
+      agent_options: 'opciones del IVR que piden agente',
+    },
+    noOption: '(ninguna)',
+    strict: 'estricto',
+    spansChange: 'el T de una cola cambió en el mes: cada llamada se juzgó con el T vigente al entrar',
+    any: '(cualquiera)',
+    identities: 'Identidades',
+    identitiesText: 'ingresadas = solo IVR + pidieron agente; pidieron agente = ofrecidas + rechazadas + perdidas antes de la cola; ofrecidas = atendidas + abandonadas + otra salida',
+    source: 'Fuente',
+    sourceText: 'docs/kpi-definitions.md §13 de Tablero; las mismas filas que GET /api/funnel y tablero funnel para el mes (by=month); sin horario de atención ni abandono corto: cuenta toda llamada entrante',
   },
 };
 
@@ -311,6 +379,10 @@ const EN: ReportTexts = {
     unchanged: 'The data has not changed since closing',
     changed: (then, thenN, now, nowN) =>
       `WARNING: the data changed since closing (fingerprint at closing ${then}, ${thenN} stints; now ${now}, ${nowN} stints). The figures are those of the closing.`,
+    changedCdr: (then, thenN, now, nowN) =>
+      `WARNING: the month's CDR rows changed since closing (fingerprint at closing ${then}, ${thenN} rows; now ${now}, ${nowN} rows). The call funnel is that of the closing.`,
+    cdrFingerprint: 'CDR fingerprint (funnel)',
+    cdrFingerprintValue: (v, n) => `${v} (${n} CDR rows)`,
     warning: 'Warning',
     generated: 'Generated',
     definitions: 'Definitions per queue',
@@ -351,6 +423,43 @@ const EN: ReportTexts = {
       'on-time rate = closed by the due date / closed in the month; days to answer = business days from receipt to the first answer (or the closing); ATL = mean business days late of the tickets closed late; legal business days = the working weekdays (Monday to Friday unless the settings name others) minus national and site holidays; opening hours add no day: they only set when each day closes (a ticket filed after the close is received the next business day, and a term ends at the close of its last day)',
     definitionTextLegacy:
       'on-time rate = closed by the due date / closed in the month; days to answer = business days from receipt to the first answer (or the closing); ATL = mean business days late of the tickets closed late; business days of the site calendar with its holidays',
+  },
+  fun: {
+    sheet: 'Call funnel',
+    title: 'Call funnel by service (CDR)',
+    col: {
+      service: 'Service', ingresadas: 'Inbound calls', ivr_only: 'IVR only', asked_agent: 'Asked for an agent', lost_before_queue: 'Lost before the queue',
+      refused: 'Refused by the queue', offered: 'Offered to the queue', answered: 'Answered by an agent', answered_within: 'Answered within T',
+      abandoned: 'Abandoned in queue', other_exit: 'Other queue exit', by_option: 'Inbound calls by IVR option', thresholds: 'T per queue',
+      contexts: 'Inbound contexts', dids: 'Dialled numbers (DID)', ivr_source: 'IVR option source', agent_options: 'Options asking for an agent',
+    },
+    def: {
+      service: 'configured service (TABLERO_FUNNEL), in its order; a call belongs to the first one one of its legs matches',
+      ingresadas: "inbound calls of the service: the CDR legs of one linkedid (else of one uniqueid), dated by the first leg's start in the month",
+      ivr_only: 'inbound - asked for an agent: ended without asking for an agent (automated attention, or hung up in the IVR)',
+      asked_agent: 'entered a queue (refused included), or a leg ran Queue(), or its IVR option is one that asks for an agent',
+      lost_before_queue: 'asked for an agent and has no queue stint: hung up (or failed) between the IVR and the queue',
+      refused: 'has stints and all of them were refused (FULL, JOINEMPTY, JOINUNAVAIL, CLOSED)',
+      offered: 'has a stint that was not refused (entered a queue); counts calls, not stints',
+      answered: 'one of its stints was answered (a call transferred and answered in two queues is one call)',
+      answered_within: "its first answered stint's wait is within that queue's T in force when it entered",
+      abandoned: 'offered, not answered, and its last non-refused stint was abandoned',
+      other_exit: 'offered, not answered, last stint timeout, exit key, empty queue, withdrawn or failed',
+      by_option: "inbound calls per recorded IVR option (the call's newest)",
+      thresholds: "T (and whether strict) at the month's end of each queue that answered the service's calls",
+      contexts: 'dialplan contexts (CDR dcontext) recognising the service; empty = any',
+      dids: 'dialled numbers (CDR did, else dst) recognising the service; empty = any',
+      ivr_source: 'where the IVR option is read: none, queue_log:<verb>, userfield or lastdata:<application>',
+      agent_options: 'IVR options that ask for an agent',
+    },
+    noOption: '(none)',
+    strict: 'strict',
+    spansChange: "a queue's T changed in the month: each call was judged by the T in force when it entered",
+    any: '(any)',
+    identities: 'Identities',
+    identitiesText: 'inbound = IVR only + asked for an agent; asked for an agent = offered + refused + lost before the queue; offered = answered + abandoned + other exit',
+    source: 'Source',
+    sourceText: "Tablero's docs/kpi-definitions.md §13; the same rows as GET /api/funnel and tablero funnel for the month (by=month); no opening hours or short abandon: every inbound call counts",
   },
 };
 

@@ -1,7 +1,7 @@
 // PDF of the monthly report (pdfkit, A4 landscape): title and status, the summary table, the
 // unanswered calls by outcome, a service-level-by-day chart per queue (ECharts SSR SVG, replayed
 // as vectors by ../core/svg-subset.ts), the escalations (PQRSD) page when the month has some,
-// the definitions page; page numbers and the data
+// the call funnel page when funnel services are configured, the definitions page; page numbers and the data
 // fingerprint on every page. Deterministic: fixed document dates (and so a fixed file id) and
 // the built-in Helvetica (no font subsetting), so the bytes depend on the content only.
 // Spanish numbers use a decimal comma, English a decimal point.
@@ -205,6 +205,22 @@ export async function writePdf(layout: ReportLayout, report: MonthlyReport, o: P
     drawTable(doc, layout, layout.escalations.table.columns, layout.escalations.table.rows, 130);
     doc.moveDown(0.8);
     labelLines(doc, layout.escalations.lines.map(([k, v]) => [k, String(v)]), width, () => '#000000');
+  }
+
+  // The call funnel, on a page of their own when funnel services are configured: the counts as a
+  // table, each service's definition (text columns, too long for a cell) and the column definitions as lines.
+  if (layout.funnel) {
+    const fun = layout.funnel.table;
+    const counts = fun.columns.filter((c) => c.key === 'service' || c.kind === 'int').map((c) => c.key);
+    doc.addPage();
+    heading(doc, t.fun.title, 12);
+    const picked = pick(fun, counts);
+    drawTable(doc, layout, picked.columns, picked.rows, 90);
+    doc.moveDown(0.8);
+    const texts = fun.columns.map((c, i) => [c, i] as const).filter(([c]) => c.kind === 'text' && c.key !== 'service');
+    labelLines(doc, fun.rows.flatMap((r) => texts.map(([c, i]): [string, string] => [`${String(r[0])} · ${c.header}`, String(r[i] ?? '')])), width, () => '#000000');
+    doc.moveDown(0.8);
+    labelLines(doc, layout.funnel.lines.map(([k, v]) => [k, String(v)]), width, () => '#000000');
   }
 
   // Definitions.

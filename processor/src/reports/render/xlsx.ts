@@ -1,11 +1,11 @@
 // XLSX of the monthly report (exceljs): sheets summary, by day, by hour, by agent, escalations
-// (only when the month has some), definitions.
+// (only when the month has some), call funnel (only when funnel services are configured), definitions.
 // Numbers are numbers: counts with format 0, seconds 0.00, percentages stored as fractions with
 // format 0.00% (83.33 % is the cell value 0.8333). Header rows frozen, widths fitted to content.
 // Deterministic: fixed document dates and ZIP entry times (the report's period start), so the
 // bytes depend on the content only.
 import ExcelJS from 'exceljs';
-import { kindDecimals, type CellValue, type ColumnKind, type ReportLayout, type Table } from '../core/layout.ts';
+import { kindDecimals, type CellValue, type ColumnKind, type ReportLayout, type SectionLayout, type Table } from '../core/layout.ts';
 import { setZipTimes } from '../core/zip-time.ts';
 
 export const NUM_FMT: Record<ColumnKind, string | undefined> = { text: undefined, int: '0', pct: '0.00%', sec: '0.00', dec: '0.00', dec3: '0.000' };
@@ -57,6 +57,17 @@ export function addTable(ws: ExcelJS.Worksheet, table: Table, firstRow: number):
   ws.views = [{ state: 'frozen', xSplit: 1, ySplit: firstRow, topLeftCell: ws.getCell(firstRow + 1, 2).address, activeCell: 'A1' }];
 }
 
+/** A sheet of its own: the table first (its header frozen like the other sheets), the label / value lines below it. */
+function addSection(ws: ExcelJS.Worksheet, s: SectionLayout): void {
+  addTable(ws, s.table, 1);
+  const first = s.table.rows.length + 3;
+  s.lines.forEach(([k, v], i) => {
+    ws.getCell(first + i, 1).value = k;
+    ws.getCell(first + i, 1).font = { bold: true };
+    ws.getCell(first + i, 2).value = v;
+  });
+}
+
 export interface XlsxOptions {
   /** Document dates and ZIP entry times. */
   fixedDate: Date;
@@ -80,18 +91,8 @@ export async function writeXlsx(layout: ReportLayout, o: XlsxOptions): Promise<B
 
   for (const t of [layout.by_day, layout.by_hour, layout.by_agent]) addTable(wb.addWorksheet(t.name), t, 1);
 
-  if (layout.escalations) {
-    // The table first (its header frozen like the other sheets), the label / value lines below it.
-    const esc = layout.escalations;
-    const ws = wb.addWorksheet(layout.t.esc.sheet);
-    addTable(ws, esc.table, 1);
-    const first = esc.table.rows.length + 3;
-    esc.lines.forEach(([k, v], i) => {
-      ws.getCell(first + i, 1).value = k;
-      ws.getCell(first + i, 1).font = { bold: true };
-      ws.getCell(first + i, 2).value = v;
-    });
-  }
+  if (layout.escalations) addSection(wb.addWorksheet(layout.t.esc.sheet), layout.escalations);
+  if (layout.funnel) addSection(wb.addWorksheet(layout.t.fun.sheet), layout.funnel);
 
   const defs = wb.addWorksheet(layout.t.sheet.definitions);
   const lines: Array<[string, string]> = [...layout.definitions, layout.generated];

@@ -43,6 +43,15 @@ export async function stintFingerprint(
   return { value: `${stints}-${hash}`, stints, scheme };
 }
 
+const CDR_FINGERPRINT_SQL = readFileSync(new URL('./queries/cdr-fingerprint.sql', import.meta.url), 'utf8');
+
+/** The fingerprint of a site's CDR rows starting in a range (the funnel's source). */
+export async function cdrFingerprint(ch: ClickHouse, q: { site: string; from_s: number; to_s: number }): Promise<NonNullable<DataFingerprint['cdr']>> {
+  const r = await rows<{ rows: string; hash: string }>(ch, CDR_FINGERPRINT_SQL, q, 'CDR fingerprint query', true);
+  const n = Number(r[0]?.rows ?? 0);
+  return { value: `${n}-${BigInt(r[0]?.hash ?? 0).toString(16).padStart(16, '0')}`, rows: n };
+}
+
 // ---------------------------------------------------------------- closed months
 
 export interface ClosedMonth {

@@ -1,0 +1,91 @@
+// The wallboard's funnel tile in a real browser (Debian's Chromium through playwright-core) against
+// the real all-in-one run, on the hand-worked Asterisk 18+ calls (processor/src/testing/cdr-legs.ts:
+// the eight calls A-H) placed today and imported before start: a logged-in user sees, per service,
+// today's inbound calls, those that ended in the IVR and those that asked for an agent, the same
+// figures GET /api/funnel answers for today, in Spanish and English.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cdrCsv, funnelLegSets } from '../../processor/src/testing/cdr-legs.ts';
+import { launchChromium, logIn } from '../support/browser.ts';
+import { runTablero, startTablero, type TableroProcess } from '../support/tablero-process.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+const DAY_S = 86_400;
+const TODAY_S = Math.floor(Date.now() / 1000 / DAY_S) * DAY_S;
+const TODAY = new Date(TODAY_S * 1000).toISOString().slice(0, 10);
+const TOMORROW = new Date((TODAY_S + DAY_S) * 1000).toISOString().slice(0, 10);
+const FUNNEL = JSON.stringify({
+  default: {
+    services: [
+      { service: '101', contexts: ['from-pstn'], dids: ['6014400101'], agent_options: ['0', '2'] },
+      { service: '102', contexts: ['from-pstn'], dids: ['6014400102'], agent_options: ['0'] },
+    ],
+    ivr: { source: 'queue_log' },
+  },
+});
+
+let dir: string;
+let tablero: TableroProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tablero-funnel-tile-'));
+  // Today (UTC, the run's zone) a minute after midnight: the calls last minutes, so all of them start today.
+  const { a20 } = funnelLegSets(TODAY_S + 60);
+  writeFileSync(join(dir, 'Master.csv'), `${a20.legs.map(cdrCsv).join('\n')}\n`);
+  writeFileSync(join(dir, 'queue_log'), `${a20.queueLog.join('\n')}\n`);
+  const dataDir = join(dir, 'data');
+  const imported = await runTablero(['import', join(dir, 'Master.csv'), join(dir, 'queue_log')], { dataDir });
+  if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`);
+  tablero = await startTablero({ args: ['--no-simulate'], dataDir, env: { TABLERO_FUNNEL: FUNNEL, TZ: 'UTC' } });
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await tablero?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const tileFigures = (page: Page, service: string): Promise<string[]> =>
+  page.locator(`[data-testid="funnel-tile-${service}"] b`).allInnerTexts();
+
+describe('wallboard funnel tile', () => {
+  it("shows today's inbound, IVR-only and to-an-agent calls per service, as GET /api/funnel answers them, in Spanish and English", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, timezoneId: 'UTC' });
+    const errors: string[] = [];
+    try {
+      const page = await logIn(await ctx.newPage(), tablero.url, 'admin', tablero.admin.password);
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.locator('[data-testid="funnel-tile"]').waitFor({ timeout: 30_000 });
+      expect(await page.locator('[data-testid="funnel-tile"]').getAttribute('data-day')).toBe(TODAY);
+      // 101: A (IVR only) B C G (asked for an agent); 102: D E H (all asked for an agent).
+      expect(await tileFigures(page, '101')).toEqual(['4', '1', '3']);
+      expect(await tileFigures(page, '102')).toEqual(['3', '0', '3']);
+      // One truth: the figures of GET /api/funnel for today.
+      const api = await page.evaluate(async (q) => (await fetch(`/api/funnel?${q}`)).json(), `from=${TODAY}&to=${TOMORROW}&by=day&tz=UTC`) as Array<Record<string, unknown>>;
+      expect(api.map((r) => [r.service, String(r.ingresadas), String(r.ivr_only), String(r.asked_agent)])).toEqual([
+        ['101', ...(await tileFigures(page, '101'))],
+        ['102', ...(await tileFigures(page, '102'))],
+      ]);
+      expect(await page.locator('[data-testid="funnel-tile-101"] span').allInnerTexts()).toEqual(['101', '4 ingresadas', '1 solo IVR', '3 a asesor']);
+      // On a room screen the board makes room for the tile: the page does not scroll, every card fits.
+      expect(await page.evaluate(() => [document.documentElement.scrollHeight <= innerHeight, document.documentElement.scrollWidth <= innerWidth])).toEqual([true, true]);
+      const cards = await page.locator('[data-testid="wallboard-board"] > *').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().bottom <= innerHeight));
+      expect(cards.length).toBeGreaterThan(0);
+      expect(cards.every(Boolean)).toBe(true);
+      await page.selectOption('[data-testid=lang-switch]', 'en');
+      await waitFor(async () => (await page.locator('[data-testid="funnel-tile"] .title').innerText()) === 'Funnel today', { timeoutMs: 10_000, what: 'English tile' });
+      expect(await page.locator('[data-testid="funnel-tile-102"] span').allInnerTexts()).toEqual(['102', '3 inbound', '0 IVR only', '3 to an agent']);
+      await page.selectOption('[data-testid=lang-switch]', 'es-CO');
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
