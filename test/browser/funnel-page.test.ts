@@ -4,14 +4,12 @@
 // page over its range, the table shows the processor's rows in Spanish and English with each
 // column's definition, the services' definitions and IVR options, a bad service is refused in the
 // user's language, and a phone never scrolls sideways.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cdrCsv, funnelLegSets } from '../../processor/src/testing/cdr-legs.ts';
 import { launchChromium, logIn } from '../support/browser.ts';
-import { runTablero, startTablero, type TableroProcess } from '../support/tablero-process.ts';
+import { startFunnelRun } from '../support/funnel-run.ts';
+import type { TableroProcess } from '../support/tablero-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const DAY_S = 86_400;
@@ -19,29 +17,13 @@ const D_S = Math.floor(Date.now() / 1000 / DAY_S) * DAY_S - 3 * DAY_S;
 const T = D_S + 14 * 3600;
 const D = new Date(D_S * 1000).toISOString().slice(0, 10);
 const NEXT = new Date((D_S + DAY_S) * 1000).toISOString().slice(0, 10);
-const FUNNEL = JSON.stringify({
-  default: {
-    services: [
-      { service: '101', contexts: ['from-pstn'], dids: ['6014400101'], agent_options: ['0', '2'] },
-      { service: '102', contexts: ['from-pstn'], dids: ['6014400102'], agent_options: ['0'] },
-    ],
-    ivr: { source: 'queue_log' },
-  },
-});
 
 let dir: string;
 let tablero: TableroProcess;
 let browser: Browser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tablero-funnel-'));
-  const { a20 } = funnelLegSets(T);
-  writeFileSync(join(dir, 'Master.csv'), `${a20.legs.map(cdrCsv).join('\n')}\n`);
-  writeFileSync(join(dir, 'queue_log'), `${a20.queueLog.join('\n')}\n`);
-  const dataDir = join(dir, 'data');
-  const imported = await runTablero(['import', join(dir, 'Master.csv'), join(dir, 'queue_log')], { dataDir });
-  if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`);
-  tablero = await startTablero({ args: ['--no-simulate'], dataDir, env: { TABLERO_FUNNEL: FUNNEL } });
+  ({ dir, tablero } = await startFunnelRun(T));
   browser = await launchChromium();
 }, 180_000);
 

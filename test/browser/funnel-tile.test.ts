@@ -3,44 +3,25 @@
 // the eight calls A-H) placed today and imported before start: a logged-in user sees, per service,
 // today's inbound calls, those that ended in the IVR and those that asked for an agent, the same
 // figures GET /api/funnel answers for today, in Spanish and English.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cdrCsv, funnelLegSets } from '../../processor/src/testing/cdr-legs.ts';
 import { launchChromium, logIn } from '../support/browser.ts';
-import { runTablero, startTablero, type TableroProcess } from '../support/tablero-process.ts';
+import { startFunnelRun } from '../support/funnel-run.ts';
+import type { TableroProcess } from '../support/tablero-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const DAY_S = 86_400;
 const TODAY_S = Math.floor(Date.now() / 1000 / DAY_S) * DAY_S;
 const TODAY = new Date(TODAY_S * 1000).toISOString().slice(0, 10);
 const TOMORROW = new Date((TODAY_S + DAY_S) * 1000).toISOString().slice(0, 10);
-const FUNNEL = JSON.stringify({
-  default: {
-    services: [
-      { service: '101', contexts: ['from-pstn'], dids: ['6014400101'], agent_options: ['0', '2'] },
-      { service: '102', contexts: ['from-pstn'], dids: ['6014400102'], agent_options: ['0'] },
-    ],
-    ivr: { source: 'queue_log' },
-  },
-});
 
 let dir: string;
 let tablero: TableroProcess;
 let browser: Browser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tablero-funnel-tile-'));
-  // Today (UTC, the run's zone) a minute after midnight: the calls last minutes, so all of them start today.
-  const { a20 } = funnelLegSets(TODAY_S + 60);
-  writeFileSync(join(dir, 'Master.csv'), `${a20.legs.map(cdrCsv).join('\n')}\n`);
-  writeFileSync(join(dir, 'queue_log'), `${a20.queueLog.join('\n')}\n`);
-  const dataDir = join(dir, 'data');
-  const imported = await runTablero(['import', join(dir, 'Master.csv'), join(dir, 'queue_log')], { dataDir });
-  if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`);
-  tablero = await startTablero({ args: ['--no-simulate'], dataDir, env: { TABLERO_FUNNEL: FUNNEL, TZ: 'UTC' } });
+  ({ dir, tablero } = await startFunnelRun(TODAY_S + 60, { TZ: 'UTC' }));
   browser = await launchChromium();
 }, 180_000);
 
