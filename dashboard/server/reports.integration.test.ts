@@ -238,7 +238,7 @@ describe('GET /api/quality', () => {
           last_line_at_ms: (NOW_S - 58) * 1000, last_event_s: NOW_S - 60, silent_for_s: 58, silent: false, imported: false, clock_skew_s: 2,
         },
         {
-          site: 'lpz', source: 'push:pbx2', kind: '', live_accepted: null, live_rejected: null, stored_accepted: 1, stored_rejected: 0,
+          site: 'lpz', source: 'push:pbx2', kind: 'queue_log', live_accepted: null, live_rejected: null, stored_accepted: 1, stored_rejected: 0,
           last_line_at_ms: null, last_event_s: NOW_S - 4000, silent_for_s: 4000, silent: true, imported: false, clock_skew_s: null,
         },
       ],
