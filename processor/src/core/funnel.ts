@@ -2,7 +2,7 @@
 // calls belong to which service, where the IVR option is read, and how the per-call facts the
 // store query returns (store/queries/funnel.sql) add up to rows. The counting itself is that one
 // query; this file holds what it is given and what is done with its answer.
-import type { FunnelDefinition, FunnelRow, KpiGrouping } from '../contract.ts';
+import { FUNNEL_FIGURES, type FunnelDefinition, type FunnelFigure, type FunnelRow, type KpiGrouping } from '../contract.ts';
 
 /** One service (e.g. "101 reclamos técnicos") reached by inbound contexts and/or dialled numbers. */
 export interface FunnelService {
@@ -186,8 +186,16 @@ export function periodOfKey(k: number, by: KpiGrouping): string {
   return `${hour}:${s.slice(10, 12)}`;
 }
 
+/** The period key of a row's period as periodOfKey writes it for `by`; null when it is not one. */
+export function keyOfPeriod(period: string, by: KpiGrouping): number | null {
+  const digits = period.replace(/[-T:]/g, '');
+  if (!/^\d{6,12}$/.test(digits)) return null;
+  const k = Number(digits);
+  return periodOfKey(k, by) === period ? k : null;
+}
+
 /** Calls of one service, period and IVR option with their funnel facts added (one query row). */
-export type FunnelCounts = Pick<FunnelRow, 'ingresadas' | 'asked_agent' | 'lost_before_queue' | 'refused' | 'offered' | 'answered' | 'answered_within' | 'abandoned'> & {
+export type FunnelCounts = Pick<FunnelRow, FunnelFigure> & {
   service: number;
   k: number;
   option: string;
@@ -195,7 +203,6 @@ export type FunnelCounts = Pick<FunnelRow, 'ingresadas' | 'asked_agent' | 'lost_
   answer_queues: string[];
 };
 
-const SUM_KEYS = ['ingresadas', 'asked_agent', 'lost_before_queue', 'refused', 'offered', 'answered', 'answered_within', 'abandoned'] as const;
 
 /** Rows from the query's groups: one per service and period, options folded into `by_option`. */
 export function funnelRows(
@@ -217,9 +224,8 @@ export function funnelRows(
       acc.set(key, a);
     }
     const r = a.row;
-    for (const k of SUM_KEYS) r[k] += g[k];
-    r.ivr_only += g.ingresadas - g.asked_agent;
-    r.other_exit += g.offered - g.answered - g.abandoned;
+    // Every figure is the query's sum of its per-call yes/no (the list of its calls reads the same column).
+    for (const k of FUNNEL_FIGURES) r[k] += g[k];
     const opt = r.by_option.find((x) => x.option === g.option);
     if (opt) opt.calls += g.ingresadas;
     else r.by_option.push({ option: g.option, calls: g.ingresadas });
