@@ -189,7 +189,8 @@ export function periodOfKey(k: number, by: KpiGrouping): string {
 /** The period key of a row's period as periodOfKey writes it for `by`; null when it is not one. */
 export function keyOfPeriod(period: string, by: KpiGrouping): number | null {
   const digits = period.replace(/[-T:]/g, '');
-  if (!/^\d{6,12}$/.test(digits)) return null;
+  const length = { month: 6, day: 8, hour: 10, interval: 12 }[by];
+  if (digits.length !== length || !/^\d+$/.test(digits)) return null;
   const k = Number(digits);
   return periodOfKey(k, by) === period ? k : null;
 }
