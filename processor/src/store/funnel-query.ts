@@ -68,18 +68,9 @@ async function prepare(ch: ClickHouse, q: FunnelQuery, o: FunnelReadOptions) {
   return { site, settings, by, tz, from_s, to_s, resolver, plan, params };
 }
 
-export async function queryFunnel(ch: ClickHouse, q: FunnelQuery, o: FunnelReadOptions): Promise<FunnelRow[]> {
-  const p = await prepare(ch, q, o);
-  if (!p) return [];
-  const { site, settings, by, tz, from_s, to_s, resolver, plan, params } = p;
-  const ivr = settings.ivr;
-  const raw = await rows<SqlCounts>(ch, FUNNEL_SQL, params, 'funnel query');
-  const groups: FunnelCounts[] = raw.map((r) => ({
-    service: Number(r.service), k: Number(r.k), option: String(r.option),
-    ...(Object.fromEntries(FUNNEL_FIGURES.map((f) => [f, Number(r[f])])) as Pick<FunnelCounts, (typeof FUNNEL_FIGURES)[number]>),
-    answer_queues: r.answer_queues,
-  }));
-  const wanted = q.services;
+/** A row's definition: its service's, with the T of the queues that answered its calls. */
+function definer(p: NonNullable<Awaited<ReturnType<typeof prepare>>>): (svc: FunnelService, answerQueues: string[]) => FunnelDefinition {
+  const { site, tz, from_s, to_s, resolver, plan, settings } = p;
   // A queue's T (or strictness) differs between two instants where the site's definitions change.
   const cuts = [from_s * 1000, ...resolver.changes(site, from_s * 1000, to_s * 1000)];
   const spans = (queue: string): boolean =>
@@ -87,15 +78,28 @@ export async function queryFunnel(ch: ClickHouse, q: FunnelQuery, o: FunnelReadO
       const s = resolver.at(site, queue, t).settings;
       return `${s.threshold_s}:${s.strict}`;
     })).size > 1;
-  const definition = (svc: FunnelService, answerQueues: string[]): FunnelDefinition => ({
-    ...serviceDefinition(site, tz, svc, ivr),
+  return (svc, answerQueues) => ({
+    ...serviceDefinition(site, tz, svc, settings.ivr),
     thresholds: answerQueues.map((queue) => {
       const { resolved, def } = plan.definitionAtEnd(queue);
       return { queue, threshold_s: def.threshold_s, strict: def.strict, settings_version: resolved.settings_version };
     }),
     spans_change: answerQueues.some(spans),
   });
-  return funnelRows(groups, { services: settings.services, by, definition }).filter((r) => !wanted || wanted.includes(r.service));
+}
+
+export async function queryFunnel(ch: ClickHouse, q: FunnelQuery, o: FunnelReadOptions): Promise<FunnelRow[]> {
+  const p = await prepare(ch, q, o);
+  if (!p) return [];
+  const { settings, by, params } = p;
+  const raw = await rows<SqlCounts>(ch, FUNNEL_SQL, params, 'funnel query');
+  const groups: FunnelCounts[] = raw.map((r) => ({
+    service: Number(r.service), k: Number(r.k), option: String(r.option),
+    ...(Object.fromEntries(FUNNEL_FIGURES.map((f) => [f, Number(r[f])])) as Pick<FunnelCounts, (typeof FUNNEL_FIGURES)[number]>),
+    answer_queues: r.answer_queues,
+  }));
+  const wanted = q.services;
+  return funnelRows(groups, { services: settings.services, by, definition: definer(p) }).filter((r) => !wanted || wanted.includes(r.service));
 }
 
 /**
@@ -114,14 +118,16 @@ export async function queryFunnelCalls(ch: ClickHouse, q: FunnelCallsQuery, o: F
   const idx = p.settings.services.findIndex((s) => s.service === service);
   const svc = p.settings.services[idx] as FunnelService;
   const params = { ...p.params, service_idx: idx + 1, k, any_option: option === undefined ? 1 : 0, option: option ?? '', limit: Math.min(limit ?? 100, FUNNEL_CALLS_MAX_LIMIT), offset: offset ?? 0 };
-  const [counted] = await rows<{ total: number }>(ch, sqlOf.total, params, 'funnel calls total');
-  const raw = await rows<{ call_key: string; start_s: number; option: string; uniqueids: string[]; src: string; answer_queue: string; last_outcome: string }>(ch, sqlOf.page, params, 'funnel calls query');
+  type Listed = { call_key: string; start_s: number; option: string; uniqueids: string[]; src: string; answer_queue: string; last_outcome: string; total: number; row_queues: string[] };
+  // One read: the page with the figure's total and the row's answering queues beside each call;
+  // only a page past the end (no call to carry them) reads them alone.
+  const raw = await rows<Listed>(ch, sqlOf.page, params, 'funnel calls query');
+  const head = raw[0] ?? (await rows<Pick<Listed, 'total' | 'row_queues'>>(ch, sqlOf.total, params, 'funnel calls total'))[0];
   const list: FunnelCallRow[] = raw.map((r) => ({
     call_key: r.call_key, start: new Date(r.start_s * 1000).toISOString(), service, option: r.option, uniqueids: r.uniqueids,
     answer_queue: r.answer_queue, last_outcome: r.last_outcome, src: r.src,
   }));
   // The row's definition as GET /api/funnel states it (the T of the queues that answered the row's calls).
-  const [row] = (await queryFunnel(ch, { ...range, services: [service] }, o)).filter((r) => r.period === period);
-  const definition = row?.definition ?? serviceDefinition(p.site, p.tz, svc, p.settings.ivr);
-  return { total: Number(counted?.total ?? 0), definition: { ...definition, figure, service, period, option: option ?? null }, rows: list };
+  const definition = definer(p)(svc, [...(head?.row_queues ?? [])].sort());
+  return { total: Number(head?.total ?? 0), definition: { ...definition, figure, service, period, option: option ?? null }, rows: list };
 }

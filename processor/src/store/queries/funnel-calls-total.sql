@@ -1,6 +1,7 @@
--- How many calls funnel-calls.sql lists in all (the same filter, no page).
-SELECT count() AS total
+-- funnel-calls.sql's total and row_queues alone, for a page past the end (no call carries them).
+SELECT
+  countIf({{figure}} = 1 AND ({any_option:UInt8} = 1 OR option = {option:String})) AS total,
+  groupUniqArrayIf(answer_queue, f_answered = 1) AS row_queues
 FROM ({{funnel_calls}})
-WHERE service = {service_idx:UInt32} AND k = {k:UInt64} AND {{figure}} = 1
-  AND ({any_option:UInt8} = 1 OR option = {option:String})
+WHERE service = {service_idx:UInt32} AND k = {k:UInt64}
 SETTINGS join_use_nulls = 0
