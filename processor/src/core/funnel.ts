@@ -1,6 +1,6 @@
 // The call funnel's settings and arithmetic (docs/kpi-definitions.md §13). Pure: which inbound
 // calls belong to which service, where the IVR option is read, and how the per-call facts the
-// store query returns (store/queries/funnel.sql) add up to rows. The counting itself is that one
+// store query returns (store/queries/funnel.sql, sums of funnel-calls-judged.sql) add up to rows. The counting itself is that one
 // query; this file holds what it is given and what is done with its answer.
 import { FUNNEL_FIGURES, type FunnelDefinition, type FunnelFigure, type FunnelRow, type KpiGrouping } from '../contract.ts';
 
@@ -38,7 +38,7 @@ export const DEFAULT_IVR_VERB = 'IVROPTION';
 /**
  * The one rule grouping CDR legs into a call (§13 "One call"), as a SQL expression over a cdr
  * row: its linkedid (Asterisk 12+ with newcdrcolumns), else its uniqueid. The funnel counts calls
- * by it (queries/funnel.sql) and a call's story lists its legs by it (store/call-story.ts).
+ * by it (queries/funnel-calls-judged.sql) and a call's story lists its legs by it (store/call-story.ts).
  */
 export const CDR_CALL_KEY_SQL = "if(linkedid != '', linkedid, uniqueid)";
 /** Legs of a call are read this far around the range: a call lasts less (as the restart replay assumes). */
