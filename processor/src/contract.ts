@@ -737,6 +737,9 @@ export const FUNNEL_FIGURES = [
 ] as const;
 export type FunnelFigure = (typeof FUNNEL_FIGURES)[number];
 
+/** Longest page of GET /api/funnel/calls (the default is 100). */
+export const FUNNEL_CALLS_MAX_LIMIT = 1000;
+
 /** The calls behind one figure of one funnel row (GET /api/funnel/calls, docs/interfaces.md). */
 export interface FunnelCallsQuery extends Omit<FunnelQuery, 'services'> {
   service: string;

@@ -1,7 +1,7 @@
 // GET /api/funnel: the same rows as `tablero funnel --json` (docs/kpi-definitions.md §13), and GET
 // /api/funnel/calls: the calls behind one figure of one row, read by the processor's funnel query
 // through the injected ports; this file validates, masks callers per role and moves bytes.
-import { FUNNEL_FIGURES, maskCaller, type FunnelCallsQuery, type FunnelFigure, type FunnelQuery } from '@tablero/processor/contract';
+import { FUNNEL_CALLS_MAX_LIMIT, FUNNEL_FIGURES, maskCaller, type FunnelCallsQuery, type FunnelFigure, type FunnelQuery } from '@tablero/processor/contract';
 import type { FastifyRequest } from 'fastify';
 import { ALL_ROLES } from '../core/roles.ts';
 import { fullNumbers } from './calls.ts';
@@ -14,7 +14,6 @@ const FUNNEL_RANGE_PARAMS: ReadonlySet<string> = new Set(['from', 'to', 'by', 't
 const MAX_SERVICES = 50;
 const MAX_SERVICE_LENGTH = 64;
 
-const MAX_LIMIT = 1000;
 const MAX_OFFSET = 10_000_000;
 
 /** The range parameters every funnel route shares. */
@@ -84,7 +83,7 @@ export function funnelRoutes(app: App, ctx: AppContext): void {
     if (!FUNNEL_FIGURES.includes(figure as FunnelFigure)) throw new BadQueryError('figure', `must be one of ${FUNNEL_FIGURES.join(', ')}`);
     const q: FunnelCallsQuery = { ...range, service: oneString(service, 'service'), period: oneString(period, 'period'), figure: figure as FunnelFigure };
     if (option !== undefined) q.option = oneString(option, 'option', true);
-    const l = whole(limit, 'limit', 1, MAX_LIMIT);
+    const l = whole(limit, 'limit', 1, FUNNEL_CALLS_MAX_LIMIT);
     const o = whole(offset, 'offset', 0, MAX_OFFSET);
     if (l !== undefined) q.limit = l;
     if (o !== undefined) q.offset = o;

@@ -6,7 +6,7 @@
 // (kpi-query.ts planRead), so "answered within T" means here what it means there.
 import { DEFAULT_SITE } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
-import { FUNNEL_FIGURES, type FunnelCallRow, type FunnelCallsPage, type FunnelCallsQuery, type FunnelDefinition, type FunnelQuery, type FunnelRow } from '../contract.ts';
+import { FUNNEL_CALLS_MAX_LIMIT, FUNNEL_FIGURES, type FunnelCallRow, type FunnelCallsPage, type FunnelCallsQuery, type FunnelDefinition, type FunnelQuery, type FunnelRow } from '../contract.ts';
 import { CDR_CALL_KEY_SQL, FUNNEL_MARGIN_S, funnelRows, keyOfPeriod, ruleParams, serviceDefinition, type FunnelConfig, type FunnelCounts, type FunnelService } from '../core/funnel.ts';
 import { KpiQueryError, parseBound, planRead, resolverFor, rows, sql, type KpiReadOptions } from './kpi-query.ts';
 
@@ -15,8 +15,6 @@ const withCalls = (name: string): string => sql(name).replace('{{funnel_calls}}'
 const FUNNEL_SQL = withCalls('funnel');
 /** The list and its total per figure: the figure's per-call column named from the fixed list, never from input. */
 const LIST_SQL = new Map(FUNNEL_FIGURES.map((f) => [f, { page: withCalls('funnel-calls').replace('{{figure}}', `f_${f}`), total: withCalls('funnel-calls-total').replace('{{figure}}', `f_${f}`) }]));
-/** Longest page of GET /api/funnel/calls. */
-export const FUNNEL_CALLS_MAX_LIMIT = 1000;
 
 export interface FunnelReadOptions extends KpiReadOptions {
   funnel: FunnelConfig;
