@@ -3,9 +3,11 @@
 // itself (INSERT ... SELECT FROM numbers): November 2026, calls of two legs sharing a linkedid (the
 // caller's row to one of 3 DIDs, and a member's Local-channel row), 4 calls in 5 entering a queue
 // (3 answered, 1 abandoned) with their stints joined by callid = the caller's uniqueid, every
-// tenth call with an IVR option event. Target <= 1 s.
+// tenth call with an IVR option event. Target <= 1 s. Then the list of one month row's calls
+// (queryFunnelCalls, GET /api/funnel/calls: service 100, ingresadas, by month): its first and its
+// last page of 100 calls (no target set; it reads the same fragment as the funnel).
 import { cpus, loadavg } from 'node:os';
-import { parseFunnelConfig, queryFunnel, type FunnelConfig } from '@tablero/processor';
+import { parseFunnelConfig, queryFunnel, queryFunnelCalls, type FunnelConfig } from '@tablero/processor';
 import { freshClickHouse } from '../test/support/clickhouse.ts';
 import { median } from './support/year-of-stints.ts';
 
@@ -65,6 +67,17 @@ try {
   console.log(`funnel by day, November: wall ms ${wall.join(', ')}; CPU ms ${cpu.join(', ')}; ${ingresadas} calls; ${cpus()[0]?.model ?? '?'} x${cpus().length}, load average ${loadavg()[0]?.toFixed(2)} (shared)`);
   console.log(`BENCH ${JSON.stringify({ bench: 'funnel-month', metric: 'query_ms_median_of_3', value: median(wall), unit: 'ms', target: `<= 1000 (${rows.toLocaleString('en')} CDR rows)` })}`);
   console.log(`BENCH ${JSON.stringify({ bench: 'funnel-month', metric: 'query_cpu_ms_median_of_3', value: median(cpu), unit: 'ms CPU', target: '-' })}`);
+  const read = { defaultTz: 'UTC', funnel: config.value as FunnelConfig };
+  const listQ = { from: '2026-11-01', to: '2026-12-01', site: 'bench', by: 'month', tz: 'UTC', service: '100', period: '2026-11', figure: 'ingresadas', limit: 100 } as const;
+  const [row] = await queryFunnel(ch, { ...listQ, services: ['100'] }, read);
+  for (const [page, offset] of [['first', 0], ['last', Math.max(0, (row?.ingresadas ?? 0) - 100)]] as const) {
+    const t = performance.now();
+    const r = await queryFunnelCalls(ch, { ...listQ, offset }, read);
+    const ms = Math.round(performance.now() - t);
+    if (r.total !== row?.ingresadas || r.rows.length !== Math.min(100, r.total)) throw new Error(`list total ${r.total} / ${r.rows.length} rows, funnel ${row?.ingresadas}`);
+    console.log(`list of ${r.total} calls (service 100, November), ${page} page: ${ms} ms`);
+    console.log(`BENCH ${JSON.stringify({ bench: 'funnel-month', metric: `calls_list_${page}_page_ms`, value: ms, unit: 'ms', target: '-' })}`);
+  }
 } finally {
   await ch.dispose();
 }

@@ -2,7 +2,7 @@
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import type { DashboardBus } from './bus/dashboard-bus.ts';
-import type { AgentReport, CallStory, CallsPage, CallsQuery, FcrQuery, FcrRow, FunnelQuery, FunnelRow, KpiQuery, KpiRow, QualityApi, WaitDistribution } from '@tablero/processor/contract';
+import type { AgentReport, CallStory, CallsPage, CallsQuery, FcrQuery, FcrRow, FunnelCallsPage, FunnelCallsQuery, FunnelQuery, FunnelRow, KpiQuery, KpiRow, QualityApi, WaitDistribution } from '@tablero/processor/contract';
 import type { QualityReportsPort, SurveyPush } from './routes/qa.ts';
 import type { Lang, Role } from './core/roles.ts';
 import type { EscalationsPort } from './routes/escalations.ts';
@@ -48,6 +48,8 @@ export interface DashboardDeps {
   reports?: ReportsPort;
   /** The processor's call funnel read (kpi-definitions §13); absent -> /api/funnel answers 503. Rejects like queryKpis. */
   funnel?: (q: FunnelQuery) => Promise<FunnelRow[]>;
+  /** The same read's list of the calls behind one figure (GET /api/funnel/calls); absent -> it answers 503. Rejects like queryKpis. */
+  funnelCalls?: (q: FunnelCallsQuery) => Promise<FunnelCallsPage>;
   /** Typification and first-contact resolution (kpi-definitions §14); absent -> /api/fcr answers 503. Rejects like queryKpis. */
   fcr?: (q: FcrQuery) => Promise<FcrRow[]>;
   /** Lists of calls and calls' stories; absent -> /api/calls* answer 503. */

@@ -731,6 +731,50 @@ export interface FunnelRow {
   definition: FunnelDefinition;
 }
 
+/** Every count column of a funnel row: each is a per-call yes/no whose sum is the figure (queries/funnel-calls-judged.sql). */
+export const FUNNEL_FIGURES = [
+  'ingresadas', 'ivr_only', 'asked_agent', 'lost_before_queue', 'refused', 'offered', 'answered', 'answered_within', 'abandoned', 'other_exit',
+] as const;
+export type FunnelFigure = (typeof FUNNEL_FIGURES)[number];
+
+/** Longest page of GET /api/funnel/calls (the default is 100). */
+export const FUNNEL_CALLS_MAX_LIMIT = 1000;
+
+/** The calls behind one figure of one funnel row (GET /api/funnel/calls, docs/interfaces.md). */
+export interface FunnelCallsQuery extends Omit<FunnelQuery, 'services'> {
+  service: string;
+  /** The row's period as GET /api/funnel writes it (e.g. `2026-11-09`, `2026-11-09T14:15` by interval). */
+  period: string;
+  figure: FunnelFigure;
+  /** Only calls of this IVR option ('' = none recorded): a `by_option` cell is `ingresadas` with its option. */
+  option?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** One call of a funnel figure's list: start ISO UTC; uniqueids of its legs in leg order (the first opens its story). */
+export interface FunnelCallRow {
+  call_key: string;
+  start: string;
+  service: string;
+  option: string;
+  uniqueids: string[];
+  /** The queue of its first answered stint ('' = not answered). */
+  answer_queue: string;
+  /** Outcome of its last stint that entered a queue ('' = none). */
+  last_outcome: string;
+  /** The first leg's CDR src (the caller), masked per role by the dashboard. */
+  src: string;
+}
+
+export interface FunnelCallsPage {
+  /** Every call of the figure (the funnel row's figure, always); `rows` is one page of them. */
+  total: number;
+  /** The funnel row's definition, and which figure, row and option the list is. */
+  definition: FunnelDefinition & { figure: FunnelFigure; service: string; period: string; option: string | null };
+  rows: FunnelCallRow[];
+}
+
 // ---- Typification and first-contact resolution (issue 16; docs/kpi-definitions.md §14) ----
 
 export interface FcrQuery {

@@ -20,7 +20,7 @@ import {
   loadCalendars,
   queryAgentPerformance,
   queryKpis,
-  queryFunnel,
+  queryFunnel, queryFunnelCalls,
   queryFcr,
   queryWaitDistribution,
   saveCalendarVersion,
@@ -204,6 +204,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           log: o.log.child({ svc: 'dashboard' }),
           queryKpis: (q) => queryKpis(ch, q, read),
           funnel: (q) => queryFunnel(ch, q, { ...read, funnel: o.cfg.TABLERO_FUNNEL }),
+          funnelCalls: (q) => queryFunnelCalls(ch, q, { ...read, funnel: o.cfg.TABLERO_FUNNEL }),
           fcr: (q) => queryFcr(ch, q, { ...read, typification: o.cfg.TABLERO_TYPIFICATION }),
           reports: { waitDistribution: (q) => queryWaitDistribution(ch, q, read), agents: (q) => queryAgentPerformance(ch, q, read) },
           calls: {

@@ -77,6 +77,34 @@ describe('funnel page', () => {
     }
   });
 
+  it('each count opens its calls: the list\'s total read from the page equals the cell, each call links to its story', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await logIn(await ctx.newPage(), tablero.url, 'admin', tablero.admin.password);
+      await openFromReports(page);
+      await page.selectOption('[data-testid=lang-switch]', 'es-CO');
+      const list = page.locator('[data-testid="funnel-calls"]');
+      for (const row of [`101-${D}`, `102-${D}`]) {
+        for (const cell of await page.locator(`[data-testid="funnel-row-${row}"] td[data-col]`).all()) {
+          const col = await cell.getAttribute('data-col');
+          const figure = await cell.innerText();
+          await cell.locator('button').click();
+          const title = `${await page.locator(`th[data-col="${col}"]`).innerText()}: servicio ${row.slice(0, 3)}, ${D}`;
+          await waitFor(async () => (await list.getAttribute('data-status')) === 'ready' && (await list.locator('h2').innerText()) === title, { timeoutMs: 30_000, what: `the calls of ${row} ${col}` });
+          expect([row, col, await page.locator('[data-testid="funnel-calls-total"]').innerText()]).toEqual([row, col, `${figure} llamadas`]);
+          expect([row, col, await list.locator('tbody tr').count()]).toEqual([row, col, Number(figure)]);
+        }
+      }
+      // 101 answered: call B alone, linked to its story by its first uniqueid (the linkedid).
+      await page.locator(`[data-testid="funnel-cell-101-${D}-answered"]`).click();
+      await waitFor(async () => (await list.getAttribute('data-status')) === 'ready' && (await list.locator('h2').innerText()) === `Contestadas: servicio 101, ${D}`, { timeoutMs: 30_000, what: 'the answered calls' });
+      expect(await page.locator('[data-testid="funnel-calls-definition"]').innerText()).toBe('Un asesor contestó alguna de sus estadías.');
+      expect(await list.locator('tbody tr a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([`#/call/default/${T + 2}.2`]);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('an unknown service is refused in the user\'s words; the form keeps what was typed', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {

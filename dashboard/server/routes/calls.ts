@@ -15,8 +15,8 @@ import type { FastifyRequest } from 'fastify';
 const SITE = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_CALLID = 128;
 
-/** Whether the request's role sees callers' numbers in full (the live view's rule). */
-function fullNumbers(req: FastifyRequest): boolean {
+/** Whether the request's role sees callers' numbers in full (the live view's rule; GET /api/funnel/calls too). */
+export function fullNumbers(req: FastifyRequest): boolean {
   return roleAllowed(LIVE_CALLER_NUMBER_READERS, req.session?.role);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFunnelConfig, periodOfKey, ruleParams } from './funnel.ts';
+import { keyOfPeriod, parseFunnelConfig, periodOfKey, ruleParams } from './funnel.ts';
 
 describe('parseFunnelConfig', () => {
   it('reads services in order with defaults for what is left out', () => {
@@ -59,5 +59,18 @@ describe('periodOfKey', () => {
     [202611091415, 'interval', '2026-11-09T14:15'],
   ] as const)('%i by %s -> %s', (k, by, period) => {
     expect(periodOfKey(k, by)).toBe(period);
+    expect(keyOfPeriod(period, by)).toBe(k);
+  });
+
+  it.each([
+    ['2026-11', 'day'],
+    ['2026-11-09', 'month'],
+    ['2026-11-09T14:15', 'hour'],
+    ['2026-11-9', 'day'],
+    ['20261109', 'day'],
+    ['2026-11-09 ', 'day'],
+    ['', 'month'],
+  ] as const)('%j is not a period of by=%s', (period, by) => {
+    expect(keyOfPeriod(period, by)).toBeNull();
   });
 });

@@ -1,8 +1,8 @@
 // The call funnel's settings and arithmetic (docs/kpi-definitions.md §13). Pure: which inbound
 // calls belong to which service, where the IVR option is read, and how the per-call facts the
-// store query returns (store/queries/funnel.sql) add up to rows. The counting itself is that one
+// store query returns (store/queries/funnel.sql, sums of funnel-calls-judged.sql) add up to rows. The counting itself is that one
 // query; this file holds what it is given and what is done with its answer.
-import type { FunnelDefinition, FunnelRow, KpiGrouping } from '../contract.ts';
+import { FUNNEL_FIGURES, type FunnelDefinition, type FunnelFigure, type FunnelRow, type KpiGrouping } from '../contract.ts';
 
 /** One service (e.g. "101 reclamos técnicos") reached by inbound contexts and/or dialled numbers. */
 export interface FunnelService {
@@ -38,7 +38,7 @@ export const DEFAULT_IVR_VERB = 'IVROPTION';
 /**
  * The one rule grouping CDR legs into a call (§13 "One call"), as a SQL expression over a cdr
  * row: its linkedid (Asterisk 12+ with newcdrcolumns), else its uniqueid. The funnel counts calls
- * by it (queries/funnel.sql) and a call's story lists its legs by it (store/call-story.ts).
+ * by it (queries/funnel-calls-judged.sql) and a call's story lists its legs by it (store/call-story.ts).
  */
 export const CDR_CALL_KEY_SQL = "if(linkedid != '', linkedid, uniqueid)";
 /** Legs of a call are read this far around the range: a call lasts less (as the restart replay assumes). */
@@ -186,8 +186,17 @@ export function periodOfKey(k: number, by: KpiGrouping): string {
   return `${hour}:${s.slice(10, 12)}`;
 }
 
+/** The period key of a row's period as periodOfKey writes it for `by`; null when it is not one. */
+export function keyOfPeriod(period: string, by: KpiGrouping): number | null {
+  const digits = period.replace(/[-T:]/g, '');
+  const length = { month: 6, day: 8, hour: 10, interval: 12 }[by];
+  if (digits.length !== length || !/^\d+$/.test(digits)) return null;
+  const k = Number(digits);
+  return periodOfKey(k, by) === period ? k : null;
+}
+
 /** Calls of one service, period and IVR option with their funnel facts added (one query row). */
-export type FunnelCounts = Pick<FunnelRow, 'ingresadas' | 'asked_agent' | 'lost_before_queue' | 'refused' | 'offered' | 'answered' | 'answered_within' | 'abandoned'> & {
+export type FunnelCounts = Pick<FunnelRow, FunnelFigure> & {
   service: number;
   k: number;
   option: string;
@@ -195,7 +204,6 @@ export type FunnelCounts = Pick<FunnelRow, 'ingresadas' | 'asked_agent' | 'lost_
   answer_queues: string[];
 };
 
-const SUM_KEYS = ['ingresadas', 'asked_agent', 'lost_before_queue', 'refused', 'offered', 'answered', 'answered_within', 'abandoned'] as const;
 
 /** Rows from the query's groups: one per service and period, options folded into `by_option`. */
 export function funnelRows(
@@ -217,9 +225,8 @@ export function funnelRows(
       acc.set(key, a);
     }
     const r = a.row;
-    for (const k of SUM_KEYS) r[k] += g[k];
-    r.ivr_only += g.ingresadas - g.asked_agent;
-    r.other_exit += g.offered - g.answered - g.abandoned;
+    // Every figure is the query's sum of its per-call yes/no (the list of its calls reads the same column).
+    for (const k of FUNNEL_FIGURES) r[k] += g[k];
     const opt = r.by_option.find((x) => x.option === g.option);
     if (opt) opt.calls += g.ingresadas;
     else r.by_option.push({ option: g.option, calls: g.ingresadas });

@@ -15,87 +15,24 @@
 //   H  IVR option 0 -> q102 CLOSED (custom refused verb): refused                service 102
 // T is 20 s (default) in q101 and 30 s in q102 (configured), so D (first answered in q102 at 30 s)
 // is within T only by q102's own T; B and E are within, and the transfer does not count D twice.
-import type { CdrBatch, CdrRecord, EventBatch, QueueEvent } from '@tablero/ingest/contract';
-import { parseCdrLine, parseQueueLogLine } from '@tablero/ingest';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunnelRow } from '../contract.ts';
-import { parseFunnelConfig, type FunnelConfig } from '../core/funnel.ts';
-import { DEFAULT_QUEUE_SETTINGS } from '../core/settings.ts';
-import { startProcessor } from '../service.ts';
-import { TestBus } from '../testing/bus.ts';
 import { freshClickHouse } from '../testing/clickhouse.ts';
+import { HAND_WORKED_READ, storeLegSets } from '../testing/funnel-store.ts';
 import { queryFunnel, type FunnelReadOptions } from './funnel-query.ts';
 import type { ClickHouse } from '@tablero/sql';
-import { cdrCsv, funnelLegSets, type Leg } from '../testing/cdr-legs.ts';
+import { funnelLegSets } from '../testing/cdr-legs.ts';
 
-const log = pino({ level: 'silent' });
 const T = Date.UTC(2026, 10, 9, 14, 0, 0) / 1000;
-
-async function feed(bus: TestBus, site: string, legs: Leg[], queueLog: string[]): Promise<void> {
-  const records: CdrRecord[] = [];
-  let off = 0;
-  for (const l of legs) {
-    const r = parseCdrLine(cdrCsv(l), { site, source: `test:${site}.csv`, fingerprint: `${site}cdr`, offset: off, lineNo: 0 }, { timeZone: 'UTC' });
-    if (!r.ok) throw new Error(`${r.reason}: ${r.line}`);
-    records.push(r.value);
-    off += 1000;
-  }
-  const events: QueueEvent[] = [];
-  off = 0;
-  for (const line of queueLog) {
-    const r = parseQueueLogLine(line, { site, source: `test:${site}.ql`, fingerprint: `${site}ql`, offset: off, lineNo: 0 });
-    if (!r.ok) throw new Error(`${r.reason}: ${r.line}`);
-    events.push(r.value);
-    off += 1000;
-  }
-  const cdr: CdrBatch = { batch_id: `${site}cdr:all`, site, records };
-  const evb: EventBatch = { batch_id: `${site}ql:all`, site, events };
-  expect(await bus.deliver(`pbx.cdr.${site}`, cdr, cdr.batch_id)).toBe(true);
-  expect(await bus.deliver(`pbx.events.${site}`, evb, evb.batch_id)).toBe(true);
-}
 
 const { a18, a13, a20 } = funnelLegSets(T);
 
-const FUNNEL = parseFunnelConfig({
-  a18: {
-    services: [
-      { service: '101', contexts: ['ivr-101', 'q-101'], agent_options: ['0', '2'] },
-      { service: '102', contexts: ['ivr-102', 'q-102'], agent_options: ['0'] },
-    ],
-    ivr: { source: 'userfield' },
-  },
-  a13: {
-    services: [
-      { service: '101', dids: ['6014400101'], agent_options: ['0', '2'] },
-      { service: '102', dids: ['6014400102'], agent_options: ['0'] },
-    ],
-    ivr: { source: 'lastdata', app: 'Playback', pattern: 'opt-(\\d+)' },
-  },
-  a20: {
-    services: [
-      { service: '101', contexts: ['from-pstn'], dids: ['6014400101'], agent_options: ['0', '2'] },
-      { service: '102', contexts: ['from-pstn'], dids: ['6014400102'], agent_options: ['0'] },
-    ],
-    ivr: { source: 'queue_log' },
-  },
-});
-if (!FUNNEL.ok) throw new Error(FUNNEL.errors.join('; '));
-const OPTS: FunnelReadOptions = {
-  defaultTz: 'UTC',
-  funnel: FUNNEL.value as FunnelConfig,
-  baseSettings: { sites: {}, defaultSite: { defaults: { ...DEFAULT_QUEUE_SETTINGS }, queues: { q102: { threshold_s: 30 } } } },
-};
+const OPTS: FunnelReadOptions = { defaultTz: 'UTC', ...HAND_WORKED_READ };
 
 let ch: ClickHouse & { dispose(): Promise<void> };
 beforeAll(async () => {
   ch = await freshClickHouse();
-  const bus = new TestBus();
-  const p = await startProcessor({ bus, ch, log, now: () => (T + 3600) * 1000 }, { tz: 'UTC' });
-  await feed(bus, 'a18', a18.legs, a18.queueLog);
-  await feed(bus, 'a13', a13.legs, a13.queueLog);
-  await feed(bus, 'a20', a20.legs, a20.queueLog);
-  await p.stop();
+  await storeLegSets(ch, { a18, a13, a20 }, T + 3600);
 });
 afterAll(async () => {
   await ch?.dispose();

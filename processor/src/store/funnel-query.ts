@@ -1,14 +1,20 @@
 // The call funnel read (kpi-definitions §13): `tablero funnel`, GET /api/funnel and the funnel page
-// all read it here. One query (queries/funnel.sql) counts calls per service, period and IVR option;
+// all read it here, and GET /api/funnel/calls the calls behind one of its figures. One fragment
+// (queries/funnel-calls-judged.sql) judges each call; the funnel (funnel.sql) sums its per-call
+// figures per service, period and IVR option, and a figure's list (funnel-calls.sql) lists them;
 // the queues' T comes from the same definition resolver and read plan as the KPI rows
 // (kpi-query.ts planRead), so "answered within T" means here what it means there.
 import { DEFAULT_SITE } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
-import type { FunnelDefinition, FunnelQuery, FunnelRow } from '../contract.ts';
-import { CDR_CALL_KEY_SQL, FUNNEL_MARGIN_S, funnelRows, ruleParams, serviceDefinition, type FunnelConfig, type FunnelCounts, type FunnelService } from '../core/funnel.ts';
+import { FUNNEL_CALLS_MAX_LIMIT, FUNNEL_FIGURES, type FunnelCallRow, type FunnelCallsPage, type FunnelCallsQuery, type FunnelDefinition, type FunnelQuery, type FunnelRow } from '../contract.ts';
+import { CDR_CALL_KEY_SQL, FUNNEL_MARGIN_S, funnelRows, keyOfPeriod, ruleParams, serviceDefinition, type FunnelConfig, type FunnelCounts, type FunnelService } from '../core/funnel.ts';
 import { KpiQueryError, parseBound, planRead, resolverFor, rows, sql, type KpiReadOptions } from './kpi-query.ts';
 
-const FUNNEL_SQL = sql('funnel').replaceAll('{{cdr_call_key}}', CDR_CALL_KEY_SQL);
+const FUNNEL_CALLS = sql('funnel-calls-judged').replaceAll('{{cdr_call_key}}', CDR_CALL_KEY_SQL);
+const withCalls = (name: string): string => sql(name).replace('{{funnel_calls}}', FUNNEL_CALLS);
+const FUNNEL_SQL = withCalls('funnel');
+/** The list and its total per figure: the figure's per-call column named from the fixed list, never from input. */
+const LIST_SQL = new Map(FUNNEL_FIGURES.map((f) => [f, { page: withCalls('funnel-calls').replace('{{figure}}', `f_${f}`), total: withCalls('funnel-calls-total').replace('{{figure}}', `f_${f}`) }]));
 
 export interface FunnelReadOptions extends KpiReadOptions {
   funnel: FunnelConfig;
@@ -16,10 +22,11 @@ export interface FunnelReadOptions extends KpiReadOptions {
 
 type SqlCounts = Record<Exclude<keyof FunnelCounts, 'answer_queues' | 'option'>, unknown> & { option: string; answer_queues: string[] };
 
-export async function queryFunnel(ch: ClickHouse, q: FunnelQuery, o: FunnelReadOptions): Promise<FunnelRow[]> {
+/** Everything both reads bind: the site's services, the range, the queues' T plan; null when the site has no services. */
+async function prepare(ch: ClickHouse, q: FunnelQuery, o: FunnelReadOptions) {
   const site = q.site ?? o.defaultSite ?? DEFAULT_SITE;
   const settings = o.funnel[site];
-  if (!settings || settings.services.length === 0) return [];
+  if (!settings || settings.services.length === 0) return null;
   for (const s of q.services ?? []) {
     if (!settings.services.some((x) => x.service === s)) throw new KpiQueryError(`no service '${s}' is configured for site ${site}`);
   }
@@ -56,14 +63,12 @@ export async function queryFunnel(ch: ClickHouse, q: FunnelQuery, o: FunnelReadO
     piece_from: plan.pieces.map((p) => p.from_s),
     ...grp,
   };
-  const raw = await rows<SqlCounts>(ch, FUNNEL_SQL, params, 'funnel query');
-  const groups: FunnelCounts[] = raw.map((r) => ({
-    service: Number(r.service), k: Number(r.k), option: String(r.option),
-    ingresadas: Number(r.ingresadas), asked_agent: Number(r.asked_agent), lost_before_queue: Number(r.lost_before_queue),
-    refused: Number(r.refused), offered: Number(r.offered), answered: Number(r.answered), answered_within: Number(r.answered_within),
-    abandoned: Number(r.abandoned), answer_queues: r.answer_queues,
-  }));
-  const wanted = q.services;
+  return { site, settings, by, tz, from_s, to_s, resolver, plan, params };
+}
+
+/** A row's definition: its service's, with the T of the queues that answered its calls. */
+function definer(p: NonNullable<Awaited<ReturnType<typeof prepare>>>): (svc: FunnelService, answerQueues: string[]) => FunnelDefinition {
+  const { site, tz, from_s, to_s, resolver, plan, settings } = p;
   // A queue's T (or strictness) differs between two instants where the site's definitions change.
   const cuts = [from_s * 1000, ...resolver.changes(site, from_s * 1000, to_s * 1000)];
   const spans = (queue: string): boolean =>
@@ -71,13 +76,56 @@ export async function queryFunnel(ch: ClickHouse, q: FunnelQuery, o: FunnelReadO
       const s = resolver.at(site, queue, t).settings;
       return `${s.threshold_s}:${s.strict}`;
     })).size > 1;
-  const definition = (svc: FunnelService, answerQueues: string[]): FunnelDefinition => ({
-    ...serviceDefinition(site, tz, svc, ivr),
+  return (svc, answerQueues) => ({
+    ...serviceDefinition(site, tz, svc, settings.ivr),
     thresholds: answerQueues.map((queue) => {
       const { resolved, def } = plan.definitionAtEnd(queue);
       return { queue, threshold_s: def.threshold_s, strict: def.strict, settings_version: resolved.settings_version };
     }),
     spans_change: answerQueues.some(spans),
   });
-  return funnelRows(groups, { services: settings.services, by, definition }).filter((r) => !wanted || wanted.includes(r.service));
+}
+
+export async function queryFunnel(ch: ClickHouse, q: FunnelQuery, o: FunnelReadOptions): Promise<FunnelRow[]> {
+  const p = await prepare(ch, q, o);
+  if (!p) return [];
+  const { settings, by, params } = p;
+  const raw = await rows<SqlCounts>(ch, FUNNEL_SQL, params, 'funnel query');
+  const groups: FunnelCounts[] = raw.map((r) => ({
+    service: Number(r.service), k: Number(r.k), option: String(r.option),
+    ...(Object.fromEntries(FUNNEL_FIGURES.map((f) => [f, Number(r[f])])) as Pick<FunnelCounts, (typeof FUNNEL_FIGURES)[number]>),
+    answer_queues: r.answer_queues,
+  }));
+  const wanted = q.services;
+  return funnelRows(groups, { services: settings.services, by, definition: definer(p) }).filter((r) => !wanted || wanted.includes(r.service));
+}
+
+/**
+ * The calls behind one figure of one funnel row, in call start order, one page: read through the
+ * fragment the funnel sums, so `total` is the row's figure. A service or period that is not one
+ * of the query's is refused (KpiQueryError); a row with no calls lists none.
+ */
+export async function queryFunnelCalls(ch: ClickHouse, q: FunnelCallsQuery, o: FunnelReadOptions): Promise<FunnelCallsPage> {
+  const { service, period, figure, option, limit, offset, ...range } = q;
+  const sqlOf = LIST_SQL.get(figure);
+  if (!sqlOf) throw new KpiQueryError(`figure must be one of ${FUNNEL_FIGURES.join(', ')}`);
+  const p = await prepare(ch, { ...range, services: [service] }, o);
+  if (!p) throw new KpiQueryError(`no service '${service}' is configured for site ${range.site ?? o.defaultSite ?? DEFAULT_SITE}`);
+  const k = keyOfPeriod(period, p.by);
+  if (k === null) throw new KpiQueryError(`period '${period}' is not a period of by=${p.by}`);
+  const idx = p.settings.services.findIndex((s) => s.service === service);
+  const svc = p.settings.services[idx] as FunnelService;
+  const params = { ...p.params, service_idx: idx + 1, k, any_option: option === undefined ? 1 : 0, option: option ?? '', limit: Math.min(limit ?? 100, FUNNEL_CALLS_MAX_LIMIT), offset: offset ?? 0 };
+  type Listed = { call_key: string; start_s: number; option: string; uniqueids: string[]; src: string; answer_queue: string; last_outcome: string; total: number; row_queues: string[] };
+  // One read: the page with the figure's total and the row's answering queues beside each call;
+  // only a page past the end (no call to carry them) reads them alone.
+  const raw = await rows<Listed>(ch, sqlOf.page, params, 'funnel calls query');
+  const head = raw[0] ?? (await rows<Pick<Listed, 'total' | 'row_queues'>>(ch, sqlOf.total, params, 'funnel calls total'))[0];
+  const list: FunnelCallRow[] = raw.map((r) => ({
+    call_key: r.call_key, start: new Date(r.start_s * 1000).toISOString(), service, option: r.option, uniqueids: r.uniqueids,
+    answer_queue: r.answer_queue, last_outcome: r.last_outcome, src: r.src,
+  }));
+  // The row's definition as GET /api/funnel states it (the T of the queues that answered the row's calls).
+  const definition = definer(p)(svc, [...(head?.row_queues ?? [])].sort());
+  return { total: Number(head?.total ?? 0), definition: { ...definition, figure, service, period, option: option ?? null }, rows: list };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FunnelRow } from '@tablero/processor/contract';
 import { ApiError } from '../../lib/api.ts';
-import { funnelCsvRows, funnelFormProblems, funnelParams, funnelRefusal, funnelRows, serviceSummaries, type FunnelForm } from './funnel-model.ts';
+import { funnelCallsPage, funnelCallsParams, funnelCsvRows, funnelFormProblems, funnelParams, funnelRefusal, funnelRows, serviceSummaries, type FunnelForm } from './funnel-model.ts';
 
 const FORM: FunnelForm = { from: '2026-11-01', to: '2026-11-30', by: 'day', services: ' 101, 102 ,101', site: '' };
 const DEF: FunnelRow['definition'] = {
@@ -62,5 +62,22 @@ describe('funnelRefusal', () => {
     [new ApiError(0, 'TABLERO_ERR_NETWORK', 'offline'), { cat: 'shell', key: 'report.refused.network' }],
   ])('%s -> %j', (err, text) => {
     expect(funnelRefusal(err)).toEqual(text);
+  });
+});
+
+describe('a figure\'s calls', () => {
+  it('asks /api/funnel/calls with the shown funnel\'s range, by and site, plus the cell and the page', () => {
+    expect(funnelCallsParams({ ...FORM, site: ' lpz ' }, { service: '101', period: '2026-11-09', figure: 'answered_within', offset: 200 })).toEqual({
+      from: '2026-11-01', to: '2026-12-01', by: 'day', site: 'lpz', service: '101', period: '2026-11-09', figure: 'answered_within', limit: '100', offset: '200',
+    });
+  });
+
+  it('keeps a page of calls checked field by field; anything else is no page', () => {
+    const call = { call_key: '1.2', start: '2026-11-09T14:01:40.000Z', service: '101', option: '2', uniqueids: ['1.2', '1.3'], answer_queue: 'q101', last_outcome: 'answered', src: '*******000' };
+    const definition = { ...DEF, figure: 'answered', service: '101', period: '2026-11-09', option: null };
+    expect(funnelCallsPage({ total: 1, definition, rows: [call, { ...call, uniqueids: [1] }, null] })).toEqual({ total: 1, definition, rows: [call] });
+    expect(funnelCallsPage({ total: '1', definition, rows: [] })).toBeNull();
+    expect(funnelCallsPage({ total: 1, definition: {}, rows: [] })).toBeNull();
+    expect(funnelCallsPage([])).toBeNull();
   });
 });

@@ -2,7 +2,7 @@
 // rules (the server's own, checked before asking), the table's columns and CSV, and a refused
 // request in the user's words. Pure.
 
-import type { FunnelRow } from '@tablero/processor/contract';
+import { FUNNEL_FIGURES, type FunnelCallRow, type FunnelCallsPage, type FunnelFigure, type FunnelRow } from '@tablero/processor/contract';
 import { SITE_ID as SITE } from '../../../shared/kpi-query-limits.ts';
 import { ApiError } from '../../lib/api.ts';
 import { isNum, isObj } from '../../lib/guards.ts';
@@ -11,11 +11,9 @@ import type { MessageKey, MessageParams } from '../../lib/messages.ts';
 import { addDays, queueList, refusalText, type Grouping } from '../reports/report-model.ts';
 import type { FunnelTextKey } from './texts.ts';
 
-/** The funnel's columns in stage order; also the CSV columns. */
-export const FUNNEL_COLUMNS = [
-  'ingresadas', 'ivr_only', 'asked_agent', 'lost_before_queue', 'refused', 'offered', 'answered', 'answered_within', 'abandoned', 'other_exit',
-] as const;
-export type FunnelColumn = (typeof FUNNEL_COLUMNS)[number];
+/** The funnel's columns in stage order (the API's count figures); also the CSV columns. */
+export const FUNNEL_COLUMNS = FUNNEL_FIGURES;
+export type FunnelColumn = FunnelFigure;
 
 /** The server's limits on `service` (dashboard/server/routes/funnel.ts). */
 export const MAX_SERVICES = 50;
@@ -102,4 +100,31 @@ export function funnelRefusal(err: unknown): FunnelText {
     }
   }
   return { cat: 'shell', ...refusalText(err) };
+}
+
+/** One page of a figure's calls (GET /api/funnel/calls). */
+export const FUNNEL_CALLS_PAGE = 100;
+
+/** Which figure of which row is listed, and from which call on. */
+export interface FunnelCallsPick {
+  service: string;
+  period: string;
+  figure: FunnelFigure;
+  offset: number;
+}
+
+/** Query parameters of /api/funnel/calls: the shown funnel's range, by and site, plus the cell. */
+export function funnelCallsParams(f: FunnelForm, pick: FunnelCallsPick): Record<string, string | undefined> {
+  const { from, to, by, site } = funnelParams(f);
+  return { from, to, by, site, service: pick.service, period: pick.period, figure: pick.figure, limit: String(FUNNEL_CALLS_PAGE), offset: String(pick.offset) } as Record<string, string | undefined>;
+}
+
+const isCallRow = (v: unknown): v is FunnelCallRow =>
+  isObj(v) && typeof v.call_key === 'string' && typeof v.start === 'string' && typeof v.option === 'string' && typeof v.src === 'string' &&
+  typeof v.answer_queue === 'string' && typeof v.last_outcome === 'string' && Array.isArray(v.uniqueids) && v.uniqueids.every((u) => typeof u === 'string');
+
+/** The answer checked field by field; null when it is not a page of funnel calls. */
+export function funnelCallsPage(v: unknown): FunnelCallsPage | null {
+  if (!isObj(v) || !isNum(v.total) || !Array.isArray(v.rows) || !isObj(v.definition) || typeof v.definition.site !== 'string') return null;
+  return { ...(v as unknown as FunnelCallsPage), rows: v.rows.filter(isCallRow) };
 }

@@ -51,6 +51,20 @@ const ES = {
   'fun.err.services': 'Servicios: nombres de 1 a 64 caracteres separados por comas, hasta 50.',
   'fun.err.unavailable': 'El embudo de llamadas no está disponible en este servidor.',
   'fun.err.failed': 'El servidor no pudo calcular el embudo. Intente de nuevo o avise al administrador.',
+  'fun.cell_hint': '{definition} Clic: ver las llamadas.',
+  'fun.calls.title': '{figure}: servicio {service}, {period}',
+  'fun.calls.total': '{n} llamadas',
+  'fun.calls.range': 'Llamadas {first} a {last} de {total}',
+  'fun.calls.start': 'Inicio',
+  'fun.calls.option': 'Opción del IVR',
+  'fun.calls.queue': 'Cola que contestó',
+  'fun.calls.outcome': 'Última estadía',
+  'fun.calls.caller': 'Llamante',
+  'fun.calls.story': 'Historia de la llamada',
+  'fun.calls.prev': 'Anteriores',
+  'fun.calls.next': 'Siguientes',
+  'fun.calls.close': 'Cerrar la lista',
+  'fun.calls.none': 'ninguna',
 };
 
 const EN: EnglishOf<typeof ES> = {
@@ -101,6 +115,20 @@ const EN: EnglishOf<typeof ES> = {
   'fun.err.services': 'Services: names of 1 to 64 characters separated by commas, up to 50.',
   'fun.err.unavailable': 'The call funnel is not available on this server.',
   'fun.err.failed': 'The server could not compute the funnel. Try again or tell the administrator.',
+  'fun.cell_hint': '{definition} Click: see the calls.',
+  'fun.calls.title': '{figure}: service {service}, {period}',
+  'fun.calls.total': '{n} calls',
+  'fun.calls.range': 'Calls {first} to {last} of {total}',
+  'fun.calls.start': 'Start',
+  'fun.calls.option': 'IVR option',
+  'fun.calls.queue': 'Answering queue',
+  'fun.calls.outcome': 'Last stint',
+  'fun.calls.caller': 'Caller',
+  'fun.calls.story': 'Call story',
+  'fun.calls.prev': 'Previous',
+  'fun.calls.next': 'Next',
+  'fun.calls.close': 'Close the list',
+  'fun.calls.none': 'none',
 };
 
 export const FUNNEL_TEXTS = defineCatalog(ES, EN);
