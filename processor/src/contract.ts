@@ -494,7 +494,8 @@ export type CallFigure = (typeof CALL_FIGURES)[number];
 export const STINT_OUTCOMES = [...OUTCOMES, 'cut_by_restart'] as const;
 export type StintOutcome = (typeof STINT_OUTCOMES)[number];
 
-export const CALL_ORDERS = ['newest', 'oldest'] as const;
+/** newest / oldest: by enter time; longest_wait / longest_talk: by that time, longest first (none last), then newest. */
+export const CALL_ORDERS = ['newest', 'oldest', 'longest_wait', 'longest_talk'] as const;
 export type CallOrder = (typeof CALL_ORDERS)[number];
 
 /** The largest page of calls one request reads. */

@@ -170,7 +170,7 @@ describe('the generated month has what the test must cover', () => {
 
 describe('paging', () => {
   const q = { site: 'default', tz: 'America/Bogota', from: '2026-11-01', to: '2026-12-01', figure: 'all' as const };
-  it.each(['newest', 'oldest'] as const)('keyset pages (%s first) cover every stint once, in order', async (order) => {
+  it.each(['newest', 'oldest', 'longest_wait', 'longest_talk'] as const)('keyset pages (%s) cover every stint once, in order', async (order) => {
     const got = await allPages({ ...q, order, limit: 97 });
     const ids = got.rows.map((r) => r.stint_id);
     expect(new Set(ids).size).toBe(got.total);
@@ -180,8 +180,12 @@ describe('paging', () => {
     const tail = await queryCalls(ch, { ...q, order, limit: 97, cursor: cursorAfter(got.rows[got.total - 98] as CallListRow, order) }, O);
     expect([tail.rows.map((r) => r.stint_id), tail.next_cursor]).toEqual([got.rows.slice(-97).map((r) => r.stint_id), null]);
     const key = (r: CallListRow): string => `${r.enter_ts}\0${r.stint_id}`;
-    const sorted = [...got.rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-    expect(got.rows.map(key)).toEqual((order === 'oldest' ? sorted : sorted.reverse()).map(key));
+    const byKey = (a: CallListRow, b: CallListRow): number => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+    // Longest first: the duration descending (a stint without it last), then newest first.
+    const dur = (r: CallListRow): number => (order === 'longest_wait' ? r.wait_s : r.talk_s) ?? -1;
+    const expected = [...got.rows].sort((a, b) => (order === 'oldest' ? byKey(a, b) : order === 'newest' ? -byKey(a, b) : dur(b) - dur(a) || -byKey(a, b)));
+    expect(got.rows.map(key)).toEqual(expected.map(key));
+    if (order === 'longest_wait') expect(new Set(got.rows.map((r) => r.wait_s)).size).toBeGreaterThan(5);
     // Every stint of the site that entered in the month, as stored.
     expect(got.total).toBe(inMonthDefault);
   });

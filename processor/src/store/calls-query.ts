@@ -8,7 +8,7 @@
 // it (pageWindow), so the last page of a month costs what the first does.
 import { TABLES, type ClickHouse } from '@tablero/sql';
 import {
-  CALL_FIGURES, MAX_CALLS_PAGE, STINT_OUTCOMES,
+  CALL_FIGURES, CALL_ORDERS, MAX_CALLS_PAGE, STINT_OUTCOMES,
   type CallLinks, type CallListRow, type CallOrder, type CallsPage, type CallsPageStart, type CallsQuery, type StatedDefinition,
 } from '../contract.ts';
 import { periodKey, type PeriodBy } from '../core/calendar.ts';
@@ -79,16 +79,27 @@ function periodText(k: number, by: PeriodBy): string {
 interface Cursor {
   enter_s: number;
   stint_id: string;
+  /** The sorted time of a longest-first order (wait or talk; -1 for none). */
+  v: number;
 }
 
-/** Opaque to clients: the last row's (enter time, stint id) and the order it was read in. */
+/** The orders by a duration, longest first: the column they sort by. */
+const BY_VALUE: Partial<Record<CallOrder, 'wait_s' | 'talk_s'>> = { longest_wait: 'wait_s', longest_talk: 'talk_s' };
+/** A row's sort value in a longest-first order (a stint without that time sorts after every one with it). */
+const sortValue = (r: { wait_s: number | null; talk_s: number | null }, order: CallOrder): number => {
+  const col = BY_VALUE[order];
+  const v = col === undefined ? null : r[col];
+  return v === null || v === undefined ? -1 : Number(v);
+};
+
+/** Opaque to clients: the last row's (enter time, stint id, sort value) and the order it was read in. */
 function encodeCursor(c: Cursor, order: CallOrder): string {
-  return Buffer.from(JSON.stringify([c.enter_s, c.stint_id, order])).toString('base64url');
+  return Buffer.from(JSON.stringify(BY_VALUE[order] ? [c.enter_s, c.stint_id, order, c.v] : [c.enter_s, c.stint_id, order])).toString('base64url');
 }
 
 /** The cursor of the page after `row` in `order` (benchmarks jump to a list's last page with it). */
-export function cursorAfter(row: Pick<CallListRow, 'enter_ts' | 'stint_id'>, order: CallOrder): string {
-  return encodeCursor({ enter_s: Date.parse(row.enter_ts) / 1000, stint_id: row.stint_id }, order);
+export function cursorAfter(row: Pick<CallListRow, 'enter_ts' | 'stint_id' | 'wait_s' | 'talk_s'>, order: CallOrder): string {
+  return encodeCursor({ enter_s: Date.parse(row.enter_ts) / 1000, stint_id: row.stint_id, v: sortValue(row, order) }, order);
 }
 
 function decodeCursor(text: string, order: CallOrder): Cursor {
@@ -98,13 +109,15 @@ function decodeCursor(text: string, order: CallOrder): Cursor {
   } catch {
     v = null;
   }
-  if (!Array.isArray(v) || v.length !== 3 || !Number.isSafeInteger(v[0]) || typeof v[1] !== 'string' || !(CALL_ORDER_SET as ReadonlySet<unknown>).has(v[2])) {
+  if (!Array.isArray(v) || v.length < 3 || !Number.isSafeInteger(v[0]) || typeof v[1] !== 'string' || !(CALL_ORDER_SET as ReadonlySet<unknown>).has(v[2])) {
     throw new CallsQueryError('cursor', 'bad cursor: pass next_cursor of the previous page unchanged');
   }
   if (v[2] !== order) throw new CallsQueryError('cursor', `the cursor was made for order ${String(v[2])}`);
-  return { enter_s: v[0] as number, stint_id: v[1] as string };
+  const byValue = BY_VALUE[order] !== undefined;
+  if (v.length !== (byValue ? 4 : 3) || (byValue && !Number.isFinite(v[3]))) throw new CallsQueryError('cursor', 'bad cursor: pass next_cursor of the previous page unchanged');
+  return { enter_s: v[0] as number, stint_id: v[1] as string, v: byValue ? (v[3] as number) : 0 };
 }
-const CALL_ORDER_SET: ReadonlySet<CallOrder> = new Set(['newest', 'oldest']);
+const CALL_ORDER_SET: ReadonlySet<CallOrder> = new Set(CALL_ORDERS);
 
 /** Checks the list fields the KPI query does not have (the dashboard and the CLI validate text first). */
 function checkList(q: CallsQuery): void {
@@ -256,6 +269,8 @@ function narrowed(p: Prepared, w: { from_s: number; to_s: number }): Record<stri
  * last page of a month read a few hours of stints each, not the month.
  */
 async function readPage(ch: ClickHouse, p: Prepared, counts: Counts, limit: number, cursor: Cursor | null): Promise<{ rows: CallListRow[]; last: Cursor | null; more: boolean }> {
+  const col = BY_VALUE[p.order];
+  if (col !== undefined) return readPageByValue(ch, p, col, limit, cursor);
   const desc = p.order === 'newest';
   // One row beyond the page says whether another page follows (a last page that happens to be
   // full then gives no cursor to an empty page).
@@ -273,7 +288,30 @@ SETTINGS do_not_merge_across_partitions_select_final = 1`, {
   const more = rs.length > limit;
   if (more) rs.length = limit;
   const last = rs[rs.length - 1];
-  return { rows: rs.map((r) => toRow(p.plan, p.by, r)), last: last ? { enter_s: Number(last.enter_s), stint_id: last.stint_id } : null, more };
+  return { rows: rs.map((r) => toRow(p.plan, p.by, r)), last: last ? { enter_s: Number(last.enter_s), stint_id: last.stint_id, v: 0 } : null, more };
+}
+
+/**
+ * One page in a longest-first order (wait or talk, a stint without that time last, then newest
+ * first): the same filtered list ordered by the duration, cut at a keyset cursor on (duration,
+ * enter time, stint id). The whole range is read (no window of enter times serves this order):
+ * a top-N sort over the range's stints.
+ */
+async function readPageByValue(ch: ClickHouse, p: Prepared, col: 'wait_s' | 'talk_s', limit: number, cursor: Cursor | null): Promise<{ rows: CallListRow[]; last: Cursor | null; more: boolean }> {
+  const rs = await rows<RawRow & { sv: number }>(ch, `SELECT g, stint_id, queue, callid, k, enter_s, end_s, caller, wait_s, talk_s, outcome, agent, transferred, in_hours, short, within, figures,
+  ifNull(toFloat64(${col}), -1) AS sv
+FROM (${p.sql})
+WHERE ${FILTER}
+  AND (NOT {has_cursor:Bool} OR (sv, enter_s, stint_id) < ({cur_v:Float64}, {cur_t:Int64}, {cur_id:String}))
+ORDER BY sv DESC, enter_s DESC, stint_id DESC
+LIMIT {limit:UInt32}
+SETTINGS do_not_merge_across_partitions_select_final = 1`, {
+    ...p.params, has_cursor: cursor !== null, cur_v: cursor?.v ?? 0, cur_t: cursor?.enter_s ?? 0, cur_id: cursor?.stint_id ?? '', limit: limit + 1,
+  }, 'calls page by duration');
+  const more = rs.length > limit;
+  if (more) rs.length = limit;
+  const last = rs[rs.length - 1];
+  return { rows: rs.map((r) => toRow(p.plan, p.by, r)), last: last ? { enter_s: Number(last.enter_s), stint_id: last.stint_id, v: Number(last.sv) } : null, more };
 }
 
 /** The list's total and the definition the KPI row would state (the newest branch with stints in the list). */

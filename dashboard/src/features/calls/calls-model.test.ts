@@ -8,6 +8,10 @@ describe('calls list model', () => {
     const f = filtersOf(`${Q}&queue=102&within_t=no&agent=Ana&order=oldest&outcome=timeout`);
     expect(f).toEqual({ queues: '101, 102', outcome: 'timeout', within: 'no', agent: 'Ana', order: 'oldest' });
     expect(withFilters(Q, { ...f, queues: '103', order: 'newest', agent: ' ' })).toBe('from=2026-11-01&to=2026-12-01&figure=abandoned&period=2026-11-03&queue=103&outcome=timeout&within_t=no');
+    expect(filtersOf(`${Q}&order=longest_wait`).order).toBe('longest_wait');
+    expect(filtersOf(`${Q}&order=longest_talk`).order).toBe('longest_talk');
+    expect(filtersOf(`${Q}&order=sideways`).order).toBe('newest');
+    expect(withFilters(Q, { ...f, order: 'longest_wait' })).toContain('&order=longest_wait');
   });
 
   it('page and download paths: the page carries limit and cursor, the downloads the whole list in the user language', () => {

@@ -1,7 +1,7 @@
 // The calls list page's model (issue 20): the list's query as the URL carries it (the /api/calls
 // parameters), the filters the page edits, the download's progress and the times as the user's
 // locale writes them in the list's zone. Pure, unit-tested.
-import type { CallStoryRejection } from '@tablero/processor/contract';
+import { CALL_ORDERS, type CallOrder, type CallStoryRejection } from '@tablero/processor/contract';
 import type { Locale } from '../../lib/format.ts';
 
 /** Rows per page on screen (the API allows up to 1000). */
@@ -13,7 +13,7 @@ export interface ListFilters {
   outcome: string;
   within: '' | 'yes' | 'no';
   agent: string;
-  order: 'newest' | 'oldest';
+  order: CallOrder;
 }
 
 /** Parameters that belong to one page, never to the list (the downloads take the whole list). */
@@ -33,7 +33,7 @@ export function filtersOf(query: string): ListFilters {
     outcome: p.get('outcome') ?? '',
     within: within === 'yes' || within === 'no' ? within : '',
     agent: p.get('agent') ?? '',
-    order: p.get('order') === 'oldest' ? 'oldest' : 'newest',
+    order: (CALL_ORDERS as readonly string[]).includes(p.get('order') ?? '') ? (p.get('order') as CallOrder) : 'newest',
   };
 }
 
