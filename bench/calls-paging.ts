@@ -46,6 +46,10 @@ try {
   const figure = await timed(() => queryCalls(ch, { ...MONTH, figure: 'answered_within', limit: 100 }));
   console.log(`answered within T, first page: wall ms ${figure.ms.join(', ')} (total ${figure.last.total})`);
   emit('figure_first_page_ms_median_of_5', median(figure.ms), 'ms', '-');
+  const longest = await timed(() => queryCalls(ch, { ...MONTH, order: 'longest_wait', limit: 100 }));
+  const second = await timed(() => queryCalls(ch, { ...MONTH, order: 'longest_wait', limit: 100, cursor: longest.last.next_cursor ?? undefined }));
+  console.log(`longest wait first: first page wall ms ${longest.ms.join(', ')}, second page ${second.ms.join(', ')}`);
+  emit('longest_wait_first_page_ms_median_of_5', median(longest.ms), 'ms', '- (a top-N sort over the whole range)');
   console.log(`machine: ${cpus()[0]?.model ?? '?'} x${cpus().length}, load average ${loadavg()[0]?.toFixed(2)} (shared with other work)`);
 
   const csv = await timed(async () => {
