@@ -198,6 +198,9 @@ function toRow(plan: ReadPlan, by: PeriodBy, r: RawRow): CallListRow {
   };
 }
 
+/** The columns of a page's rows (RawRow). */
+const PAGE_COLUMNS = 'g, stint_id, queue, callid, k, enter_s, end_s, caller, wait_s, talk_s, outcome, agent, transferred, in_hours, short, within, figures';
+
 /** Seconds of one bucket of the list's per-bucket counts, from which a page's time window is found. */
 export const BUCKET_S = 3600;
 
@@ -276,7 +279,7 @@ async function readPage(ch: ClickHouse, p: Prepared, counts: Counts, limit: numb
   // full then gives no cursor to an empty page).
   const w = pageWindow(counts.buckets, desc, cursor?.enter_s ?? null, limit + 1);
   if (w === null) return { rows: [], last: null, more: false };
-  const rs = await rows<RawRow>(ch, `SELECT g, stint_id, queue, callid, k, enter_s, end_s, caller, wait_s, talk_s, outcome, agent, transferred, in_hours, short, within, figures
+  const rs = await rows<RawRow>(ch, `SELECT ${PAGE_COLUMNS}
 FROM (${p.sql})
 WHERE ${FILTER}
   AND (NOT {has_cursor:Bool} OR (enter_s, stint_id) ${desc ? '<' : '>'} ({cur_t:Int64}, {cur_id:String}))
@@ -298,7 +301,7 @@ SETTINGS do_not_merge_across_partitions_select_final = 1`, {
  * a top-N sort over the range's stints.
  */
 async function readPageByValue(ch: ClickHouse, p: Prepared, col: 'wait_s' | 'talk_s', limit: number, cursor: Cursor | null): Promise<{ rows: CallListRow[]; last: Cursor | null; more: boolean }> {
-  const rs = await rows<RawRow & { sv: number }>(ch, `SELECT g, stint_id, queue, callid, k, enter_s, end_s, caller, wait_s, talk_s, outcome, agent, transferred, in_hours, short, within, figures,
+  const rs = await rows<RawRow & { sv: number }>(ch, `SELECT ${PAGE_COLUMNS},
   ifNull(toFloat64(${col}), -1) AS sv
 FROM (${p.sql})
 WHERE ${FILTER}
