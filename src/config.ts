@@ -91,6 +91,14 @@ const schema = z.object({
    * (the store is down or answers errors; the processor retries meanwhile).
    */
   TABLERO_STALL_AFTER_S: z.coerce.number().int().min(1, 'at least 1').max(3_600, 'at most 3600').default(15),
+  /**
+   * Bearer token of the Prometheus scraper (docs/scaling.md "Metrics"): GET /metrics answers a
+   * request bearing it (or, on a dashboard, an admin session). `tablero ingest` and
+   * `tablero processor` open their metrics listener on TABLERO_METRICS_PORT only when it is set.
+   */
+  TABLERO_METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(24, 'at least 24 characters').optional()),
+  /** Port of the metrics listener of `tablero ingest` and `tablero processor` (on HOST). */
+  TABLERO_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   /** Comma-separated `token=site:name` entries for HTTP push sources. */
   TABLERO_SOURCE_TOKENS: z.string().optional(),
   /**

@@ -28,6 +28,7 @@ import { authRoutes } from './routes/auth.ts';
 import { escalationRoutes } from './routes/escalations.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { funnelRoutes } from './routes/funnel.ts';
@@ -92,6 +93,7 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
   const ctx: AppContext = { deps, opts, sessions, hub, now };
   const sourceTokens = new Map(Object.entries(opts.sourceTokens ?? {}).map(([hash, src]) => [hash.toLowerCase(), src]));
   const allowedOrigins = opts.allowedOrigins ?? [];
+  const metricsTokenHash = opts.metricsTokenHash?.toLowerCase() ?? null;
   const apiTokens = new Map(Object.entries(opts.apiTokens ?? {}).map(([hash, who]) => [hash.toLowerCase(), who]));
 
   /** The caller's session from the cookie, or from an API bearer token (scripts, the CLI). */
@@ -141,6 +143,15 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
       const source = token === null ? undefined : sourceTokens.get(sha256Hex(token));
       if (!source) throw new SourceTokenError();
       req.source = source;
+      return;
+    }
+    if (access === 'metrics') {
+      // The scraper's token (compared as hashes, so in constant time), else an admin session.
+      const token = bearer(req);
+      if (token !== null && metricsTokenHash !== null && safeEqual(sha256Hex(token), metricsTokenHash)) return;
+      const session = await sessionOf(req);
+      if (!session) throw new UnauthenticatedError();
+      if (session.role !== 'admin') throw new ForbiddenError(pathOf(req.url));
       return;
     }
     const session = await sessionOf(req);
@@ -248,6 +259,7 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
   }
 
   healthRoutes(app, ctx);
+  metricsRoutes(app, ctx);
   authRoutes(app, ctx);
   kpiRoutes(app, ctx);
   funnelRoutes(app, ctx);

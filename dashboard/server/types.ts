@@ -139,6 +139,11 @@ export interface DashboardOptions {
    * and the CLI reaching a running server. Such requests need no CSRF header.
    */
   apiTokens?: Record<string, { username: string; role: Role; lang?: Lang }>;
+  /**
+   * sha256(token) hex of the Prometheus scraper's token (TABLERO_METRICS_TOKEN): GET /metrics
+   * answers a request bearing it, or an admin session; anyone else gets 401/403. Unset: admins only.
+   */
+  metricsTokenHash?: string;
   /** A WebSocket client with more than this many unsent bytes is cut off (default 1 MiB). */
   wsMaxBufferedBytes?: number;
   /** Default site time zone for reports and "today" (default UTC). */

@@ -20,6 +20,7 @@ import {
 import { nanos } from '@nats-io/nats-core';
 import { BusError, consumeOneByOne, retryDelayMs, type BatchConsumeSpec, type Bus, type PublishResult, type ConsumeSpec, type Consumption, type DurableMessage, type StreamSpec } from './bus.ts';
 import { BatchConsumption, startConsumerAtAckFloor } from './nats-consumption.ts';
+import type { ConsumerFacts } from '@tablero/processor/metrics';
 
 export { consumerFloor } from './nats-consumption.ts';
 
@@ -202,6 +203,20 @@ export class NatsBus implements Bus {
       this.subs.delete(sub);
       sub.unsubscribe();
     };
+  }
+
+  /**
+   * Every durable consumer of every stream with its pending counts, as the server reports them
+   * (for /metrics: consumer lag and pending per consumer, partitioned consumers included).
+   */
+  async consumerFacts(): Promise<ConsumerFacts[]> {
+    const facts: ConsumerFacts[] = [];
+    for await (const stream of this.jsm.streams.list()) {
+      for await (const c of this.jsm.consumers.list(stream.config.name)) {
+        facts.push({ stream: c.stream_name, consumer: c.name, pending: c.num_pending, ack_pending: c.num_ack_pending });
+      }
+    }
+    return facts;
   }
 
   healthy(): boolean {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ClickHouse } from '@tablero/sql';
-import { createPushHandler, createTicketPushHandler, startCdrDbSource, startIngest, type FileSourceConfig } from '@tablero/ingest';
+import { createPushHandler, createTicketPushHandler, type PushRequest, type PushResult, startCdrDbSource, startIngest, type FileSourceConfig } from '@tablero/ingest';
 import { startSimulator } from '@tablero/ingest/simulator';
 import {
   CalendarError,
@@ -38,7 +38,8 @@ import { createSmtpMailer, smtpSettings } from '../mail.ts';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
 import { createSurveyPushHandler } from '@tablero/ingest/surveys';
 import { qualityReportsPort, reportsPort } from './export.ts';
-import type { Bus } from '../bus/index.ts';
+import { NatsBus, type Bus } from '../bus/index.ts';
+import { countLines, enableProcessMetrics, registerConsumers, registerLineSources } from '@tablero/processor/metrics';
 import type { Config } from '../config.ts';
 import { sha256Hex, parseSourceTokens } from './tokens.ts';
 
@@ -113,6 +114,11 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
   };
   // Stopped in this order: dashboard (closes WebSockets first), ingest (its in-flight batches
   // still need the processor to be acknowledged), simulator, processor.
+  // Metric providers of this run (removed at stop, so a stopped service is no longer read).
+  const unregister: Array<() => void> = [];
+  const stopMetrics = (): void => {
+    for (const u of unregister.splice(0)) u();
+  };
   const stops: Record<'dashboard' | 'ingest' | 'simulator' | 'processor', (() => Promise<void>) | null> = {
     dashboard: null,
     ingest: null,
@@ -120,6 +126,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
     processor: null,
   };
   const stopAll = async (): Promise<void> => {
+    stopMetrics();
     for (const stop of Object.values(stops)) {
       if (!stop) continue;
       try {
@@ -150,7 +157,11 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       aliases[o.site] = { ...sim.memberAliases, ...(aliases[o.site] ?? {}) };
     }
     let processorHealth: (() => ProcessorHealth) | null = null;
+    enableProcessMetrics();
     if (o.runProcessor) {
+      // /metrics: lag and pending of every JetStream consumer, as the server reports them.
+      const bus = o.bus;
+      if (bus instanceof NatsBus) unregister.push(registerConsumers(() => bus.consumerFacts()));
       // Stopped newest first. Each is listed as soon as it runs, so that one failing to start
       // (its consumer refused, say) stops those already running instead of leaving them behind.
       const running: Array<{ stop(): Promise<void> }> = [];
@@ -189,6 +200,13 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
         for (const s of dbSources) await s.stop();
       };
       ingestStatus = () => [...(ingest ? (ingest.status() as unknown[]) : []), ...dbSources.map((s) => s.status())];
+      // /metrics: lines accepted and rejected per tailed file and per database source.
+      unregister.push(
+        registerLineSources(() => [
+          ...(ingest ? ingest.status() : []).map((st) => ({ site: st.site, source: st.source, kind: st.kind, accepted: st.accepted, rejected: st.rejected })),
+          ...dbSources.map((d) => d.status()).map((st) => ({ site: st.site, source: st.source, kind: 'cdr', accepted: st.accepted, rejected: st.rejected })),
+        ]),
+      );
     }
     let url: string | null = null;
     let firstAdmin: Services['firstAdmin'] = null;
@@ -214,7 +232,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
             story: (site, callid) => queryCallStory(ch, site, callid, { ...read, nowMs: Date.now() }),
           },
           exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz, o.cfg.exportsDir, smtpSettings(o.cfg), o.cfg.TABLERO_FUNNEL),
-          push: createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }, { clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S }),
+          push: countedPush(createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }, { clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S })),
           // Calibration updates go out on the live bus (kpi.qa.<site>) like KPI snapshots.
           quality: createQualityService({ ch, log: o.log.child({ svc: 'quality' }), tz: o.cfg.siteTz, emit: (subject, data) => o.bus.emit(subject, data) }),
           pushSurveys: createSurveyPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
@@ -236,6 +254,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           ...(o.cfg.TABLERO_HSTS_MAX_AGE_S === undefined ? {} : { hstsMaxAgeS: o.cfg.TABLERO_HSTS_MAX_AGE_S }),
           sourceTokens: parseSourceTokens(o.cfg.TABLERO_SOURCE_TOKENS),
           apiTokens,
+          ...(o.cfg.TABLERO_METRICS_TOKEN ? { metricsTokenHash: sha256Hex(o.cfg.TABLERO_METRICS_TOKEN) } : {}),
         },
       );
       stops.dashboard = () => dashboard.close();
@@ -254,6 +273,15 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
     await stopAll();
     throw err;
   }
+}
+
+/** An HTTP push handler whose lines also count in /metrics (tablero_lines_total, source `push:<name>`). */
+function countedPush(push: (req: PushRequest) => Promise<PushResult>): (req: PushRequest) => Promise<PushResult> {
+  return async (req) => {
+    const r = await push(req);
+    countLines({ site: req.site, source: `push:${req.sourceName}`, kind: req.kind, accepted: r.accepted, rejected: r.rejected });
+    return r;
+  };
 }
 
 /** The dashboard's escalation port: the processor's aging over ClickHouse and ingest's ticket push. */

@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openBus, openStore, prepareDataDir, sessionSecret, untilStopOrFailure } from '../runtime.ts';
 import { composeServices, type ComposeOptions } from './compose.ts';
+import { startMetricsServer, type MetricsServer } from '../metrics-server.ts';
 import { parseSource } from './start.ts';
 import { UsageError, stringList } from './usage.ts';
 import type { ClickHouse } from '@tablero/sql';
@@ -52,8 +53,21 @@ async function runService(which: Which, values: Record<string, unknown>): Promis
     await ch?.close();
     throw err;
   }
-  log.info({ url: services.url }, `${which} running`);
+  // ingest and processor have no HTTP server: /metrics gets its own listener, behind the token.
+  let metrics: MetricsServer | null = null;
+  if (which !== 'dashboard' && cfg.TABLERO_METRICS_TOKEN) {
+    try {
+      metrics = await startMetricsServer({ host: cfg.HOST, port: cfg.TABLERO_METRICS_PORT, token: cfg.TABLERO_METRICS_TOKEN, log });
+    } catch (err) {
+      await services.stop();
+      await bus.close();
+      await ch?.close();
+      throw err;
+    }
+  }
+  log.info({ url: services.url, metrics: metrics?.url ?? null }, `${which} running`);
   const failure = await untilStopOrFailure(services, log);
+  await metrics?.close();
   await services.stop();
   await bus.close();
   await ch?.close();

@@ -10,9 +10,10 @@ export * from '../../shared/roles.ts';
  * - `public`: anyone (health, login, the SPA's files).
  * - `source`: an ingest source token (`Authorization: Bearer`).
  * - `live`: a session of any role or a valid kiosk token (the WebSocket only).
+ * - `metrics`: the Prometheus scraper's token (`Authorization: Bearer`) or an admin session.
  * - a list of roles: a session whose role is in the list.
  */
-export type Access = 'public' | 'source' | 'live' | RoleList;
+export type Access = 'public' | 'source' | 'live' | 'metrics' | RoleList;
 
 /** What a role may see in quality monitoring: the processor's quality service knows no roles. */
 export function qaVisibility(role: Role): QaVisibility {

@@ -12,6 +12,7 @@ import { noteFailed, noteStored, noteStoring, type StoreHealth } from '../core/s
 import { storeCommit } from '../store/commit-store.ts';
 import { classifyStoreError } from '../store/refusal.ts';
 import type { Work } from './work.ts';
+import { commitSeconds } from '../metrics.ts';
 
 export interface Committer {
   /** Chains `work` after the commits before it; settles once it is stored. */
@@ -53,8 +54,9 @@ export async function storeWork(d: CommitterDeps, work: Work): Promise<void> {
 export function createCommitter(d: CommitterDeps): Committer {
   let chain: Promise<void> = Promise.resolve();
   let stopping = false;
-  const storeUntilStored = (work: Work): Promise<void> =>
-    untilDone(
+  const storeUntilStored = (work: Work): Promise<void> => {
+    const started = d.mono();
+    return untilDone(
       () => {
         noteStoring(d.health, work.commitId, d.mono());
         return storeWork(d, work).catch((err: unknown) => {
@@ -63,7 +65,8 @@ export function createCommitter(d: CommitterDeps): Committer {
         });
       },
       { stopping: () => stopping, warn: (err, attempt) => d.log.warn({ err, commit_id: work.commitId, attempt }, 'commit not stored, will retry') },
-    );
+    ).then(() => commitSeconds.observe((d.mono() - started) / 1000));
+  };
   return {
     commit(work) {
       chain = chain.then(() => storeUntilStored(work)).then(() => d.onStored?.(work));

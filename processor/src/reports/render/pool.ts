@@ -11,6 +11,7 @@ import type { MonthlyReport } from '../core/model.ts';
 import type { QualityRenderOptions, QualityReportFile } from '../quality/index.ts';
 import type { Rendered, RenderOptions } from './render.ts';
 import type { RenderAnswer, RenderJob } from './worker.ts';
+import { registerExportQueue } from '../../metrics.ts';
 
 export class RenderError extends Error {
   override name = 'RenderError';
@@ -130,6 +131,11 @@ export function createRenderPool(opts: { size?: number; idleMs?: number } = {}):
 let shared: RenderPool | null = null;
 /** The process's one render pool (exports from the CLI, the dashboard and the scheduler share its limit). */
 export function sharedRenderPool(): RenderPool {
-  shared ??= createRenderPool();
+  if (!shared) {
+    const pool = createRenderPool();
+    shared = pool;
+    // /metrics: tablero_export_jobs (running, waiting) of this process.
+    registerExportQueue(() => pool.stats());
+  }
   return shared;
 }
