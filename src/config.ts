@@ -41,6 +41,16 @@ const schema = z.object({
   CLICKHOUSE_USER: z.string().optional(),
   CLICKHOUSE_PASSWORD: z.string().optional(),
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only').default('tablero'),
+  /**
+   * ClickHouse cluster (docs/scaling.md): migrations run ON CLUSTER with Replicated engines
+   * (sql/src/cluster.ts). Needs CLICKHOUSE_URL. With TABLERO_CLICKHOUSE_SHARDED=true the
+   * site-keyed tables are also sharded by site behind Distributed tables.
+   */
+  TABLERO_CLICKHOUSE_CLUSTER: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only').optional()),
+  TABLERO_CLICKHOUSE_SHARDED: z
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TZ: z
     .string()
@@ -181,6 +191,10 @@ const schema = z.object({
   TABLERO_SMTP_PASSWORD: z.string().optional(),
   TABLERO_SMTP_FROM: optionalUrl,
 }).superRefine((c, zctx) => {
+  if (c.TABLERO_CLICKHOUSE_CLUSTER !== undefined && c.CLICKHOUSE_URL === undefined)
+    zctx.addIssue({ code: 'custom', path: ['TABLERO_CLICKHOUSE_CLUSTER'], message: 'needs CLICKHOUSE_URL (embedded ClickHouse is one process, not a cluster)' });
+  if (c.TABLERO_CLICKHOUSE_SHARDED && c.TABLERO_CLICKHOUSE_CLUSTER === undefined)
+    zctx.addIssue({ code: 'custom', path: ['TABLERO_CLICKHOUSE_SHARDED'], message: 'needs TABLERO_CLICKHOUSE_CLUSTER' });
   if (c.TABLERO_SMTP_HOST !== undefined && c.TABLERO_SMTP_FROM === undefined)
     zctx.addIssue({ code: 'custom', path: ['TABLERO_SMTP_FROM'], message: 'required with TABLERO_SMTP_HOST (the sender address)' });
   if ((c.TABLERO_SMTP_USER === undefined) !== (c.TABLERO_SMTP_PASSWORD === undefined))

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { ClickHouseLockedError, migrate, openClickHouse, type ClickHouse } from '@tablero/sql';
+import { ClickHouseLockedError, migrate, openClickHouse, type ClickHouse, type ClusterOptions } from '@tablero/sql';
 import { MemoryBus, NatsBus, type Bus } from './bus/index.ts';
 import type { Config } from './config.ts';
 import { UsageError } from './commands/usage.ts';
@@ -79,6 +79,9 @@ export async function openStore(cfg: Config, log: Logger): Promise<ClickHouse> {
       password: cfg.CLICKHOUSE_PASSWORD,
       database: cfg.CLICKHOUSE_DATABASE,
       dataDir: cfg.dataDir,
+      // Sharded: an insert reaches its shard before it is answered, so its dedup token is
+      // checked there now (a background send would answer before the shard saw it).
+      ...(cfg.TABLERO_CLICKHOUSE_SHARDED ? { settings: { distributed_foreground_insert: 1 } } : {}),
     });
   } catch (err) {
     release();
@@ -89,7 +92,7 @@ export async function openStore(cfg: Config, log: Logger): Promise<ClickHouse> {
     }
     throw err;
   }
-  const result = await migrate(ch.client);
+  const result = await migrate(ch.client, undefined, clusterOf(cfg));
   if (result.applied.length > 0) log.info({ applied: result.applied }, 'migrations applied');
   return {
     ...ch,
@@ -98,6 +101,11 @@ export async function openStore(cfg: Config, log: Logger): Promise<ClickHouse> {
       release();
     },
   };
+}
+
+/** The ClickHouse cluster the migrations target, or null for one server (or embedded). */
+export function clusterOf(cfg: Config): ClusterOptions | null {
+  return cfg.TABLERO_CLICKHOUSE_CLUSTER ? { cluster: cfg.TABLERO_CLICKHOUSE_CLUSTER, sharded: cfg.TABLERO_CLICKHOUSE_SHARDED } : null;
 }
 
 /** The session secret: from the environment, else generated once and kept in the data directory (mode 600). */

@@ -32,6 +32,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ TZ: 'UTC', TABLERO_HSTS_MAX_AGE_S: '' }).TABLERO_HSTS_MAX_AGE_S).toBeUndefined();
   });
 
+  it('reads the metrics token and port (9464 unless set); an empty token is unset', () => {
+    const c = loadConfig({ TZ: 'UTC' });
+    expect([c.TABLERO_METRICS_TOKEN, c.TABLERO_METRICS_PORT]).toEqual([undefined, 9464]);
+    const set = loadConfig({ TZ: 'UTC', TABLERO_METRICS_TOKEN: 'a-scraper-token-of-24-chars', TABLERO_METRICS_PORT: '9100' });
+    expect([set.TABLERO_METRICS_TOKEN, set.TABLERO_METRICS_PORT]).toEqual(['a-scraper-token-of-24-chars', 9100]);
+    expect(loadConfig({ TZ: 'UTC', TABLERO_METRICS_TOKEN: '' }).TABLERO_METRICS_TOKEN).toBeUndefined();
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_METRICS_TOKEN: 'short' })).toThrow('TABLERO_METRICS_TOKEN: at least 24 characters');
+  });
+
+  it('reads the ClickHouse cluster: it needs a server, sharding needs a cluster', () => {
+    const c = loadConfig({ TZ: 'UTC', CLICKHOUSE_URL: 'http://ch:8123', TABLERO_CLICKHOUSE_CLUSTER: 'prod', TABLERO_CLICKHOUSE_SHARDED: 'true' });
+    expect([c.TABLERO_CLICKHOUSE_CLUSTER, c.TABLERO_CLICKHOUSE_SHARDED]).toEqual(['prod', true]);
+    expect(loadConfig({ TZ: 'UTC' }).TABLERO_CLICKHOUSE_SHARDED).toBe(false);
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_CLICKHOUSE_CLUSTER: 'prod' })).toThrow('TABLERO_CLICKHOUSE_CLUSTER: needs CLICKHOUSE_URL');
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_CLICKHOUSE_SHARDED: 'true' })).toThrow('TABLERO_CLICKHOUSE_SHARDED: needs TABLERO_CLICKHOUSE_CLUSTER');
+    expect(() => loadConfig({ TZ: 'UTC', CLICKHOUSE_URL: 'http://ch:8123', TABLERO_CLICKHOUSE_CLUSTER: 'a-b' })).toThrow('TABLERO_CLICKHOUSE_CLUSTER: letters, digits and _ only');
+  });
+
   it('reads the stall limit of /api/health, 15 s unless set, within 1..3600 s', () => {
     expect(loadConfig({ TZ: 'UTC' }).TABLERO_STALL_AFTER_S).toBe(15);
     expect(loadConfig({ TZ: 'UTC', TABLERO_STALL_AFTER_S: '60' }).TABLERO_STALL_AFTER_S).toBe(60);

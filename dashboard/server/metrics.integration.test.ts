@@ -17,7 +17,7 @@ let as: (who: Who) => Record<string, string>;
 beforeAll(async () => {
   db = await openTestDb();
   await seedUsers(db.ch);
-  app = await buildApp({ bus: new TestBus(), ch: db.ch, log: captureLog().log }, { sessionSecret: SECRET, metricsTokenHash: sha256Hex(METRICS_TOKEN) });
+  app = await buildApp({ bus: new TestBus(), ch: db.ch, log: captureLog().log, queryKpis: async () => [] }, { sessionSecret: SECRET, metricsTokenHash: sha256Hex(METRICS_TOKEN) });
   as = await loginEachRole(app);
 });
 
@@ -75,7 +75,7 @@ describe('who may read /metrics', () => {
   });
 
   it('an app without a scraper token answers admins only', async () => {
-    const other = await buildApp({ bus: new TestBus(), ch: db.ch, log: captureLog().log }, { sessionSecret: SECRET });
+    const other = await buildApp({ bus: new TestBus(), ch: db.ch, log: captureLog().log, queryKpis: async () => [] }, { sessionSecret: SECRET });
     try {
       const adminCookie = as('admin');
       expect((await other.inject({ method: 'GET', url: '/metrics', headers: bearer(METRICS_TOKEN) })).statusCode).toBe(401);

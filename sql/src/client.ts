@@ -18,6 +18,8 @@ export interface ClickHouseOptions {
   database: string;
   /** Embedded mode: the directory chDB keeps its data in (one process per directory). */
   dataDir: string;
+  /** Server mode: settings sent with every request (a sharded cluster's synchronous Distributed inserts). */
+  settings?: Record<string, string | number>;
 }
 
 /** Text formats `insertFormatted` takes (line-delimited; both backends parse them natively). */
@@ -63,6 +65,7 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
       password: opts.password,
       database: opts.database,
       request_timeout: 300_000,
+      ...(opts.settings ? { clickhouse_settings: opts.settings } : {}),
     });
     return {
       client,

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { clusterMigrations, schemaMigrationsDdl, type ClusterOptions } from './cluster.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
 const MIGRATION_FILE = /^(\d{3})_[a-z0-9_]+\.sql$/;
@@ -54,18 +55,21 @@ export interface MigrateResult {
   alreadyApplied: string[];
 }
 
-export async function migrate(client: ClickHouseClient, dir = MIGRATIONS_DIR): Promise<MigrateResult> {
-  await client.command({
-    query: `CREATE TABLE IF NOT EXISTS schema_migrations (
-      name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
-    ) ENGINE = ReplacingMergeTree ORDER BY name`,
-  });
+/**
+ * Applies the migrations not applied yet. With `cluster`, each statement runs in its cluster form
+ * (cluster.ts: ON CLUSTER, Replicated engines, Distributed tables when sharded); the names and
+ * checksums recorded are those of the files, so the record means the same on both.
+ */
+export async function migrate(client: ClickHouseClient, dir = MIGRATIONS_DIR, cluster: ClusterOptions | null = null): Promise<MigrateResult> {
+  await client.command({ query: schemaMigrationsDdl(cluster) });
   const rows = await (
     await client.query({ query: 'SELECT name, checksum FROM schema_migrations FINAL', format: 'JSONEachRow' })
   ).json<{ name: string; checksum: string }>();
   const done = new Map(rows.map((r) => [r.name, r.checksum]));
   const result: MigrateResult = { applied: [], alreadyApplied: [] };
-  for (const migration of loadMigrations(dir)) {
+  const all = loadMigrations(dir);
+  // Converted whole before anything runs: a statement with no cluster form stops the run early.
+  for (const migration of cluster ? clusterMigrations(all, cluster) : all) {
     const previous = done.get(migration.name);
     if (previous !== undefined) {
       if (previous !== migration.checksum) {
