@@ -20,6 +20,12 @@ describe('backoffDelayMs', () => {
     expect(backoffDelayMs(attempt, random)).toBe(expected);
   });
 
+  it('a TV whose dashboard went away tries again within 0.5 s, and three times within 3.5 s (issue 19: on another dashboard within 5 s)', () => {
+    // After a hello the attempt counter is back at 0 (live-feed.svelte.ts), so a drop starts here.
+    expect(backoffDelayMs(0, 1)).toBe(500);
+    expect([0, 1, 2].reduce((sum, attempt) => sum + backoffDelayMs(attempt, 1), 0)).toBe(3500);
+  });
+
   it('clamps a random number outside [0, 1] and a negative or fractional attempt', () => {
     expect(backoffDelayMs(0, -1)).toBe(250);
     expect(backoffDelayMs(0, 7)).toBe(500);
