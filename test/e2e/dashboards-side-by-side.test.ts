@@ -19,6 +19,7 @@ import { freePort, startNatsServer, type NatsServer } from '../support/nats-serv
 import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
 import { runTablero, spawnTableroService, type TableroService } from '../support/tablero-process.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { promSample } from '../support/metrics.ts';
 
 const METRICS_TOKEN = 'scraper-token-side-by-side-0123';
 const PUSH_TOKEN = 'push-token-side-by-side-012345';
@@ -115,10 +116,6 @@ async function scrape(url: string, token: string | null = METRICS_TOKEN): Promis
   const res = await fetch(url, token === null ? {} : { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, text: await res.text() };
 }
-function sample(text: string, series: string): number | null {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? null : Number(line.slice(series.length + 1));
-}
 
 interface QueueFigures {
   queue: string;
@@ -196,7 +193,7 @@ describe('two dashboards on one store and one bus', () => {
     expect(figures(moved)).toEqual(expected);
 
     // B counts its live clients in /metrics.
-    expect(sample((await scrape(`${B()}/metrics`)).text, 'tablero_websocket_clients')).toBe(1);
+    expect(promSample((await scrape(`${B()}/metrics`)).text, 'tablero_websocket_clients')).toBe(1);
     moved.ws.close();
     await moved.closed;
 
@@ -258,19 +255,19 @@ describe('/metrics of every service', () => {
     const labels = `site="default",source="${queueLog}",kind="queue_log"`;
     const text = await waitFor(async () => {
       const t = (await scrape(ingestMetrics)).text;
-      return sample(t, `tablero_lines_total{${labels},result="accepted"}`) === 8 ? t : null;
+      return promSample(t, `tablero_lines_total{${labels},result="accepted"}`) === 8 ? t : null;
     }, { timeoutMs: 30_000, what: 'the tailed lines counted' });
-    expect(sample(text, `tablero_lines_total{${labels},result="rejected"}`)).toBe(1);
+    expect(promSample(text, `tablero_lines_total{${labels},result="rejected"}`)).toBe(1);
   });
 
   it('processor: the consumer is caught up (lag 0) and commits were timed', async () => {
     const text = await waitFor(async () => {
       const t = (await scrape(processorMetrics)).text;
-      return sample(t, 'tablero_consumer_lag{stream="TABLERO_PBX",consumer="processor"}') === 0 ? t : null;
+      return promSample(t, 'tablero_consumer_lag{stream="TABLERO_PBX",consumer="processor"}') === 0 ? t : null;
     }, { timeoutMs: 30_000, what: 'the processor caught up' });
-    expect(sample(text, 'tablero_consumer_pending{stream="TABLERO_PBX",consumer="processor"}')).toBe(0);
-    expect(sample(text, 'tablero_commit_seconds_count')).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'tablero_partitions_owned')).toBe(0);
+    expect(promSample(text, 'tablero_consumer_pending{stream="TABLERO_PBX",consumer="processor"}')).toBe(0);
+    expect(promSample(text, 'tablero_commit_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(promSample(text, 'tablero_partitions_owned')).toBe(0);
   });
 
   it('dashboard: lines pushed through it, per push source', async () => {
@@ -279,6 +276,6 @@ describe('/metrics of every service', () => {
     expect(await res.json()).toEqual({ accepted: 3, rejected: 1 });
     const text = (await scrape(`${A()}/metrics`)).text;
     const labels = 'site="default",source="push:pbx-push",kind="queue_log"';
-    expect([sample(text, `tablero_lines_total{${labels},result="accepted"}`), sample(text, `tablero_lines_total{${labels},result="rejected"}`)]).toEqual([3, 1]);
+    expect([promSample(text, `tablero_lines_total{${labels},result="accepted"}`), promSample(text, `tablero_lines_total{${labels},result="rejected"}`)]).toEqual([3, 1]);
   });
 });
