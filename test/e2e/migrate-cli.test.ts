@@ -68,6 +68,16 @@ describe('tablero migrate --print', () => {
     expect(statements.filter((s) => s.includes('ENGINE = Distributed(prod, currentDatabase(), ')).length).toBe(isSharded ? siteKeyed : 0);
   }, 120_000);
 
+  it('without --print applies the migrations (once) and says so; --cluster goes with --print only', async () => {
+    const dataDir = join(dir, 'applied');
+    for (let i = 0; i < 2; i++) {
+      const r = await runTablero(['migrate'], { dataDir });
+      expect([r.code, r.stdout]).toEqual([0, 'migrations up to date\n']);
+    }
+    const r = await runTablero(['migrate', '--cluster', 'prod'], { dataDir });
+    expect([r.code, r.stderr]).toEqual([2, 'tablero migrate: --cluster and --sharded go with --print; to apply, set TABLERO_CLICKHOUSE_CLUSTER (and TABLERO_CLICKHOUSE_SHARDED)\n']);
+  }, 120_000);
+
   it.each([
     [['--sharded'], '--sharded needs --cluster NAME'],
     [['--cluster', 'prod-1'], "--cluster must be letters, digits and _: 'prod-1'"],
