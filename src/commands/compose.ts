@@ -38,8 +38,8 @@ import { createSmtpMailer, smtpSettings } from '../mail.ts';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
 import { createSurveyPushHandler } from '@tablero/ingest/surveys';
 import { qualityReportsPort, reportsPort } from './export.ts';
-import { NatsBus, type Bus } from '../bus/index.ts';
-import { countLines, enableProcessMetrics, registerConsumers, registerLineSources } from '@tablero/processor/metrics';
+import type { Bus, NatsBus } from '../bus/index.ts';
+import { countLines, enableProcessMetrics, registerConsumers, registerLineSources, type ConsumerFacts } from '@tablero/processor/metrics';
 import type { Config } from '../config.ts';
 import { sha256Hex, parseSourceTokens } from './tokens.ts';
 
@@ -159,9 +159,10 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
     let processorHealth: (() => ProcessorHealth) | null = null;
     enableProcessMetrics();
     if (o.runProcessor) {
-      // /metrics: lag and pending of every JetStream consumer, as the server reports them.
-      const bus = o.bus;
-      if (bus instanceof NatsBus) unregister.push(registerConsumers(() => bus.consumerFacts()));
+      // /metrics: lag and pending of every JetStream consumer, as the server reports them. Checked
+      // by shape: a bus that wraps NatsBus (partitions) passes consumerFacts through.
+      const facts = consumerFactsOf(o.bus);
+      if (facts) unregister.push(registerConsumers(facts));
       // Stopped newest first. Each is listed as soon as it runs, so that one failing to start
       // (its consumer refused, say) stops those already running instead of leaving them behind.
       const running: Array<{ stop(): Promise<void> }> = [];
@@ -273,6 +274,12 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
     await stopAll();
     throw err;
   }
+}
+
+/** The bus's reader of JetStream consumer facts (NatsBus and wrappers of it), or null (in-process bus). */
+function consumerFactsOf(bus: Bus): (() => Promise<ConsumerFacts[]>) | null {
+  const read = (bus as Partial<Pick<NatsBus, 'consumerFacts'>>).consumerFacts;
+  return typeof read === 'function' ? () => read.call(bus) : null;
 }
 
 /** An HTTP push handler whose lines also count in /metrics (tablero_lines_total, source `push:<name>`). */
