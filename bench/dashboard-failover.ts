@@ -8,7 +8,8 @@
 // connections cut, its port refusing: even rounds); the other one takes the TV. Measured in the
 // page: drop -> hello of the new dashboard, and drop -> its first `snapshots` frame (the whole
 // picture: every queue). The dashboard that went away comes back before the next round.
-// The bus emits what the processor would: a change every 200 ms, every queue every 5 s.
+// The bus emits what the processor would: a change every 200 ms, every queue every 5 s, and every
+// queue 250 ms (its tick) after a dashboard asks at start (LIVE_RESYNC_SUBJECT).
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ import { chromium } from 'playwright-core';
 import { migrate, openClickHouse } from '@tablero/sql';
 import { createKioskToken, startDashboard, type DashboardBus, type RunningDashboard } from '@tablero/dashboard';
 import type { QueueSnapshot, SnapshotMessage } from '@tablero/processor/contract';
-import { SNAPSHOT_HEARTBEAT_MS } from '@tablero/processor/contract';
+import { LIVE_RESYNC_SUBJECT, SNAPSHOT_HEARTBEAT_MS } from '@tablero/processor/contract';
 import { CHROMIUM_ARGS } from '../test/support/browser.ts';
 
 const BENCH = 'dashboard-failover';
@@ -55,6 +56,11 @@ class SharedBus implements DashboardBus {
   }
   healthy(): boolean {
     return true;
+  }
+  /** A dashboard at start asks for the whole picture; the stand-in processor answers at its next tick (250 ms at most). */
+  onResync: () => void = () => undefined;
+  emit(subject: string): void {
+    if (subject === LIVE_RESYNC_SUBJECT) setTimeout(() => this.onResync(), 250);
   }
   send(queues: QueueSnapshot[]): void {
     const msg: SnapshotMessage = { type: 'snapshots', site: 'default', queues };
@@ -150,6 +156,7 @@ await balancer.start();
 let tick = 0;
 const all = (): QueueSnapshot[] => Array.from({ length: QUEUES }, (_, i) => snapshot(String(101 + i), Date.now(), 10 + tick));
 bus.send(all());
+bus.onResync = () => bus.send(all());
 const changes = setInterval(() => {
   tick += 1;
   bus.send([snapshot(String(101 + (tick % QUEUES)), Date.now(), 10 + tick)]);

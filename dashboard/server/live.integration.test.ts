@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
-import { KPI_SUBJECT_WILDCARD, kpiSubject, supervisorSubject, type QueueSnapshot, type SupervisorMessage } from '@tablero/processor/contract';
+import { KPI_SUBJECT_WILDCARD, LIVE_RESYNC_SUBJECT, kpiSubject, supervisorSubject, type QueueSnapshot, type SupervisorMessage } from '@tablero/processor/contract';
 import { buildApp } from './app.ts';
 import { SESSION_TTL_MS } from './core/session.ts';
 import { startDashboard } from './start.ts';
@@ -150,6 +150,19 @@ describe('handshake', () => {
 });
 
 describe('fan-out', () => {
+  it('asks the processors for the whole picture once, right after subscribing (issue 19)', async () => {
+    const asked: number[] = [];
+    const own = new TestBus();
+    own.listen(LIVE_RESYNC_SUBJECT, () => asked.push(own.listeners.filter((l) => l.subject === KPI_SUBJECT_WILDCARD).length));
+    const fresh = await buildApp(deps({ bus: own }), options());
+    try {
+      // Asked once, with its `kpi.>` subscription already in place (the answers are not missed).
+      expect(asked).toEqual([1]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('subscribes once and sends one bus message as the same string to every client', async () => {
     const token = await createKioskToken(db.ch, 'TV 3', 'ana');
     const clients = [

@@ -162,6 +162,13 @@ export interface AgentCounts {
  */
 export const SNAPSHOT_MIN_INTERVAL_MS = 100;
 export const SNAPSHOT_HEARTBEAT_MS = 5_000;
+/**
+ * Core NATS subject (issue 19) a dashboard publishes once when it starts: every processor then
+ * sends every site it knows whole (snapshots and supervisor view) at its next tick instead of at
+ * the site's next heartbeat, so a freshly started dashboard holds the whole picture at once.
+ * Outside `kpi.>` on purpose: dashboards do not receive it. The body is empty.
+ */
+export const LIVE_RESYNC_SUBJECT = 'tablero.live.resync';
 
 /** A live snapshot of one queue (see the pacing above). */
 export interface QueueSnapshot {

@@ -5,7 +5,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBatch, QueueEvent } from '@tablero/ingest/contract';
-import type { AlertMessage, SnapshotMessage } from './contract.ts';
+import { LIVE_RESYNC_SUBJECT, type AlertMessage, type SnapshotMessage } from './contract.ts';
 import { defaultProcessorSettings, type AlertThresholds } from './core/settings.ts';
 import { startProcessor, type Processor } from './service.ts';
 import { TestBus } from './testing/bus.ts';
@@ -130,7 +130,14 @@ describe('live output of the processor service', () => {
     // A site-wide event (PAUSEALL, queue NONE) changes every queue of the site.
     await h.send('140|NONE|NONE|Ann|PAUSEALL|Lunch');
     expect(h.tick(10_200)).toEqual({ snaps: [['q1', 0, 0], ['q2', 1, 0]], alerts: [] });
+    expect(h.tick(11_000)).toEqual({ snaps: [], alerts: [] });
+    // A dashboard that just started asks for the whole picture (LIVE_RESYNC_SUBJECT): every queue
+    // at the next tick, not at the heartbeat 4.2 s later; then quiet again.
+    expect(h.bus.hear(LIVE_RESYNC_SUBJECT)).toBe(1);
+    expect(h.tick(11_250)).toEqual({ snaps: [['q1', 0, 0], ['q2', 1, 0]], alerts: [] });
+    expect(h.tick(11_500)).toEqual({ snaps: [], alerts: [] });
     await h.p.stop();
+    expect(h.bus.hear(LIVE_RESYNC_SUBJECT)).toBe(0); // stopped: no longer listening
 
     const rows = await (
       await ch.client.query({

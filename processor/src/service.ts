@@ -50,10 +50,10 @@ import { EVENTS_STREAM, EVENTS_STREAM_SPEC, PROCESSOR_CONSUMER } from '@tablero/
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import { readMessage, takeTurns, type ProcessorBus, type ProcessorDurableMessage } from './bus/bus.ts';
-import { SNAPSHOT_HEARTBEAT_MS, SNAPSHOT_MIN_INTERVAL_MS, type AlertMessage, type ProcessorHealth, type QueueSnapshot, type SupervisorMessage } from './contract.ts';
+import { LIVE_RESYNC_SUBJECT, SNAPSHOT_HEARTBEAT_MS, SNAPSHOT_MIN_INTERVAL_MS, type AlertMessage, type ProcessorHealth, type QueueSnapshot, type SupervisorMessage } from './contract.ts';
 import { DEFAULT_ALERT_RULES, type AlertRules } from './core/alerts.ts';
 import type { SiteCalendarSpec } from './core/calendar.ts';
-import { createPacer, createSitePacer, markSiteChanged } from './core/pacing.ts';
+import { createPacer, createSitePacer, markAllChanged, markAllSitesChanged, markSiteChanged } from './core/pacing.ts';
 import { defaultProcessorSettings, type ProcessorSettings } from './core/settings.ts';
 import { linesStored } from './core/line-key.ts';
 import { createStoreHealth, processorHealth } from './core/store-health.ts';
@@ -288,6 +288,13 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   // pacing allows. Every 250 ms, not every minMs: with 200 queues each tick reads every queue's
   // alert figures, and a tick every 100 ms beside the wake-ups doubled that work for nothing.
   const stopTicks = every(Math.max(minMs, supervisorMinMs), publisher.tick);
+  // A dashboard that just started asks for the whole picture: every known site goes out whole at
+  // the next tick (still within the site's pacing) instead of at its next heartbeat.
+  const stopResync =
+    bus.listen?.(LIVE_RESYNC_SUBJECT, () => {
+      markAllSitesChanged(changes.queues);
+      markAllChanged(changes.sites);
+    }) ?? (() => undefined);
   consumption.done.catch((err: unknown) => log.error({ err }, 'processor consumption died'));
   log.info({ stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER }, 'processor started');
 
@@ -297,6 +304,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       publisher.halt();
       committer.stop();
       stopTicks();
+      stopResync();
       await consumption.stop();
       await exclusive(async () => undefined); // a reload applying its change finishes first
       await publisher.flushAlerts();

@@ -202,8 +202,8 @@ describe('two dashboards on one store and one bus', () => {
     const again = spawnTableroService('dashboard', { dataDir: tmp('tablero-side-dash-'), env: dashboardEnv(port) });
     await again.running();
     dashboards[0] = { service: again, url: A() };
-    // A dashboard started after the calls holds no picture yet; the processor's heartbeat (every
-    // SNAPSHOT_HEARTBEAT_MS, 5 s) carries every queue of the site, so its TVs are whole again.
+    // A dashboard started after the calls asks for the whole picture at start (the processor sends
+    // every queue at its next tick; the 5 s heartbeat is the backstop), so its TVs are whole again.
     const fresh = openTv(A());
     await waitFor(() => JSON.stringify(figures(fresh)) === JSON.stringify(expected), { timeoutMs: 30_000, what: 'the heartbeat on the restarted dashboard' });
     fresh.ws.close();

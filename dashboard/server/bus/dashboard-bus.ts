@@ -4,4 +4,6 @@ export interface DashboardBus {
   /** Subscribe to live messages; `subject` may use `*` and `>`. Returns an unsubscribe function. */
   listen(subject: string, handler: (subject: string, data: Uint8Array) => void): () => void;
   healthy(): boolean;
+  /** Publish a live (not persisted) message: the hub's request for the whole picture at start. */
+  emit?(subject: string, data: Uint8Array): void;
 }

@@ -8,7 +8,7 @@
 // so one stalled TV cannot grow the server's memory.
 import type { WebSocket } from '@fastify/websocket';
 import type { Logger } from 'pino';
-import { KPI_SUBJECT_WILDCARD, type ProcessorHealth } from '@tablero/processor/contract';
+import { KPI_SUBJECT_WILDCARD, LIVE_RESYNC_SUBJECT, type ProcessorHealth } from '@tablero/processor/contract';
 import { parseProcessorHealth } from '../../shared/processor-health.ts';
 import { heardProcessorHealth } from '../core/quality.ts';
 import type { DashboardBus } from '../bus/dashboard-bus.ts';
@@ -102,6 +102,10 @@ export class LiveHub {
   start(): void {
     if (this.unsubscribe) return;
     this.unsubscribe = this.opts.bus.listen(KPI_SUBJECT_WILDCARD, (subject, data) => this.onBusMessage(subject, data));
+    // Subscribed first, then asked: the processors send every site whole at their next tick, so a
+    // dashboard that just started (a TV moved to it) holds the whole picture within ~250 ms, not
+    // at each site's next heartbeat (up to 5 s).
+    this.opts.bus.emit?.(LIVE_RESYNC_SUBJECT, new Uint8Array(0));
     this.heartbeat = setInterval(() => this.tick(), this.opts.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     this.heartbeat.unref();
   }

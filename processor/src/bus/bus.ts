@@ -21,6 +21,8 @@ export interface ProcessorBus {
     onError?: (err: unknown, msgs: Array<{ subject: string; msgId: string }>) => void,
   ): Promise<{ stop(): Promise<void>; done: Promise<void> }>;
   emit(subject: string, data: Uint8Array): void;
+  /** Core (not persisted) messages on `subject` (LIVE_RESYNC_SUBJECT); absent on test buses that need none. */
+  listen?(subject: string, handler: (subject: string, data: Uint8Array) => void): () => void;
 }
 
 /**

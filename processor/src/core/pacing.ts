@@ -71,6 +71,16 @@ export function markSiteChanged(p: SitePacer, site: string): void {
   p.changed.set(site, 'all');
 }
 
+/** Every site that has published goes out whole at its next due tick (a dashboard asked: LIVE_RESYNC_SUBJECT). */
+export function markAllSitesChanged(p: SitePacer): void {
+  for (const site of p.last.keys()) markSiteChanged(p, site);
+}
+
+/** Every key that has published is due again at its next tick (as markAllSitesChanged, for the per-key pacer). */
+export function markAllChanged(p: Pacer): void {
+  for (const key of p.last.keys()) markChanged(p, key);
+}
+
 /** What the site's message carries now, or null when it is not due; records the message (the caller publishes it). */
 export function takeSiteDue(p: SitePacer, site: string, monoMs: number): SiteDue | null {
   const since = monoMs - (p.last.get(site) ?? Number.NEGATIVE_INFINITY);

@@ -80,4 +80,19 @@ export class TestBus implements ProcessorBus {
   emit(subject: string, data: Uint8Array): void {
     this.emitted.push({ subject, data: JSON.parse(new TextDecoder().decode(data)) });
   }
+
+  private readonly listeners = new Map<string, Set<(subject: string, data: Uint8Array) => void>>();
+  listen(subject: string, handler: (subject: string, data: Uint8Array) => void): () => void {
+    const set = this.listeners.get(subject) ?? new Set();
+    this.listeners.set(subject, set);
+    set.add(handler);
+    return () => void set.delete(handler);
+  }
+
+  /** A core message on `subject` (exact subject: what listen() was given), as a dashboard would send it. */
+  hear(subject: string, data: Uint8Array = new Uint8Array(0)): number {
+    const set = this.listeners.get(subject) ?? new Set();
+    for (const h of set) h(subject, data);
+    return set.size;
+  }
 }
