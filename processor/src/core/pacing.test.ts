@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPacer, createSitePacer, markChanged, markQueueChanged, markSiteChanged, takeDue, takeSiteDue, waitMs, type SiteDue } from './pacing.ts';
+import { createPacer, createSitePacer, markAllChanged, markAllSitesChanged, markChanged, markQueueChanged, markSiteChanged, takeDue, takeSiteDue, waitMs, type SiteDue } from './pacing.ts';
 
 /** [monotonic ms, changed just before this tick?, expected publication] */
 type Tick = [number, boolean, boolean];
@@ -102,5 +102,27 @@ describe('snapshot pacing per site: one message at most every 100 ms with the ch
 
   it.each([[0, 5_000], [100, 50]])('rejects min %d / max %d', (min, max) => {
     expect(() => createSitePacer(min, max)).toThrow(RangeError);
+  });
+
+  it('a resync (a dashboard started) sends every site that published whole at its next due tick, within the pacing', () => {
+    const p = createSitePacer(100, 5_000);
+    expect([shown(takeSiteDue(p, 'a', 0)), shown(takeSiteDue(p, 'b', 0))]).toEqual(['all', 'all']);
+    markQueueChanged(p, 'a', 'q1');
+    expect(shown(takeSiteDue(p, 'a', 1_000))).toEqual(['q1']);
+    markAllSitesChanged(p);
+    // 'a' published 50 ms ago: not before 100 ms; 'b' at once; each with every queue.
+    expect([shown(takeSiteDue(p, 'a', 1_050)), shown(takeSiteDue(p, 'b', 1_050))]).toEqual([null, 'all']);
+    expect(shown(takeSiteDue(p, 'a', 1_100))).toEqual('all');
+    // The heartbeat then counts from the resync message.
+    expect([shown(takeSiteDue(p, 'b', 6_049)), shown(takeSiteDue(p, 'b', 6_050))]).toEqual([null, 'all']);
+  });
+
+  it('a resync makes every key of the per-key pacer due again (supervisor views)', () => {
+    const p = createPacer(250, 5_000);
+    expect([takeDue(p, 'a', 0), takeDue(p, 'b', 0)]).toEqual([true, true]);
+    expect([takeDue(p, 'a', 300), takeDue(p, 'b', 300)]).toEqual([false, false]);
+    markAllChanged(p);
+    expect([takeDue(p, 'a', 300), takeDue(p, 'b', 300)]).toEqual([true, true]);
+    expect(takeDue(p, 'a', 400)).toBe(false);
   });
 });
