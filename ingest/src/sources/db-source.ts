@@ -34,6 +34,7 @@
 // keeps queue_log only in the file). A lost connection is retried with backoff (0.5 s doubling to
 // 30 s) from the checkpoint. A table that lacks a required column stops the source.
 import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import type { Logger } from 'pino';
@@ -43,7 +44,7 @@ import { BatchPublisher } from '../bus/publisher.ts';
 import { epochWindow, parseEpoch, type ParseResult } from '../core/queue-log.ts';
 import { parseRealtimeRow } from '../core/realtime.ts';
 import { epochToLocalDateTime, localDateTimeToEpoch } from '../core/time.ts';
-import { CheckpointWriter, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { CheckpointWriter, readCheckpoint, type Checkpoint } from './checkpoint.ts';
 
 export type DbTableKind = 'cdr' | 'queue_log';
 
@@ -123,7 +124,6 @@ interface TableSpec<T> {
   optional: string[];
   itemsField: string;
   subject(site: string): string;
-  /** `names` maps the column roles to the table's names (aliases resolved). */
   record(r: Row, at: { fingerprint: string; site: string; source: string; offset: number; time: string; tz: string; latestEpochS: number }): ParseResult<T>;
 }
 
@@ -257,6 +257,8 @@ export function startDbTableSource(deps: { bus: IngestBus; log: Logger }, o: DbT
     const fingerprint = createHash('sha256').update(o.site).update('\0').update(name).digest('hex').slice(0, 16);
     // The cdr file name of the first version is kept, so an upgrade goes on from its checkpoint.
     const cpFile = join(o.stateDir, `${kind === 'cdr' ? 'cdr' : 'queue-log'}-db-${fingerprint}.json`);
+    // `tablero start` with only database sources has no file source to make the directory.
+    await mkdir(o.stateDir, { recursive: true });
     const cp = await readCheckpoint(cpFile).catch(() => null);
     const mine = cp?.fingerprint === fingerprint ? cp : null;
     status.checkpoint = mine?.offset ?? 0;
@@ -378,7 +380,8 @@ export function startDbTableSource(deps: { bus: IngestBus; log: Logger }, o: DbT
     const boundOf = (epoch: number): string | number => (numeric ? epoch : epochText ? String(epoch) : epochToLocalDateTime(epoch, tz));
     // A new generation of offsets before anything of this run is published (see the header).
     b.generation += 1;
-    await writeCheckpoint(b.cpFile, checkpointOf(b));
+    b.checkpoints.save(checkpointOf(b));
+    await b.checkpoints.flush();
     let n = 0;
     let newest = status.checkpointTime;
     /** Content keys of the rows published in this run, with their time, dropped once below the window. */
