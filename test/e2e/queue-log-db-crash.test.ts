@@ -91,10 +91,7 @@ describe('asteriskcdrdb queue_log tables, tablero SIGKILLed 3 times, the databas
       await waitFor(async () => {
         const n = await offered();
         return n > last + 400 || n === calls;
-      }, { timeoutMs: 120_000, what: `progress before kill ${kill}` }).catch(async (err: unknown) => {
-        console.error('DEBUG', kill, last, await offered(), tablero.child.exitCode, tablero.output().slice(-4000));
-        throw err;
-      });
+      }, { timeoutMs: 120_000, what: `progress before kill ${kill}` });
       last = await offered();
       if (kill === 2) {
         // The database goes away under the running reader and comes back.
@@ -117,9 +114,6 @@ describe('asteriskcdrdb queue_log tables, tablero SIGKILLed 3 times, the databas
     await writer;
     try {
       await waitFor(async () => (await offered()) === calls, { timeoutMs: 180_000, what: `${calls} calls offered` });
-    } catch (err) {
-      console.error('DEBUG', JSON.stringify(((await kpis('lpz')) ?? []).map((r) => [r.queue, r.offered])), tablero.output().slice(-3000));
-      throw err;
     } finally {
       await tablero.stop();
     }
@@ -134,7 +128,9 @@ describe('asteriskcdrdb queue_log tables, tablero SIGKILLed 3 times, the databas
       ['q1', '2026-11-09', CALLS],
       ['q2', '2026-11-09', CALLS],
     ]);
-    expect(fromTables).toEqual(await kpis('file'));
+    // Every figure equal; the stated definition names each row's own site.
+    const figures = (rows: KpiRow[] | null): unknown[] => (rows ?? []).map((r) => ({ ...r, definition: { ...r.definition, site: '' } }));
+    expect(figures(fromTables)).toEqual(figures(await kpis('file')));
     const ch = await openClickHouse({ database: 'tablero', dataDir });
     try {
       const count = async (site: string): Promise<unknown[]> =>
