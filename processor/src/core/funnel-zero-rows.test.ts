@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { FunnelDefinition, FunnelRow } from '../contract.ts';
-import { periodAt, withZeroRows, zeroRow } from './funnel-zero-rows.ts';
-import type { FunnelService } from './funnel.ts';
+import { periodAt, withZeroRows } from './funnel-zero-rows.ts';
+import { emptyFunnelRow, type FunnelService } from './funnel.ts';
 
 const svc = (service: string): FunnelService => ({ service, contexts: ['from-pstn'], dids: [], agent_options: [] }) as unknown as FunnelService;
 const SERVICES = [svc('101'), svc('102'), svc('103')];
 const def = (service: string): FunnelDefinition => ({ service }) as unknown as FunnelDefinition;
-const row = (service: string, period: string, ingresadas: number): FunnelRow => ({ ...zeroRow(service, period, def(service)), ingresadas, asked_agent: ingresadas, by_option: [{ option: '', calls: ingresadas }] });
+const row = (service: string, period: string, ingresadas: number): FunnelRow => ({ ...emptyFunnelRow(service, period, def(service)), ingresadas, asked_agent: ingresadas, by_option: [{ option: '', calls: ingresadas }] });
 const brief = (rows: FunnelRow[]): unknown[] => rows.map((r) => [r.service, r.period, r.ingresadas, r.by_option.length, (r.definition as unknown as { service: string }).service]);
 
 describe('funnel zero rows', () => {
@@ -27,7 +27,7 @@ describe('funnel zero rows', () => {
       ['101', '2026-11-09', 0, 0, '101'],
       ['102', '2026-11-09', 0, 0, '102'],
     ]);
-    const z = zeroRow('101', '2026-11-09', def('101'));
+    const z = emptyFunnelRow('101', '2026-11-09', def('101'));
     expect([z.ivr_only, z.asked_agent, z.lost_before_queue, z.refused, z.offered, z.answered, z.answered_within, z.abandoned, z.other_exit]).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 

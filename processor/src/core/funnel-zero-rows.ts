@@ -2,8 +2,8 @@
 // calls still has its rows, so the funnel page, the Reports page and the wallboard tile show it
 // with zeros instead of leaving it out. Pure: the services, the first period and the definitions
 // come in.
-import { FUNNEL_FIGURES, type FunnelDefinition, type FunnelFigure, type FunnelRow, type KpiGrouping } from '../contract.ts';
-import type { FunnelService } from './funnel.ts';
+import type { FunnelDefinition, FunnelRow, KpiGrouping } from '../contract.ts';
+import { emptyFunnelRow, type FunnelService } from './funnel.ts';
 
 /** The period (as the rows write it) that holds the instant `epochS` in `tz`. */
 export function periodAt(epochS: number, tz: string, by: KpiGrouping): string {
@@ -16,12 +16,6 @@ export function periodAt(epochS: number, tz: string, by: KpiGrouping): string {
   const hour = `${day}T${get('hour')}`;
   if (by === 'hour') return hour;
   return `${hour}:${String(Math.floor(Number(get('minute')) / 15) * 15).padStart(2, '0')}`;
-}
-
-/** A row of `service` in `period` with every figure 0. */
-export function zeroRow(service: string, period: string, definition: FunnelDefinition): FunnelRow {
-  const figures = Object.fromEntries(FUNNEL_FIGURES.map((f) => [f, 0])) as Record<FunnelFigure, number>;
-  return { service, period, ...figures, by_option: [], definition };
 }
 
 /**
@@ -37,7 +31,7 @@ export function withZeroRows(rows: readonly FunnelRow[], o: { services: readonly
   const have = new Map(rows.map((r) => [`${r.service}\0${r.period}`, r]));
   const out: FunnelRow[] = [];
   for (const svc of o.services) {
-    for (const period of periods) out.push(have.get(`${svc.service}\0${period}`) ?? zeroRow(svc.service, period, o.definition(svc)));
+    for (const period of periods) out.push(have.get(`${svc.service}\0${period}`) ?? emptyFunnelRow(svc.service, period, o.definition(svc)));
   }
   return out;
 }
