@@ -169,11 +169,13 @@ describe('asteriskcdrdb queue_log table', () => {
     expect(await facts('data')).toEqual(want);
   }, 120_000);
 
-  it('no queue_log table (Issabel 4 keeps it in the file): the source waits for one, no error', async () => {
+  it('no queue_log table (Issabel 4 keeps it in the file): the source waits for one, no error; an empty one is said so', async () => {
     const source = startDbTableSource({ bus, log }, { ...options('none', 'x'), table: ['queue_log_missing', 'queuelog'], absentRecheckMs: 100 });
     await waitFor(() => source.status().mode === 'absent', { timeoutMs: 10_000, what: 'absent' });
     const conn = await db.admin('asteriskcdrdb');
     await conn.query(ASTERISK_QUEUE_LOG('queuelog'));
+    // Created, still empty: found and said to be empty.
+    await waitFor(() => source.status().table === 'queuelog' && source.status().empty === true, { timeoutMs: 10_000, what: 'the empty table' });
     await insertLines(conn, 'queuelog', 'asterisk', callLines(0, 3, T0), TZ);
     await conn.end();
     await waitFor(async () => (await events('none')) === callLines(0, 3, T0).length, { timeoutMs: 30_000, what: 'the table created later' });

@@ -83,6 +83,8 @@ export interface DbTableStatus {
   mode: 'connecting' | 'absent' | 'id' | 'window';
   /** The id column (mode id) or time column (mode window). */
   column: string | null;
+  /** The table held no row when last connected (null before): a PBX that does not write to it. */
+  empty: boolean | null;
   /** Highest id (mode id) or offset (mode window) acknowledged by the bus. */
   checkpoint: number;
   /** Mode window: newest row time (epoch s) acknowledged. */
@@ -221,7 +223,7 @@ export function startDbTableSource(deps: { bus: IngestBus; log: Logger }, o: DbT
   const absentMs = o.absentRecheckMs ?? 60_000;
   const now = o.now ?? Date.now;
   const status: DbTableStatus = {
-    source: sourceName(o.url, candidates[0] as string), site: o.site, kind, table: null, mode: 'connecting', column: null,
+    source: sourceName(o.url, candidates[0] as string), site: o.site, kind, table: null, mode: 'connecting', column: null, empty: null,
     checkpoint: 0, checkpointTime: null, accepted: 0, rejected: 0, connected: false, reconnects: 0,
   };
   let stopping = false;
@@ -332,6 +334,10 @@ export function startDbTableSource(deps: { bus: IngestBus; log: Logger }, o: DbT
         status.rejected += 1;
       }
     };
+    // A table that exists but holds nothing yet (a PBX that logs queue_log to the file only): said once, then read as any other.
+    const [any] = await conn.query<Row[]>(`SELECT 1 AS one FROM \`${b.table}\` LIMIT 1`);
+    status.empty = any.length === 0;
+    if (status.empty && status.checkpoint === 0) deps.log.info({ source: b.name, kind }, 'the table is empty: read as rows arrive (is the PBX writing to it?)');
     if (id !== null) {
       status.mode = 'id';
       status.column = id;
