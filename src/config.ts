@@ -92,6 +92,23 @@ const schema = z.object({
    */
   TABLERO_CLOCK_SKEW_S: z.coerce.number().int().min(0, 'at least 0').max(366 * 86_400, 'at most 31622400').default(86_400),
   /**
+   * asteriskcdrdb tables without an auto-increment id (README "Source asteriskcdrdb"): seconds of
+   * rows re-read behind the newest time read, so a row inserted late with an older time is still
+   * read. queue_log rows are written when the event happens: the window covers commit and
+   * replication delays. A row older than the window when it appears is missed.
+   */
+  TABLERO_DB_OVERLAP_S: z.coerce.number().int().min(1, 'at least 1').max(7 * 86_400, 'at most 604800').default(600),
+  /**
+   * The same for the cdr table: `calldate` is the call's start and the row is written at hangup,
+   * so the window must cover the longest call plus the delay (default 4 hours).
+   */
+  TABLERO_DB_CDR_OVERLAP_S: z.coerce.number().int().min(1, 'at least 1').max(7 * 86_400, 'at most 604800').default(4 * 3600),
+  /**
+   * Zone of the queue_log table's `time` column: Asterisk writes local time (the site's zone, TZ)
+   * unless logger.conf has queue_log_realtime_use_gmt = yes (then UTC). Epoch columns need none.
+   */
+  TABLERO_DB_QUEUE_LOG_TZ: z.string().optional().refine((v) => v === undefined || isTimeZone(v), 'not an IANA time zone (e.g. UTC, America/Bogota)'),
+  /**
    * Rejected lines stored as rows per source and minute; beyond it only counted per reason
    * (kpi-definitions §11 "Bounded rejections"), so a flood of bad lines costs counters, not rows.
    */

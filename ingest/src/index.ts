@@ -81,3 +81,4 @@ export async function startIngest(
 export { createTicketPushHandler, importTicketFiles, TicketInputError, type TicketPushRequest, type TicketPublishResult, type TicketRejection, type TicketImportOptions, type TicketImportSummary } from './tickets/publish.ts';
 export { ticketFromRecord, parseTicketCsvHeader, parseTicketCsvRow, parseTicketTime, ticketEventId, TICKET_CSV_COLUMNS } from './tickets/parse.ts';
 export { startCdrDbSource, sourceName as cdrDbSourceName, CdrDbSourceError, type CdrDbOptions, type CdrDbStatus, type CdrDbSource } from './sources/cdr-db.ts';
+export { startDbTableSource, cellEpoch, DbSourceError, type DbTableKind, type DbTableOptions, type DbTableStatus, type DbTableSource } from './sources/db-source.ts';

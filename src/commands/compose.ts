@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ClickHouse } from '@tablero/sql';
-import { createPushHandler, createTicketPushHandler, type PushRequest, type PushResult, startCdrDbSource, startIngest, type FileSourceConfig } from '@tablero/ingest';
+import { createPushHandler, createTicketPushHandler, type PushRequest, type PushResult, startDbTableSource, startIngest, type FileSourceConfig } from '@tablero/ingest';
 import { startSimulator } from '@tablero/ingest/simulator';
 import {
   CalendarError,
@@ -43,11 +43,15 @@ import { countLines, enableProcessMetrics, registerConsumers, registerLineSource
 import type { Config } from '../config.ts';
 import { sha256Hex, parseSourceTokens } from './tokens.ts';
 
-/** A file to tail, or a database whose `cdr` table is read by id (`--source mysql://...`). */
+/** A file to tail, or a database whose `cdr` and `queue_log` tables are read (`--source mysql://...`). */
 export type SourceSpec = FileSourceConfig | DbSourceSpec;
 export interface DbSourceSpec {
   db: string;
   site: string;
+  /** The CDR table (default `cdr`), null = not read. */
+  cdr?: string | null;
+  /** The realtime queue_log table (default `queue_log`, then `queuelog`), null = not read. */
+  queueLog?: string | null;
 }
 const isDbSource = (s: SourceSpec): s is DbSourceSpec => 'db' in s;
 
@@ -191,10 +195,18 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
     const dbs = sources.filter(isDbSource);
     if (o.runIngest && sources.length > 0) {
       const ingest = files.length > 0 ? await startIngest({ bus: o.bus, log: o.log.child({ svc: 'ingest' }) }, { sources: files, stateDir: join(o.cfg.dataDir, 'ingest'), clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S }) : null;
-      // asteriskcdrdb: calldate is read in the site's zone (the PBX's database keeps local times).
-      const dbSources = dbs.map((d) =>
-        startCdrDbSource({ bus: o.bus, log: o.log.child({ svc: 'ingest-db' }) }, { url: d.db, site: d.site, stateDir: join(o.cfg.dataDir, 'ingest'), timeZone: o.cfg.siteTz, clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S }),
-      );
+      // asteriskcdrdb: calldate is read in the site's zone (the PBX's database keeps local times),
+      // queue_log's time too unless TABLERO_DB_QUEUE_LOG_TZ says otherwise (queue_log_realtime_use_gmt).
+      const dbSources = dbs.flatMap((d) => {
+        const common = { url: d.db, site: d.site, stateDir: join(o.cfg.dataDir, 'ingest'), clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S };
+        const deps = { bus: o.bus, log: o.log.child({ svc: 'ingest-db' }) };
+        return [
+          ...(d.cdr === null ? [] : [startDbTableSource(deps, { ...common, kind: 'cdr', ...(d.cdr ? { table: d.cdr } : {}), timeZone: o.cfg.siteTz, overlapS: o.cfg.TABLERO_DB_CDR_OVERLAP_S })]),
+          ...(d.queueLog === null
+            ? []
+            : [startDbTableSource(deps, { ...common, kind: 'queue_log', ...(d.queueLog ? { table: d.queueLog } : {}), timeZone: o.cfg.TABLERO_DB_QUEUE_LOG_TZ ?? o.cfg.siteTz, overlapS: o.cfg.TABLERO_DB_OVERLAP_S })]),
+        ];
+      });
       for (const s of dbSources) watch(s);
       stops.ingest = async () => {
         await ingest?.stop();

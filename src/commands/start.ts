@@ -17,19 +17,32 @@ Runs ingest, processor and dashboard in one process (embedded ClickHouse under T
 in-process bus). With no --source it runs the traffic simulator so the wallboard is live at once.
   --source PATH   tail a queue_log or Master.csv file (repeatable); the kind is taken from the
                   name (*.csv = CDR) unless written as queue_log:PATH or cdr:PATH;
-                  mysql://user:password@host/asteriskcdrdb reads new rows of its cdr table by id
+                  mysql://user:password@host/asteriskcdrdb reads new rows of its cdr and
+                  queue_log tables (?cdr=TABLE|none&queue_log=TABLE|none to choose)
   --site ID       site id of the sources (default TABLERO_SITE or 'default')
   --no-simulate   do not run the simulator
   --port N        dashboard port (default PORT or 8080)`;
 
 export function parseSource(arg: string, site: string): SourceSpec {
   if (/^mysql:\/\//i.test(arg)) {
+    let url: URL;
     try {
-      new URL(arg);
+      url = new URL(arg);
     } catch {
       throw new UsageError(`--source ${arg.replace(/:[^:@/]*@/, ':***@')}: not a mysql://user:password@host/asteriskcdrdb address`);
     }
-    return { db: arg, site };
+    // ?cdr=<table>|none and ?queue_log=<table>|none choose the tables (default cdr; queue_log, then queuelog).
+    const tables: { cdr?: string | null; queueLog?: string | null } = {};
+    for (const [param, key] of [['cdr', 'cdr'], ['queue_log', 'queueLog']] as const) {
+      const v = url.searchParams.get(param);
+      if (v === null) continue;
+      if (!/^[A-Za-z0-9_]{1,64}$/.test(v)) throw new UsageError(`--source ...?${param}=${v}: a table name (letters, digits, _) or none`);
+      tables[key] = v === 'none' ? null : v;
+      url.searchParams.delete(param);
+    }
+    for (const param of url.searchParams.keys()) throw new UsageError(`--source mysql://...?${param}=: unknown parameter (cdr, queue_log)`);
+    url.search = '';
+    return { db: url.toString(), site, ...tables };
   }
   const m = /^(queue_log|cdr):(.+)$/.exec(arg);
   if (m) return { kind: m[1] as 'queue_log' | 'cdr', path: m[2] as string, site };
@@ -108,7 +121,7 @@ export const startCommand: Command = {
       `  data directory: ${cfg.dataDir} (ClickHouse: ${ch.embedded ? 'embedded chDB' : cfg.CLICKHOUSE_URL}; bus: ${bus.kind})`,
       services.simulatorDir
         ? `  traffic simulator writing ${join(services.simulatorDir, 'queue_log')} (use --source to read a real PBX instead)`
-        : `  sources: ${sources.map((s) => ('db' in s ? cdrDbSourceName(s.db, 'cdr') : `${s.kind}:${s.path}`)).join(', ') || 'none'}`,
+        : `  sources: ${sources.map((s) => ('db' in s ? cdrDbSourceName(s.db, '*') : `${s.kind}:${s.path}`)).join(', ') || 'none'}`,
     ];
     if (services.firstAdmin) {
       banner.push(

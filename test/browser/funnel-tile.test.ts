@@ -2,12 +2,13 @@
 // the real all-in-one run, on the hand-worked Asterisk 18+ calls (processor/src/testing/cdr-legs.ts:
 // the eight calls A-H) placed today and imported before start: a logged-in user sees, per service,
 // today's inbound calls, those that ended in the IVR and those that asked for an agent, the same
-// figures GET /api/funnel answers for today, in Spanish and English.
+// figures GET /api/funnel answers for today, in Spanish and English. A configured service no call
+// reached, and a day with no call yet, show zeros (the API's zero rows).
 import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, logIn } from '../support/browser.ts';
-import { startFunnelRun } from '../support/funnel-run.ts';
+import { FUNNEL_SERVICES_WITH_IDLE, startFunnelRun } from '../support/funnel-run.ts';
 import type { TableroProcess } from '../support/tablero-process.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -21,7 +22,7 @@ let tablero: TableroProcess;
 let browser: Browser;
 
 beforeAll(async () => {
-  ({ dir, tablero } = await startFunnelRun(TODAY_S + 60, { TZ: 'UTC' }));
+  ({ dir, tablero } = await startFunnelRun(TODAY_S + 60, { TZ: 'UTC', TABLERO_FUNNEL: FUNNEL_SERVICES_WITH_IDLE }));
   browser = await launchChromium();
 }, 180_000);
 
@@ -48,11 +49,14 @@ describe('wallboard funnel tile', () => {
       // 101: A (IVR only) B C G (asked for an agent); 102: D E H (all asked for an agent).
       expect(await tileFigures(page, '101')).toEqual(['4', '1', '3']);
       expect(await tileFigures(page, '102')).toEqual(['3', '0', '3']);
+      // 103 is configured and no call reached it: shown with zeros, not left out.
+      expect(await tileFigures(page, '103')).toEqual(['0', '0', '0']);
       // One truth: the figures of GET /api/funnel for today.
       const api = await page.evaluate(async (q) => (await fetch(`/api/funnel?${q}`)).json(), `from=${TODAY}&to=${TOMORROW}&by=day&tz=UTC`) as Array<Record<string, unknown>>;
       expect(api.map((r) => [r.service, String(r.ingresadas), String(r.ivr_only), String(r.asked_agent)])).toEqual([
         ['101', ...(await tileFigures(page, '101'))],
         ['102', ...(await tileFigures(page, '102'))],
+        ['103', ...(await tileFigures(page, '103'))],
       ]);
       expect(await page.locator('[data-testid="funnel-tile-101"] span').allInnerTexts()).toEqual(['101', '4 ingresadas', '1 solo IVR', '3 a asesor']);
       // On a room screen the board makes room for the tile: the page does not scroll, every card fits.
@@ -69,4 +73,25 @@ describe('wallboard funnel tile', () => {
       await ctx.close();
     }
   });
+
+  it('no call today yet (the calls were yesterday): every configured service shows zeros, as the API zero rows say', async () => {
+    const yesterday = await startFunnelRun(TODAY_S - DAY_S + 60, { TZ: 'UTC', TABLERO_FUNNEL: FUNNEL_SERVICES_WITH_IDLE });
+    const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, timezoneId: 'UTC' });
+    try {
+      const page = await logIn(await ctx.newPage(), yesterday.tablero.url, 'admin', yesterday.tablero.admin.password);
+      await page.locator('[data-testid="funnel-tile"]').waitFor({ timeout: 30_000 });
+      expect([await tileFigures(page, '101'), await tileFigures(page, '102'), await tileFigures(page, '103')]).toEqual([['0', '0', '0'], ['0', '0', '0'], ['0', '0', '0']]);
+      expect(await page.locator('[data-testid="funnel-tile-103"] span').allInnerTexts()).toEqual(['103', '0 ingresadas', '0 solo IVR', '0 a asesor']);
+      const api = await page.evaluate(async (q) => (await fetch(`/api/funnel?${q}`)).json(), `from=${TODAY}&to=${TOMORROW}&by=day&tz=UTC`) as Array<Record<string, unknown>>;
+      expect(api.map((r) => [r.service, r.period, r.ingresadas, r.ivr_only, r.asked_agent, r.answered, r.by_option])).toEqual([
+        ['101', TODAY, 0, 0, 0, 0, []],
+        ['102', TODAY, 0, 0, 0, 0, []],
+        ['103', TODAY, 0, 0, 0, 0, []],
+      ]);
+    } finally {
+      await ctx.close();
+      await yesterday.tablero.stop();
+      rmSync(yesterday.dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

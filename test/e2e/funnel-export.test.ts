@@ -116,8 +116,11 @@ async function xlsxRows(body: Buffer, sheet: string): Promise<unknown[][]> {
 describe('the funnel in the monthly export', () => {
   it('CSV (es): one row per configured service with the figures of GET /api/funnel for the month, each column defined', async () => {
     const api = await apiFunnel();
-    // /api/funnel lists the services with calls: 101 (A ended in the IVR, B answered in 15 s, C abandoned).
-    expect(api.map((r) => [r.service, r.period, ...COUNTS.map((k) => r[k])])).toEqual([['101', '2026-10', 3, 1, 2, 0, 0, 2, 1, 1, 1, 0]]);
+    // /api/funnel: 101 (A ended in the IVR, B answered in 15 s, C abandoned), and 102, configured, with its zero row.
+    expect(api.map((r) => [r.service, r.period, ...COUNTS.map((k) => r[k])])).toEqual([
+      ['101', '2026-10', 3, 1, 2, 0, 0, 2, 1, 1, 1, 0],
+      ['102', '2026-10', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    ]);
     const csv = (await exportFile(app, 'csv', 'es')).toString('utf8');
     const section = csvSection(csv, 'Embudo de llamadas por servicio (CDR)');
     expect(section.slice(0, 4)).toEqual([
@@ -192,7 +195,7 @@ describe('the funnel in the monthly export', () => {
     const before = csvSection((await exportFile(app, 'csv', 'es')).toString('utf8'), 'Embudo de llamadas por servicio (CDR)');
     // A late call to 101 on 2026-10-20, ended in the IVR.
     await createStore(ch).insertCdr([leg(3, '1', T0 + 15 * 86_400)], 'funnel-export-late');
-    expect((await apiFunnel()).map((r) => [r.service, r.ingresadas, r.ivr_only])).toEqual([['101', 4, 2]]);
+    expect((await apiFunnel()).map((r) => [r.service, r.ingresadas, r.ivr_only])).toEqual([['101', 4, 2], ['102', 0, 0]]);
     const res = await get(app, '/api/exports/monthly?month=2026-10&format=csv&lang=es');
     const csv = res.body;
     expect(csvSection(csv, 'Embudo de llamadas por servicio (CDR)')).toEqual(before);

@@ -3,13 +3,14 @@
 // plus the auto-increment id the source reads by), into the real processor and embedded chDB
 // over the in-process bus: rows inserted while it runs, a row inserted late with an older
 // calldate, the source stopped and started again from its checkpoint, the database restarted
-// under it; every row stored exactly once (counted without FINAL).
+// under it; every row stored exactly once (counted without FINAL). A table without the id is read
+// by an overlap window on calldate.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CdrDbSourceError, startCdrDbSource } from '@tablero/ingest';
+import { startCdrDbSource } from '@tablero/ingest';
 import { startProcessor, type Processor } from '@tablero/processor';
 import { MemoryBus } from '../../src/bus/index.ts';
 import { freshClickHouse } from '../support/clickhouse.ts';
@@ -54,7 +55,7 @@ afterAll(async () => {
 });
 
 /** Inserts calls n..m-1 (one row each; call n starts at T0 + n, or at `startAt` for a late row). */
-async function insert(from: number, to: number, startAt?: number): Promise<void> {
+async function insert(from: number, to: number, startAt?: number, table = 'cdr'): Promise<void> {
   const conn = await db.admin('asteriskcdrdb');
   try {
     const rows = [];
@@ -63,7 +64,7 @@ async function insert(from: number, to: number, startAt?: number): Promise<void>
       rows.push([date(t), `"Cliente" <30011${n}>`, `30011${n}`, '6014400101', 'from-pstn', `PJSIP/trunk-${n}`, '', 'Queue', 'q101,t', 60, n % 3 === 0 ? 0 : 48, n % 3 === 0 ? 'NO ANSWER' : 'ANSWERED', 3, '', `${T0}.${n}`, '', '6014400101', `${T0}.${n}`, n]);
     }
     await conn.query(
-      'INSERT INTO cdr (calldate, clid, src, dst, dcontext, channel, dstchannel, lastapp, lastdata, duration, billsec, disposition, amaflags, accountcode, uniqueid, userfield, did, linkedid, sequence) VALUES ?',
+      `INSERT INTO ${table} (calldate, clid, src, dst, dcontext, channel, dstchannel, lastapp, lastdata, duration, billsec, disposition, amaflags, accountcode, uniqueid, userfield, did, linkedid, sequence) VALUES ?`,
       [rows],
     );
   } finally {
@@ -117,13 +118,40 @@ describe('asteriskcdrdb source', () => {
     }
   }, 240_000);
 
-  it('a table without an auto-increment id is refused with the statement that adds one', async () => {
+  it('a table without an auto-increment id is read by an overlap window on calldate: late rows inside it once, across a restart', async () => {
+    const ch = await freshClickHouse();
     const bus = new MemoryBus();
-    const source = startCdrDbSource({ bus, log }, { url: `mysql://tablero:solo-lectura@127.0.0.1:${db.port}/asteriskcdrdb`, table: 'cdr_noid', site: 'x', stateDir: dir, pollIntervalMs: 50 });
-    await waitFor(() => source.status().connected === false && source.status().reconnects === 0, { timeoutMs: 10_000, what: 'the refusal' });
-    await expect(source.done).rejects.toThrow(new CdrDbSourceError('table cdr_noid has no id column: add one with ALTER TABLE cdr_noid ADD id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY'));
-    await source.stop();
-  });
+    const processor = await startProcessor({ bus, ch, log }, { tz: 'UTC' });
+    const opts = { url: `mysql://tablero:solo-lectura@127.0.0.1:${db.port}/asteriskcdrdb`, table: 'cdr_noid', site: 'noid', stateDir: dir, pollIntervalMs: 50, batchRows: 40, overlapS: 600 };
+    const stored = async (final = ''): Promise<number> =>
+      Number((await (await ch.client.query({ query: `SELECT count() AS n FROM cdr ${final} WHERE site = 'noid'`, format: 'JSONEachRow' })).json<{ n: unknown }>())[0]?.n);
+    try {
+      await insert(0, 200, undefined, 'cdr_noid');
+      let source = startCdrDbSource({ bus, log }, opts);
+      await waitFor(async () => (await stored()) === 200, { timeoutMs: 60_000, what: '200 rows' });
+      // Newest calldate T0 + 199: a call that started 5 minutes earlier and ended now is read ...
+      await insert(200, 201, T0 + 199 - 300, 'cdr_noid');
+      await waitFor(async () => (await stored()) === 201, { timeoutMs: 30_000, what: 'the late row inside the window' });
+      // ... one that started 20 minutes before the newest is outside the window: missed (README: set TABLERO_DB_CDR_OVERLAP_S above the longest call).
+      await insert(201, 202, T0 + 199 - 1200, 'cdr_noid');
+      await insert(202, 250, undefined, 'cdr_noid');
+      await waitFor(async () => (await stored()) === 249, { timeoutMs: 30_000, what: 'the rows after it' });
+      const first = source.status();
+      await source.stop();
+      // A restart publishes the window again (new offsets): the cdr table keeps one row of each (read with FINAL).
+      await insert(250, 300, undefined, 'cdr_noid');
+      source = startCdrDbSource({ bus, log }, opts);
+      await waitFor(async () => (await stored('FINAL')) === 299 && source.status().checkpoint >= 2 * 2 ** 32, { timeoutMs: 60_000, what: '299 rows after the restart' });
+      await source.stop();
+      expect([first.mode, first.column, first.accepted, first.rejected]).toEqual(['window', 'calldate', 249, 0]);
+      expect(await stored('FINAL')).toBe(299);
+      const missed = await (await ch.client.query({ query: `SELECT count() AS n FROM cdr WHERE site = 'noid' AND uniqueid = '${T0}.201'`, format: 'JSONEachRow' })).json<{ n: unknown }>();
+      expect(Number(missed[0]?.n)).toBe(0);
+    } finally {
+      await processor.stop();
+      await ch.dispose();
+    }
+  }, 120_000);
 
   it('tablero start --source mysql://... reads the table (the 500 rows the first test wrote) into the funnel', async () => {
     const funnel = JSON.stringify({ lpz: { services: [{ service: '101', contexts: ['from-pstn'], dids: ['6014400101'] }] } });

@@ -8,6 +8,18 @@ import { join } from 'node:path';
 import { cdrCsv, funnelLegSets } from '../../processor/src/testing/cdr-legs.ts';
 import { runTablero, startTablero, type TableroProcess } from './tablero-process.ts';
 
+/** The two services and a third, 103, that no call reaches (a DID the calls never dial): zero rows. */
+export const FUNNEL_SERVICES_WITH_IDLE = JSON.stringify({
+  default: {
+    services: [
+      { service: '101', contexts: ['from-pstn'], dids: ['6014400101'], agent_options: ['0', '2'] },
+      { service: '102', contexts: ['from-pstn'], dids: ['6014400102'], agent_options: ['0'] },
+      { service: '103', contexts: ['from-pstn'], dids: ['6014400103'], agent_options: ['0'] },
+    ],
+    ivr: { source: 'queue_log' },
+  },
+});
+
 export const FUNNEL_SERVICES = JSON.stringify({
   default: {
     services: [

@@ -80,3 +80,10 @@ export function localDateTimeToEpoch(text: string, tz: string): number | null {
   }
   return t / 1000;
 }
+
+/** The wall-clock text `YYYY-MM-DD HH:MM:SS` of an epoch in `tz` (inverse of localDateTimeToEpoch). */
+export function epochToLocalDateTime(epochS: number, tz: string): string {
+  const ms = Math.floor(epochS) * 1000;
+  const local = tz === 'UTC' || tz === 'Etc/UTC' || tz === 'GMT' ? ms : ms + offsetMs(tz, ms);
+  return new Date(local).toISOString().slice(0, 19).replace('T', ' ');
+}

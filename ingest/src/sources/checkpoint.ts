@@ -20,6 +20,12 @@ export interface Checkpoint {
    * they get the same batch ids and JetStream drops the ones it already has.
    */
   pending?: Array<{ fingerprint: string; end: number }>;
+  /**
+   * A database table read by an overlap window on its time column (no auto-increment id,
+   * sources/db-source.ts): the generation of event offsets (raised before each run publishes) and
+   * the newest row time (epoch s) every row up to `offset` reached.
+   */
+  window?: { generation: number; time: number };
 }
 
 export class CheckpointError extends Error {

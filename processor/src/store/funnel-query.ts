@@ -8,6 +8,7 @@ import { DEFAULT_SITE } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import { FUNNEL_CALLS_MAX_LIMIT, FUNNEL_FIGURES, type FunnelCallRow, type FunnelCallsPage, type FunnelCallsQuery, type FunnelDefinition, type FunnelQuery, type FunnelRow } from '../contract.ts';
 import { CDR_CALL_KEY_SQL, FUNNEL_MARGIN_S, funnelRows, keyOfPeriod, ruleParams, serviceDefinition, type FunnelConfig, type FunnelCounts, type FunnelService } from '../core/funnel.ts';
+import { periodAt, withZeroRows } from '../core/funnel-zero-rows.ts';
 import { KpiQueryError, parseBound, planRead, resolverFor, rows, sql, type KpiReadOptions } from './kpi-query.ts';
 
 const FUNNEL_CALLS = sql('funnel-calls-judged').replaceAll('{{cdr_call_key}}', CDR_CALL_KEY_SQL);
@@ -97,7 +98,10 @@ export async function queryFunnel(ch: ClickHouse, q: FunnelQuery, o: FunnelReadO
     answer_queues: r.answer_queues,
   }));
   const wanted = q.services;
-  return funnelRows(groups, { services: settings.services, by, definition: definer(p) }).filter((r) => !wanted || wanted.includes(r.service));
+  const define = definer(p);
+  const rowsWithCalls = funnelRows(groups, { services: settings.services, by, definition: define }).filter((r) => !wanted || wanted.includes(r.service));
+  // Services without calls get zero rows (docs/interfaces.md), so every consumer shows them.
+  return withZeroRows(rowsWithCalls, { services: settings.services.filter((s) => !wanted || wanted.includes(s.service)), firstPeriod: periodAt(p.from_s, p.tz, by), definition: (svc) => define(svc, []) });
 }
 
 /**

@@ -43,7 +43,7 @@ export interface FunnelTileRow {
   asked_agent: number;
 }
 
-/** One line per service with calls today, in the configured order the API answers. */
+/** One line per configured service (zero rows for those without calls), in the configured order the API answers. */
 export function tileRows(rows: readonly FunnelRow[]): FunnelTileRow[] {
   return rows.map((r) => ({ service: r.service, ingresadas: r.ingresadas, ivr_only: r.ivr_only, asked_agent: r.asked_agent }));
 }
