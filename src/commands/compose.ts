@@ -217,7 +217,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       unregister.push(
         registerLineSources(() => [
           ...(ingest ? ingest.status() : []).map((st) => ({ site: st.site, source: st.source, kind: st.kind, accepted: st.accepted, rejected: st.rejected })),
-          ...dbSources.map((d) => d.status()).map((st) => ({ site: st.site, source: st.source, kind: 'cdr', accepted: st.accepted, rejected: st.rejected })),
+          ...dbSources.map((d) => d.status()).map((st) => ({ site: st.site, source: st.source, kind: st.kind, accepted: st.accepted, rejected: st.rejected })),
         ]),
       );
     }
