@@ -1,0 +1,206 @@
+// Contacts of other channels (chat, video, email, web form, social) -> ContactRecord. Pure: no
+// clock, no I/O; parsers answer `{ ok: true, value } | { ok: false, reason, line }`.
+//
+// CSV (`tablero import --kind contacts`) and JSON (POST /ingest/contacts) carry the same fields.
+// CSV: UTF-8, comma (or `;` when the header has no comma) separated, RFC 4180 quotes, one row per
+// line; the first line names the columns in any order:
+//   contact_id,channel,queue,arrived,first_response,ended,agent,outcome,call_id,ticket_id,rating_<dimension>...
+// contact_id, channel and arrived are required columns; the others may be absent or empty.
+//   channel:  chat | video | email | webform | social (aliases: mailbox, correo -> email;
+//             videollamada, video_call -> video; web_form, formulario -> webform; redes -> social)
+//   times:    ISO 8601 with a zone, epoch seconds, or local `YYYY-MM-DD HH:MM[:SS]` (site zone)
+//   outcome:  answered | abandoned | unanswered (closed without an answer; alias
+//             closed_without_answer), or empty while the contact is open
+//   rating_<dimension>: 1..5 or empty, one column per survey dimension (rating_calidad, ...)
+// Rules (kpi-definitions §15): first_response and ended are never before arrived, ended never
+// before first_response; `answered` needs a first response, `abandoned`/`unanswered` have none;
+// an open contact (no outcome) has not ended.
+import { createHash } from 'node:crypto';
+import {
+  CONTACT_CHANNELS,
+  MAX_SURVEY_DIMENSIONS,
+  SURVEY_DIMENSION_PATTERN,
+  type ContactBatch,
+  type ContactChannel,
+  type ContactOutcome,
+  type ContactRecord,
+} from '../contract.ts';
+import { splitCsvLine } from '../core/csv-line.ts';
+import { parseTicketTime } from '../tickets/parse.ts';
+
+export type ContactParse = { ok: true; value: ContactRecord } | { ok: false; reason: string; line: number };
+
+export interface ContactContext {
+  site: string;
+  source: string;
+  /** Zone of local `YYYY-MM-DD HH:MM` times. */
+  tz: string;
+  /** 1-based line (CSV) or record index (JSON). */
+  line: number;
+}
+
+export const CONTACT_CSV_COLUMNS = ['contact_id', 'channel', 'queue', 'arrived', 'first_response', 'ended', 'agent', 'outcome', 'call_id', 'ticket_id'] as const;
+const REQUIRED_COLUMNS = ['contact_id', 'channel', 'arrived'] as const;
+const KNOWN = new Set<string>(CONTACT_CSV_COLUMNS);
+export const RATING_PREFIX = 'rating_';
+const MAX_ID = 100;
+const MAX_TEXT = 200;
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+const CHANNEL_ALIASES: Record<string, ContactChannel> = {
+  mailbox: 'email', correo: 'email', mail: 'email', 'e-mail': 'email',
+  videollamada: 'video', video_call: 'video', videocall: 'video',
+  web_form: 'webform', 'web-form': 'webform', 'web form': 'webform', formulario: 'webform',
+  redes: 'social', social_media: 'social', redes_sociales: 'social',
+};
+const OUTCOME_ALIASES: Record<string, ContactOutcome> = { closed_without_answer: 'unanswered', sin_respuesta: 'unanswered', atendido: 'answered', abandonado: 'abandoned' };
+
+/** `Correo` -> `email`; null when unknown. */
+export function normalizeChannel(text: string): ContactChannel | null {
+  const t = text.trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  if ((CONTACT_CHANNELS as readonly string[]).includes(t)) return t as ContactChannel;
+  return CHANNEL_ALIASES[t] ?? null;
+}
+
+function normalizeOutcome(text: string): ContactOutcome | '' | null {
+  const t = text.trim().toLowerCase();
+  if (t === '') return '';
+  if (t === 'answered' || t === 'abandoned' || t === 'unanswered') return t;
+  return OUTCOME_ALIASES[t] ?? null;
+}
+
+function text(value: unknown): string | null {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') return null;
+  return value.trim();
+}
+
+const empty = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+
+/** The stored version of a state (see ContactRecord.version). */
+export function contactVersion(arrived: number, firstResponse: number, ended: number): number {
+  const stage = ended > 0 ? 2 : firstResponse > 0 ? 1 : 0;
+  return stage * 10_000_000_000 + Math.max(arrived, firstResponse, ended);
+}
+
+/** One record (a JSON object, or a CSV row keyed by its header) -> a contact. */
+export function contactFromRecord(rec: Record<string, unknown>, ctx: ContactContext): ContactParse {
+  const bad = (reason: string): ContactParse => ({ ok: false, reason, line: ctx.line });
+  const id = text(rec['contact_id']);
+  if (id === null) return bad('bad_field:contact_id');
+  if (id === '') return bad('missing_field:contact_id');
+  if (id.length > MAX_ID || CONTROL.test(id)) return bad('bad_field:contact_id');
+  const ch = text(rec['channel']);
+  if (ch === null) return bad('bad_field:channel');
+  if (ch === '') return bad('missing_field:channel');
+  const channel = normalizeChannel(ch);
+  if (channel === null) return bad('bad_field:channel');
+  if (empty(rec['arrived'])) return bad('missing_field:arrived');
+  const arrived = parseTicketTime(typeof rec['arrived'] === 'string' ? rec['arrived'].trim() : rec['arrived'], ctx.tz);
+  if (arrived === null) return bad('bad_field:arrived');
+  const times = { first_response: 0, ended: 0 };
+  for (const k of ['first_response', 'ended'] as const) {
+    const v = rec[k];
+    if (empty(v)) continue;
+    const t = parseTicketTime(typeof v === 'string' ? v.trim() : v, ctx.tz);
+    if (t === null) return bad(`bad_field:${k}`);
+    if (t < arrived) return bad(`before_arrival:${k}`);
+    times[k] = t;
+  }
+  if (times.ended > 0 && times.first_response > 0 && times.ended < times.first_response) return bad('ended_before_first_response');
+  const oc = text(rec['outcome']);
+  const outcome = oc === null ? null : normalizeOutcome(oc);
+  if (outcome === null) return bad('bad_field:outcome');
+  if (outcome === 'answered' && times.first_response === 0) return bad('answered_without_first_response');
+  if ((outcome === 'abandoned' || outcome === 'unanswered') && times.first_response > 0) return bad(`${outcome}_with_first_response`);
+  if (outcome === '' && times.ended > 0) return bad('ended_without_outcome');
+  const fields = { queue: '', agent: '', call_id: '', ticket_id: '' };
+  for (const k of ['queue', 'agent', 'call_id', 'ticket_id'] as const) {
+    const v = text(rec[k]);
+    if (v === null || v.length > MAX_TEXT || CONTROL.test(v)) return bad(`bad_field:${k}`);
+    fields[k] = v;
+  }
+  const dims: string[] = [];
+  const scores: number[] = [];
+  const ratings = rec['ratings'];
+  const pairs: Array<[string, unknown]> = [];
+  if (ratings !== undefined && ratings !== null) {
+    if (typeof ratings !== 'object' || Array.isArray(ratings)) return bad('bad_field:ratings');
+    for (const [d, v] of Object.entries(ratings as Record<string, unknown>)) pairs.push([d.toLowerCase(), v]);
+  }
+  for (const key in rec) {
+    if (key.startsWith(RATING_PREFIX)) pairs.push([key.slice(RATING_PREFIX.length), rec[key]]);
+  }
+  for (const [d, v] of pairs) {
+    if (!SURVEY_DIMENSION_PATTERN.test(d)) return bad(`bad_dimension:${d.slice(0, 40)}`);
+    if (empty(v)) continue;
+    const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
+    if (!/^[1-5]$/.test(s)) return bad(`bad_score:${d}`);
+    if (dims.includes(d)) return bad(`repeated_dimension:${d}`);
+    dims.push(d);
+    scores.push(Number(s));
+  }
+  if (dims.length > MAX_SURVEY_DIMENSIONS) return bad('too_many_dimensions');
+  return {
+    ok: true,
+    value: {
+      site: ctx.site,
+      source: ctx.source,
+      contact_id: id,
+      channel,
+      queue: fields.queue,
+      arrived,
+      first_response: times.first_response,
+      ended: times.ended,
+      agent: fields.agent,
+      outcome,
+      call_id: fields.call_id,
+      ticket_id: fields.ticket_id,
+      rating_dims: dims,
+      rating_scores: scores,
+      version: contactVersion(arrived, times.first_response, times.ended),
+    },
+  };
+}
+
+export type ContactHeaderParse = { ok: true; value: { names: string[]; sep: string } } | { ok: false; reason: string; line: number };
+
+/** The CSV header: names trimmed and lower case; required columns present; unknown ones refused. */
+export function parseContactCsvHeader(line: string): ContactHeaderParse {
+  const clean = line.replace(/^\uFEFF/, '').replace(/\r$/, '');
+  const sep = clean.includes(';') && !clean.includes(',') ? ';' : ',';
+  const cells = splitCsvLine(clean, sep);
+  if (!cells) return { ok: false, reason: 'bad_header', line: 1 };
+  const names = cells.map((c) => c.value.trim().toLowerCase());
+  for (const r of REQUIRED_COLUMNS) if (!names.includes(r)) return { ok: false, reason: `missing_column:${r}`, line: 1 };
+  if (new Set(names).size !== names.length) return { ok: false, reason: 'duplicate_column', line: 1 };
+  // A misspelt column would silently drop a field from every row: refuse the file instead.
+  for (const n of names) {
+    if (KNOWN.has(n)) continue;
+    if (n.startsWith(RATING_PREFIX) && SURVEY_DIMENSION_PATTERN.test(n.slice(RATING_PREFIX.length))) continue;
+    return { ok: false, reason: `unknown_column:${n.slice(0, 40)}`, line: 1 };
+  }
+  if (names.filter((n) => n.startsWith(RATING_PREFIX)).length > MAX_SURVEY_DIMENSIONS) return { ok: false, reason: 'too_many_dimensions', line: 1 };
+  return { ok: true, value: { names, sep } };
+}
+
+/** One CSV data row under `header`. */
+export function parseContactCsvRow(line: string, header: { names: readonly string[]; sep: string }, ctx: ContactContext): ContactParse {
+  if (line.includes('\0')) return { ok: false, reason: 'nul_byte', line: ctx.line };
+  const cells = splitCsvLine(line.endsWith('\r') ? line.slice(0, -1) : line, header.sep);
+  if (!cells) return { ok: false, reason: 'bad_quotes', line: ctx.line };
+  if (cells.length !== header.names.length) return { ok: false, reason: 'wrong_column_count', line: ctx.line };
+  const rec: Record<string, unknown> = {};
+  for (let i = 0; i < cells.length; i++) rec[header.names[i] as string] = (cells[i] as { value: string }).value;
+  return contactFromRecord(rec, ctx);
+}
+
+/** Deterministic batch id: the source's fingerprint and the batch's first and last line. */
+export function contactBatch(site: string, fingerprint: string, first: number, last: number, contacts: ContactRecord[]): ContactBatch {
+  return { batch_id: `contacts:${fingerprint}:${first}-${last}`, site, contacts };
+}
+
+export function contactFingerprint(site: string, origin: string, head: string): string {
+  return createHash('sha256').update(site).update('\0contacts\0').update(origin).update('\0').update(head).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,89 @@
+// Contacts, their rejected rows and the per-channel settings versions in ClickHouse. Inserts carry
+// a deterministic insert_deduplication_token (the bus batch ids) and `contacts` is a
+// ReplacingMergeTree(version) keyed by (site, contact_id), so a redelivered batch stores nothing twice.
+import { TABLES, type ClickHouse } from '@tablero/sql';
+import type { ContactRecord, DeadLetter } from '@tablero/ingest/contract';
+import { checkContactSettings, DEFAULT_CONTACT_SETTINGS, mergeContactSettings, type ContactSettings } from '../core/settings.ts';
+
+export class ContactStoreError extends Error {
+  override name = 'ContactStoreError';
+}
+
+const READ = { output_format_json_quote_64bit_integers: 0 } as const;
+
+export async function insertContacts(ch: ClickHouse, contacts: readonly ContactRecord[], token: string): Promise<void> {
+  if (contacts.length === 0) return;
+  try {
+    await ch.client.insert({ table: TABLES.contacts, values: contacts as ContactRecord[], format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: token } });
+  } catch (err) {
+    throw new ContactStoreError('storing contacts failed', { cause: err });
+  }
+}
+
+export async function insertContactDeadLetters(ch: ClickHouse, dead: readonly DeadLetter[], token: string): Promise<void> {
+  if (dead.length === 0) return;
+  try {
+    await ch.client.insert({ table: TABLES.deadLetters, values: dead as DeadLetter[], format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: token } });
+  } catch (err) {
+    throw new ContactStoreError('storing rejected contact rows failed', { cause: err });
+  }
+}
+
+export interface ContactSettingsVersion {
+  version: number;
+  valid_from_ms: number;
+  settings: ContactSettings;
+  created_by: string;
+  created_at_ms: number;
+}
+
+/** Version 0 (the defaults, valid from the epoch) then every stored version of the site in version order. */
+export async function loadContactSettingsVersions(ch: ClickHouse, site: string): Promise<ContactSettingsVersion[]> {
+  let rows: Array<{ version: number; valid_from_ms: number; settings: string; created_by: string; created_at_ms: number }>;
+  try {
+    rows = await (
+      await ch.client.query({
+        query: `SELECT version, toUnixTimestamp64Milli(valid_from) AS valid_from_ms, settings, created_by, toUnixTimestamp64Milli(created_at) AS created_at_ms
+                FROM ${TABLES.contactSettingsVersions} FINAL WHERE site = {site:String} ORDER BY version`,
+        query_params: { site },
+        format: 'JSONEachRow',
+        clickhouse_settings: READ,
+      })
+    ).json();
+  } catch (err) {
+    throw new ContactStoreError('reading contact settings failed', { cause: err });
+  }
+  const out: ContactSettingsVersion[] = [{ version: 0, valid_from_ms: 0, settings: DEFAULT_CONTACT_SETTINGS, created_by: '', created_at_ms: 0 }];
+  for (const r of rows) {
+    const checked = checkContactSettings(JSON.parse(r.settings) as unknown);
+    if (!checked.ok) throw new ContactStoreError(`stored contact settings of ${site} v${r.version} are invalid: ${checked.reason}`);
+    out.push({ version: Number(r.version), valid_from_ms: Number(r.valid_from_ms), settings: mergeContactSettings(DEFAULT_CONTACT_SETTINGS, checked.value), created_by: r.created_by, created_at_ms: Number(r.created_at_ms) });
+  }
+  return out;
+}
+
+/** The version in force at `atMs`: the newest-numbered one already valid. */
+export function contactSettingsAt(versions: readonly ContactSettingsVersion[], atMs: number): ContactSettingsVersion {
+  let best = versions[0] as ContactSettingsVersion;
+  for (const v of versions) if (v.valid_from_ms <= atMs && v.version >= best.version) best = v;
+  return best;
+}
+
+/** Saves a new version (the whole settings, defaults filled in); refuses a bad patch with its reason. */
+export async function saveContactSettings(ch: ClickHouse, v: { site: string; patch: unknown; validFromMs: number; createdBy: string; nowMs: number }): Promise<{ ok: true; version: number } | { ok: false; reason: string }> {
+  const checked = checkContactSettings(v.patch);
+  if (!checked.ok) return checked;
+  const versions = await loadContactSettingsVersions(ch, v.site);
+  const base = contactSettingsAt(versions, v.validFromMs).settings;
+  const version = Math.max(...versions.map((x) => x.version)) + 1;
+  try {
+    await ch.client.insert({
+      table: TABLES.contactSettingsVersions,
+      format: 'JSONEachRow',
+      values: [{ site: v.site, version, valid_from: Math.trunc(v.validFromMs), settings: JSON.stringify(mergeContactSettings(base, checked.value)), created_by: v.createdBy, created_at: Math.trunc(v.nowMs) }],
+    });
+  } catch (err) {
+    throw new ContactStoreError('saving contact settings failed', { cause: err });
+  }
+  return { ok: true, version };
+}
