@@ -375,9 +375,14 @@ export interface ContactRecord {
   version: number;
 }
 
-export interface ContactBatch {
+/**
+ * A batch on the wire is this header as one JSON line, then `contacts` ContactRecord rows, one
+ * JSON object per line (JSONEachRow: the field names are the `contacts` columns), so the store
+ * writes the rows as they came without parsing them again.
+ */
+export interface ContactBatchHeader {
   /** Deterministic (source fingerprint + rows); the JetStream Nats-Msg-Id. */
   batch_id: string;
   site: string;
-  contacts: ContactRecord[];
+  contacts: number;
 }

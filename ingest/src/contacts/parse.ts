@@ -20,7 +20,6 @@ import {
   CONTACT_CHANNELS,
   MAX_SURVEY_DIMENSIONS,
   SURVEY_DIMENSION_PATTERN,
-  type ContactBatch,
   type ContactChannel,
   type ContactOutcome,
   type ContactRecord,
@@ -46,6 +45,8 @@ export const RATING_PREFIX = 'rating_';
 const MAX_ID = 100;
 const MAX_TEXT = 200;
 const CONTROL = /[\u0000-\u001f\u007f]/;
+const TIME_FIELDS = ['first_response', 'ended'] as const;
+const TEXT_FIELDS = ['queue', 'agent', 'call_id', 'ticket_id'] as const;
 
 const CHANNEL_ALIASES: Record<string, ContactChannel> = {
   mailbox: 'email', correo: 'email', mail: 'email', 'e-mail': 'email',
@@ -76,7 +77,9 @@ function text(value: unknown): string | null {
   return value.trim();
 }
 
-const empty = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+function empty(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || (typeof v === 'string' && v.trim() === '');
+}
 
 /** The stored version of a state (see ContactRecord.version). */
 export function contactVersion(arrived: number, firstResponse: number, ended: number): number {
@@ -85,40 +88,47 @@ export function contactVersion(arrived: number, firstResponse: number, ended: nu
 }
 
 /** One record (a JSON object, or a CSV row keyed by its header) -> a contact. */
+function fail(reason: string, ctx: ContactContext): ContactParse {
+  return { ok: false, reason, line: ctx.line };
+}
+
+function timeOf(v: unknown, tz: string): number | null {
+  return parseTicketTime(typeof v === 'string' ? v.trim() : v, tz);
+}
+
 export function contactFromRecord(rec: Record<string, unknown>, ctx: ContactContext): ContactParse {
-  const bad = (reason: string): ContactParse => ({ ok: false, reason, line: ctx.line });
   const id = text(rec['contact_id']);
-  if (id === null) return bad('bad_field:contact_id');
-  if (id === '') return bad('missing_field:contact_id');
-  if (id.length > MAX_ID || CONTROL.test(id)) return bad('bad_field:contact_id');
+  if (id === null) return fail('bad_field:contact_id', ctx);
+  if (id === '') return fail('missing_field:contact_id', ctx);
+  if (id.length > MAX_ID || CONTROL.test(id)) return fail('bad_field:contact_id', ctx);
   const ch = text(rec['channel']);
-  if (ch === null) return bad('bad_field:channel');
-  if (ch === '') return bad('missing_field:channel');
+  if (ch === null) return fail('bad_field:channel', ctx);
+  if (ch === '') return fail('missing_field:channel', ctx);
   const channel = normalizeChannel(ch);
-  if (channel === null) return bad('bad_field:channel');
-  if (empty(rec['arrived'])) return bad('missing_field:arrived');
-  const arrived = parseTicketTime(typeof rec['arrived'] === 'string' ? rec['arrived'].trim() : rec['arrived'], ctx.tz);
-  if (arrived === null) return bad('bad_field:arrived');
+  if (channel === null) return fail('bad_field:channel', ctx);
+  if (empty(rec['arrived'])) return fail('missing_field:arrived', ctx);
+  const arrived = timeOf(rec['arrived'], ctx.tz);
+  if (arrived === null) return fail('bad_field:arrived', ctx);
   const times = { first_response: 0, ended: 0 };
-  for (const k of ['first_response', 'ended'] as const) {
+  for (const k of TIME_FIELDS) {
     const v = rec[k];
     if (empty(v)) continue;
-    const t = parseTicketTime(typeof v === 'string' ? v.trim() : v, ctx.tz);
-    if (t === null) return bad(`bad_field:${k}`);
-    if (t < arrived) return bad(`before_arrival:${k}`);
+    const t = timeOf(v, ctx.tz);
+    if (t === null) return fail(`bad_field:${k}`, ctx);
+    if (t < arrived) return fail(`before_arrival:${k}`, ctx);
     times[k] = t;
   }
-  if (times.ended > 0 && times.first_response > 0 && times.ended < times.first_response) return bad('ended_before_first_response');
+  if (times.ended > 0 && times.first_response > 0 && times.ended < times.first_response) return fail('ended_before_first_response', ctx);
   const oc = text(rec['outcome']);
   const outcome = oc === null ? null : normalizeOutcome(oc);
-  if (outcome === null) return bad('bad_field:outcome');
-  if (outcome === 'answered' && times.first_response === 0) return bad('answered_without_first_response');
-  if ((outcome === 'abandoned' || outcome === 'unanswered') && times.first_response > 0) return bad(`${outcome}_with_first_response`);
-  if (outcome === '' && times.ended > 0) return bad('ended_without_outcome');
+  if (outcome === null) return fail('bad_field:outcome', ctx);
+  if (outcome === 'answered' && times.first_response === 0) return fail('answered_without_first_response', ctx);
+  if ((outcome === 'abandoned' || outcome === 'unanswered') && times.first_response > 0) return fail(`${outcome}_with_first_response`, ctx);
+  if (outcome === '' && times.ended > 0) return fail('ended_without_outcome', ctx);
   const fields = { queue: '', agent: '', call_id: '', ticket_id: '' };
-  for (const k of ['queue', 'agent', 'call_id', 'ticket_id'] as const) {
+  for (const k of TEXT_FIELDS) {
     const v = text(rec[k]);
-    if (v === null || v.length > MAX_TEXT || CONTROL.test(v)) return bad(`bad_field:${k}`);
+    if (v === null || v.length > MAX_TEXT || CONTROL.test(v)) return fail(`bad_field:${k}`, ctx);
     fields[k] = v;
   }
   const dims: string[] = [];
@@ -126,22 +136,22 @@ export function contactFromRecord(rec: Record<string, unknown>, ctx: ContactCont
   const ratings = rec['ratings'];
   const pairs: Array<[string, unknown]> = [];
   if (ratings !== undefined && ratings !== null) {
-    if (typeof ratings !== 'object' || Array.isArray(ratings)) return bad('bad_field:ratings');
+    if (typeof ratings !== 'object' || Array.isArray(ratings)) return fail('bad_field:ratings', ctx);
     for (const [d, v] of Object.entries(ratings as Record<string, unknown>)) pairs.push([d.toLowerCase(), v]);
   }
   for (const key in rec) {
     if (key.startsWith(RATING_PREFIX)) pairs.push([key.slice(RATING_PREFIX.length), rec[key]]);
   }
   for (const [d, v] of pairs) {
-    if (!SURVEY_DIMENSION_PATTERN.test(d)) return bad(`bad_dimension:${d.slice(0, 40)}`);
+    if (!SURVEY_DIMENSION_PATTERN.test(d)) return fail(`bad_dimension:${d.slice(0, 40)}`, ctx);
     if (empty(v)) continue;
     const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
-    if (!/^[1-5]$/.test(s)) return bad(`bad_score:${d}`);
-    if (dims.includes(d)) return bad(`repeated_dimension:${d}`);
+    if (!/^[1-5]$/.test(s)) return fail(`bad_score:${d}`, ctx);
+    if (dims.includes(d)) return fail(`repeated_dimension:${d}`, ctx);
     dims.push(d);
     scores.push(Number(s));
   }
-  if (dims.length > MAX_SURVEY_DIMENSIONS) return bad('too_many_dimensions');
+  if (dims.length > MAX_SURVEY_DIMENSIONS) return fail('too_many_dimensions', ctx);
   return {
     ok: true,
     value: {
@@ -196,9 +206,13 @@ export function parseContactCsvRow(line: string, header: { names: readonly strin
   return contactFromRecord(rec, ctx);
 }
 
-/** Deterministic batch id: the source's fingerprint and the batch's first and last line. */
-export function contactBatch(site: string, fingerprint: string, first: number, last: number, contacts: ContactRecord[]): ContactBatch {
-  return { batch_id: `contacts:${fingerprint}:${first}-${last}`, site, contacts };
+/**
+ * A batch's wire text (ContactBatchHeader line + `rows`, each a JSON line ending in `\n`); the id is
+ * deterministic: the source's fingerprint and the batch's first and last line.
+ */
+export function contactBatch(site: string, fingerprint: string, first: number, last: number, count: number, rows: string): { id: string; body: string } {
+  const id = `contacts:${fingerprint}:${first}-${last}`;
+  return { id, body: `${JSON.stringify({ batch_id: id, site, contacts: count })}\n${rows}` };
 }
 
 export function contactFingerprint(site: string, origin: string, head: string): string {

@@ -58,7 +58,9 @@ function deadLetter(site: string, source: string, fingerprint: string, line: num
 
 /** Collects parsed rows into batches and publishes each full one; `flush()` sends the rest. */
 class Publisher {
-  private contacts: ContactRecord[] = [];
+  /** JSON lines of the batch being filled, and how many. */
+  private rows = '';
+  private count = 0;
   private first = 0;
   private last = 0;
   private dead: DeadLetter[] = [];
@@ -78,11 +80,12 @@ class Publisher {
   ) {}
 
   async accept(c: ContactRecord, line: number): Promise<void> {
-    if (this.contacts.length === 0) this.first = line;
+    if (this.count === 0) this.first = line;
     this.last = line;
-    this.contacts.push(c);
+    this.rows += `${JSON.stringify(c)}\n`;
+    this.count += 1;
     this.accepted += 1;
-    if (this.contacts.length >= CONTACT_BATCH_SIZE) await this.sendContacts();
+    if (this.count >= CONTACT_BATCH_SIZE) await this.sendContacts();
   }
 
   async reject(line: number, raw: string, reason: string): Promise<void> {
@@ -95,10 +98,11 @@ class Publisher {
   }
 
   private async sendContacts(): Promise<void> {
-    if (this.contacts.length === 0) return;
-    const b = contactBatch(this.site, this.fingerprint, this.first, this.last, this.contacts);
-    this.contacts = [];
-    await this.send(contactsSubject(this.site), b.batch_id, JSON.stringify(b));
+    if (this.count === 0) return;
+    const b = contactBatch(this.site, this.fingerprint, this.first, this.last, this.count, this.rows);
+    this.rows = '';
+    this.count = 0;
+    await this.send(contactsSubject(this.site), b.id, b.body);
   }
 
   private async send(subject: string, id: string, body: string): Promise<void> {
@@ -141,12 +145,13 @@ class CsvFeeder {
 
   constructor(
     private readonly pub: Publisher,
-    private readonly ctx: { site: string; source: string; tz: string },
+    private readonly ctx: { site: string; source: string; tz: string; line: number },
     private readonly name: string,
   ) {}
 
   async line(raw: string): Promise<void> {
     this.lineNo += 1;
+    this.ctx.line = this.lineNo;
     if (this.header === null) {
       if (raw.trim() === '') return;
       const h = parseContactCsvHeader(raw);
@@ -156,7 +161,7 @@ class CsvFeeder {
     }
     if (raw.trim() === '' || raw === '\r') return;
     this.lines += 1;
-    const r = parseContactCsvRow(raw, this.header, { ...this.ctx, line: this.lineNo });
+    const r = parseContactCsvRow(raw, this.header, this.ctx);
     if (r.ok) await this.pub.accept(r.value, this.lineNo);
     else await this.pub.reject(this.lineNo, raw, r.reason);
   }
@@ -191,7 +196,7 @@ export function createContactPushHandler(deps: { bus: IngestBus; log: Logger; no
     if (typeof body === 'string') {
       fingerprint = contactFingerprint(req.site, source, body);
       work = async (pub) => {
-        const feeder = new CsvFeeder(pub, { site: req.site, source, tz }, 'body');
+        const feeder = new CsvFeeder(pub, { site: req.site, source, tz, line: 0 }, 'body');
         const lines = body.split('\n');
         if (lines.length > MAX_PUSH_RECORDS + 2) throw new ContactInputError('TABLERO_ERR_CONTACTS_BODY', `at most ${MAX_PUSH_RECORDS} rows per request`);
         for (const l of lines) await feeder.line(l);
@@ -273,7 +278,7 @@ export async function importContactFiles(deps: { bus: IngestBus; log: Logger }, 
   for (const file of o.files) {
     const fingerprint = contactFingerprint(o.site, source, await head(file));
     const pub = new Publisher(deps.bus, o.site, source, fingerprint, nowS);
-    const feeder = new CsvFeeder(pub, { site: o.site, source, tz: o.tz }, file);
+    const feeder = new CsvFeeder(pub, { site: o.site, source, tz: o.tz, line: 0 }, file);
     const raw = createReadStream(file);
     const stream = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
     stream.setEncoding('utf8');

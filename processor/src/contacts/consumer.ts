@@ -3,8 +3,9 @@
 // groups and written as one insert per table: a part per message would cost more than the rows.
 // A group is acknowledged only after its inserts succeeded; the inserts are idempotent (dedup token
 // = the group's batch ids, ReplacingMergeTree(version) on (site, contact_id)).
+import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import { CONTACTS_CONSUMER, CONTACTS_DEAD_SUBJECT_PREFIX, CONTACTS_STREAM, CONTACTS_STREAM_SPEC, CONTACTS_SUBJECT_PREFIX, type ContactBatch, type ContactRecord, type DeadLetter, type DeadLetterBatch } from '@tablero/ingest/contract';
+import { CONTACTS_CONSUMER, CONTACTS_DEAD_SUBJECT_PREFIX, CONTACTS_STREAM, CONTACTS_STREAM_SPEC, CONTACTS_SUBJECT_PREFIX, type ContactBatchHeader, type DeadLetter, type DeadLetterBatch } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import { readMessage, type ProcessorBus } from '../bus/bus.ts';
 import { insertContactDeadLetters, insertContacts } from './store/contact-store.ts';
@@ -26,17 +27,31 @@ export async function startContactConsumer(deps: { bus: ProcessorBus; ch: ClickH
   const consumption = await bus.consumeBatches(
     { stream: CONTACTS_STREAM, durable: CONTACTS_CONSUMER, filterSubject: 'contacts.>', maxBatch: opts.maxGroup ?? MAX_GROUP, maxAckPending: (opts.maxGroup ?? MAX_GROUP) * 2 },
     async (msgs) => {
-      const contacts: ContactRecord[] = [];
+      const rows: Buffer[] = [];
+      let contacts = 0;
       const dead: DeadLetter[] = [];
       const ids: string[] = [];
       const deadIds: string[] = [];
       for (const msg of msgs) {
+        if (msg.subject.startsWith(`${CONTACTS_SUBJECT_PREFIX}.`)) {
+          // Header line, then the rows as JSON lines: stored as they came (never parsed here).
+          const data = Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength);
+          const nl = data.indexOf(10);
+          const head = nl > 0 ? readMessage(data.subarray(0, nl)) : null;
+          const n = head?.ok ? (head.value as Partial<ContactBatchHeader>).contacts : undefined;
+          if (typeof n === 'number') {
+            rows.push(data.subarray(nl + 1));
+            contacts += n;
+            ids.push(msg.msgId);
+            continue;
+          }
+          counters.bad_messages += 1;
+          log.error({ subject: msg.subject, msg_id: msg.msgId }, 'unreadable contact message skipped');
+          continue;
+        }
         const read = readMessage(msg.data);
         const body = read.ok ? (read.value as Record<string, unknown>) : null;
-        if (body && msg.subject.startsWith(`${CONTACTS_SUBJECT_PREFIX}.`) && Array.isArray(body['contacts'])) {
-          contacts.push(...(body as unknown as ContactBatch).contacts);
-          ids.push(msg.msgId);
-        } else if (body && msg.subject.startsWith(`${CONTACTS_DEAD_SUBJECT_PREFIX}.`) && Array.isArray(body['dead'])) {
+        if (body && msg.subject.startsWith(`${CONTACTS_DEAD_SUBJECT_PREFIX}.`) && Array.isArray(body['dead'])) {
           dead.push(...(body as unknown as DeadLetterBatch).dead);
           deadIds.push(msg.msgId);
         } else {
@@ -46,10 +61,10 @@ export async function startContactConsumer(deps: { bus: ProcessorBus; ch: ClickH
         }
       }
       // The same group is redelivered whole after a failure, so the tokens repeat exactly.
-      await insertContacts(ch, contacts, `contacts:${ids.join(',')}`.slice(0, 4000));
+      if (rows.length > 0) await insertContacts(ch, Buffer.concat(rows), `contacts:${ids.join(',')}`.slice(0, 4000));
       await insertContactDeadLetters(ch, dead, `contact-dead:${deadIds.join(',')}`.slice(0, 4000));
       counters.messages += msgs.length;
-      counters.contacts += contacts.length;
+      counters.contacts += contacts;
       counters.dead += dead.length;
     },
     (err, msgs) => log.warn({ err, messages: msgs.length }, 'contact batch not stored, will retry'),

@@ -1,8 +1,9 @@
 // Contacts, their rejected rows and the per-channel settings versions in ClickHouse. Inserts carry
 // a deterministic insert_deduplication_token (the bus batch ids) and `contacts` is a
 // ReplacingMergeTree(version) keyed by (site, contact_id), so a redelivered batch stores nothing twice.
+import { Readable } from 'node:stream';
 import { TABLES, type ClickHouse } from '@tablero/sql';
-import type { ContactRecord, DeadLetter } from '@tablero/ingest/contract';
+import type { DeadLetter } from '@tablero/ingest/contract';
 import { checkContactSettings, DEFAULT_CONTACT_SETTINGS, mergeContactSettings, type ContactSettings } from '../core/settings.ts';
 
 export class ContactStoreError extends Error {
@@ -11,10 +12,14 @@ export class ContactStoreError extends Error {
 
 const READ = { output_format_json_quote_64bit_integers: 0 } as const;
 
-export async function insertContacts(ch: ClickHouse, contacts: readonly ContactRecord[], token: string): Promise<void> {
-  if (contacts.length === 0) return;
+/** `rows`: ContactRecord JSON lines as ingest published them (JSONEachRow), written as they are. */
+export async function insertContacts(ch: ClickHouse, rows: Buffer, token: string): Promise<void> {
+  if (rows.length === 0) return;
   try {
-    await ch.client.insert({ table: TABLES.contacts, values: contacts as ContactRecord[], format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: token } });
+    // The bytes as they are (insert() would want objects and encode each again): an INSERT with a body.
+    const r = await ch.client.exec({ query: `INSERT INTO ${TABLES.contacts} FORMAT JSONEachRow`, values: Readable.from([rows], { objectMode: false }), clickhouse_settings: { insert_deduplication_token: token } });
+    r.stream.resume();
+    await new Promise<void>((resolve, reject) => r.stream.on('end', resolve).on('close', resolve).on('error', reject));
   } catch (err) {
     throw new ContactStoreError('storing contacts failed', { cause: err });
   }
