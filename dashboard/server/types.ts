@@ -7,6 +7,7 @@ import type { QualityReportsPort, SurveyPush } from './routes/qa.ts';
 import type { Lang, Role } from './core/roles.ts';
 import type { EscalationsPort } from './routes/escalations.ts';
 import type { ExportsPort } from './routes/exports.ts';
+import type { ContactsPort } from './routes/contacts.ts';
 
 /** The processor's stored KPI reads beyond the rows (the Reports page's charts). */
 export interface ReportsPort {
@@ -60,6 +61,8 @@ export interface DashboardDeps {
   exports?: ExportsPort;
   /** The processor's escalation aging and ingest's ticket push (issue #7); absent -> /api/escalations* and /ingest/tickets answer 503. */
   escalations?: EscalationsPort;
+  /** Contacts of other channels (issue 17): the processor's read and settings, ingest's push; absent -> /api/contacts/* and /ingest/contacts answer 503. */
+  contacts?: ContactsPort;
   /** Extra readiness facts (e.g. each source's last line), merged into /api/health. */
   health?: () => Promise<Record<string, unknown>>;
   /**

@@ -903,3 +903,14 @@ export interface ContactDefinition {
   /** True when the channel's settings changed inside the range. */
   spans_change: boolean;
 }
+
+/** GET /api/contacts/settings: each channel's settings in force now, the defaults and every stored version. */
+export interface ContactSettingsView {
+  site: string;
+  channels: readonly string[];
+  current: Record<string, { threshold_s: number; basis: 'wall' | 'business'; strict: boolean }>;
+  current_version: number;
+  defaults: Record<string, { threshold_s: number; basis: 'wall' | 'business'; strict: boolean }>;
+  max_threshold_s: number;
+  versions: Array<{ version: number; valid_from_ms: number; created_by: string; created_at_ms: number; settings: Record<string, { threshold_s: number; basis: 'wall' | 'business'; strict: boolean }> }>;
+}

@@ -22,6 +22,10 @@ import {
   queryKpis,
   queryFunnel, queryFunnelCalls,
   queryFcr,
+  queryContactKpis,
+  contactSettingsView,
+  saveContactSettings,
+  startContactConsumer,
   queryWaitDistribution,
   saveCalendarVersion,
   saveSettingsVersion,
@@ -32,11 +36,12 @@ import {
   type SiteCalendarSpec,
 } from '@tablero/processor';
 import type { ProcessorHealth } from '@tablero/processor/contract';
-import { FIRST_START_KIOSK_LABEL, countUsers, createKioskToken, createUser, startDashboard, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
+import { FIRST_START_KIOSK_LABEL, countUsers, createKioskToken, createUser, startDashboard, type ContactsPort, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
 import { startExportScheduler } from '@tablero/processor/reports';
 import { createSmtpMailer, smtpSettings } from '../mail.ts';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
 import { createSurveyPushHandler } from '@tablero/ingest/surveys';
+import { createContactPushHandler } from '@tablero/ingest/contacts';
 import { qualityReportsPort, reportsPort } from './export.ts';
 import type { Bus } from '../bus/index.ts';
 import type { Config } from '../config.ts';
@@ -172,7 +177,10 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       // Escalation aging (PQRSD tickets) consumes the CRM stream beside the processor.
       const escalations = await startEscalations({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'escalations' }) }, { tz: o.cfg.siteTz });
       running.push(escalations);
-      for (const service of [processor, surveys, escalations]) watch(service);
+      // Contacts of other channels (chat, email...) are stored beside the processor.
+      const contacts = await startContactConsumer({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'contacts' }) });
+      running.push(contacts);
+      for (const service of [processor, surveys, escalations, contacts]) watch(service);
     }
     let ingestStatus: (() => unknown) | null = null;
     const files = sources.filter((s): s is FileSourceConfig => !isDbSource(s));
@@ -220,6 +228,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           pushSurveys: createSurveyPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
           qualityReports: qualityReportsPort(),
           escalations: escalationsPort(ch, o),
+          contacts: contactsPort(ch, o),
           health: async () => ({ sources: ingestStatus ? ingestStatus() : [], ...(processorHealth ? { processor: processorHealth() } : {}) }),
           settings: settingsDeps(ch),
           acceptedLines: (sinceS) => createStore(ch).acceptedLines(sinceS),
@@ -261,6 +270,20 @@ function escalationsPort(ch: ClickHouse, o: ComposeOptions): EscalationsPort {
   const push = createTicketPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) });
   return {
     ...createEscalationsApi(ch, { tz: o.cfg.siteTz, defaultSite: o.site }),
+    // Pushed local times without an offset are read in the site's zone.
+    push: (req) => push({ ...req, tz: o.cfg.siteTz }),
+  };
+}
+
+/** The dashboard's contacts port: the processor's one channel read and settings, ingest's contact push. */
+export function contactsPort(ch: ClickHouse, o: { cfg: Config; log: Logger; bus: Bus; site: string }): ContactsPort {
+  const push = createContactPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) });
+  const read = { defaultTz: o.cfg.siteTz, defaultSite: o.site };
+  return {
+    defaultSite: o.site,
+    kpis: (q) => queryContactKpis(ch, q, read),
+    settings: (site) => contactSettingsView(ch, site, Date.now()),
+    saveSettings: (v) => saveContactSettings(ch, v),
     // Pushed local times without an offset are read in the site's zone.
     push: (req) => push({ ...req, tz: o.cfg.siteTz }),
   };

@@ -3,8 +3,9 @@
 // ReplacingMergeTree(version) keyed by (site, contact_id), so a redelivered batch stores nothing twice.
 import { Readable } from 'node:stream';
 import { TABLES, type ClickHouse } from '@tablero/sql';
-import type { DeadLetter } from '@tablero/ingest/contract';
-import { checkContactSettings, DEFAULT_CONTACT_SETTINGS, mergeContactSettings, type ContactSettings } from '../core/settings.ts';
+import { CONTACT_CHANNELS, type DeadLetter } from '@tablero/ingest/contract';
+import type { ContactSettingsView } from '../../contract.ts';
+import { checkContactSettings, DEFAULT_CONTACT_SETTINGS, MAX_CONTACT_THRESHOLD_S, mergeContactSettings, type ContactSettings } from '../core/settings.ts';
 
 export class ContactStoreError extends Error {
   override name = 'ContactStoreError';
@@ -91,4 +92,19 @@ export async function saveContactSettings(ch: ClickHouse, v: { site: string; pat
     throw new ContactStoreError('saving contact settings failed', { cause: err });
   }
   return { ok: true, version };
+}
+
+/** GET /api/contacts/settings: in force at `atMs`, the defaults and the stored versions. */
+export async function contactSettingsView(ch: ClickHouse, site: string, atMs: number): Promise<ContactSettingsView> {
+  const versions = await loadContactSettingsVersions(ch, site);
+  const now = contactSettingsAt(versions, atMs);
+  return {
+    site,
+    channels: CONTACT_CHANNELS,
+    current: now.settings,
+    current_version: now.version,
+    defaults: DEFAULT_CONTACT_SETTINGS,
+    max_threshold_s: MAX_CONTACT_THRESHOLD_S,
+    versions: versions.filter((v) => v.version > 0).map((v) => ({ version: v.version, valid_from_ms: v.valid_from_ms, created_by: v.created_by, created_at_ms: v.created_at_ms, settings: v.settings })),
+  };
 }
