@@ -25,6 +25,7 @@ import { dueRun, folderInside, reportFileName, reportMonthOf, runDay, runId, typ
 import { sharedRenderPool } from './render/pool.ts';
 import { cdrFingerprint, lastRunTimes, listClosedMonths, listSchedules, loadClosedMonth, recordRun, saveClosedMonth, stintFingerprint } from './store/report-store.ts';
 import { queryFunnel } from '../store/funnel-query.ts';
+import { queryContactKpis } from '../contacts/contact-query.ts';
 import { emptyFunnelRow, serviceDefinition, type FunnelConfig } from '../core/funnel.ts';
 import type { FunnelRow } from '../contract.ts';
 import { planRead, readAgentSums, readPeriodSums, resolverFor, statedDefinition, type KpiReadOptions, type PeriodSums } from '../store/kpi-query.ts';
@@ -135,9 +136,13 @@ export async function computeMonthlyReport(ctx: ReportContext, o: { site: string
   const funnel = await monthFunnel(ctx, { site: o.site, from: `${o.month}-01`, to: `${monthKey(n.year, n.month)}-01`, tz: plan.tz, nowMs: o.nowMs });
   // With a funnel section, the CDR rows of the month are fingerprinted too (late CDR -> warning once closed).
   const cdr = funnel ? { cdr: await cdrFingerprint(ctx.ch, { site: o.site, from_s: plan.from_s, to_s: plan.to_s }) } : {};
+  // Contacts of other channels, as GET /api/contacts/kpis answers the month (by=month, the site's zone).
+  const channels = await queryContactKpis(ctx.ch, { from: `${o.month}-01`, to: `${monthKey(n.year, n.month)}-01`, by: 'month', site: o.site, tz: plan.tz }, {
+    defaultTz: ctx.defaultTz, now: () => o.nowMs, ...(ctx.baseSettings ? { baseSettings: ctx.baseSettings } : {}),
+  });
   return buildMonthlyReport({
     site: o.site, first_month: o.month, last_month: o.month, tz: plan.tz, calendar, hours, agents,
-    definitionOf, queues: o.queues, fingerprint: { ...fingerprint, ...cdr }, escalations, funnel,
+    definitionOf, queues: o.queues, fingerprint: { ...fingerprint, ...cdr }, escalations, funnel, channels,
   });
 }
 
