@@ -198,11 +198,18 @@ export function parseContactCsvHeader(line: string): ContactHeaderParse {
 /** One CSV data row under `header`. */
 export function parseContactCsvRow(line: string, header: { names: readonly string[]; sep: string }, ctx: ContactContext): ContactParse {
   if (line.includes('\0')) return { ok: false, reason: 'nul_byte', line: ctx.line };
-  const cells = splitCsvLine(line.endsWith('\r') ? line.slice(0, -1) : line, header.sep);
-  if (!cells) return { ok: false, reason: 'bad_quotes', line: ctx.line };
-  if (cells.length !== header.names.length) return { ok: false, reason: 'wrong_column_count', line: ctx.line };
+  const clean = line.endsWith('\r') ? line.slice(0, -1) : line;
+  let values: string[];
+  // Most rows quote nothing: a plain split is the same cells without the quote parser's objects.
+  if (!clean.includes('"')) values = clean.split(header.sep);
+  else {
+    const cells = splitCsvLine(clean, header.sep);
+    if (!cells) return { ok: false, reason: 'bad_quotes', line: ctx.line };
+    values = cells.map((c) => c.value);
+  }
+  if (values.length !== header.names.length) return { ok: false, reason: 'wrong_column_count', line: ctx.line };
   const rec: Record<string, unknown> = {};
-  for (let i = 0; i < cells.length; i++) rec[header.names[i] as string] = (cells[i] as { value: string }).value;
+  for (let i = 0; i < values.length; i++) rec[header.names[i] as string] = values[i];
   return contactFromRecord(rec, ctx);
 }
 

@@ -159,7 +159,8 @@ class CsvFeeder {
       this.header = h.value;
       return;
     }
-    if (raw.trim() === '' || raw === '\r') return;
+    // Blank lines are skipped (trim only when the line starts with blank space: the common row does not).
+    if (raw.length === 0 || (raw.charCodeAt(0) <= 32 && raw.trim() === '')) return;
     this.lines += 1;
     const r = parseContactCsvRow(raw, this.header, this.ctx);
     if (r.ok) await this.pub.accept(r.value, this.lineNo);
