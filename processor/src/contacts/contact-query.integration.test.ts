@@ -128,6 +128,8 @@ describe('channel KPIs, hand-worked December 2026', () => {
       ['2026-12-06', 1, 1, 1, 0],
       ['2026-12-07', 3, 2, 1, 1],
     ]);
+    const hours = await queryContactKpis(ch, { from: '2026-12-06', to: '2026-12-08', channels: ['chat'], by: 'hour' }, OPTS);
+    expect(hours.map((r) => [r.period, r.received])).toEqual([['2026-12-06T23', 1], ['2026-12-07T10', 3]]);
   });
 
   it('a settings change inside the range judges each contact by the version in force at arrival', async () => {

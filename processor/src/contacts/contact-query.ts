@@ -22,7 +22,8 @@ export const CONTACT_LOOKAHEAD_S = 120 * 86_400;
 
 interface SqlRow {
   channel: string;
-  period: string;
+  /** 202612, 20261207 or 2026120714 by `by`. */
+  k: number;
   received: number;
   answered: number;
   abandoned: number;
@@ -80,6 +81,11 @@ export async function queryContactKpis(ch: ClickHouse, q: ContactKpiQuery, o: Kp
     const s = endVersion.settings[channel as (typeof CONTACT_CHANNELS)[number]];
     return { site, tz, threshold_s: s.threshold_s, basis: s.basis, strict: s.strict, settings_version: endVersion.version, spans_change: changed(channel) };
   };
+  const periodOf = (k: number): string => {
+    const t = String(k);
+    const day = `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}`;
+    return by === 'month' ? `${t.slice(0, 4)}-${t.slice(4, 6)}` : by === 'day' ? day : `${day}T${t.slice(8, 10)}`;
+  };
   const out: ContactKpiRow[] = raw.map((r) => {
     const ratings: Record<string, ContactRatingStats> = {};
     const [dims, ns] = r.r_n;
@@ -97,7 +103,7 @@ export async function queryContactKpis(ch: ClickHouse, q: ContactKpiQuery, o: Kp
     const closed = answered + Number(r.abandoned) + Number(r.unanswered);
     return {
       channel: r.channel,
-      period: r.period,
+      period: periodOf(Number(r.k)),
       received: Number(r.received),
       answered,
       abandoned: Number(r.abandoned),

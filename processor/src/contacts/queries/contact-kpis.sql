@@ -18,7 +18,7 @@ WITH
   {total_s:Int64} AS dtotal
 SELECT
   channel,
-  period,
+  k,
   count() AS received,
   countIf(fr > 0) AS answered,
   countIf(outcome = 'abandoned') AS abandoned,
@@ -36,10 +36,11 @@ SELECT
 FROM (
   SELECT
     channel, outcome, rating_dims, rating_scores,
+    -- A number per period (202612, 20261207, 2026120714), written as text by contact-query.ts.
     multiIf(
-      {by:String} = 'month', formatDateTime(arrived, '%Y-%m', {tz:String}),
-      {by:String} = 'day', formatDateTime(arrived, '%Y-%m-%d', {tz:String}),
-      formatDateTime(arrived, '%Y-%m-%dT%H', {tz:String})) AS period,
+      {by:String} = 'month', toUInt64(toYYYYMM(arrived, {tz:String})),
+      {by:String} = 'day', toUInt64(toYYYYMMDD(arrived, {tz:String})),
+      intDiv(toYYYYMMDDhhmmss(arrived, {tz:String}), 10000)) AS k,
     toInt64(toUInt32(arrived)) AS ar,
     toInt64(toUInt32(first_response)) AS fr,
     toInt64(toUInt32(ended)) AS en,
@@ -59,5 +60,5 @@ FROM (
     AND arrived >= toDateTime({from_s:Int64}, 'UTC') AND arrived < toDateTime({to_s:Int64}, 'UTC')
     AND (empty({only:Array(String)}) OR has({only:Array(String)}, channel))
 )
-GROUP BY channel, period
-ORDER BY channel, period
+GROUP BY channel, k
+ORDER BY channel, k
