@@ -41,6 +41,8 @@ export interface ContactPublishResult {
  * default 1 MiB payload limit while the store receives large blocks.
  */
 export const CONTACT_BATCH_SIZE = 2000;
+/** A batch is also cut at this many bytes of rows: long fields must not push a message past 1 MiB. */
+export const CONTACT_BATCH_MAX_BYTES = 768 * 1024;
 const MAX_PUSH_RECORDS = 10_000;
 /**
  * Batches published before the oldest is awaited: a durable publish resolves only once stored (the
@@ -60,6 +62,7 @@ function deadLetter(site: string, source: string, fingerprint: string, line: num
 class Publisher {
   /** JSON lines of the batch being filled, and how many. */
   private rows = '';
+  private bytes = 0;
   private count = 0;
   private first = 0;
   private last = 0;
@@ -82,10 +85,12 @@ class Publisher {
   async accept(c: ContactRecord, line: number): Promise<void> {
     if (this.count === 0) this.first = line;
     this.last = line;
-    this.rows += `${JSON.stringify(c)}\n`;
+    const row = `${JSON.stringify(c)}\n`;
+    this.rows += row;
+    this.bytes += Buffer.byteLength(row);
     this.count += 1;
     this.accepted += 1;
-    if (this.count >= CONTACT_BATCH_SIZE) await this.sendContacts();
+    if (this.count >= CONTACT_BATCH_SIZE || this.bytes >= CONTACT_BATCH_MAX_BYTES) await this.sendContacts();
   }
 
   async reject(line: number, raw: string, reason: string): Promise<void> {
@@ -101,6 +106,7 @@ class Publisher {
     if (this.count === 0) return;
     const b = contactBatch(this.site, this.fingerprint, this.first, this.last, this.count, this.rows);
     this.rows = '';
+    this.bytes = 0;
     this.count = 0;
     await this.send(contactsSubject(this.site), b.id, b.body);
   }
