@@ -3,8 +3,10 @@
 // message ids (JetStream's duplicate window drops them).
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { CONTACT_COLUMNS } from '../contract.ts';
 import type { IngestBus } from '../bus/port.ts';
 import { CONTACT_BATCH_MAX_BYTES, createContactPushHandler } from './publish.ts';
+import { contactFromRecord } from './parse.ts';
 
 function recordingBus(): IngestBus & { sent: Array<{ subject: string; id: string; bytes: number; body: string }> } {
   const sent: Array<{ subject: string; id: string; bytes: number; body: string }> = [];
@@ -34,8 +36,13 @@ describe('contact push publishing', () => {
     expect(batches.length).toBeGreaterThan(1);
     for (const b of batches) expect(b.bytes).toBeLessThan(1024 * 1024);
     expect(batches.every((b) => b.bytes <= CONTACT_BATCH_MAX_BYTES + 4096)).toBe(true);
-    const ids = batches.flatMap((b) => b.body.split('\n').slice(1).filter(Boolean).map((l) => (JSON.parse(l) as { contact_id: string }).contact_id));
+    // Each row: the record's values in CONTACT_COLUMNS order (contact_id third).
+    const ids = batches.flatMap((b) => b.body.split('\n').slice(1).filter(Boolean).map((l) => (JSON.parse(l) as unknown[])[CONTACT_COLUMNS.indexOf('contact_id')]));
     expect(ids).toEqual(records.filter((x) => x.contact_id !== '').map((x) => x.contact_id));
+    // The row's values are the record's, in CONTACT_COLUMNS order (the store inserts them under those names).
+    const firstRow = JSON.parse(batches[0]?.body.split('\n')[1] ?? '[]') as unknown[];
+    const parsed = contactFromRecord(records[0] as Record<string, unknown>, { site: 's1', source: 'push:chat', tz: 'UTC', line: 1 });
+    expect(Object.fromEntries(CONTACT_COLUMNS.map((k, i) => [k, firstRow[i]]))).toEqual(parsed.ok ? parsed.value : null);
     const headers = batches.map((b) => JSON.parse(b.body.slice(0, b.body.indexOf('\n'))) as { contacts: number });
     expect(headers.reduce((n, h) => n + h.contacts, 0)).toBe(1500);
     const dead = bus.sent.filter((m) => m.subject === 'contacts.dead.s1');

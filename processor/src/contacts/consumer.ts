@@ -34,7 +34,7 @@ export async function startContactConsumer(deps: { bus: ProcessorBus; ch: ClickH
       const deadIds: string[] = [];
       for (const msg of msgs) {
         if (msg.subject.startsWith(`${CONTACTS_SUBJECT_PREFIX}.`)) {
-          // Header line, then the rows as JSON lines: stored as they came (never parsed here).
+          // Header line, then the rows (JSON arrays in CONTACT_COLUMNS order): stored as they came (never parsed here).
           const data = Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength);
           const nl = data.indexOf(10);
           const head = nl > 0 ? readMessage(data.subarray(0, nl)) : null;

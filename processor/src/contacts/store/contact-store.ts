@@ -3,7 +3,7 @@
 // ReplacingMergeTree(version) keyed by (site, contact_id), so a redelivered batch stores nothing twice.
 import { Readable } from 'node:stream';
 import { TABLES, type ClickHouse } from '@tablero/sql';
-import { CONTACT_CHANNELS, type DeadLetter } from '@tablero/ingest/contract';
+import { CONTACT_CHANNELS, CONTACT_COLUMNS, type DeadLetter } from '@tablero/ingest/contract';
 import type { ContactSettingsView } from '../../contract.ts';
 import { checkContactSettings, DEFAULT_CONTACT_SETTINGS, MAX_CONTACT_THRESHOLD_S, mergeContactSettings, type ContactSettings } from '../core/settings.ts';
 
@@ -13,12 +13,12 @@ export class ContactStoreError extends Error {
 
 const READ = { output_format_json_quote_64bit_integers: 0 } as const;
 
-/** `rows`: ContactRecord JSON lines as ingest published them (JSONEachRow), written as they are. */
+/** `rows`: ContactRecord values as ingest published them (JSON arrays in CONTACT_COLUMNS order), written as they are. */
 export async function insertContacts(ch: ClickHouse, rows: Buffer, token: string): Promise<void> {
   if (rows.length === 0) return;
   try {
     // The bytes as they are (insert() would want objects and encode each again): an INSERT with a body.
-    const r = await ch.client.exec({ query: `INSERT INTO ${TABLES.contacts} FORMAT JSONEachRow`, values: Readable.from([rows], { objectMode: false }), clickhouse_settings: { insert_deduplication_token: token } });
+    const r = await ch.client.exec({ query: `INSERT INTO ${TABLES.contacts} (${CONTACT_COLUMNS.join(', ')}) FORMAT JSONCompactEachRow`, values: Readable.from([rows], { objectMode: false }), clickhouse_settings: { insert_deduplication_token: token } });
     r.stream.resume();
     await new Promise<void>((resolve, reject) => r.stream.on('end', resolve).on('close', resolve).on('error', reject));
   } catch (err) {
