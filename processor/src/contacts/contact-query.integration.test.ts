@@ -139,5 +139,12 @@ describe('channel KPIs, hand-worked December 2026', () => {
     expect(email).toMatchObject({ answered_within: 2, definition: { threshold_s: 7_200, settings_version: 2, spans_change: true } });
     const [before] = await queryContactKpis(ch, { from: '2026-12-01', to: '2026-12-05', by: 'month', channels: ['email'] }, OPTS);
     expect(before).toMatchObject({ received: 2, answered_within: 1, definition: { threshold_s: 86_400, settings_version: 1, spans_change: false } });
+    // A newer version valid from an earlier time (Dec 3) wins from then on, as in the settings page's "in force".
+    await saveContactSettings(ch, { site: 'c', patch: { email: { threshold_s: 70_000 } }, validFromMs: Date.UTC(2026, 11, 3, 5), createdBy: 't', nowMs: NOW_MS });
+    const [later] = await queryContactKpis(ch, { from: '2026-12-01', to: '2027-01-01', by: 'month', channels: ['email'] }, OPTS);
+    // E1 (64,800 s) within 70,000; E2 (93,600) not; E3 (1,800) within.
+    expect(later).toMatchObject({ answered_within: 2, definition: { threshold_s: 70_000, settings_version: 3 } });
+    const [early] = await queryContactKpis(ch, { from: '2026-12-01', to: '2026-12-05', by: 'month', channels: ['email'] }, OPTS);
+    expect(early).toMatchObject({ answered_within: 1, definition: { threshold_s: 70_000, settings_version: 3, spans_change: true } });
   });
 });

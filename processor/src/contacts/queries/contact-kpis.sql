@@ -45,7 +45,8 @@ FROM (
     toInt64(toUInt32(first_response)) AS fr,
     toInt64(toUInt32(ended)) AS en,
     indexOf(chans, channel) AS ci,
-    arrayCount(x -> x <= ar, vfrom) AS vi,
+    -- The newest-numbered version already valid at arrival (versions in version order; valid_from need not grow).
+    arrayLastIndex(x -> x <= ar, vfrom) AS vi,
     vthr[vi][ci] AS c_thr,
     vbasis[vi][ci] AS c_basis,
     vstrict[vi][ci] AS c_strict,
