@@ -25,7 +25,8 @@ export async function startContactConsumer(deps: { bus: ProcessorBus; ch: ClickH
   const counters = { messages: 0, contacts: 0, dead: 0, bad_messages: 0 };
   await bus.ensureStream(CONTACTS_STREAM_SPEC);
   const consumption = await bus.consumeBatches(
-    { stream: CONTACTS_STREAM, durable: CONTACTS_CONSUMER, filterSubject: 'contacts.>', maxBatch: opts.maxGroup ?? MAX_GROUP, maxAckPending: (opts.maxGroup ?? MAX_GROUP) * 2 },
+    // The whole stream (records and dead letters): a filtered consumer could take one message at a time only.
+    { stream: CONTACTS_STREAM, durable: CONTACTS_CONSUMER, maxBatch: opts.maxGroup ?? MAX_GROUP, maxAckPending: (opts.maxGroup ?? MAX_GROUP) * 2 },
     async (msgs) => {
       const rows: Buffer[] = [];
       let contacts = 0;
