@@ -156,13 +156,18 @@ describe('other channels in the monthly export', () => {
     expect(en).toMatch(/Email \(mailbox\) · Channel's threshold\s+<= 86400 s business\n/);
   });
 
-  it('a closed month keeps its channel figures when a contact arrives late', async () => {
+  it('a closed month keeps its channel figures when a contact arrives late, and warns that the contacts changed', async () => {
     const close = await app.inject({ method: 'POST', url: '/api/months/2026-10/close', headers: { cookie: manager.cookie, 'x-csrf-token': manager.csrf }, payload: {} });
     expect(close.statusCode).toBe(201);
     const before = csvSection((await exportFile('csv', 'es')).toString('utf8'), ES_TITLE);
     await ch.client.insert({ table: 'contacts', format: 'JSONEachRow', values: [contact('C3', 'chat', T0 + 86_400, T0 + 86_400 + 5, T0 + 86_400 + 65, 'answered')] });
     expect((await apiRows()).map((r) => [r.channel, r.received, r.answered_within])).toEqual([['chat', 3, 2], ['email', 1, 1]]);
-    expect(csvSection((await exportFile('csv', 'es')).toString('utf8'), ES_TITLE)).toEqual(before);
+    const csv = (await exportFile('csv', 'es')).toString('utf8');
+    expect(csvSection(csv, ES_TITLE)).toEqual(before);
+    // The stints did not change: the warning names the contacts alone (3 at closing, 4 now).
+    expect(csv.split('\r\n')[1]).toMatch(/^"ADVERTENCIA: los contactos de otros canales del mes cambiaron desde el cierre \(huella al cierre 3-[0-9a-f]{16}, 3 contactos; ahora 4-[0-9a-f]{16}, 4 contactos\)\. Los canales son los del cierre\."$/);
+    const months = (await get('/api/months')).json() as Array<{ month: string; data_changed: boolean }>;
+    expect(months.find((m) => m.month === '2026-10')?.data_changed).toBe(true);
     expect(before[2]).toBe('Chat;2;1;1;0;0;1;50,00;50,00;20,00;20,00;1;180,00;1;100,00;100,00;<= 30 s de reloj');
   });
 });

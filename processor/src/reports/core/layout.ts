@@ -3,7 +3,7 @@
 // of every export (a contract with the users' spreadsheets: add columns at the end only).
 import { localParts } from '../../core/calendar.ts';
 import { WEEKDAY_NAMES, type ContactKpiRow, type EscalationMonthly, type EscalationMonthlyRow, type FunnelRow } from '../../contract.ts';
-import { cdrChanged, dataChanged, type DataFingerprint, type MonthlyReport, type ReportFigures, type ReportLang } from './model.ts';
+import { cdrChanged, contactsChanged, dataChanged, type DataFingerprint, type MonthlyReport, type ReportFigures, type ReportLang } from './model.ts';
 import { CHANNEL_COLUMN_KEYS, FUNNEL_COLUMN_KEYS, texts, type ReportTexts } from './texts.ts';
 
 /**
@@ -188,6 +188,9 @@ export function layoutReport(report: MonthlyReport, o: LayoutOptions): ReportLay
   const warnings = [
     ...(stintsChanged && o.live ? [t.def.changed(report.fingerprint.value, report.fingerprint.stints, o.live.value, o.live.stints)] : []),
     ...(cdrChanged(report, o.live) && cdrThen && cdrNow ? [t.def.changedCdr(cdrThen.value, cdrThen.rows, cdrNow.value, cdrNow.rows)] : []),
+    ...(contactsChanged(report, o.live) && report.fingerprint.contacts && o.live?.contacts
+      ? [t.def.changedContacts(report.fingerprint.contacts.value, report.fingerprint.contacts.rows, o.live.contacts.value, o.live.contacts.rows)]
+      : []),
   ];
   const warning = warnings.length ? warnings.join(' ') : null;
   const definitions: Array<[string, string]> = [
@@ -201,6 +204,7 @@ export function layoutReport(report: MonthlyReport, o: LayoutOptions): ReportLay
     [t.def.status, status],
     [t.def.fingerprint, t.def.fingerprintValue(report.fingerprint.value, report.fingerprint.stints)],
     ...(report.fingerprint.cdr ? [[t.def.cdrFingerprint, t.def.cdrFingerprintValue(report.fingerprint.cdr.value, report.fingerprint.cdr.rows)] as [string, string]] : []),
+    ...(report.fingerprint.contacts ? [[t.def.contactsFingerprint, t.def.contactsFingerprintValue(report.fingerprint.contacts.value, report.fingerprint.contacts.rows)] as [string, string]] : []),
   ];
   if (report.frozen) definitions.push([t.def.warning, warning ?? t.def.unchanged]);
   definitions.push([t.def.met, t.def.metText], [t.def.rounding, t.def.roundingText], [t.def.source, t.def.sourceText]);

@@ -100,6 +100,12 @@ export interface DataFingerprint {
    * changes the funnel the month would have now, so it raises the late-data warning too.
    */
   cdr?: { value: string; rows: number };
+  /**
+   * The site's contacts of other channels arriving in the period (count + order-independent hash
+   * of each contact's state, store/queries/contacts-fingerprint.sql), when the report has a
+   * channels section: a contact stored after closing raises the late-data warning too.
+   */
+  contacts?: { value: string; rows: number };
 }
 
 export interface MonthlyReport {
@@ -256,7 +262,13 @@ export function escalationsToReport(m: EscalationMonthly | null): EscalationMont
 
 /** Whether the live data still matches the data a closed month was computed from. */
 export function dataChanged(report: MonthlyReport, live: DataFingerprint | null): boolean {
-  return report.frozen !== null && live !== null && (live.value !== report.fingerprint.value || live.stints !== report.fingerprint.stints || cdrChanged(report, live));
+  return report.frozen !== null && live !== null && (live.value !== report.fingerprint.value || live.stints !== report.fingerprint.stints || cdrChanged(report, live) || contactsChanged(report, live));
+}
+
+/** Whether the month's contacts changed since closing (only a month closed with a channels section has their fingerprint). */
+export function contactsChanged(report: MonthlyReport, live: DataFingerprint | null): boolean {
+  const then = report.fingerprint.contacts;
+  return report.frozen !== null && then !== undefined && live?.contacts !== undefined && live.contacts.value !== then.value;
 }
 
 /** Whether the month's CDR rows changed since closing (only a month closed with a funnel section has their fingerprint). */

@@ -79,6 +79,9 @@ export interface ReportTexts {
     changedCdr: (then: string, thenN: number, now: string, nowN: number) => string;
     cdrFingerprint: string;
     cdrFingerprintValue: (value: string, rows: number) => string;
+    changedContacts: (then: string, thenN: number, now: string, nowN: number) => string;
+    contactsFingerprint: string;
+    contactsFingerprintValue: (value: string, rows: number) => string;
     warning: string;
     generated: string;
     definitions: string;
@@ -246,6 +249,10 @@ const ES: ReportTexts = {
       `ADVERTENCIA: los registros CDR del mes cambiaron desde el cierre (huella al cierre ${then}, ${thenN} registros; ahora ${now}, ${nowN} registros). El embudo de llamadas es el del cierre.`,
     cdrFingerprint: 'Huella de los CDR (embudo)',
     cdrFingerprintValue: (v, n) => `${v} (${n} registros CDR)`,
+    changedContacts: (then, thenN, now, nowN) =>
+      `ADVERTENCIA: los contactos de otros canales del mes cambiaron desde el cierre (huella al cierre ${then}, ${thenN} contactos; ahora ${now}, ${nowN} contactos). Los canales son los del cierre.`,
+    contactsFingerprint: 'Huella de los contactos (otros canales)',
+    contactsFingerprintValue: (v, n) => `${v} (${n} contactos)`,
     warning: 'Advertencia',
     generated: 'Generado',
     definitions: 'Definiciones por cola',
@@ -444,6 +451,10 @@ const EN: ReportTexts = {
       `WARNING: the month's CDR rows changed since closing (fingerprint at closing ${then}, ${thenN} rows; now ${now}, ${nowN} rows). The call funnel is that of the closing.`,
     cdrFingerprint: 'CDR fingerprint (funnel)',
     cdrFingerprintValue: (v, n) => `${v} (${n} CDR rows)`,
+    changedContacts: (then, thenN, now, nowN) =>
+      `WARNING: the month's contacts of other channels changed since closing (fingerprint at closing ${then}, ${thenN} contacts; now ${now}, ${nowN} contacts). The channels are those of the closing.`,
+    contactsFingerprint: 'Contacts fingerprint (other channels)',
+    contactsFingerprintValue: (v, n) => `${v} (${n} contacts)`,
     warning: 'Warning',
     generated: 'Generated',
     definitions: 'Definitions per queue',
