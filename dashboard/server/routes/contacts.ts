@@ -7,12 +7,11 @@ import createError from '@fastify/error';
 import { CONTACT_CHANNELS } from '@tablero/ingest/contract';
 import { CONTACT_GROUPINGS, type ContactGrouping, type ContactKpiQuery, type ContactKpiRow, type ContactSettingsView } from '@tablero/processor/contract';
 import type { App, AppContext } from '../context.ts';
-import { checkJsonBounds } from '../core/json-bounds.ts';
 import { parseKpiQuery, rangeRejection } from '../core/kpi-query.ts';
 import { ADMIN_ONLY, ALL_ROLES, SETTINGS_READERS } from '../core/roles.ts';
 import { BadQueryError, IngestUnavailableError, SourceTokenError } from '../errors.ts';
 import { decodeUtf8Body } from './ingest-encoding.ts';
-import { JsonBoundsError } from './escalations.ts';
+import { useBoundedJsonParser } from './json-body.ts';
 
 export const CONTACTS_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
 
@@ -111,23 +110,9 @@ export function contactRoutes(app: App, ctx: AppContext): void {
   // A channel system pushes contacts with its source token, as JSON ({"contacts": [...]} or an
   // array) or CSV text (text/csv, the import's columns); answered after the bus acknowledged them.
   void app.register(async (scope) => {
-    const parseJson = scope.getDefaultJsonParser('error', 'error');
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: CONTACTS_BODY_LIMIT_BYTES }, (req, body, done) => {
-      let text: string;
-      try {
-        text = decodeUtf8Body(body);
-      } catch (err) {
-        done(err as Error, undefined);
-        return;
-      }
-      const bounds = checkJsonBounds(text);
-      if (!bounds.ok) {
-        done(new JsonBoundsError(bounds.reason), undefined);
-        return;
-      }
-      parseJson(req, text, done);
-    });
+    useBoundedJsonParser(scope, CONTACTS_BODY_LIMIT_BYTES);
+    // CSV as text/csv only (strict UTF-8 below); plain text is not a contacts body.
+    scope.removeContentTypeParser('text/plain');
     scope.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: CONTACTS_BODY_LIMIT_BYTES }, (_req, body, done) => {
       try {
         done(null, decodeUtf8Body(body));
