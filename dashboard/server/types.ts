@@ -69,7 +69,7 @@ export interface DashboardDeps {
    * Accepted lines per site and source since a time (the processor's stored events; the dashboard
    * reads no queue events itself); absent -> the data quality page shows no stored counts.
    */
-  acceptedLines?: (sinceS: number) => Promise<Array<{ site: string; source: string; kind: 'queue_log' | 'cdr'; lines: number; last_event_s: number }>>;
+  acceptedLines?: (sinceS: number) => Promise<Array<{ site: string; source: string; kind: 'queue_log' | 'cdr' | 'contacts'; lines: number; last_event_s: number }>>;
   /** The processor's versioned settings and calendars; absent -> /api/settings answers 503. */
   settings?: SettingsDeps;
   /** The processor's quality service (/api/qa/*); absent -> those routes answer 503. */

@@ -23,6 +23,7 @@ import {
   queryFunnel, queryFunnelCalls,
   queryFcr,
   queryContactKpis,
+  contactAcceptedLines,
   contactSettingsView,
   saveContactSettings,
   startContactConsumer,
@@ -231,7 +232,8 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           contacts: contactsPort(ch, o),
           health: async () => ({ sources: ingestStatus ? ingestStatus() : [], ...(processorHealth ? { processor: processorHealth() } : {}) }),
           settings: settingsDeps(ch),
-          acceptedLines: (sinceS) => createStore(ch).acceptedLines(sinceS),
+          // PBX lines and CDR rows, then contacts of other channels (named `contacts:<source>` like their rejected rows).
+          acceptedLines: async (sinceS) => [...(await createStore(ch).acceptedLines(sinceS)), ...(await contactAcceptedLines(ch, sinceS))],
         },
         {
           port: o.port,

@@ -34,7 +34,7 @@ import { freshClickHouse } from '../testing/clickhouse.ts';
 import { queryContactKpis } from './contact-query.ts';
 import { startContactConsumer } from './consumer.ts';
 import { businessDays, businessSeconds } from './core/business-time.ts';
-import { saveContactSettings } from './store/contact-store.ts';
+import { contactAcceptedLines, saveContactSettings } from './store/contact-store.ts';
 
 const log = pino({ level: 'silent' });
 const NOW_MS = Date.UTC(2026, 11, 15);
@@ -92,6 +92,8 @@ describe('channel KPIs, hand-worked December 2026', () => {
     expect(await push(CSV)).toMatchObject({ accepted: 10, rejected: 0 });
     const [n] = await (await ch.client.query({ query: `SELECT count() AS n FROM ${TABLES.contacts} FINAL WHERE site = 'c'`, format: 'JSONEachRow' })).json<{ n: string }>();
     expect(Number(n?.n)).toBe(10);
+    // The data quality page's accepted counts: per source, named like the source's rejected rows.
+    expect(await contactAcceptedLines(ch, 0)).toEqual([{ site: 'c', source: 'contacts:push:crm', kind: 'contacts', lines: 10, last_event_s: Date.UTC(2026, 11, 10, 21) / 1000 }]);
   });
 
   it('business seconds of the calendar as worked by hand (weekend and holiday skipped)', () => {

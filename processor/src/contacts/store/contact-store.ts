@@ -108,3 +108,24 @@ export async function contactSettingsView(ch: ClickHouse, site: string, atMs: nu
     versions: versions.filter((v) => v.version > 0).map((v) => ({ version: v.version, valid_from_ms: v.valid_from_ms, created_by: v.created_by, created_at_ms: v.created_at_ms, settings: v.settings })),
   };
 }
+
+/**
+ * Contacts stored per site and source that arrived since a time (the data quality page's accepted
+ * counts beside their rejected rows): sources named `contacts:<source>` like their dead letters.
+ */
+export async function contactAcceptedLines(ch: ClickHouse, sinceS: number): Promise<Array<{ site: string; source: string; kind: 'contacts'; lines: number; last_event_s: number }>> {
+  try {
+    const rows = await (
+      await ch.client.query({
+        query: `SELECT site, concat('contacts:', source) AS source, count() AS lines, toUnixTimestamp(max(arrived)) AS last_event_s
+                FROM ${TABLES.contacts} FINAL WHERE arrived >= toDateTime({since:Int64}, 'UTC') GROUP BY site, source ORDER BY site, source`,
+        query_params: { since: Math.max(0, Math.trunc(sinceS)) },
+        format: 'JSONEachRow',
+        clickhouse_settings: READ,
+      })
+    ).json<{ site: string; source: string; lines: unknown; last_event_s: unknown }>();
+    return rows.map((r) => ({ site: r.site, source: r.source, kind: 'contacts' as const, lines: Number(r.lines), last_event_s: Number(r.last_event_s) }));
+  } catch (err) {
+    throw new ContactStoreError('reading accepted contacts failed', { cause: err });
+  }
+}
