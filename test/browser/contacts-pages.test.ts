@@ -3,7 +3,8 @@
 // (times today, UTC): the supervisor's wallboard shows a tile per channel, the manager's Reports
 // page the channel report with its definitions and ratings, both equal to GET /api/contacts/kpis;
 // the admin changes the chat threshold in the Settings form (a new version the report states), the
-// manager reads the same form without saving; Spanish and English.
+// manager reads the same form without saving; the data quality page counts the contacts source;
+// Spanish and English.
 //   K1 chat  00:01:00, first response after 10 s, ended after 100 s, calidad 5 -> on time
 //   K2 chat  00:02:00, first response after 50 s, ended after 140 s          -> late (T = 30 s)
 //   K3 chat  00:03:00, abandoned after 30 s
@@ -140,6 +141,13 @@ describe('contacts of other channels', () => {
       expect(await page.locator('[data-testid="channel-def-chat"]').innerText()).toBe(
         'Chat: a tiempo = primera respuesta ≤ 1:00 de reloj (versión 1; cambió dentro del rango: cada contacto con la versión vigente a su llegada).',
       );
+      // The data quality page counts the imported contacts and the rejected row under one source.
+      await page.getByTestId('nav-quality').click();
+      const row = page.locator('[data-testid=quality-source][data-source="contacts:import:crm"]');
+      await waitFor(async () => (await row.count()) === 1, { timeoutMs: 20_000, what: 'the contacts source' });
+      expect([await row.getByTestId('quality-accepted').textContent(), await row.getByTestId('quality-rejected').textContent(), await row.getByTestId('quality-status').textContent()]).toEqual(['4', '1', 'importación terminada']);
+      await page.goto(`${tablero.url}/#/reports?from=${TODAY}&to=${TOMORROW}`);
+      await waitFor(async () => (await page.locator('[data-testid="channel-report"]').getAttribute('data-status')) === 'ready', { timeoutMs: 30_000, what: 'the channel report' });
       await english(page);
       await waitFor(async () => (await page.locator('[data-testid="channel-def-chat"]').innerText()).startsWith('Chat: on time'), { timeoutMs: 10_000, what: 'English definitions' });
       expect(await page.locator('[data-testid="channel-def-chat"]').innerText()).toBe('Chat: on time = first response ≤ 1:00 wall clock (version 1; changed inside the range: each contact judged by the version in force at its arrival).');
