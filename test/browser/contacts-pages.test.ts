@@ -29,6 +29,9 @@ const PASSWORDS = { mara: 'manager-password-2026', sofi: 'supervisor-password-20
 let dir: string;
 let tablero: TableroProcess;
 let browser: Browser;
+let cliRows: Array<Record<string, unknown>>;
+let cliTable: string;
+let badChannel: { code: number | null; stderr: string };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tablero-contacts-'));
@@ -45,6 +48,13 @@ beforeAll(async () => {
   const dataDir = join(dir, 'data');
   const imported = await runTablero(['import', '--kind', 'contacts', join(dir, 'contacts.csv')], { dataDir, env: { TZ: 'UTC' } });
   expect(imported.stdout).toBe(`imported 1 file(s): 5 rows, 4 accepted, 1 rejected\n  rejected 1 x bad_field:channel\n  ${join(dir, 'contacts.csv')}:6: bad_field:channel\n`);
+  // `tablero contacts` on the stored data (nothing running yet): the rows GET /api/contacts/kpis answers below.
+  const cli = await runTablero(['contacts', '--from', TODAY, '--to', TOMORROW, '--tz', 'UTC', '--json'], { dataDir, env: { TZ: 'UTC' } });
+  if (cli.code !== 0) throw new Error(cli.stderr);
+  cliRows = JSON.parse(cli.stdout) as Array<Record<string, unknown>>;
+  const table = await runTablero(['contacts', '--from', TODAY, '--to', TOMORROW, '--tz', 'UTC'], { dataDir, env: { TZ: 'UTC' } });
+  cliTable = table.stdout;
+  badChannel = await runTablero(['contacts', '--from', TODAY, '--to', TOMORROW, '--channel', 'fax'], { dataDir, env: { TZ: 'UTC' } });
   tablero = await startTablero({ args: ['--no-simulate'], dataDir, env: { TZ: 'UTC' } });
   for (const [user, role] of [['mara', 'manager'], ['sofi', 'supervisor']] as const) {
     const added = await runTablero(['user', 'add', user, '--role', role], { dataDir, stdin: PASSWORDS[user] });
@@ -88,6 +98,10 @@ describe('contacts of other channels', () => {
       expect(await page.locator('[data-testid="channel-tile-email"] span').allInnerTexts()).toEqual(['Correo (buzón)', '1 recibidos', '0 atendidos', '1 en espera', '— a tiempo']);
       const api = await apiRows(page, `from=${TODAY}&to=${TOMORROW}&by=day&tz=UTC`);
       expect(api.map((r) => [r.channel, r.received, r.answered, r.waiting, r.within_pct])).toEqual([['chat', 3, 2, 0, 33.33], ['email', 1, 0, 1, null]]);
+      // One truth: `tablero contacts --json` printed the same rows from the store before start.
+      expect(cliRows).toEqual(api);
+      expect(cliTable.split('\n')[1]).toMatch(/^chat\s+2\d{3}-\d{2}-\d{2}\s+3\s+2\s+1\s+0\s+0\s+1\s+33\.33\s+30\s+50\s+90\s+1\s+100$/);
+      expect([badChannel.code, badChannel.stderr]).toEqual([2, 'tablero contacts: --channel must be one of chat, video, email, webform, social\n']);
       await english(page);
       await waitFor(async () => (await page.locator('[data-testid="channel-tile-chat"] span').first().innerText()) === 'Chat' && (await page.locator('[data-testid="channel-tile-email"] span').first().innerText()) === 'Email (mailbox)', { timeoutMs: 10_000, what: 'English tiles' });
       expect(await page.locator('[data-testid="channel-tile-chat"] span').allInnerTexts()).toEqual(['Chat', '3 received', '2 answered', '0 waiting', '33.3% on time']);
