@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   kpis: async () => (await import('./commands/kpis.ts')).kpisCommand,
   funnel: async () => (await import('./commands/funnel.ts')).funnelCommand,
   fcr: async () => (await import('./commands/fcr.ts')).fcrCommand,
+  contacts: async () => (await import('./commands/contacts.ts')).contactsCommand,
   calls: async () => (await import('./commands/calls.ts')).callsCommand,
   export: async () => (await import('./commands/export.ts')).exportCommand,
   user: async () => (await import('./commands/user.ts')).userCommand,

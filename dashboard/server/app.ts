@@ -26,6 +26,7 @@ import { LiveHub } from './live/hub.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { authRoutes } from './routes/auth.ts';
 import { escalationRoutes } from './routes/escalations.ts';
+import { contactRoutes } from './routes/contacts.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -270,6 +271,7 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
   ingestRoutes(app, ctx);
   qaRoutes(app, ctx);
   escalationRoutes(app, ctx);
+  contactRoutes(app, ctx);
   supervisorRoutes(app, ctx);
   reportRoutes(app, ctx);
   callRoutes(app, ctx);

@@ -15,4 +15,5 @@ export { recordAudit } from './store/audit-store.ts';
 export type { HelloMessage } from './live/hub.ts';
 export type { ExportsPort, MonthlyExportQuery } from './routes/exports.ts';
 export type { EscalationsPort, TicketDetailView } from './routes/escalations.ts';
+export type { ContactsPort, ContactPushResult } from './routes/contacts.ts';
 export type { QualityReportsPort, QaReportFormat } from './routes/qa.ts';

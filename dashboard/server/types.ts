@@ -7,6 +7,7 @@ import type { QualityReportsPort, SurveyPush } from './routes/qa.ts';
 import type { Lang, Role } from './core/roles.ts';
 import type { EscalationsPort } from './routes/escalations.ts';
 import type { ExportsPort } from './routes/exports.ts';
+import type { ContactsPort } from './routes/contacts.ts';
 
 /** The processor's stored KPI reads beyond the rows (the Reports page's charts). */
 export interface ReportsPort {
@@ -60,13 +61,15 @@ export interface DashboardDeps {
   exports?: ExportsPort;
   /** The processor's escalation aging and ingest's ticket push (issue #7); absent -> /api/escalations* and /ingest/tickets answer 503. */
   escalations?: EscalationsPort;
+  /** Contacts of other channels (issue 17): the processor's read and settings, ingest's push; absent -> /api/contacts/* and /ingest/contacts answer 503. */
+  contacts?: ContactsPort;
   /** Extra readiness facts (e.g. each source's last line), merged into /api/health. */
   health?: () => Promise<Record<string, unknown>>;
   /**
    * Accepted lines per site and source since a time (the processor's stored events; the dashboard
    * reads no queue events itself); absent -> the data quality page shows no stored counts.
    */
-  acceptedLines?: (sinceS: number) => Promise<Array<{ site: string; source: string; kind: 'queue_log' | 'cdr'; lines: number; last_event_s: number }>>;
+  acceptedLines?: (sinceS: number) => Promise<Array<{ site: string; source: string; kind: 'queue_log' | 'cdr' | 'contacts'; lines: number; last_event_s: number }>>;
   /** The processor's versioned settings and calendars; absent -> /api/settings answers 503. */
   settings?: SettingsDeps;
   /** The processor's quality service (/api/qa/*); absent -> those routes answer 503. */

@@ -309,3 +309,86 @@ export interface SurveyBatch {
   site: string;
   answers: SurveyAnswer[];
 }
+
+// ---- Contacts of other channels (chat, video, email, web form, social; issue 17; additive) ----
+
+/**
+ * Third CRM-like stream: contacts handled outside the PBX. Its own stream (not `crm.>`) so the
+ * escalation service's consumer, which reads every `crm.>` subject, never sees them.
+ * `contacts.records.<site>` carries accepted contact records, `contacts.dead.<site>` rejected
+ * rows (DeadLetter shape, stored in dead_letters and counted on the data quality page).
+ */
+export const CONTACTS_STREAM = 'TABLERO_CONTACTS';
+export const CONTACTS_SUBJECT_PREFIX = 'contacts.records';
+export const CONTACTS_DEAD_SUBJECT_PREFIX = 'contacts.dead';
+/** Durable consumer that stores contact records. */
+export const CONTACTS_CONSUMER = 'contacts-store';
+export function contactsSubject(site: string): string {
+  return `${CONTACTS_SUBJECT_PREFIX}.${site}`;
+}
+export function contactsDeadSubject(site: string): string {
+  return `${CONTACTS_DEAD_SUBJECT_PREFIX}.${site}`;
+}
+export const CONTACTS_STREAM_SPEC = {
+  name: CONTACTS_STREAM,
+  subjects: ['contacts.>'],
+  maxBytes: 4 * 1024 ** 3,
+  duplicateWindowMs: 2 * 60 * 60 * 1000,
+};
+
+/** The channels a contact comes by (kpi-definitions §15). Calls stay in queue_log/CDR. */
+export const CONTACT_CHANNELS = ['chat', 'video', 'email', 'webform', 'social'] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+/** How a contact ended; '' = still open. */
+export const CONTACT_OUTCOMES = ['answered', 'abandoned', 'unanswered'] as const;
+export type ContactOutcome = (typeof CONTACT_OUTCOMES)[number];
+
+/** One contact's latest known state (HTTP push or CSV import), normalized. */
+export interface ContactRecord {
+  site: string;
+  /** `push:<token name>` or `import:<--source>` (default `import:crm`). */
+  source: string;
+  /** The channel system's own id; with the site it identifies the contact. */
+  contact_id: string;
+  channel: ContactChannel;
+  /** Queue or team ('' when not given). */
+  queue: string;
+  /** Epoch seconds (UTC). */
+  arrived: number;
+  /** First response by an agent; 0 = none (yet). */
+  first_response: number;
+  /** 0 = not ended (yet). */
+  ended: number;
+  agent: string;
+  outcome: ContactOutcome | '';
+  /** Link to a call (Asterisk uniqueid/linkedid) and/or a PQRSD ticket, '' when none. */
+  call_id: string;
+  ticket_id: string;
+  /** Ratings 1..5 per survey dimension (the call surveys' dimensions), parallel arrays. */
+  rating_dims: string[];
+  rating_scores: number[];
+  /**
+   * Deterministic order of a contact's states: stage (0 open, 1 responded, 2 ended) then the
+   * latest of its times. The stored row with the highest version wins (ReplacingMergeTree), so a
+   * state re-sent or delivered late never replaces a later one (idempotent and ordered).
+   */
+  version: number;
+}
+
+/**
+ * A batch on the wire is this header as one JSON line, then `contacts` rows, one JSON array per
+ * line holding a ContactRecord's values in CONTACT_COLUMNS order (ClickHouse's JSONCompactEachRow:
+ * the names are the `contacts` columns), so the store writes the rows as they came without
+ * parsing them again. Arrays instead of objects: a third less to write and for ClickHouse to read
+ * (docs/benchmarks.md, contacts).
+ */
+export const CONTACT_COLUMNS = [
+  'site', 'source', 'contact_id', 'channel', 'queue', 'arrived', 'first_response', 'ended', 'agent', 'outcome',
+  'call_id', 'ticket_id', 'rating_dims', 'rating_scores', 'version',
+] as const satisfies ReadonlyArray<keyof ContactRecord>;
+export interface ContactBatchHeader {
+  /** Deterministic (source fingerprint + rows); the JetStream Nats-Msg-Id. */
+  batch_id: string;
+  site: string;
+  contacts: number;
+}

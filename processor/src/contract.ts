@@ -841,3 +841,83 @@ export interface TypificationDefinition {
   /** A caller who enters the same queue again within this many days did not get first-contact resolution. */
   repeat_window_days: number;
 }
+
+// ---- Contacts of other channels (issue 17; kpi-definitions §15) ----
+
+export const CONTACT_GROUPINGS = ['month', 'day', 'hour'] as const;
+export type ContactGrouping = (typeof CONTACT_GROUPINGS)[number];
+
+/** GET /api/contacts/kpis, `tablero contacts`, the Reports page, the wallboard tiles, the monthly export. */
+export interface ContactKpiQuery {
+  /** Same formats as KpiQuery.from (local in `tz`). */
+  from: string;
+  /** Exclusive. */
+  to: string;
+  /** Default every channel. Rows exist for (channel, period) pairs with at least one contact. */
+  channels?: string[];
+  /** Default `day`. */
+  by?: ContactGrouping;
+  tz?: string;
+  site?: string;
+}
+
+export interface ContactRatingStats {
+  answers: number;
+  /** Mean score 1..5, 2 decimals; null without answers. */
+  mean: number | null;
+  /** Answers of 4 or 5 / answers x 100; null without answers. */
+  csat_pct: number | null;
+}
+
+export interface ContactKpiRow {
+  channel: string;
+  period: string;
+  received: number;
+  answered: number;
+  abandoned: number;
+  /** Closed without an answer. */
+  unanswered: number;
+  /** Still open without a first response when read. */
+  waiting: number;
+  answered_within: number;
+  /** answered_within / (answered + abandoned + unanswered) x 100; null when that is 0. */
+  within_pct: number | null;
+  abandon_pct: number | null;
+  /** First-response time of answered contacts, in the channel's basis (wall or business seconds). */
+  first_response_avg_s: number | null;
+  first_response_max_s: number | null;
+  /** ended - first response of answered contacts that ended (wall seconds). */
+  handled: number;
+  handle_avg_s: number | null;
+  /** Contacts with at least one rating. */
+  rated: number;
+  /** rated / answered x 100. */
+  rating_response_pct: number | null;
+  /** Every answer of every dimension: answers of 4 or 5 / answers x 100. */
+  csat_pct: number | null;
+  ratings: Record<string, ContactRatingStats>;
+  definition: ContactDefinition;
+}
+
+export interface ContactDefinition {
+  site: string;
+  tz: string;
+  /** The channel's settings in force at the end of the range (each contact is judged by the version in force when it arrived). */
+  threshold_s: number;
+  basis: 'wall' | 'business';
+  strict: boolean;
+  settings_version: number;
+  /** True when the channel's settings changed inside the range. */
+  spans_change: boolean;
+}
+
+/** GET /api/contacts/settings: each channel's settings in force now, the defaults and every stored version. */
+export interface ContactSettingsView {
+  site: string;
+  channels: readonly string[];
+  current: Record<string, { threshold_s: number; basis: 'wall' | 'business'; strict: boolean }>;
+  current_version: number;
+  defaults: Record<string, { threshold_s: number; basis: 'wall' | 'business'; strict: boolean }>;
+  max_threshold_s: number;
+  versions: Array<{ version: number; valid_from_ms: number; created_by: string; created_at_ms: number; settings: Record<string, { threshold_s: number; basis: 'wall' | 'business'; strict: boolean }> }>;
+}

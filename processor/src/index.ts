@@ -22,3 +22,4 @@ export { queryFunnel, queryFunnelCalls, type FunnelReadOptions } from './store/f
 export { parseFunnelConfig, type FunnelConfig, type FunnelSettings, type FunnelService, type IvrSource } from './core/funnel.ts';
 export { queryFcr, type FcrReadOptions } from './store/fcr-query.ts';
 export { parseTypificationSettings, DEFAULT_TYPIFICATION, type TypificationSettings } from './core/typification.ts';
+export { startContactConsumer, queryContactKpis, contactAcceptedLines, contactSettingsView, loadContactSettingsVersions, saveContactSettings, contactSettingsAt, DEFAULT_CONTACT_SETTINGS, MAX_CONTACT_THRESHOLD_S, type ContactConsumer, type ContactSettingsVersion, type ContactSettings } from './contacts/index.ts';

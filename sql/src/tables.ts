@@ -32,4 +32,7 @@ export const TABLES = {
   sessions: 'sessions',
   /** Who did what, when and from where (migration 070). */
   auditLog: 'audit_log',
+  /** Contacts of other channels and their per-channel settings (migrations 100-101). */
+  contacts: 'contacts',
+  contactSettingsVersions: 'contact_settings_versions',
 } as const;

@@ -22,6 +22,11 @@ import {
   queryKpis,
   queryFunnel, queryFunnelCalls,
   queryFcr,
+  queryContactKpis,
+  contactAcceptedLines,
+  contactSettingsView,
+  saveContactSettings,
+  startContactConsumer,
   queryWaitDistribution,
   saveCalendarVersion,
   saveSettingsVersion,
@@ -32,11 +37,12 @@ import {
   type SiteCalendarSpec,
 } from '@tablero/processor';
 import type { ProcessorHealth } from '@tablero/processor/contract';
-import { FIRST_START_KIOSK_LABEL, countUsers, createKioskToken, createUser, startDashboard, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
+import { FIRST_START_KIOSK_LABEL, countUsers, createKioskToken, createUser, startDashboard, type ContactsPort, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
 import { startExportScheduler } from '@tablero/processor/reports';
 import { createSmtpMailer, smtpSettings } from '../mail.ts';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
 import { createSurveyPushHandler } from '@tablero/ingest/surveys';
+import { createContactPushHandler } from '@tablero/ingest/contacts';
 import { qualityReportsPort, reportsPort } from './export.ts';
 import type { Bus, NatsBus } from '../bus/index.ts';
 import { countLines, enableProcessMetrics, registerConsumers, registerLineSources, type ConsumerFacts } from '@tablero/processor/metrics';
@@ -188,7 +194,10 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       // Escalation aging (PQRSD tickets) consumes the CRM stream beside the processor.
       const escalations = await startEscalations({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'escalations' }) }, { tz: o.cfg.siteTz });
       running.push(escalations);
-      for (const service of [processor, surveys, escalations]) watch(service);
+      // Contacts of other channels (chat, email...) are stored beside the processor.
+      const contacts = await startContactConsumer({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'contacts' }) });
+      running.push(contacts);
+      for (const service of [processor, surveys, escalations, contacts]) watch(service);
     }
     let ingestStatus: (() => unknown) | null = null;
     const files = sources.filter((s): s is FileSourceConfig => !isDbSource(s));
@@ -251,9 +260,11 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           pushSurveys: createSurveyPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
           qualityReports: qualityReportsPort(),
           escalations: escalationsPort(ch, o),
+          contacts: contactsPort(ch, o),
           health: async () => ({ sources: ingestStatus ? ingestStatus() : [], ...(processorHealth ? { processor: processorHealth() } : {}) }),
           settings: settingsDeps(ch),
-          acceptedLines: (sinceS) => createStore(ch).acceptedLines(sinceS),
+          // PBX lines and CDR rows, then contacts of other channels (named `contacts:<source>` like their rejected rows).
+          acceptedLines: async (sinceS) => [...(await createStore(ch).acceptedLines(sinceS)), ...(await contactAcceptedLines(ch, sinceS))],
         },
         {
           port: o.port,
@@ -308,6 +319,20 @@ function escalationsPort(ch: ClickHouse, o: ComposeOptions): EscalationsPort {
   const push = createTicketPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) });
   return {
     ...createEscalationsApi(ch, { tz: o.cfg.siteTz, defaultSite: o.site }),
+    // Pushed local times without an offset are read in the site's zone.
+    push: (req) => push({ ...req, tz: o.cfg.siteTz }),
+  };
+}
+
+/** The dashboard's contacts port: the processor's one channel read and settings, ingest's contact push. */
+export function contactsPort(ch: ClickHouse, o: { cfg: Config; log: Logger; bus: Bus; site: string }): ContactsPort {
+  const push = createContactPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) });
+  const read = { defaultTz: o.cfg.siteTz, defaultSite: o.site };
+  return {
+    defaultSite: o.site,
+    kpis: (q) => queryContactKpis(ch, q, read),
+    settings: (site) => contactSettingsView(ch, site, Date.now()),
+    saveSettings: (v) => saveContactSettings(ch, v),
     // Pushed local times without an offset are read in the site's zone.
     push: (req) => push({ ...req, tz: o.cfg.siteTz }),
   };

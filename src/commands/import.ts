@@ -12,8 +12,9 @@ import { UsageError, stringList } from './usage.ts';
 import { ProgressBar } from './progress.ts';
 import { importSurveys } from './import-surveys.ts';
 import { importTickets } from './import-tickets.ts';
+import { importContacts } from './import-contacts.ts';
 
-const KINDS = ['auto', 'queue_log', 'cdr', 'tickets', 'surveys'] as const;
+const KINDS = ['auto', 'queue_log', 'cdr', 'tickets', 'surveys', 'contacts'] as const;
 
 /**
  * JetStream messages per processor commit when the import stores the events itself (no NATS):
@@ -26,14 +27,17 @@ const IMPORT_GROUP_MESSAGES = 64;
 type Kind = (typeof KINDS)[number];
 
 export const importCommand: Command = {
-  summary: 'backfill queue_log / Master.csv history, tickets or surveys (.gz and rotated directories accepted)',
-  usage: `Usage: tablero import FILE|DIR... [--kind auto|queue_log|cdr|tickets|surveys] [--site ID]
+  summary: 'backfill queue_log / Master.csv history, tickets, surveys or contacts of other channels (.gz and rotated directories accepted)',
+  usage: `Usage: tablero import FILE|DIR... [--kind auto|queue_log|cdr|tickets|surveys|contacts] [--site ID]
   Idempotent: importing the same file again adds nothing. Rejected lines are counted and reported.
   --kind auto (default): each file is a queue_log or a CDR Master.csv (cdr_csv or cdr_custom) by its first line;
     [--tz ZONE] zone of CDR date cells (default UTC: the sample cdr.conf's usegmtime=yes).
   --kind tickets: PQRSD ticket events, CSV with a header (ticket_id,event,time,type,channel,area,call_site,call_id,note);
     [--source NAME] the CRM's name (default crm), [--tz ZONE] zone of times without an offset (default the site's).
-  --kind surveys: post-call survey answers, CSV (see README "Escalations and surveys").`,
+  --kind surveys: post-call survey answers, CSV (see README "Escalations and surveys").
+  --kind contacts: contacts of chat, video, email, web form and social channels, CSV with a header
+    (contact_id,channel,queue,arrived,first_response,ended,agent,outcome,call_id,ticket_id,rating_<dimension>...);
+    [--source NAME] the channel system's name (default crm), [--tz ZONE] zone of times without an offset (default the site's).`,
   options: { kind: { type: 'string' }, site: { type: 'string' }, source: { type: 'string' }, tz: { type: 'string' } },
   allowPositionals: true,
   async run(values, positionals) {
@@ -56,7 +60,13 @@ export const importCommand: Command = {
       const tz = typeof values.tz === 'string' ? values.tz : cfg.siteTz;
       return importTickets(cfg, { files, site, source, tz });
     }
-    if (values.source !== undefined) throw new UsageError('--source applies to --kind tickets only');
+    if (kind === 'contacts') {
+      for (const f of files) if (statSync(f).isDirectory()) throw new UsageError(`${f}: give contact CSV files, not a directory`);
+      const source = typeof values.source === 'string' ? values.source : 'crm';
+      const tz = typeof values.tz === 'string' ? values.tz : cfg.siteTz;
+      return importContacts(cfg, { files, site, source, tz });
+    }
+    if (values.source !== undefined) throw new UsageError('--source applies to --kind tickets and contacts only');
     if (values.tz !== undefined && kind === 'queue_log') throw new UsageError('--tz applies to CDR files and --kind tickets (queue_log lines carry epochs)');
     const timeZone = typeof values.tz === 'string' ? values.tz : undefined;
     if (!cfg.NATS_URL && !cfg.CLICKHOUSE_URL && findRunning(cfg.dataDir)) {

@@ -69,7 +69,7 @@ describe('tablero import --kind tickets', () => {
       stderr: `tablero import: ${bad}: line 1: missing_column:ticket_id (expected a header like ticket_id,event,time,type,area)\n`,
     });
     expect((await tablero(['import', '--kind', 'tickets', '--tz', 'Mars/Olympus', file])).stderr).toBe('tablero import: unknown time zone "Mars/Olympus"\n');
-    expect((await tablero(['import', '--source', 'crm', file])).stderr).toBe('tablero import: --source applies to --kind tickets only\n');
+    expect((await tablero(['import', '--source', 'crm', file])).stderr).toBe('tablero import: --source applies to --kind tickets and contacts only\n');
     expect((await tablero(['import', '--kind', 'queue_log', '--tz', 'UTC', file])).stderr).toBe('tablero import: --tz applies to CDR files and --kind tickets (queue_log lines carry epochs)\n');
   });
 

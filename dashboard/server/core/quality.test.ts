@@ -47,6 +47,22 @@ describe('qualityBySource', () => {
     ]);
   });
 
+  it('never calls a contacts source silent; a contacts CSV import is a finished import', () => {
+    const rows = qualityBySource({
+      ...base,
+      live: [],
+      accepted: [
+        { site: 's', source: 'contacts:import:crm', kind: 'contacts', lines: 4, last_event_s: 10 },
+        { site: 's', source: 'contacts:push:chat1', kind: 'contacts', lines: 9, last_event_s: 10 },
+      ],
+      rejected: [{ site: 's', source: 'contacts:push:chat1', lines: 2 }],
+    });
+    expect(rows.map((r) => [r.source, r.kind, r.imported, r.silent, r.stored_accepted, r.stored_rejected])).toEqual([
+      ['contacts:import:crm', 'contacts', true, false, 4, 0],
+      ['contacts:push:chat1', 'contacts', false, false, 9, 2],
+    ]);
+  });
+
   it('names a finished import by what it stored: queue_log lines or CDR rows', () => {
     const rows = qualityBySource({
       ...base,

@@ -5,6 +5,8 @@ import { parseProcessorHealth } from '../../shared/processor-health.ts';
 
 /** How `tablero import` names its sources (ingest/src/sources/import.ts): `import:<file>`. */
 export const IMPORT_SOURCE_PREFIX = 'import:';
+/** Contacts of other channels name their sources `contacts:<source>` (`contacts:import:<name>` for `tablero import --kind contacts`). */
+export const CONTACTS_SOURCE_PREFIX = 'contacts:';
 
 export interface SourceStatusIn {
   source: string;
@@ -82,7 +84,7 @@ export function qualityBySource(input: {
     if (!r) {
       r = {
         site, source, kind: '', live_accepted: null, live_rejected: null, stored_accepted: 0, stored_rejected: 0,
-        last_line_at_ms: null, last_event_s: null, silent_for_s: null, silent: false, imported: source.startsWith(IMPORT_SOURCE_PREFIX), clock_skew_s: null,
+        last_line_at_ms: null, last_event_s: null, silent_for_s: null, silent: false, imported: source.startsWith(IMPORT_SOURCE_PREFIX) || source.startsWith(`${CONTACTS_SOURCE_PREFIX}${IMPORT_SOURCE_PREFIX}`), clock_skew_s: null,
       };
       rows.set(k, r);
     }
@@ -113,8 +115,9 @@ export function qualityBySource(input: {
   for (const r of rows.values()) {
     const lastS = r.last_line_at_ms !== null ? r.last_line_at_ms / 1000 : r.last_event_s;
     r.silent_for_s = lastS === null ? null : Math.max(0, Math.floor(nowS - lastS));
-    // A live source that never delivered a line is silent too; an import that finished is not.
-    r.silent = r.imported ? false : r.silent_for_s === null ? r.live_accepted !== null : r.silent_for_s > input.silentAfterS;
+    // A live source that never delivered a line is silent too; an import that finished is not, nor
+    // a contacts source (a channel system pushes when it has contacts: a quiet one is not a fault).
+    r.silent = r.imported || r.source.startsWith(CONTACTS_SOURCE_PREFIX) ? false : r.silent_for_s === null ? r.live_accepted !== null : r.silent_for_s > input.silentAfterS;
   }
   const collator = new Intl.Collator('en', { numeric: true });
   return [...rows.values()].sort((a, b) => collator.compare(a.site, b.site) || collator.compare(a.source, b.source));

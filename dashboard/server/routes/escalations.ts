@@ -6,8 +6,9 @@ import createError from '@fastify/error';
 import type { TicketEvent } from '@tablero/ingest/contract';
 import type { EscalationMonthly, EscalationTicket, EscalationsSnapshot } from '@tablero/processor/contract';
 import type { App, AppContext } from '../context.ts';
-import { checkJsonBounds } from '../core/json-bounds.ts';
-import { decodeUtf8Body } from './ingest-encoding.ts';
+import { useBoundedJsonParser } from './json-body.ts';
+
+export { JsonBoundsError } from './json-body.ts';
 import { MAX_MONTH_YEAR, MIN_MONTH_YEAR, monthProblem } from '../core/month.ts';
 import { ADMIN_ONLY, ESCALATION_READERS, ESCALATION_SETTINGS_READERS } from '../core/roles.ts';
 import { BadQueryError, IngestUnavailableError, NotFoundError, SourceTokenError } from '../errors.ts';
@@ -18,7 +19,6 @@ export const EscalationsUnavailableError = createError('TABLERO_ERR_ESCALATIONS_
 export const EscalationsFailedError = createError('TABLERO_ERR_ESCALATIONS', 'the escalation query failed', 500);
 export const BadSettingsError = createError('TABLERO_ERR_BAD_SETTINGS', 'bad escalation settings: %s', 400, undefined, false);
 export const TicketsBodyError = createError('TABLERO_ERR_TICKETS_BODY', '%s', 400, undefined, false);
-export const JsonBoundsError = createError('TABLERO_ERR_JSON_BOUNDS', 'the JSON body is refused: %s', 400, undefined, false);
 
 export interface TicketDetailView {
   ticket: EscalationTicket;
@@ -151,23 +151,7 @@ export function escalationRoutes(app: App, ctx: AppContext): void {
   // Encapsulated: the body's shape is bounded before it is parsed (a body nested 100,000 deep
   // can never succeed, so it is a 400, not a 503 "send them again").
   void app.register(async (scope) => {
-    const parseJson = scope.getDefaultJsonParser('error', 'error');
-    scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: TICKETS_BODY_LIMIT_BYTES }, (req, body, done) => {
-      let text: string;
-      try {
-        text = decodeUtf8Body(body);
-      } catch (err) {
-        done(err as Error, undefined);
-        return;
-      }
-      const bounds = checkJsonBounds(text);
-      if (!bounds.ok) {
-        done(new JsonBoundsError(bounds.reason), undefined);
-        return;
-      }
-      parseJson(req, text, done);
-    });
+    useBoundedJsonParser(scope, TICKETS_BODY_LIMIT_BYTES);
     scope.post('/ingest/tickets', { config: { access: 'source' }, bodyLimit: TICKETS_BODY_LIMIT_BYTES }, async (req) => {
       const source = req.source;
       if (!source) throw new SourceTokenError();

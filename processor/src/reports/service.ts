@@ -23,8 +23,9 @@ import { texts } from './core/texts.ts';
 import { buildMonthlyReport, dataChanged, monthKey, nextMonth, parseMonth, type DataFingerprint, type MonthlyReport, type QueueDefinition, type ReportFormat, type ReportLang } from './core/model.ts';
 import { dueRun, folderInside, reportFileName, reportMonthOf, runDay, runId, type ExportSchedule } from './core/schedule.ts';
 import { sharedRenderPool } from './render/pool.ts';
-import { cdrFingerprint, lastRunTimes, listClosedMonths, listSchedules, loadClosedMonth, recordRun, saveClosedMonth, stintFingerprint } from './store/report-store.ts';
+import { cdrFingerprint, contactsFingerprint, lastRunTimes, listClosedMonths, listSchedules, loadClosedMonth, recordRun, saveClosedMonth, stintFingerprint } from './store/report-store.ts';
 import { queryFunnel } from '../store/funnel-query.ts';
+import { queryContactKpis } from '../contacts/contact-query.ts';
 import { emptyFunnelRow, serviceDefinition, type FunnelConfig } from '../core/funnel.ts';
 import type { FunnelRow } from '../contract.ts';
 import { planRead, readAgentSums, readPeriodSums, resolverFor, statedDefinition, type KpiReadOptions, type PeriodSums } from '../store/kpi-query.ts';
@@ -135,9 +136,15 @@ export async function computeMonthlyReport(ctx: ReportContext, o: { site: string
   const funnel = await monthFunnel(ctx, { site: o.site, from: `${o.month}-01`, to: `${monthKey(n.year, n.month)}-01`, tz: plan.tz, nowMs: o.nowMs });
   // With a funnel section, the CDR rows of the month are fingerprinted too (late CDR -> warning once closed).
   const cdr = funnel ? { cdr: await cdrFingerprint(ctx.ch, { site: o.site, from_s: plan.from_s, to_s: plan.to_s }) } : {};
+  // Contacts of other channels, as GET /api/contacts/kpis answers the month (by=month, the site's zone).
+  const channels = await queryContactKpis(ctx.ch, { from: `${o.month}-01`, to: `${monthKey(n.year, n.month)}-01`, by: 'month', site: o.site, tz: plan.tz }, {
+    defaultTz: ctx.defaultTz, now: () => o.nowMs, ...(ctx.baseSettings ? { baseSettings: ctx.baseSettings } : {}),
+  });
+  // With a channels section, the month's contacts are fingerprinted too (late contacts -> warning once closed).
+  const contacts = channels.length > 0 ? { contacts: await contactsFingerprint(ctx.ch, { site: o.site, from_s: plan.from_s, to_s: plan.to_s }) } : {};
   return buildMonthlyReport({
     site: o.site, first_month: o.month, last_month: o.month, tz: plan.tz, calendar, hours, agents,
-    definitionOf, queues: o.queues, fingerprint: { ...fingerprint, ...cdr }, escalations, funnel,
+    definitionOf, queues: o.queues, fingerprint: { ...fingerprint, ...cdr, ...contacts }, escalations, funnel, channels,
   });
 }
 
@@ -159,12 +166,17 @@ async function monthFunnel(ctx: ReportContext, o: { site: string; from: string; 
 /**
  * The data a closed month was computed from, fingerprinted now as it was at closing: the stints
  * hashed with the closing's scheme (a month closed with an older scheme is not reported as
- * changed), and the CDR rows when the month was closed with a funnel section.
+ * changed), the CDR rows when the month was closed with a funnel section, and the contacts
+ * when it was closed with a channels section.
  */
 async function liveFingerprint(ctx: ReportContext, site: string, month: string, frozen: MonthlyReport): Promise<DataFingerprint> {
   const bounds = { site, ...monthBounds(month, frozen.tz) };
   const live = await stintFingerprint(ctx.ch, bounds, frozen.fingerprint.scheme);
-  return frozen.fingerprint.cdr ? { ...live, cdr: await cdrFingerprint(ctx.ch, bounds) } : live;
+  return {
+    ...live,
+    ...(frozen.fingerprint.cdr ? { cdr: await cdrFingerprint(ctx.ch, bounds) } : {}),
+    ...(frozen.fingerprint.contacts ? { contacts: await contactsFingerprint(ctx.ch, bounds) } : {}),
+  };
 }
 
 export async function exportMonthly(ctx: ReportContext, req: MonthlyExportRequest): Promise<MonthlyExport> {

@@ -61,6 +61,8 @@ export function writeCsv(layout: ReportLayout, sep: CsvSeparator): Buffer {
     ...(layout.escalations ? sectionWithLines(layout.escalations, sep) : []),
     // The funnel only when the site has funnel services configured (TABLERO_FUNNEL).
     ...(layout.funnel ? sectionWithLines(layout.funnel, sep) : []),
+    // Other channels only when the month has contacts (chat, email...).
+    ...(layout.channels ? sectionWithLines(layout.channels, sep) : []),
     ...section(layout.queue_definitions, sep),
     csvText(layout.t.def.source, sep),
     ...layout.definitions.map(([k, v]) => `${csvText(k, sep)}${sep}${csvText(v, sep)}`),

@@ -2,9 +2,9 @@
 // writers only decide how a cell of a kind looks. Column order here is the stable column order
 // of every export (a contract with the users' spreadsheets: add columns at the end only).
 import { localParts } from '../../core/calendar.ts';
-import { WEEKDAY_NAMES, type EscalationMonthly, type EscalationMonthlyRow, type FunnelRow } from '../../contract.ts';
-import { cdrChanged, dataChanged, type DataFingerprint, type MonthlyReport, type ReportFigures, type ReportLang } from './model.ts';
-import { FUNNEL_COLUMN_KEYS, texts, type ReportTexts } from './texts.ts';
+import { WEEKDAY_NAMES, type ContactKpiRow, type EscalationMonthly, type EscalationMonthlyRow, type FunnelRow } from '../../contract.ts';
+import { cdrChanged, contactsChanged, dataChanged, type DataFingerprint, type MonthlyReport, type ReportFigures, type ReportLang } from './model.ts';
+import { CHANNEL_COLUMN_KEYS, FUNNEL_COLUMN_KEYS, texts, type ReportTexts } from './texts.ts';
 
 /**
  * int: counts; pct: percent with 2 decimals (83.33 = 83.33 %); sec: seconds with 2 decimals; text;
@@ -49,6 +49,8 @@ export interface ReportLayout {
   escalations: EscalationsLayout | null;
   /** The call funnel sheet / section, or null when no funnel service is configured (or the month was closed before it existed). */
   funnel: SectionLayout | null;
+  /** The channels sheet / section (contacts of other channels), or null when the month has none. */
+  channels: SectionLayout | null;
   status: string;
   /** The data-changed warning of a closed month, else null. */
   warning: string | null;
@@ -186,6 +188,9 @@ export function layoutReport(report: MonthlyReport, o: LayoutOptions): ReportLay
   const warnings = [
     ...(stintsChanged && o.live ? [t.def.changed(report.fingerprint.value, report.fingerprint.stints, o.live.value, o.live.stints)] : []),
     ...(cdrChanged(report, o.live) && cdrThen && cdrNow ? [t.def.changedCdr(cdrThen.value, cdrThen.rows, cdrNow.value, cdrNow.rows)] : []),
+    ...(contactsChanged(report, o.live) && report.fingerprint.contacts && o.live?.contacts
+      ? [t.def.changedContacts(report.fingerprint.contacts.value, report.fingerprint.contacts.rows, o.live.contacts.value, o.live.contacts.rows)]
+      : []),
   ];
   const warning = warnings.length ? warnings.join(' ') : null;
   const definitions: Array<[string, string]> = [
@@ -199,6 +204,7 @@ export function layoutReport(report: MonthlyReport, o: LayoutOptions): ReportLay
     [t.def.status, status],
     [t.def.fingerprint, t.def.fingerprintValue(report.fingerprint.value, report.fingerprint.stints)],
     ...(report.fingerprint.cdr ? [[t.def.cdrFingerprint, t.def.cdrFingerprintValue(report.fingerprint.cdr.value, report.fingerprint.cdr.rows)] as [string, string]] : []),
+    ...(report.fingerprint.contacts ? [[t.def.contactsFingerprint, t.def.contactsFingerprintValue(report.fingerprint.contacts.value, report.fingerprint.contacts.rows)] as [string, string]] : []),
   ];
   if (report.frozen) definitions.push([t.def.warning, warning ?? t.def.unchanged]);
   definitions.push([t.def.met, t.def.metText], [t.def.rounding, t.def.roundingText], [t.def.source, t.def.sourceText]);
@@ -215,6 +221,7 @@ export function layoutReport(report: MonthlyReport, o: LayoutOptions): ReportLay
     queue_definitions,
     escalations: report.escalations ? layoutEscalations(report.escalations, t, { legacy: report.site_holidays === null }) : null,
     funnel: report.funnel ? layoutFunnel(report.funnel, t) : null,
+    channels: report.channels ? layoutChannels(report.channels, t, o.lang) : null,
     status,
     warning,
     generated: [t.def.generated, `${formatLocal(o.generatedAtMs, report.tz)} (${report.tz})`],
@@ -320,6 +327,37 @@ export function layoutFunnel(rows: readonly FunnelRow[], t: ReportTexts): Sectio
     ...FUNNEL_COLUMN_KEYS.map((k): [string, string] => [f.col[k], f.def[k]]),
     [f.identities, f.identitiesText],
     [f.source, f.sourceText],
+  ];
+  return { table, lines };
+}
+
+const CHANNEL_KINDS: Record<(typeof CHANNEL_COLUMN_KEYS)[number], ColumnKind> = {
+  channel: 'text', received: 'int', answered: 'int', abandoned: 'int', unanswered: 'int', waiting: 'int', answered_within: 'int', within_pct: 'pct', abandon_pct: 'pct',
+  first_response_avg_s: 'sec', first_response_max_s: 'sec', handled: 'int', handle_avg_s: 'sec', rated: 'int', rating_response_pct: 'pct', csat_pct: 'pct', threshold: 'text',
+};
+
+/**
+ * The channels section: one row per channel with the contact read's figures as they are, the
+ * channel's threshold in a text column, then the ratings per dimension and one line per column
+ * with its definition (kpi-definitions §15).
+ */
+export function layoutChannels(rows: readonly ContactKpiRow[], t: ReportTexts, lang: ReportLang): SectionLayout {
+  const c = t.chn;
+  const name = (ch: string): string => c.channel[ch] ?? ch;
+  const dec = (v: number | null): string => (v === null ? '' : lang === 'es' ? String(v).replace('.', ',') : String(v));
+  const table: Table = {
+    name: c.title,
+    columns: CHANNEL_COLUMN_KEYS.map((key) => ({ key, header: c.col[key], kind: CHANNEL_KINDS[key] })),
+    rows: rows.map((r) => {
+      const d = r.definition;
+      const threshold = `${d.strict ? '<' : '<='} ${d.threshold_s} s ${d.basis === 'business' ? c.business : c.wall}${d.strict ? ` (${c.strict})` : ''}${d.spans_change ? `; ${c.spansChange}` : ''}`;
+      return CHANNEL_COLUMN_KEYS.map((k): CellValue => (k === 'channel' ? name(r.channel) : k === 'threshold' ? threshold : r[k]));
+    }),
+  };
+  const lines: Array<[string, string | number]> = [
+    ...rows.flatMap((r) => Object.entries(r.ratings).map(([dim, s]): [string, string] => [`${c.ratings} · ${name(r.channel)} · ${dim}`, c.ratingLine(s.answers, dec(s.mean), dec(s.csat_pct))])),
+    ...CHANNEL_COLUMN_KEYS.map((k): [string, string] => [c.col[k], c.def[k]]),
+    [c.source, c.sourceText],
   ];
   return { table, lines };
 }

@@ -4,7 +4,7 @@
 // agent), so memory is bounded by queues x hours x days and agents, never by stints.
 // The writers (CSV, XLSX, PDF) render this model and nothing else, which is what lets a closed
 // month, stored as this model, reproduce the same figures byte for byte.
-import type { EscalationMonthly, FunnelRow, KpiFigures } from '../../contract.ts';
+import type { ContactKpiRow, EscalationMonthly, FunnelRow, KpiFigures } from '../../contract.ts';
 import type { SiteCalendarSpec } from '../../core/calendar.ts';
 import { emptySums, figures, mergeSums, ratio2, type AgentSumsRow, type KpiSums } from '../../core/kpi-math.ts';
 import type { QueueSettings } from '../../core/settings.ts';
@@ -100,6 +100,12 @@ export interface DataFingerprint {
    * changes the funnel the month would have now, so it raises the late-data warning too.
    */
   cdr?: { value: string; rows: number };
+  /**
+   * The site's contacts of other channels arriving in the period (count + order-independent hash
+   * of each contact's state, store/queries/contacts-fingerprint.sql), when the report has a
+   * channels section: a contact stored after closing raises the late-data warning too.
+   */
+  contacts?: { value: string; rows: number };
 }
 
 export interface MonthlyReport {
@@ -135,6 +141,13 @@ export interface MonthlyReport {
    * before reports carried the funnel, exported as it was then. Frozen with the month.
    */
   funnel?: FunnelRow[] | null;
+  /**
+   * Contacts of other channels in the period (kpi-definitions §15): the rows of the one contact
+   * read (contacts/contact-query.ts, what GET /api/contacts/kpis answers for the month, by month),
+   * one per channel with contacts. null: no contact in the month (no section); absent: a month
+   * closed before reports carried channels, exported as it was then. Frozen with the month.
+   */
+  channels?: ContactKpiRow[] | null;
 }
 
 export interface HourSumsRow {
@@ -163,6 +176,8 @@ export interface BuildReportInput {
   escalations?: EscalationMonthly | null;
   /** The funnel rows of the period (see MonthlyReport.funnel); null or absent = no services configured. */
   funnel?: FunnelRow[] | null;
+  /** The channel rows of the period (see MonthlyReport.channels); null, absent or empty = no section. */
+  channels?: ContactKpiRow[] | null;
 }
 
 function withMet(f: KpiFigures, target: number): ReportFigures {
@@ -232,6 +247,7 @@ export function buildMonthlyReport(input: BuildReportInput): MonthlyReport {
     frozen: null,
     escalations: escalationsToReport(input.escalations ?? null),
     funnel: input.funnel ?? null,
+    channels: input.channels && input.channels.length > 0 ? input.channels : null,
   };
 }
 
@@ -246,7 +262,13 @@ export function escalationsToReport(m: EscalationMonthly | null): EscalationMont
 
 /** Whether the live data still matches the data a closed month was computed from. */
 export function dataChanged(report: MonthlyReport, live: DataFingerprint | null): boolean {
-  return report.frozen !== null && live !== null && (live.value !== report.fingerprint.value || live.stints !== report.fingerprint.stints || cdrChanged(report, live));
+  return report.frozen !== null && live !== null && (live.value !== report.fingerprint.value || live.stints !== report.fingerprint.stints || cdrChanged(report, live) || contactsChanged(report, live));
+}
+
+/** Whether the month's contacts changed since closing (only a month closed with a channels section has their fingerprint). */
+export function contactsChanged(report: MonthlyReport, live: DataFingerprint | null): boolean {
+  const then = report.fingerprint.contacts;
+  return report.frozen !== null && then !== undefined && live?.contacts !== undefined && live.contacts.value !== then.value;
 }
 
 /** Whether the month's CDR rows changed since closing (only a month closed with a funnel section has their fingerprint). */

@@ -79,6 +79,9 @@ export interface ReportTexts {
     changedCdr: (then: string, thenN: number, now: string, nowN: number) => string;
     cdrFingerprint: string;
     cdrFingerprintValue: (value: string, rows: number) => string;
+    changedContacts: (then: string, thenN: number, now: string, nowN: number) => string;
+    contactsFingerprint: string;
+    contactsFingerprintValue: (value: string, rows: number) => string;
     warning: string;
     generated: string;
     definitions: string;
@@ -134,7 +137,30 @@ export interface ReportTexts {
     source: string;
     sourceText: string;
   };
+  /** The channels section (contacts of other channels, kpi-definitions §15): one row per channel, each column with its definition. */
+  chn: {
+    sheet: string;
+    title: string;
+    col: Record<ChannelColumnKey, string>;
+    def: Record<ChannelColumnKey, string>;
+    channel: Record<string, string>;
+    wall: string;
+    business: string;
+    strict: string;
+    spansChange: string;
+    ratings: string;
+    ratingLine: (answers: number, mean: string, csat: string) => string;
+    source: string;
+    sourceText: string;
+  };
 }
+
+/** The channels section's columns in their stable order (add at the end only). */
+export const CHANNEL_COLUMN_KEYS = [
+  'channel', 'received', 'answered', 'abandoned', 'unanswered', 'waiting', 'answered_within', 'within_pct', 'abandon_pct',
+  'first_response_avg_s', 'first_response_max_s', 'handled', 'handle_avg_s', 'rated', 'rating_response_pct', 'csat_pct', 'threshold',
+] as const;
+export type ChannelColumnKey = (typeof CHANNEL_COLUMN_KEYS)[number];
 
 /** The funnel section's columns in their stable order (add at the end only). */
 export const FUNNEL_COLUMN_KEYS = [
@@ -223,6 +249,10 @@ const ES: ReportTexts = {
       `ADVERTENCIA: los registros CDR del mes cambiaron desde el cierre (huella al cierre ${then}, ${thenN} registros; ahora ${now}, ${nowN} registros). El embudo de llamadas es el del cierre.`,
     cdrFingerprint: 'Huella de los CDR (embudo)',
     cdrFingerprintValue: (v, n) => `${v} (${n} registros CDR)`,
+    changedContacts: (then, thenN, now, nowN) =>
+      `ADVERTENCIA: los contactos de otros canales del mes cambiaron desde el cierre (huella al cierre ${then}, ${thenN} contactos; ahora ${now}, ${nowN} contactos). Los canales son los del cierre.`,
+    contactsFingerprint: 'Huella de los contactos (otros canales)',
+    contactsFingerprintValue: (v, n) => `${v} (${n} contactos)`,
     warning: 'Advertencia',
     generated: 'Generado',
     definitions: 'Definiciones por cola',
@@ -300,6 +330,44 @@ const ES: ReportTexts = {
     identitiesText: 'ingresadas = solo IVR + pidieron agente; pidieron agente = ofrecidas + rechazadas + perdidas antes de la cola; ofrecidas = atendidas + abandonadas + otra salida',
     source: 'Fuente',
     sourceText: 'docs/kpi-definitions.md §13 de Tablero; las mismas filas que GET /api/funnel y tablero funnel para el mes (by=month); sin horario de atención ni abandono corto: cuenta toda llamada entrante',
+  },
+  chn: {
+    sheet: 'Otros canales',
+    title: 'Contactos por canal (chat, videollamada, correo, formulario web, redes sociales)',
+    col: {
+      channel: 'Canal', received: 'Recibidos', answered: 'Atendidos', abandoned: 'Abandonados', unanswered: 'Cerrados sin respuesta', waiting: 'En espera',
+      answered_within: 'Atendidos a tiempo', within_pct: '% a tiempo', abandon_pct: '% abandono', first_response_avg_s: 'Primera respuesta prom. (s)',
+      first_response_max_s: 'Primera respuesta máx. (s)', handled: 'Gestionados', handle_avg_s: 'Gestión prom. (s)', rated: 'Calificados',
+      rating_response_pct: '% calificados', csat_pct: 'Satisfacción (4-5) %', threshold: 'Umbral del canal',
+    },
+    def: {
+      channel: 'canal del contacto',
+      received: 'contactos que llegaron en el mes (una vez cada uno, en su último estado)',
+      answered: 'con primera respuesta de un asesor',
+      abandoned: 'el cliente se fue antes de una respuesta',
+      unanswered: 'cerrados sin respuesta de un asesor',
+      waiting: 'aún abiertos sin respuesta al calcular el informe',
+      answered_within: 'primera respuesta dentro del umbral del canal vigente a su llegada',
+      within_pct: 'atendidos a tiempo / (atendidos + abandonados + cerrados sin respuesta) x 100',
+      abandon_pct: 'abandonados / (atendidos + abandonados + cerrados sin respuesta) x 100',
+      first_response_avg_s: 'de la llegada a la primera respuesta; segundos hábiles del calendario de la sede si el umbral del canal es hábil, si no de reloj',
+      first_response_max_s: 'la mayor primera respuesta del mes (misma unidad)',
+      handled: 'atendidos que terminaron',
+      handle_avg_s: 'de la primera respuesta al cierre, segundos de reloj',
+      rated: 'contactos con al menos una calificación',
+      rating_response_pct: 'calificados / atendidos x 100',
+      csat_pct: 'respuestas 4 o 5 / respuestas x 100, todas las dimensiones',
+      threshold: 'umbral al final del mes (Configuración); hábil = horario de atención del calendario de la sede sin festivos',
+    },
+    channel: { chat: 'Chat', video: 'Videollamada', email: 'Correo (buzón)', webform: 'Formulario web', social: 'Redes sociales' },
+    wall: 'de reloj',
+    business: 'hábiles',
+    strict: 'estricto',
+    spansChange: 'cambió en el mes: cada contacto con el vigente a su llegada',
+    ratings: 'Calificaciones',
+    ratingLine: (answers, mean, csat) => `${answers} respuestas, promedio ${mean}, satisfacción ${csat} %`,
+    source: 'Fuente',
+    sourceText: 'docs/kpi-definitions.md §15 de Tablero; las mismas filas que GET /api/contacts/kpis y tablero contacts para el mes (by=month)',
   },
 };
 
@@ -383,6 +451,10 @@ const EN: ReportTexts = {
       `WARNING: the month's CDR rows changed since closing (fingerprint at closing ${then}, ${thenN} rows; now ${now}, ${nowN} rows). The call funnel is that of the closing.`,
     cdrFingerprint: 'CDR fingerprint (funnel)',
     cdrFingerprintValue: (v, n) => `${v} (${n} CDR rows)`,
+    changedContacts: (then, thenN, now, nowN) =>
+      `WARNING: the month's contacts of other channels changed since closing (fingerprint at closing ${then}, ${thenN} contacts; now ${now}, ${nowN} contacts). The channels are those of the closing.`,
+    contactsFingerprint: 'Contacts fingerprint (other channels)',
+    contactsFingerprintValue: (v, n) => `${v} (${n} contacts)`,
     warning: 'Warning',
     generated: 'Generated',
     definitions: 'Definitions per queue',
@@ -460,6 +532,44 @@ const EN: ReportTexts = {
     identitiesText: 'inbound = IVR only + asked for an agent; asked for an agent = offered + refused + lost before the queue; offered = answered + abandoned + other exit',
     source: 'Source',
     sourceText: "Tablero's docs/kpi-definitions.md §13; the same rows as GET /api/funnel and tablero funnel for the month (by=month); no opening hours or short abandon: every inbound call counts",
+  },
+  chn: {
+    sheet: 'Other channels',
+    title: 'Contacts by channel (chat, video call, email, web form, social media)',
+    col: {
+      channel: 'Channel', received: 'Received', answered: 'Answered', abandoned: 'Abandoned', unanswered: 'Closed without answer', waiting: 'Waiting',
+      answered_within: 'Answered on time', within_pct: '% on time', abandon_pct: '% abandoned', first_response_avg_s: 'First response avg. (s)',
+      first_response_max_s: 'First response max. (s)', handled: 'Handled', handle_avg_s: 'Handle avg. (s)', rated: 'Rated',
+      rating_response_pct: '% rated', csat_pct: 'Satisfaction (4-5) %', threshold: "Channel's threshold",
+    },
+    def: {
+      channel: "the contact's channel",
+      received: 'contacts that arrived in the month (once each, in their latest state)',
+      answered: 'with a first response by an agent',
+      abandoned: 'the customer left before a response',
+      unanswered: 'closed without a response by an agent',
+      waiting: 'still open without a response when the report was computed',
+      answered_within: "first response within the channel's threshold in force at its arrival",
+      within_pct: 'answered on time / (answered + abandoned + closed without answer) x 100',
+      abandon_pct: 'abandoned / (answered + abandoned + closed without answer) x 100',
+      first_response_avg_s: "from arrival to the first response; business seconds of the site calendar when the channel's threshold is in business time, else wall clock",
+      first_response_max_s: "the month's longest first response (same unit)",
+      handled: 'answered contacts that ended',
+      handle_avg_s: 'from the first response to the end, wall-clock seconds',
+      rated: 'contacts with at least one rating',
+      rating_response_pct: 'rated / answered x 100',
+      csat_pct: 'answers of 4 or 5 / answers x 100, every dimension',
+      threshold: 'threshold at the end of the month (Settings); business = opening hours of the site calendar without holidays',
+    },
+    channel: { chat: 'Chat', video: 'Video call', email: 'Email (mailbox)', webform: 'Web form', social: 'Social media' },
+    wall: 'wall clock',
+    business: 'business',
+    strict: 'strict',
+    spansChange: 'changed in the month: each contact judged by the one in force at its arrival',
+    ratings: 'Ratings',
+    ratingLine: (answers, mean, csat) => `${answers} answers, mean ${mean}, satisfaction ${csat} %`,
+    source: 'Source',
+    sourceText: "Tablero's docs/kpi-definitions.md §15; the same rows as GET /api/contacts/kpis and tablero contacts for the month (by=month)",
   },
 };
 

@@ -1,7 +1,8 @@
 // PDF of the monthly report (pdfkit, A4 landscape): title and status, the summary table, the
 // unanswered calls by outcome, a service-level-by-day chart per queue (ECharts SSR SVG, replayed
 // as vectors by ../core/svg-subset.ts), the escalations (PQRSD) page when the month has some,
-// the call funnel page when funnel services are configured, the definitions page; page numbers and the data
+// the call funnel page when funnel services are configured, the other channels page when the
+// month has contacts, the definitions page; page numbers and the data
 // fingerprint on every page. Deterministic: fixed document dates (and so a fixed file id) and
 // the built-in Helvetica (no font subsetting), so the bytes depend on the content only.
 // Spanish numbers use a decimal comma, English a decimal point.
@@ -221,6 +222,22 @@ export async function writePdf(layout: ReportLayout, report: MonthlyReport, o: P
     labelLines(doc, fun.rows.flatMap((r) => texts.map(([c, i]): [string, string] => [`${String(r[0])} · ${c.header}`, String(r[i] ?? '')])), width, () => '#000000');
     doc.moveDown(0.8);
     labelLines(doc, layout.funnel.lines.map(([k, v]) => [k, String(v)]), width, () => '#000000');
+  }
+
+  // Other channels, on a page of their own when the month has contacts: the main figures as a
+  // table, each channel's threshold, the ratings and the column definitions as lines.
+  if (layout.channels) {
+    const chn = layout.channels.table;
+    const shown = ['channel', 'received', 'answered', 'abandoned', 'unanswered', 'waiting', 'answered_within', 'within_pct', 'first_response_avg_s', 'first_response_max_s', 'handle_avg_s', 'rated', 'csat_pct'];
+    doc.addPage();
+    heading(doc, t.chn.title, 12);
+    const picked = pick(chn, shown);
+    drawTable(doc, layout, picked.columns, picked.rows, 90);
+    doc.moveDown(0.8);
+    const at = chn.columns.findIndex((c) => c.key === 'threshold');
+    labelLines(doc, chn.rows.map((r): [string, string] => [`${String(r[0])} · ${t.chn.col.threshold}`, String(r[at] ?? '')]), width, () => '#000000');
+    doc.moveDown(0.8);
+    labelLines(doc, layout.channels.lines.map(([k, v]) => [k, String(v)]), width, () => '#000000');
   }
 
   // Definitions.

@@ -1,5 +1,6 @@
 // XLSX of the monthly report (exceljs): sheets summary, by day, by hour, by agent, escalations
-// (only when the month has some), call funnel (only when funnel services are configured), definitions.
+// (only when the month has some), call funnel (only when funnel services are configured), other
+// channels (only when the month has contacts), definitions.
 // Numbers are numbers: counts with format 0, seconds 0.00, percentages stored as fractions with
 // format 0.00% (83.33 % is the cell value 0.8333). Header rows frozen, widths fitted to content.
 // Deterministic: fixed document dates and ZIP entry times (the report's period start), so the
@@ -93,6 +94,7 @@ export async function writeXlsx(layout: ReportLayout, o: XlsxOptions): Promise<B
 
   if (layout.escalations) addSection(wb.addWorksheet(layout.t.esc.sheet), layout.escalations);
   if (layout.funnel) addSection(wb.addWorksheet(layout.t.fun.sheet), layout.funnel);
+  if (layout.channels) addSection(wb.addWorksheet(layout.t.chn.sheet), layout.channels);
 
   const defs = wb.addWorksheet(layout.t.sheet.definitions);
   const lines: Array<[string, string]> = [...layout.definitions, layout.generated];

@@ -52,6 +52,15 @@ export async function cdrFingerprint(ch: ClickHouse, q: { site: string; from_s: 
   return { value: `${n}-${BigInt(r[0]?.hash ?? 0).toString(16).padStart(16, '0')}`, rows: n };
 }
 
+const CONTACTS_FINGERPRINT_SQL = readFileSync(new URL('./queries/contacts-fingerprint.sql', import.meta.url), 'utf8');
+
+/** The fingerprint of a site's contacts arriving in a range (the channels section's source). */
+export async function contactsFingerprint(ch: ClickHouse, q: { site: string; from_s: number; to_s: number }): Promise<NonNullable<DataFingerprint['contacts']>> {
+  const r = await rows<{ rows: string; hash: string }>(ch, CONTACTS_FINGERPRINT_SQL, q, 'contacts fingerprint query', true);
+  const n = Number(r[0]?.rows ?? 0);
+  return { value: `${n}-${BigInt(r[0]?.hash ?? 0).toString(16).padStart(16, '0')}`, rows: n };
+}
+
 // ---------------------------------------------------------------- closed months
 
 export interface ClosedMonth {
