@@ -6,6 +6,7 @@ import createError from '@fastify/error';
 import type { TicketEvent } from '@tablero/ingest/contract';
 import type { EscalationMonthly, EscalationTicket, EscalationsSnapshot } from '@tablero/processor/contract';
 import type { App, AppContext } from '../context.ts';
+import { noteAudit } from '../audit-trail.ts';
 import { checkJsonBounds } from '../core/json-bounds.ts';
 import { decodeUtf8Body } from './ingest-encoding.ts';
 import { MAX_MONTH_YEAR, MIN_MONTH_YEAR, monthProblem } from '../core/month.ts';
@@ -123,13 +124,15 @@ export function escalationRoutes(app: App, ctx: AppContext): void {
     return guarded(req, 'settings', () => p.settings(site));
   });
 
-  app.put('/api/escalations/settings', { config: { access: ADMIN_ONLY } }, async (req) => {
+  app.put('/api/escalations/settings', { config: { access: ADMIN_ONLY, audit: { action: 'escalation_settings_saved' } } }, async (req) => {
     const p = port();
     const site = siteOf(req.query as Record<string, unknown>, p, ['site']);
+    noteAudit(req, { target: site, before: await guarded(req, 'settings', () => p.settings(site)) });
     const by = req.session?.username ?? 'unknown';
     const r = await guarded(req, 'save-settings', () => p.saveSettings(site, req.body, by));
     if (!r.ok) throw new BadSettingsError(r.reason);
     req.log.info({ site, version: r.version, by }, 'escalation settings saved');
+    noteAudit(req, { facts: { version: r.version } });
     return { version: r.version, settings: await guarded(req, 'settings', () => p.settings(site)) };
   });
 
