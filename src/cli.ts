@@ -26,6 +26,7 @@ const commands: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./commands/export.ts')).exportCommand,
   user: async () => (await import('./commands/user.ts')).userCommand,
   kiosk: async () => (await import('./commands/user.ts')).kioskCommand,
+  audit: async () => (await import('./commands/audit.ts')).auditCommand,
 };
 
 async function help(): Promise<string> {

@@ -30,6 +30,12 @@ export interface AuditedRoute {
 }
 
 const registered = new WeakMap<object, AuditedRoute[]>();
+const everyRoute = new WeakMap<object, Array<{ method: string; url: string }>>();
+
+/** Every route of an app, any method (the immutability test tries each one). */
+export function allRoutes(app: App): ReadonlyArray<{ method: string; url: string }> {
+  return everyRoute.get(app) ?? [];
+}
 
 /** The mutating /api/ routes of an app and how each is audited (the route test enumerates them). */
 export function auditedRoutes(app: App): readonly AuditedRoute[] {
@@ -44,7 +50,10 @@ function methodsOf(m: string | string[]): string[] {
 export function installAuditTrail(app: App, ctx: AppContext): void {
   const list: AuditedRoute[] = [];
   registered.set(app, list);
+  const all: Array<{ method: string; url: string }> = [];
+  everyRoute.set(app, all);
   app.addHook('onRoute', (route) => {
+    for (const method of methodsOf(route.method)) all.push({ method, url: route.url });
     if (!route.url.startsWith('/api/')) return;
     for (const method of methodsOf(route.method)) {
       if (!MUTATING_METHODS.has(method)) continue;

@@ -12,6 +12,7 @@ export { InvalidUserError, DuplicateUserError, KioskTokenNotFoundError, Password
 export { checkPassword } from './auth/common-passwords.ts';
 export { PASSWORD_PROBLEM_TEXT, MIN_PASSWORD_LENGTH } from '../shared/password-policy.ts';
 export { cliActor, listAudit, recordAudit } from './store/audit-store.ts';
+export { auditFile } from './store/audit-files.ts';
 export type { HelloMessage } from './live/hub.ts';
 export type { ExportsPort, MonthlyExportQuery } from './routes/exports.ts';
 export type { EscalationsPort, TicketDetailView } from './routes/escalations.ts';

@@ -3,8 +3,9 @@
 // are the stored JSON (secrets were redacted when recorded).
 import ExcelJS from 'exceljs';
 import { AUDIT_ACTION_NAMES, AUDIT_FILE_COLUMNS, AUDIT_FILE_TITLES, isAuditAction } from '../../shared/audit.ts';
-import { localTime } from '../core/audit-query.ts';
-import type { AuditRow } from './audit-store.ts';
+import type { ClickHouse } from '@tablero/sql';
+import { localTime, parseAuditQuery } from '../core/audit-query.ts';
+import { USER_ACTIONS, allAudit, type AuditFilter, type AuditRow } from './audit-store.ts';
 
 export type AuditFileFormat = 'csv' | 'xlsx';
 export const AUDIT_FILE_FORMATS: readonly AuditFileFormat[] = ['csv', 'xlsx'];
@@ -55,4 +56,39 @@ export async function writeAuditFile(rows: readonly AuditRow[], o: { format: Aud
     ws.getColumn(i + 1).width = i >= 6 ? 50 : Math.max(h.length + 2, i === 0 ? 20 : 16);
   });
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** Entries per file at most (a year of a busy site's changes and logins fits many times over). */
+export const MAX_AUDIT_FILE_ROWS = 200_000;
+
+const CONTENT_TYPES: Record<AuditFileFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+export type AuditFileResult =
+  | { ok: true; body: Buffer; filename: string; content_type: string; format: AuditFileFormat; entries: number }
+  | { ok: false; param: string; reason: string };
+
+/**
+ * The audit file for a query (`from`, `to`, `actor`, `action`, `target`, `format`, `lang`), for the
+ * route and the CLI alike. `users`: only the users actions (the users report).
+ */
+export async function auditFile(ch: ClickHouse, kind: 'audit' | 'users', q: Record<string, unknown>, tz: string): Promise<AuditFileResult> {
+  const p = parseAuditQuery({ ...q, page: undefined, size: undefined }, tz);
+  if (!p.ok) return p;
+  const format = q['format'] ?? 'csv';
+  if (format !== 'csv' && format !== 'xlsx') return { ok: false, param: 'format', reason: 'must be csv or xlsx' };
+  const lang = q['lang'] ?? 'es';
+  if (lang !== 'es' && lang !== 'en') return { ok: false, param: 'lang', reason: 'must be es or en' };
+  const users = (a: string): boolean => (USER_ACTIONS as readonly string[]).includes(a);
+  const filter: AuditFilter = kind === 'users' ? { ...p.filter, actions: p.filter.actions?.length ? p.filter.actions.filter(users) : USER_ACTIONS } : p.filter;
+  // Asked for user actions none of which is one: nothing matches (an empty list would mean every action).
+  const rows = filter.actions !== undefined && filter.actions.length === 0 ? [] : await allAudit(ch, filter, MAX_AUDIT_FILE_ROWS);
+  const from = typeof q['from'] === 'string' ? q['from'] : '';
+  const to = typeof q['to'] === 'string' ? q['to'] : '';
+  const period = from || to ? `${from}..${to}` : '';
+  const body = await writeAuditFile(rows, { format, lang, tz, title: kind, period });
+  const filename = `${kind === 'users' ? 'usuarios' : 'auditoria'}${from ? `-${from}` : ''}${to ? `-${to}` : ''}.${format}`;
+  return { ok: true, body, filename, content_type: CONTENT_TYPES[format], format, entries: rows.length };
 }

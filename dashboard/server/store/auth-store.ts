@@ -96,7 +96,7 @@ const CURRENT_USERS = `SELECT * FROM (
 export async function findUser(ch: ClickHouse, username: string): Promise<StoredUser | null> {
   const rows = await select<UserRow>(
     ch,
-    `${CURRENT_USERS} WHERE username = {username:String} LIMIT 1`,
+    `${CURRENT_USERS} AND username = {username:String} LIMIT 1`,
     { username },
   );
   const row = rows[0];
@@ -200,7 +200,7 @@ export async function updateUser(ch: ClickHouse, username: string, changes: User
   const queues = changes.queues === undefined ? undefined : checkUserQueues(changes.queues);
   const rows = await select<UserRow>(
     ch,
-    `${CURRENT_USERS} WHERE username = {username:String} LIMIT 1`,
+    `${CURRENT_USERS} AND username = {username:String} LIMIT 1`,
     { username },
   );
   const current = rows[0];
@@ -223,7 +223,7 @@ export async function updateUser(ch: ClickHouse, username: string, changes: User
  * the user as it was, or null when there is no such user.
  */
 export async function removeUser(ch: ClickHouse, username: string): Promise<UserInfo | null> {
-  const rows = await select<UserRow>(ch, `${CURRENT_USERS} WHERE username = {username:String} LIMIT 1`, { username });
+  const rows = await select<UserRow>(ch, `${CURRENT_USERS} AND username = {username:String} LIMIT 1`, { username });
   const current = rows[0];
   if (!current) return null;
   await insert(ch, TABLES.users, {
