@@ -58,6 +58,7 @@ const ROUTES: ReadonlyArray<{ name: string; hash: string; ready: string }> = [
   { name: 'qa/settings', hash: '#/qa/settings', ready: '[data-testid="qa-tab-settings"].current' },
   { name: 'escalations', hash: '#/escalations', ready: '[data-testid="esc-overdue-list"]' },
   { name: 'exports', hash: '#/exports', ready: 'main h2' },
+  { name: 'audit', hash: '#/admin/audit', ready: '[data-testid="aud-count"]' },
   { name: 'settings', hash: '#/settings', ready: 'main h2' },
   { name: 'password', hash: '#/password', ready: 'main form' },
   { name: 'funnel', hash: `#/funnel?from=${date(D1_S)}&to=${date(todayS + DAY_S)}`, ready: '[data-testid="funnel-view"]' },
