@@ -29,6 +29,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { escalationRoutes } from './routes/escalations.ts';
 import { exportRoutes } from './routes/exports.ts';
+import { quarterlyRoutes } from './routes/quarterly.ts';
 import { healthRoutes } from './routes/health.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { kpiRoutes } from './routes/kpis.ts';
@@ -259,6 +260,7 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
   funnelRoutes(app, ctx);
   fcrRoutes(app, ctx);
   exportRoutes(app, ctx);
+  quarterlyRoutes(app, ctx);
   adminRoutes(app, ctx);
   auditRoutes(app, ctx);
   liveRoutes(app, ctx);

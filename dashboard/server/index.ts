@@ -17,3 +17,4 @@ export type { HelloMessage } from './live/hub.ts';
 export type { ExportsPort, MonthlyExportQuery } from './routes/exports.ts';
 export type { EscalationsPort, TicketDetailView } from './routes/escalations.ts';
 export type { QualityReportsPort, QaReportFormat } from './routes/qa.ts';
+export type { QuarterlyPort, QuarterlyExportQuery } from './routes/quarterly.ts';

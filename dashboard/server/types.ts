@@ -7,6 +7,7 @@ import type { QualityReportsPort, SurveyPush } from './routes/qa.ts';
 import type { Lang, Role } from './core/roles.ts';
 import type { EscalationsPort } from './routes/escalations.ts';
 import type { ExportsPort } from './routes/exports.ts';
+import type { QuarterlyPort } from './routes/quarterly.ts';
 
 /** The processor's stored KPI reads beyond the rows (the Reports page's charts). */
 export interface ReportsPort {
@@ -58,6 +59,8 @@ export interface DashboardDeps {
   push?: (req: PushRequest) => Promise<{ accepted: number; rejected: number }>;
   /** The processor's monthly reports (exports, closed months, schedules); absent -> /api/exports/* and /api/months* answer 503. */
   exports?: ExportsPort;
+  /** The processor's quarterly complaints report (issue 17); absent -> /api/exports/quarterly and /api/quarters* answer 503. */
+  quarterly?: QuarterlyPort;
   /** The processor's escalation aging and ingest's ticket push (issue #7); absent -> /api/escalations* and /ingest/tickets answer 503. */
   escalations?: EscalationsPort;
   /** Extra readiness facts (e.g. each source's last line), merged into /api/health. */

@@ -38,6 +38,7 @@ import { createSmtpMailer, smtpSettings } from '../mail.ts';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
 import { createSurveyPushHandler } from '@tablero/ingest/surveys';
 import { qualityReportsPort, reportsPort } from './export.ts';
+import { quarterlyPort } from './export-quarterly.ts';
 import type { Bus } from '../bus/index.ts';
 import type { Config } from '../config.ts';
 import { sha256Hex, parseSourceTokens } from './tokens.ts';
@@ -214,6 +215,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
             story: (site, callid) => queryCallStory(ch, site, callid, { ...read, nowMs: Date.now() }),
           },
           exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz, o.cfg.exportsDir, smtpSettings(o.cfg), o.cfg.TABLERO_FUNNEL),
+          quarterly: quarterlyPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz),
           push: createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }, { clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S }),
           // Calibration updates go out on the live bus (kpi.qa.<site>) like KPI snapshots.
           quality: createQualityService({ ch, log: o.log.child({ svc: 'quality' }), tz: o.cfg.siteTz, emit: (subject, data) => o.bus.emit(subject, data) }),

@@ -25,6 +25,7 @@ import type { Role } from '../../dashboard/server/core/roles.ts';
 import { NOW_MS, seedOctober } from '../../processor/src/reports/testing/month-fixture.ts';
 import { settingsDeps } from '../../src/commands/compose.ts';
 import { reportsPort } from '../../src/commands/export.ts';
+import { quarterlyPort } from '../../src/commands/export-quarterly.ts';
 import { freshClickHouse } from '../support/clickhouse.ts';
 import { runTablero } from '../support/tablero-process.ts';
 
@@ -65,6 +66,7 @@ beforeAll(async () => {
       quality: createQualityService({ ch, log, tz: 'UTC', now: () => clock }),
       escalations: { ...escalations, push: async () => ({ accepted: 0, rejected: 0, duplicates: 0 }) } as never,
       exports: reportsPort(ch, log, 'default', 'UTC', '/var/lib/tablero/exports'),
+      quarterly: quarterlyPort(ch, log, 'default', 'UTC'),
     },
     { sessionSecret: SECRET, siteTz: 'America/Bogota' },
   );
@@ -245,6 +247,11 @@ const CASES: Case[] = [
     entry: { actor: 'mario', target: '2026-10', detail: { before: null } },
   },
   {
+    route: 'POST /api/quarters/:quarter/close', action: 'quarter_closed',
+    run: () => send('manager', 'POST', '/api/quarters/2026-Q3/close'),
+    entry: { actor: 'mario', target: '2026-Q3', detail: { before: null, after: { site: 'default', quarter: '2026-Q3', version: 1, fingerprint: '0-e3b0c44298fc1c14', tickets: 0 } } },
+  },
+  {
     route: 'PUT /api/exports/schedules/:id', action: 'export_schedule_saved',
     run: () => send('manager', 'PUT', '/api/exports/schedules/board', { every: 'monthly', day_of_month: 1, at: '06:00', formats: ['xlsx'], folder: '/var/lib/tablero/exports/reports' }),
     entry: { actor: 'mario', target: 'board', detail: { before: null, after: { id: 'board', every: 'monthly', day_of_month: 1, at: '06:00', formats: ['xlsx'], folder: '/var/lib/tablero/exports/reports' } } },
@@ -377,7 +384,7 @@ describe('the CLI', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 300_000);
 });
 
 describe('GET /api/audit (admins)', () => {

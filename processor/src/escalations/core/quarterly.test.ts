@@ -4,46 +4,12 @@
 import type { TicketEvent } from '@tablero/ingest/contract';
 import { describe, expect, it } from 'vitest';
 import { createEscalationModel } from './model.ts';
+import { QUARTER_EVENTS, quarterEvent } from '../testing/quarter-fixture.ts';
 import { parseQuarter, quarterBounds, quarterMonths, siteQuarterly, ticketFingerprint, type QuarterlyRow } from './quarterly.ts';
 
 const at = (iso: string): number => Date.parse(iso) / 1000;
-function ev(ticket: string, action: TicketEvent['action'], time: string, extra: Partial<TicketEvent> = {}): TicketEvent {
-  return { event_id: `e-${ticket}-${action}-${time}`, site: 'bog', source: 'crm', ticket_id: ticket, action, ts: at(`${time}-05:00`), ticket_type: '', channel: '', area: '', call_site: '', call_id: '', note: '', ...extra };
-}
-
-const EVENTS: TicketEvent[] = [
-  // A: pending from Q2 (filed Fri 26 Jun), due Tue 21 Jul (29 Jun and 20 Jul skipped); answered 14 Jul (11 business days), closed 16 Jul: on time.
-  ev('A', 'opened', '2026-06-26T10:00:00', { ticket_type: 'queja', channel: 'telefono' }),
-  ev('A', 'escalated', '2026-06-26T11:00:00', { area: 'credito' }),
-  ev('A', 'answered', '2026-07-14T10:00:00'),
-  ev('A', 'closed', '2026-07-16T10:00:00'),
-  // B: filed Wed 15 Jul, due Thu 6 Aug; closed Mon 10 Aug without an answer event: 16 business days (7 Aug skipped), 1 day late.
-  ev('B', 'opened', '2026-07-15T09:00:00', { ticket_type: 'peticion', channel: 'email' }),
-  ev('B', 'escalated', '2026-07-15T09:30:00', { area: 'credito' }),
-  ev('B', 'closed', '2026-08-10T11:00:00'),
-  // C: información filed Mon 21 Sep, due Mon 5 Oct: open and in term at the quarter's end.
-  ev('C', 'opened', '2026-09-21T08:00:00', { ticket_type: 'informacion', channel: 'web' }),
-  // D: filed Tue 1 Sep, due Tue 22 Sep; closed 5 Oct, after the quarter: open and overdue at its end.
-  ev('D', 'opened', '2026-09-01T10:00:00', { ticket_type: 'queja', channel: 'telefono' }),
-  ev('D', 'escalated', '2026-09-01T12:00:00', { area: 'legal' }),
-  ev('D', 'closed', '2026-10-05T10:00:00'),
-  // E: filed and closed in Q1: not part of Q3.
-  ev('E', 'opened', '2026-03-02T10:00:00', { ticket_type: 'reclamo', channel: 'email' }),
-  ev('E', 'closed', '2026-03-20T10:00:00'),
-  // F: filed Wed 10 Jun, due Fri 3 Jul (15 and 29 Jun skipped); closed in Q2, reopened 2 Jul, closed again Wed 8 Jul: 18 business days, 3 late.
-  ev('F', 'opened', '2026-06-10T10:00:00', { ticket_type: 'queja', channel: 'email' }),
-  ev('F', 'escalated', '2026-06-10T10:30:00', { area: 'legal' }),
-  ev('F', 'closed', '2026-06-25T10:00:00'),
-  ev('F', 'reopened', '2026-07-02T10:00:00'),
-  ev('F', 'closed', '2026-07-08T10:00:00'),
-  // G: consulta filed Wed 30 Sep at 20:00 (the default calendar's day closes at midnight): received in Q3, in term.
-  ev('G', 'opened', '2026-09-30T20:00:00', { ticket_type: 'consulta', channel: 'web' }),
-  ev('G', 'escalated', '2026-09-30T21:00:00', { area: 'credito' }),
-  // H: filed in Q4.
-  ev('H', 'opened', '2026-10-02T10:00:00', { ticket_type: 'queja', channel: 'web' }),
-  // Another site's ticket never counts.
-  { ...ev('Z', 'opened', '2026-07-15T09:00:00', { ticket_type: 'queja', channel: 'web' }), site: 'lpz' },
-];
+const ev = quarterEvent;
+const EVENTS = QUARTER_EVENTS;
 
 const model = createEscalationModel({ tz: 'America/Bogota', calendars: {}, settings: {} });
 
