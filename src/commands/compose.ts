@@ -32,7 +32,7 @@ import {
   type SiteCalendarSpec,
 } from '@tablero/processor';
 import type { ProcessorHealth } from '@tablero/processor/contract';
-import { FIRST_START_KIOSK_LABEL, countUsers, createKioskToken, createUser, startDashboard, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
+import { FIRST_START_KIOSK_LABEL, cliActor, countUsers, recordAudit, createKioskToken, createUser, startDashboard, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
 import { startExportScheduler } from '@tablero/processor/reports';
 import { createSmtpMailer, smtpSettings } from '../mail.ts';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
@@ -248,6 +248,11 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
         const password = randomBytes(12).toString('base64url');
         await createUser(ch, { username: 'admin', password, role: 'admin', lang: 'es' });
         const token = await createKioskToken(ch, FIRST_START_KIOSK_LABEL, 'admin');
+        // The first start's account and kiosk link are administrative changes like any other.
+        const actor = cliActor();
+        const atMs = Date.now();
+        await recordAudit(ch, { atMs, actor, action: 'user_created', target: 'admin', address: '', detail: { role: 'admin', before: null, after: { username: 'admin', role: 'admin', lang: 'es', queues: [], disabled: false }, first_start: true } });
+        await recordAudit(ch, { atMs, actor, action: 'kiosk_token_created', target: sha256Hex(token), address: '', detail: { before: null, after: { label: FIRST_START_KIOSK_LABEL, revoked: false }, first_start: true } });
         firstAdmin = { password, kioskPath: `/?kiosk=${token}#/wallboard` };
       }
     }

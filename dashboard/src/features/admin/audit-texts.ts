@@ -32,6 +32,7 @@ const ES = {
   'aud.downloaded': 'Descargado: {file} ({entries} entradas)',
   'aud.failed': 'No se pudo obtener el registro: {message}',
   'aud.tz': 'Horas de la sede ({tz}).',
+  'aud.admins_only': 'Solo los administradores ven el registro de auditoría.',
 } as const;
 
 const EN: EnglishOf<typeof ES> = {
@@ -64,6 +65,7 @@ const EN: EnglishOf<typeof ES> = {
   'aud.downloaded': 'Downloaded: {file} ({entries} entries)',
   'aud.failed': 'The audit trail could not be read: {message}',
   'aud.tz': 'Site times ({tz}).',
+  'aud.admins_only': 'Only administrators see the audit trail.',
 };
 
 export const AUDIT_TEXTS = defineCatalog(ES, EN);
