@@ -54,7 +54,14 @@ async function pageOf(username: string, password = PASSWORD): Promise<Page> {
 }
 
 async function downloadBy(page: Page, testid: string): Promise<{ name: string; bytes: Buffer }> {
-  const [dl] = (await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByTestId(testid).click()])) as [Download, unknown];
+  const [dl] = (await Promise.all([
+    page.waitForEvent('download', { timeout: 30_000 }).catch(async (err: unknown) => {
+      // Say what the page said instead (a refusal note), not only that no file came.
+      const notes = await page.locator('[role=status], [role=alert]').allTextContents();
+      throw new Error(`no download after ${testid}: ${notes.join(' | ')}`, { cause: err });
+    }),
+    page.getByTestId(testid).click(),
+  ])) as [Download, unknown];
   return { name: dl.suggestedFilename(), bytes: readFileSync(await dl.path()) };
 }
 
@@ -109,8 +116,8 @@ describe('the quarterly complaints panel (manager)', () => {
     await page.getByTestId('qr-close').click();
     await page.getByTestId('qr-close-confirm').click();
     await expect.poll(() => page.getByTestId('qr-note').textContent(), { timeout: 20_000 }).toBe('Quarter 2026-Q3 closed (version 1, 6 tickets).');
-    const rows = await page.getByTestId('qr-closed-row').evaluateAll((rs) => rs.map((r) => [...r.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())));
-    expect(rows.map((r) => [r[0], r[1], r[2], r[4], r[5]])).toEqual([['2026-Q3', '1', '6', 'mark', 'No change']]);
+    const rows = () => page.getByTestId('qr-closed-row').evaluateAll((rs) => rs.map((r) => [...r.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())));
+    await expect.poll(async () => (await rows()).map((r) => [r[0], r[1], r[2], r[4], r[5]]), { timeout: 20_000 }).toEqual([['2026-Q3', '1', '6', 'mark', 'No change']]);
     await page.screenshot({ path: join(ARTIFACTS, 'quarterly-en.png'), fullPage: true });
   }, 120_000);
 });
