@@ -35,7 +35,7 @@ beforeAll(async () => {
   expect(imported.code, imported.stderr).toBe(0);
   tablero = await startTablero({ args: ['--no-simulate'], dataDir, env: ENV });
   const admin = await apiLogin(tablero.url, 'admin', tablero.admin.password);
-  for (const [username, role, lang] of [['marta', 'manager', 'es'], ['mark', 'manager', 'en']] as const) {
+  for (const [username, role, lang] of [['marta', 'manager', 'es'], ['mark', 'manager', 'en'], ['temporal', 'supervisor', 'es']] as const) {
     expect((await admin.send('POST', '/api/users', { username, password: PASSWORD, role, lang })).status).toBe(201);
   }
   browser = await launchChromium();
@@ -123,6 +123,21 @@ describe('the quarterly complaints panel (manager)', () => {
 });
 
 describe('the audit page (admin)', () => {
+  it('es: removing a user from the settings page is recorded with the account as it was', async () => {
+    const page = await pageOf('admin', tablero.admin.password);
+    await page.getByTestId('lang-switch').selectOption('es-CO');
+    await page.goto(`${tablero.url}/#/settings`);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByTestId('user-remove-temporal').click();
+    await page.getByTestId('user-temporal').waitFor({ state: 'detached', timeout: 20_000 });
+    await page.goto(`${tablero.url}/#/admin/audit`);
+    await page.getByTestId('aud-action').selectOption('user_removed');
+    await page.getByTestId('aud-search').click();
+    await expect.poll(() => page.getByTestId('aud-row').evaluateAll((rs) => rs.map((r) => [...r.querySelectorAll('td')].slice(1, 7).map((td) => (td.textContent ?? '').trim()))), { timeout: 10_000 }).toEqual([
+      ['admin', 'Usuario eliminado', 'temporal', '127.0.0.1', '{"username":"temporal","role":"supervisor","lang":"es","disabled":false,"queues":[]}', ''],
+    ]);
+  }, 120_000);
+
   for (const lang of ['es', 'en'] as const) {
     it(`${lang}: entries, filters, paging, the filtered files and the users report read back`, async () => {
       const page = await pageOf('admin', tablero.admin.password);
@@ -130,7 +145,7 @@ describe('the audit page (admin)', () => {
       await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toMatch(new RegExp(`^${lang}`));
       await page.getByTestId('nav-audit').click();
       await page.getByTestId('aud-count').waitFor();
-      const t = lang === 'es' ? { created: 'Usuario creado', closed: 'Trimestre cerrado', count: /^3 entradas · página 1 de 1/ } : { created: 'User created', closed: 'Quarter closed', count: /^3 entries · page 1 of 1/ };
+      const t = lang === 'es' ? { created: 'Usuario creado', closed: 'Trimestre cerrado', count: /^4 entradas · página 1 de 1/ } : { created: 'User created', closed: 'Quarter closed', count: /^4 entries · page 1 of 1/ };
       const actions = await page.getByTestId('aud-row').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-action')));
       expect(actions).toContain('quarter_closed');
       expect(actions).toContain('user_created');
@@ -141,6 +156,7 @@ describe('the audit page (admin)', () => {
       const rows = await page.getByTestId('aud-row').evaluateAll((rs) => rs.map((r) => [...r.querySelectorAll('td')].slice(1, 4).map((td) => (td.textContent ?? '').trim())));
       // The first start's admin (created by the `tablero start` command), then the two managers.
       expect(rows).toEqual([
+        ['admin', t.created, 'temporal'],
         ['admin', t.created, 'mark'],
         ['admin', t.created, 'marta'],
         [ME, t.created, 'admin'],
@@ -154,6 +170,7 @@ describe('the audit page (admin)', () => {
         [ME, 'user_created', t.created, 'admin'],
         ['admin', 'user_created', t.created, 'marta'],
         ['admin', 'user_created', t.created, 'mark'],
+        ['admin', 'user_created', t.created, 'temporal'],
       ]);
       // The users report ignores the action filter's other actions and lists users' changes only.
       const users = await downloadBy(page, 'aud-users-xlsx');
@@ -162,6 +179,7 @@ describe('the audit page (admin)', () => {
         [ME, 'user_created', 'admin'],
         ['admin', 'user_created', 'marta'],
         ['admin', 'user_created', 'mark'],
+        ['admin', 'user_created', 'temporal'],
       ]);
       // The quarter closed by the manager, with before/after.
       await page.getByTestId('aud-action').selectOption('quarter_closed');
