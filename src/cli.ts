@@ -28,6 +28,7 @@ const commands: Record<string, () => Promise<Command>> = {
   user: async () => (await import('./commands/user.ts')).userCommand,
   kiosk: async () => (await import('./commands/user.ts')).kioskCommand,
   migrate: async () => (await import('./commands/migrate.ts')).migrateCommand,
+  audit: async () => (await import('./commands/audit.ts')).auditCommand,
 };
 
 async function help(): Promise<string> {

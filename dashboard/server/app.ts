@@ -22,12 +22,15 @@ import {
   SourceTokenError,
   UnauthenticatedError,
 } from './errors.ts';
+import { installAuditTrail } from './audit-trail.ts';
 import { LiveHub } from './live/hub.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { escalationRoutes } from './routes/escalations.ts';
 import { contactRoutes } from './routes/contacts.ts';
 import { exportRoutes } from './routes/exports.ts';
+import { quarterlyRoutes } from './routes/quarterly.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { ingestRoutes } from './routes/ingest.ts';
@@ -118,6 +121,7 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
   app.decorateRequest('session', null);
   app.decorateRequest('viewer', null);
   app.decorateRequest('source', null);
+  app.decorateRequest('auditNote', null);
 
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
@@ -135,6 +139,9 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
       throw new Error(`route ${String(route.method)} ${route.url} declares no access`);
     }
   });
+
+  // Every mutating /api/ route declares how it is audited; successes are recorded (audit-trail.ts).
+  installAuditTrail(app, ctx);
 
   app.addHook('onRequest', async (req) => {
     const access: Access = req.routeOptions.config.access ?? 'public';
@@ -266,7 +273,9 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
   funnelRoutes(app, ctx);
   fcrRoutes(app, ctx);
   exportRoutes(app, ctx);
+  quarterlyRoutes(app, ctx);
   adminRoutes(app, ctx);
+  auditRoutes(app, ctx);
   liveRoutes(app, ctx);
   ingestRoutes(app, ctx);
   qaRoutes(app, ctx);

@@ -55,7 +55,7 @@ async function status(s: LoggedIn, target = app): Promise<number> {
   return (await target.inject({ method: 'GET', url: '/api/me', headers: { cookie: s.cookie } })).statusCode;
 }
 
-type Entry = Omit<AuditRow, 'at_ms'>;
+type Entry = Omit<AuditRow, 'at_ms' | 'id'>;
 
 /** Rows as a multiset: the test clock stands still, so rows of one instant have no order. */
 function bag(rows: Entry[]): string[] {
@@ -65,7 +65,7 @@ function bag(rows: Entry[]): string[] {
 /** Audit rows since `sinceMs`, oldest first (rows of one instant in any order), without the time. */
 async function auditSince(sinceMs: number): Promise<Entry[]> {
   const rows = (await listAudit(db.ch)).filter((r) => r.at_ms >= sinceMs);
-  return rows.sort((a, b) => a.at_ms - b.at_ms).map(({ at_ms: _at, ...rest }) => rest);
+  return rows.sort((a, b) => a.at_ms - b.at_ms).map(({ at_ms: _at, id: _id, ...rest }) => rest);
 }
 
 interface Live {
@@ -258,8 +258,8 @@ describe('password changes end the other sessions and sockets', () => {
 
   it.each<[string, Record<string, unknown>, string, Record<string, unknown>]>([
     ['an admin password reset', { password: 'reseteada por admin' }, 'password_reset', { ended_sessions: 2, closed_sockets: 1 }],
-    ['a role change', { role: 'manager' }, 'role_changed', { from: 'supervisor', to: 'manager', ended_sessions: 2, closed_sockets: 1 }],
-    ['disabling the account', { disabled: true }, 'user_disabled', { ended_sessions: 2, closed_sockets: 1 }],
+    ['a role change', { role: 'manager' }, 'role_changed', { from: 'supervisor', to: 'manager', before: { role: 'supervisor' }, after: { role: 'manager' }, ended_sessions: 2, closed_sockets: 1 }],
+    ['disabling the account', { disabled: true }, 'user_disabled', { before: { disabled: false }, after: { disabled: true }, ended_sessions: 2, closed_sockets: 1 }],
   ])('%s ends every session and socket of the user', async (_name, body, action, detail) => {
     const t0 = nextHour();
     const username = `u-${action}`;

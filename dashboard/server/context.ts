@@ -2,6 +2,7 @@
 // access hook fills in.
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { SessionManager, ActiveSession } from './auth/sessions.ts';
+import type { AuditNote, AuditSpec } from './audit-trail.ts';
 import type { Access } from './core/roles.ts';
 import type { LiveHub, LiveViewer } from './live/hub.ts';
 import type { DashboardDeps, DashboardOptions } from './types.ts';
@@ -10,6 +11,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route (core/roles.ts); required under /api/, /ws/ and /ingest/. */
     access?: Access;
+    /** How a route that changes state (POST/PUT/PATCH/DELETE under /api/) is audited (audit-trail.ts); required there. */
+    audit?: AuditSpec;
   }
   interface FastifyRequest {
     /** The caller's session, when the route needs one (set by the access hook). */
@@ -18,6 +21,8 @@ declare module 'fastify' {
     viewer: LiveViewer | null;
     /** The push source named by the bearer token (set by the access hook on /ingest/*). */
     source: { site: string; name: string } | null;
+    /** What the handler tells the audit hook about its change (audit-trail.ts). */
+    auditNote: AuditNote | null;
   }
 }
 

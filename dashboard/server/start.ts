@@ -2,6 +2,7 @@
 // close frames, then dropped after a short grace) and then stops the HTTP server.
 import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.ts';
+import { auditSourceTokens } from './store/audit-store.ts';
 import type { DashboardDeps, DashboardOptions } from './types.ts';
 
 export interface RunningDashboard {
@@ -14,6 +15,7 @@ export async function startDashboard(
   opts: DashboardOptions & { port: number; host?: string },
 ): Promise<RunningDashboard> {
   const app = await buildApp(deps, opts);
+  await auditSourceTokens(deps.ch, opts.sourceTokens ?? {}, (deps.now ?? Date.now)());
   const host = opts.host ?? '0.0.0.0';
   await app.listen({ port: opts.port, host });
   const address = app.server.address() as AddressInfo;

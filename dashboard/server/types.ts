@@ -8,6 +8,7 @@ import type { Lang, Role } from './core/roles.ts';
 import type { EscalationsPort } from './routes/escalations.ts';
 import type { ExportsPort } from './routes/exports.ts';
 import type { ContactsPort } from './routes/contacts.ts';
+import type { QuarterlyPort } from './routes/quarterly.ts';
 
 /** The processor's stored KPI reads beyond the rows (the Reports page's charts). */
 export interface ReportsPort {
@@ -59,6 +60,8 @@ export interface DashboardDeps {
   push?: (req: PushRequest) => Promise<{ accepted: number; rejected: number }>;
   /** The processor's monthly reports (exports, closed months, schedules); absent -> /api/exports/* and /api/months* answer 503. */
   exports?: ExportsPort;
+  /** The processor's quarterly complaints report (issue 17); absent -> /api/exports/quarterly and /api/quarters* answer 503. */
+  quarterly?: QuarterlyPort;
   /** The processor's escalation aging and ingest's ticket push (issue #7); absent -> /api/escalations* and /ingest/tickets answer 503. */
   escalations?: EscalationsPort;
   /** Contacts of other channels (issue 17): the processor's read and settings, ingest's push; absent -> /api/contacts/* and /ingest/contacts answer 503. */

@@ -14,6 +14,8 @@ export const TABLES = {
   /** Queue alerts (processor, migration 012). */
   alerts: 'alerts',
   reportMonths: 'report_months',
+  /** Closed quarters of the quarterly complaints report (migration 104). */
+  reportQuarters: 'report_quarters',
   exportRuns: 'export_runs',
   exportSchedules: 'export_schedules',
   /** Escalations (PQRSD tickets, migrations 050-052). */

@@ -37,13 +37,14 @@ import {
   type SiteCalendarSpec,
 } from '@tablero/processor';
 import type { ProcessorHealth } from '@tablero/processor/contract';
-import { FIRST_START_KIOSK_LABEL, countUsers, createKioskToken, createUser, startDashboard, type ContactsPort, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
+import { FIRST_START_KIOSK_LABEL, cliActor, countUsers, recordAudit, createKioskToken, createUser, startDashboard, type ContactsPort, type EscalationsPort, type SaveResult, type SettingsDeps } from '@tablero/dashboard';
 import { startExportScheduler } from '@tablero/processor/reports';
 import { createSmtpMailer, smtpSettings } from '../mail.ts';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
 import { createSurveyPushHandler } from '@tablero/ingest/surveys';
 import { createContactPushHandler } from '@tablero/ingest/contacts';
 import { qualityReportsPort, reportsPort } from './export.ts';
+import { quarterlyPort } from './export-quarterly.ts';
 import type { Bus, NatsBus } from '../bus/index.ts';
 import { countLines, enableProcessMetrics, registerConsumers, registerLineSources, type ConsumerFacts } from '@tablero/processor/metrics';
 import type { Config } from '../config.ts';
@@ -254,6 +255,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
             story: (site, callid) => queryCallStory(ch, site, callid, { ...read, nowMs: Date.now() }),
           },
           exports: reportsPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz, o.cfg.exportsDir, smtpSettings(o.cfg), o.cfg.TABLERO_FUNNEL),
+          quarterly: quarterlyPort(ch, o.log.child({ svc: 'exports' }), o.site, o.cfg.siteTz),
           push: countedPush(createPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }, { clockSkewS: o.cfg.TABLERO_CLOCK_SKEW_S })),
           // Calibration updates go out on the live bus (kpi.qa.<site>) like KPI snapshots.
           quality: createQualityService({ ch, log: o.log.child({ svc: 'quality' }), tz: o.cfg.siteTz, emit: (subject, data) => o.bus.emit(subject, data) }),
@@ -289,6 +291,11 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
         const password = randomBytes(12).toString('base64url');
         await createUser(ch, { username: 'admin', password, role: 'admin', lang: 'es' });
         const token = await createKioskToken(ch, FIRST_START_KIOSK_LABEL, 'admin');
+        // The first start's account and kiosk link are administrative changes like any other.
+        const actor = cliActor();
+        const atMs = Date.now();
+        await recordAudit(ch, { atMs, actor, action: 'user_created', target: 'admin', address: '', detail: { role: 'admin', before: null, after: { username: 'admin', role: 'admin', lang: 'es', queues: [], disabled: false }, first_start: true } });
+        await recordAudit(ch, { atMs, actor, action: 'kiosk_token_created', target: sha256Hex(token), address: '', detail: { before: null, after: { label: FIRST_START_KIOSK_LABEL, revoked: false }, first_start: true } });
         firstAdmin = { password, kioskPath: `/?kiosk=${token}#/wallboard` };
       }
     }

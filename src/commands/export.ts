@@ -2,10 +2,11 @@
 //   tablero export monthly --month YYYY-MM [--queue Q]... --format csv|xlsx|pdf --out FILE [--lang es|en] [--sep ';'|',']
 //   tablero export close --month YYYY-MM [--by NAME]
 //   tablero export quality --month YYYY-MM --format xlsx|pdf --out FILE [--lang es|en]
+//   tablero export quarterly --quarter YYYY-Qn --format csv|xlsx|pdf --out FILE [--lang es|en] (export-quarterly.ts)
+//   tablero export close-quarter --quarter YYYY-Qn [--by NAME]
 // With a running `tablero start` on the same data directory (embedded ClickHouse: one process
 // per directory), both go through its HTTP API with the local CLI token; otherwise they open the
 // store. Also builds the dashboard's ExportsPort from the processor's reports (composition root).
-import { rename, rm, writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { ClickHouse } from '@tablero/sql';
 import type { FunnelConfig } from '@tablero/processor';
@@ -15,12 +16,13 @@ import {
   CSV_SEPARATORS, REPORT_FORMATS, REPORT_LANGS, closeMonth, closedMonthsStatus, exportMonthly, listRuns, listSchedules, parseMonth, saveSchedule,
   type CsvSeparator, type ReportFormat, type ReportLang,
 } from '@tablero/processor/reports';
-import type { ExportsPort, QualityReportsPort } from '@tablero/dashboard';
+import { cliActor, recordAudit, type ExportsPort, type QualityReportsPort } from '@tablero/dashboard';
+import { runCloseQuarter, runQuarterly } from './export-quarterly.ts';
+import { fetchFile, withStore, writeOut } from './report-io.ts';
 import type { Command } from '../cli.ts';
 import type { SmtpSettings } from '../mail.ts';
-import { loadConfig, type Config } from '../config.ts';
-import { createLogger } from '../log.ts';
-import { findRunning, openStore, type RunningInstance } from '../runtime.ts';
+import { loadConfig } from '../config.ts';
+import { findRunning, type RunningInstance } from '../runtime.ts';
 import { apiRequest } from './api-client.ts';
 import { UsageError, stringList } from './usage.ts';
 
@@ -66,16 +68,7 @@ function parseQuality(values: Record<string, unknown>): QualityOptions {
 
 async function qualityViaApi(running: RunningInstance, o: QualityOptions): Promise<Buffer> {
   const p = new URLSearchParams({ month: o.month, format: o.format, lang: o.lang });
-  let res: Response;
-  try {
-    res = await fetch(new URL(`/api/qa/report/file?${p.toString()}`, running.url), { headers: { authorization: `Bearer ${running.cli_token}` } });
-  } catch (err) {
-    throw new Error(`cannot reach the running Tablero at ${running.url}`, { cause: err });
-  }
-  if (!res.ok) {
-    const e = (await res.json().catch(() => ({}))) as { message?: string };
-    throw new Error(`the running Tablero answered ${res.status}: ${e.message ?? res.statusText}`);
-  }
+  const res = await fetchFile(running, `/api/qa/report/file?${p.toString()}`);
   return Buffer.from(await res.arrayBuffer());
 }
 
@@ -111,32 +104,12 @@ function parseMonthly(values: Record<string, unknown>): MonthlyOptions {
   return o;
 }
 
-async function writeOut(path: string, body: Buffer): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, body);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw new Error(`cannot write ${path}`, { cause: err });
-  }
-}
-
 async function viaApi(running: RunningInstance, o: MonthlyOptions): Promise<{ body: Buffer; warning: string | null; closed: boolean }> {
   const p = new URLSearchParams({ month: o.month, format: o.format, lang: o.lang });
   for (const q of o.queues) p.append('queue', q);
   if (o.sep) p.set('sep', o.sep);
   if (o.site) p.set('site', o.site);
-  let res: Response;
-  try {
-    res = await fetch(new URL(`/api/exports/monthly?${p.toString()}`, running.url), { headers: { authorization: `Bearer ${running.cli_token}` } });
-  } catch (err) {
-    throw new Error(`cannot reach the running Tablero at ${running.url}`, { cause: err });
-  }
-  if (!res.ok) {
-    const e = (await res.json().catch(() => ({}))) as { message?: string };
-    throw new Error(`the running Tablero answered ${res.status}: ${e.message ?? res.statusText}`);
-  }
+  const res = await fetchFile(running, `/api/exports/monthly?${p.toString()}`);
   const changed = res.headers.get('x-tablero-data-changed') === 'true';
   return {
     body: Buffer.from(await res.arrayBuffer()),
@@ -145,29 +118,27 @@ async function viaApi(running: RunningInstance, o: MonthlyOptions): Promise<{ bo
   };
 }
 
-async function withStore<T>(cfg: Config, f: (ch: ClickHouse, log: Logger) => Promise<T>): Promise<T> {
-  const log = createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL, 'tablero-export');
-  const ch = await openStore(cfg, log);
-  try {
-    return await f(ch, log);
-  } finally {
-    await ch.close();
-  }
-}
-
 const usage = `Usage: tablero export monthly --month YYYY-MM [--queue Q]... --format csv|xlsx|pdf --out FILE [--lang es|en] [--sep ';'|','] [--site ID]
        tablero export close --month YYYY-MM [--by NAME]
        tablero export quality --month YYYY-MM --format xlsx|pdf --out FILE [--lang es|en]
+       tablero export quarterly --quarter YYYY-Qn --format csv|xlsx|pdf --out FILE [--lang es|en] [--sep ';'|','] [--site ID]
+       tablero export close-quarter --quarter YYYY-Qn [--by NAME]
   monthly  the monthly indicator report (per queue: offered, answered within T, SL with its formula,
            target and met, abandonment, ASA, AHT, longest wait; by day, by hour, by agent; definitions).
            A closed month is exported from its frozen figures, with a warning if the data changed since.
            CSV: UTF-8 with BOM; --sep ';' (default in Spanish) writes decimal commas, ',' decimal points.
   close    freezes a month that is over: its figures, definitions and a fingerprint of its data.
   quality  the monthly quality report: evaluations done vs target, average score, critical accuracy
-           by category per agent and team, the calibration sessions of the month, CSAT and surveys.`;
+           by category per agent and team, the calibration sessions of the month, CSAT and surveys.
+  quarterly      the quarterly complaints (PQRSD) report for the Superintendencia Financiera: tickets of
+                 the quarter by type, channel and area (pending from previous periods, received, resolved,
+                 in process), on-time rate, average business days to answer, status at quarter end, and
+                 every ticket. A closed quarter is exported from its frozen figures.
+  close-quarter  freezes a quarter that is over (figures, terms, calendar, fingerprint of the tickets).
+  close and close-quarter are recorded in the audit trail (actor cli:<OS user> on the store).`;
 
 export const exportCommand: Command = {
-  summary: 'monthly indicator report (CSV, XLSX, PDF), closing a month, monthly quality report (XLSX, PDF)',
+  summary: 'monthly indicator report (CSV, XLSX, PDF), closing a month, monthly quality report (XLSX, PDF), quarterly PQRSD report',
   usage,
   allowPositionals: true,
   options: {
@@ -179,6 +150,7 @@ export const exportCommand: Command = {
     sep: { type: 'string' },
     by: { type: 'string' },
     site: { type: 'string' },
+    quarter: { type: 'string' },
   },
   async run(values, positionals) {
     const [sub, ...extra] = positionals;
@@ -186,6 +158,9 @@ export const exportCommand: Command = {
     const cfg = loadConfig();
     const site = cfg.TABLERO_SITE;
     const running = cfg.CLICKHOUSE_URL ? null : findRunning(cfg.dataDir);
+    if (sub === 'quarterly') return runQuarterly(cfg, running, values);
+    if (sub === 'close-quarter') return runCloseQuarter(cfg, running, values);
+    if (values.quarter !== undefined) throw new UsageError('--quarter applies to quarterly and close-quarter only');
     if (sub === 'monthly') {
       const o = parseMonthly(values);
       let result: { body: Buffer; warning: string | null; closed: boolean };
@@ -231,7 +206,9 @@ export const exportCommand: Command = {
       } else {
         r = await withStore(cfg, async (ch, log) => {
           try {
-            return await closeMonth({ ch, log, defaultTz: cfg.siteTz, funnel: cfg.TABLERO_FUNNEL }, { site, month, closedBy: by, nowMs: Date.now() });
+            const result = await closeMonth({ ch, log, defaultTz: cfg.siteTz, funnel: cfg.TABLERO_FUNNEL }, { site, month, closedBy: by, nowMs: Date.now() });
+            await recordAudit(ch, { atMs: Date.now(), actor: cliActor(), action: 'month_closed', target: month, address: '', detail: { before: null, after: { ...result } } });
+            return result;
           } catch (err) {
             if (err instanceof Error && err.name === 'ReportRequestError') throw new UsageError(err.message);
             throw err;
@@ -241,6 +218,6 @@ export const exportCommand: Command = {
       process.stdout.write(`${JSON.stringify(r)}\n`);
       return 0;
     }
-    throw new UsageError(sub === undefined ? `a subcommand is required\n${usage}` : `unknown subcommand '${sub}' (monthly, close or quality)`);
+    throw new UsageError(sub === undefined ? `a subcommand is required\n${usage}` : `unknown subcommand '${sub}' (monthly, close, quality, quarterly or close-quarter)`);
   },
 };

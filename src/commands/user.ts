@@ -12,7 +12,10 @@ import {
   KioskTokenNotFoundError,
   MIN_PASSWORD_LENGTH,
   PASSWORD_PROBLEM_TEXT,
+  cliActor,
+  findUser,
   recordAudit,
+  removeUser,
   revokeKioskToken,
   isRole,
   ROLES,
@@ -59,9 +62,12 @@ async function withStoreOrApi<T>(direct: (ch: ClickHouse) => Promise<T>, viaApi:
 }
 
 export const userCommand: Command = {
-  summary: 'manage dashboard users: user add NAME --role ROLE [--lang es|en] [--queues Q,Q] (password on stdin); user queues NAME Q,Q|""',
+  summary: 'manage dashboard users: user add NAME --role ROLE [--lang es|en] [--queues Q,Q] (password on stdin); user queues NAME Q,Q|""; user remove NAME',
   usage: `Usage: tablero user add USERNAME --role admin|manager|supervisor|qa_analyst [--lang es|en] [--queues 101,102]
        tablero user queues USERNAME 101,102     the queues a supervisor supervises ("" = every queue)
+       tablero user remove USERNAME             removes the account (its sessions end; its audit history stays)
+  Every change is recorded in the audit trail: actor cli:<OS user> when the command works on the
+  store, or cli (the local API token) when it goes through a running \`tablero start\`.
   The password is read from standard input (at least ${MIN_PASSWORD_LENGTH} characters, not only
   spaces, not a common password), e.g.
   printf '%s' "$PASSWORD" | tablero user add ana --role supervisor --queues 101,102
@@ -76,7 +82,10 @@ export const userCommand: Command = {
       await asUsage(() =>
         withStoreOrApi(
           async (ch) => {
-            if ((await updateUser(ch, username, { queues })) === null) throw new UsageError(`no user ${username}`);
+            const before = await findUser(ch, username);
+            const after = await updateUser(ch, username, { queues });
+            if (after === null || before === null) throw new UsageError(`no user ${username}`);
+            await recordAudit(ch, { atMs: Date.now(), actor: cliActor(), action: 'user_queues_changed', target: username, address: '', detail: { before: { queues: before.queues }, after: { queues: after.queues } } });
           },
           (r) => apiRequest<unknown>(r, 'PATCH', `/api/users/${encodeURIComponent(username)}`, { queues }).then(() => undefined),
         ),
@@ -84,7 +93,22 @@ export const userCommand: Command = {
       process.stdout.write(`user ${username}: ${queues.length ? `queues ${queues.join(', ')}` : 'every queue'}\n`);
       return 0;
     }
-    if (action !== 'add' || !username) throw new UsageError('usage: tablero user add USERNAME --role ROLE | tablero user queues USERNAME Q,Q');
+    if (action === 'remove' && username) {
+      await asUsage(() =>
+        withStoreOrApi(
+          async (ch) => {
+            const removed = await removeUser(ch, username);
+            if (removed === null) throw new UsageError(`no user ${username}`);
+            const before = { username: removed.username, role: removed.role, lang: removed.lang, disabled: removed.disabled, queues: removed.queues };
+            await recordAudit(ch, { atMs: Date.now(), actor: cliActor(), action: 'user_removed', target: username, address: '', detail: { before, after: null } });
+          },
+          (r) => apiRequest<unknown>(r, 'DELETE', `/api/users/${encodeURIComponent(username)}`).then(() => undefined),
+        ),
+      );
+      process.stdout.write(`user ${username} removed\n`);
+      return 0;
+    }
+    if (action !== 'add' || !username) throw new UsageError('usage: tablero user add USERNAME --role ROLE | tablero user queues USERNAME Q,Q | tablero user remove USERNAME');
     if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/.test(username)) {
       throw new UsageError('USERNAME: 1-64 letters, digits, . _ @ -, starting with a letter or digit');
     }
@@ -101,7 +125,7 @@ export const userCommand: Command = {
       withStoreOrApi(
         async (ch) => {
           await createUser(ch, { username, password, role, lang, queues });
-          await recordAudit(ch, { atMs: Date.now(), actor: 'cli', action: 'user_created', target: username, address: '', detail: { role } });
+          await recordAudit(ch, { atMs: Date.now(), actor: cliActor(), action: 'user_created', target: username, address: '', detail: { role, before: null, after: { username, role, lang, queues: [...new Set(queues)].sort(), disabled: false } } });
         },
         (r) => apiRequest<unknown>(r, 'POST', '/api/users', { username, password, role, lang, queues }).then(() => undefined),
       ),
@@ -122,7 +146,11 @@ export const kioskCommand: Command = {
     const [action, arg] = positionals;
     if (action === 'create' && arg) {
       const token = await withStoreOrApi(
-        (ch) => createKioskToken(ch, arg, 'cli'),
+        async (ch) => {
+          const token = await createKioskToken(ch, arg, cliActor());
+          await recordAudit(ch, { atMs: Date.now(), actor: cliActor(), action: 'kiosk_token_created', target: sha256Hex(token), address: '', detail: { before: null, after: { label: arg, revoked: false } } });
+          return token;
+        },
         (r) => apiRequest<{ token: string }>(r, 'POST', '/api/kiosk-tokens', { label: arg }).then((x) => x.token),
       );
       process.stdout.write(`kiosk link: /?kiosk=${token}#/wallboard (append to the dashboard URL)\n`);
@@ -131,7 +159,11 @@ export const kioskCommand: Command = {
     if (action === 'revoke' && arg) {
       await asUsage(() =>
         withStoreOrApi(
-        (ch) => revokeKioskToken(ch, arg),
+        async (ch) => {
+          const hash = /^[0-9a-f]{64}$/.test(arg) ? arg : sha256Hex(arg);
+          await revokeKioskToken(ch, arg);
+          await recordAudit(ch, { atMs: Date.now(), actor: cliActor(), action: 'kiosk_token_revoked', target: hash, address: '', detail: { before: { revoked: false }, after: { revoked: true } } });
+        },
         (r) => apiRequest<unknown>(r, 'DELETE', `/api/kiosk-tokens/${/^[0-9a-f]{64}$/.test(arg) ? arg : sha256Hex(arg)}`).then(() => undefined),
         ),
       );

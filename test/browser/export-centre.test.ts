@@ -94,7 +94,7 @@ const rowTexts = (page: Page, testid: string): Promise<string[][]> =>
 describe('the export centre in Chromium', () => {
   it('a manager in Spanish downloads CSV, XLSX and PDF of last month and the files hold its figures', async () => {
     const page = await exportsPageOf('marta');
-    expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Informe mensual de indicadores', 'Vista previa del mes', 'Cerrar un mes', 'Meses cerrados', 'Exportaciones programadas', 'Ejecuciones']);
+    expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Informe mensual de indicadores', 'Vista previa del mes', 'Cerrar un mes', 'Meses cerrados', 'Informe trimestral de quejas (PQRSD) para la Superintendencia Financiera', 'Exportaciones programadas', 'Ejecuciones']);
     expect(await page.getByTestId('exp-month').inputValue()).toBe(LAST_MONTH);
     // The queues of the month's data are offered.
     await expect.poll(() => page.getByTestId('exp-queue').evaluateAll((els) => els.map((e) => e.getAttribute('data-queue'))), { timeout: 10_000 }).toEqual(['101', '102']);

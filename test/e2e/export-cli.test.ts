@@ -62,7 +62,7 @@ it('answers bad usage with one line and exit code 2', { timeout: 120_000 }, asyn
     [['export', 'monthly', '--month', '2026-10', '--format', 'docx', '--out', out], 'tablero export: --format must be one of csv, xlsx, pdf\n'],
     [['export', 'monthly', '--month', '2026-10', '--format', 'xlsx', '--sep', ';', '--out', out], 'tablero export: --sep applies to --format csv only\n'],
     [['export', 'close', '--month', '2099-01'], 'tablero export: 2099-01 is not over yet in America/La_Paz; a month can be closed once it has ended\n'],
-    [['export', 'reopen'], "tablero export: unknown subcommand 'reopen' (monthly, close or quality)\n"],
+    [['export', 'reopen'], "tablero export: unknown subcommand 'reopen' (monthly, close, quality, quarterly or close-quarter)\n"],
   ] as const) {
     const bad = await tablero([...args]);
     expect({ code: bad.code, stderr: bad.stderr }).toEqual({ code: 2, stderr: message });

@@ -1,6 +1,7 @@
 // Admin-only management of users and kiosk tokens.
 import { ADMIN_ONLY, LANGS, ROLES, type Lang, type Role } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
+import { noteAudit } from '../audit-trail.ts';
 import { BadRequestError, NotFoundError, UserExistsError, UnauthenticatedError, httpUserError } from '../errors.ts';
 import { DuplicateUserError, KioskTokenNotFoundError } from '../errors.ts';
 import { recordAudit, type AuditAction } from '../store/audit-store.ts';
@@ -10,8 +11,10 @@ import {
   MAX_LABEL_LENGTH,
   createKioskToken,
   createUser,
+  findKioskToken,
   findUser,
   listKioskTokens,
+  removeUser,
   listUsers,
   revokeKioskToken,
   sha256Hex,
@@ -34,7 +37,7 @@ export function adminRoutes(app: App, ctx: AppContext): void {
   app.post<{ Body: { username: string; password: string; role: Role; lang?: Lang; queues?: string[] } }>(
     '/api/users',
     {
-      config: { access: ADMIN_ONLY },
+      config: { access: ADMIN_ONLY, audit: 'handler' },
       schema: {
         body: {
           type: 'object',
@@ -58,16 +61,17 @@ export function adminRoutes(app: App, ctx: AppContext): void {
         throw httpUserError(err);
       }
       const by = req.session?.username ?? '';
-      await recordAudit(ch, { atMs: ctx.now(), actor: by, action: 'user_created', target: username, address: req.ip, detail: { role } });
+      const created = { username, role, lang: lang ?? 'es', queues: [...new Set(queues ?? [])].sort() };
+      await recordAudit(ch, { atMs: ctx.now(), actor: by, action: 'user_created', target: username, address: req.ip, detail: { role, before: null, after: { ...created, disabled: false } } });
       req.log.info({ username, role, by }, 'user created');
-      return reply.code(201).send({ username, role, lang: lang ?? 'es', queues: [...new Set(queues ?? [])].sort() });
+      return reply.code(201).send(created);
     },
   );
 
   app.patch<{ Params: { username: string }; Body: UserChanges }>(
     '/api/users/:username',
     {
-      config: { access: ADMIN_ONLY },
+      config: { access: ADMIN_ONLY, audit: 'handler' },
       schema: {
         params: { type: 'object', properties: { username: { type: 'string', minLength: 1, maxLength: 64 } } },
         body: {
@@ -100,7 +104,7 @@ export function adminRoutes(app: App, ctx: AppContext): void {
         throw httpUserError(err);
       }
       if (!updated) throw new NotFoundError('user');
-      const { role, disabled, password } = req.body;
+      const { role, disabled, password, queues, lang } = req.body;
       const self = username === by;
       // What changed, in the audit's words; the strongest reason names why the sessions ended.
       const actions: AuditAction[] = [];
@@ -117,10 +121,17 @@ export function adminRoutes(app: App, ctx: AppContext): void {
         actions.push(disabled ? 'user_disabled' : 'user_enabled');
         if (disabled) reason = 'disabled';
       }
+      if (queues !== undefined && updated.queues.join(',') !== (before?.queues ?? []).join(',')) actions.push('user_queues_changed');
+      if (lang !== undefined && lang !== before?.lang) actions.push('user_lang_changed');
       // The admin's own session survives a change of their own password (role and disable are refused above).
       const effect = reason === null ? { ended_sessions: 0, closed_sockets: 0 } : await endOtherAccess(ctx, username, reason, self ? (req.session?.nonce ?? null) : null);
+      // Each action with the fields it changed, before and after (never the password: only that it changed).
+      const view = (u: { role: string; disabled: boolean; queues: string[]; lang: string } | null, action: AuditAction) =>
+        u === null ? null : action === 'role_changed' ? { role: u.role } : action === 'user_queues_changed' ? { queues: u.queues } : action === 'user_lang_changed' ? { lang: u.lang } : action === 'user_disabled' || action === 'user_enabled' ? { disabled: u.disabled } : {};
       for (const action of actions) {
-        const detail = action === 'role_changed' ? { from: before?.role ?? '', to: role ?? '', ...effect } : effect;
+        // A password change says only that it happened (the action); no field of it is shown.
+        const changed = action === 'password_changed' || action === 'password_reset' ? {} : { before: view(before, action), after: view(updated, action) };
+        const detail = action === 'role_changed' ? { from: before?.role ?? '', to: role ?? '', ...changed, ...effect } : { ...changed, ...effect };
         await recordAudit(ch, { atMs: ctx.now(), actor: by, action, target: username, address: req.ip, detail });
       }
       // Never log the password; say only that it changed.
@@ -129,12 +140,34 @@ export function adminRoutes(app: App, ctx: AppContext): void {
     },
   );
 
+  // Removing an account: it stops existing at once (sessions and sockets end); its audit history stays.
+  app.delete<{ Params: { username: string } }>(
+    '/api/users/:username',
+    {
+      config: { access: ADMIN_ONLY, audit: 'handler' },
+      schema: { params: { type: 'object', properties: { username: { type: 'string', minLength: 1, maxLength: 64 } } } },
+    },
+    async (req, reply) => {
+      const { username } = req.params;
+      const by = req.session?.username;
+      if (by === undefined) throw new UnauthenticatedError();
+      if (username === by) throw new BadRequestError('you may not remove your own account');
+      const removed = await removeUser(ch, username);
+      if (!removed) throw new NotFoundError('user');
+      const effect = await endOtherAccess(ctx, username, 'disabled', null);
+      const before = { username: removed.username, role: removed.role, lang: removed.lang, disabled: removed.disabled, queues: removed.queues };
+      await recordAudit(ch, { atMs: ctx.now(), actor: by, action: 'user_removed', target: username, address: req.ip, detail: { before, after: null, ...effect } });
+      req.log.info({ username, by, ...effect }, 'user removed');
+      return reply.code(204).send();
+    },
+  );
+
   app.get('/api/kiosk-tokens', { config: { access: ADMIN_ONLY } }, async () => listKioskTokens(ch));
 
   app.post<{ Body: { label: string } }>(
     '/api/kiosk-tokens',
     {
-      config: { access: ADMIN_ONLY },
+      config: { access: ADMIN_ONLY, audit: { action: 'kiosk_token_created' } },
       schema: {
         body: {
           type: 'object',
@@ -149,6 +182,7 @@ export function adminRoutes(app: App, ctx: AppContext): void {
       const token = await createKioskToken(ch, req.body.label, by);
       const hash = sha256Hex(token);
       req.log.info({ hash, label: req.body.label, by }, 'kiosk token created');
+      noteAudit(req, { target: hash, after: { label: req.body.label, revoked: false } });
       return reply.code(201).send({ token, hash, url_path: kioskUrlPath(token) });
     },
   );
@@ -156,13 +190,15 @@ export function adminRoutes(app: App, ctx: AppContext): void {
   app.delete<{ Params: { hash: string } }>(
     '/api/kiosk-tokens/:hash',
     {
-      config: { access: ADMIN_ONLY },
+      config: { access: ADMIN_ONLY, audit: { action: 'kiosk_token_revoked' } },
       schema: {
         params: { type: 'object', properties: { hash: { type: 'string', pattern: '^[0-9a-f]{64}$' } } },
       },
     },
     async (req, reply) => {
       const { hash } = req.params;
+      const before = await findKioskToken(ch, hash);
+      noteAudit(req, { target: hash, before: before ? { label: before.label, revoked: before.revoked } : null, after: before ? { label: before.label, revoked: true } : null });
       try {
         await revokeKioskToken(ch, hash);
       } catch (err) {

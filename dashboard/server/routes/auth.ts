@@ -10,6 +10,7 @@ import { loginVerdict, LOOKBACK_MS, type LoginAttempt } from '../core/login-thro
 import { ALL_ROLES, LANGS, type Lang } from '../core/roles.ts';
 import { SESSION_TTL_MS } from '../core/session.ts';
 import type { App, AppContext } from '../context.ts';
+import { noteAudit } from '../audit-trail.ts';
 import {
   BadRequestError,
   LoginError,
@@ -111,7 +112,8 @@ export function authRoutes(app: App, ctx: AppContext): void {
   app.post<{ Body: { username: string; password: string } }>(
     '/api/login',
     {
-      config: { access: 'public' },
+      // Recorded by throttledCheck (failures, lockouts) and below (the login).
+      config: { access: 'public', audit: 'handler' },
       schema: {
         body: {
           type: 'object',
@@ -136,7 +138,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
     },
   );
 
-  app.post('/api/logout', { config: { access: ALL_ROLES } }, async (req, reply) => {
+  app.post('/api/logout', { config: { access: ALL_ROLES, audit: 'handler' } }, async (req, reply) => {
     const session = requireSession(req.session);
     if (!session.viaToken) {
       await ctx.sessions.end(session, 'logout');
@@ -152,7 +154,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
   app.patch<{ Body: { lang: Lang } }>(
     '/api/me',
     {
-      config: { access: ALL_ROLES },
+      config: { access: ALL_ROLES, audit: { action: 'user_lang_changed' } },
       schema: {
         body: {
           type: 'object',
@@ -166,6 +168,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
       const session = requireSession(req.session);
       const updated = await setUserLang(ch, session.username, req.body.lang);
       if (!updated) throw new UnauthenticatedError();
+      noteAudit(req, { target: session.username, before: { lang: session.lang }, after: { lang: updated.lang } });
       return me({ ...session, lang: updated.lang });
     },
   );
@@ -175,7 +178,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
   app.post<{ Body: { current_password: string; new_password: string } }>(
     '/api/me/password',
     {
-      config: { access: ALL_ROLES },
+      config: { access: ALL_ROLES, audit: 'handler' },
       schema: {
         body: {
           type: 'object',

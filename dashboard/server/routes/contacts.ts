@@ -7,6 +7,7 @@ import createError from '@fastify/error';
 import { CONTACT_CHANNELS } from '@tablero/ingest/contract';
 import { CONTACT_GROUPINGS, type ContactGrouping, type ContactKpiQuery, type ContactKpiRow, type ContactSettingsView } from '@tablero/processor/contract';
 import type { App, AppContext } from '../context.ts';
+import { noteAudit } from '../audit-trail.ts';
 import { parseKpiQuery, rangeRejection } from '../core/kpi-query.ts';
 import { ADMIN_ONLY, ALL_ROLES, SETTINGS_READERS } from '../core/roles.ts';
 import { BadQueryError, IngestUnavailableError, SourceTokenError } from '../errors.ts';
@@ -89,7 +90,7 @@ export function contactRoutes(app: App, ctx: AppContext): void {
   });
 
   // Body: { "settings": { "<channel>": { "threshold_s", "basis", "strict" } }, "valid_from_ms"? }.
-  app.put('/api/contacts/settings', { config: { access: ADMIN_ONLY } }, async (req) => {
+  app.put('/api/contacts/settings', { config: { access: ADMIN_ONLY, audit: { action: 'contact_settings_saved' } } }, async (req) => {
     const p = port();
     const q = req.query as Record<string, unknown>;
     for (const k of Object.keys(q)) if (k !== 'site') throw new BadQueryError(k, 'unknown parameter');
@@ -101,9 +102,11 @@ export function contactRoutes(app: App, ctx: AppContext): void {
     if (vf !== undefined && (typeof vf !== 'number' || !Number.isInteger(vf) || vf < 0)) throw new BadContactSettingsError('bad_field:valid_from_ms');
     const by = req.session?.username ?? 'unknown';
     const now = ctx.now();
+    noteAudit(req, { target: site, before: (await p.settings(site)).current });
     const r = await p.saveSettings({ site, patch: body['settings'], validFromMs: typeof vf === 'number' ? vf : now, createdBy: by, nowMs: now });
     if (!r.ok) throw new BadContactSettingsError(r.reason);
     req.log.info({ site, version: r.version, by }, 'contact settings saved');
+    noteAudit(req, { facts: { version: r.version } });
     return { version: r.version, settings: await p.settings(site) };
   });
 

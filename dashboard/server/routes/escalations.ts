@@ -9,6 +9,7 @@ import type { App, AppContext } from '../context.ts';
 import { useBoundedJsonParser } from './json-body.ts';
 
 export { JsonBoundsError } from './json-body.ts';
+import { noteAudit } from '../audit-trail.ts';
 import { MAX_MONTH_YEAR, MIN_MONTH_YEAR, monthProblem } from '../core/month.ts';
 import { ADMIN_ONLY, ESCALATION_READERS, ESCALATION_SETTINGS_READERS } from '../core/roles.ts';
 import { BadQueryError, IngestUnavailableError, NotFoundError, SourceTokenError } from '../errors.ts';
@@ -123,13 +124,15 @@ export function escalationRoutes(app: App, ctx: AppContext): void {
     return guarded(req, 'settings', () => p.settings(site));
   });
 
-  app.put('/api/escalations/settings', { config: { access: ADMIN_ONLY } }, async (req) => {
+  app.put('/api/escalations/settings', { config: { access: ADMIN_ONLY, audit: { action: 'escalation_settings_saved' } } }, async (req) => {
     const p = port();
     const site = siteOf(req.query as Record<string, unknown>, p, ['site']);
+    noteAudit(req, { target: site, before: await guarded(req, 'settings', () => p.settings(site)) });
     const by = req.session?.username ?? 'unknown';
     const r = await guarded(req, 'save-settings', () => p.saveSettings(site, req.body, by));
     if (!r.ok) throw new BadSettingsError(r.reason);
     req.log.info({ site, version: r.version, by }, 'escalation settings saved');
+    noteAudit(req, { facts: { version: r.version } });
     return { version: r.version, settings: await guarded(req, 'settings', () => p.settings(site)) };
   });
 

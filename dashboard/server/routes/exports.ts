@@ -6,6 +6,7 @@ import createError from '@fastify/error';
 import { monthProblem } from '../core/month.ts';
 import { EXPORTERS } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
+import { noteAudit } from '../audit-trail.ts';
 import { BadQueryError, BadRequestError } from '../errors.ts';
 
 const FORMATS = ['csv', 'xlsx', 'pdf'] as const;
@@ -121,7 +122,7 @@ export function exportRoutes(app: App, ctx: AppContext): void {
       .send(out.body);
   });
 
-  app.post<{ Params: { month: string } }>('/api/months/:month/close', { config: { access: EXPORTERS } }, async (req, reply) => {
+  app.post<{ Params: { month: string } }>('/api/months/:month/close', { config: { access: EXPORTERS, audit: { action: 'month_closed' } } }, async (req, reply) => {
     const month = req.params.month;
     const bad = monthProblem(month);
     if (bad !== null) throw new BadRequestError(`month ${bad}, got '${month.slice(0, 20)}'`);
@@ -129,6 +130,7 @@ export function exportRoutes(app: App, ctx: AppContext): void {
     try {
       const result = await exports.closeMonth({ month, closedBy: req.session?.username ?? 'unknown', nowMs: ctx.now() });
       req.log.info({ month, by: req.session?.username }, 'month closed');
+      noteAudit(req, { target: month, after: result });
       return reply.code(201).send(result);
     } catch (err) {
       if (errorCode(err) === 'month_not_over') throw new MonthNotOverError((err as Error).message);
@@ -146,10 +148,11 @@ export function exportRoutes(app: App, ctx: AppContext): void {
   });
 
   // Managers and admins: the folder a schedule names is held inside the server's exports folder.
-  app.put<{ Params: { id: string }; Body: unknown }>('/api/exports/schedules/:id', { config: { access: EXPORTERS } }, async (req) => {
+  app.put<{ Params: { id: string }; Body: unknown }>('/api/exports/schedules/:id', { config: { access: EXPORTERS, audit: { action: 'export_schedule_saved' } } }, async (req) => {
     const body = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestError('the body must be a JSON object');
     const exports = port();
+    noteAudit(req, { before: (await exports.schedules()).find((s) => typeof s === 'object' && s !== null && (s as { id?: unknown }).id === req.params.id) ?? null });
     try {
       return await exports.saveSchedule({ ...body, id: req.params.id }, req.session?.username ?? 'unknown', ctx.now());
     } catch (err) {

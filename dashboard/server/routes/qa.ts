@@ -11,6 +11,7 @@ import { QA_COORDINATORS, QA_READERS, QA_REPORT_DOWNLOADERS, QA_SCORERS, QA_SETT
 import type { App, AppContext } from '../context.ts';
 import { BadQueryError, BadRequestError, IngestUnavailableError, NotFoundError, SourceTokenError, UnauthenticatedError } from '../errors.ts';
 import { decodeUtf8Body } from './ingest-encoding.ts';
+import { noteAudit } from '../audit-trail.ts';
 
 export const QaUnavailableError = createError('TABLERO_ERR_QA_UNAVAILABLE', 'quality monitoring is not available in this process', 503);
 export const QaInvalidError = createError('TABLERO_ERR_QA_INVALID', '%s', 400, undefined, false);
@@ -40,6 +41,11 @@ function viewer(req: FastifyRequest): QaViewer {
   const s = req.session;
   if (!s) throw new UnauthenticatedError();
   return { username: s.username, sees: qaVisibility(s.role) };
+}
+
+/** `form_id/vN` of a published form version (the audit's target). */
+function formTarget(f: { form_id: string; version: number }): string {
+  return `${f.form_id}/v${f.version}`;
 }
 
 function unwrap<T>(r: QaResult<T>): T {
@@ -142,10 +148,16 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   };
 
   app.get('/api/qa/settings', { config: { access: QA_COORDINATORS } }, async () => qa().settings());
-  app.put('/api/qa/settings', { config: { access: QA_SETTINGS_EDITORS } }, async (req) => unwrap(await qa().saveSettings(body(req), viewer(req))));
+  app.put('/api/qa/settings', { config: { access: QA_SETTINGS_EDITORS, audit: { action: 'qa_settings_saved' } } }, async (req) => {
+    noteAudit(req, { target: 'qa', before: await qa().settings() });
+    return unwrap(await qa().saveSettings(body(req), viewer(req)));
+  });
 
   app.get('/api/qa/teams', { config: { access: QA_TEAM_EDITORS } }, async () => qa().teams());
-  app.put('/api/qa/teams', { config: { access: QA_TEAM_EDITORS } }, async (req) => unwrap(await qa().saveTeams(body(req)['members'], viewer(req))));
+  app.put('/api/qa/teams', { config: { access: QA_TEAM_EDITORS, audit: { action: 'qa_teams_saved' } } }, async (req) => {
+    noteAudit(req, { target: 'teams', before: await qa().teams() });
+    return unwrap(await qa().saveTeams(body(req)['members'], viewer(req)));
+  });
 
   app.get('/api/qa/forms', { config: { access: QA_READERS } }, async () => qa().listForms());
   app.get('/api/qa/forms/:formId/versions', { config: { access: QA_READERS } }, async (req) => {
@@ -154,15 +166,21 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     return versions;
   });
   // The running score while scoring: answers so far on one form version; nothing is stored.
-  app.post('/api/qa/forms/:formId/versions/:version/score', { config: { access: QA_READERS } }, async (req) => {
+  app.post('/api/qa/forms/:formId/versions/:version/score', { config: { access: QA_READERS, audit: { exempt: 'a running score preview: nothing is stored' } } }, async (req) => {
     const version = Number(param(req, 'version'));
     if (!/^\d{1,9}$/.test(param(req, 'version')) || version < 1) throw new BadQueryError('version', 'must be a whole number from 1');
     return unwrap(await qa().previewScore(param(req, 'formId'), version, body(req)['answers']));
   });
-  app.post('/api/qa/forms', { config: { access: QA_COORDINATORS } }, async (req) => unwrap(await qa().publishForm({ spec: body(req)['spec'] }, viewer(req))));
-  app.post('/api/qa/forms/:formId/versions', { config: { access: QA_COORDINATORS } }, async (req) =>
-    unwrap(await qa().publishForm({ form_id: param(req, 'formId'), spec: body(req)['spec'] }, viewer(req))),
-  );
+  app.post('/api/qa/forms', { config: { access: QA_COORDINATORS, audit: { action: 'qa_form_published' } } }, async (req) => {
+    const r = unwrap(await qa().publishForm({ spec: body(req)['spec'] }, viewer(req)));
+    noteAudit(req, { target: formTarget(r) });
+    return r;
+  });
+  app.post('/api/qa/forms/:formId/versions', { config: { access: QA_COORDINATORS, audit: { action: 'qa_form_version_published' } } }, async (req) => {
+    const r = unwrap(await qa().publishForm({ form_id: param(req, 'formId'), spec: body(req)['spec'] }, viewer(req)));
+    noteAudit(req, { target: formTarget(r) });
+    return r;
+  });
 
   app.get('/api/qa/calls', { config: { access: QA_READERS } }, async (req) => {
     const q = query(req);
@@ -178,9 +196,10 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     return call;
   });
 
-  app.post('/api/qa/samples', { config: { access: QA_COORDINATORS } }, async (req) => {
+  app.post('/api/qa/samples', { config: { access: QA_COORDINATORS, audit: { action: 'qa_sample_drawn' } } }, async (req) => {
     const b = body(req);
     const month = plausibleMonth(optString(b, 'month') ?? '');
+    noteAudit(req, { target: month });
     const seed = optInt(b, 'seed', 0, 2 ** 32 - 1);
     const target = optInt(b, 'target_per_agent', 1, 1000);
     const targets = b['targets'];
@@ -199,21 +218,26 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     return s ?? reply.type('application/json').send('null');
   });
 
-  app.post('/api/qa/evaluations', { config: { access: QA_SCORERS } }, async (req) => {
+  app.post('/api/qa/evaluations', { config: { access: QA_SCORERS, audit: { action: 'qa_evaluation_submitted' } } }, async (req) => {
     const b = body(req);
     const site = optString(b, 'site');
     const comment = b['comment'];
-    return unwrap(
+    const e = unwrap(
       await qa().submitEvaluation(
         { callid: optString(b, 'callid') ?? '', form_id: optString(b, 'form_id') ?? '', answers: b['answers'], ...(site === undefined ? {} : { site }), ...(typeof comment === 'string' ? { comment } : {}) },
         viewer(req),
       ),
     );
+    noteAudit(req, { target: e.evaluation_id, facts: { version: e.version } });
+    return e;
   });
-  app.put('/api/qa/evaluations/:id', { config: { access: QA_SCORERS } }, async (req) => {
+  app.put('/api/qa/evaluations/:id', { config: { access: QA_SCORERS, audit: { action: 'qa_evaluation_edited' } } }, async (req) => {
     const b = body(req);
+    noteAudit(req, { before: await qa().evaluationHistory(param(req, 'id'), viewer(req)).then((h) => (h.ok ? h.value : null)) });
     const comment = b['comment'];
-    return unwrap(await qa().editEvaluation(param(req, 'id'), { answers: b['answers'], ...(typeof comment === 'string' ? { comment } : {}) }, viewer(req)));
+    const e = unwrap(await qa().editEvaluation(param(req, 'id'), { answers: b['answers'], ...(typeof comment === 'string' ? { comment } : {}) }, viewer(req)));
+    noteAudit(req, { after: e, facts: { version: e.version } });
+    return e;
   });
   app.get('/api/qa/evaluations/:id', { config: { access: QA_READERS } }, async (req) => unwrap(await qa().evaluationHistory(param(req, 'id'), viewer(req))));
 
@@ -222,7 +246,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   );
 
   app.get('/api/qa/calibrations', { config: { access: QA_COORDINATORS } }, async (req) => qa().listSessions(viewer(req)));
-  app.post('/api/qa/calibrations', { config: { access: QA_COORDINATORS } }, async (req) => {
+  app.post('/api/qa/calibrations', { config: { access: QA_COORDINATORS, audit: { action: 'qa_calibration_created' } } }, async (req) => {
     const b = body(req);
     const ref = b['reference_analyst'];
     if (ref !== null && ref !== undefined && typeof ref !== 'string') throw new QaInvalidError('reference_analyst must be a username or null');
@@ -232,7 +256,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     if (tolerance !== undefined && typeof tolerance !== 'number') throw new QaInvalidError('tolerance must be a number');
     const deadline = b['deadline_ms'];
     if (typeof deadline !== 'number') throw new QaInvalidError('deadline_ms must be epoch milliseconds');
-    return unwrap(
+    const cs = unwrap(
       await qa().createSession(
         {
           callid: optString(b, 'callid') ?? '',
@@ -247,9 +271,11 @@ export function qaRoutes(app: App, ctx: AppContext): void {
         viewer(req),
       ),
     );
+    noteAudit(req, { target: cs.session_id });
+    return cs;
   });
   app.get('/api/qa/calibrations/:id', { config: { access: QA_COORDINATORS } }, async (req) => unwrap(await qa().session(param(req, 'id'), viewer(req))));
-  app.post('/api/qa/calibrations/:id/evaluations', { config: { access: QA_COORDINATORS } }, async (req) => {
+  app.post('/api/qa/calibrations/:id/evaluations', { config: { access: QA_COORDINATORS, audit: { action: 'qa_calibration_scored' } } }, async (req) => {
     const b = body(req);
     const comment = b['comment'];
     return unwrap(await qa().submitCalibration(param(req, 'id'), { answers: b['answers'], ...(typeof comment === 'string' ? { comment } : {}) }, viewer(req)));

@@ -3,6 +3,7 @@
 // POST /api/settings/calendars (admin: each save is a new version, valid from a given time).
 import { ADMIN_ONLY, SETTINGS_READERS } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
+import { noteAudit } from '../audit-trail.ts';
 import { BadRequestError, SettingsUnavailableError, UnauthenticatedError, withDetails, type ErrorDetails } from '../errors.ts';
 import type { SaveResult, SettingsDeps } from '../types.ts';
 
@@ -47,7 +48,7 @@ export function settingsRoutes(app: App, ctx: AppContext): void {
   app.post<{ Body: { site: string; queue: string; patch: Record<string, unknown>; valid_from_ms?: number } }>(
     '/api/settings/queues',
     {
-      config: { access: ADMIN_ONLY },
+      config: { access: ADMIN_ONLY, audit: { action: 'settings_saved' } },
       schema: {
         body: {
           type: 'object',
@@ -62,8 +63,12 @@ export function settingsRoutes(app: App, ctx: AppContext): void {
       if (by === undefined) throw new UnauthenticatedError();
       const now = ctx.now();
       const { site, queue, patch } = req.body;
+      // The newest stored version of the same queue (or site defaults) is what this one follows.
+      const prev = (await deps().list()).filter((v) => v.site === site && v.queue === queue).sort((x, y) => y.version - x.version)[0];
+      noteAudit(req, { target: queue === '' ? site : `${site}/${queue}`, before: prev ? { version: prev.version, valid_from_ms: prev.valid_from_ms, patch: prev.patch } : null });
       const r = saved(await deps().save({ site, queue, patch, validFromMs: req.body.valid_from_ms ?? now, createdBy: by, nowMs: now }));
       req.log.info({ site, queue, version: r.version, by }, 'settings version saved');
+      noteAudit(req, { facts: { version: r.version } });
       return reply.code(201).send(r);
     },
   );
@@ -71,7 +76,7 @@ export function settingsRoutes(app: App, ctx: AppContext): void {
   app.post<{ Body: { site: string; spec: Record<string, unknown>; valid_from_ms?: number } }>(
     '/api/settings/calendars',
     {
-      config: { access: ADMIN_ONLY },
+      config: { access: ADMIN_ONLY, audit: { action: 'calendar_saved' } },
       schema: {
         body: {
           type: 'object',
@@ -86,8 +91,11 @@ export function settingsRoutes(app: App, ctx: AppContext): void {
       if (by === undefined) throw new UnauthenticatedError();
       const now = ctx.now();
       const { site, spec } = req.body;
+      const prev = (await deps().calendarVersions()).filter((v) => v.site === site).sort((x, y) => y.version - x.version)[0];
+      noteAudit(req, { target: site, before: prev ? { version: prev.version, valid_from_ms: prev.valid_from_ms, spec: prev.spec } : null });
       const r = saved(await deps().saveCalendar({ site, spec, validFromMs: req.body.valid_from_ms ?? now, createdBy: by, nowMs: now }));
       req.log.info({ site, version: r.version, by }, 'calendar version saved');
+      noteAudit(req, { facts: { version: r.version } });
       return reply.code(201).send(r);
     },
   );

@@ -85,11 +85,18 @@ function toStored(r: UserRow): StoredUser | null {
   };
 }
 
+/**
+ * The newest row of every user that is not removed (migration 103). The `removed` filter runs on
+ * the FINAL rows in an outer query, so an older row of a removed user can never show through.
+ */
+const CURRENT_USERS = `SELECT * FROM (
+  SELECT username, password_hash, role, lang, disabled, queues, removed, toUnixTimestamp64Milli(updated_at) AS updated_at_ms
+  FROM ${TABLES.users} FINAL) WHERE NOT removed`;
+
 export async function findUser(ch: ClickHouse, username: string): Promise<StoredUser | null> {
   const rows = await select<UserRow>(
     ch,
-    `SELECT username, password_hash, role, lang, disabled, queues, toUnixTimestamp64Milli(updated_at) AS updated_at_ms
-     FROM ${TABLES.users} FINAL WHERE username = {username:String} LIMIT 1`,
+    `${CURRENT_USERS} AND username = {username:String} LIMIT 1`,
     { username },
   );
   const row = rows[0];
@@ -99,8 +106,7 @@ export async function findUser(ch: ClickHouse, username: string): Promise<Stored
 export async function listUsers(ch: ClickHouse): Promise<UserInfo[]> {
   const rows = await select<UserRow>(
     ch,
-    `SELECT username, password_hash, role, lang, disabled, queues, toUnixTimestamp64Milli(updated_at) AS updated_at_ms
-     FROM ${TABLES.users} FINAL ORDER BY username`,
+    `${CURRENT_USERS} ORDER BY username`,
   );
   return rows.map((r) => ({
     username: r.username,
@@ -113,7 +119,7 @@ export async function listUsers(ch: ClickHouse): Promise<UserInfo[]> {
 }
 
 export async function countUsers(ch: ClickHouse): Promise<number> {
-  const rows = await select<{ n: string | number }>(ch, `SELECT count() AS n FROM ${TABLES.users} FINAL`);
+  const rows = await select<{ n: string | number }>(ch, `SELECT count() AS n FROM (${CURRENT_USERS})`);
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -194,8 +200,7 @@ export async function updateUser(ch: ClickHouse, username: string, changes: User
   const queues = changes.queues === undefined ? undefined : checkUserQueues(changes.queues);
   const rows = await select<UserRow>(
     ch,
-    `SELECT username, password_hash, role, lang, disabled, queues, toUnixTimestamp64Milli(updated_at) AS updated_at_ms
-     FROM ${TABLES.users} FINAL WHERE username = {username:String} LIMIT 1`,
+    `${CURRENT_USERS} AND username = {username:String} LIMIT 1`,
     { username },
   );
   const current = rows[0];
@@ -211,6 +216,34 @@ export async function updateUser(ch: ClickHouse, username: string, changes: User
   };
   await insert(ch, TABLES.users, { ...next, updated_at: chTime(version) });
   return { username: next.username, role: next.role, lang: next.lang, disabled: next.disabled, queues: next.queues, updated_at_ms: version };
+}
+
+/**
+ * Removes a user (a new row version marked removed; the name may be created again later). Returns
+ * the user as it was, or null when there is no such user.
+ */
+export async function removeUser(ch: ClickHouse, username: string): Promise<UserInfo | null> {
+  const rows = await select<UserRow>(ch, `${CURRENT_USERS} AND username = {username:String} LIMIT 1`, { username });
+  const current = rows[0];
+  if (!current) return null;
+  await insert(ch, TABLES.users, {
+    username: current.username,
+    password_hash: '',
+    role: current.role,
+    lang: current.lang,
+    disabled: true,
+    queues: current.queues ?? [],
+    removed: true,
+    updated_at: chTime(nextVersion()),
+  });
+  return {
+    username: current.username,
+    role: current.role,
+    lang: isLang(current.lang) ? current.lang : 'es',
+    disabled: Boolean(current.disabled),
+    queues: current.queues ?? [],
+    updated_at_ms: Number(current.updated_at_ms),
+  };
 }
 
 interface KioskRow {

@@ -122,6 +122,7 @@ const es = {
   'nav.qa': 'Monitoreo de calidad',
   // Export centre (issue 15)
   'nav.exports': 'Exportaciones',
+  'nav.audit': 'Auditoría',
   'common.yes': 'sí',
   'common.no': 'no',
   'csv.download': 'Descargar CSV',
@@ -273,6 +274,8 @@ const es = {
   'settings.create': 'Crear',
   'settings.disable': 'Desactivar',
   'settings.enable': 'Activar',
+  'settings.remove': 'Eliminar',
+  'settings.remove_confirm': '¿Eliminar la cuenta {user}? Sus sesiones terminan y su historial queda en el registro de auditoría.',
   'settings.set_password': 'Cambiar contraseña',
   'settings.disabled': 'desactivado',
   'settings.active': 'activo',
@@ -429,6 +432,7 @@ const en: EnglishOf<typeof es> = {
   'nav.qa': 'Quality monitoring',
   // Export centre (issue 15)
   'nav.exports': 'Exports',
+  'nav.audit': 'Audit trail',
   'common.yes': 'yes',
   'common.no': 'no',
   'csv.download': 'Download CSV',
@@ -580,6 +584,8 @@ const en: EnglishOf<typeof es> = {
   'settings.create': 'Create',
   'settings.disable': 'Disable',
   'settings.enable': 'Enable',
+  'settings.remove': 'Remove',
+  'settings.remove_confirm': 'Remove the account {user}? Its sessions end and its history stays in the audit trail.',
   'settings.set_password': 'Change password',
   'settings.disabled': 'disabled',
   'settings.active': 'active',

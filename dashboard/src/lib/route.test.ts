@@ -18,6 +18,8 @@ describe('parseRoute', () => {
     ['#/settings?x=1', { name: 'settings' }],
     ['#/password', { name: 'password' }],
     ['#/exports', { name: 'exports' }],
+    ['#/admin/audit', { name: 'audit' }],
+    ['#/admin/audit/', { name: 'audit' }],
     ['#/wallboard?queues=101,102', wallboard(['101', '102'])],
     ['#/wallboard?queues=%20Ventas%20,,soporte', wallboard(['Ventas', 'soporte'])],
     ['#/wallboard?queues=', wallboard()],

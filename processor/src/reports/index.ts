@@ -11,3 +11,9 @@ export {
   saveSchedule, listSchedules, listRuns, listClosedMonths, ScheduleSpecError, ReportStoreError, type ExportRun,
 } from './store/report-store.ts';
 export { renderQualityReport, QUALITY_REPORT_FORMATS, type QualityReportFormat, type QualityReportFile } from './quality/index.ts';
+export {
+  exportQuarterly, closeQuarter, closedQuarters, computeQuarterly, renderQuarterly, loadClosedQuarter, quarterlyFileName,
+  type QuarterlyContext, type QuarterlyExport, type CloseQuarterResult, type ClosedQuarterStatus,
+} from './quarterly/service.ts';
+export { layoutQuarterly, quarterlyTexts, type QuarterlyReport, type QuarterlyLayout } from './quarterly/layout.ts';
+export { parseQuarter, quarterBounds, type QuarterlyComplaints } from '../escalations/core/quarterly.ts';

@@ -4,10 +4,9 @@
 // Deterministic like the indicator report: fixed document dates and ZIP entry times (the month's
 // first instant), the built-in Helvetica; the bytes depend on the content and generation line only.
 import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
 import type { Table } from '../core/layout.ts';
 import { setZipTimes } from '../core/zip-time.ts';
-import { drawTable, heading } from '../render/pdf.ts';
+import { drawTable, heading, openReportPdf, pageFooters } from '../render/pdf.ts';
 import { addTable } from '../render/xlsx.ts';
 import type { QualityLayout } from './layout.ts';
 
@@ -47,19 +46,7 @@ export async function writeQualityXlsx(layout: QualityLayout, o: { fixedDate: Da
 
 export async function writeQualityPdf(layout: QualityLayout, o: { fixedDate: Date }): Promise<Buffer> {
   const t = layout.t;
-  const doc = new PDFDocument({
-    size: 'A4',
-    layout: 'landscape',
-    margin: MARGIN,
-    bufferPages: true,
-    info: { Title: `${layout.title} ${layout.period}`, Author: 'Tablero', Creator: 'Tablero', Producer: 'Tablero', CreationDate: o.fixedDate, ModDate: o.fixedDate },
-  });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    doc.on('end', () => resolve());
-    doc.on('error', reject);
-  });
+  const { doc, bytes } = openReportPdf(`${layout.title} ${layout.period}`, o.fixedDate);
   const width = doc.page.width - 2 * MARGIN;
   const section = (table: Table, firstWidth: number): void => {
     // Keep a heading with at least its header and a few rows.
@@ -96,18 +83,7 @@ export async function writeQualityPdf(layout: QualityLayout, o: { fixedDate: Dat
     doc.y = Math.max(doc.y, y + h1) + 2;
   }
 
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const keep = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0; // writing below the bottom margin would open a new page
-    doc.font(FONT).fontSize(7).fillColor('#555555');
-    const y = doc.page.height - MARGIN + 8;
-    doc.text(`${layout.title} ${layout.period}`, MARGIN, y, { width: width / 2, lineBreak: false });
-    doc.text(t.def.page(i - range.start + 1, range.count), MARGIN, y, { width, align: 'right', lineBreak: false });
-    doc.page.margins.bottom = keep;
-  }
+  pageFooters(doc, `${layout.title} ${layout.period}`, (page, pages) => t.def.page(page, pages));
   doc.end();
-  await done;
-  return Buffer.concat(chunks);
+  return bytes;
 }

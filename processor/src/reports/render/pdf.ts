@@ -264,3 +264,40 @@ export async function writePdf(layout: ReportLayout, report: MonthlyReport, o: P
   await done;
   return Buffer.concat(chunks);
 }
+
+/**
+ * A new A4 landscape report document with fixed document dates (so the bytes depend on the
+ * content only) and the promise of its bytes once `doc.end()` was called (quality and quarterly reports).
+ */
+export function openReportPdf(title: string, fixedDate: Date): { doc: Doc; bytes: Promise<Buffer> } {
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    margin: MARGIN,
+    bufferPages: true,
+    info: { Title: title, Author: 'Tablero', Creator: 'Tablero', Producer: 'Tablero', CreationDate: fixedDate, ModDate: fixedDate },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const bytes = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  return { doc, bytes };
+}
+
+/** A footer on every buffered page: `left` on the left, `right(page, pages)` on the right. */
+export function pageFooters(doc: Doc, left: string, right: (page: number, pages: number) => string): void {
+  const width = doc.page.width - 2 * MARGIN;
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const keep = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0; // writing below the bottom margin would open a new page
+    doc.font(FONT).fontSize(7).fillColor('#555555');
+    const y = doc.page.height - MARGIN + 8;
+    doc.text(left, MARGIN, y, { width: (width * 2) / 3, lineBreak: false });
+    doc.text(right(i - range.start + 1, range.count), MARGIN, y, { width, align: 'right', lineBreak: false });
+    doc.page.margins.bottom = keep;
+  }
+}
