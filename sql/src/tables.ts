@@ -32,4 +32,11 @@ export const TABLES = {
   sessions: 'sessions',
   /** Who did what, when and from where (migration 070). */
   auditLog: 'audit_log',
+  /** Outbound campaigns: campaigns, contact lists, results, settings (migration 106). */
+  campaigns: 'campaigns',
+  campaignContacts: 'campaign_contacts',
+  campaignResults: 'campaign_results',
+  campaignSettings: 'campaign_settings',
+  /** Training / knowledge test scores per agent (migration 107). */
+  trainingScores: 'training_scores',
 } as const;
