@@ -36,6 +36,7 @@ import { FIRST_START_KIOSK_LABEL, countUsers, createKioskToken, createUser, star
 import { startExportScheduler } from '@tablero/processor/reports';
 import { createSmtpMailer, smtpSettings } from '../mail.ts';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
+import { createCampaignsService } from '@tablero/processor/campaigns';
 import { createSurveyPushHandler } from '@tablero/ingest/surveys';
 import { qualityReportsPort, reportsPort } from './export.ts';
 import type { Bus } from '../bus/index.ts';
@@ -219,6 +220,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           quality: createQualityService({ ch, log: o.log.child({ svc: 'quality' }), tz: o.cfg.siteTz, emit: (subject, data) => o.bus.emit(subject, data) }),
           pushSurveys: createSurveyPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
           qualityReports: qualityReportsPort(),
+          campaigns: createCampaignsService({ ch, log: o.log.child({ svc: 'campaigns' }), tz: o.cfg.siteTz }),
           escalations: escalationsPort(ch, o),
           health: async () => ({ sources: ingestStatus ? ingestStatus() : [], ...(processorHealth ? { processor: processorHealth() } : {}) }),
           settings: settingsDeps(ch),

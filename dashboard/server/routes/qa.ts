@@ -7,10 +7,10 @@ import createError from '@fastify/error';
 import type { FastifyRequest } from 'fastify';
 import type { QaMonthlyReport, QaResult, QaViewer, QualityApi } from '@tablero/processor/contract';
 import { monthProblem } from '../core/month.ts';
-import { QA_COORDINATORS, QA_READERS, QA_REPORT_DOWNLOADERS, QA_SCORERS, QA_SETTINGS_EDITORS, QA_TEAM_EDITORS, qaVisibility } from '../core/roles.ts';
+import { QA_COORDINATORS, QA_READERS, QA_REPORT_DOWNLOADERS, QA_SCORERS, QA_SETTINGS_EDITORS, QA_TEAM_EDITORS, TRAINING_EDITORS, qaVisibility } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadQueryError, BadRequestError, IngestUnavailableError, NotFoundError, SourceTokenError, UnauthenticatedError } from '../errors.ts';
-import { decodeUtf8Body } from './ingest-encoding.ts';
+import { textBodyScope } from './ingest-encoding.ts';
 
 export const QaUnavailableError = createError('TABLERO_ERR_QA_UNAVAILABLE', 'quality monitoring is not available in this process', 503);
 export const QaInvalidError = createError('TABLERO_ERR_QA_INVALID', '%s', 400, undefined, false);
@@ -42,7 +42,8 @@ function viewer(req: FastifyRequest): QaViewer {
   return { username: s.username, sees: qaVisibility(s.role) };
 }
 
-function unwrap<T>(r: QaResult<T>): T {
+/** A service result as its value, or the HTTP error of its failure (also the campaigns routes'). */
+export function unwrapQa<T>(r: QaResult<T>): T {
   if (r.ok) return r.value;
   switch (r.error) {
     case 'invalid':
@@ -134,6 +135,11 @@ function range(qa: QualityApi, q: Obj): { from_s: number; to_s: number } {
   return { from_s: from, to_s: to };
 }
 
+/** The current month in the server's clock (UTC is close enough to pick a default month). */
+function monthNow(ctx: AppContext): string {
+  return new Date(ctx.now()).toISOString().slice(0, 7);
+}
+
 export function qaRoutes(app: App, ctx: AppContext): void {
   const qa = (): QualityApi => {
     const q = ctx.deps.quality;
@@ -142,10 +148,10 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   };
 
   app.get('/api/qa/settings', { config: { access: QA_COORDINATORS } }, async () => qa().settings());
-  app.put('/api/qa/settings', { config: { access: QA_SETTINGS_EDITORS } }, async (req) => unwrap(await qa().saveSettings(body(req), viewer(req))));
+  app.put('/api/qa/settings', { config: { access: QA_SETTINGS_EDITORS } }, async (req) => unwrapQa(await qa().saveSettings(body(req), viewer(req))));
 
   app.get('/api/qa/teams', { config: { access: QA_TEAM_EDITORS } }, async () => qa().teams());
-  app.put('/api/qa/teams', { config: { access: QA_TEAM_EDITORS } }, async (req) => unwrap(await qa().saveTeams(body(req)['members'], viewer(req))));
+  app.put('/api/qa/teams', { config: { access: QA_TEAM_EDITORS } }, async (req) => unwrapQa(await qa().saveTeams(body(req)['members'], viewer(req))));
 
   app.get('/api/qa/forms', { config: { access: QA_READERS } }, async () => qa().listForms());
   app.get('/api/qa/forms/:formId/versions', { config: { access: QA_READERS } }, async (req) => {
@@ -157,11 +163,11 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   app.post('/api/qa/forms/:formId/versions/:version/score', { config: { access: QA_READERS } }, async (req) => {
     const version = Number(param(req, 'version'));
     if (!/^\d{1,9}$/.test(param(req, 'version')) || version < 1) throw new BadQueryError('version', 'must be a whole number from 1');
-    return unwrap(await qa().previewScore(param(req, 'formId'), version, body(req)['answers']));
+    return unwrapQa(await qa().previewScore(param(req, 'formId'), version, body(req)['answers']));
   });
-  app.post('/api/qa/forms', { config: { access: QA_COORDINATORS } }, async (req) => unwrap(await qa().publishForm({ spec: body(req)['spec'] }, viewer(req))));
+  app.post('/api/qa/forms', { config: { access: QA_COORDINATORS } }, async (req) => unwrapQa(await qa().publishForm({ spec: body(req)['spec'] }, viewer(req))));
   app.post('/api/qa/forms/:formId/versions', { config: { access: QA_COORDINATORS } }, async (req) =>
-    unwrap(await qa().publishForm({ form_id: param(req, 'formId'), spec: body(req)['spec'] }, viewer(req))),
+    unwrapQa(await qa().publishForm({ form_id: param(req, 'formId'), spec: body(req)['spec'] }, viewer(req))),
   );
 
   app.get('/api/qa/calls', { config: { access: QA_READERS } }, async (req) => {
@@ -185,7 +191,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     const target = optInt(b, 'target_per_agent', 1, 1000);
     const targets = b['targets'];
     if (targets !== undefined && (typeof targets !== 'object' || targets === null || Array.isArray(targets))) throw new QaInvalidError('targets must be an object of agent -> target');
-    return unwrap(
+    return unwrapQa(
       await qa().drawSample(
         { month, ...(seed === undefined ? {} : { seed }), ...(target === undefined ? {} : { target_per_agent: target }), ...(targets === undefined ? {} : { targets: targets as Record<string, number> }) },
         viewer(req),
@@ -195,7 +201,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   // A month with no sample drawn yet is a normal state the sampling screen opens on: 200 with
   // `null`, not a 404 that every browser logs as a failed request.
   app.get('/api/qa/samples/:month', { config: { access: QA_READERS } }, async (req, reply) => {
-    const s = unwrap(await qa().sample(plausibleMonth(param(req, 'month')), viewer(req)));
+    const s = unwrapQa(await qa().sample(plausibleMonth(param(req, 'month')), viewer(req)));
     return s ?? reply.type('application/json').send('null');
   });
 
@@ -203,7 +209,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     const b = body(req);
     const site = optString(b, 'site');
     const comment = b['comment'];
-    return unwrap(
+    return unwrapQa(
       await qa().submitEvaluation(
         { callid: optString(b, 'callid') ?? '', form_id: optString(b, 'form_id') ?? '', answers: b['answers'], ...(site === undefined ? {} : { site }), ...(typeof comment === 'string' ? { comment } : {}) },
         viewer(req),
@@ -213,12 +219,12 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   app.put('/api/qa/evaluations/:id', { config: { access: QA_SCORERS } }, async (req) => {
     const b = body(req);
     const comment = b['comment'];
-    return unwrap(await qa().editEvaluation(param(req, 'id'), { answers: b['answers'], ...(typeof comment === 'string' ? { comment } : {}) }, viewer(req)));
+    return unwrapQa(await qa().editEvaluation(param(req, 'id'), { answers: b['answers'], ...(typeof comment === 'string' ? { comment } : {}) }, viewer(req)));
   });
-  app.get('/api/qa/evaluations/:id', { config: { access: QA_READERS } }, async (req) => unwrap(await qa().evaluationHistory(param(req, 'id'), viewer(req))));
+  app.get('/api/qa/evaluations/:id', { config: { access: QA_READERS } }, async (req) => unwrapQa(await qa().evaluationHistory(param(req, 'id'), viewer(req))));
 
   app.get('/api/qa/agents/:agent/results', { config: { access: QA_READERS } }, async (req) =>
-    unwrap(await qa().agentResults(param(req, 'agent'), range(qa(), query(req)), viewer(req))),
+    unwrapQa(await qa().agentResults(param(req, 'agent'), range(qa(), query(req)), viewer(req))),
   );
 
   app.get('/api/qa/calibrations', { config: { access: QA_COORDINATORS } }, async (req) => qa().listSessions(viewer(req)));
@@ -232,7 +238,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     if (tolerance !== undefined && typeof tolerance !== 'number') throw new QaInvalidError('tolerance must be a number');
     const deadline = b['deadline_ms'];
     if (typeof deadline !== 'number') throw new QaInvalidError('deadline_ms must be epoch milliseconds');
-    return unwrap(
+    return unwrapQa(
       await qa().createSession(
         {
           callid: optString(b, 'callid') ?? '',
@@ -248,16 +254,25 @@ export function qaRoutes(app: App, ctx: AppContext): void {
       ),
     );
   });
-  app.get('/api/qa/calibrations/:id', { config: { access: QA_COORDINATORS } }, async (req) => unwrap(await qa().session(param(req, 'id'), viewer(req))));
+  app.get('/api/qa/calibrations/:id', { config: { access: QA_COORDINATORS } }, async (req) => unwrapQa(await qa().session(param(req, 'id'), viewer(req))));
   app.post('/api/qa/calibrations/:id/evaluations', { config: { access: QA_COORDINATORS } }, async (req) => {
     const b = body(req);
     const comment = b['comment'];
-    return unwrap(await qa().submitCalibration(param(req, 'id'), { answers: b['answers'], ...(typeof comment === 'string' ? { comment } : {}) }, viewer(req)));
+    return unwrapQa(await qa().submitCalibration(param(req, 'id'), { answers: b['answers'], ...(typeof comment === 'string' ? { comment } : {}) }, viewer(req)));
   });
   app.get('/api/qa/calibration-history', { config: { access: QA_COORDINATORS } }, async () => qa().analystHistory());
 
   app.get('/api/qa/surveys', { config: { access: QA_READERS } }, async (req) => qa().surveys(range(qa(), query(req)), viewer(req)));
-  app.get('/api/qa/report', { config: { access: QA_READERS } }, async (req) => unwrap(await qa().monthlyReport(qMonth(query(req)), viewer(req))));
+  app.get('/api/qa/report', { config: { access: QA_READERS } }, async (req) => unwrapQa(await qa().monthlyReport(qMonth(query(req)), viewer(req))));
+
+  // Training / knowledge tests (kpi-definitions §16): the month's figures, one result, a CSV of them.
+  app.get('/api/qa/training', { config: { access: QA_READERS } }, async (req) => unwrapQa(await qa().trainingMonth(qMonth(query(req)) || monthNow(ctx), viewer(req))));
+  app.post('/api/qa/training', { config: { access: TRAINING_EDITORS } }, async (req) => unwrapQa(await qa().saveTrainingScore(body(req), viewer(req))));
+  app.post('/api/qa/training/import', { config: { access: TRAINING_EDITORS }, bodyLimit: SURVEY_BODY_LIMIT_BYTES }, async (req) => {
+    const csv = body(req)['csv'];
+    if (typeof csv !== 'string' || csv.trim() === '') throw new BadRequestError("csv must be the file's text");
+    return unwrapQa(await qa().importTraining(csv, viewer(req)));
+  });
 
   // The same report as a file (`?month=YYYY-MM&format=xlsx|pdf&lang=es|en`).
   app.get('/api/qa/report/file', { config: { access: QA_REPORT_DOWNLOADERS } }, async (req, reply) => {
@@ -269,7 +284,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     const month = qMonth(q);
     const files = ctx.deps.qualityReports;
     if (!files) throw new QaUnavailableError();
-    const report = unwrap(await qa().monthlyReport(month, viewer(req)));
+    const report = unwrapQa(await qa().monthlyReport(month, viewer(req)));
     let out: Awaited<ReturnType<QualityReportsPort['render']>>;
     try {
       out = await files.render(report, { format: format as QaReportFormat, lang, nowMs: ctx.now() });
@@ -287,16 +302,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   });
 
   // Survey answers as CSV text (ingest/src/surveys), answered after the bus acknowledged them.
-  void app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    // Bytes in, strict UTF-8 out: invalid bytes answer 400 TABLERO_ERR_BAD_UTF8 (never U+FFFD).
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: SURVEY_BODY_LIMIT_BYTES }, (_req, b, done) => {
-      try {
-        done(null, decodeUtf8Body(b));
-      } catch (err) {
-        done(err as Error, undefined);
-      }
-    });
+  textBodyScope(app, SURVEY_BODY_LIMIT_BYTES, (scope) => {
     scope.post('/ingest/surveys', { config: { access: 'source' }, bodyLimit: SURVEY_BODY_LIMIT_BYTES }, async (req) => {
       const source = req.source;
       if (!source) throw new SourceTokenError();

@@ -34,7 +34,7 @@ export function consolidatedTable(c: Consolidated, lang: 'es' | 'en'): { header:
   return { header, rows };
 }
 
-const slug = (s: string): string => s.normalize('NFD').replace(/[^\w-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 60) || 'campaign';
+const slug = (s: string): string => s.normalize('NFD').replace(/\p{M}+/gu, '').replace(/[^\w-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 60) || 'campaign';
 
 export async function consolidatedFile(c: Consolidated, o: { format: CampaignFileFormat; lang: 'es' | 'en'; sep?: CsvSeparator }): Promise<CampaignFile> {
   const { header, rows } = consolidatedTable(c, o.lang);

@@ -1,7 +1,8 @@
 // A CSV text (RFC 4180: quoted cells may hold the separator, quotes and line breaks) as a header
 // and records, each with the line it starts on, for the contact-list and results imports.
 // The separator is `;` when the header line has one and no `,` (Excel in es-CO / es-BO), else `,`.
-// A record whose quotes never close is reported as bad, not thrown. Pure.
+// A record whose quotes never close, or with text after a closing quote, is reported as bad (its
+// first physical line), not thrown, and reading goes on with the next line. Pure.
 
 export interface CsvRecord {
   line: number;
@@ -24,6 +25,7 @@ export function readCsvTable(text: string): CsvTable | null {
   const n = src.length;
   while (i < n) {
     const startLine = line;
+    const startAt = i;
     const cells: string[] = [];
     let cell = '';
     let bad = false;
@@ -42,7 +44,11 @@ export function readCsvTable(text: string): CsvTable | null {
         i++;
         for (;;) {
           if (i >= n) {
+            // Never closed: the record is its first physical line alone, so the lines after it
+            // are read again as records of their own (nothing valid is swallowed).
             bad = true;
+            i = startAt;
+            line = startLine;
             break;
           }
           const c = src[i] as string;
@@ -64,7 +70,11 @@ export function readCsvTable(text: string): CsvTable | null {
           break;
         }
         const next = src[i];
-        if (next !== undefined && next !== sep && next !== '\n' && next !== '\r') bad = true;
+        if (next !== undefined && next !== sep && next !== '\n' && next !== '\r') {
+          bad = true;
+          done = true;
+          break;
+        }
         continue;
       }
       if (ch === sep) {
