@@ -10,7 +10,7 @@ export async function trainingScores(ch: ClickHouse, q: { from: string; to: stri
   let r: Row[];
   try {
     const rs = await ch.client.query({
-      query: `SELECT agent, test, toString(date) AS date, score, pass_mark, entered_by FROM ${TABLES.trainingScores} FINAL
+      query: `SELECT agent, test, toString(date) AS day, score, pass_mark, entered_by FROM ${TABLES.trainingScores} FINAL
               WHERE date >= toDate({from:String}) AND date < toDate({to:String}) AND NOT removed ORDER BY date, agent, test`,
       query_params: q,
       format: 'JSONEachRow',
@@ -22,7 +22,7 @@ export async function trainingScores(ch: ClickHouse, q: { from: string; to: stri
   return r.map((x) => {
     const score = Number(x['score']);
     const passMark = Number(x['pass_mark']);
-    return { agent: String(x['agent']), test: String(x['test']), date: String(x['date']), score, pass_mark: passMark, passed: score >= passMark, entered_by: String(x['entered_by']) };
+    return { agent: String(x['agent']), test: String(x['test']), date: String(x['day']), score, pass_mark: passMark, passed: score >= passMark, entered_by: String(x['entered_by']) };
   });
 }
 
