@@ -122,6 +122,7 @@ const es = {
   'nav.qa': 'Monitoreo de calidad',
   // Export centre (issue 15)
   'nav.exports': 'Exportaciones',
+  'nav.campaigns': 'Campañas',
   'common.yes': 'sí',
   'common.no': 'no',
   'csv.download': 'Descargar CSV',
@@ -429,6 +430,7 @@ const en: EnglishOf<typeof es> = {
   'nav.qa': 'Quality monitoring',
   // Export centre (issue 15)
   'nav.exports': 'Exports',
+  'nav.campaigns': 'Campaigns',
   'common.yes': 'yes',
   'common.no': 'no',
   'csv.download': 'Download CSV',
