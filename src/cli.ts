@@ -24,6 +24,8 @@ const commands: Record<string, () => Promise<Command>> = {
   fcr: async () => (await import('./commands/fcr.ts')).fcrCommand,
   calls: async () => (await import('./commands/calls.ts')).callsCommand,
   export: async () => (await import('./commands/export.ts')).exportCommand,
+  campaign: async () => (await import('./commands/campaign.ts')).campaignCommand,
+  training: async () => (await import('./commands/campaign.ts')).trainingCommand,
   user: async () => (await import('./commands/user.ts')).userCommand,
   kiosk: async () => (await import('./commands/user.ts')).kioskCommand,
 };

@@ -64,11 +64,11 @@ function parseQuality(values: Record<string, unknown>): QualityOptions {
   return { month, format: format as QualityReportFormat, lang: lang as ReportLang, out };
 }
 
-async function qualityViaApi(running: RunningInstance, o: QualityOptions): Promise<Buffer> {
-  const p = new URLSearchParams({ month: o.month, format: o.format, lang: o.lang });
+/** A file answered by the running Tablero's API (GET `path` with the local CLI token). */
+export async function fileViaApi(running: RunningInstance, path: string): Promise<Buffer> {
   let res: Response;
   try {
-    res = await fetch(new URL(`/api/qa/report/file?${p.toString()}`, running.url), { headers: { authorization: `Bearer ${running.cli_token}` } });
+    res = await fetch(new URL(path, running.url), { headers: { authorization: `Bearer ${running.cli_token}` } });
   } catch (err) {
     throw new Error(`cannot reach the running Tablero at ${running.url}`, { cause: err });
   }
@@ -77,6 +77,10 @@ async function qualityViaApi(running: RunningInstance, o: QualityOptions): Promi
     throw new Error(`the running Tablero answered ${res.status}: ${e.message ?? res.statusText}`);
   }
   return Buffer.from(await res.arrayBuffer());
+}
+
+function qualityViaApi(running: RunningInstance, o: QualityOptions): Promise<Buffer> {
+  return fileViaApi(running, `/api/qa/report/file?${new URLSearchParams({ month: o.month, format: o.format, lang: o.lang }).toString()}`);
 }
 
 interface MonthlyOptions {
@@ -111,7 +115,8 @@ function parseMonthly(values: Record<string, unknown>): MonthlyOptions {
   return o;
 }
 
-async function writeOut(path: string, body: Buffer): Promise<void> {
+/** Writes a file whole or not at all (temp file, then rename). */
+export async function writeOut(path: string, body: Buffer): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     await writeFile(tmp, body);
@@ -145,7 +150,8 @@ async function viaApi(running: RunningInstance, o: MonthlyOptions): Promise<{ bo
   };
 }
 
-async function withStore<T>(cfg: Config, f: (ch: ClickHouse, log: Logger) => Promise<T>): Promise<T> {
+/** Runs `f` on the store opened here (no running Tablero holds the data directory). */
+export async function withStore<T>(cfg: Config, f: (ch: ClickHouse, log: Logger) => Promise<T>): Promise<T> {
   const log = createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL, 'tablero-export');
   const ch = await openStore(cfg, log);
   try {
