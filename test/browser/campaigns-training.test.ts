@@ -91,7 +91,7 @@ describe('campaigns page', () => {
       writeFileSync(results, `${RESULTS_CSV}\nC9,success,2026-03-03 10:00,SIP/1001,\n`);
       await page.locator('[data-testid="results-file"]').setInputFiles(results);
       await page.locator('[data-testid="results-upload"]').click();
-      expect(await page.locator('[data-testid="results-report"]').innerText()).toBe('Líneas: 6 · aceptadas: 5 (nuevas: 5) · rechazadas: 1\nLínea 7: el contacto no está en la base');
+      expect((await page.locator('[data-testid="results-report"]').innerText()).replace(/\n+/g, '\n')).toBe('Líneas: 6 · aceptadas: 5 (nuevas: 5) · rechazadas: 1\nLínea 7: el contacto no está en la base');
       await waitFor(async () => (await fig(page, 'attempts')) === '7', { timeoutMs: 10_000, what: 'the figures with the results' });
       expect([
         await fig(page, 'list_size'), await fig(page, 'attempted'), await fig(page, 'attempts_per_contact'), await fig(page, 'contacted'), await fig(page, 'success'),
@@ -138,10 +138,10 @@ describe('campaigns page', () => {
       await page.fill('[data-testid="campaign-start"]', '2026-04-01');
       await page.fill('[data-testid="campaign-end"]', '2026-03-01');
       await page.locator('[data-testid="campaign-create"]').click();
-      expect(await page.locator('[data-testid="campaign-new"] [role=alert]').innerText()).toBe('end_date must not be before start_date');
+      expect(await page.locator('[data-testid="campaign-new"] [role=alert]').innerText()).toBe('The last day cannot be before the first one.');
       await page.fill('[data-testid="campaign-end"]', '2026-04-30');
       await page.locator('[data-testid="campaign-create"]').click();
-      await waitFor(async () => (await page.locator('[data-testid="campaign-title"]').count()) === 1, { timeoutMs: 10_000, what: 'the new campaign' });
+      await waitFor(async () => (await page.locator('[data-testid="campaign-title"]').allInnerTexts()).join() === 'Encuesta de satisfacción', { timeoutMs: 10_000, what: 'the new campaign' });
       expect([await page.locator('[data-testid="campaign-title"]').innerText(), await fig(page, 'list_size'), await fig(page, 'effectiveness_pct')]).toEqual(['Encuesta de satisfacción', '0', '—']);
     } finally {
       await ctx.close();
@@ -184,7 +184,7 @@ describe('training in the QA area', () => {
       writeFileSync(file, ['agente;prueba;fecha;puntaje;nota_aprobacion', 'ana;Normativa;2026-03-12;65;70', 'beto;Producto;2026-03-12;60;70', 'beto;Normativa;2026-03-31;59,5;70', 'carla;Producto;2026-03-12;noventa;70'].join('\n'));
       await page.locator('[data-testid="training-file"]').setInputFiles(file);
       await page.locator('[data-testid="training-upload"]').click();
-      expect(await page.locator('[data-testid="training-report"]').innerText()).toBe('Líneas: 4 · aceptadas: 3 (nuevas: 3) · rechazadas: 1\nLínea 5: nota inválida (0 a 100, hasta 2 decimales)');
+      expect((await page.locator('[data-testid="training-report"]').innerText()).replace(/\n+/g, '\n')).toBe('Líneas: 4 · aceptadas: 3 (nuevas: 3) · rechazadas: 1\nLínea 5: nota inválida (0 a 100, hasta 2 decimales)');
       // ana: (80 + 65) / 2 = 72.5, 1 of 2 passed; beto: (60 + 59.5) / 2 = 59.75 < 70, none passed.
       await waitFor(async () => (await page.locator('[data-testid="training-agent-avg-beto"]').count()) === 1, { timeoutMs: 10_000, what: 'the uploaded scores' });
       expect(await page.locator('[data-testid="training-agents"] tbody tr').allInnerTexts()).toEqual([

@@ -66,6 +66,9 @@ const es = {
   r_bad_score: 'nota inválida (0 a 100, hasta 2 decimales)',
   r_bad_pass_mark: 'nota mínima inválida (0 a 100)',
   r_duplicate_test: 'la misma prueba del mismo agente y día está repetida',
+  e_name: 'El nombre es obligatorio.',
+  e_dates: 'Indique el primer y el último día.',
+  e_order: 'El último día no puede ser anterior al primero.',
 };
 
 const en: EnglishOf<typeof es> = {
@@ -132,13 +135,24 @@ const en: EnglishOf<typeof es> = {
   r_bad_score: 'invalid score (0 to 100, up to 2 decimals)',
   r_bad_pass_mark: 'invalid pass mark (0 to 100)',
   r_duplicate_test: 'the same test of the same agent and day is repeated',
+  e_name: 'The name is required.',
+  e_dates: 'Give the first and the last day.',
+  e_order: 'The last day cannot be before the first one.',
 };
 
 export const CAMPAIGN_TEXTS = defineCatalog(es, en);
 export type CampaignTextKey = keyof typeof es;
 
 /** A rejected line's reason (or a refusal's) in the user's words; an unknown one as it came. */
+const REFUSALS: Readonly<Record<string, CampaignTextKey>> = {
+  'name is required': 'e_name',
+  'start_date and end_date are required': 'e_dates',
+  'end_date must not be before start_date': 'e_order',
+};
+
 export function reasonText(reason: string, t: (key: CampaignTextKey) => string): string {
+  const refusal = REFUSALS[reason];
+  if (refusal !== undefined) return t(refusal);
   const key = `r_${reason}`;
   return Object.hasOwn(es, key) ? t(key as CampaignTextKey) : reason;
 }
