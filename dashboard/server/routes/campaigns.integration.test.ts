@@ -3,6 +3,7 @@
 // reports (bad rows rejected and counted, nothing valid lost), the source-token push, the
 // figures of the hand-worked credit week and the consolidated file; training results entered,
 // imported and read per month, a supervisor seeing their team only, and in the monthly report.
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createCampaignsService } from '@tablero/processor/campaigns';
@@ -79,6 +80,13 @@ describe('campaign routes', () => {
     expect([denied.statusCode, denied.json().code]).toEqual([401, 'TABLERO_ERR_SOURCE_TOKEN']);
     const bad = await app.inject({ method: 'POST', url, payload: `${RESULTS_CSV}\nC9,success,2026-03-03 10:00,SIP/1001,`, headers: { 'content-type': 'text/csv', authorization: `Bearer ${SOURCE_TOKEN}` } });
     expect(bad.json()).toEqual({ lines: 6, accepted: 5, new: 5, rejected: 1, reasons: [{ line: 7, reason: 'unknown_contact' }] });
+    // Bytes that are not UTF-8 are refused whole (never read with U+FFFD); gzip is decoded; the
+    // same results again add nothing.
+    const auth = { 'content-type': 'text/csv', authorization: `Bearer ${SOURCE_TOKEN}` };
+    const latin1 = await app.inject({ method: 'POST', url, payload: Buffer.from('contact_id,result,at,agent,note\nC1,success,2026-03-03 10:02,SIP/1001,Jos\xe9\n', 'latin1'), headers: auth });
+    expect([latin1.statusCode, latin1.json().code]).toEqual([400, 'TABLERO_ERR_BAD_UTF8']);
+    const gz = await app.inject({ method: 'POST', url, payload: gzipSync(Buffer.from(RESULTS_CSV)), headers: { ...auth, 'content-encoding': 'gzip' } });
+    expect(gz.json()).toEqual({ lines: 5, accepted: 5, new: 0, rejected: 0, reasons: [] });
     const unknown = await app.inject({ method: 'POST', url: '/ingest/campaign-results?campaign=nope', payload: RESULTS_CSV, headers: { authorization: `Bearer ${SOURCE_TOKEN}` } });
     expect([unknown.statusCode, unknown.json().code]).toEqual([404, 'TABLERO_ERR_NOT_FOUND']);
   });
