@@ -144,5 +144,14 @@ export function campaignNumbers(contacts: readonly CampaignContact[], attempts: 
   for (const r of rows) finals.set(r.final_code, (finals.get(r.final_code) ?? 0) + 1);
   const order = ['', ...codeList.map((c) => c.code)];
   const final_codes = [...finals].map(([code, n]) => ({ code, contacts: n })).sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code) || a.code.localeCompare(b.code));
-  return { figures, by_agent: groupBy(mine, (a) => a.agent, codes), by_day: groupBy(mine, (a) => localDay(a.at_s, tz), codes), final_codes, rows };
+  // The local day of each attempt, read once per UTC hour: the Intl formatter is the costly part
+  // of a big campaign, and zone offset changes fall on the hour (Colombia and Bolivia have none).
+  const dayOfHour = new Map<number, string>();
+  const dayOf = (s: number): string => {
+    const h = Math.floor(s / 3600);
+    let d = dayOfHour.get(h);
+    if (d === undefined) dayOfHour.set(h, (d = localDay(h * 3600, tz)));
+    return d;
+  };
+  return { figures, by_agent: groupBy(mine, (a) => a.agent, codes), by_day: groupBy(mine, (a) => dayOf(a.at_s), codes), final_codes, rows };
 }
