@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { ClickHouse } from '@tablero/sql';
 import { localToEpoch } from '../core/calendar.ts';
 import {
-  DEFAULT_CAMPAIGN_SETTINGS, type Campaign, type CampaignContact, type CampaignResult, type CampaignSettings, type CampaignsApi, type ImportReport,
+  DEFAULT_CAMPAIGN_SETTINGS, type Campaign, type CampaignContact, type CampaignResult, type CampaignSettings, type CampaignsApi, type Consolidated, type ImportReport,
 } from './contract.ts';
 import { campaignNumbers, matchAttempts, type CampaignNumbers, type ContactLeg } from './core/figures.ts';
 import { parseContacts, parseResults, type Rejected } from './core/imports.ts';
@@ -92,6 +92,15 @@ export function createCampaignsService(deps: CampaignsServiceDeps): CampaignsApi
     return ok({ c, s, list, n: campaignNumbers(list, attempts, s.codes, tz) });
   }
 
+  async function consolidated(id: string): Promise<CampaignResult<Consolidated>> {
+    const r = await load(id);
+    if (!r.ok) return r;
+    const { c, s, list, n } = r.value;
+    const names: string[] = [];
+    for (const x of list) for (const k of Object.keys(x.fields)) if (!names.includes(k)) names.push(k);
+    return ok({ campaign: c, tz, codes: s.codes, field_names: names, rows: n.rows });
+  }
+
   return {
     settings,
 
@@ -175,17 +184,10 @@ export function createCampaignsService(deps: CampaignsServiceDeps): CampaignsApi
       return ok(report(parsed.lines, parsed.results.length, fresh, parsed.rejected));
     },
 
-    async consolidated(id) {
-      const r = await load(id);
-      if (!r.ok) return r;
-      const { c, s, list, n } = r.value;
-      const names: string[] = [];
-      for (const x of list) for (const k of Object.keys(x.fields)) if (!names.includes(k)) names.push(k);
-      return ok({ campaign: c, tz, codes: s.codes, field_names: names, rows: n.rows });
-    },
+    consolidated,
 
     async file(id, o) {
-      const r = await this.consolidated(id);
+      const r = await consolidated(id);
       if (!r.ok) return r;
       return ok(await consolidatedFile(r.value, o));
     },
