@@ -75,9 +75,10 @@ const campaignUsage = `Usage: tablero campaign list [--json]
        tablero campaign results --campaign ID --file RESULTS.csv
        tablero campaign show --campaign ID [--json]
        tablero campaign export --campaign ID --format csv|xlsx --out FILE [--lang es|en] [--sep ';'|',']
-       tablero campaign settings [--prefixes 57,9] [--contexts from-internal,...] [--window SECONDS] [--json]
+       tablero campaign settings [--prefixes 57,9] [--contexts from-internal,...] [--window SECONDS] [--codes CODES.json] [--json]
   settings  shows the settings (result codes, phone prefixes stripped by the phone rule, CDR contexts
             of outbound calls, the window matching a result to its CDR leg); the options change them.
+            --codes: a JSON list of {code, label_es, label_en, contacted, success} replacing the codes.
   contacts  CSV with contact_id and phone columns (others are the contact's free fields); bad rows
             are rejected with their line and reason; importing the same list again changes nothing.
   results   CSV with contact_id, result (a result code of the settings), at (YYYY-MM-DD HH:MM site
@@ -94,7 +95,7 @@ export const campaignCommand: Command = {
   options: {
     name: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, purpose: { type: 'string' }, list: { type: 'string' },
     campaign: { type: 'string' }, file: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, lang: { type: 'string' }, sep: { type: 'string' },
-    json: { type: 'boolean', default: false }, prefixes: { type: 'string' }, contexts: { type: 'string' }, window: { type: 'string' },
+    json: { type: 'boolean', default: false }, prefixes: { type: 'string' }, contexts: { type: 'string' }, window: { type: 'string' }, codes: { type: 'string' },
   },
   async run(values, positionals) {
     const [sub, ...extra] = positionals;
@@ -105,6 +106,13 @@ export const campaignCommand: Command = {
         const split = (v: unknown): string[] => String(v).split(',').map((x) => x.trim()).filter((x) => x !== '');
         if (values.prefixes !== undefined) patch['phone_prefixes'] = split(values.prefixes);
         if (values.contexts !== undefined) patch['outbound_contexts'] = split(values.contexts);
+        if (values.codes !== undefined) {
+          try {
+            patch['codes'] = JSON.parse(await readFile(String(values.codes), 'utf8')) as unknown;
+          } catch (err) {
+            throw new UsageError(`--codes must name a JSON file of result codes: ${(err as Error).message}`);
+          }
+        }
         if (values.window !== undefined) patch['match_window_s'] = /^\d{1,6}$/.test(String(values.window)) ? Number(values.window) : String(values.window);
         const change = Object.keys(patch).length > 0;
         const s = await either(

@@ -39,6 +39,10 @@ beforeAll(async () => {
   const imported = await cli(['import', master]);
   expect(imported.code, imported.stderr).toBe(0);
   expect((await cli(['campaign', 'settings', '--prefixes', '57,9'])).stdout).toContain('prefixes 57,9');
+  const codes = join(dir, 'codes.json');
+  writeFileSync(codes, JSON.stringify([{ code: 'sale', label_es: 'Venta', label_en: 'Sale', contacted: true, success: true }]));
+  const refused = await cli(['campaign', 'settings', '--codes', codes]);
+  expect([refused.code, refused.stderr]).toEqual([2, 'tablero campaign: code contacted must stay: the CDR gives it to attempts nobody typified\n']);
   const created = await cli(['campaign', 'create', '--name', 'Ofertas de crédito', '--from', '2026-03-02', '--to', '2026-03-06', '--purpose', 'Libranza', '--list', 'base marzo']);
   expect(created.code, created.stderr).toBe(0);
   campaign = created.stdout.trim();
@@ -101,6 +105,7 @@ describe('campaigns page', () => {
       expect(await page.locator('[data-testid="campaign-by-day"] tbody tr').allInnerTexts()).toEqual([
         '2026-03-02\t2\t2\t1,00\t0\t0\t0,00 %\t—', '2026-03-03\t3\t3\t1,00\t2\t1\t66,67 %\t50,00 %', '2026-03-04\t1\t1\t1,00\t0\t0\t0,00 %\t—', '2026-03-05\t1\t1\t1,00\t1\t0\t100,00 %\t0,00 %',
       ]);
+      expect(await page.locator('[data-testid="campaign-codes"] tbody tr').first().innerText()).toBe('success\tExitoso\tSí\tSí');
       expect(await page.locator('[data-testid="campaign-final"] tbody tr').allInnerTexts()).toEqual(['Sin intento\t1', 'Exitoso\t1', 'Volver a llamar\t1', 'No acepta\t1', 'Número equivocado\t1']);
 
       const wb = new ExcelJS.Workbook();
