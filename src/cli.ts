@@ -25,6 +25,8 @@ const commands: Record<string, () => Promise<Command>> = {
   contacts: async () => (await import('./commands/contacts.ts')).contactsCommand,
   calls: async () => (await import('./commands/calls.ts')).callsCommand,
   export: async () => (await import('./commands/export.ts')).exportCommand,
+  campaign: async () => (await import('./commands/campaign.ts')).campaignCommand,
+  training: async () => (await import('./commands/campaign.ts')).trainingCommand,
   user: async () => (await import('./commands/user.ts')).userCommand,
   kiosk: async () => (await import('./commands/user.ts')).kioskCommand,
   migrate: async () => (await import('./commands/migrate.ts')).migrateCommand,

@@ -39,6 +39,7 @@ import { funnelRoutes } from './routes/funnel.ts';
 import { fcrRoutes } from './routes/fcr.ts';
 import { liveRoutes } from './routes/live.ts';
 import { qaRoutes } from './routes/qa.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
 import { qualityRoutes } from './routes/quality.ts';
 import { callRoutes } from './routes/calls.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -279,6 +280,7 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
   liveRoutes(app, ctx);
   ingestRoutes(app, ctx);
   qaRoutes(app, ctx);
+  campaignRoutes(app, ctx);
   escalationRoutes(app, ctx);
   contactRoutes(app, ctx);
   supervisorRoutes(app, ctx);

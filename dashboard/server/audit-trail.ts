@@ -95,6 +95,11 @@ function detailOf(req: FastifyRequest): Record<string, AuditValue> {
   };
 }
 
+/** What the trail keeps of a CSV import (a list may hold 300,000 rows): its counts, not its text. */
+export function importCounts(r: { lines: number; accepted: number; new: number; rejected: number }): Record<string, number> {
+  return { lines: r.lines, accepted: r.accepted, new: r.new, rejected: r.rejected };
+}
+
 /** Adds to the note the hook records for this request. */
 export function noteAudit(req: FastifyRequest, note: AuditNote): void {
   req.auditNote = { ...(req.auditNote ?? {}), ...note };

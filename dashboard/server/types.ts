@@ -2,7 +2,7 @@
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import type { DashboardBus } from './bus/dashboard-bus.ts';
-import type { AgentReport, CallStory, CallsPage, CallsQuery, FcrQuery, FcrRow, FunnelCallsPage, FunnelCallsQuery, FunnelQuery, FunnelRow, KpiQuery, KpiRow, QualityApi, WaitDistribution } from '@tablero/processor/contract';
+import type { AgentReport, CampaignsApi, CallStory, CallsPage, CallsQuery, FcrQuery, FcrRow, FunnelCallsPage, FunnelCallsQuery, FunnelQuery, FunnelRow, KpiQuery, KpiRow, QualityApi, WaitDistribution } from '@tablero/processor/contract';
 import type { QualityReportsPort, SurveyPush } from './routes/qa.ts';
 import type { Lang, Role } from './core/roles.ts';
 import type { EscalationsPort } from './routes/escalations.ts';
@@ -81,6 +81,8 @@ export interface DashboardDeps {
   pushSurveys?: SurveyPush;
   /** The processor's monthly quality report writers (GET /api/qa/report/file); absent -> 503. */
   qualityReports?: QualityReportsPort;
+  /** The processor's outbound campaigns service (/api/campaigns*, /ingest/campaign-results); absent -> 503. */
+  campaigns?: CampaignsApi;
   now?: () => number;
 }
 

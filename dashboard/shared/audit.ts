@@ -36,10 +36,18 @@ export const AUDIT_ACTIONS = [
   'qa_evaluation_edited',
   'qa_calibration_created',
   'qa_calibration_scored',
+  'training_score_saved',
+  'training_scores_imported',
   // Reports.
   'month_closed',
   'quarter_closed',
   'export_schedule_saved',
+  // Outbound campaigns.
+  'campaign_created',
+  'campaign_changed',
+  'campaign_contacts_imported',
+  'campaign_results_imported',
+  'campaign_settings_saved',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -83,9 +91,16 @@ export const AUDIT_ACTION_NAMES: Record<'es' | 'en', Record<AuditAction, string>
     qa_evaluation_edited: 'Evaluación editada',
     qa_calibration_created: 'Sesión de calibración creada',
     qa_calibration_scored: 'Calificación de calibración registrada',
+    training_score_saved: 'Resultado de capacitación registrado',
+    training_scores_imported: 'Resultados de capacitación importados',
     month_closed: 'Mes cerrado',
     quarter_closed: 'Trimestre cerrado',
     export_schedule_saved: 'Exportación programada guardada',
+    campaign_created: 'Campaña creada',
+    campaign_changed: 'Campaña modificada',
+    campaign_contacts_imported: 'Lista de contactos de campaña importada',
+    campaign_results_imported: 'Resultados de campaña importados',
+    campaign_settings_saved: 'Configuración de campañas guardada',
   },
   en: {
     login: 'Login',
@@ -117,9 +132,16 @@ export const AUDIT_ACTION_NAMES: Record<'es' | 'en', Record<AuditAction, string>
     qa_evaluation_edited: 'Evaluation edited',
     qa_calibration_created: 'Calibration session created',
     qa_calibration_scored: 'Calibration scoring submitted',
+    training_score_saved: 'Training result entered',
+    training_scores_imported: 'Training results imported',
     month_closed: 'Month closed',
     quarter_closed: 'Quarter closed',
     export_schedule_saved: 'Export schedule saved',
+    campaign_created: 'Campaign created',
+    campaign_changed: 'Campaign changed',
+    campaign_contacts_imported: 'Campaign contact list imported',
+    campaign_results_imported: 'Campaign results imported',
+    campaign_settings_saved: 'Campaign settings saved',
   },
 };
 

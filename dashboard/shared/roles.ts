@@ -60,6 +60,21 @@ export const QA_CALLER_NUMBER_READERS: RoleList = ['admin', 'qa_analyst'];
 /** Who sees every calibration session (and its statistics) without being invited to it. */
 export const QA_CALIBRATION_OVERSEERS: RoleList = ['admin', 'manager'];
 
+// ---- Outbound campaigns (issue 17) ----
+/**
+ * Campaign coordinators: create campaigns, import contact lists and results, read the figures
+ * and download the consolidated results file for the client. Tablero has no separate
+ * "coordinator" role: whoever coordinates an outbound team signs in as a supervisor (or a
+ * manager, or an admin), so this capability names those three roles.
+ */
+export const CAMPAIGN_COORDINATORS: RoleList = ['admin', 'manager', 'supervisor'];
+/** Who changes the campaign settings (result codes, phone prefixes, outbound contexts, match window). */
+export const CAMPAIGN_SETTINGS_EDITORS: RoleList = ['admin', 'manager'];
+
+// ---- Training / knowledge evaluations (issue 17, QA area) ----
+/** Who enters or imports training test results (reading them follows QA_READERS and the teams). */
+export const TRAINING_EDITORS: RoleList = QA_COORDINATORS;
+
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }

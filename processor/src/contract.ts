@@ -651,6 +651,7 @@ export interface CallStory {
 
 // ---- Quality (issue #8; additive): forms, evaluations, calibration, surveys, monthly report ----
 export * from './quality/contract.ts';
+export * from './campaigns/contract.ts';
 
 /**
  * The processor's storage health (Processor.health(); /api/health's `processor`, the data quality

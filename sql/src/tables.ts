@@ -37,4 +37,11 @@ export const TABLES = {
   /** Contacts of other channels and their per-channel settings (migrations 100-101). */
   contacts: 'contacts',
   contactSettingsVersions: 'contact_settings_versions',
+  /** Outbound campaigns: campaigns, contact lists, results, settings (migration 106). */
+  campaigns: 'campaigns',
+  campaignContacts: 'campaign_contacts',
+  campaignResults: 'campaign_results',
+  campaignSettings: 'campaign_settings',
+  /** Training / knowledge test scores per agent (migration 107). */
+  trainingScores: 'training_scores',
 } as const;

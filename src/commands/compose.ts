@@ -41,6 +41,7 @@ import { FIRST_START_KIOSK_LABEL, cliActor, countUsers, recordAudit, createKiosk
 import { startExportScheduler } from '@tablero/processor/reports';
 import { createSmtpMailer, smtpSettings } from '../mail.ts';
 import { createQualityService, startSurveyConsumer } from '@tablero/processor/quality';
+import { createCampaignsService } from '@tablero/processor/campaigns';
 import { createSurveyPushHandler } from '@tablero/ingest/surveys';
 import { createContactPushHandler } from '@tablero/ingest/contacts';
 import { qualityReportsPort, reportsPort } from './export.ts';
@@ -261,6 +262,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
           quality: createQualityService({ ch, log: o.log.child({ svc: 'quality' }), tz: o.cfg.siteTz, emit: (subject, data) => o.bus.emit(subject, data) }),
           pushSurveys: createSurveyPushHandler({ bus: o.bus, log: o.log.child({ svc: 'push' }) }),
           qualityReports: qualityReportsPort(),
+          campaigns: createCampaignsService({ ch, log: o.log.child({ svc: 'campaigns' }), tz: o.cfg.siteTz }),
           escalations: escalationsPort(ch, o),
           contacts: contactsPort(ch, o),
           health: async () => ({ sources: ingestStatus ? ingestStatus() : [], ...(processorHealth ? { processor: processorHealth() } : {}) }),

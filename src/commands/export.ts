@@ -66,10 +66,14 @@ function parseQuality(values: Record<string, unknown>): QualityOptions {
   return { month, format: format as QualityReportFormat, lang: lang as ReportLang, out };
 }
 
-async function qualityViaApi(running: RunningInstance, o: QualityOptions): Promise<Buffer> {
-  const p = new URLSearchParams({ month: o.month, format: o.format, lang: o.lang });
-  const res = await fetchFile(running, `/api/qa/report/file?${p.toString()}`);
+/** A file answered by the running Tablero's API (GET `path` with the local CLI token). */
+export async function fileViaApi(running: RunningInstance, path: string): Promise<Buffer> {
+  const res = await fetchFile(running, path);
   return Buffer.from(await res.arrayBuffer());
+}
+
+function qualityViaApi(running: RunningInstance, o: QualityOptions): Promise<Buffer> {
+  return fileViaApi(running, `/api/qa/report/file?${new URLSearchParams({ month: o.month, format: o.format, lang: o.lang }).toString()}`);
 }
 
 interface MonthlyOptions {

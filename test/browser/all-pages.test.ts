@@ -21,6 +21,7 @@ import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-w
 import { REPO_ROOT, runTablero, startTablero, type TableroProcess } from '../support/tablero-process.ts';
 import { CLEAR_OF_MIDNIGHT_TIMEOUT_MS, clearOfMidnight } from '../support/day-clock.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { CONTACTS_CSV } from '../../processor/src/campaigns/testing/credit-week.ts';
 
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'all-pages');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -55,9 +56,12 @@ const ROUTES: ReadonlyArray<{ name: string; hash: string; ready: string }> = [
   { name: 'qa/agents', hash: '#/qa/agents', ready: '[data-testid="qa-tab-agents"].current' },
   { name: 'qa/surveys', hash: '#/qa/surveys', ready: '[data-testid="qa-tab-surveys"].current' },
   { name: 'qa/report', hash: '#/qa/report', ready: '[data-testid="qa-tab-report"].current' },
+  { name: 'qa/training', hash: '#/qa/training?month={month}', ready: '[data-testid="training-agents"]' },
   { name: 'qa/settings', hash: '#/qa/settings', ready: '[data-testid="qa-tab-settings"].current' },
   { name: 'escalations', hash: '#/escalations', ready: '[data-testid="esc-overdue-list"]' },
   { name: 'exports', hash: '#/exports', ready: 'main h2' },
+  { name: 'campaigns', hash: '#/campaigns', ready: '[data-testid="campaigns-list"]' },
+  { name: 'campaigns/detail', hash: '#/campaigns?id={campaign}', ready: '[data-testid="fig-effectiveness_pct"]' },
   { name: 'audit', hash: '#/admin/audit', ready: '[data-testid="aud-count"]' },
   { name: 'settings', hash: '#/settings', ready: 'main h2' },
   { name: 'password', hash: '#/password', ready: 'main form' },
@@ -114,6 +118,8 @@ const CATALOGS = await Promise.all([
   spa<Catalog>('features/exports/texts.ts', 'EXPORT_TEXTS'),
   spa<Catalog>('features/escalations/texts.ts', 'ESC_TEXTS'),
   spa<Catalog>('features/qa/texts.ts', 'QA_TEXTS'),
+  spa<Catalog>('features/qa/training-texts.ts', 'TRAINING_TEXTS'),
+  spa<Catalog>('features/campaigns/texts.ts', 'CAMPAIGN_TEXTS'),
 ]);
 const PAGES = await spa<readonly string[]>('lib/route.ts', 'PAGES');
 const RECORDING_PLACEHOLDERS = await spa<Record<string, string>>('features/qa/qa-api.ts', 'RECORDING_PLACEHOLDERS');
@@ -126,10 +132,14 @@ let queueLog: string;
 let tablero: TableroProcess;
 let browser: Browser;
 let calibrationId = '';
+/** The seeded outbound campaign (its page shows figures) and the month of the seeded training scores. */
+let campaignId = '';
+const thisMonth = date(todayS).slice(0, 7);
 /** Today's answered call (the call-story page opens it). */
 let seededCallid = '';
 /** A route's hash with the seeded ids filled in. */
-const filled = (hash: string): string => hash.replace('{calibration}', calibrationId).replace('{callid}', seededCallid);
+const filled = (hash: string): string =>
+  hash.replace('{calibration}', calibrationId).replace('{callid}', seededCallid).replace('{campaign}', campaignId).replace('{month}', thisMonth);
 const SOURCE_TOKEN = 'crm-all-pages-token-0123456789';
 const PASSWORD = 'a-long-password-1';
 /** The users of the other roles (quique and rita are the calibration session's analysts). */
@@ -211,6 +221,17 @@ async function seedToday(): Promise<void> {
   });
   expect(session.status).toBe(200);
   calibrationId = (session.body as { session_id: string }).session_id;
+
+  // An outbound campaign with its list and results, and training scores of the month (issue 17).
+  const campaign = await api.send('POST', '/api/campaigns', { name: 'Ofertas de crédito', purpose: 'Libranza', start_date: date(todayS - 7 * DAY_S), end_date: date(todayS + 7 * DAY_S), target_list: 'base' });
+  expect(campaign.status).toBe(200);
+  campaignId = (campaign.body as { campaign_id: string }).campaign_id;
+  expect((await api.send('POST', `/api/campaigns/${campaignId}/contacts`, { csv: CONTACTS_CSV })).body).toMatchObject({ accepted: 5 });
+  const results = ['contact_id,result,at,agent', `C1,success,${date(todayS)} 10:00,Agente 1`, `C2,no_answer,${date(todayS)} 10:05,Agente 2`, `C2,refused,${date(todayS)} 11:05,Agente 2`].join('\n');
+  expect((await api.send('POST', `/api/campaigns/${campaignId}/results`, { csv: results })).body).toMatchObject({ accepted: 3 });
+  for (const [agent, score] of [['Agente 1', 85], ['Agente 2', 60]] as const) {
+    expect((await api.send('POST', '/api/qa/training', { agent, test: 'Producto', date: date(todayS), score, pass_mark: 70 })).status).toBe(200);
+  }
 }
 
 afterAll(async () => {
@@ -428,6 +449,7 @@ describe('the other roles, on a phone in Spanish (Chromium, axe-core)', () => {
           offered.add(tab === 'calibration' ? 'qa/session' : `qa/${tab}`);
         }
       }
+      if (offered.has('campaigns')) offered.add('campaigns/detail');
       const w = watch(page);
       const routes = ROUTES.filter((r) => offered.has(r.name));
       expect(routes.length).toBeGreaterThanOrEqual(5);
@@ -486,7 +508,7 @@ describe('keyboard and motion (Chromium)', () => {
         await page.locator('[data-testid="queue-card-101"]').waitFor();
         const seen = await tabThrough(page, 13);
         expect(seen.map((f) => f.id)).toEqual([
-          'nav-wallboard', 'nav-live', 'nav-reports', 'nav-quality', 'nav-settings', 'nav-escalations', 'nav-qa', 'nav-exports', 'nav-audit',
+          'nav-wallboard', 'nav-live', 'nav-reports', 'nav-quality', 'nav-settings', 'nav-escalations', 'nav-qa', 'nav-exports', 'nav-campaigns', 'nav-audit',
           'lang-switch', 'button:Pantalla completa', 'nav-password', 'logout',
         ]);
         // The :focus-visible ring of app.css, on screen, on every one of them.

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEscalationsApi } from '@tablero/processor';
+import { createCampaignsService } from '@tablero/processor/campaigns';
 import { createQualityService } from '@tablero/processor/quality';
 import { TABLES } from '@tablero/sql';
 import { buildApp } from '../../dashboard/server/app.ts';
@@ -67,6 +68,7 @@ beforeAll(async () => {
       escalations: { ...escalations, push: async () => ({ accepted: 0, rejected: 0, duplicates: 0 }) } as never,
       exports: reportsPort(ch, log, 'default', 'UTC', '/var/lib/tablero/exports'),
       quarterly: quarterlyPort(ch, log, 'default', 'UTC'),
+      campaigns: createCampaignsService({ ch, log, tz: 'UTC', now: () => clock }),
       contacts: contactsPort(ch, { cfg: { siteTz: 'UTC' } as never, log, bus: new TestBus() as never, site: 'default' }),
     },
     { sessionSecret: SECRET, siteTz: 'America/Bogota' },
@@ -103,6 +105,7 @@ let formId = '';
 let evaluationId = '';
 let sessionId = '';
 let kioskHash = '';
+let campaignId = '';
 
 /** One case per kind of change, run in order (later ones use what earlier ones made). */
 const CASES: Case[] = [
@@ -191,6 +194,45 @@ const CASES: Case[] = [
     entry: { actor: 'ana', target: 'default', detail: { before: { chat: { threshold_s: 30, basis: 'wall', strict: false } }, after: { settings: { chat: { threshold_s: 45 } }, valid_from_ms: NOW_MS }, version: 1 } },
   },
   {
+    route: 'PUT /api/campaigns/settings', action: 'campaign_settings_saved',
+    run: () => send('manager', 'PUT', '/api/campaigns/settings', { match_window_s: 900 }),
+    entry: { actor: 'mario', target: 'campaigns', detail: { before: { match_window_s: 600 }, after: { match_window_s: 900 } } },
+  },
+  {
+    route: 'POST /api/campaigns', action: 'campaign_created',
+    run: async () => {
+      const res = await send('manager', 'POST', '/api/campaigns', { name: 'Actualización de datos', start_date: '2026-11-02', end_date: '2026-11-06' });
+      campaignId = (res.json() as { campaign_id: string }).campaign_id;
+      return res;
+    },
+    entry: { actor: 'mario', target: '{campaign}', detail: { before: null, after: { campaign_id: '{campaign}', name: 'Actualización de datos', start_date: '2026-11-02', end_date: '2026-11-06' } } },
+  },
+  {
+    route: 'PUT /api/campaigns/:id', action: 'campaign_changed',
+    run: () => send('manager', 'PUT', `/api/campaigns/${campaignId}`, { name: 'Actualización de datos 2026', start_date: '2026-11-02', end_date: '2026-11-13' }),
+    entry: { actor: 'mario', target: '{campaign}', detail: { before: { name: 'Actualización de datos', end_date: '2026-11-06' }, after: { name: 'Actualización de datos 2026', end_date: '2026-11-13' } } },
+  },
+  {
+    route: 'POST /api/campaigns/:id/contacts', action: 'campaign_contacts_imported',
+    run: () => send('manager', 'POST', `/api/campaigns/${campaignId}/contacts`, { csv: 'contact_id,phone\nC1,3001112233\nC2,12\n' }),
+    entry: { actor: 'mario', target: '{campaign}', detail: { before: null, after: { lines: 2, accepted: 1, new: 1, rejected: 1 } } },
+  },
+  {
+    route: 'POST /api/campaigns/:id/results', action: 'campaign_results_imported',
+    run: () => send('manager', 'POST', `/api/campaigns/${campaignId}/results`, { csv: 'contact_id,result,at,agent\nC1,success,2026-11-03 10:00,Ana\n' }),
+    entry: { actor: 'mario', target: '{campaign}', detail: { before: null, after: { lines: 1, accepted: 1, new: 1, rejected: 0 } } },
+  },
+  {
+    route: 'POST /api/qa/training', action: 'training_score_saved',
+    run: () => send('qa_analyst', 'POST', '/api/qa/training', { agent: 'Ana', test: 'Producto crédito', date: '2026-11-20', score: 85, pass_mark: 80 }),
+    entry: { actor: 'quique', target: 'Ana/Producto crédito/2026-11-20', detail: { before: null, after: { agent: 'Ana', test: 'Producto crédito', date: '2026-11-20', score: 85, pass_mark: 80 } } },
+  },
+  {
+    route: 'POST /api/qa/training/import', action: 'training_scores_imported',
+    run: () => send('qa_analyst', 'POST', '/api/qa/training/import', { csv: 'agent,test,date,score,pass_mark\nLuis,Producto crédito,2026-11-20,70,80\nLuis,Producto crédito,2026-11-20,101,80\n' }),
+    entry: { actor: 'quique', target: 'training', detail: { before: null, after: { lines: 2, accepted: 1, rejected: 1 } } },
+  },
+  {
     route: 'PUT /api/qa/settings', action: 'qa_settings_saved',
     run: () => send('admin', 'PUT', '/api/qa/settings', { target_per_agent: 3 }),
     entry: { actor: 'ana', target: 'qa', detail: { after: { target_per_agent: 3 } } },
@@ -272,7 +314,7 @@ const COVERED_ELSEWHERE: Record<string, string> = {
 };
 
 const fill = (v: unknown): unknown =>
-  JSON.parse(JSON.stringify(v).replaceAll('{kiosk}', kioskHash).replaceAll('{form}', formId).replaceAll('{evaluation}', evaluationId).replaceAll('{session}', sessionId));
+  JSON.parse(JSON.stringify(v).replaceAll('{kiosk}', kioskHash).replaceAll('{form}', formId).replaceAll('{evaluation}', evaluationId).replaceAll('{session}', sessionId).replaceAll('{campaign}', campaignId));
 
 describe('every mutating route is audited', () => {
   it('the app lists its mutating /api/ routes and each has a case here (a new route fails this test)', () => {

@@ -4,7 +4,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import createError from '@fastify/error';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 export const UnsupportedEncodingError = createError('TABLERO_ERR_UNSUPPORTED_ENCODING', 'content-encoding %s is not supported; send identity or gzip', 415, undefined, false);
 export const BadGzipError = createError('TABLERO_ERR_BAD_GZIP', 'the body is not valid gzip', 400);
@@ -45,4 +45,22 @@ export function decodeUtf8Body(body: Buffer | string): string {
   } catch {
     throw new BadUtf8Error();
   }
+}
+
+/**
+ * A plugin scope whose routes read the body as strict UTF-8 text of at most `limitBytes`
+ * (invalid bytes answer 400 TABLERO_ERR_BAD_UTF8, never U+FFFD): the CSV pushes under /ingest/.
+ */
+export function textBodyScope(app: FastifyInstance, limitBytes: number, routes: (scope: FastifyInstance) => void): void {
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limitBytes }, (_req, b, done) => {
+      try {
+        done(null, decodeUtf8Body(b as Buffer));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    });
+    routes(scope);
+  });
 }

@@ -7,11 +7,12 @@ import createError from '@fastify/error';
 import type { FastifyRequest } from 'fastify';
 import type { QaMonthlyReport, QaResult, QaViewer, QualityApi } from '@tablero/processor/contract';
 import { monthProblem } from '../core/month.ts';
-import { QA_COORDINATORS, QA_READERS, QA_REPORT_DOWNLOADERS, QA_SCORERS, QA_SETTINGS_EDITORS, QA_TEAM_EDITORS, qaVisibility } from '../core/roles.ts';
+import { QA_COORDINATORS, QA_READERS, QA_REPORT_DOWNLOADERS, QA_SCORERS, QA_SETTINGS_EDITORS, QA_TEAM_EDITORS, TRAINING_EDITORS, qaVisibility } from '../core/roles.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadQueryError, BadRequestError, IngestUnavailableError, NotFoundError, SourceTokenError, UnauthenticatedError } from '../errors.ts';
 import { decodeUtf8Body } from './ingest-encoding.ts';
-import { noteAudit } from '../audit-trail.ts';
+import { importCounts, noteAudit } from '../audit-trail.ts';
+import { textBodyScope } from './ingest-encoding.ts';
 
 export const QaUnavailableError = createError('TABLERO_ERR_QA_UNAVAILABLE', 'quality monitoring is not available in this process', 503);
 export const QaInvalidError = createError('TABLERO_ERR_QA_INVALID', '%s', 400, undefined, false);
@@ -48,7 +49,8 @@ function formTarget(f: { form_id: string; version: number }): string {
   return `${f.form_id}/v${f.version}`;
 }
 
-function unwrap<T>(r: QaResult<T>): T {
+/** A service result as its value, or the HTTP error of its failure (also the campaigns routes'). */
+export function unwrapQa<T>(r: QaResult<T>): T {
   if (r.ok) return r.value;
   switch (r.error) {
     case 'invalid':
@@ -140,6 +142,11 @@ function range(qa: QualityApi, q: Obj): { from_s: number; to_s: number } {
   return { from_s: from, to_s: to };
 }
 
+/** The current month in the server's clock (UTC is close enough to pick a default month). */
+function monthNow(ctx: AppContext): string {
+  return new Date(ctx.now()).toISOString().slice(0, 7);
+}
+
 export function qaRoutes(app: App, ctx: AppContext): void {
   const qa = (): QualityApi => {
     const q = ctx.deps.quality;
@@ -150,13 +157,13 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   app.get('/api/qa/settings', { config: { access: QA_COORDINATORS } }, async () => qa().settings());
   app.put('/api/qa/settings', { config: { access: QA_SETTINGS_EDITORS, audit: { action: 'qa_settings_saved' } } }, async (req) => {
     noteAudit(req, { target: 'qa', before: await qa().settings() });
-    return unwrap(await qa().saveSettings(body(req), viewer(req)));
+    return unwrapQa(await qa().saveSettings(body(req), viewer(req)));
   });
 
   app.get('/api/qa/teams', { config: { access: QA_TEAM_EDITORS } }, async () => qa().teams());
   app.put('/api/qa/teams', { config: { access: QA_TEAM_EDITORS, audit: { action: 'qa_teams_saved' } } }, async (req) => {
     noteAudit(req, { target: 'teams', before: await qa().teams() });
-    return unwrap(await qa().saveTeams(body(req)['members'], viewer(req)));
+    return unwrapQa(await qa().saveTeams(body(req)['members'], viewer(req)));
   });
 
   app.get('/api/qa/forms', { config: { access: QA_READERS } }, async () => qa().listForms());
@@ -169,15 +176,15 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   app.post('/api/qa/forms/:formId/versions/:version/score', { config: { access: QA_READERS, audit: { exempt: 'a running score preview: nothing is stored' } } }, async (req) => {
     const version = Number(param(req, 'version'));
     if (!/^\d{1,9}$/.test(param(req, 'version')) || version < 1) throw new BadQueryError('version', 'must be a whole number from 1');
-    return unwrap(await qa().previewScore(param(req, 'formId'), version, body(req)['answers']));
+    return unwrapQa(await qa().previewScore(param(req, 'formId'), version, body(req)['answers']));
   });
   app.post('/api/qa/forms', { config: { access: QA_COORDINATORS, audit: { action: 'qa_form_published' } } }, async (req) => {
-    const r = unwrap(await qa().publishForm({ spec: body(req)['spec'] }, viewer(req)));
+    const r = unwrapQa(await qa().publishForm({ spec: body(req)['spec'] }, viewer(req)));
     noteAudit(req, { target: formTarget(r) });
     return r;
   });
   app.post('/api/qa/forms/:formId/versions', { config: { access: QA_COORDINATORS, audit: { action: 'qa_form_version_published' } } }, async (req) => {
-    const r = unwrap(await qa().publishForm({ form_id: param(req, 'formId'), spec: body(req)['spec'] }, viewer(req)));
+    const r = unwrapQa(await qa().publishForm({ form_id: param(req, 'formId'), spec: body(req)['spec'] }, viewer(req)));
     noteAudit(req, { target: formTarget(r) });
     return r;
   });
@@ -204,7 +211,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     const target = optInt(b, 'target_per_agent', 1, 1000);
     const targets = b['targets'];
     if (targets !== undefined && (typeof targets !== 'object' || targets === null || Array.isArray(targets))) throw new QaInvalidError('targets must be an object of agent -> target');
-    return unwrap(
+    return unwrapQa(
       await qa().drawSample(
         { month, ...(seed === undefined ? {} : { seed }), ...(target === undefined ? {} : { target_per_agent: target }), ...(targets === undefined ? {} : { targets: targets as Record<string, number> }) },
         viewer(req),
@@ -214,7 +221,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   // A month with no sample drawn yet is a normal state the sampling screen opens on: 200 with
   // `null`, not a 404 that every browser logs as a failed request.
   app.get('/api/qa/samples/:month', { config: { access: QA_READERS } }, async (req, reply) => {
-    const s = unwrap(await qa().sample(plausibleMonth(param(req, 'month')), viewer(req)));
+    const s = unwrapQa(await qa().sample(plausibleMonth(param(req, 'month')), viewer(req)));
     return s ?? reply.type('application/json').send('null');
   });
 
@@ -222,7 +229,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     const b = body(req);
     const site = optString(b, 'site');
     const comment = b['comment'];
-    const e = unwrap(
+    const e = unwrapQa(
       await qa().submitEvaluation(
         { callid: optString(b, 'callid') ?? '', form_id: optString(b, 'form_id') ?? '', answers: b['answers'], ...(site === undefined ? {} : { site }), ...(typeof comment === 'string' ? { comment } : {}) },
         viewer(req),
@@ -235,14 +242,14 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     const b = body(req);
     noteAudit(req, { before: await qa().evaluationHistory(param(req, 'id'), viewer(req)).then((h) => (h.ok ? h.value : null)) });
     const comment = b['comment'];
-    const e = unwrap(await qa().editEvaluation(param(req, 'id'), { answers: b['answers'], ...(typeof comment === 'string' ? { comment } : {}) }, viewer(req)));
+    const e = unwrapQa(await qa().editEvaluation(param(req, 'id'), { answers: b['answers'], ...(typeof comment === 'string' ? { comment } : {}) }, viewer(req)));
     noteAudit(req, { after: e, facts: { version: e.version } });
     return e;
   });
-  app.get('/api/qa/evaluations/:id', { config: { access: QA_READERS } }, async (req) => unwrap(await qa().evaluationHistory(param(req, 'id'), viewer(req))));
+  app.get('/api/qa/evaluations/:id', { config: { access: QA_READERS } }, async (req) => unwrapQa(await qa().evaluationHistory(param(req, 'id'), viewer(req))));
 
   app.get('/api/qa/agents/:agent/results', { config: { access: QA_READERS } }, async (req) =>
-    unwrap(await qa().agentResults(param(req, 'agent'), range(qa(), query(req)), viewer(req))),
+    unwrapQa(await qa().agentResults(param(req, 'agent'), range(qa(), query(req)), viewer(req))),
   );
 
   app.get('/api/qa/calibrations', { config: { access: QA_COORDINATORS } }, async (req) => qa().listSessions(viewer(req)));
@@ -256,7 +263,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     if (tolerance !== undefined && typeof tolerance !== 'number') throw new QaInvalidError('tolerance must be a number');
     const deadline = b['deadline_ms'];
     if (typeof deadline !== 'number') throw new QaInvalidError('deadline_ms must be epoch milliseconds');
-    const cs = unwrap(
+    const cs = unwrapQa(
       await qa().createSession(
         {
           callid: optString(b, 'callid') ?? '',
@@ -274,16 +281,31 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     noteAudit(req, { target: cs.session_id });
     return cs;
   });
-  app.get('/api/qa/calibrations/:id', { config: { access: QA_COORDINATORS } }, async (req) => unwrap(await qa().session(param(req, 'id'), viewer(req))));
+  app.get('/api/qa/calibrations/:id', { config: { access: QA_COORDINATORS } }, async (req) => unwrapQa(await qa().session(param(req, 'id'), viewer(req))));
   app.post('/api/qa/calibrations/:id/evaluations', { config: { access: QA_COORDINATORS, audit: { action: 'qa_calibration_scored' } } }, async (req) => {
     const b = body(req);
     const comment = b['comment'];
-    return unwrap(await qa().submitCalibration(param(req, 'id'), { answers: b['answers'], ...(typeof comment === 'string' ? { comment } : {}) }, viewer(req)));
+    return unwrapQa(await qa().submitCalibration(param(req, 'id'), { answers: b['answers'], ...(typeof comment === 'string' ? { comment } : {}) }, viewer(req)));
   });
   app.get('/api/qa/calibration-history', { config: { access: QA_COORDINATORS } }, async () => qa().analystHistory());
 
   app.get('/api/qa/surveys', { config: { access: QA_READERS } }, async (req) => qa().surveys(range(qa(), query(req)), viewer(req)));
-  app.get('/api/qa/report', { config: { access: QA_READERS } }, async (req) => unwrap(await qa().monthlyReport(qMonth(query(req)), viewer(req))));
+  app.get('/api/qa/report', { config: { access: QA_READERS } }, async (req) => unwrapQa(await qa().monthlyReport(qMonth(query(req)), viewer(req))));
+
+  // Training / knowledge tests (kpi-definitions §17): the month's figures, one result, a CSV of them.
+  app.get('/api/qa/training', { config: { access: QA_READERS } }, async (req) => unwrapQa(await qa().trainingMonth(qMonth(query(req)) || monthNow(ctx), viewer(req))));
+  app.post('/api/qa/training', { config: { access: TRAINING_EDITORS, audit: { action: 'training_score_saved' } } }, async (req) => {
+    const t = unwrapQa(await qa().saveTrainingScore(body(req), viewer(req)));
+    noteAudit(req, { target: `${t.agent}/${t.test}/${t.date}`, after: t });
+    return t;
+  });
+  app.post('/api/qa/training/import', { config: { access: TRAINING_EDITORS, audit: { action: 'training_scores_imported' } }, bodyLimit: SURVEY_BODY_LIMIT_BYTES }, async (req) => {
+    const csv = body(req)['csv'];
+    if (typeof csv !== 'string' || csv.trim() === '') throw new BadRequestError("csv must be the file's text");
+    const r = unwrapQa(await qa().importTraining(csv, viewer(req)));
+    noteAudit(req, { target: 'training', after: importCounts(r) });
+    return r;
+  });
 
   // The same report as a file (`?month=YYYY-MM&format=xlsx|pdf&lang=es|en`).
   app.get('/api/qa/report/file', { config: { access: QA_REPORT_DOWNLOADERS } }, async (req, reply) => {
@@ -295,7 +317,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
     const month = qMonth(q);
     const files = ctx.deps.qualityReports;
     if (!files) throw new QaUnavailableError();
-    const report = unwrap(await qa().monthlyReport(month, viewer(req)));
+    const report = unwrapQa(await qa().monthlyReport(month, viewer(req)));
     let out: Awaited<ReturnType<QualityReportsPort['render']>>;
     try {
       out = await files.render(report, { format: format as QaReportFormat, lang, nowMs: ctx.now() });
@@ -313,16 +335,7 @@ export function qaRoutes(app: App, ctx: AppContext): void {
   });
 
   // Survey answers as CSV text (ingest/src/surveys), answered after the bus acknowledged them.
-  void app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    // Bytes in, strict UTF-8 out: invalid bytes answer 400 TABLERO_ERR_BAD_UTF8 (never U+FFFD).
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: SURVEY_BODY_LIMIT_BYTES }, (_req, b, done) => {
-      try {
-        done(null, decodeUtf8Body(b));
-      } catch (err) {
-        done(err as Error, undefined);
-      }
-    });
+  textBodyScope(app, SURVEY_BODY_LIMIT_BYTES, (scope) => {
     scope.post('/ingest/surveys', { config: { access: 'source' }, bodyLimit: SURVEY_BODY_LIMIT_BYTES }, async (req) => {
       const source = req.source;
       if (!source) throw new SourceTokenError();

@@ -29,8 +29,8 @@ export interface AuditEntry {
   detail?: Readonly<Record<string, unknown>>;
 }
 
-/** Keys whose values never reach the audit trail: passwords, tokens, secrets and their hashes. */
-const SECRET_KEY = /pass(word)?|secret|token|hash|csrf|cookie|authorization/i;
+/** Keys whose values never reach the audit trail: passwords, tokens, secrets and their hashes (not a test's `pass_mark`). */
+const SECRET_KEY = /^pass$|passw(or)?d|passphrase|secret|token|hash|csrf|cookie|authorization/i;
 export const REDACTED = '[redacted]';
 
 /** A copy of `v` with the value of every secret-looking key replaced by `[redacted]` (any depth). */

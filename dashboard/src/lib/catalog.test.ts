@@ -4,6 +4,8 @@ import { EXPORT_TEXTS } from '../features/exports/texts.ts';
 import { FUNNEL_TEXTS } from '../features/funnel/texts.ts';
 import { ESC_TEXTS } from '../features/escalations/texts.ts';
 import { QA_TEXTS } from '../features/qa/texts.ts';
+import { TRAINING_TEXTS } from '../features/qa/training-texts.ts';
+import { CAMPAIGN_TEXTS } from '../features/campaigns/texts.ts';
 import { defineCatalog, hasKey, placeholders, textOf, type Catalog } from './catalog.ts';
 import { MESSAGES } from './messages.ts';
 
@@ -15,6 +17,8 @@ const CATALOGS: ReadonlyArray<[string, Catalog<string>]> = [
   ['exports', EXPORT_TEXTS],
   ['funnel', FUNNEL_TEXTS],
   ['calls', CALL_TEXTS],
+  ['campaigns', CAMPAIGN_TEXTS],
+  ['training', TRAINING_TEXTS],
 ];
 
 describe.each(CATALOGS)('catalog %s', (_name, catalog) => {

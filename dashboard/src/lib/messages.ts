@@ -122,6 +122,7 @@ const es = {
   'nav.qa': 'Monitoreo de calidad',
   // Export centre (issue 15)
   'nav.exports': 'Exportaciones',
+  'nav.campaigns': 'Campañas',
   'nav.audit': 'Auditoría',
   'common.yes': 'sí',
   'common.no': 'no',
@@ -432,6 +433,7 @@ const en: EnglishOf<typeof es> = {
   'nav.qa': 'Quality monitoring',
   // Export centre (issue 15)
   'nav.exports': 'Exports',
+  'nav.campaigns': 'Campaigns',
   'nav.audit': 'Audit trail',
   'common.yes': 'yes',
   'common.no': 'no',

@@ -12,9 +12,9 @@ export interface WallboardRoute {
 }
 
 /** Views with no parameters in the URL: `#/live`, `#/reports`, `#/quality-data`, `#/settings`, `#/password`... */
-export const PAGES = ['live', 'reports', 'funnel', 'quality', 'settings', 'qa', 'escalations', 'exports', 'password', 'audit'] as const;
+export const PAGES = ['live', 'reports', 'funnel', 'quality', 'settings', 'qa', 'escalations', 'exports', 'campaigns', 'password', 'audit'] as const;
 export type PageName = (typeof PAGES)[number];
-const PAGE_PATHS: Record<PageName, string> = { live: '/live', reports: '/reports', funnel: '/funnel', quality: '/quality-data', settings: '/settings', qa: '/qa', escalations: '/escalations', exports: '/exports', password: '/password', audit: '/admin/audit' };
+const PAGE_PATHS: Record<PageName, string> = { live: '/live', reports: '/reports', funnel: '/funnel', quality: '/quality-data', settings: '/settings', qa: '/qa', escalations: '/escalations', exports: '/exports', campaigns: '/campaigns', password: '/password', audit: '/admin/audit' };
 
 /** `#/calls?from=...&to=...&queue=...&figure=...`: the stints behind a figure (the /api/calls parameters as they are). */
 export interface CallsRoute {

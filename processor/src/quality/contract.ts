@@ -4,6 +4,8 @@
 // ../contract.ts so the dashboard imports it with the rest of the processor's contract.
 // JSON field names are snake_case and equal the ClickHouse columns where a column exists.
 
+import type { ImportReport } from '../campaigns/contract.ts';
+
 export const CRITICAL_CATEGORIES = ['end_user', 'business', 'compliance'] as const;
 export type CriticalCategory = (typeof CRITICAL_CATEGORIES)[number];
 
@@ -353,6 +355,65 @@ export interface QaMonthlyReport {
   teams: QaTeamMonth[];
   calibration: { sessions: CalibrationSummary[]; analysts: AnalystHistory[] };
   surveys: SurveyStats;
+  /** Training / knowledge tests of the month (kpi-definitions §17). */
+  training: { agents: TrainingAgentMonth[]; teams: TrainingTeamMonth[] };
+}
+
+// ---- Training / knowledge evaluations (issue 17; kpi-definitions §17) ----
+
+/** One knowledge test result of an agent: (agent, test, date) names it; entering it again replaces it. */
+export interface TrainingScore {
+  agent: string;
+  test: string;
+  /** YYYY-MM-DD (the day the test was taken). */
+  date: string;
+  /** 0-100, at most 2 decimals. */
+  score: number;
+  /** The score needed to pass this test, 0-100. */
+  pass_mark: number;
+  passed: boolean;
+  entered_by: string;
+}
+
+export interface TrainingAgentMonth {
+  agent: string;
+  team: string;
+  tests: number;
+  passed: number;
+  /** Mean score of the month's tests (2 decimals). */
+  avg_score: number | null;
+  /** Mean pass mark of the same tests. */
+  avg_pass_mark: number | null;
+  pass_rate_pct: number | null;
+  /** The previous month's mean score (null: no test then). */
+  prev_avg_score: number | null;
+  /** avg_score - prev_avg_score (null when either is missing). */
+  trend: number | null;
+  /** The month's mean score is under the mean pass mark of the tests taken. */
+  below_pass_mark: boolean;
+}
+
+export interface TrainingTeamMonth {
+  team: string;
+  /** Agents of the team with a test in the month. */
+  agents: number;
+  tests: number;
+  passed: number;
+  /** Mean over every test of the team's agents (each test weighs the same). */
+  avg_score: number | null;
+  pass_rate_pct: number | null;
+  prev_avg_score: number | null;
+  trend: number | null;
+  /** Agents of the team below their pass mark. */
+  below: number;
+}
+
+export interface TrainingMonth {
+  month: string;
+  agents: TrainingAgentMonth[];
+  teams: TrainingTeamMonth[];
+  /** The month's test results, by date then agent. */
+  scores: TrainingScore[];
 }
 
 export interface QaTeamMember {
@@ -454,4 +515,10 @@ export interface QualityApi {
   analystHistory(): Promise<AnalystHistory[]>;
   surveys(range: { from_s: number; to_s: number }, viewer: QaViewer): Promise<SurveyStats>;
   monthlyReport(month: string, viewer: QaViewer | null): Promise<QaResult<QaMonthlyReport>>;
+  /** Training tests of a month, per agent and team, with the previous month's for the trend. */
+  trainingMonth(month: string, viewer: QaViewer | null): Promise<QaResult<TrainingMonth>>;
+  /** One test result entered in the QA area (replaces the same agent, test and date). */
+  saveTrainingScore(input: unknown, by: QaViewer): Promise<QaResult<TrainingScore>>;
+  /** A CSV of test results (agent, test, date, score, pass_mark); bad rows rejected with their reason. */
+  importTraining(csv: string, by: QaViewer): Promise<QaResult<ImportReport>>;
 }

@@ -14,6 +14,7 @@ import { reportPart } from './service/report.ts';
 import { samplingPart } from './service/sampling.ts';
 import { settingsPart } from './service/settings.ts';
 import { surveysPart } from './service/surveys.ts';
+import { trainingPart } from './service/training.ts';
 
 export { DEFAULT_QA_SETTINGS, type QualityServiceDeps } from './service/context.ts';
 
@@ -30,6 +31,7 @@ export function createQualityService(deps: QualityServiceDeps): QualityApi {
     ...evaluationsPart(c),
     ...calibration,
     ...surveys,
+    ...trainingPart(c),
     ...reportPart(c, { calibration: { history }, surveys: { surveyData } }),
   };
 }

@@ -39,7 +39,7 @@ export async function qaPut<T>(path: string, body: unknown, csrf: string): Promi
   return (await call('PUT', path, body, csrf)) as T;
 }
 
-export const QA_VIEWS = ['calibration', 'forms', 'sampling', 'score', 'agents', 'surveys', 'report', 'settings'] as const;
+export const QA_VIEWS = ['calibration', 'forms', 'sampling', 'score', 'agents', 'surveys', 'report', 'training', 'settings'] as const;
 export type QaView = (typeof QA_VIEWS)[number];
 
 /** `#/qa/forms?x=1` -> the forms view and its parameters; `#/qa` (and anything unknown) -> calibration. */

@@ -9,6 +9,7 @@ import * as store from '../store/qa-store.ts';
 import type { CalibrationPart } from './calibration.ts';
 import { invalid, ok, sees, type AgentFilter, type QualityContext } from './context.ts';
 import type { SurveysPart } from './surveys.ts';
+import { trainingOf } from './training.ts';
 
 export type ReportPart = Pick<QualityApi, 'monthlyReport'>;
 
@@ -89,7 +90,8 @@ export function reportPart(c: QualityContext, parts: { calibration: Pick<Calibra
       const rows = monthRows({ evals, answers, teams, targets: sample?.agents ?? [], defaultTarget: cfg.target_per_agent }, agentsSeen);
       // Calibration results are the analysts' results: only for who sees every agent's.
       const cal = viewer === null || viewer.sees.agents === 'all' ? await parts.calibration.history(sessions) : { summaries: [], analysts: [] };
-      return ok({ month, tz, agents: rows.agents, teams: rows.teams, calibration: { sessions: cal.summaries, analysts: cal.analysts }, surveys });
+      const training = await trainingOf(c, month, agentsSeen);
+      return ok({ month, tz, agents: rows.agents, teams: rows.teams, calibration: { sessions: cal.summaries, analysts: cal.analysts }, surveys, training: { agents: training.agents, teams: training.teams } });
     },
   };
 }

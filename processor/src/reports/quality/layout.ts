@@ -19,6 +19,8 @@ export interface QualityLayout {
   analysts: Table;
   surveys_queue: Table;
   surveys_agent: Table;
+  training_agents: Table;
+  training_teams: Table;
   /** Label / value lines of the header and definitions (generation line last). */
   info: Array<[string, string]>;
   generated: [string, string];
@@ -111,6 +113,27 @@ export function layoutQualityReport(report: QaMonthlyReport, o: { lang: ReportLa
     ],
     rows: report.calibration.analysts.map((a) => [a.analyst, a.sessions, a.mean_deviation, a.within_tolerance_pct, a.leniency === null ? '' : t.leniency[a.leniency]]),
   };
+  const trainingColumns: Table['columns'] = [
+    { key: 'tests', header: c.tests, kind: 'int' },
+    { key: 'passed', header: c.passed, kind: 'int' },
+    { key: 'avg_score', header: c.avg_test_score, kind: 'dec' },
+    { key: 'pass_rate_pct', header: c.pass_rate_pct, kind: 'pct' },
+    { key: 'prev_avg_score', header: c.prev_avg, kind: 'dec' },
+    { key: 'trend', header: c.trend, kind: 'dec' },
+  ];
+  const training_agents: Table = {
+    name: t.sheet.training_agents,
+    columns: [
+      { key: 'agent', header: c.agent, kind: 'text' }, { key: 'team', header: c.team, kind: 'text' }, ...trainingColumns,
+      { key: 'avg_pass_mark', header: c.avg_pass_mark, kind: 'dec' }, { key: 'below', header: c.below, kind: 'text' },
+    ],
+    rows: report.training.agents.map((a) => [a.agent, team(a.team), a.tests, a.passed, a.avg_score, a.pass_rate_pct, a.prev_avg_score, a.trend, a.avg_pass_mark, a.below_pass_mark ? t.yes : t.no]),
+  };
+  const training_teams: Table = {
+    name: t.sheet.training_teams,
+    columns: [{ key: 'team', header: c.team, kind: 'text' }, { key: 'agents', header: c.agents, kind: 'int' }, ...trainingColumns, { key: 'below', header: c.below_agents, kind: 'int' }],
+    rows: report.training.teams.map((r) => [team(r.team), r.agents, r.tests, r.passed, r.avg_score, r.pass_rate_pct, r.prev_avg_score, r.trend, r.below]),
+  };
   const dims = dimensionsOf(report);
   const period = report.month;
   const generated: [string, string] = [t.def.generated, `${formatLocal(o.generatedAtMs, report.tz)} (${report.tz})`];
@@ -125,6 +148,8 @@ export function layoutQualityReport(report: QaMonthlyReport, o: { lang: ReportLa
     analysts,
     surveys_queue: surveyTable(t.sheet.surveys_queue, c.queue, report.surveys.by_queue, report.surveys.total, dims, t),
     surveys_agent: surveyTable(t.sheet.surveys_agent, c.agent, report.surveys.by_agent, null, dims, t),
+    training_agents,
+    training_teams,
     info: [
       [t.def.report, t.title],
       [t.def.period, period],

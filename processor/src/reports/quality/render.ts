@@ -29,7 +29,7 @@ export async function writeQualityXlsx(layout: QualityLayout, o: { fixedDate: Da
   summary.getCell(2, 1).value = `${layout.t.def.tz}: ${layout.info.find(([k]) => k === layout.t.def.tz)?.[1] ?? ''} · ${layout.generated[0]}: ${layout.generated[1]}`;
   addTable(summary, layout.teams, 4);
 
-  for (const t of [layout.agents, layout.calibration, layout.analysts, layout.surveys_queue, layout.surveys_agent]) addTable(wb.addWorksheet(t.name), t, 1);
+  for (const t of [layout.agents, layout.calibration, layout.analysts, layout.surveys_queue, layout.surveys_agent, layout.training_teams, layout.training_agents]) addTable(wb.addWorksheet(t.name), t, 1);
 
   const defs = wb.addWorksheet(layout.t.sheet.definitions);
   const lines = [...layout.info, layout.generated];
@@ -72,6 +72,9 @@ export async function writeQualityPdf(layout: QualityLayout, o: { fixedDate: Dat
   doc.addPage();
   section(layout.surveys_queue, 110);
   section(layout.surveys_agent, 110);
+  doc.addPage();
+  section(layout.training_teams, 110);
+  section(layout.training_agents, 110);
 
   doc.addPage();
   heading(doc, t.sheet.definitions, 12);

@@ -37,4 +37,14 @@ export const MARCH: QaMonthlyReport = {
       { key: 'Luis', answered_calls: 15, surveyed_calls: 0, response_rate_pct: 0, answers: 0, csat_pct: null, dimensions: dims(null, null, null) },
     ],
   },
+  training: {
+    agents: [
+      { agent: 'Ana', team: 'Reclamos', tests: 2, passed: 1, avg_score: 72.5, avg_pass_mark: 70, pass_rate_pct: 50, prev_avg_score: 70, trend: 2.5, below_pass_mark: false },
+      { agent: 'Luis', team: '', tests: 1, passed: 0, avg_score: 60, avg_pass_mark: 70, pass_rate_pct: 0, prev_avg_score: null, trend: null, below_pass_mark: true },
+    ],
+    teams: [
+      { team: '', agents: 1, tests: 1, passed: 0, avg_score: 60, pass_rate_pct: 0, prev_avg_score: null, trend: null, below: 1 },
+      { team: 'Reclamos', agents: 1, tests: 2, passed: 1, avg_score: 72.5, pass_rate_pct: 50, prev_avg_score: 70, trend: 2.5, below: 0 },
+    ],
+  },
 };

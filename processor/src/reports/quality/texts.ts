@@ -7,7 +7,7 @@ import type { ReportLang } from '../core/model.ts';
 export interface QualityReportTexts {
   title: string;
   filePrefix: string;
-  sheet: { summary: string; agents: string; teams: string; calibration: string; analysts: string; surveys_queue: string; surveys_agent: string; definitions: string };
+  sheet: { summary: string; agents: string; teams: string; calibration: string; analysts: string; surveys_queue: string; surveys_agent: string; training_agents: string; training_teams: string; definitions: string };
   col: {
     agent: string;
     team: string;
@@ -38,7 +38,18 @@ export interface QualityReportTexts {
     response_rate_pct: string;
     answers: string;
     dimension_mean: (d: string) => string;
+    tests: string;
+    passed: string;
+    avg_test_score: string;
+    avg_pass_mark: string;
+    pass_rate_pct: string;
+    prev_avg: string;
+    trend: string;
+    below: string;
+    below_agents: string;
   };
+  yes: string;
+  no: string;
   total: string;
   noTeam: string;
   leniency: Record<Leniency, string>;
@@ -68,6 +79,8 @@ const ES: QualityReportTexts = {
     analysts: 'Analistas',
     surveys_queue: 'Encuestas por cola',
     surveys_agent: 'Encuestas por agente',
+    training_agents: 'Capacitación por agente',
+    training_teams: 'Capacitación por equipo',
     definitions: 'Definiciones',
   },
   col: {
@@ -100,7 +113,18 @@ const ES: QualityReportTexts = {
     response_rate_pct: 'Tasa de respuesta (%)',
     answers: 'Respuestas',
     dimension_mean: (d) => `Promedio ${d} (1-5)`,
+    tests: 'Evaluaciones de conocimiento',
+    passed: 'Aprobadas',
+    avg_test_score: 'Nota promedio (0-100)',
+    avg_pass_mark: 'Nota mínima promedio',
+    pass_rate_pct: 'Aprobación (%)',
+    prev_avg: 'Nota promedio mes anterior',
+    trend: 'Tendencia (puntos)',
+    below: 'Bajo la nota mínima',
+    below_agents: 'Agentes bajo la nota mínima',
   },
+  yes: 'Sí',
+  no: 'No',
   total: 'Total',
   noTeam: '(sin equipo)',
   leniency: { lenient: 'benévolo', aligned: 'alineado', severe: 'severo' },
@@ -117,6 +141,7 @@ const ES: QualityReportTexts = {
       ['Calibración', 'desviación = puntaje del analista - puntaje del calibrador (o la media de los demás); tolerancia por sesión'],
       ['CSAT', 'respuestas 4 o 5 / respuestas, en todas las dimensiones de la encuesta de satisfacción'],
       ['Tasa de respuesta', 'llamadas encuestadas / llamadas atendidas'],
+      ['Capacitación', 'nota promedio = media de las notas (0-100) de las evaluaciones de conocimiento del mes; aprobación = notas >= nota mínima de su prueba / evaluaciones; tendencia = nota promedio - la del mes anterior; bajo la nota mínima = nota promedio < nota mínima promedio de sus pruebas'],
       ['Redondeo', 'cifras calculadas como fracciones exactas y redondeadas a 2 decimales (kappa: 3)'],
     ],
     page: (n, of) => `Página ${n} de ${of}`,
@@ -135,6 +160,8 @@ const EN: QualityReportTexts = {
     analysts: 'Analysts',
     surveys_queue: 'Surveys by queue',
     surveys_agent: 'Surveys by agent',
+    training_agents: 'Training by agent',
+    training_teams: 'Training by team',
     definitions: 'Definitions',
   },
   col: {
@@ -167,7 +194,18 @@ const EN: QualityReportTexts = {
     response_rate_pct: 'Response rate (%)',
     answers: 'Answers',
     dimension_mean: (d) => `Mean ${d} (1-5)`,
+    tests: 'Knowledge tests',
+    passed: 'Passed',
+    avg_test_score: 'Average score (0-100)',
+    avg_pass_mark: 'Average pass mark',
+    pass_rate_pct: 'Pass rate (%)',
+    prev_avg: 'Previous month average',
+    trend: 'Trend (points)',
+    below: 'Below the pass mark',
+    below_agents: 'Agents below the pass mark',
   },
+  yes: 'Yes',
+  no: 'No',
   total: 'Total',
   noTeam: '(no team)',
   leniency: { lenient: 'lenient', aligned: 'aligned', severe: 'severe' },
@@ -184,6 +222,7 @@ const EN: QualityReportTexts = {
       ['Calibration', "deviation = analyst's score - reference score (or the mean of the others); tolerance per session"],
       ['CSAT', 'answers of 4 or 5 / answers, over every dimension of the satisfaction survey'],
       ['Response rate', 'surveyed calls / answered calls'],
+      ['Training', "average score = mean of the month's knowledge test scores (0-100); pass rate = scores >= their test's pass mark / tests; trend = average score - the previous month's; below the pass mark = average score < mean pass mark of the tests taken"],
       ['Rounding', 'figures computed as exact fractions and rounded to 2 decimals (kappa: 3)'],
     ],
     page: (n, of) => `Page ${n} of ${of}`,
