@@ -20,6 +20,7 @@ import {
 import { nanos } from '@nats-io/nats-core';
 import { BusError, consumeOneByOne, retryDelayMs, type BatchConsumeSpec, type Bus, type PublishResult, type ConsumeSpec, type Consumption, type DurableMessage, type StreamSpec } from './bus.ts';
 import { BatchConsumption, startConsumerAtAckFloor } from './nats-consumption.ts';
+import { openLeaseStore, type LeaseStore } from './nats-leases.ts';
 
 export { consumerFloor } from './nats-consumption.ts';
 
@@ -31,6 +32,11 @@ export interface NatsBusOptions {
   name?: string;
   /** How long publish retries a failing JetStream publish (bus down, stream full) before giving up. */
   publishTimeoutMs?: number;
+  /**
+   * Copies of every stream this bus creates or updates (JetStream `num_replicas`): 1 on a single
+   * server, 3 on a three-server cluster (a stream then survives the loss of one server).
+   */
+  replicas?: number;
 }
 
 export class NatsBus implements Bus {
@@ -42,6 +48,7 @@ export class NatsBus implements Bus {
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly publishTimeoutMs: number,
+    private readonly replicas: number,
   ) {}
 
   static async connect(opts: NatsBusOptions): Promise<NatsBus> {
@@ -53,7 +60,7 @@ export class NatsBus implements Bus {
         reconnectTimeWait: 500,
       });
       const jsm = await jetstreamManager(nc);
-      return new NatsBus(nc, jetstream(nc), jsm, opts.publishTimeoutMs ?? 120_000);
+      return new NatsBus(nc, jetstream(nc), jsm, opts.publishTimeoutMs ?? 120_000, opts.replicas ?? 1);
     } catch (err) {
       throw new BusError(`cannot connect to NATS at ${String(opts.servers)}`, { cause: err });
     }
@@ -68,6 +75,7 @@ export class NatsBus implements Bus {
       discard: DiscardPolicy.New,
       max_bytes: spec.maxBytes,
       duplicate_window: nanos(spec.duplicateWindowMs),
+      num_replicas: this.replicas,
     };
     try {
       await this.jsm.streams.info(spec.name);
@@ -185,6 +193,11 @@ export class NatsBus implements Bus {
 
   private release(sub: Subscription): void {
     if (this.subs.delete(sub)) sub.unsubscribe();
+  }
+
+  /** Compare-and-set leases in a KV bucket whose keys expire `ttlMs` after their last write (nats-leases.ts). */
+  leases(bucket: string, ttlMs: number): Promise<LeaseStore> {
+    return openLeaseStore(this.js, this.jsm, bucket, { ttlMs, replicas: this.replicas });
   }
 
   emit(subject: string, data: Uint8Array): void {
