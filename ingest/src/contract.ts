@@ -338,9 +338,14 @@ export function partitionStream(partition: number): string {
   return `${EVENTS_STREAM}_P${partition}`;
 }
 
-/** The events stream of one partition: the same limits as EVENTS_STREAM_SPEC. */
-export function partitionStreamSpec(partition: number): { name: string; subjects: string[]; maxBytes: number; duplicateWindowMs: number } {
-  return { ...EVENTS_STREAM_SPEC, name: partitionStream(partition), subjects: [`${PARTITION_SUBJECT_ROOT}.${partition}.>`] };
+/** The events stream of one partition: EVENTS_STREAM_SPEC's limits, its bytes shared among the partitions. */
+export function partitionStreamSpec(partition: number, partitions: number): { name: string; subjects: string[]; maxBytes: number; duplicateWindowMs: number } {
+  return {
+    ...EVENTS_STREAM_SPEC,
+    name: partitionStream(partition),
+    subjects: [`${PARTITION_SUBJECT_ROOT}.${partition}.>`],
+    maxBytes: Math.floor(EVENTS_STREAM_SPEC.maxBytes / partitions),
+  };
 }
 
 /**

@@ -19,7 +19,7 @@ export class PartitionedBus implements Bus {
 
   async ensureStream(spec: StreamSpec): Promise<void> {
     if (spec.name !== EVENTS_STREAM) return this.inner.ensureStream(spec);
-    for (let k = 0; k < this.partitions; k++) await this.inner.ensureStream(partitionStreamSpec(k));
+    for (let k = 0; k < this.partitions; k++) await this.inner.ensureStream(partitionStreamSpec(k, this.partitions));
   }
 
   publish(subject: string, data: Uint8Array, msgId: string): Promise<PublishResult> {

@@ -114,18 +114,19 @@ export function startLeaseManager(o: LeaseManagerOptions): LeaseManager {
     }
     if (h.leaving) return;
     h.leaving = true;
+    o.log.info({ item: name, lost: !release }, 'lease being given up: stopping the item');
     try {
       await h.work?.stop();
     } catch (err) {
       o.log.warn({ err, item: name }, 'work stop failed');
     }
     if (release && h.fenceUntil > 0) {
+      h.fenceUntil = 0; // stopped: no more renewals, nothing more written
       try {
-        await o.store.remove(leaseKey(name), h.revision);
+        if (await o.store.remove(leaseKey(name), h.revision)) journal(name, 'released', h.revision, 0);
       } catch (err) {
         o.log.warn({ err, item: name }, 'lease delete failed (it expires by itself)');
       }
-      journal(name, 'released', h.revision, 0);
     }
     held.delete(name);
   };

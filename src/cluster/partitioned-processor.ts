@@ -50,7 +50,7 @@ export async function startPartitionedProcessor(o: PartitionedProcessorOptions):
           {
             ...o.processor,
             partition: {
-              stream: partitionStreamSpec(k),
+              stream: partitionStreamSpec(k, partitions),
               owns: (site) => partitionOf(site, partitions) === k,
               subject: unpartitionedSubject,
               fence,
