@@ -1,7 +1,7 @@
 // Processors partitioned by site (issue 19), real processes: three `tablero processor` processes
 // (TABLERO_PARTITIONS=12) share the partitions of 12 sites through leases in a JetStream KV
-// bucket on a real nats-server, over one store (embedded chDB behind test/support/chdb-http.ts,
-// reached by the production HTTP client). The batches are published the way ingest publishes
+// bucket on a real nats-server, over one store (embedded chDB behind the HTTP shim of
+// bench/support/chdb-http-server.ts, reached by the production HTTP client). The batches are published the way ingest publishes
 // them (PartitionedBus: the site's partition subject). One of the processors is SIGKILLed 3 times
 // while the partitions are being worked; each time its partitions move to the other two, and it
 // is started again (a new member). Afterwards the stints per site, queue and outcome equal those
@@ -18,7 +18,7 @@ import { applyEvent, createStintState } from '../../processor/src/core/stint-mac
 import { openClickHouse, type ClickHouse } from '@tablero/sql';
 import { NatsBus, PartitionedBus, consumerFloor } from '../../src/bus/index.ts';
 import { flowBatches, prng, type FlowOptions } from '../../processor/src/testing/flows.ts';
-import { startChdbHttp, type ChdbHttp } from '../support/chdb-http.ts';
+import { spawnChdbHttpServer, type ChdbHttpChild } from '../../bench/support/chdb-http-server.ts';
 import { holdings, overlappingHoldings, readLeaseLog } from '../support/lease-log.ts';
 import { startNatsServer, type NatsServer } from '../support/nats-server.ts';
 import { spawnTableroService, type TableroService } from '../support/tablero-process.ts';
@@ -26,20 +26,20 @@ import { waitFor } from '../support/wait-for.ts';
 
 const PARTITIONS = 12;
 const SITES = Array.from({ length: 12 }, (_, i) => `site-${String.fromCharCode(97 + i)}`);
-const EVENTS_PER_SITE = Number(process.env.PARTITION_TEST_EVENTS_PER_SITE ?? 4_000);
+const EVENTS_PER_SITE = Number(process.env.PARTITION_TEST_EVENTS_PER_SITE ?? 2_000);
 const KILLS = 3;
 const LEASE_TTL_MS = 4_000;
 const flow = (site: string, i: number): FlowOptions => ({ events: EVENTS_PER_SITE, batchSize: 50, seed: 7_000 + i, site, fingerprint: `fp-${site}`, callsPerS: 2, restartEveryS: 6 * 3600 });
 
 let nats: NatsServer;
-let gateway: ChdbHttp;
+let gateway: ChdbHttpChild;
 let dir: string;
 let nc: NatsConnection;
 let jsm: JetStreamManager;
 beforeAll(async () => {
   nats = await startNatsServer();
   dir = mkdtempSync(join(tmpdir(), 'tablero-parts-'));
-  gateway = await startChdbHttp(join(dir, 'store'));
+  gateway = await spawnChdbHttpServer(join(dir, 'store'));
   nc = await connect({ servers: nats.url });
   jsm = await jetstreamManager(nc);
 });
