@@ -117,7 +117,11 @@ describe('three-server NATS cluster with replicated streams', () => {
       await traffic.finish();
       const want = traffic.expected();
       const lines = traffic.lines;
-      await waitFor(async () => (await storedEvents()) >= lines, { timeoutMs: 180_000, intervalMs: 500, what: `all ${lines} lines stored` });
+      await waitFor(async () => (await storedEvents()) >= lines, { timeoutMs: 180_000, intervalMs: 500, what: `all ${lines} lines stored` }).catch(async (err: unknown) => {
+        // What each service said (warnings and errors) tells where the flow stopped.
+        const said = services.map((s) => s.output().split('\n').filter((l) => /"level":[456]0/.test(l)).slice(-8).join('\n'));
+        throw new Error(`${String(err)}; stored ${await storedEvents()}\n${said.join('\n---\n')}`);
+      });
 
       const got = await rows<{ site: string; queue: string; outcome: string; n: number }>(store, 'SELECT site, queue, outcome, count() AS n FROM stints GROUP BY site, queue, outcome');
       expect(Object.fromEntries(got.map((r) => [`${r.site}|${r.queue}|${r.outcome}`, Number(r.n)]))).toEqual(want);
