@@ -183,7 +183,12 @@ export function startLeaseManager(o: LeaseManagerOptions): LeaseManager {
   };
 
   const tick = async (): Promise<void> => {
-    memberRevision = (await o.store.put(memberKey, value, memberRevision)) ?? memberRevision;
+    try {
+      memberRevision = (await o.store.put(memberKey, value, memberRevision)) ?? memberRevision;
+    } catch (err) {
+      // NATS unreachable: the renewals below still run, so an overdue lease is stopped.
+      o.log.warn({ err }, 'member key not renewed');
+    }
     // Items being given up are renewed until stopped (their last commit may still be storing).
     for (const [name, h] of [...held]) if (h.fenceUntil > 0) await renew(name, h);
     const members = (await o.store.list('member.')).filter((e) => e.value !== null);
