@@ -145,7 +145,7 @@ export function startLeaseManager(o: LeaseManagerOptions): LeaseManager {
       return;
     }
     if (revision === null) {
-      o.log.warn({ item: name }, 'lease taken by another member: stopping the item');
+      o.log.warn({ item: name }, 'lease expired or taken by another member: stopping the item');
       await leave(name, false);
       return;
     }
@@ -190,7 +190,9 @@ export function startLeaseManager(o: LeaseManagerOptions): LeaseManager {
       o.log.warn({ err }, 'member key not renewed');
     }
     // Items being given up are renewed until stopped (their last commit may still be storing).
-    for (const [name, h] of [...held]) if (h.fenceUntil > 0) await renew(name, h);
+    // All at once: one round trip for every lease, not one after the other (a busy process would
+    // otherwise let the last ones run out).
+    await Promise.all([...held].filter(([, h]) => h.fenceUntil > 0).map(([name, h]) => renew(name, h)));
     const members = (await o.store.list('member.')).filter((e) => e.value !== null);
     // Our own key may have expired and been written afresh: read its revision back.
     const mine = members.find((e) => e.key === memberKey);
