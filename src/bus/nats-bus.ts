@@ -42,6 +42,8 @@ export interface NatsBusOptions {
 export class NatsBus implements Bus {
   readonly kind = 'nats' as const;
   private readonly subs = new Set<Subscription>();
+  /** Per subject, the publish that the next one on it waits for. */
+  private readonly subjectTails = new Map<string, Promise<void>>();
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -89,7 +91,29 @@ export class NatsBus implements Bus {
     }
   }
 
-  async publish(subject: string, data: Uint8Array, msgId: string): Promise<PublishResult> {
+  /**
+   * Publishes to one subject go out one after the other: a message is sent once the previous one
+   * on its subject is acknowledged. Otherwise a publish that fails (a stream leader dying, in a
+   * cluster) and is retried lands after a later one that did not fail, and the processor, which
+   * reads a source's events in offset order (its per-source watermark), would take the late one
+   * for a redelivery and drop it (found by test/e2e/nats-cluster.test.ts). One subject is one
+   * site: sites still publish side by side.
+   */
+  publish(subject: string, data: Uint8Array, msgId: string): Promise<PublishResult> {
+    const previous = this.subjectTails.get(subject);
+    const run = previous ? previous.then(() => this.publishNow(subject, data, msgId)) : this.publishNow(subject, data, msgId);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.subjectTails.set(subject, tail);
+    void tail.then(() => {
+      if (this.subjectTails.get(subject) === tail) this.subjectTails.delete(subject);
+    });
+    return run;
+  }
+
+  private async publishNow(subject: string, data: Uint8Array, msgId: string): Promise<PublishResult> {
     const deadline = Date.now() + this.publishTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EVENTS_STREAM } from '@tablero/ingest/contract';
+import { EVENTS_STREAM, PROCESSOR_CONSUMER } from '@tablero/ingest/contract';
+import { consumerFloor } from '../../src/bus/index.ts';
 import { openClickHouse, type ClickHouse } from '@tablero/sql';
 import { spawnChdbHttpServer, type ChdbHttpChild } from '../../bench/support/chdb-http-server.ts';
 import { startNatsCluster, type NatsCluster } from '../support/nats-cluster.ts';
@@ -120,7 +121,14 @@ describe('three-server NATS cluster with replicated streams', () => {
       await waitFor(async () => (await storedEvents()) >= lines, { timeoutMs: 180_000, intervalMs: 500, what: `all ${lines} lines stored` }).catch(async (err: unknown) => {
         // What each service said (warnings and errors) tells where the flow stopped.
         const said = services.map((s) => s.output().split('\n').filter((l) => /"level":[456]0/.test(l)).slice(-8).join('\n'));
-        throw new Error(`${String(err)}; stored ${await storedEvents()}\n${said.join('\n---\n')}`);
+        const perSite = await rows<{ site: string; n: number }>(store, 'SELECT site, count() AS n FROM queue_events GROUP BY site ORDER BY site');
+        const nc2 = await connect({ servers: cluster?.urls.split(',') ?? [] });
+        const jsm2 = await jetstreamManager(nc2);
+        const stream = (await jsm2.streams.info(EVENTS_STREAM)).state;
+        const consumer = await jsm2.consumers.info(EVENTS_STREAM, PROCESSOR_CONSUMER);
+        await nc2.close();
+        const bus = `stream last_seq ${stream.last_seq} msgs ${stream.messages}; consumer floor ${consumerFloor(consumer)} pending ${consumer.num_pending} ack_pending ${consumer.num_ack_pending} delivered ${consumer.delivered.stream_seq}`;
+        throw new Error(`${String(err)}; stored ${await storedEvents()} ${JSON.stringify(perSite)}; ${bus}\n${said.join('\n---\n')}`);
       });
 
       const got = await rows<{ site: string; queue: string; outcome: string; n: number }>(store, 'SELECT site, queue, outcome, count() AS n FROM stints GROUP BY site, queue, outcome');
