@@ -36,7 +36,24 @@ const schema = z.object({
   ),
   /** Folder scheduled exports write into (a schedule's folder must be inside it); default <data dir>/exports. */
   TABLERO_EXPORTS_DIR: z.string().optional(),
+  /** One NATS URL, or several comma-separated (the servers of a cluster: the client fails over between them). */
   NATS_URL: optionalUrl,
+  /**
+   * Copies of every JetStream stream and of the lease bucket (num_replicas): 1 on one server
+   * (default), 3 on a three-server cluster, so that streams survive the loss of one server.
+   */
+  TABLERO_STREAM_REPLICAS: z.coerce.number().int().min(1, 'at least 1').max(5, 'at most 5').default(1),
+  /**
+   * Partitions of the events stream (issue 19): 0 (default) = one events stream, one processor.
+   * P > 0: each site belongs to one of P partitions (a stream each) and any number of
+   * `tablero processor` processes share them through leases. Every ingest, dashboard and processor
+   * of a deployment must have the same value; it cannot change once data flowed.
+   */
+  TABLERO_PARTITIONS: z.coerce.number().int().min(0, 'at least 0').max(256, 'at most 256').default(0),
+  /** A partition lease not renewed for this long (ms) passes to another processor. */
+  TABLERO_LEASE_TTL_MS: z.coerce.number().int().min(2_000, 'at least 2000').max(60_000, 'at most 60000').default(6_000),
+  /** When set, every lease acquisition, renewal, release and loss is appended there as a JSON line. */
+  TABLERO_LEASE_LOG: optionalUrl,
   CLICKHOUSE_URL: optionalUrl.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must start with http:// or https://'),
   CLICKHOUSE_USER: z.string().optional(),
   CLICKHOUSE_PASSWORD: z.string().optional(),

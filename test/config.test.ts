@@ -50,6 +50,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TZ: 'UTC', CLICKHOUSE_URL: 'http://ch:8123', TABLERO_CLICKHOUSE_CLUSTER: 'a-b' })).toThrow('TABLERO_CLICKHOUSE_CLUSTER: letters, digits and _ only');
   });
 
+  it('reads the cluster settings: one replica, no partitions, a 6 s lease unless set', () => {
+    const c = loadConfig({ TZ: 'UTC' });
+    expect([c.TABLERO_STREAM_REPLICAS, c.TABLERO_PARTITIONS, c.TABLERO_LEASE_TTL_MS, c.TABLERO_LEASE_LOG]).toEqual([1, 0, 6_000, undefined]);
+    const set = loadConfig({ TZ: 'UTC', NATS_URL: 'nats://a:4222,nats://b:4222', TABLERO_STREAM_REPLICAS: '3', TABLERO_PARTITIONS: '12', TABLERO_LEASE_TTL_MS: '4000', TABLERO_LEASE_LOG: '/var/log/leases.jsonl' });
+    expect([set.NATS_URL, set.TABLERO_STREAM_REPLICAS, set.TABLERO_PARTITIONS, set.TABLERO_LEASE_TTL_MS, set.TABLERO_LEASE_LOG]).toEqual(['nats://a:4222,nats://b:4222', 3, 12, 4_000, '/var/log/leases.jsonl']);
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_STREAM_REPLICAS: '0', TABLERO_PARTITIONS: '300', TABLERO_LEASE_TTL_MS: '500' })).toThrow(
+      'TABLERO_STREAM_REPLICAS: at least 1; TABLERO_PARTITIONS: at most 256; TABLERO_LEASE_TTL_MS: at least 2000',
+    );
+  });
+
   it('reads the stall limit of /api/health, 15 s unless set, within 1..3600 s', () => {
     expect(loadConfig({ TZ: 'UTC' }).TABLERO_STALL_AFTER_S).toBe(15);
     expect(loadConfig({ TZ: 'UTC', TABLERO_STALL_AFTER_S: '60' }).TABLERO_STALL_AFTER_S).toBe(60);

@@ -392,3 +392,58 @@ export interface ContactBatchHeader {
   site: string;
   contacts: number;
 }
+
+// ---- Partitions (issue 19: processors partitioned by site) ----
+// With TABLERO_PARTITIONS=P (> 0), every site belongs to one of P partitions (a hash of its id):
+// what would go to `pbx.<kind>.<site>` goes to `pbxp.<k>.<kind>.<site>`, held by the partition's
+// own stream `TABLERO_PBX_P<k>` (a stream per partition keeps stream sequences contiguous, which
+// the processor's in-order delivery relies on). A processor owns a partition through a lease and
+// consumes its stream with the durable PROCESSOR_CONSUMER. P is fixed for a deployment: every
+// ingest, dashboard and processor must be given the same value.
+
+/** Most partitions a deployment may have. */
+export const MAX_PARTITIONS = 256;
+export const PARTITION_SUBJECT_ROOT = 'pbxp';
+/** Events subject root the partitioned subjects stand for (`pbx`). */
+const EVENTS_SUBJECT_ROOT = 'pbx';
+
+/** The partition of a site: FNV-1a (32 bit) of its id, modulo the partition count. Stable forever. */
+export function partitionOf(site: string, partitions: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < site.length; i++) {
+    h ^= site.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % partitions;
+}
+
+export function partitionStream(partition: number): string {
+  return `${EVENTS_STREAM}_P${partition}`;
+}
+
+/** The events stream of one partition: EVENTS_STREAM_SPEC's limits, its bytes shared among the partitions. */
+export function partitionStreamSpec(partition: number, partitions: number): { name: string; subjects: string[]; maxBytes: number; duplicateWindowMs: number } {
+  return {
+    ...EVENTS_STREAM_SPEC,
+    name: partitionStream(partition),
+    subjects: [`${PARTITION_SUBJECT_ROOT}.${partition}.>`],
+    maxBytes: Math.floor(EVENTS_STREAM_SPEC.maxBytes / partitions),
+  };
+}
+
+/**
+ * `pbx.<kind>.<site>` -> `pbxp.<k>.<kind>.<site>` (the site is the last token); null for a subject
+ * outside the events stream.
+ */
+export function partitionedSubject(subject: string, partitions: number): string | null {
+  if (!subject.startsWith(`${EVENTS_SUBJECT_ROOT}.`)) return null;
+  const site = subject.slice(subject.lastIndexOf('.') + 1);
+  return `${PARTITION_SUBJECT_ROOT}.${partitionOf(site, partitions)}.${subject.slice(EVENTS_SUBJECT_ROOT.length + 1)}`;
+}
+
+/** `pbxp.<k>.<kind>.<site>` -> `pbx.<kind>.<site>`: what the processor reads as if unpartitioned. */
+export function unpartitionedSubject(subject: string): string {
+  if (!subject.startsWith(`${PARTITION_SUBJECT_ROOT}.`)) return subject;
+  const rest = subject.indexOf('.', PARTITION_SUBJECT_ROOT.length + 1);
+  return rest < 0 ? subject : `${EVENTS_SUBJECT_ROOT}${subject.slice(rest)}`;
+}

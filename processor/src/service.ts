@@ -46,7 +46,7 @@
 // The parts, each in service/: definitions (the resolver as the live context), rebuild (the
 // state at start), reducer (a group of messages -> one commit), committer (commits stored in
 // order, retried), publisher (snapshots, alerts, supervisor views); startProcessor wires them.
-import { EVENTS_STREAM, EVENTS_STREAM_SPEC, PROCESSOR_CONSUMER } from '@tablero/ingest/contract';
+import { EVENTS_STREAM_SPEC, PROCESSOR_CONSUMER } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
 import { readMessage, takeTurns, type ProcessorBus, type ProcessorDurableMessage } from './bus/bus.ts';
@@ -59,6 +59,7 @@ import { linesStored } from './core/line-key.ts';
 import { createStoreHealth, processorHealth } from './core/store-health.ts';
 import { DEFAULT_STALE_AFTER_S } from './core/stint-machine.ts';
 import { createStore } from './store/store.ts';
+import { ownedStore } from './store/owned-store.ts';
 import { createCommitter } from './service/committer.ts';
 import { createLiveDefinitions } from './service/definitions.ts';
 import { createPublisher } from './service/publisher.ts';
@@ -115,6 +116,25 @@ export interface ProcessorOptions {
   maxGroupMessages?: number;
   /** Rejected lines stored as rows per site, source and minute; the rest only counted (core/rejections.ts). Default 100. */
   rejectedRowsPerMinute?: number;
+  /** Handle one partition only (partitioned deployment); unset: the whole events stream. */
+  partition?: ProcessorPartition;
+}
+
+/**
+ * One partition of a partitioned deployment (issue 19, src/cluster/): the processor consumes the
+ * partition's stream instead of the events stream, rebuilds and publishes the partition's sites
+ * only, and asks `fence` before every write.
+ */
+export interface ProcessorPartition {
+  stream: { name: string; subjects: string[]; maxBytes: number; duplicateWindowMs: number };
+  /** Whether a site belongs to this partition. */
+  owns(site: string): boolean;
+  /** A message's subject as the reducer reads it (`pbx.<kind>.<site>`). */
+  subject(subject: string): string;
+  /** Throws (FencedError) once the partition's lease may have passed to another processor. */
+  fence(): void;
+  /** For logs and the insert tokens of this partition's commits (unique per partition). */
+  label: string;
 }
 
 export interface ProcessorDeps {
@@ -171,7 +191,9 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const minMs = opts.snapshotMinIntervalMs ?? SNAPSHOT_MIN_INTERVAL_MS;
   const maxMs = opts.snapshotMaxIntervalMs ?? SNAPSHOT_HEARTBEAT_MS;
   const supervisorMinMs = opts.supervisorMinIntervalMs ?? Math.min(maxMs, Math.max(minMs, 250));
-  const store = createStore(deps.ch);
+  const part = opts.partition;
+  const store = part ? ownedStore(createStore(deps.ch), part.owns, part.fence) : createStore(deps.ch);
+  const streamSpec = part?.stream ?? EVENTS_STREAM_SPEC;
 
   // The definition resolver: stored setting and calendar versions (edited from the dashboard)
   // over the configured ones; each stint is judged by the version in force at its enter time.
@@ -204,7 +226,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const storeHealth = createStoreHealth();
   const health = (): ProcessorHealth => processorHealth(storeHealth, mono(), opts.stallAfterMs);
   const committer = createCommitter({
-    store, log, boot: `${process.pid}-${Date.now()}`, health: storeHealth, now, mono,
+    store, log, boot: `${process.pid}-${Date.now()}${part ? `-${part.label}` : ''}`, health: storeHealth, now, mono,
     onStored: (work) => linesStored(state.lines, work.commitId),
   });
   const sameLine = createSameLine({ lines: state.lines, stints: state.stints, store, counters, log, stopping: committer.stopping });
@@ -260,7 +282,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   function handleGroup(msgs: ProcessorDurableMessage[]): Promise<void> {
     // Reduced in turn (never during a settings reload); resolves once stored, which acks the group.
     return exclusive(async () => {
-      const group = msgs.map((msg) => ({ msg, read: readMessage(msg.data) }));
+      const group = msgs.map((msg) => ({ msg: part ? { ...msg, subject: part.subject(msg.subject) } : msg, read: readMessage(msg.data) }));
       const asking = sameLine.ask(group);
       const work = reducer.reduce(group, asking ? await asking : null);
       publisher.wake();
@@ -276,10 +298,10 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     });
   }
 
-  await bus.ensureStream(EVENTS_STREAM_SPEC);
+  await bus.ensureStream(streamSpec);
   const maxGroup = opts.maxGroupMessages ?? 16;
   const consumption = await bus.consumeBatches(
-    { stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER, maxBatch: maxGroup, maxInFlight: 2, maxAckPending: 3 * maxGroup, ackWaitMs: opts.ackWaitMs ?? 10_000 },
+    { stream: streamSpec.name, durable: PROCESSOR_CONSUMER, maxBatch: maxGroup, maxInFlight: 2, maxAckPending: 3 * maxGroup, ackWaitMs: opts.ackWaitMs ?? 10_000 },
     handleGroup,
     (err, msgs) => log.warn({ err, messages: msgs.length, first_msg_id: msgs[0]?.msgId }, 'messages handed back unstored (processor stopping)'),
   );
@@ -296,7 +318,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       markAllChanged(changes.sites);
     }) ?? (() => undefined);
   consumption.done.catch((err: unknown) => log.error({ err }, 'processor consumption died'));
-  log.info({ stream: EVENTS_STREAM, durable: PROCESSOR_CONSUMER }, 'processor started');
+  log.info({ stream: streamSpec.name, durable: PROCESSOR_CONSUMER }, 'processor started');
 
   return {
     done: consumption.done,

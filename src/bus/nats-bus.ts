@@ -21,6 +21,7 @@ import { nanos } from '@nats-io/nats-core';
 import { BusError, consumeOneByOne, retryDelayMs, type BatchConsumeSpec, type Bus, type PublishResult, type ConsumeSpec, type Consumption, type DurableMessage, type StreamSpec } from './bus.ts';
 import { BatchConsumption, startConsumerAtAckFloor } from './nats-consumption.ts';
 import type { ConsumerFacts } from '@tablero/processor/metrics';
+import { openLeaseStore, type LeaseStore } from './nats-leases.ts';
 
 export { consumerFloor } from './nats-consumption.ts';
 
@@ -32,17 +33,25 @@ export interface NatsBusOptions {
   name?: string;
   /** How long publish retries a failing JetStream publish (bus down, stream full) before giving up. */
   publishTimeoutMs?: number;
+  /**
+   * Copies of every stream this bus creates or updates (JetStream `num_replicas`): 1 on a single
+   * server, 3 on a three-server cluster (a stream then survives the loss of one server).
+   */
+  replicas?: number;
 }
 
 export class NatsBus implements Bus {
   readonly kind = 'nats' as const;
   private readonly subs = new Set<Subscription>();
+  /** Per subject, the publish that the next one on it waits for. */
+  private readonly subjectTails = new Map<string, Promise<void>>();
 
   private constructor(
     private readonly nc: NatsConnection,
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly publishTimeoutMs: number,
+    private readonly replicas: number,
   ) {}
 
   static async connect(opts: NatsBusOptions): Promise<NatsBus> {
@@ -54,7 +63,7 @@ export class NatsBus implements Bus {
         reconnectTimeWait: 500,
       });
       const jsm = await jetstreamManager(nc);
-      return new NatsBus(nc, jetstream(nc), jsm, opts.publishTimeoutMs ?? 120_000);
+      return new NatsBus(nc, jetstream(nc), jsm, opts.publishTimeoutMs ?? 120_000, opts.replicas ?? 1);
     } catch (err) {
       throw new BusError(`cannot connect to NATS at ${String(opts.servers)}`, { cause: err });
     }
@@ -69,6 +78,7 @@ export class NatsBus implements Bus {
       discard: DiscardPolicy.New,
       max_bytes: spec.maxBytes,
       duplicate_window: nanos(spec.duplicateWindowMs),
+      num_replicas: this.replicas,
     };
     try {
       await this.jsm.streams.info(spec.name);
@@ -82,7 +92,29 @@ export class NatsBus implements Bus {
     }
   }
 
-  async publish(subject: string, data: Uint8Array, msgId: string): Promise<PublishResult> {
+  /**
+   * Publishes to one subject go out one after the other: a message is sent once the previous one
+   * on its subject is acknowledged. Otherwise a publish that fails (a stream leader dying, in a
+   * cluster) and is retried lands after a later one that did not fail, and the processor, which
+   * reads a source's events in offset order (its per-source watermark), would take the late one
+   * for a redelivery and drop it (found by test/e2e/nats-cluster.test.ts). One subject is one
+   * site: sites still publish side by side.
+   */
+  publish(subject: string, data: Uint8Array, msgId: string): Promise<PublishResult> {
+    const previous = this.subjectTails.get(subject);
+    const run = previous ? previous.then(() => this.publishNow(subject, data, msgId)) : this.publishNow(subject, data, msgId);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.subjectTails.set(subject, tail);
+    void tail.then(() => {
+      if (this.subjectTails.get(subject) === tail) this.subjectTails.delete(subject);
+    });
+    return run;
+  }
+
+  private async publishNow(subject: string, data: Uint8Array, msgId: string): Promise<PublishResult> {
     const deadline = Date.now() + this.publishTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -186,6 +218,11 @@ export class NatsBus implements Bus {
 
   private release(sub: Subscription): void {
     if (this.subs.delete(sub)) sub.unsubscribe();
+  }
+
+  /** Compare-and-set leases in a KV bucket whose keys expire `ttlMs` after their last write (nats-leases.ts). */
+  leases(bucket: string, ttlMs: number): Promise<LeaseStore> {
+    return openLeaseStore(this.js, this.jsm, bucket, { ttlMs, replicas: this.replicas });
   }
 
   emit(subject: string, data: Uint8Array): void {

@@ -46,8 +46,9 @@ import { createSurveyPushHandler } from '@tablero/ingest/surveys';
 import { createContactPushHandler } from '@tablero/ingest/contacts';
 import { qualityReportsPort, reportsPort } from './export.ts';
 import { quarterlyPort } from './export-quarterly.ts';
-import type { Bus, NatsBus } from '../bus/index.ts';
+import { PartitionedBus, type Bus, type NatsBus } from '../bus/index.ts';
 import { countLines, enableProcessMetrics, registerConsumers, registerLineSources, type ConsumerFacts } from '@tablero/processor/metrics';
+import { startPartitionedProcessor } from '../cluster/partitioned-processor.ts';
 import type { Config } from '../config.ts';
 import { sha256Hex, parseSourceTokens } from './tokens.ts';
 
@@ -181,25 +182,46 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       stops.processor = async () => {
         for (const service of [...running].reverse()) await service.stop();
       };
-      const processor = await startProcessor(
-        { bus: o.bus, ch: store(), log: o.log.child({ svc: 'processor' }) },
-        { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS, staleCallS: o.cfg.TABLERO_STALE_CALL_S, rejectedRowsPerMinute: o.cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, stallAfterMs: o.cfg.TABLERO_STALL_AFTER_S * 1000 },
-      );
-      running.push(processor);
-      processorHealth = () => processor.health();
-      // Scheduled report exports run beside the processor (one per deployment, like the processor).
-      const smtp = smtpSettings(o.cfg);
-      running.push(startExportScheduler({ ch: store(), log: o.log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz, funnel: o.cfg.TABLERO_FUNNEL, exportsDir: o.cfg.exportsDir, ...(smtp ? { mailer: createSmtpMailer(smtp) } : {}) }));
-      // Post-call survey answers (quality stream) are stored beside the processor.
-      const surveys = await startSurveyConsumer({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'surveys' }) });
-      running.push(surveys);
-      // Escalation aging (PQRSD tickets) consumes the CRM stream beside the processor.
-      const escalations = await startEscalations({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'escalations' }) }, { tz: o.cfg.siteTz });
-      running.push(escalations);
-      // Contacts of other channels (chat, email...) are stored beside the processor.
-      const contacts = await startContactConsumer({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'contacts' }) });
-      running.push(contacts);
-      for (const service of [processor, surveys, escalations, contacts]) watch(service);
+      const processorOptions = { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS, staleCallS: o.cfg.TABLERO_STALE_CALL_S, rejectedRowsPerMinute: o.cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, stallAfterMs: o.cfg.TABLERO_STALL_AFTER_S * 1000 };
+      // One per deployment beside the processor: scheduled report exports, post-call survey answers
+      // (quality stream), escalation aging (CRM stream), contacts of other channels (contacts stream).
+      const startSingletons = async (log: Logger): Promise<{ stop(): Promise<void>; done: Promise<void> }> => {
+        const started: Array<{ stop(): Promise<void> }> = [];
+        const stopStarted = async (): Promise<void> => {
+          for (const service of [...started].reverse()) await service.stop();
+        };
+        try {
+          const smtp = smtpSettings(o.cfg);
+          started.push(startExportScheduler({ ch: store(), log: log.child({ svc: 'exports' }), defaultTz: o.cfg.siteTz, funnel: o.cfg.TABLERO_FUNNEL, exportsDir: o.cfg.exportsDir, ...(smtp ? { mailer: createSmtpMailer(smtp) } : {}) }));
+          const surveys = await startSurveyConsumer({ bus: o.bus, ch: store(), log: log.child({ svc: 'surveys' }) });
+          started.push(surveys);
+          const escalations = await startEscalations({ bus: o.bus, ch: store(), log: log.child({ svc: 'escalations' }) }, { tz: o.cfg.siteTz });
+          started.push(escalations);
+          const contacts = await startContactConsumer({ bus: o.bus, ch: store(), log: log.child({ svc: 'contacts' }) });
+          started.push(contacts);
+          return { stop: stopStarted, done: Promise.all([surveys.done, escalations.done, contacts.done]).then(() => undefined) };
+        } catch (err) {
+          await stopStarted();
+          throw err;
+        }
+      };
+      if (o.bus instanceof PartitionedBus) {
+        // Partitioned (issue 19): the partitions and the singletons are leased among the processors.
+        const manager = await startPartitionedProcessor({
+          bus: o.bus, ch: store(), log: o.log.child({ svc: 'processor' }), processor: processorOptions,
+          leaseTtlMs: o.cfg.TABLERO_LEASE_TTL_MS, singletons: startSingletons,
+          ...(o.cfg.TABLERO_LEASE_LOG ? { leaseLog: o.cfg.TABLERO_LEASE_LOG } : {}),
+        });
+        running.push(manager);
+        void manager.failed.then(fail);
+      } else {
+        const processor = await startProcessor({ bus: o.bus, ch: store(), log: o.log.child({ svc: 'processor' }) }, processorOptions);
+        running.push(processor);
+        processorHealth = () => processor.health();
+        const singletons = await startSingletons(o.log);
+        running.push(singletons);
+        for (const service of [processor, singletons]) watch(service);
+      }
     }
     let ingestStatus: (() => unknown) | null = null;
     const files = sources.filter((s): s is FileSourceConfig => !isDbSource(s));

@@ -64,8 +64,13 @@ export interface ProcessorStore {
    */
   recentRejections(): Promise<{ rows: Map<string, number>; counters: DeadLetterRow[] }>;
   insertAgentIntervals(sessions: AgentSessionRow[], pauses: AgentPauseRow[], commitId: number, token: string): Promise<void>;
-  /** The newest commit id and the keys of its rows. */
-  lastCommit(): Promise<LastCommit>;
+  /**
+   * The newest commit id and the keys of its rows; with `sites`, over the rows of those sites only
+   * (a partitioned processor numbers the commits of its partition's sites on its own).
+   */
+  lastCommit(sites?: readonly string[]): Promise<LastCommit>;
+  /** Every site with stored stints or agent intervals. */
+  sites(): Promise<string[]>;
   /** Source fingerprint -> highest byte offset stored in queue_events. */
   appliedOffsets(): Promise<Map<string, number>>;
   /** Per site: epoch where a replay must start to rebuild every open stint (see service.ts). */
@@ -153,21 +158,25 @@ export function createStore(ch: ClickHouse): ProcessorStore {
       );
       await insert(TABLES.agentPauses, pauses.map((p) => ({ ...p, commit_id: commitId })), `${token}:pauses`);
     },
-    async lastCommit() {
+    async lastCommit(sites) {
+      const where = sites ? 'WHERE site IN {sites:Array(String)}' : '';
+      const and = sites ? 'AND site IN {sites:Array(String)}' : '';
+      const sp = sites ? { sites: [...sites] } : {};
       const [top] = await rows<{ id: unknown }>(
-        `SELECT greatest((SELECT max(commit_id) FROM ${TABLES.stints}), (SELECT max(commit_id) FROM ${TABLES.agentSessions}),
-                         (SELECT max(commit_id) FROM ${TABLES.agentPauses})) AS id`,
+        `SELECT greatest((SELECT max(commit_id) FROM ${TABLES.stints} ${where}), (SELECT max(commit_id) FROM ${TABLES.agentSessions} ${where}),
+                         (SELECT max(commit_id) FROM ${TABLES.agentPauses} ${where})) AS id`,
+        sp,
       );
       const id = num(top?.id ?? 0);
       if (id === 0) return { id, stintIds: [], sessionKeys: [], pauseKeys: [] };
-      const p = { id };
-      const stintIds = await rows<{ stint_id: string }>(`SELECT stint_id FROM ${TABLES.stints} WHERE commit_id = {id:UInt64}`, p);
+      const p = { id, ...sp };
+      const stintIds = await rows<{ stint_id: string }>(`SELECT stint_id FROM ${TABLES.stints} WHERE commit_id = {id:UInt64} ${and}`, p);
       const sessions = await rows<{ site: string; agent: string; queue: string; start_ts: unknown }>(
-        `SELECT site, agent, queue, toUnixTimestamp(start_ts) AS start_ts FROM ${TABLES.agentSessions} WHERE commit_id = {id:UInt64}`,
+        `SELECT site, agent, queue, toUnixTimestamp(start_ts) AS start_ts FROM ${TABLES.agentSessions} WHERE commit_id = {id:UInt64} ${and}`,
         p,
       );
       const pauses = await rows<{ site: string; agent: string; queue: string; reason: string; start_ts: unknown }>(
-        `SELECT site, agent, queue, reason, toUnixTimestamp(start_ts) AS start_ts FROM ${TABLES.agentPauses} WHERE commit_id = {id:UInt64}`,
+        `SELECT site, agent, queue, reason, toUnixTimestamp(start_ts) AS start_ts FROM ${TABLES.agentPauses} WHERE commit_id = {id:UInt64} ${and}`,
         p,
       );
       return {
@@ -176,6 +185,13 @@ export function createStore(ch: ClickHouse): ProcessorStore {
         sessionKeys: sessions.map((r) => sessionKey({ ...r, start_ts: num(r.start_ts) })),
         pauseKeys: pauses.map((r) => pauseKey({ ...r, start_ts: num(r.start_ts) })),
       };
+    },
+    async sites() {
+      const r = await rows<{ site: string }>(
+        `SELECT DISTINCT site FROM (SELECT DISTINCT site FROM ${TABLES.stints} UNION ALL SELECT DISTINCT site FROM ${TABLES.agentSessions}
+                                    UNION ALL SELECT DISTINCT site FROM ${TABLES.agentPauses}) ORDER BY site`,
+      );
+      return r.map((x) => x.site);
     },
     async deadLetterOffsets() {
       const r = await rows<{ fp: string; m: unknown }>(
