@@ -501,6 +501,8 @@ describe('keyboard and motion (Chromium)', () => {
       for (const size of [SIZES[1], SIZES[2]]) {
         const page = await logIn(await ctx.newPage(), tablero.url, 'admin', tablero.admin.password);
         await chooseLang(page, 'es');
+        // The choice is stored by a PATCH /api/me of its own; the reload below reads it back.
+        await waitFor(async () => (await page.evaluate(async () => ((await (await fetch('/api/me')).json()) as { lang: string }).lang)).startsWith('es'), { timeoutMs: 5_000, what: 'the stored language' });
         await page.setViewportSize(size);
         // A fresh load (the wallboard opened from a bookmark): the login form's focus point,
         // left in the page by the sign-in, would otherwise start the Tab order inside the view.
