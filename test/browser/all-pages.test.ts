@@ -501,12 +501,14 @@ describe('keyboard and motion (Chromium)', () => {
       for (const size of [SIZES[1], SIZES[2]]) {
         const page = await logIn(await ctx.newPage(), tablero.url, 'admin', tablero.admin.password);
         await chooseLang(page, 'es');
+        // The choice is stored by a PATCH /api/me of its own; the reload below reads it back.
+        await waitFor(async () => (await page.evaluate(async () => ((await (await fetch('/api/me')).json()) as { lang: string }).lang)).startsWith('es'), { timeoutMs: 5_000, what: 'the stored language' });
         await page.setViewportSize(size);
         // A fresh load (the wallboard opened from a bookmark): the login form's focus point,
         // left in the page by the sign-in, would otherwise start the Tab order inside the view.
         await page.reload();
         await page.locator('[data-testid="queue-card-101"]').waitFor();
-        const seen = await tabThrough(page, 13);
+        const seen = await tabThrough(page, 14);
         expect(seen.map((f) => f.id)).toEqual([
           'nav-wallboard', 'nav-live', 'nav-reports', 'nav-quality', 'nav-settings', 'nav-escalations', 'nav-qa', 'nav-exports', 'nav-campaigns', 'nav-audit',
           'lang-switch', 'button:Pantalla completa', 'nav-password', 'logout',
@@ -514,7 +516,7 @@ describe('keyboard and motion (Chromium)', () => {
         // The :focus-visible ring of app.css, on screen, on every one of them.
         for (const f of seen) expect([f.id, f.outline, f.visible]).toEqual([f.id, 'solid 3px', true]);
         // Back to the reports link and open it with Enter.
-        for (let i = 0; i < 10; i++) await page.keyboard.press('Shift+Tab');
+        for (let i = 0; i < 11; i++) await page.keyboard.press('Shift+Tab');
         expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.testid)).toBe('nav-reports');
         await page.keyboard.press('Enter');
         await page.waitForURL(/#\/reports/);

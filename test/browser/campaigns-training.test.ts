@@ -5,7 +5,10 @@
 // results file (a bad line rejected with its reason) and reads the hand-worked figures, in
 // Spanish and English; the consolidated XLSX and CSV downloaded and read back; the CLI through
 // the running server gives the same file and figures; a QA analyst enters and uploads training
-// scores in the QA area, and the monthly quality report file carries them.
+// scores in the QA area, and the monthly quality report file carries them. The settings form:
+// a manager renames a result code and adds one in Spanish (bad codes refused by the page, the
+// service's refusal shown in Spanish with the typing kept), the figures use the new name, and a
+// supervisor reads the settings in English without a way to change them.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +56,7 @@ beforeAll(async () => {
   expect([listed.code, listed.stdout]).toEqual([2, 'lines 6, accepted 5 (new 5), rejected 1\n  line 7: bad_phone\n']);
   tablero = await startTablero({ args: ['--no-simulate'], dataDir, env: TZ });
   const admin = await apiLogin(tablero.url, 'admin', tablero.admin.password);
-  for (const [username, role] of [['sofia', 'supervisor'], ['quique', 'qa_analyst']]) expect((await admin.send('POST', '/api/users', { username, password: PASSWORD, role })).status).toBe(201);
+  for (const [username, role] of [['sofia', 'supervisor'], ['quique', 'qa_analyst'], ['mario', 'manager']]) expect((await admin.send('POST', '/api/users', { username, password: PASSWORD, role })).status).toBe(201);
   browser = await launchChromium();
 }, 180_000);
 
@@ -163,6 +166,112 @@ describe('campaigns page', () => {
       await ctx.close();
     }
   });
+});
+
+describe('campaign settings on the page', () => {
+  const value = (page: Page, testid: string): Promise<string> => page.locator(`[data-testid="${testid}"]`).inputValue();
+  const refusal = (page: Page): Promise<string> => page.locator('[data-testid="settings-error"]').innerText();
+  const refused = (page: Page, text: string): Promise<unknown> => waitFor(async () => (await refusal(page)) === text, { timeoutMs: 10_000, what: `the refusal "${text}"` });
+
+  it('a manager, in Spanish: bad codes refused by the page, the service\'s refusal with the typing kept, a renamed and a new code saved and audited', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await logIn(await ctx.newPage(), tablero.url, 'mario', PASSWORD);
+      await chooseLang(page, 'es');
+      await page.goto(`${tablero.url}/#/campaigns`);
+      await page.locator('[data-testid="settings-form"]').waitFor();
+      // The page's own checks send nothing: only the busy attempt and the save reach the service.
+      const puts: string[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'PUT' && r.url().endsWith('/api/campaigns/settings')) puts.push(r.url());
+      });
+      expect([await value(page, 'code-2'), await value(page, 'code-es-2'), await value(page, 'settings-prefixes'), await value(page, 'settings-contexts'), await value(page, 'settings-window')])
+        .toEqual(['callback', 'Volver a llamar', '57, 9', '', '600']);
+      await page.fill('[data-testid="code-es-2"]', 'Rellamar');
+      await page.fill('[data-testid="code-en-2"]', 'Call again');
+      await page.locator('[data-testid="code-add"]').click();
+      await page.fill('[data-testid="code-7"]', 'Promesa Pago');
+      await page.fill('[data-testid="code-es-7"]', 'Promesa de pago');
+      await page.fill('[data-testid="code-en-7"]', 'Promise to pay');
+      await page.locator('[data-testid="code-contacted-7"]').check();
+      await page.locator('[data-testid="settings-save"]').click();
+      await refused(page, 'Código 8: solo letras minúsculas, dígitos y _, empezando por una letra (hasta 40).');
+      await page.fill('[data-testid="code-7"]', 'callback');
+      await page.locator('[data-testid="settings-save"]').click();
+      await refused(page, 'El código callback está dos veces.');
+      await page.fill('[data-testid="code-7"]', 'promesa_pago');
+      await page.fill('[data-testid="settings-window"]', 'diez');
+      await page.locator('[data-testid="settings-save"]').click();
+      await refused(page, 'La ventana es un número entero de segundos de 0 a 86400.');
+      await page.fill('[data-testid="settings-window"]', '600');
+      // The page lets busy go; the service keeps it (the CDR gives it to busy legs nobody typified).
+      await page.locator('[data-testid="code-remove-5"]').click();
+      await page.locator('[data-testid="settings-save"]').click();
+      await refused(page, 'El código busy debe quedar: el CDR lo da a los intentos que nadie tipificó.');
+      expect(await page.locator('[data-testid="settings-codes"] tbody tr').count()).toBe(7);
+      expect([await value(page, 'code-es-2'), await value(page, 'code-5'), await value(page, 'code-6'), await value(page, 'code-es-6'), await page.locator('[data-testid="code-contacted-6"]').isChecked()])
+        .toEqual(['Rellamar', 'wrong_number', 'promesa_pago', 'Promesa de pago', true]);
+      // Nothing of it was saved.
+      const manager = await apiLogin(tablero.url, 'mario', PASSWORD);
+      expect(((await manager.send('GET', '/api/campaigns/settings')).body as { codes: { code: string; label_es: string }[] }).codes.map((c) => `${c.code}:${c.label_es}`))
+        .toEqual(['success:Exitoso', 'contacted:Contactado', 'callback:Volver a llamar', 'refused:No acepta', 'no_answer:No contesta', 'busy:Ocupado', 'wrong_number:Número equivocado']);
+
+      await page.locator('[data-testid="code-add"]').click();
+      await page.fill('[data-testid="code-7"]', 'busy');
+      await page.fill('[data-testid="code-es-7"]', 'Ocupado');
+      await page.fill('[data-testid="code-en-7"]', 'Busy');
+      await page.locator('[data-testid="settings-save"]').click();
+      expect(await page.locator('[data-testid="settings-saved"]').innerText()).toBe('Guardado.');
+      expect(await page.locator('[data-testid="settings-error"]').count()).toBe(0);
+      expect(puts.length).toBe(2);
+      expect((await manager.send('GET', '/api/campaigns/settings')).body).toEqual({
+        codes: [
+          { code: 'success', label_es: 'Exitoso', label_en: 'Success', contacted: true, success: true },
+          { code: 'contacted', label_es: 'Contactado', label_en: 'Contacted', contacted: true, success: false },
+          { code: 'callback', label_es: 'Rellamar', label_en: 'Call again', contacted: true, success: false },
+          { code: 'refused', label_es: 'No acepta', label_en: 'Refused', contacted: true, success: false },
+          { code: 'no_answer', label_es: 'No contesta', label_en: 'No answer', contacted: false, success: false },
+          { code: 'wrong_number', label_es: 'Número equivocado', label_en: 'Wrong number', contacted: false, success: false },
+          { code: 'promesa_pago', label_es: 'Promesa de pago', label_en: 'Promise to pay', contacted: true, success: false },
+          { code: 'busy', label_es: 'Ocupado', label_en: 'Busy', contacted: false, success: false },
+        ],
+        phone_prefixes: ['57', '9'], outbound_contexts: [], match_window_s: 600,
+      });
+      // One save, one audit entry by the manager (the refused attempts changed nothing).
+      const admin = await apiLogin(tablero.url, 'admin', tablero.admin.password);
+      const audit = (await admin.send('GET', '/api/audit?action=campaign_settings_saved&actor=mario')).body as { total: number; rows: { target: string }[] };
+      expect([audit.total, audit.rows.map((r) => r.target)]).toEqual([1, ['campaigns']]);
+
+      // The figures page names C4's final result with the new label.
+      await page.goto(`${tablero.url}/#/campaigns?id=${campaign}`);
+      await waitFor(async () => (await page.locator('[data-testid="campaign-final"] tbody tr').count()) === 5, { timeoutMs: 10_000, what: 'the final results' });
+      expect(await page.locator('[data-testid="campaign-final"] tbody tr').allInnerTexts()).toEqual(['Sin intento\t1', 'Exitoso\t1', 'Rellamar\t1', 'No acepta\t1', 'Número equivocado\t1']);
+      expect(await page.locator('[data-testid="campaign-codes"] tbody tr').nth(6).innerText()).toBe('promesa_pago\tPromesa de pago\tSí\tNo');
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
+
+  it('a supervisor, in English: the settings read-only, the PUT refused', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const page = await logIn(await ctx.newPage(), tablero.url, 'sofia', PASSWORD);
+      await chooseLang(page, 'en');
+      await page.goto(`${tablero.url}/#/campaigns`);
+      await page.locator('[data-testid="settings-codes-readonly"]').waitFor();
+      expect(await page.locator('[data-testid="settings-codes-readonly"] tbody tr').allInnerTexts()).toEqual([
+        'success\tSuccess\tYes\tYes', 'contacted\tContacted\tYes\tNo', 'callback\tCall again\tYes\tNo', 'refused\tRefused\tYes\tNo',
+        'no_answer\tNo answer\tNo\tNo', 'wrong_number\tWrong number\tNo\tNo', 'promesa_pago\tPromise to pay\tYes\tNo', 'busy\tBusy\tNo\tNo',
+      ]);
+      expect(await page.locator('[data-testid="settings-rules-readonly"] dd').allInnerTexts()).toEqual(['57, 9', '(any)', '600 s']);
+      expect([await page.locator('[data-testid="settings-form"]').count(), await page.locator('[data-testid="settings-save"]').count()]).toEqual([0, 0]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+      const supervisor = await apiLogin(tablero.url, 'sofia', PASSWORD);
+      expect((await supervisor.send('PUT', '/api/campaigns/settings', { match_window_s: 900 })).status).toBe(403);
+    } finally {
+      await ctx.close();
+    }
+  }, 120_000);
 });
 
 describe('training in the QA area', () => {

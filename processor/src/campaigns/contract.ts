@@ -36,6 +36,18 @@ export const DEFAULT_RESULT_CODES: readonly ResultCode[] = [
   { code: 'wrong_number', label_es: 'Número equivocado', label_en: 'Wrong number', contacted: false, success: false },
 ];
 
+/** The rules of the settings' values, shared by the service's check and the page's. */
+export const CAMPAIGN_SETTING_RULES = {
+  /** A result code: a lower-case letter, then lower-case letters, digits and _ (40 at most). */
+  code: /^[a-z][a-z0-9_]{0,39}$/,
+  maxCodes: 40,
+  maxLabel: 80,
+  phonePrefix: /^\d{1,6}$/,
+  outboundContext: /^[\w.-]{1,80}$/,
+  maxListValues: 50,
+  maxMatchWindowS: 86_400,
+} as const;
+
 export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettings = { codes: [...DEFAULT_RESULT_CODES], phone_prefixes: [], outbound_contexts: [], match_window_s: 600 };
 
 export interface Campaign {

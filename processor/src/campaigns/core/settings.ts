@@ -1,15 +1,14 @@
 // Checks of the campaign settings and of a campaign's own fields. Pure.
-import { CDR_CODES, type CampaignSettings, type ResultCode } from '../contract.ts';
+import { CAMPAIGN_SETTING_RULES as RULES, CDR_CODES, type CampaignSettings, type ResultCode } from '../contract.ts';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const CODE = /^[a-z][a-z0-9_]{0,39}$/;
 const text = (v: unknown, max: number): string | null => (typeof v === 'string' && v.trim() !== '' && v.trim().length <= max ? v.trim() : null);
 
 function strings(v: unknown, what: string, pattern: RegExp): Checked<string[]> {
-  if (!Array.isArray(v) || v.length > 50) return { ok: false, reason: `${what} must be a list of at most 50 values` };
+  if (!Array.isArray(v) || v.length > RULES.maxListValues) return { ok: false, reason: `${what} must be a list of at most ${RULES.maxListValues} values` };
   const out: string[] = [];
   for (const s of v) {
     if (typeof s !== 'string' || !pattern.test(s.trim())) return { ok: false, reason: `${what}: "${String(s)}" is not valid` };
@@ -24,15 +23,15 @@ export function checkSettings(input: unknown, current: CampaignSettings): Checke
   const next: CampaignSettings = { ...current };
   if (input['codes'] !== undefined) {
     const list = input['codes'];
-    if (!Array.isArray(list) || list.length === 0 || list.length > 40) return { ok: false, reason: 'codes must be a list of 1 to 40 result codes' };
+    if (!Array.isArray(list) || list.length === 0 || list.length > RULES.maxCodes) return { ok: false, reason: `codes must be a list of 1 to ${RULES.maxCodes} result codes` };
     const codes: ResultCode[] = [];
     for (const [i, c] of list.entries()) {
       if (!isObj(c)) return { ok: false, reason: `codes[${i}] must be an object` };
       const code = typeof c['code'] === 'string' ? c['code'].trim() : '';
-      if (!CODE.test(code)) return { ok: false, reason: `codes[${i}].code must be lower-case letters, digits and _` };
+      if (!RULES.code.test(code)) return { ok: false, reason: `codes[${i}].code must be lower-case letters, digits and _` };
       if (codes.some((x) => x.code === code)) return { ok: false, reason: `code ${code} is listed twice` };
-      const es = text(c['label_es'], 80);
-      const en = text(c['label_en'], 80);
+      const es = text(c['label_es'], RULES.maxLabel);
+      const en = text(c['label_en'], RULES.maxLabel);
       if (es === null || en === null) return { ok: false, reason: `codes[${i}] needs label_es and label_en` };
       const contacted = c['contacted'] === true;
       const success = c['success'] === true;
@@ -45,18 +44,18 @@ export function checkSettings(input: unknown, current: CampaignSettings): Checke
     next.codes = codes;
   }
   if (input['phone_prefixes'] !== undefined) {
-    const p = strings(input['phone_prefixes'], 'phone_prefixes', /^\d{1,6}$/);
+    const p = strings(input['phone_prefixes'], 'phone_prefixes', RULES.phonePrefix);
     if (!p.ok) return p;
     next.phone_prefixes = p.value;
   }
   if (input['outbound_contexts'] !== undefined) {
-    const p = strings(input['outbound_contexts'], 'outbound_contexts', /^[\w.-]{1,80}$/);
+    const p = strings(input['outbound_contexts'], 'outbound_contexts', RULES.outboundContext);
     if (!p.ok) return p;
     next.outbound_contexts = p.value;
   }
   if (input['match_window_s'] !== undefined) {
     const w = input['match_window_s'];
-    if (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 86_400) return { ok: false, reason: 'match_window_s must be a whole number of seconds from 0 to 86400' };
+    if (typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > RULES.maxMatchWindowS) return { ok: false, reason: `match_window_s must be a whole number of seconds from 0 to ${RULES.maxMatchWindowS}` };
     next.match_window_s = w;
   }
   return { ok: true, value: next };
