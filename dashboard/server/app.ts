@@ -10,7 +10,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { SessionManager, SESSION_COOKIE, apiSession, type ActiveSession } from './auth/sessions.ts';
 import { originAllowed } from './core/origin.ts';
-import { roleAllowed, type Access } from './core/roles.ts';
+import { KIOSK_HEADER, roleAllowed, type Access } from './core/roles.ts';
 import { safeEqual } from './core/session.ts';
 import type { App, AppContext } from './context.ts';
 import {
@@ -165,6 +165,13 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
     }
     const session = await sessionOf(req);
     req.session = session;
+    if (access === 'board') {
+      if (session) return;
+      const given = req.headers[KIOSK_HEADER];
+      const found = typeof given === 'string' && given.length > 0 ? await findKioskToken(deps.ch, sha256Hex(given)) : null;
+      if (!found || found.revoked) throw new UnauthenticatedError();
+      return;
+    }
     if (access === 'live') {
       if (session) {
         req.viewer = {

@@ -87,3 +87,6 @@ export function isLang(value: unknown): value is Lang {
 export function roleAllowed(list: RoleList, role: string | null | undefined): boolean {
   return isRole(role) && list.includes(role);
 }
+
+/** The header a kiosk TV's wallboard sends its token in for the `board` reads (its REST tiles). */
+export const KIOSK_HEADER = 'x-tablero-kiosk';

@@ -2,8 +2,9 @@
 // the real all-in-one run, on the hand-worked Asterisk 18+ calls (processor/src/testing/cdr-legs.ts:
 // the eight calls A-H) placed today and imported before start: a logged-in user sees, per service,
 // today's inbound calls, those that ended in the IVR and those that asked for an agent, the same
-// figures GET /api/funnel answers for today, in Spanish and English. A configured service no call
-// reached, and a day with no call yet, show zeros (the API's zero rows).
+// figures GET /api/funnel answers for today, in Spanish and English, and a kiosk TV the same with
+// its kiosk token. A configured service no call reached, and a day with no call yet, show zeros
+// (the API's zero rows).
 import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,29 @@ describe('wallboard funnel tile', () => {
       expect(await page.locator('[data-testid="funnel-tile-102"] span').allInnerTexts()).toEqual(['102', '3 inbound', '0 IVR only', '3 to an agent']);
       await page.selectOption('[data-testid=lang-switch]', 'es-CO');
       expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('a kiosk TV (no session) shows the same tile, reading with its kiosk token; without a valid token the reads are refused', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, timezoneId: 'UTC' });
+    try {
+      const page = await ctx.newPage();
+      await page.goto(`${tablero.url}/?kiosk=${tablero.admin.kioskToken}#/wallboard`);
+      await page.locator('[data-testid="funnel-tile"]').waitFor({ timeout: 30_000 });
+      expect([await tileFigures(page, '101'), await tileFigures(page, '102'), await tileFigures(page, '103')]).toEqual([['4', '1', '3'], ['3', '0', '3'], ['0', '0', '0']]);
+      expect(await page.evaluate(() => [document.documentElement.scrollHeight <= innerHeight, document.documentElement.scrollWidth <= innerWidth])).toEqual([true, true]);
+      const status = (path: string, token?: string): Promise<number> =>
+        page.evaluate(async ([p, t]) => (await fetch(p as string, t ? { headers: { 'x-tablero-kiosk': t } } : {})).status, [path, token ?? '']);
+      const q = `from=${TODAY}&to=${TOMORROW}&by=day&tz=UTC`;
+      expect(await status(`/api/funnel?${q}`, tablero.admin.kioskToken)).toBe(200);
+      expect(await status(`/api/contacts/kpis?${q}`, tablero.admin.kioskToken)).toBe(200);
+      expect(await status(`/api/funnel?${q}`)).toBe(401);
+      expect(await status(`/api/contacts/kpis?${q}`, 'not-a-kiosk-token')).toBe(401);
+      // The kiosk token opens these count reads only, nothing with calls or people in it.
+      expect(await status(`/api/funnel/calls?${q}&service=101&figure=ingresadas`, tablero.admin.kioskToken)).toBe(401);
+      expect(await status(`/api/kpis?from=${TODAY}&to=${TOMORROW}`, tablero.admin.kioskToken)).toBe(401);
     } finally {
       await ctx.close();
     }

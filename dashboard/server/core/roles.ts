@@ -11,9 +11,11 @@ export * from '../../shared/roles.ts';
  * - `source`: an ingest source token (`Authorization: Bearer`).
  * - `live`: a session of any role or a valid kiosk token (the WebSocket only).
  * - `metrics`: the Prometheus scraper's token (`Authorization: Bearer`) or an admin session.
+ * - `board`: a session of any role or a valid kiosk token in the `x-tablero-kiosk` header: the
+ *   wallboard's REST reads of counts (funnel and contact-channel tiles), which a TV shows too.
  * - a list of roles: a session whose role is in the list.
  */
-export type Access = 'public' | 'source' | 'live' | 'metrics' | RoleList;
+export type Access = 'public' | 'source' | 'live' | 'metrics' | 'board' | RoleList;
 
 /** What a role may see in quality monitoring: the processor's quality service knows no roles. */
 export function qaVisibility(role: Role): QaVisibility {

@@ -53,8 +53,9 @@ export function contactRoutes(app: App, ctx: AppContext): void {
     return p;
   };
 
-  // Counts per channel and period, no customer data: every logged-in role, like /api/kpis.
-  app.get('/api/contacts/kpis', { config: { access: ALL_ROLES } }, async (req) => {
+  // Counts per channel and period, no customer data: every logged-in role, like /api/kpis, and a
+  // kiosk TV's wallboard (its channel tiles).
+  app.get('/api/contacts/kpis', { config: { access: 'board' } }, async (req) => {
     const p = port();
     const { channel, by, ...rest } = req.query as Record<string, unknown>;
     const parsed = parseKpiQuery(rest, KPI_PARAMS);

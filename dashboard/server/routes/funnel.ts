@@ -56,8 +56,9 @@ async function read<T>(req: FastifyRequest, q: FunnelQuery, run: () => Promise<T
 }
 
 export function funnelRoutes(app: App, ctx: AppContext): void {
-  // Figures per service and period, no caller numbers: every logged-in role, like /api/kpis.
-  app.get('/api/funnel', { config: { access: ALL_ROLES } }, async (req) => {
+  // Figures per service and period, no caller numbers: every logged-in role, like /api/kpis, and a
+  // kiosk TV's wallboard (its funnel tile).
+  app.get('/api/funnel', { config: { access: 'board' } }, async (req) => {
     const port = ctx.deps.funnel;
     if (!port) throw new FunnelUnavailableError();
     const { service, ...rest } = req.query as Record<string, unknown>;

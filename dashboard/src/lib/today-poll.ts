@@ -1,12 +1,14 @@
-// The wallboard's REST tiles (funnel services, contact channels): a logged-in user's board asks an
-// API for today in the site's zone at once and again every `refreshMs`; a kiosk TV (no session for
-// the REST API) asks nothing. A failed read (a server without that service answers 503) leaves the
-// tile as it was, hidden at first. Returns the stop function for `onMount`.
+// The wallboard's REST tiles (funnel services, contact channels): the board asks an API for today
+// in the site's zone at once and again every `refreshMs`, with the session of a logged-in user or,
+// on a kiosk TV, the kiosk token in the x-tablero-kiosk header (those reads accept either). A
+// failed read (a server without that service answers 503) leaves the tile as it was, hidden at
+// first. Returns the stop function for `onMount`.
 import { untrack } from 'svelte';
 import { queryString } from './api.ts';
 import type { LiveFeed } from './live-feed.svelte.ts';
 import { kioskTokenFrom } from './route.ts';
 import { api, session } from './session.svelte.ts';
+import { KIOSK_HEADER } from '../../shared/roles.ts';
 import { siteZone, todayQuery } from '../features/funnel/tile-model.ts';
 
 export interface TodayPoll {
@@ -19,13 +21,15 @@ export interface TodayPoll {
 }
 
 export function pollToday(o: TodayPoll): () => void {
-  if (kioskTokenFrom(location.search) !== null || !session.user) return () => undefined;
+  const kiosk = kioskTokenFrom(location.search);
+  if (kiosk === null && !session.user) return () => undefined;
+  const read = (url: string): Promise<unknown> => (kiosk === null ? api.get(url) : kioskGet(url, kiosk));
   let alive = true;
   const load = async (): Promise<void> => {
     const tz = siteZone(untrack(() => o.feed.queues), Intl.DateTimeFormat().resolvedOptions().timeZone);
     const q = todayQuery(Date.now(), tz);
     try {
-      const answer = await api.get(`${o.path}${queryString(q)}`);
+      const answer = await read(`${o.path}${queryString(q)}`);
       if (alive) o.take(answer, q.from ?? '');
     } catch {
       // Kept as it was (see above).
@@ -37,4 +41,11 @@ export function pollToday(o: TodayPoll): () => void {
     alive = false;
     clearInterval(timer);
   };
+}
+
+/** A `board` read as a kiosk TV makes it (no session: the token in its header). */
+async function kioskGet(url: string, token: string): Promise<unknown> {
+  const res = await fetch(url, { headers: { accept: 'application/json', [KIOSK_HEADER]: token }, credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
+  return res.json();
 }
