@@ -5,7 +5,9 @@
 // a `tablero processor` (ClickHouse over HTTP: the chDB shim of bench/support/chdb-http-server.ts),
 // every client given the three server URLs. While the calls flow, the server leading the events
 // stream is SIGKILLed (once `events / 5` lines are stored), the others carry on (another
-// `events / 5` stored with one server down), and it is started again while calls still flow.
+// `events / 5` stored with one server down), and it is started again while calls still flow
+// (the feed goes on until another `events / 5` are stored after the restart, past `events` if
+// need be).
 // The run returns what the store holds (stints per site, queue and outcome counted without FINAL;
 // rows and distinct ids) beside the clean computation of the same calls (the feeds' own count),
 // and the timings of the kill: election, first publish and first acknowledgement after it, the
@@ -75,17 +77,21 @@ async function rows<T>(ch: ClickHouse, query: string): Promise<T[]> {
 
 const SITES = ['a', 'b'] as const;
 
-/** Two sites' calls appended to their queue_logs every tick until `events` lines, then every call ended. */
+/**
+ * Two sites' calls appended to their queue_logs every tick until `events` lines and `release()`,
+ * then every call ended.
+ */
 class TwoSites {
   readonly feeds = { a: new CallFeed('a'), b: new CallFeed('b') };
   lines = 0;
   startedAt = 0;
   private running = true;
+  private held = true;
   private readonly loop: Promise<void>;
   constructor(files: { a: string; b: string }, o: Required<Pick<ClusterKillOptions, 'events' | 'callsPerTick' | 'tickMs' | 'window'>>, stored: () => number) {
     this.loop = (async () => {
       this.startedAt = Date.now();
-      while (this.running && this.lines < o.events) {
+      while (this.running && (this.lines < o.events || this.held)) {
         if (this.lines - stored() < o.window) {
           const nowS = Math.floor(Date.now() / 1000);
           for (const site of SITES) {
@@ -103,6 +109,10 @@ class TwoSites {
         this.lines += lines.length;
       }
     })();
+  }
+  /** Lets the feed end once it has written `events` lines. */
+  release(): void {
+    this.held = false;
   }
   /** Resolves once every call is ended (at `events` lines, or now when stopped early). */
   done(): Promise<void> {
@@ -257,7 +267,9 @@ export async function runClusterKill(opts: ClusterKillOptions): Promise<ClusterK
     log(`restarted ${killed} at ${stored.value} events stored (${feed.lines} written): ready after ${restartReady} ms, replica current after ${caughtUp} ms`);
     await nc.close();
     nc = null;
-
+    // Calls flow on after the restart (a small run could otherwise have written its size by then).
+    await stored.reach(stored.value + step, o.stallMs, 'events stored after the restart');
+    feed.release();
     await feed.done();
     const lines = feed.lines;
     await stored.reach(lines, o.stallMs, `all ${lines} lines stored`).catch(async (err: unknown) => {
