@@ -27,6 +27,7 @@ const clean = cleanCounts(r);
 console.log(`${r.lines} lines in ${wallS.toFixed(1)} s (load average ${load0.toFixed(2)} -> ${load1.toFixed(2)}); killed ${r.killed}, new leader ${r.newLeader}`);
 console.log(`timings ${JSON.stringify(r.ms)}`);
 console.log(`CPU s ${JSON.stringify(Object.fromEntries(Object.entries(r.cpuS).map(([k, v]) => [k, Math.round(v * 10) / 10])))}`);
+for (const [role, lines] of Object.entries(r.warnings)) for (const l of lines) console.log(`${role}: ${l.slice(0, 400)}`);
 console.log(`stored ${JSON.stringify(r.counts)}; clean ${JSON.stringify(clean)}`);
 deepStrictEqual(r.got, r.want, 'stints per site, queue and outcome differ from the clean computation');
 deepStrictEqual(r.counts, clean, 'a call or a line is missing or stored twice');

@@ -69,6 +69,8 @@ export interface ClusterKillResult {
   counts: { stints: number; stint_ids: number; events: number; event_ids: number; dead: number };
   /** CPU seconds per process from the first line written to the last stored (the killed server: before the kill plus after its restart). */
   cpuS: Record<string, number>;
+  /** The last warnings and errors each service logged (what the kill made them say). */
+  warnings: Record<string, string[]>;
 }
 
 async function rows<T>(ch: ClickHouse, query: string): Promise<T[]> {
@@ -214,6 +216,9 @@ export async function runClusterKill(opts: ClusterKillOptions): Promise<ClusterK
     const replicas = { configured: info.config.num_replicas, placed: 1 + (info.cluster?.replicas?.length ?? 0) };
     await nc.close();
 
+    /** The last warnings and errors each service logged. */
+    const warnings = (n: number): Record<string, string[]> =>
+      Object.fromEntries(Object.entries(services).map(([role, s]) => [role, s.output().split('\n').filter((l) => /"level":[456]0/.test(l)).slice(-n)]));
     const live = cluster;
     const chdbPid = server.pid;
     const cpuNow = (): Record<string, number> => {
@@ -274,7 +279,7 @@ export async function runClusterKill(opts: ClusterKillOptions): Promise<ClusterK
     const lines = feed.lines;
     await stored.reach(lines, o.stallMs, `all ${lines} lines stored`).catch(async (err: unknown) => {
       // What each service said (warnings and errors) tells where the flow stopped.
-      const said = Object.entries(services).map(([role, s]) => `${role}:\n${s.output().split('\n').filter((l) => /"level":[456]0/.test(l)).slice(-8).join('\n')}`);
+      const said = Object.entries(warnings(8)).map(([role, l]) => `${role}:\n${l.join('\n')}`);
       const perSite = await rows<{ site: string; n: number }>(store, 'SELECT site, count() AS n FROM queue_events GROUP BY site ORDER BY site');
       const nc2 = await connect({ servers: cluster?.urls.split(',') ?? [] });
       const jsm2 = await jetstreamManager(nc2);
@@ -311,6 +316,7 @@ export async function runClusterKill(opts: ClusterKillOptions): Promise<ClusterK
       got,
       counts,
       cpuS,
+      warnings: warnings(20),
     };
   } finally {
     await traffic?.stop().catch(() => undefined);
