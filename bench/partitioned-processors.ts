@@ -12,7 +12,7 @@
 //   store), p50/p99 over the kills, with the default lease TTL (6 s).
 // Usage: npx tsx bench/partitioned-processors.ts [events per throughput run] [kills]   (BENCH_ONLY=throughput|failover)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
@@ -25,13 +25,13 @@ import { startNatsServer, type NatsServer } from '../test/support/nats-server.ts
 import { REPO_ROOT, TABLERO_BIN } from '../test/support/tablero-process.ts';
 import { waitFor } from '../test/support/wait-for.ts';
 import { spawnChdbHttpServer } from './support/chdb-http-server.ts';
+import { cpuSeconds } from './support/proc-cpu.ts';
 
 const PARTITIONS = 12;
 const SITES = Array.from({ length: 12 }, (_, i) => `site-${String.fromCharCode(97 + i)}`);
 const TOTAL = Number(process.argv[2] ?? 120_000);
 const KILLS = Number(process.argv[3] ?? 10);
 const TTL_MS = 6_000; // the default TABLERO_LEASE_TTL_MS
-const CLK_TCK = 100; // Linux USER_HZ
 
 const bench = (metric: string, value: number, unit: string, target = 'reference'): void =>
   console.log(`BENCH ${JSON.stringify({ bench: 'partitioned-processors', metric, value, unit, target })}`);
@@ -53,13 +53,6 @@ function startProcessor(dir: string, env: Record<string, string>): Proc {
 async function kill(p: Proc, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill(signal);
   await p.exited;
-}
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuS(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
 }
 
 async function floors(jsm: JetStreamManager): Promise<number[]> {
@@ -128,10 +121,10 @@ async function throughput(n: number): Promise<void> {
     try {
       await waitFor(() => readLeaseLog(leaseLog).some((e) => e.event === 'acquired'), { timeoutMs: 120_000, what: 'a first lease' });
       const t0 = readLeaseLog(leaseLog).find((e) => e.event === 'acquired')?.at ?? Date.now();
-      const cpu0 = procs.map((p) => cpuS(p.child.pid ?? 0));
+      const cpu0 = procs.map((p) => cpuSeconds(p.child.pid ?? 0));
       await waitFor(async () => (await floors(jsm)).reduce((a, b) => a + b, 0) === batches, { timeoutMs: 900_000, intervalMs: 200, what: 'every batch acknowledged' });
       const wallS = (Date.now() - t0) / 1000;
-      const cpu = procs.map((p, i) => (cpuS(p.child.pid ?? 0) - (cpu0[i] ?? 0)) / wallS);
+      const cpu = procs.map((p, i) => (cpuSeconds(p.child.pid ?? 0) - (cpu0[i] ?? 0)) / wallS);
       const events = Math.floor(TOTAL / SITES.length) * SITES.length;
       console.log(`${n} processor(s): ${events} events in ${wallS.toFixed(1)} s, CPU per processor ${cpu.map((c) => `${Math.round(c * 100)} %`).join(', ')}`);
       bench(`events_per_s_${n}_processors`, Math.round(events / wallS), 'events/s', 'reference (2 cores, one chDB store)');
