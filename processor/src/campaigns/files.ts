@@ -3,11 +3,10 @@
 // agent (kpi-definitions §16). CSV (UTF-8 with BOM, CRLF, `;` by default for Excel in es-CO /
 // es-BO, formula-like cells neutralised) or XLSX (exceljs; fixed document dates and ZIP times:
 // the campaign's first day, so the same data gives the same bytes).
-import ExcelJS from 'exceljs';
 import { localToEpoch } from '../core/calendar.ts';
 import { csvText, type CsvSeparator } from '../reports/core/csv.ts';
 import { formatLocal } from '../reports/core/layout.ts';
-import { setZipTimes } from '../reports/core/zip-time.ts';
+import { openReportWorkbook, reportWorkbookBytes } from '../reports/render/xlsx.ts';
 import type { CampaignFile, CampaignFileFormat, Consolidated } from './contract.ts';
 
 const TEXTS = {
@@ -47,12 +46,7 @@ export async function consolidatedFile(c: Consolidated, o: { format: CampaignFil
   }
   const [y, m, d] = c.campaign.start_date.split('-').map(Number) as [number, number, number];
   const fixedDate = new Date(localToEpoch(y, m, d, 0, 0, c.tz) * 1000);
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Tablero';
-  wb.lastModifiedBy = 'Tablero';
-  wb.created = fixedDate;
-  wb.modified = fixedDate;
-  wb.title = c.campaign.name;
+  const wb = openReportWorkbook(c.campaign.name, fixedDate);
   const ws = wb.addWorksheet(o.lang === 'es' ? 'Resultados' : 'Results');
   ws.addRow(header).font = { bold: true };
   for (const r of rows) ws.addRow(r);
@@ -60,6 +54,6 @@ export async function consolidatedFile(c: Consolidated, o: { format: CampaignFil
     ws.getColumn(i + 1).width = Math.min(Math.max(h.length, ...rows.map((r) => String(r[i] ?? '').length)) + 2, 60);
   });
   ws.views = [{ state: 'frozen', ySplit: 1 }];
-  const body = setZipTimes(Buffer.from(await wb.xlsx.writeBuffer()), fixedDate);
+  const body = await reportWorkbookBytes(wb, fixedDate);
   return { filename, content_type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', body };
 }

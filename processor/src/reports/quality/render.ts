@@ -3,11 +3,9 @@
 // percentages as fractions with format 0.00 % in XLSX, decimal commas in Spanish PDFs.
 // Deterministic like the indicator report: fixed document dates and ZIP entry times (the month's
 // first instant), the built-in Helvetica; the bytes depend on the content and generation line only.
-import ExcelJS from 'exceljs';
 import type { Table } from '../core/layout.ts';
-import { setZipTimes } from '../core/zip-time.ts';
 import { drawTable, heading, openReportPdf, pageFooters } from '../render/pdf.ts';
-import { addTable } from '../render/xlsx.ts';
+import { addTable, openReportWorkbook, reportWorkbookBytes } from '../render/xlsx.ts';
 import type { QualityLayout } from './layout.ts';
 
 const MARGIN = 36;
@@ -15,12 +13,7 @@ const FONT = 'Helvetica';
 const BOLD = 'Helvetica-Bold';
 
 export async function writeQualityXlsx(layout: QualityLayout, o: { fixedDate: Date }): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Tablero';
-  wb.lastModifiedBy = 'Tablero';
-  wb.created = o.fixedDate;
-  wb.modified = o.fixedDate;
-  wb.title = `${layout.title} ${layout.period}`;
+  const wb = openReportWorkbook(`${layout.title} ${layout.period}`, o.fixedDate);
 
   // First sheet: the title, then the figures per team (the coordinators' first look).
   const summary = wb.addWorksheet(layout.t.sheet.summary);
@@ -41,7 +34,7 @@ export async function writeQualityXlsx(layout: QualityLayout, o: { fixedDate: Da
   defs.getColumn(1).width = Math.max(...lines.map(([k]) => k.length)) + 2;
   defs.getColumn(2).width = Math.min(Math.max(...lines.map(([, v]) => v.length)) + 2, 120);
 
-  return setZipTimes(Buffer.from(await wb.xlsx.writeBuffer()), o.fixedDate);
+  return reportWorkbookBytes(wb, o.fixedDate);
 }
 
 export async function writeQualityPdf(layout: QualityLayout, o: { fixedDate: Date }): Promise<Buffer> {

@@ -3,12 +3,10 @@
 // percentages as fractions with format 0.00 % in XLSX, decimal commas in Spanish CSV (`;`) and
 // PDF. Deterministic like the monthly report: fixed document dates and ZIP entry times (the
 // quarter's first instant), so two exports of a closed quarter differ in the generation line only.
-import ExcelJS from 'exceljs';
 import { csvCell, csvText, type CsvSeparator } from '../core/csv.ts';
 import type { Table } from '../core/layout.ts';
-import { setZipTimes } from '../core/zip-time.ts';
 import { drawTable, heading, openReportPdf, pageFooters } from '../render/pdf.ts';
-import { addTable } from '../render/xlsx.ts';
+import { addTable, openReportWorkbook, reportWorkbookBytes } from '../render/xlsx.ts';
 import type { QuarterlyLayout } from './layout.ts';
 
 const MARGIN = 36;
@@ -41,12 +39,7 @@ export function writeQuarterlyCsv(layout: QuarterlyLayout, sep: CsvSeparator): B
 }
 
 export async function writeQuarterlyXlsx(layout: QuarterlyLayout, o: { fixedDate: Date }): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Tablero';
-  wb.lastModifiedBy = 'Tablero';
-  wb.created = o.fixedDate;
-  wb.modified = o.fixedDate;
-  wb.title = `${layout.title} ${layout.period}`;
+  const wb = openReportWorkbook(`${layout.title} ${layout.period}`, o.fixedDate);
   const summary = wb.addWorksheet(layout.t.sheet.summary);
   summary.getCell(1, 1).value = `${layout.title} ${layout.period}`;
   summary.getCell(1, 1).font = { bold: true, size: 14 };
@@ -71,7 +64,7 @@ export async function writeQuarterlyXlsx(layout: QuarterlyLayout, o: { fixedDate
   });
   defs.getColumn(1).width = 36;
   defs.getColumn(2).width = 120;
-  return setZipTimes(Buffer.from(await wb.xlsx.writeBuffer()), o.fixedDate);
+  return reportWorkbookBytes(wb, o.fixedDate);
 }
 
 export async function writeQuarterlyPdf(layout: QuarterlyLayout, o: { fixedDate: Date }): Promise<Buffer> {

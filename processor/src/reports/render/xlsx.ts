@@ -69,18 +69,29 @@ function addSection(ws: ExcelJS.Worksheet, s: SectionLayout): void {
   });
 }
 
+/** A report workbook whose document dates are the report's fixed date (same input, same bytes). */
+export function openReportWorkbook(title: string, fixedDate: Date): ExcelJS.Workbook {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Tablero';
+  wb.lastModifiedBy = 'Tablero';
+  wb.created = fixedDate;
+  wb.modified = fixedDate;
+  wb.title = title;
+  return wb;
+}
+
+/** The workbook's bytes with every ZIP entry dated at the report's fixed date. */
+export async function reportWorkbookBytes(wb: ExcelJS.Workbook, fixedDate: Date): Promise<Buffer> {
+  return setZipTimes(Buffer.from(await wb.xlsx.writeBuffer()), fixedDate);
+}
+
 export interface XlsxOptions {
   /** Document dates and ZIP entry times. */
   fixedDate: Date;
 }
 
 export async function writeXlsx(layout: ReportLayout, o: XlsxOptions): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'Tablero';
-  wb.lastModifiedBy = 'Tablero';
-  wb.created = o.fixedDate;
-  wb.modified = o.fixedDate;
-  wb.title = `${layout.title} ${layout.period}`;
+  const wb = openReportWorkbook(`${layout.title} ${layout.period}`, o.fixedDate);
 
   const summary = wb.addWorksheet(layout.summary.name);
   const title = summary.getCell(1, 1);
@@ -124,6 +135,5 @@ export async function writeXlsx(layout: ReportLayout, o: XlsxOptions): Promise<B
   }));
   defs.views = [{ state: 'normal', activeCell: 'A1' }];
 
-  const buf = Buffer.from(await wb.xlsx.writeBuffer());
-  return setZipTimes(buf, o.fixedDate);
+  return reportWorkbookBytes(wb, o.fixedDate);
 }
