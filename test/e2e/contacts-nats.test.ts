@@ -3,50 +3,22 @@
 // pushed to the dashboard (POST /ingest/contacts, source token) cross JetStream's contacts stream
 // and are stored by the processor's contact consumer; the rejected row is stored as a dead letter;
 // the same body pushed again stores nothing new; a later state of a contact replaces its row.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openClickHouse, type ClickHouse } from '@tablero/sql';
-import { spawnChdbHttpServer, type ChdbHttpChild } from '../../bench/support/chdb-http-server.ts';
-import { freePort, startNatsServer, type NatsServer } from '../support/nats-server.ts';
-import { spawnTableroService, type TableroService } from '../support/tablero-process.ts';
+import type { ClickHouse } from '@tablero/sql';
+import { startServiceStack, type ServiceStack } from '../support/service-stack.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const TOKEN = 'chat-token-nats-0123456789';
-const dirs: string[] = [];
-const tmp = (prefix: string): string => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-};
 
-let nats: NatsServer;
-let server: ChdbHttpChild;
+let stack: ServiceStack;
 let ch: ClickHouse;
-let processor: TableroService;
-let dashboard: TableroService;
 let url: string;
 beforeAll(async () => {
-  nats = await startNatsServer();
-  const chDir = tmp('tablero-nats-ch-');
-  server = await spawnChdbHttpServer(chDir, { port: await freePort() });
-  const env = { NATS_URL: nats.url, CLICKHOUSE_URL: server.url, TABLERO_SOURCE_TOKENS: `${TOKEN}=default:chat1` };
-  processor = spawnTableroService('processor', { dataDir: tmp('tablero-processor-'), env });
-  await processor.running();
-  const port = await freePort();
-  dashboard = spawnTableroService('dashboard', { dataDir: tmp('tablero-dashboard-'), env: { ...env, PORT: String(port) } });
-  await dashboard.running();
-  url = `http://127.0.0.1:${port}`;
-  ch = await openClickHouse({ url: server.url, database: 'tablero', dataDir: chDir });
+  stack = await startServiceStack((natsUrl, clickhouseUrl) => ({ NATS_URL: natsUrl, CLICKHOUSE_URL: clickhouseUrl, TABLERO_SOURCE_TOKENS: `${TOKEN}=default:chat1` }));
+  ({ ch, url } = stack);
 }, 180_000);
 afterAll(async () => {
-  await ch?.close();
-  await dashboard?.stop();
-  await processor?.stop();
-  await server?.stop();
-  await nats?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 async function push(contacts: unknown[]): Promise<{ status: number; json: unknown }> {

@@ -3,23 +3,12 @@
 // 150-month push through the dashboard is stored (split by the processor), a normal push after
 // it is stored within 10 s, and the dashboard's /api/health reports the processor's health as
 // heard on the bus: the split, then `degraded` with the reason while ClickHouse is gone, then ok.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openClickHouse, type ClickHouse } from '@tablero/sql';
-import { spawnChdbHttpServer, type ChdbHttpChild } from '../../bench/support/chdb-http-server.ts';
-import { freePort, startNatsServer, type NatsServer } from '../support/nats-server.ts';
-import { spawnTableroService, type TableroService } from '../support/tablero-process.ts';
+import type { ClickHouse } from '@tablero/sql';
+import { startServiceStack, type ServiceStack } from '../support/service-stack.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const TOKEN = 'push-token-nats-0123456789';
-const dirs: string[] = [];
-const tmp = (prefix: string): string => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-};
 
 const call = (id: string, t: number): string =>
   `${t}|${id}|q1|NONE|ENTERQUEUE||555|1\n${t + 5}|${id}|q1|Agent/1|CONNECT|5|${id}.1|1\n${t + 65}|${id}|q1|Agent/1|COMPLETECALLER|5|60|1\n`;
@@ -30,35 +19,15 @@ interface Health {
   processor?: { status: string; reason: string | null; split_inserts: number; refused_rows: number };
 }
 
-let nats: NatsServer;
-let chDir: string;
-let chPort: number;
-let server: ChdbHttpChild;
+let stack: ServiceStack;
 let ch: ClickHouse;
-let processor: TableroService;
-let dashboard: TableroService;
 let url: string;
 beforeAll(async () => {
-  nats = await startNatsServer();
-  chDir = tmp('tablero-nats-ch-');
-  chPort = await freePort();
-  server = await spawnChdbHttpServer(chDir, { port: chPort });
-  const env = { NATS_URL: nats.url, CLICKHOUSE_URL: server.url, TABLERO_STALL_AFTER_S: '2', TABLERO_SOURCE_TOKENS: `${TOKEN}=default:pbx-push` };
-  processor = spawnTableroService('processor', { dataDir: tmp('tablero-processor-'), env });
-  await processor.running();
-  const port = await freePort();
-  dashboard = spawnTableroService('dashboard', { dataDir: tmp('tablero-dashboard-'), env: { ...env, PORT: String(port) } });
-  await dashboard.running();
-  url = `http://127.0.0.1:${port}`;
-  ch = await openClickHouse({ url: server.url, database: 'tablero', dataDir: chDir });
+  stack = await startServiceStack((natsUrl, clickhouseUrl) => ({ NATS_URL: natsUrl, CLICKHOUSE_URL: clickhouseUrl, TABLERO_STALL_AFTER_S: '2', TABLERO_SOURCE_TOKENS: `${TOKEN}=default:pbx-push` }));
+  ({ ch, url } = stack);
 }, 180_000);
 afterAll(async () => {
-  await ch?.close();
-  await dashboard?.stop();
-  await processor?.stop();
-  await server?.stop();
-  await nats?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 async function push(body: string): Promise<{ status: number; json: unknown }> {
@@ -91,7 +60,7 @@ describe('the 150-month push in the NATS topology', () => {
   }, 120_000);
 
   it('reports the processor degraded with its reason while ClickHouse is gone, ok once it is back', async () => {
-    await server.stop();
+    await stack.stopClickHouse();
     expect(await push(call('during', Math.floor(Date.now() / 1000) - 60))).toEqual({ status: 200, json: { accepted: 3, rejected: 0 } });
     const degraded = await waitFor(async () => {
       const x = await health();
@@ -99,7 +68,7 @@ describe('the 150-month push in the NATS topology', () => {
     }, { timeoutMs: 60_000, what: 'the processor reported degraded' });
     expect(degraded.status).toBe('degraded');
     expect(degraded.processor?.reason).toMatch(/^commit \d+ not stored for \d+ s: ClickHouse unreachable$/);
-    server = await spawnChdbHttpServer(chDir, { port: chPort });
+    await stack.startClickHouse();
     const ok = await waitFor(async () => {
       const x = await health();
       return x.status === 'ok' ? x : null;
