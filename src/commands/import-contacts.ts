@@ -6,6 +6,7 @@ import { createLogger } from '../log.ts';
 import { findRunning, openBus, openStore } from '../runtime.ts';
 import { ContactInputError, importContactFiles } from '@tablero/ingest/contacts';
 import { startContactConsumer } from '@tablero/processor';
+import { ProgressBar } from './progress.ts';
 import { UsageError } from './usage.ts';
 
 export async function importContacts(cfg: Config, o: { files: string[]; site: string; source: string; tz: string }): Promise<number> {
@@ -20,7 +21,9 @@ export async function importContacts(cfg: Config, o: { files: string[]; site: st
   const ch = cfg.NATS_URL ? null : await openStore(cfg, log);
   const consumer = ch ? await startContactConsumer({ bus, ch, log }) : null;
   try {
-    const s = await importContactFiles({ bus, log }, { files: o.files, site: o.site, source: o.source, tz: o.tz });
+    const bar = new ProgressBar(process.stderr);
+    const s = await importContactFiles({ bus, log }, { files: o.files, site: o.site, source: o.source, tz: o.tz, onProgress: (p) => bar.update(p) });
+    bar.done();
     const rejected = Object.entries(s.rejected);
     const rejectedTotal = rejected.reduce((n, [, c]) => n + c, 0);
     process.stdout.write(`imported ${s.files} file(s): ${s.lines} rows, ${s.accepted} accepted, ${rejectedTotal} rejected\n`);

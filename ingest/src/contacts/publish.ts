@@ -4,13 +4,14 @@
 // go to `contacts.dead.<site>` as dead letters (stored, counted on the data quality page).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import { CONTACTS_STREAM_SPEC, SITE_ID_PATTERN, contactsDeadSubject, contactsSubject, type ContactRecord, type DeadLetter, type DeadLetterBatch } from '../contract.ts';
 import type { IngestBus } from '../bus/port.ts';
 import { truncateUtf8 } from '../core/dead-letter.ts';
 import { isValidTimeZone } from '../core/time.ts';
+import type { ImportProgress } from '../sources/import.ts';
 import { contactBatch, contactFingerprint, contactFromRecord, parseContactCsvHeader, parseContactCsvRow } from './parse.ts';
 
 export class ContactInputError extends Error {
@@ -248,6 +249,8 @@ export interface ContactImportOptions {
   /** Zone of local times in the files. */
   tz: string;
   now?: () => number;
+  /** Called as the files are read (the same progress as the other kinds of import). */
+  onProgress?: (p: ImportProgress) => void;
 }
 
 export interface ContactImportSummary {
@@ -282,11 +285,24 @@ export async function importContactFiles(deps: { bus: IngestBus; log: Logger }, 
   const nowS = Math.floor((o.now ?? Date.now)() / 1000);
   await deps.bus.ensureStream(CONTACTS_STREAM_SPEC);
   const total: ContactImportSummary = { files: 0, lines: 0, accepted: 0, rejected: {}, examples: [] };
+  const bytesTotal = (await Promise.all(o.files.map((f) => stat(f)))).reduce((n, st) => n + st.size, 0);
+  const startedMs = Date.now();
+  let bytesDone = 0;
   for (const file of o.files) {
     const fingerprint = contactFingerprint(o.site, source, await head(file));
     const pub = new Publisher(deps.bus, o.site, source, fingerprint, nowS);
     const feeder = new CsvFeeder(pub, { site: o.site, source, tz: o.tz, line: 0 }, file);
     const raw = createReadStream(file);
+    const progress = (lines: number): void => {
+      if (!o.onProgress) return;
+      const s = (Date.now() - startedMs) / 1000;
+      const bytesRate = s > 0 ? bytesDone / s : 0;
+      o.onProgress({ file, bytesDone, bytesTotal, lines, linesPerSec: s > 0 ? lines / s : 0, etaSec: bytesRate > 0 ? (bytesTotal - bytesDone) / bytesRate : null });
+    };
+    raw.on('data', (b: Buffer | string) => {
+      bytesDone += b.length;
+      progress(total.lines + feeder.lines);
+    });
     const stream = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
     stream.setEncoding('utf8');
     let rest = '';
@@ -303,6 +319,7 @@ export async function importContactFiles(deps: { bus: IngestBus; log: Logger }, 
     await pub.flush();
     total.files += 1;
     total.lines += feeder.lines;
+    progress(total.lines);
     total.accepted += pub.accepted;
     for (const [r, n] of Object.entries(pub.reasons)) total.rejected[r] = (total.rejected[r] ?? 0) + n;
     for (const e of pub.rejections) if (total.examples.length < 10) total.examples.push({ file, line: e.line, reason: e.reason });
