@@ -79,12 +79,16 @@ export const importCommand: Command = {
     // Without NATS the events go through an in-process processor into ClickHouse right here;
     // with NATS they are done once JetStream acknowledged them (the processor service stores them).
     const ch = cfg.NATS_URL ? null : await openStore(cfg, log);
-    const processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, maxGroupMessages: IMPORT_GROUP_MESSAGES }) : null;
+    const processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, maxGroupMessages: IMPORT_GROUP_MESSAGES, bulkInserts: true }) : null;
     const bar = new ProgressBar(process.stderr);
     try {
       const summary = await importFiles(
         { bus, log },
-        { files, kind, site, clockSkewS: cfg.TABLERO_CLOCK_SKEW_S, onProgress: (p) => bar.update(p), ...(timeZone !== undefined ? { timeZone } : {}) },
+        {
+          files, kind, site, clockSkewS: cfg.TABLERO_CLOCK_SKEW_S, onProgress: (p) => bar.update(p), ...(timeZone !== undefined ? { timeZone } : {}),
+          // In process, a message is acknowledged once stored: two commits' worth in flight lets them fill.
+          ...(processor ? { maxInFlight: 2 * IMPORT_GROUP_MESSAGES } : {}),
+        },
       );
       bar.done();
       const rejected = Object.entries(summary.rejected);
