@@ -2,60 +2,20 @@
 // 64 messages, JSONCompactEachRow inserts: processor/src/store/bulk-store.ts) and tailed live by
 // `tablero start --source` (commits of up to 16 messages, JSONEachRow and the received JSON passed
 // through) store the same rows. Compared row by row, table by table, counted without FINAL (and
-// equal to the count with FINAL: nothing stored twice on either path). Left out of the comparison
-// only what is not a fact of the data: `commit_id` (how the processor happened to group the
-// messages) and a dead letter's `rejected_at` (the wall clock of the rejection); and `source`,
-// the label of the way a line came, is compared without the `import:` an import puts before the
-// file's path (the event ids, which carry the file's fingerprint and the line's offset, are equal).
+// equal to the count with FINAL: nothing stored twice on either path); what is left out of the
+// comparison, and why, is in test/support/stored-tables.ts.
 // The live run is done when every source's checkpoint (written once the bus acknowledged, i.e.
 // the in-process processor stored, every line before it) reaches the end of its file.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openClickHouse } from '@tablero/sql';
 import { realFixture } from '../../ingest/src/real-fixtures.ts';
 import { monthLog } from '../support/month-log.ts';
+import { expectSameTables, storedTablesIn, type StoredTables } from '../support/stored-tables.ts';
 import { appendLines } from '../support/queue-log-writer.ts';
 import { runTablero, startTablero } from '../support/tablero-process.ts';
 import { waitFor } from '../support/wait-for.ts';
-
-/** Tables compared, with the columns left out and the sort (every column, so row order is total). */
-const TABLES: Array<[table: string, except: string[]]> = [
-  ['queue_events', []],
-  ['stints', ['commit_id']],
-  ['agent_sessions', ['commit_id']],
-  ['agent_pauses', ['commit_id']],
-  ['dead_letters', ['rejected_at']],
-  ['cdr', []],
-];
-
-interface Stored {
-  /** Per table: rows as JSON arrays (every column but the excepted), sorted. */
-  rows: Record<string, string[]>;
-  /** Per table: [count(), count() FINAL]. */
-  counts: Record<string, [number, number]>;
-}
-
-async function storedIn(dataDir: string): Promise<Stored> {
-  const ch = await openClickHouse({ database: 'tablero', dataDir });
-  try {
-    const out: Stored = { rows: {}, counts: {} };
-    for (const [table, except] of TABLES) {
-      const hasSource = table !== 'stints' && !table.startsWith('agent_');
-      const cols = `* EXCEPT (${[...except, ...(hasSource ? ['source'] : [])].join(', ')})${hasSource ? `, replaceOne(source, 'import:', '') AS way` : ''}`;
-      const text = await (await ch.client.query({ query: `SELECT ${cols} FROM ${table} ORDER BY ALL`, format: 'JSONCompactEachRow' })).text();
-      out.rows[table] = text.split('\n').filter((l) => l !== '');
-      const [n] = await (
-        await ch.client.query({ query: `SELECT (SELECT count() FROM ${table}) AS a, (SELECT count() FROM ${table} FINAL) AS b`, format: 'JSONCompactEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } })
-      ).json<[number, number]>();
-      out.counts[table] = n as [number, number];
-    }
-    return out;
-  } finally {
-    await ch.close();
-  }
-}
 
 /** Offsets of the live run's checkpoints by source path (dataDir/ingest/*.json). */
 function checkpoints(dataDir: string): Map<string, number> {
@@ -83,7 +43,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * Tails `files` live (appended in chunks of `chunk` lines while `tablero start` runs) until all
  * is stored, then imports the same files on another data directory; returns both stores.
  */
-async function bothPaths(name: string, files: Array<{ file: string; lines: string[] }>, chunk: number): Promise<{ live: Stored; bulk: Stored; importOut: string }> {
+async function bothPaths(name: string, files: Array<{ file: string; lines: string[] }>, chunk: number): Promise<{ live: StoredTables; bulk: StoredTables; importOut: string }> {
   const pbx = join(dir, name, 'pbx');
   mkdirSync(pbx, { recursive: true });
   const paths = files.map((f) => join(pbx, f.file));
@@ -112,18 +72,7 @@ async function bothPaths(name: string, files: Array<{ file: string; lines: strin
   const bulkDir = join(dir, name, 'bulk');
   const imported = await runTablero(['import', ...paths], { dataDir: bulkDir });
   expect(imported.code, imported.stderr).toBe(0);
-  return { live: await storedIn(liveDir), bulk: await storedIn(bulkDir), importOut: imported.stdout };
-}
-
-function expectSame(live: Stored, bulk: Stored): void {
-  for (const [table] of TABLES) {
-    // Nothing twice on either path: the count without FINAL is the count with it.
-    expect(live.counts[table]?.[0], `${table} live`).toBe(live.counts[table]?.[1]);
-    expect(bulk.counts[table]?.[0], `${table} bulk`).toBe(bulk.counts[table]?.[1]);
-    expect(bulk.counts[table]?.[0], table).toBe(live.counts[table]?.[0]);
-    // Row by row (an element-wise diff names the first row that differs).
-    expect(bulk.rows[table], table).toEqual(live.rows[table]);
-  }
+  return { live: await storedTablesIn(liveDir), bulk: await storedTablesIn(bulkDir), importOut: imported.stdout };
 }
 
 describe('bulk path (tablero import) vs live path (tablero start tailing): identical tables', () => {
@@ -144,7 +93,7 @@ describe('bulk path (tablero import) vs live path (tablero start tailing): ident
     expect(live.counts['agent_sessions']).toEqual([180, 180]); // 60 agents x 3 days, logged in and off
     expect(live.counts['agent_pauses']).toEqual([180, 180]);
     expect(live.counts['dead_letters']).toEqual([3, 3]);
-    expectSame(live, bulk);
+    expectSameTables(bulk, live);
   }, 240_000);
 
   it('the real fixtures: the DareDevinX queue_log (Asterisk 1.4) and two Master.csv', async () => {
@@ -160,6 +109,6 @@ describe('bulk path (tablero import) vs live path (tablero start tailing): ident
     expect(live.counts['queue_events']).toEqual([278, 278]);
     expect(live.counts['stints']).toEqual([19, 19]);
     expect(live.counts['dead_letters']).toEqual([0, 0]);
-    expectSame(live, bulk);
+    expectSameTables(bulk, live);
   }, 240_000);
 });
