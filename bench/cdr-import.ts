@@ -2,7 +2,8 @@
 // generated cdr_csv Master.csv of BENCH_CDR_ROWS rows (default 1,000,000; 21 columns, an
 // Asterisk 18 call = a caller row and a Local-channel member row with one linkedid) read with
 // `--kind auto` (the kind told by the first line), parsed, published on the in-process bus and
-// stored by the in-process processor into embedded chDB. The clock runs from the start of the
+// stored by the in-process processor into embedded chDB, with the import's bulk settings
+// (BULK_IMPORT in src/commands/import.ts: commits of 64 messages, JSONCompactEachRow inserts). The clock runs from the start of the
 // import to the last row counted in the `cdr` table. Target >= 100,000 rows/s.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -12,6 +13,7 @@ import pino from 'pino';
 import { importFiles } from '../ingest/src/index.ts';
 import { startProcessor } from '../processor/src/index.ts';
 import { MemoryBus } from '../src/bus/index.ts';
+import { BULK_IMPORT } from '../src/commands/import.ts';
 import { freshClickHouse } from '../test/support/clickhouse.ts';
 
 const N = Number(process.env.BENCH_CDR_ROWS ?? 1_000_000);
@@ -47,10 +49,10 @@ const ch = await freshClickHouse();
 const log = pino({ level: 'warn' });
 const bus = new MemoryBus();
 try {
-  const processor = await startProcessor({ bus, ch, log }, { tz: 'UTC' });
+  const processor = await startProcessor({ bus, ch, log }, { tz: 'UTC', maxGroupMessages: BULK_IMPORT.maxGroupMessages, bulkInserts: BULK_IMPORT.bulkInserts });
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const summary = await importFiles({ bus, log }, { files: [file], kind: 'auto', site: 'bench' });
+  const summary = await importFiles({ bus, log }, { files: [file], kind: 'auto', site: 'bench', maxInFlight: BULK_IMPORT.maxInFlight });
   if (summary.accepted !== N || summary.kinds.join() !== 'cdr') throw new Error(`accepted ${summary.accepted} of ${N} as ${summary.kinds.join()}`);
   const count = async (): Promise<number> => Number((await (await ch.client.query({ query: 'SELECT count() AS n FROM cdr', format: 'JSONEachRow' })).json<{ n: unknown }>())[0]?.n);
   while ((await count()) < N) await new Promise((r) => setTimeout(r, 50));

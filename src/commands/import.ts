@@ -17,13 +17,15 @@ import { importContacts } from './import-contacts.ts';
 const KINDS = ['auto', 'queue_log', 'cdr', 'tickets', 'surveys', 'contacts'] as const;
 
 /**
- * JetStream messages per processor commit when the import stores the events itself (no NATS):
- * 64 (~32,000 events) instead of the live 16. A commit writes a new part per table, and a part
- * costs 12-18 ms of CPU on this disk whatever its size: 4x fewer parts cost ~10 % less CPU per
- * line and ran 1.4x faster in an A/B of bench/import-month-e2e.ts (307,318 lines), peak RSS the
- * same. Exactly-once does not depend on the grouping (service.ts's header).
+ * The import's bulk path when it stores the events itself (no NATS): the in-process processor
+ * commits up to 64 JetStream messages (~47,000 queue_log events, ~27,000 CDR rows) at a time
+ * instead of the live 16, with the bulk inserts (processor/src/store/bulk-store.ts:
+ * JSONCompactEachRow); the reader keeps two commits' worth of messages in flight (in process a
+ * message is acknowledged once stored, so with the live 8 a commit held ~2,000 events). A commit
+ * writes a new part per table, and a part costs 12-18 ms of CPU on this disk whatever its size.
+ * Exactly-once does not depend on the grouping (processor/src/service.ts's header).
  */
-const IMPORT_GROUP_MESSAGES = 64;
+export const BULK_IMPORT = { maxGroupMessages: 64, maxInFlight: 128, bulkInserts: true } as const;
 type Kind = (typeof KINDS)[number];
 
 export const importCommand: Command = {
@@ -79,15 +81,14 @@ export const importCommand: Command = {
     // Without NATS the events go through an in-process processor into ClickHouse right here;
     // with NATS they are done once JetStream acknowledged them (the processor service stores them).
     const ch = cfg.NATS_URL ? null : await openStore(cfg, log);
-    const processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, maxGroupMessages: IMPORT_GROUP_MESSAGES, bulkInserts: true }) : null;
+    const processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, maxGroupMessages: BULK_IMPORT.maxGroupMessages, bulkInserts: BULK_IMPORT.bulkInserts }) : null;
     const bar = new ProgressBar(process.stderr);
     try {
       const summary = await importFiles(
         { bus, log },
         {
           files, kind, site, clockSkewS: cfg.TABLERO_CLOCK_SKEW_S, onProgress: (p) => bar.update(p), ...(timeZone !== undefined ? { timeZone } : {}),
-          // In process, a message is acknowledged once stored: two commits' worth in flight lets them fill.
-          ...(processor ? { maxInFlight: 2 * IMPORT_GROUP_MESSAGES } : {}),
+          ...(processor ? { maxInFlight: BULK_IMPORT.maxInFlight } : {}),
         },
       );
       bar.done();
