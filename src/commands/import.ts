@@ -9,6 +9,7 @@ import { findRunning, openBus, openStore } from '../runtime.ts';
 import { importFiles } from '@tablero/ingest';
 import { startProcessor } from '@tablero/processor';
 import { UsageError, stringList } from './usage.ts';
+import { importInThread } from './import-thread.ts';
 import { ProgressBar } from './progress.ts';
 import { importSurveys } from './import-surveys.ts';
 import { importTickets } from './import-tickets.ts';
@@ -78,19 +79,22 @@ export const importCommand: Command = {
     }
     const log = createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL, 'tablero-import');
     const bus = await openBus(cfg, log, 'tablero-import');
-    // Without NATS the events go through an in-process processor into ClickHouse right here;
-    // with NATS they are done once JetStream acknowledged them (the processor service stores them).
-    const ch = cfg.NATS_URL ? null : await openStore(cfg, log);
-    const processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, maxGroupMessages: BULK_IMPORT.maxGroupMessages, bulkInserts: BULK_IMPORT.bulkInserts }) : null;
     const bar = new ProgressBar(process.stderr);
+    const importOpts = { files, kind, site, clockSkewS: cfg.TABLERO_CLOCK_SKEW_S, ...(timeZone !== undefined ? { timeZone } : {}) };
+    // Without NATS the events go through an in-process processor into ClickHouse right here (the
+    // bulk path: files read and parsed in a worker thread, src/commands/import-thread.ts, while
+    // this thread reduces and stores); with NATS they are done once JetStream acknowledged them
+    // (the processor service stores them). The worker starts first: its start (loading the
+    // parser) overlaps opening the store; what it publishes meanwhile waits on the bus.
+    const threaded = cfg.NATS_URL
+      ? null
+      : importInThread(bus, { ...importOpts, maxInFlight: BULK_IMPORT.maxInFlight }, cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL, (p) => bar.update(p));
+    let ch: Awaited<ReturnType<typeof openStore>> | null = null;
+    let processor: Awaited<ReturnType<typeof startProcessor>> | null = null;
     try {
-      const summary = await importFiles(
-        { bus, log },
-        {
-          files, kind, site, clockSkewS: cfg.TABLERO_CLOCK_SKEW_S, onProgress: (p) => bar.update(p), ...(timeZone !== undefined ? { timeZone } : {}),
-          ...(processor ? { maxInFlight: BULK_IMPORT.maxInFlight } : {}),
-        },
-      );
+      ch = cfg.NATS_URL ? null : await openStore(cfg, log);
+      processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, maxGroupMessages: BULK_IMPORT.maxGroupMessages, bulkInserts: BULK_IMPORT.bulkInserts }) : null;
+      const summary = await (threaded?.summary ?? importFiles({ bus, log }, { ...importOpts, onProgress: (p) => bar.update(p) }));
       bar.done();
       const rejected = Object.entries(summary.rejected);
       const rejectedTotal = rejected.reduce((n, [, c]) => n + c, 0);
@@ -104,6 +108,7 @@ export const importCommand: Command = {
       if (summary.kinds.includes('cdr')) process.stdout.write(`  read as ${summary.kinds.join(' and ')}\n`);
       return 0;
     } finally {
+      await threaded?.stop();
       await processor?.stop();
       await bus.close();
       await ch?.close();
