@@ -20,7 +20,7 @@ type ToMain =
   | { t: 'pub'; id: number; subject: string; data: Uint8Array; msgId: string }
   | { t: 'progress'; p: ImportProgress }
   | { t: 'done'; summary: ImportSummary }
-  | { t: 'fail'; importError: boolean; message: string };
+  | { t: 'fail'; importError: boolean; message: string; cause?: string };
 type ToWorker = { t: 'ok'; id: number; duplicate?: boolean } | { t: 'err'; id: number; message: string };
 
 /** The worker's side of the bus: every call answered by the main thread. */
@@ -61,7 +61,8 @@ export async function runImportThread(): Promise<void> {
     const summary = await importFiles({ bus: new PortBus(port), log: createLogger(logLevel, 'tablero-import') }, { ...opts, onProgress: (p) => post({ t: 'progress', p }) });
     post({ t: 'done', summary });
   } catch (err) {
-    post({ t: 'fail', importError: err instanceof ImportError, message: err instanceof Error ? err.message : String(err) });
+    const cause = err instanceof Error && err.cause instanceof Error ? { cause: err.cause.message } : {};
+    post({ t: 'fail', importError: err instanceof ImportError, message: err instanceof Error ? err.message : String(err), ...cause });
   }
   port.close();
 }
@@ -104,7 +105,11 @@ export function importInThread(
           settle(() => resolve(m.summary));
           break;
         case 'fail':
-          settle(() => reject(m.importError ? new ImportError(m.message) : new Error(m.message)));
+          settle(() => {
+            // The CLI prints the message and its cause's message, as for an error of this thread.
+            const cause = m.cause !== undefined ? { cause: new Error(m.cause) } : undefined;
+            reject(m.importError ? new ImportError(m.message, cause) : new Error(m.message, cause));
+          });
           break;
       }
     });

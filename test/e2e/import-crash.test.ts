@@ -1,5 +1,5 @@
-// `tablero import` (the bulk path: processor/src/store/bulk-store.ts, commits of 64 messages)
-// SIGKILLed while it stores, then run again to its end: the stored tables equal those of a clean
+// `tablero import` (the bulk path: files read in a worker thread, commits of up to 32 messages, processor/src/store/bulk-store.ts)
+// SIGKILLed while it stores (both threads die), then run again to its end: the stored tables equal those of a clean
 // import of the same file row by row, counted without FINAL (nothing stored twice, nothing lost).
 // Killed twice, the first time at 30 % of the file read as its progress lines on stderr say (the
 // commits stored lag behind: the test checks that part of the file was stored, not all), the
