@@ -7,7 +7,9 @@
 // and the same exactly-once behaviour as in one thread: a crash (SIGKILL takes both threads)
 // loses only unstored messages, which a re-run publishes again and the processor dedups.
 import { Worker, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { ImportError, importFiles, type ImportOptions, type ImportProgress, type ImportSummary } from '@tablero/ingest';
+// The import module alone, not the package index: the worker does not load the other sources
+// (the MySQL client among them) a second time.
+import { ImportError, importFiles, type ImportOptions, type ImportProgress, type ImportSummary } from '@tablero/ingest/import';
 import type { IngestBus, PublishAck } from '@tablero/ingest';
 import { createLogger } from '../log.ts';
 
