@@ -59,6 +59,7 @@ import { linesStored } from './core/line-key.ts';
 import { createStoreHealth, processorHealth } from './core/store-health.ts';
 import { DEFAULT_STALE_AFTER_S } from './core/stint-machine.ts';
 import { createStore } from './store/store.ts';
+import { bulkStore } from './store/bulk-store.ts';
 import { ownedStore } from './store/owned-store.ts';
 import { createCommitter } from './service/committer.ts';
 import { createLiveDefinitions } from './service/definitions.ts';
@@ -118,6 +119,11 @@ export interface ProcessorOptions {
   rejectedRowsPerMinute?: number;
   /** Handle one partition only (partitioned deployment); unset: the whole events stream. */
   partition?: ProcessorPartition;
+  /**
+   * The import's bulk inserts (store/bulk-store.ts): queue_events, stints and CDR rows as
+   * JSONCompactEachRow. The same rows and tokens as the live inserts. Default false.
+   */
+  bulkInserts?: boolean;
 }
 
 /**
@@ -192,7 +198,8 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const maxMs = opts.snapshotMaxIntervalMs ?? SNAPSHOT_HEARTBEAT_MS;
   const supervisorMinMs = opts.supervisorMinIntervalMs ?? Math.min(maxMs, Math.max(minMs, 250));
   const part = opts.partition;
-  const store = part ? ownedStore(createStore(deps.ch), part.owns, part.fence) : createStore(deps.ch);
+  const base = opts.bulkInserts ? bulkStore(createStore(deps.ch), deps.ch) : createStore(deps.ch);
+  const store = part ? ownedStore(base, part.owns, part.fence) : base;
   const streamSpec = part?.stream ?? EVENTS_STREAM_SPEC;
 
   // The definition resolver: stored setting and calendar versions (edited from the dashboard)

@@ -9,6 +9,7 @@ import { findRunning, openBus, openStore } from '../runtime.ts';
 import { importFiles } from '@tablero/ingest';
 import { startProcessor } from '@tablero/processor';
 import { UsageError, stringList } from './usage.ts';
+import { importInThread } from './import-thread.ts';
 import { ProgressBar } from './progress.ts';
 import { importSurveys } from './import-surveys.ts';
 import { importTickets } from './import-tickets.ts';
@@ -17,13 +18,16 @@ import { importContacts } from './import-contacts.ts';
 const KINDS = ['auto', 'queue_log', 'cdr', 'tickets', 'surveys', 'contacts'] as const;
 
 /**
- * JetStream messages per processor commit when the import stores the events itself (no NATS):
- * 64 (~32,000 events) instead of the live 16. A commit writes a new part per table, and a part
- * costs 12-18 ms of CPU on this disk whatever its size: 4x fewer parts cost ~10 % less CPU per
- * line and ran 1.4x faster in an A/B of bench/import-month-e2e.ts (307,318 lines), peak RSS the
- * same. Exactly-once does not depend on the grouping (service.ts's header).
+ * The import's bulk path when it stores the events itself (no NATS): the in-process processor
+ * commits up to 32 JetStream messages (~24,000 queue_log events, ~13,000 CDR rows) at a time,
+ * with the bulk inserts (processor/src/store/bulk-store.ts: JSONCompactEachRow); the reader keeps
+ * two commits' worth of messages in flight (in process a message is acknowledged once stored, so
+ * with the live 8 a commit held ~2,000 events, and a part costs 12-18 ms of CPU on this disk
+ * whatever its size). Commits of 64 messages cost no less CPU here and ~150 MB more peak RSS
+ * (the insert bodies and the lazily collected heap grow with them). Exactly-once does not depend
+ * on the grouping (processor/src/service.ts's header).
  */
-const IMPORT_GROUP_MESSAGES = 64;
+export const BULK_IMPORT = { maxGroupMessages: 32, maxInFlight: 64, bulkInserts: true } as const;
 type Kind = (typeof KINDS)[number];
 
 export const importCommand: Command = {
@@ -76,16 +80,22 @@ export const importCommand: Command = {
     }
     const log = createLogger(cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL, 'tablero-import');
     const bus = await openBus(cfg, log, 'tablero-import');
-    // Without NATS the events go through an in-process processor into ClickHouse right here;
-    // with NATS they are done once JetStream acknowledged them (the processor service stores them).
-    const ch = cfg.NATS_URL ? null : await openStore(cfg, log);
-    const processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, maxGroupMessages: IMPORT_GROUP_MESSAGES }) : null;
     const bar = new ProgressBar(process.stderr);
+    const importOpts = { files, kind, site, clockSkewS: cfg.TABLERO_CLOCK_SKEW_S, ...(timeZone !== undefined ? { timeZone } : {}) };
+    // Without NATS the events go through an in-process processor into ClickHouse right here (the
+    // bulk path: files read and parsed in a worker thread, src/commands/import-thread.ts, while
+    // this thread reduces and stores); with NATS they are done once JetStream acknowledged them
+    // (the processor service stores them). The worker starts first: its start (loading the
+    // parser) overlaps opening the store; what it publishes meanwhile waits on the bus.
+    const threaded = cfg.NATS_URL
+      ? null
+      : importInThread(bus, { ...importOpts, maxInFlight: BULK_IMPORT.maxInFlight }, cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL, (p) => bar.update(p));
+    let ch: Awaited<ReturnType<typeof openStore>> | null = null;
+    let processor: Awaited<ReturnType<typeof startProcessor>> | null = null;
     try {
-      const summary = await importFiles(
-        { bus, log },
-        { files, kind, site, clockSkewS: cfg.TABLERO_CLOCK_SKEW_S, onProgress: (p) => bar.update(p), ...(timeZone !== undefined ? { timeZone } : {}) },
-      );
+      ch = cfg.NATS_URL ? null : await openStore(cfg, log);
+      processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, maxGroupMessages: BULK_IMPORT.maxGroupMessages, bulkInserts: BULK_IMPORT.bulkInserts }) : null;
+      const summary = await (threaded?.summary ?? importFiles({ bus, log }, { ...importOpts, onProgress: (p) => bar.update(p) }));
       bar.done();
       const rejected = Object.entries(summary.rejected);
       const rejectedTotal = rejected.reduce((n, [, c]) => n + c, 0);
@@ -99,6 +109,7 @@ export const importCommand: Command = {
       if (summary.kinds.includes('cdr')) process.stdout.write(`  read as ${summary.kinds.join(' and ')}\n`);
       return 0;
     } finally {
+      await threaded?.stop();
       await processor?.stop();
       await bus.close();
       await ch?.close();

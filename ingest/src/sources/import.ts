@@ -67,6 +67,12 @@ export interface ImportOptions {
   progressIntervalMs?: number;
   /** Clock-skew tolerance: lines dated later than now + this are rejected (default 1 day). */
   clockSkewS?: number;
+  /**
+   * Messages published and not yet acknowledged before reading waits (default 8). With the
+   * in-process bus a message is acknowledged once stored, so this bounds the processor's commit
+   * size: `tablero import` without NATS raises it to let its bulk commits fill.
+   */
+  maxInFlight?: number;
 }
 
 export class ImportError extends Error {
@@ -128,7 +134,7 @@ export async function importFiles(deps: { bus: IngestBus; log: Logger }, opts: I
         // message once more into a buffer of its own), smaller ones cost more per event.
         maxItems: 100_000,
         maxBytes: 256 * 1024,
-        maxInFlight: 8,
+        maxInFlight: opts.maxInFlight ?? 8,
         onCommit: () => undefined,
       });
       p = { spec, publisher };

@@ -136,7 +136,7 @@ export async function storeCommit(store: ProcessorStore, rows: CommitRows, token
         run,
         (part, path) =>
           // The received JSON text goes in as it is when the commit is one whole run (the usual case).
-          runs.length === 1 && path === '' && rows.eventsJson.length > 0
+          runs.length === 1 && path === '' && rows.eventsJson.length > 0 && store.passThroughJson !== false
             ? store.insertEventsJson(rows.eventsJson.join(','), `events:${token}:${i}`)
             : store.insertEvents(part, piece(`events:${token}:${i}`, path)),
         refuseInto<QueueEvent>(TABLES.queueEvents, (ev) => ev.event_id, (ev) => ev),

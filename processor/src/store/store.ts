@@ -51,6 +51,8 @@ export interface ProcessorStore {
   insertEvents(events: QueueEvent[], token: string): Promise<void>;
   /** Events already serialized as JSON objects (QueueEvent), separated by ',' or newlines. */
   insertEventsJson(json: string, token: string): Promise<void>;
+  /** false: store events with insertEvents even where the received JSON text could go in as it is (store/bulk-store.ts). */
+  passThroughJson?: boolean;
   insertDeadLetters(dead: DeadLetterRow[], token: string): Promise<void>;
   /** CDR rows (migration 090); row identity and dedup are the table's (row_key). */
   insertCdr(records: CdrRecord[], token: string): Promise<void>;
