@@ -136,6 +136,11 @@ const schema = z.object({
    */
   TABLERO_STALL_AFTER_S: z.coerce.number().int().min(1, 'at least 1').max(3_600, 'at most 3600').default(15),
   /**
+   * How often the processor's funnel rollup job looks for dirty, unrolled or re-judged 15-minute
+   * buckets of the TABLERO_FUNNEL sites (docs/kpi-definitions.md §13 "How the rollup stays exact").
+   */
+  TABLERO_FUNNEL_ROLL_EVERY_S: z.coerce.number().int().min(1, 'at least 1').max(86_400, 'at most 86400').default(60),
+  /**
    * Bearer token of the Prometheus scraper (docs/scaling.md "Metrics"): GET /metrics answers a
    * request bearing it (or, on a dashboard, an admin session). `tablero ingest` and
    * `tablero processor` open their metrics listener on TABLERO_METRICS_PORT only when it is set.

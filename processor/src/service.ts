@@ -59,6 +59,8 @@ import { linesStored } from './core/line-key.ts';
 import { createStoreHealth, processorHealth } from './core/store-health.ts';
 import { DEFAULT_STALE_AFTER_S } from './core/stint-machine.ts';
 import { createStore } from './store/store.ts';
+import type { FunnelConfig } from './core/funnel.ts';
+import { startFunnelRollJob } from './rollup/funnel-roll.ts';
 import { ownedStore } from './store/owned-store.ts';
 import { createCommitter } from './service/committer.ts';
 import { createLiveDefinitions } from './service/definitions.ts';
@@ -118,6 +120,14 @@ export interface ProcessorOptions {
   rejectedRowsPerMinute?: number;
   /** Handle one partition only (partitioned deployment); unset: the whole events stream. */
   partition?: ProcessorPartition;
+  /**
+   * The call funnel's services per site (TABLERO_FUNNEL): with it, the funnel rollup's job
+   * (rollup/funnel-roll.ts) rolls the buckets of the configured sites this processor owns.
+   * Unset: no job (dirty marks are written all the same; a later processor with it rolls them).
+   */
+  funnel?: FunnelConfig;
+  /** How often the funnel rollup job looks for buckets to roll (ms). Default 60,000. */
+  funnelRollEveryMs?: number;
 }
 
 /**
@@ -318,6 +328,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       markAllChanged(changes.sites);
     }) ?? (() => undefined);
   consumption.done.catch((err: unknown) => log.error({ err }, 'processor consumption died'));
+  const funnelJob = opts.funnel ? startFunnelRollJob({ ch: deps.ch, log, funnel: opts.funnel, ...(part ? { owns: part.owns } : {}), ...(opts.funnelRollEveryMs ? { everyMs: opts.funnelRollEveryMs } : {}), now }) : null;
   log.info({ stream: streamSpec.name, durable: PROCESSOR_CONSUMER }, 'processor started');
 
   return {
@@ -325,6 +336,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     async stop() {
       publisher.halt();
       committer.stop();
+      await funnelJob?.stop();
       stopTicks();
       stopResync();
       await consumption.stop();

@@ -3,6 +3,10 @@ export const TABLES = {
   queueEvents: 'queue_events',
   /** Accepted CDR rows (migration 090). */
   cdr: 'cdr',
+  /** The call funnel's rollup: dirty marks, rolled buckets and their rows (migration 123). */
+  funnelDirty: 'funnel_dirty',
+  funnelRollBuckets: 'funnel_roll_buckets',
+  funnelRoll: 'funnel_roll',
   stints: 'stints',
   deadLetters: 'dead_letters',
   users: 'users',

@@ -2,6 +2,7 @@
 // letters), replay and live-rebuild reads out. Every insert carries a deterministic
 // insert_deduplication_token derived from the JetStream batch id, and every table is a
 // ReplacingMergeTree keyed by a deterministic id: a redelivered batch inserts nothing new.
+import type { FunnelMark } from '../rollup/funnel-marks.ts';
 import type { CdrRecord, QueueEvent } from '@tablero/ingest/contract';
 import { TABLES, type ClickHouse } from '@tablero/sql';
 import type { AlertMessage, AlertMetric } from '../contract.ts';
@@ -54,6 +55,8 @@ export interface ProcessorStore {
   insertDeadLetters(dead: DeadLetterRow[], token: string): Promise<void>;
   /** CDR rows (migration 090); row identity and dedup are the table's (row_key). */
   insertCdr(records: CdrRecord[], token: string): Promise<void>;
+  /** Dirty marks of the funnel rollup (migration 123, rollup/funnel-marks.ts). */
+  insertFunnelMarks(marks: FunnelMark[], token: string): Promise<void>;
   /** Source fingerprint -> highest byte offset stored in cdr (the CDR redelivery watermark). */
   cdrOffsets(): Promise<Map<string, number>>;
   /** Highest stored dead-letter offset per source fingerprint (rows and counters, core/rejections.ts). */
@@ -129,6 +132,7 @@ export function createStore(ch: ClickHouse): ProcessorStore {
     insertEvents: (e, token) => insertJson(TABLES.queueEvents, e.map((ev) => JSON.stringify(ev)).join('\n'), token),
     insertEventsJson: (json, token) => insertJson(TABLES.queueEvents, json, token),
     insertCdr: (r, token) => insertJson(TABLES.cdr, r.map((rec) => JSON.stringify(rec)).join('\n'), token),
+    insertFunnelMarks: (m, token) => insertJson(TABLES.funnelDirty, m.map((x) => JSON.stringify(x)).join('\n'), token),
     async cdrOffsets() {
       const r = await rows<{ fp: string; m: unknown }>(
         `SELECT replaceRegexpOne(event_id, ':[^:]*$', '') AS fp, max(offset) AS m FROM ${TABLES.cdr} GROUP BY fp`,
