@@ -58,6 +58,8 @@ import { defaultProcessorSettings, type ProcessorSettings } from './core/setting
 import { linesStored } from './core/line-key.ts';
 import { createStoreHealth, processorHealth } from './core/store-health.ts';
 import { DEFAULT_STALE_AFTER_S } from './core/stint-machine.ts';
+import { startRollupJob } from './rollup/index.ts';
+import { stintRollup } from './store/stint-rollup.ts';
 import { createStore } from './store/store.ts';
 import { ownedStore } from './store/owned-store.ts';
 import { createCommitter } from './service/committer.ts';
@@ -118,6 +120,12 @@ export interface ProcessorOptions {
   rejectedRowsPerMinute?: number;
   /** Handle one partition only (partitioned deployment); unset: the whole events stream. */
   partition?: ProcessorPartition;
+  /**
+   * Pause between two cycles of the stint rollup job (ms, processor/src/rollup/): dirty quarters
+   * and days are rolled up so KPI queries read them from the rollup. Default 10,000; 0 = no job
+   * (queries then scan what is not rolled up: the same figures, slower).
+   */
+  rollupIntervalMs?: number;
 }
 
 /**
@@ -318,6 +326,10 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       markAllChanged(changes.sites);
     }) ?? (() => undefined);
   consumption.done.catch((err: unknown) => log.error({ err }, 'processor consumption died'));
+  // Exact rollups of the stints (issue 18): the job only reads stints and writes rollup rows; a
+  // partitioned processor rolls up its own sites.
+  const rollupMs = opts.rollupIntervalMs ?? 10_000;
+  const rollupJob = rollupMs > 0 ? startRollupJob(deps.ch, [stintRollup], { intervalMs: rollupMs, log, ...(part ? { owns: part.owns } : {}) }) : undefined;
   log.info({ stream: streamSpec.name, durable: PROCESSOR_CONSUMER }, 'processor started');
 
   return {
@@ -327,6 +339,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       committer.stop();
       stopTicks();
       stopResync();
+      await rollupJob?.stop();
       await consumption.stop();
       await exclusive(async () => undefined); // a reload applying its change finishes first
       await publisher.flushAlerts();

@@ -44,4 +44,8 @@ export const TABLES = {
   campaignSettings: 'campaign_settings',
   /** Training / knowledge test scores per agent (migration 107). */
   trainingScores: 'training_scores',
+  /** Exact rollups (migrations 120-122): dirty marks, rolled generations, the stint rollup. */
+  rollupMarks: 'rollup_marks',
+  rollupDone: 'rollup_done',
+  stintRollup: 'stint_rollup',
 } as const;

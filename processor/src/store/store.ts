@@ -9,6 +9,7 @@ import type { AgentPauseRow, AgentSessionRow } from '../core/agent-state.ts';
 import { lineKey } from '../core/line-key.ts';
 import { COUNTER_ID_SUFFIX, REJECTION_MEMORY_S, budgetKey, type DeadLetterRow } from '../core/rejections.ts';
 import type { StintOutcome, StintRow } from '../core/stint-machine.ts';
+import { markStints } from './stint-rollup.ts';
 
 export class ProcessorStoreError extends Error {
   override name = 'ProcessorStoreError';
@@ -125,7 +126,15 @@ export function createStore(ch: ClickHouse): ProcessorStore {
     }
   }
   return {
-    insertStints: (r, commitId, token) => insertJson(TABLES.stints, r.map((row) => JSON.stringify({ ...row, commit_id: commitId })).join('\n'), token),
+    async insertStints(r, commitId, token) {
+      if (r.length === 0) return;
+      // Exact rollups (store/stint-rollup.ts): the touched quarters are marked dirty before the
+      // stints are stored (a crash leaves them dirty) and again after (a rollup job that read the
+      // stints meanwhile sees a newer mark).
+      await markStints(ch, r);
+      await insertJson(TABLES.stints, r.map((row) => JSON.stringify({ ...row, commit_id: commitId })).join('\n'), token);
+      await markStints(ch, r);
+    },
     insertEvents: (e, token) => insertJson(TABLES.queueEvents, e.map((ev) => JSON.stringify(ev)).join('\n'), token),
     insertEventsJson: (json, token) => insertJson(TABLES.queueEvents, json, token),
     insertCdr: (r, token) => insertJson(TABLES.cdr, r.map((rec) => JSON.stringify(rec)).join('\n'), token),
