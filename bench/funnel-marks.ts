@@ -2,13 +2,13 @@
 // written by store/commit-store.ts around every commit). The marks of BENCH_MARKS_ROWS CDR rows
 // (default 1,000,000; the rows and times of bench/cdr-import.ts: two legs a call, a call every
 // half second, old enough to be rollable) in commits of 6,720 rows (the import's CDR commits):
-// per commit the marks computed and inserted twice (pending, complete) into embedded chDB, as the
+// per commit the marks computed once and inserted twice (before and after) into embedded chDB, as the
 // processor does. Printed: wall and CPU in total and per million rows, to set beside the import's
 // own cost (bench/cdr-import.ts); no target.
 import { cpus, loadavg } from 'node:os';
 import type { CdrRecord } from '@tablero/ingest/contract';
 import { createStore } from '../processor/src/store/store.ts';
-import { funnelMarks, MARK_COMPLETE, MARK_PENDING, marksToken } from '../processor/src/rollup/funnel-marks.ts';
+import { funnelMarks } from '../processor/src/rollup/funnel-marks.ts';
 import { freshClickHouse } from '../test/support/clickhouse.ts';
 
 const N = Number(process.env.BENCH_MARKS_ROWS ?? 1_000_000);
@@ -20,14 +20,15 @@ try {
   let marks = 0;
   const t = performance.now();
   const c = process.cpuUsage(); // chDB runs in this process: its threads count here
-  for (let first = 0, commit = 0; first < N; first += COMMIT_ROWS, commit++) {
+  for (let first = 0; first < N; first += COMMIT_ROWS) {
     // Only what the marks read of a record: its site and start (as bench/cdr-import.ts's times).
     const cdr = [];
     for (let i = first; i < Math.min(N, first + COMMIT_ROWS); i++) cdr.push({ site: 'bench', start: 1764547200 + Math.floor(i / 4) } as CdrRecord);
-    for (const state of [MARK_PENDING, MARK_COMPLETE]) {
-      const m = funnelMarks({ cdr, stints: [], events: [] }, `bench:${commit}`, state, nowS);
-      marks += m.length;
-      await store.insertFunnelMarks(m, marksToken(`bench:${commit}`, m));
+    // As store/commit-store.ts: computed once, marked before and after the commit's rows.
+    const m = funnelMarks({ cdr, stints: [], events: [] }, nowS);
+    for (let k = 0; k < 2; k++) {
+      for (const q of m.values()) marks += q.length;
+      await store.markFunnelDirty(m);
     }
   }
   const d = process.cpuUsage(c);

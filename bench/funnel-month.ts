@@ -60,7 +60,7 @@ try {
   {
     const t = performance.now();
     const c = process.cpuUsage();
-    const buckets = await rollFunnelAll(ch, { site: 'bench', settings: config.value.bench as FunnelSettings, nowMs: Date.now() });
+    const buckets = (await rollFunnelAll(ch, { site: 'bench', settings: config.value.bench as FunnelSettings, nowMs: Date.now() })).quarters;
     const d = process.cpuUsage(c);
     const ms = Math.round(performance.now() - t);
     console.log(`rollup built: ${buckets} buckets in ${ms} ms wall, ${Math.round((d.user + d.system) / 1000)} ms CPU; ${load()}`);

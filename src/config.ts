@@ -99,6 +99,11 @@ const schema = z.object({
    */
   TABLERO_SNAPSHOT_MIN_MS: z.coerce.number().int().min(100, 'at least 100').max(5_000, 'at most 5000').default(100),
   /**
+   * Pause between two cycles of the processor's rollup job (ms; issue 18, processor/src/rollup/).
+   * 0 turns it off: every figure is then read from the stints (same figures, slower).
+   */
+  TABLERO_ROLLUP_INTERVAL_MS: z.coerce.number().int().min(0, 'at least 0').max(3_600_000, 'at most 3600000').default(10_000),
+  /**
    * An open call with no event for this long (seconds) no longer counts as waiting or talking now,
    * nor its agent as on call, and is listed as stale on the data quality page (kpi-definitions §5).
    */
@@ -135,11 +140,6 @@ const schema = z.object({
    * (the store is down or answers errors; the processor retries meanwhile).
    */
   TABLERO_STALL_AFTER_S: z.coerce.number().int().min(1, 'at least 1').max(3_600, 'at most 3600').default(15),
-  /**
-   * How often the processor's funnel rollup job looks for dirty, unrolled or re-judged 15-minute
-   * buckets of the TABLERO_FUNNEL sites (docs/kpi-definitions.md §13 "How the rollup stays exact").
-   */
-  TABLERO_FUNNEL_ROLL_EVERY_S: z.coerce.number().int().min(1, 'at least 1').max(86_400, 'at most 86400').default(60),
   /**
    * Bearer token of the Prometheus scraper (docs/scaling.md "Metrics"): GET /metrics answers a
    * request bearing it (or, on a dashboard, an admin session). `tablero ingest` and

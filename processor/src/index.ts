@@ -20,7 +20,7 @@ export { CalendarError, type SiteCalendarSpec } from './core/calendar.ts';
 // Escalations (PQRSD tickets): the service and the queries the dashboard serves.
 export { createEscalationsApi, startEscalations, type EscalationsApi, type EscalationsService, type EscalationsDeps, type EscalationsOptions } from './escalations/index.ts';
 export { queryFunnel, queryFunnelCalls, type FunnelReadOptions, type FunnelReadPlan } from './store/funnel-query.ts';
-export { rollFunnelRound, rollFunnelAll, startFunnelRollJob, type FunnelRollJob, type FunnelRollRound } from './rollup/funnel-roll.ts';
+export { funnelRollup, rollFunnelAll, sweepFunnel, startFunnelSweeper, type FunnelSweeper } from './rollup/funnel-roll.ts';
 export { parseFunnelConfig, type FunnelConfig, type FunnelSettings, type FunnelService, type IvrSource } from './core/funnel.ts';
 export { queryFcr, type FcrReadOptions } from './store/fcr-query.ts';
 export { parseTypificationSettings, DEFAULT_TYPIFICATION, type TypificationSettings } from './core/typification.ts';

@@ -58,9 +58,11 @@ import { defaultProcessorSettings, type ProcessorSettings } from './core/setting
 import { linesStored } from './core/line-key.ts';
 import { createStoreHealth, processorHealth } from './core/store-health.ts';
 import { DEFAULT_STALE_AFTER_S } from './core/stint-machine.ts';
+import { startRollupJob } from './rollup/index.ts';
+import { stintRollup } from './store/stint-rollup.ts';
 import { createStore } from './store/store.ts';
 import type { FunnelConfig } from './core/funnel.ts';
-import { startFunnelRollJob } from './rollup/funnel-roll.ts';
+import { funnelRollup, startFunnelSweeper } from './rollup/funnel-roll.ts';
 import { ownedStore } from './store/owned-store.ts';
 import { createCommitter } from './service/committer.ts';
 import { createLiveDefinitions } from './service/definitions.ts';
@@ -121,13 +123,18 @@ export interface ProcessorOptions {
   /** Handle one partition only (partitioned deployment); unset: the whole events stream. */
   partition?: ProcessorPartition;
   /**
-   * The call funnel's services per site (TABLERO_FUNNEL): with it, the funnel rollup's job
-   * (rollup/funnel-roll.ts) rolls the buckets of the configured sites this processor owns.
-   * Unset: no job (dirty marks are written all the same; a later processor with it rolls them).
+   * Pause between two cycles of the stint rollup job (ms, processor/src/rollup/): dirty quarters
+   * and days are rolled up so KPI queries read them from the rollup. Default 10,000; 0 = no job
+   * (queries then scan what is not rolled up: the same figures, slower).
+   */
+  rollupIntervalMs?: number;
+  /**
+   * The call funnel's services per site (TABLERO_FUNNEL): with it, the rollup job also rolls the
+   * funnel (rollup/funnel-roll.ts) of the configured sites this processor owns, every
+   * rollupIntervalMs. Unset: the funnel is not rolled (its dirty marks are written all the same;
+   * a later processor with it rolls them), and funnel reads scan.
    */
   funnel?: FunnelConfig;
-  /** How often the funnel rollup job looks for buckets to roll (ms). Default 60,000. */
-  funnelRollEveryMs?: number;
 }
 
 /**
@@ -328,7 +335,14 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       markAllChanged(changes.sites);
     }) ?? (() => undefined);
   consumption.done.catch((err: unknown) => log.error({ err }, 'processor consumption died'));
-  const funnelJob = opts.funnel ? startFunnelRollJob({ ch: deps.ch, log, funnel: opts.funnel, ...(part ? { owns: part.owns } : {}), ...(opts.funnelRollEveryMs ? { everyMs: opts.funnelRollEveryMs } : {}), now }) : null;
+  // Exact rollups of the stints (issue 18): the job only reads stints and writes rollup rows; a
+  // partitioned processor rolls up its own sites.
+  const rollupMs = opts.rollupIntervalMs ?? 10_000;
+  // The funnel's rollup (issue 16) runs in the same job; its sweeper marks what no commit marked
+  // (days stored before the rollup or without the processor, buckets judged under other settings).
+  const funnelRoll = opts.funnel && rollupMs > 0 ? funnelRollup(opts.funnel) : undefined;
+  const rollupJob = rollupMs > 0 ? startRollupJob(deps.ch, [stintRollup, ...(funnelRoll ? [funnelRoll] : [])], { intervalMs: rollupMs, log, ...(part ? { owns: part.owns } : {}) }) : undefined;
+  const funnelSweeper = opts.funnel && rollupMs > 0 ? startFunnelSweeper({ ch: deps.ch, log, funnel: opts.funnel, everyMs: rollupMs, now, ...(part ? { owns: part.owns } : {}) }) : undefined;
   log.info({ stream: streamSpec.name, durable: PROCESSOR_CONSUMER }, 'processor started');
 
   return {
@@ -336,9 +350,10 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     async stop() {
       publisher.halt();
       committer.stop();
-      await funnelJob?.stop();
+      await funnelSweeper?.stop();
       stopTicks();
       stopResync();
+      await rollupJob?.stop();
       await consumption.stop();
       await exclusive(async () => undefined); // a reload applying its change finishes first
       await publisher.flushAlerts();

@@ -17,7 +17,7 @@ import { TABLES } from '@tablero/sql';
 import type { AgentPauseRow, AgentSessionRow } from '../core/agent-state.ts';
 import type { DeadLetterRow } from '../core/rejections.ts';
 import type { StintRow } from '../core/stint-machine.ts';
-import { funnelMarks, MARK_COMPLETE, MARK_PENDING, marksToken } from '../rollup/funnel-marks.ts';
+import { funnelMarks } from '../rollup/funnel-marks.ts';
 import { insertSplitting, monthRuns, type StoreFailure } from './refusal.ts';
 import { pauseKey, sessionKey, type ProcessorStore } from './store.ts';
 
@@ -92,13 +92,10 @@ export async function storeCommit(store: ProcessorStore, rows: CommitRows, token
     outcome.splits += splits;
   };
 
-  // The funnel rollup's dirty marks (rollup/funnel-marks.ts): pending before any row the funnel
-  // reads, complete after the last one, so a rolled bucket is never read while rows it lacks exist.
-  const marks = (state: number) => {
-    const m = funnelMarks(rows, token, state, nowS);
-    return m.length ? store.insertFunnelMarks(m, marksToken(token, m)) : Promise.resolve();
-  };
-  await marks(MARK_PENDING);
+  // The funnel rollup's dirty marks (rollup/funnel-marks.ts): before any row the funnel reads and
+  // again after the last one, so a rolled quarter is never read while rows it lacks exist.
+  const marks = funnelMarks(rows, nowS);
+  await store.markFunnelDirty(marks);
   // One insert per commit (a flood of bad lines is a few counter rows, not one insert per
   // message); a redelivery after a crash is skipped by the rejections watermark, not the token.
   await store.insertDeadLetters(rows.dead, `dead:${token}`);
@@ -151,6 +148,6 @@ export async function storeCommit(store: ProcessorStore, rows: CommitRows, token
       ),
     );
   }
-  await marks(MARK_COMPLETE);
+  await store.markFunnelDirty(marks);
   return outcome;
 }

@@ -8,7 +8,9 @@ import { DEFAULT_SITE } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import { FUNNEL_CALLS_MAX_LIMIT, FUNNEL_FIGURES, type FunnelCallRow, type FunnelCallsPage, type FunnelCallsQuery, type FunnelDefinition, type FunnelQuery, type FunnelRow } from '../contract.ts';
 import { CDR_CALL_KEY_SQL, FUNNEL_MARGIN_S, funnelRows, funnelSettingsStamp, keyOfPeriod, periodKeySql, ruleParams, serviceDefinition, type FunnelConfig, type FunnelCounts, type FunnelService, type FunnelSettings } from '../core/funnel.ts';
-import { bucketOf, FUNNEL_BUCKET_S, oneDefinition, scanIntervals } from '../rollup/funnel-buckets.ts';
+import { oneDefinition } from '../rollup/funnel-buckets.ts';
+import { FUNNEL_KIND } from '../rollup/funnel-marks.ts';
+import { QUARTER_S, quarterOf, readRollupState, splitRange } from '../rollup/index.ts';
 import { periodAt, withZeroRows } from '../core/funnel-zero-rows.ts';
 import { KpiQueryError, parseBound, planRead, resolverFor, rows, sql, type KpiReadOptions } from './kpi-query.ts';
 
@@ -110,21 +112,33 @@ async function funnelGroups(ch: ClickHouse, p: Prepared, useRollup: boolean, onP
   const { params } = p;
   let intervals: Array<[number, number]> = [[p.from_s, p.to_s]];
   let rolled: Promise<SqlCounts[]> = Promise.resolve([]);
-  let rolledBuckets = 0;
-  const lo = Math.ceil(p.from_s / FUNNEL_BUCKET_S) * FUNNEL_BUCKET_S;
-  const hi = bucketOf(p.to_s);
-  if (useRollup && lo < hi) {
-    const planned = await rows<{ b: number; gen: unknown }>(ch, ROLL_PLAN_SQL, { site: p.site, from_s: lo, to_s: hi, by: p.by, tz: p.tz, stamp: funnelSettingsStamp(p.settings) }, 'funnel rollup plan');
+  let rolledQuarters = 0;
+  const lo = quarterOf(p.from_s);
+  if (useRollup && lo + QUARTER_S <= p.to_s) {
+    // Which quarters are clean and at which generation (the generic rollup's state), and which of
+    // those generations were judged under the settings in force with one period key per quarter.
+    const [state, judged] = await Promise.all([
+      readRollupState(ch, FUNNEL_KIND, p.site, lo, p.to_s),
+      rows<{ b: number; gen: unknown; ok: unknown }>(ch, ROLL_PLAN_SQL, { site: p.site, from_s: lo, to_s: p.to_s, by: p.by, tz: p.tz, stamp: funnelSettingsStamp(p.settings) }, 'funnel rollup plan'),
+    ]);
+    const ok = new Set(judged.filter((r) => Number(r.ok) === 1).map((r) => `${Number(r.b)}:${Number(r.gen)}`));
     const changes = p.plan.pieces.slice(1).map((x) => x.from_s);
-    const ok = planned.filter((r) => oneDefinition(Number(r.b), changes));
-    const rest = scanIntervals(p.from_s, p.to_s, ok.map((r) => Number(r.b)));
-    if (ok.length > 0 && rest.length <= MAX_SCAN_INTERVALS) {
-      intervals = rest;
-      rolledBuckets = ok.length;
-      rolled = rows<SqlCounts>(ch, ROLLED_SQL, { ...params, from_s: lo, to_s: hi, ok_bucket: ok.map((r) => Number(r.b)), ok_generation: ok.map((r) => Number(r.gen)) }, 'funnel rollup read');
+    const split = splitRange(state, p.from_s, p.to_s, {
+      quarter: (q) => ok.has(`${q}:${state.quarters.get(q)}`) && oneDefinition(q, changes),
+      day: () => false, // the funnel rolls quarters only
+    });
+    const scan = split.scan.from.map((a, i): [number, number] => [a, split.scan.to[i] as number]);
+    const quarters: number[] = [];
+    split.quarters.from.forEach((a, i) => {
+      for (let q = a; q < (split.quarters.to[i] as number); q += QUARTER_S) quarters.push(q);
+    });
+    if (quarters.length > 0 && scan.length <= MAX_SCAN_INTERVALS) {
+      intervals = scan;
+      rolledQuarters = quarters.length;
+      rolled = rows<SqlCounts>(ch, ROLLED_SQL, { ...params, from_s: lo, to_s: p.to_s, ok_bucket: quarters, ok_gen: quarters.map((q) => state.quarters.get(q) as number) }, 'funnel rollup read');
     }
   }
-  onPlan?.({ rolled: rolledBuckets, scanned: intervals });
+  onPlan?.({ rolled: rolledQuarters, scanned: intervals });
   const scanned = intervals.map(([a, b]) => rows<SqlCounts>(ch, FUNNEL_SQL, { ...params, ...scanRange(a, b) }, 'funnel query'));
   return (await Promise.all([rolled, ...scanned])).flat();
 }

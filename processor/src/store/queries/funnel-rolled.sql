@@ -1,6 +1,6 @@
 -- The funnel's groups (as funnel.sql returns them) from rolled buckets (funnel-roll.sql): the
 -- buckets and generations the read module found clean and judged under the settings in force
--- (funnel-roll-plan.sql). Answered within T: each answering queue's T and strictness in force at
+-- (the generic rollup's state, funnel-roll-plan.sql). Answered within T: each answering queue's T and strictness in force at
 -- the bucket (the bucket is scanned instead when the queues' definitions change within its calls'
 -- reach), by the same piece/group lookup as the scan's per-stint one.
 SELECT
@@ -32,6 +32,7 @@ FROM (
   FROM funnel_roll
   WHERE site = {site:String}
     AND bucket >= toDateTime({from_s:Int64}, 'UTC') AND bucket < toDateTime({to_s:Int64}, 'UTC')
-    AND (toUInt32(bucket), generation) IN (SELECT arrayJoin(arrayZip({ok_bucket:Array(UInt32)}, {ok_generation:Array(UInt64)})))
+    AND service != ''
+    AND (toUInt32(bucket), gen) IN (SELECT arrayJoin(arrayZip({ok_bucket:Array(UInt32)}, {ok_gen:Array(UInt64)})))
 )
 GROUP BY service, k, option
