@@ -120,7 +120,7 @@ describe('funnel rollup, processes SIGKILLed mid-roll and mid-commit', () => {
       late.push(leg({ t: t - 300, call: c, uid: `${t}.${c}e`, linked: `${t}.${c}`, caller: true, seq: 100_000 + c }));
     }
     const b = join(dir, 'b.csv');
-    writeFileSync(b, `${[...late, ...calls(3000, 12_000, 72)].join('\n')}\n`);
+    writeFileSync(b, `${[...late, ...calls(3000, 12_000, 57)].join('\n')}\n`);
     const kills: boolean[] = [];
     for (const afterMs of [300, 1200, 2500]) {
       kills.push((await importKilled(b, afterMs)).killed);
