@@ -8,7 +8,7 @@
 -- The rows come from a source (stints-source.sql: one row per stint, n = 1; or rollup-source.sql:
 -- one row per rolled bucket, queue, outcome and wait second, weighted by n, its time the bucket's
 -- start, read only for buckets wholly in one period and wholly in or out of hours): queries sum
--- n, never count rows, so both give the same figures (issue 18, docs/kpi-definitions.md §13).
+-- n, never count rows, so both give the same figures (issue 18, docs/kpi-definitions.md §12.1).
 SELECT
   queue, agent, outcome, wait_s, talk_s, n, talk_sum, talk_n,
   -- What a list of calls shows (calls.sql); a query that selects none of them reads none.
