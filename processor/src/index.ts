@@ -25,3 +25,5 @@ export { parseFunnelConfig, type FunnelConfig, type FunnelSettings, type FunnelS
 export { queryFcr, type FcrReadOptions } from './store/fcr-query.ts';
 export { parseTypificationSettings, DEFAULT_TYPIFICATION, type TypificationSettings } from './core/typification.ts';
 export { startContactConsumer, queryContactKpis, contactAcceptedLines, contactSettingsView, loadContactSettingsVersions, saveContactSettings, contactSettingsAt, DEFAULT_CONTACT_SETTINGS, MAX_CONTACT_THRESHOLD_S, type ContactConsumer, type ContactSettingsVersion, type ContactSettings } from './contacts/index.ts';
+export { DAY_S, QUARTER_S, markDirty, quartersOf, readRollupState, rollUpAll, runRollupCycle, splitRange, startRollupJob, type RollupSpec, type RollupState, type Runs } from './rollup/index.ts';
+export { STINTS_KIND, markUnrolledStints, stintRollup } from './store/stint-rollup.ts';

@@ -3,7 +3,7 @@
 // stint-rollup.ts) brings its rollup table and a RollupSpec; its query module asks which pieces
 // are clean and reads those from the rollup, the rest from the facts, with the same SQL rules.
 //
-// API (stable; see README "Performance" and docs/kpi-definitions.md §13):
+// API (stable; see README "Performance" and docs/kpi-definitions.md §12.1):
 // - Buckets: 15-minute UTC quarters (level QUARTER_S = 900) and UTC days (level DAY_S = 86400),
 //   epoch seconds. quartersOf(times) gives the quarters some fact times fall in.
 // - Writers: markDirty(ch, kind, site, quarters) BEFORE storing facts in those quarters and AGAIN

@@ -58,14 +58,22 @@ export async function markDirty(ch: ClickHouse, kind: string, site: string, quar
 export async function readRollupState(ch: ClickHouse, kind: string, site: string, fromS: number, toS: number): Promise<RollupState> {
   const params = { kind, site, from_s: dayOf(fromS), to_s: toS };
   const where = `kind = {kind:String} AND site = {site:String} AND bucket >= toDateTime({from_s:Int64}, 'UTC') AND bucket < toDateTime({to_s:Int64}, 'UTC')`;
-  const marks = await select<{ b: unknown; seq: unknown }>(ch, `SELECT toUInt32(bucket) AS b, max(seq) AS seq FROM ${TABLES.rollupMarks} WHERE ${where} GROUP BY bucket`, params);
-  const done = await select<{ level: unknown; b: unknown; gen: unknown }>(
-    ch, `SELECT level, toUInt32(bucket) AS b, max(gen) AS gen FROM ${TABLES.rollupDone} WHERE ${where} GROUP BY level, bucket`, params,
+  // One row of arrays per table: a year of a site is ~35,000 quarters.
+  const [marks] = await select<{ b: number[]; seq: unknown[] }>(
+    ch, `SELECT groupArray(toUInt32(bucket)) AS b, groupArray(seq) AS seq FROM (SELECT bucket, max(seq) AS seq FROM ${TABLES.rollupMarks} WHERE ${where} GROUP BY bucket)`, params,
+  );
+  const [done] = await select<{ level: number[]; b: number[]; gen: unknown[] }>(
+    ch,
+    `SELECT groupArray(level) AS level, groupArray(toUInt32(bucket)) AS b, groupArray(gen) AS gen
+     FROM (SELECT level, bucket, max(gen) AS gen FROM ${TABLES.rollupDone} WHERE ${where} GROUP BY level, bucket)`,
+    params,
   );
   const quarters = new Map<number, number>();
   const days = new Map<number, number>();
-  for (const r of done) (num(r.level) === DAY_S ? days : quarters).set(num(r.b), num(r.gen));
-  return { marks: new Map(marks.map((r) => [num(r.b), num(r.seq)])), quarters, days };
+  done?.b.forEach((b, i) => (num(done.level[i]) === DAY_S ? days : quarters).set(num(b), num(done.gen[i])));
+  const markMap = new Map<number, number>();
+  marks?.b.forEach((b, i) => markMap.set(num(b), num(marks.seq[i])));
+  return { marks: markMap, quarters, days };
 }
 
 export interface CycleOptions {
