@@ -198,3 +198,24 @@ describe('funnel rollup = scan: a generated November', () => {
     expect(await agree(site, changed, reads.slice(0, 2), [undefined, ['103']])).toBeGreaterThan(0);
   });
 });
+
+describe('funnel rollup = scan: a zone whose offset is not a whole quarter hour', () => {
+  it('Monrovia in March 1971 (UTC-00:44:30): quarters cut by a local hour or day are scanned, the others rolled', { timeout: 600_000 }, async () => {
+    const site = 'mon';
+    const funnel: FunnelConfig = { mon: GENERATED_FUNNEL };
+    const read: FunnelReadOptions = { defaultTz: 'UTC', funnel };
+    await generateFunnelTraffic(ch, { site, calls: 1500, fromS: Date.UTC(1971, 2, 1) / 1000, days: 2 });
+    expect(await rollAll(site, GENERATED_FUNNEL)).toBeGreaterThan(0);
+    const plans: Record<string, FunnelReadPlan | undefined> = {};
+    for (const by of ['day', 'hour'] as const) {
+      const q = { from: '1971-03-01', to: '1971-03-03', site, by, tz: 'Africa/Monrovia' };
+      const fromRollup = await queryFunnel(ch, q, { ...read, onPlan: (p) => (plans[by] = p) });
+      expect({ q, rows: fromRollup }).toEqual({ q, rows: await queryFunnel(ch, q, { ...read, rollup: false }) });
+    }
+    // By day: the quarter holding local midnight (00:44:30 UTC) and the range's partial edge quarters are scanned.
+    expect(plans.day?.rolled).toBeGreaterThan(0);
+    expect(plans.day?.scanned.length).toBeGreaterThanOrEqual(3);
+    // By hour every hour cuts a quarter: more scanned pieces than a read splits into, so the whole range is scanned.
+    expect(plans.hour?.rolled).toBe(0);
+  });
+});
