@@ -5,7 +5,7 @@
 // and a split-hours site calendar with a holiday, so the resolver and the in-hours rules work.
 // Usage: npx tsx bench/reports-page.ts [stints]
 import { cpus, loadavg } from 'node:os';
-import { queryAgentPerformance, queryKpis, queryWaitDistribution, saveCalendarVersion, saveSettingsVersion } from '@tablero/processor';
+import { markUnrolledStints, queryAgentPerformance, queryKpis, queryWaitDistribution, rollUpAll, saveCalendarVersion, saveSettingsVersion, stintRollup } from '@tablero/processor';
 import { freshClickHouse } from '../test/support/clickhouse.ts';
 import { insertYearOfStints, median } from './support/year-of-stints.ts';
 
@@ -20,6 +20,11 @@ try {
   await saveCalendarVersion(ch, { ...v, spec: { tz: 'America/Bogota', weekly: [weekday, weekday, weekday, weekday, weekday, [{ from: '08:00', to: '13:00' }], []], holidays: ['2025-06-23'] } });
   await saveSettingsVersion(ch, { ...v, queue: 'q1', patch: { formula: 'answered', threshold_s: 30, short_abandon_s: 5 } });
   console.log(`generated ${total} stints and merged them in ${Math.round(performance.now() - t0)} ms`);
+  // The processor's rollup job over what was generated (the backfill of migration 122).
+  const tr = performance.now();
+  await markUnrolledStints(ch);
+  await rollUpAll(ch, stintRollup, { settleMs: 0 });
+  console.log(`rollup built in ${Math.round(performance.now() - tr)} ms`);
 
   const read = { defaultTz: 'UTC' };
   const q = { from: '2025-06-01', to: '2025-07-01' };

@@ -99,6 +99,11 @@ const schema = z.object({
    */
   TABLERO_SNAPSHOT_MIN_MS: z.coerce.number().int().min(100, 'at least 100').max(5_000, 'at most 5000').default(100),
   /**
+   * Pause between two cycles of the processor's rollup job (ms; issue 18, processor/src/rollup/).
+   * 0 turns it off: every figure is then read from the stints (same figures, slower).
+   */
+  TABLERO_ROLLUP_INTERVAL_MS: z.coerce.number().int().min(0, 'at least 0').max(3_600_000, 'at most 3600000').default(10_000),
+  /**
    * An open call with no event for this long (seconds) no longer counts as waiting or talking now,
    * nor its agent as on call, and is listed as stale on the data quality page (kpi-definitions §5).
    */

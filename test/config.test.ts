@@ -16,6 +16,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TZ: 'UTC', TABLERO_SNAPSHOT_MIN_MS: 'fast' })).toThrow('TABLERO_SNAPSHOT_MIN_MS');
   });
 
+  it('reads the rollup job interval, 10 s unless set, 0 = off', () => {
+    expect(loadConfig({ TZ: 'UTC' }).TABLERO_ROLLUP_INTERVAL_MS).toBe(10_000);
+    expect(loadConfig({ TZ: 'UTC', TABLERO_ROLLUP_INTERVAL_MS: '0' }).TABLERO_ROLLUP_INTERVAL_MS).toBe(0);
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_ROLLUP_INTERVAL_MS: '-1' })).toThrow('TABLERO_ROLLUP_INTERVAL_MS: at least 0');
+  });
+
   it('reads the stale open call horizon, 4 h unless set, within 60 s..7 days', () => {
     expect(loadConfig({ TZ: 'UTC' }).TABLERO_STALE_CALL_S).toBe(14_400);
     expect(loadConfig({ TZ: 'UTC', TABLERO_STALE_CALL_S: '7200' }).TABLERO_STALE_CALL_S).toBe(7_200);

@@ -1,17 +1,16 @@
 // Cross-check with Asternic Call Center Stats Lite on the real DareDevinX queue_log
 // (docs/pbx-formats/peers.md §1.1): queue 9000, UTC, formula `answered`, T = 15..90 s.
 // The real ingest parser reads the fixture; the processor stores stints; queryKpis computes.
-import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseQueueLogLine } from '@tablero/ingest';
-import type { EventBatch, QueueEvent } from '@tablero/ingest/contract';
+import type { EventBatch } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import { ratio2 } from './core/kpi-math.ts';
 import { startProcessor } from './service.ts';
 import { queryKpis } from './store/kpi-query.ts';
 import { TestBus } from './testing/bus.ts';
 import { freshClickHouse, scalar } from './testing/clickhouse.ts';
+import { queueLogEvents } from './testing/queue-log-file.ts';
 import { realFixture } from '@tablero/ingest/real-fixtures';
 
 const FIXTURE = realFixture('DareDevinX__AsteriskReport__Testdaten.txt');
@@ -21,19 +20,7 @@ let live: { waiting: number; talking: number } = { waiting: -1, talking: -1 };
 
 beforeAll(async () => {
   ch = await freshClickHouse();
-  const bytes = readFileSync(FIXTURE);
-  const events: QueueEvent[] = [];
-  let offset = 0;
-  let lineNo = 0;
-  while (offset < bytes.length) {
-    const nl = bytes.indexOf(10, offset);
-    const end = nl < 0 ? bytes.length : nl;
-    lineNo += 1;
-    const r = parseQueueLogLine(bytes.subarray(offset, end).toString('utf8'), { site: 'default', source: FIXTURE, fingerprint: 'daredevinx', offset, lineNo });
-    if (!r.ok) throw new Error(`fixture line ${lineNo} rejected: ${r.reason}`);
-    events.push(r.value);
-    offset = end + 1;
-  }
+  const events = queueLogEvents(FIXTURE, 'default', 'daredevinx');
   expect(events).toHaveLength(278);
   const bus = new TestBus();
   // The live picture as of a minute after the fixture's last line: open calls of 2010 seen from

@@ -19,8 +19,11 @@ export { DEFAULT_QUEUE_SETTINGS, type ProcessorSettings, type QueueSettings } fr
 export { CalendarError, type SiteCalendarSpec } from './core/calendar.ts';
 // Escalations (PQRSD tickets): the service and the queries the dashboard serves.
 export { createEscalationsApi, startEscalations, type EscalationsApi, type EscalationsService, type EscalationsDeps, type EscalationsOptions } from './escalations/index.ts';
-export { queryFunnel, queryFunnelCalls, type FunnelReadOptions } from './store/funnel-query.ts';
+export { queryFunnel, queryFunnelCalls, type FunnelReadOptions, type FunnelReadPlan } from './store/funnel-query.ts';
+export { funnelRollup, rollFunnelAll, sweepFunnel, startFunnelSweeper, type FunnelSweeper } from './rollup/funnel-roll.ts';
 export { parseFunnelConfig, type FunnelConfig, type FunnelSettings, type FunnelService, type IvrSource } from './core/funnel.ts';
 export { queryFcr, type FcrReadOptions } from './store/fcr-query.ts';
 export { parseTypificationSettings, DEFAULT_TYPIFICATION, type TypificationSettings } from './core/typification.ts';
 export { startContactConsumer, queryContactKpis, contactAcceptedLines, contactSettingsView, loadContactSettingsVersions, saveContactSettings, contactSettingsAt, DEFAULT_CONTACT_SETTINGS, MAX_CONTACT_THRESHOLD_S, type ContactConsumer, type ContactSettingsVersion, type ContactSettings } from './contacts/index.ts';
+export { DAY_S, QUARTER_S, markDirty, quartersOf, readRollupState, rollUpAll, runRollupCycle, splitRange, startRollupJob, type RollupSpec, type RollupState, type Runs } from './rollup/index.ts';
+export { STINTS_KIND, markUnrolledStints, stintRollup } from './store/stint-rollup.ts';

@@ -58,8 +58,12 @@ import { defaultProcessorSettings, type ProcessorSettings } from './core/setting
 import { linesStored } from './core/line-key.ts';
 import { createStoreHealth, processorHealth } from './core/store-health.ts';
 import { DEFAULT_STALE_AFTER_S } from './core/stint-machine.ts';
+import { startRollupJob } from './rollup/index.ts';
+import { stintRollup } from './store/stint-rollup.ts';
 import { createStore } from './store/store.ts';
 import { bulkStore } from './store/bulk-store.ts';
+import type { FunnelConfig } from './core/funnel.ts';
+import { funnelRollup, startFunnelSweeper } from './rollup/funnel-roll.ts';
 import { ownedStore } from './store/owned-store.ts';
 import { createCommitter } from './service/committer.ts';
 import { createLiveDefinitions } from './service/definitions.ts';
@@ -124,6 +128,18 @@ export interface ProcessorOptions {
    * JSONCompactEachRow. The same rows and tokens as the live inserts. Default false.
    */
   bulkInserts?: boolean;
+   * Pause between two cycles of the stint rollup job (ms, processor/src/rollup/): dirty quarters
+   * and days are rolled up so KPI queries read them from the rollup. Default 10,000; 0 = no job
+   * (queries then scan what is not rolled up: the same figures, slower).
+   */
+  rollupIntervalMs?: number;
+  /**
+   * The call funnel's services per site (TABLERO_FUNNEL): with it, the rollup job also rolls the
+   * funnel (rollup/funnel-roll.ts) of the configured sites this processor owns, every
+   * rollupIntervalMs. Unset: the funnel is not rolled (its dirty marks are written all the same;
+   * a later processor with it rolls them), and funnel reads scan.
+   */
+  funnel?: FunnelConfig;
 }
 
 /**
@@ -325,6 +341,14 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       markAllChanged(changes.sites);
     }) ?? (() => undefined);
   consumption.done.catch((err: unknown) => log.error({ err }, 'processor consumption died'));
+  // Exact rollups of the stints (issue 18): the job only reads stints and writes rollup rows; a
+  // partitioned processor rolls up its own sites.
+  const rollupMs = opts.rollupIntervalMs ?? 10_000;
+  // The funnel's rollup (issue 16) runs in the same job; its sweeper marks what no commit marked
+  // (days stored before the rollup or without the processor, buckets judged under other settings).
+  const funnelRoll = opts.funnel && rollupMs > 0 ? funnelRollup(opts.funnel) : undefined;
+  const rollupJob = rollupMs > 0 ? startRollupJob(deps.ch, [stintRollup, ...(funnelRoll ? [funnelRoll] : [])], { intervalMs: rollupMs, log, ...(part ? { owns: part.owns } : {}) }) : undefined;
+  const funnelSweeper = opts.funnel && rollupMs > 0 ? startFunnelSweeper({ ch: deps.ch, log, funnel: opts.funnel, everyMs: rollupMs, now, ...(part ? { owns: part.owns } : {}) }) : undefined;
   log.info({ stream: streamSpec.name, durable: PROCESSOR_CONSUMER }, 'processor started');
 
   return {
@@ -332,8 +356,10 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
     async stop() {
       publisher.halt();
       committer.stop();
+      await funnelSweeper?.stop();
       stopTicks();
       stopResync();
+      await rollupJob?.stop();
       await consumption.stop();
       await exclusive(async () => undefined); // a reload applying its change finishes first
       await publisher.flushAlerts();

@@ -3,6 +3,8 @@ export const TABLES = {
   queueEvents: 'queue_events',
   /** Accepted CDR rows (migration 090). */
   cdr: 'cdr',
+  /** The call funnel's rollup rows (migration 123; marks and generations in rollup_marks / rollup_done). */
+  funnelRoll: 'funnel_roll',
   stints: 'stints',
   deadLetters: 'dead_letters',
   users: 'users',
@@ -44,4 +46,8 @@ export const TABLES = {
   campaignSettings: 'campaign_settings',
   /** Training / knowledge test scores per agent (migration 107). */
   trainingScores: 'training_scores',
+  /** Exact rollups (migrations 120-122): dirty marks, rolled generations, the stint rollup. */
+  rollupMarks: 'rollup_marks',
+  rollupDone: 'rollup_done',
+  stintRollup: 'stint_rollup',
 } as const;

@@ -2,6 +2,7 @@
 // calls belong to which service, where the IVR option is read, and how the per-call facts the
 // store query returns (store/queries/funnel.sql, sums of funnel-calls-judged.sql) add up to rows. The counting itself is that one
 // query; this file holds what it is given and what is done with its answer.
+import { createHash } from 'node:crypto';
 import { FUNNEL_FIGURES, type FunnelDefinition, type FunnelFigure, type FunnelRow, type KpiGrouping } from '../contract.ts';
 
 /** One service (e.g. "101 reclamos técnicos") reached by inbound contexts and/or dialled numbers. */
@@ -41,8 +42,43 @@ export const DEFAULT_IVR_VERB = 'IVROPTION';
  * by it (queries/funnel-calls-judged.sql) and a call's story lists its legs by it (store/call-story.ts).
  */
 export const CDR_CALL_KEY_SQL = "if(linkedid != '', linkedid, uniqueid)";
-/** Legs of a call are read this far around the range: a call lasts less (as the restart replay assumes). */
+/**
+ * Legs of a call are read this far around the range: a call lasts less (as the restart replay
+ * assumes). It is also the funnel's maximum call span: every leg, stint and IVR event of a call
+ * lies within it of the call's start, which the rollup's dirty marks rely on (rollup/funnel-buckets.ts).
+ * A constant, not a setting: the processor that marks and every reader must use the same span.
+ */
 export const FUNNEL_MARGIN_S = 6 * 3600;
+
+/**
+ * The period key of an instant (SQL expression over `t`, a DateTime): yyyymm, yyyymmdd,
+ * yyyymmddhh in the query's zone, and for 15-minute intervals the UTC quarter hour written in it.
+ * The scan keys a call by its start with it; the rollup keys a bucket by its first and last
+ * second with it (a bucket whose two keys differ is scanned instead).
+ */
+export function periodKeySql(t: string): string {
+  return `multiIf(
+        {by:String} = 'month', toUInt64(toYYYYMM(${t}, {tz:String})),
+        {by:String} = 'day', toUInt64(toYYYYMMDD(${t}, {tz:String})),
+        {by:String} = 'hour', intDiv(toYYYYMMDDhhmmss(${t}, {tz:String}), 10000),
+        intDiv(toYYYYMMDDhhmmss(toStartOfFifteenMinutes(${t}), {tz:String}), 100)
+      )`;
+}
+
+/**
+ * What a rolled funnel bucket was judged under (its `stamp`): the site's services (rules, agent
+ * options, order) and IVR option source. A bucket whose stamp differs from the settings in force
+ * is scanned, and re-judged by the roll job. The queues' T is not in it: the rollup keeps the
+ * answering wait per second and applies the T in force when read.
+ */
+export function funnelSettingsStamp(settings: FunnelSettings): string {
+  const canonical = JSON.stringify({
+    v: 1,
+    services: settings.services.map((s) => [s.service, s.contexts, s.dids, s.agent_options]),
+    ivr: [settings.ivr.source, 'verb' in settings.ivr ? settings.ivr.verb : '', 'app' in settings.ivr ? settings.ivr.app : '', 'pattern' in settings.ivr ? settings.ivr.pattern : ''],
+  });
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+}
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 

@@ -17,6 +17,7 @@ import { TABLES } from '@tablero/sql';
 import type { AgentPauseRow, AgentSessionRow } from '../core/agent-state.ts';
 import type { DeadLetterRow } from '../core/rejections.ts';
 import type { StintRow } from '../core/stint-machine.ts';
+import { funnelMarks } from '../rollup/funnel-marks.ts';
 import { insertSplitting, monthRuns, type StoreFailure } from './refusal.ts';
 import { pauseKey, sessionKey, type ProcessorStore } from './store.ts';
 
@@ -91,6 +92,10 @@ export async function storeCommit(store: ProcessorStore, rows: CommitRows, token
     outcome.splits += splits;
   };
 
+  // The funnel rollup's dirty marks (rollup/funnel-marks.ts): before any row the funnel reads and
+  // again after the last one, so a rolled quarter is never read while rows it lacks exist.
+  const marks = funnelMarks(rows, nowS);
+  await store.markFunnelDirty(marks);
   // One insert per commit (a flood of bad lines is a few counter rows, not one insert per
   // message); a redelivery after a crash is skipped by the rejections watermark, not the token.
   await store.insertDeadLetters(rows.dead, `dead:${token}`);
@@ -143,5 +148,6 @@ export async function storeCommit(store: ProcessorStore, rows: CommitRows, token
       ),
     );
   }
+  await store.markFunnelDirty(marks);
   return outcome;
 }

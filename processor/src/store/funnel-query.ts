@@ -7,19 +7,58 @@
 import { DEFAULT_SITE } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import { FUNNEL_CALLS_MAX_LIMIT, FUNNEL_FIGURES, type FunnelCallRow, type FunnelCallsPage, type FunnelCallsQuery, type FunnelDefinition, type FunnelQuery, type FunnelRow } from '../contract.ts';
-import { CDR_CALL_KEY_SQL, FUNNEL_MARGIN_S, funnelRows, keyOfPeriod, ruleParams, serviceDefinition, type FunnelConfig, type FunnelCounts, type FunnelService } from '../core/funnel.ts';
+import { CDR_CALL_KEY_SQL, FUNNEL_MARGIN_S, funnelRows, funnelSettingsStamp, keyOfPeriod, periodKeySql, ruleParams, serviceDefinition, type FunnelConfig, type FunnelCounts, type FunnelService, type FunnelSettings } from '../core/funnel.ts';
+import { oneDefinition } from '../rollup/funnel-buckets.ts';
+import { FUNNEL_KIND } from '../rollup/funnel-marks.ts';
+import { QUARTER_S, quarterOf, readRollupState, splitRange } from '../rollup/index.ts';
 import { periodAt, withZeroRows } from '../core/funnel-zero-rows.ts';
 import { KpiQueryError, parseBound, planRead, resolverFor, rows, sql, type KpiReadOptions } from './kpi-query.ts';
 
-const FUNNEL_CALLS = sql('funnel-calls-judged').replaceAll('{{cdr_call_key}}', CDR_CALL_KEY_SQL);
-const withCalls = (name: string): string => sql(name).replace('{{funnel_calls}}', FUNNEL_CALLS);
+/** A query text with its `{{period_key:<expr>}}` placeholders written out (core/funnel.ts periodKeySql). */
+const withPeriodKeys = (text: string): string => text.replace(/\{\{period_key:([^}]+)\}\}/g, (_, t: string) => periodKeySql(t));
+const FUNNEL_CALLS = withPeriodKeys(sql('funnel-calls-judged').replaceAll('{{cdr_call_key}}', CDR_CALL_KEY_SQL));
+/** A query over the funnel's calls: its `{{funnel_calls}}` is the one fragment that judges each call. */
+export const withCalls = (name: string): string => sql(name).replace('{{funnel_calls}}', FUNNEL_CALLS);
 const FUNNEL_SQL = withCalls('funnel');
+const ROLL_PLAN_SQL = withPeriodKeys(sql('funnel-roll-plan'));
+const ROLLED_SQL = withPeriodKeys(sql('funnel-rolled'));
+/** More scattered unrolled intervals than this in one read: one scan of the whole range costs less than their margins. */
+const MAX_SCAN_INTERVALS = 12;
 /** The list and its total per figure: the figure's per-call column named from the fixed list, never from input. */
 const LIST_SQL = new Map(FUNNEL_FIGURES.map((f) => [f, { page: withCalls('funnel-calls').replace('{{figure}}', `f_${f}`), total: withCalls('funnel-calls-total').replace('{{figure}}', `f_${f}`) }]));
 
 export interface FunnelReadOptions extends KpiReadOptions {
   funnel: FunnelConfig;
+  /** Read clean rolled buckets (rollup/funnel-roll.ts) instead of scanning them. Default true; false: the scan alone (the differential tests' oracle). */
+  rollup?: boolean;
+  /** Told how the read was split: rolled buckets read, intervals scanned (epoch seconds, [from, to)). */
+  onPlan?: (plan: FunnelReadPlan) => void;
 }
+
+export interface FunnelReadPlan {
+  rolled: number;
+  scanned: Array<[number, number]>;
+}
+
+/**
+ * The scan's parameters that come from a site's funnel settings alone: the inbound rules, the
+ * options asking for an agent, the IVR option source, and the services' names (the rollup's rows name their service).
+ */
+export function settingsParams(settings: FunnelSettings) {
+  const ivr = settings.ivr;
+  return {
+    ...ruleParams(settings.services),
+    agent_options: settings.services.map((s) => s.agent_options),
+    service_names: settings.services.map((s) => s.service),
+    ivr_source: ivr.source,
+    ivr_verb: ivr.source === 'queue_log' ? ivr.verb : '',
+    ivr_app: ivr.source === 'lastdata' ? ivr.app : '',
+    ivr_pattern: ivr.source === 'lastdata' ? ivr.pattern : '',
+  };
+}
+
+/** The read range of the scan of calls starting in [from_s, to_s): widened by the maximum call span. */
+export const scanRange = (from_s: number, to_s: number) => ({ from_s, to_s, lo_s: from_s - FUNNEL_MARGIN_S, hi_s: to_s + FUNNEL_MARGIN_S });
 
 type SqlCounts = Record<Exclude<keyof FunnelCounts, 'answer_queues' | 'option'>, unknown> & { option: string; answer_queues: string[] };
 
@@ -37,8 +76,7 @@ async function prepare(ch: ClickHouse, q: FunnelQuery, o: FunnelReadOptions) {
   const from_s = parseBound(q.from, tz);
   const to_s = parseBound(q.to, tz);
   if (!(from_s < to_s)) throw new KpiQueryError(`from (${q.from}) must be before to (${q.to}); to is exclusive`);
-  const lo_s = from_s - FUNNEL_MARGIN_S;
-  const hi_s = to_s + FUNNEL_MARGIN_S;
+  const { lo_s, hi_s } = scanRange(from_s, to_s);
   // The queues' definitions over the widened range: stints of the margins get theirs too.
   const plan = planRead(resolver, { from: q.from, to: q.to, site, tz }, { ...o, from_s: lo_s, to_s: hi_s });
   const grp = { grp_piece: [] as number[], grp_queue: [] as string[], grp_t: [] as number[], grp_strict: [] as number[] };
@@ -52,19 +90,57 @@ async function prepare(ch: ClickHouse, q: FunnelQuery, o: FunnelReadOptions) {
       }
     }
   }
-  const ivr = settings.ivr;
   const params = {
-    site, by, tz, from_s, to_s, lo_s, hi_s,
-    ...ruleParams(settings.services),
-    agent_options: settings.services.map((s) => s.agent_options),
-    ivr_source: ivr.source,
-    ivr_verb: ivr.source === 'queue_log' ? ivr.verb : '',
-    ivr_app: ivr.source === 'lastdata' ? ivr.app : '',
-    ivr_pattern: ivr.source === 'lastdata' ? ivr.pattern : '',
+    site, by, tz, ...scanRange(from_s, to_s),
+    ...settingsParams(settings),
     piece_from: plan.pieces.map((p) => p.from_s),
     ...grp,
   };
   return { site, settings, by, tz, from_s, to_s, resolver, plan, params };
+}
+
+type Prepared = NonNullable<Awaited<ReturnType<typeof prepare>>>;
+
+/**
+ * The funnel's groups of the range: clean rolled buckets judged under the settings in force read
+ * from the rollup, every other part of the range (dirty, recent, unrolled, judged under other
+ * settings, near a change of the queues' T, a local period boundary inside the bucket, the range's
+ * partial quarter hours) counted by the scan. The two parts hold disjoint calls (by start), so
+ * their groups add up to the scan of the whole range.
+ */
+async function funnelGroups(ch: ClickHouse, p: Prepared, useRollup: boolean, onPlan?: (plan: FunnelReadPlan) => void): Promise<SqlCounts[]> {
+  const { params } = p;
+  let intervals: Array<[number, number]> = [[p.from_s, p.to_s]];
+  let rolled: Promise<SqlCounts[]> = Promise.resolve([]);
+  let rolledQuarters = 0;
+  const lo = quarterOf(p.from_s);
+  if (useRollup && lo + QUARTER_S <= p.to_s) {
+    // Which quarters are clean and at which generation (the generic rollup's state), and which of
+    // those generations were judged under the settings in force with one period key per quarter.
+    const [state, judged] = await Promise.all([
+      readRollupState(ch, FUNNEL_KIND, p.site, lo, p.to_s),
+      rows<{ b: number; gen: unknown; ok: unknown }>(ch, ROLL_PLAN_SQL, { site: p.site, from_s: lo, to_s: p.to_s, by: p.by, tz: p.tz, stamp: funnelSettingsStamp(p.settings) }, 'funnel rollup plan'),
+    ]);
+    const ok = new Set(judged.filter((r) => Number(r.ok) === 1).map((r) => `${Number(r.b)}:${Number(r.gen)}`));
+    const changes = p.plan.pieces.slice(1).map((x) => x.from_s);
+    const split = splitRange(state, p.from_s, p.to_s, {
+      quarter: (q) => ok.has(`${q}:${state.quarters.get(q)}`) && oneDefinition(q, changes),
+      day: () => false, // the funnel rolls quarters only
+    });
+    const scan = split.scan.from.map((a, i): [number, number] => [a, split.scan.to[i] as number]);
+    const quarters: number[] = [];
+    split.quarters.from.forEach((a, i) => {
+      for (let q = a; q < (split.quarters.to[i] as number); q += QUARTER_S) quarters.push(q);
+    });
+    if (quarters.length > 0 && scan.length <= MAX_SCAN_INTERVALS) {
+      intervals = scan;
+      rolledQuarters = quarters.length;
+      rolled = rows<SqlCounts>(ch, ROLLED_SQL, { ...params, from_s: lo, to_s: p.to_s, ok_bucket: quarters, ok_gen: quarters.map((q) => state.quarters.get(q) as number) }, 'funnel rollup read');
+    }
+  }
+  onPlan?.({ rolled: rolledQuarters, scanned: intervals });
+  const scanned = intervals.map(([a, b]) => rows<SqlCounts>(ch, FUNNEL_SQL, { ...params, ...scanRange(a, b) }, 'funnel query'));
+  return (await Promise.all([rolled, ...scanned])).flat();
 }
 
 /** A row's definition: its service's, with the T of the queues that answered its calls. */
@@ -90,8 +166,8 @@ function definer(p: NonNullable<Awaited<ReturnType<typeof prepare>>>): (svc: Fun
 export async function queryFunnel(ch: ClickHouse, q: FunnelQuery, o: FunnelReadOptions): Promise<FunnelRow[]> {
   const p = await prepare(ch, q, o);
   if (!p) return [];
-  const { settings, by, params } = p;
-  const raw = await rows<SqlCounts>(ch, FUNNEL_SQL, params, 'funnel query');
+  const { settings, by } = p;
+  const raw = await funnelGroups(ch, p, o.rollup !== false, o.onPlan);
   const groups: FunnelCounts[] = raw.map((r) => ({
     service: Number(r.service), k: Number(r.k), option: String(r.option),
     ...(Object.fromEntries(FUNNEL_FIGURES.map((f) => [f, Number(r[f])])) as Pick<FunnelCounts, (typeof FUNNEL_FIGURES)[number]>),

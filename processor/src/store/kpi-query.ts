@@ -19,18 +19,20 @@ import { definitionKey, stateDefinition, type DefinitionResolver, type ResolvedD
 import { DERIVED_SUMS, emptySums, figures, mergeSums, ratio2, withDefinition, type AgentSumsRow, type KpiSums } from '../core/kpi-math.ts';
 import type { ProcessorSettings, QueueSettings } from '../core/settings.ts';
 import { loadResolver } from './settings-store.ts';
+import { readRollupState } from '../rollup/index.ts';
+import { allStints, rolledStints, scannedStints, splitPiece } from './kpi-rollup.ts';
 import { ProcessorStoreError } from './store.ts';
+import { STINTS_KIND } from './stint-rollup.ts';
 
 export function sql(name: string): string {
   return readFileSync(new URL(`./queries/${name}.sql`, import.meta.url), 'utf8');
 }
-const STINTS_FRAGMENT = sql('stints-classified');
 /** A query over the classified stints: its `{{stints}}` is the shared fragment. */
-export const withStints = (name: string): string => sql(name).replace('{{stints}}', STINTS_FRAGMENT);
+export const withStints = (name: string): string => sql(name).replace('{{stints}}', allStints);
 const Q = {
-  kpiSums: withStints('kpi-sums'),
+  kpiSums: sql('kpi-sums'),
   agentSums: withStints('agent-sums'),
-  waitBuckets: withStints('wait-buckets'),
+  waitBuckets: sql('wait-buckets'),
   agentPauses: sql('agent-pauses'),
 } as const;
 
@@ -52,6 +54,11 @@ export interface KpiReadOptions {
   baseCalendars?: Record<string, SiteCalendarSpec>;
   /** Clock: decides the site calendar whose zone a query without `tz` uses. */
   now?: () => number;
+  /**
+   * Read clean buckets from the stint rollup (default true; issue 18). false scans every stint:
+   * the same figures (the differential tests compare both), slower.
+   */
+  rollup?: boolean;
 }
 
 export class KpiQueryError extends Error {
@@ -181,6 +188,22 @@ export async function rows<T>(ch: ClickHouse, query: string, params: Record<stri
   }
 }
 
+/**
+ * Runs a query over the classified stints (`{{stints}}`) for every piece and group of the plan:
+ * the clean buckets the group can read whole from the stint rollup, the rest from the stints
+ * (kpi-rollup.ts); the rows of both come back together, for the caller to add up.
+ */
+async function eachGroupRolled<T>(ch: ClickHouse, plan: ReadPlan, by: PeriodBy, o: Pick<KpiReadOptions, 'rollup'>, query: string, params: (piece: PlanPiece, g: PlanGroup) => Record<string, unknown>, what: string) {
+  const state = o.rollup === false ? null : await readRollupState(ch, STINTS_KIND, plan.site, plan.from_s, plan.to_s);
+  return eachGroup(plan, async (piece, g) => {
+    const split = splitPiece(state, piece.from_s, piece.to_s, plan.tz, by, g.resolved.calendar.spec);
+    const out: T[] = [];
+    if (split.days.from.length + split.quarters.from.length > 0) out.push(...(await rows<T>(ch, query.replace('{{stints}}', rolledStints(split)), params(piece, g), what)));
+    if (split.scan.from.length > 0) out.push(...(await rows<T>(ch, query.replace('{{stints}}', split.scan.from.length === 1 && split.scan.from[0] === piece.from_s && split.scan.to[0] === piece.to_s ? allStints : scannedStints(split.scan)), params(piece, g), what)));
+    return out;
+  });
+}
+
 /** Runs `read` for every piece and group of the plan, one query at a time (chDB is one engine). */
 async function eachGroup<T>(plan: ReadPlan, read: (piece: PlanPiece, g: PlanGroup) => Promise<T[]>): Promise<Array<{ piece: PlanPiece; g: PlanGroup; rows: T[] }>> {
   const out: Array<{ piece: PlanPiece; g: PlanGroup; rows: T[] }> = [];
@@ -216,8 +239,8 @@ export interface PeriodSums {
 }
 
 /** Integer sums per queue and local period over the plan, each piece by its own definition. */
-export async function readPeriodSums(ch: ClickHouse, plan: ReadPlan, by: PeriodBy): Promise<PeriodSums[]> {
-  const parts = await eachGroup(plan, (piece, g) => rows<SqlSums>(ch, Q.kpiSums, fragmentParams(plan, piece, g, by), 'KPI query'));
+export async function readPeriodSums(ch: ClickHouse, plan: ReadPlan, by: PeriodBy, o: Pick<KpiReadOptions, 'rollup'> = {}): Promise<PeriodSums[]> {
+  const parts = await eachGroupRolled<SqlSums>(ch, plan, by, o, Q.kpiSums, (piece, g) => fragmentParams(plan, piece, g, by), 'KPI query');
   const out = new Map<string, PeriodSums & { key: string }>();
   for (const { g, rows: rs } of parts) {
     for (const r of rs) {
@@ -260,7 +283,7 @@ export async function resolverFor(ch: ClickHouse, o: KpiReadOptions): Promise<De
 /** KPI rows (docs/interfaces.md): the same for `tablero kpis`, /api/kpis and the Reports page. */
 export async function queryKpis(ch: ClickHouse, q: KpiQuery, o: KpiReadOptions = { defaultTz: 'UTC' }): Promise<KpiRow[]> {
   const plan = planRead(await resolverFor(ch, o), q, o);
-  return (await readPeriodSums(ch, plan, q.by ?? 'day')).map((p) => ({
+  return (await readPeriodSums(ch, plan, q.by ?? 'day', o)).map((p) => ({
     queue: p.queue,
     period: p.period,
     ...figures(p.sums),
@@ -277,8 +300,9 @@ export const WAIT_EDGES_S: readonly number[] = [0, 10, 20, 30, 45, 60, 90, 120, 
 export async function queryWaitDistribution(ch: ClickHouse, q: KpiQuery, o: KpiReadOptions, edges: readonly number[] = WAIT_EDGES_S): Promise<WaitDistribution> {
   const plan = planRead(await resolverFor(ch, o), q, o);
   const out: WaitBucket[] = edges.map((from, i) => ({ from_s: from, to_s: edges[i + 1] ?? null, answered: 0, abandoned: 0 }));
-  const parts = await eachGroup(plan, (piece, g) =>
-    rows<{ outcome: string; bucket: unknown; calls: unknown }>(ch, Q.waitBuckets, { ...fragmentParams(plan, piece, g, 'day'), edges }, 'wait distribution query'),
+  const parts = await eachGroupRolled<{ outcome: string; bucket: unknown; calls: unknown }>(
+    // No period here: 'month' lets the most days be read from the rollup.
+    ch, plan, 'month', o, Q.waitBuckets, (piece, g) => ({ ...fragmentParams(plan, piece, g, 'month'), edges }), 'wait distribution query',
   );
   for (const { rows: rs } of parts) {
     for (const r of rs) {

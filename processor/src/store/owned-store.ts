@@ -22,6 +22,7 @@ export function ownedStore(store: ProcessorStore, owns: (site: string) => boolea
     insertEventsJson: fenced(store.insertEventsJson),
     insertDeadLetters: fenced(store.insertDeadLetters),
     insertCdr: fenced(store.insertCdr),
+    markFunnelDirty: fenced(store.markFunnelDirty),
     insertAgentIntervals: fenced(store.insertAgentIntervals),
     insertAlert: fenced(store.insertAlert),
     async lastCommit() {

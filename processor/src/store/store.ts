@@ -9,6 +9,9 @@ import type { AgentPauseRow, AgentSessionRow } from '../core/agent-state.ts';
 import { lineKey } from '../core/line-key.ts';
 import { COUNTER_ID_SUFFIX, REJECTION_MEMORY_S, budgetKey, type DeadLetterRow } from '../core/rejections.ts';
 import type { StintOutcome, StintRow } from '../core/stint-machine.ts';
+import { markStints } from './stint-rollup.ts';
+import { FUNNEL_KIND } from '../rollup/funnel-marks.ts';
+import { markDirty } from '../rollup/store.ts';
 
 export class ProcessorStoreError extends Error {
   override name = 'ProcessorStoreError';
@@ -56,6 +59,8 @@ export interface ProcessorStore {
   insertDeadLetters(dead: DeadLetterRow[], token: string): Promise<void>;
   /** CDR rows (migration 090); row identity and dedup are the table's (row_key). */
   insertCdr(records: CdrRecord[], token: string): Promise<void>;
+  /** Marks quarters dirty for the funnel rollup, per site (rollup/funnel-marks.ts; generic rollup_marks). */
+  markFunnelDirty(quartersBySite: ReadonlyMap<string, readonly number[]>): Promise<void>;
   /** Source fingerprint -> highest byte offset stored in cdr (the CDR redelivery watermark). */
   cdrOffsets(): Promise<Map<string, number>>;
   /** Highest stored dead-letter offset per source fingerprint (rows and counters, core/rejections.ts). */
@@ -127,10 +132,21 @@ export function createStore(ch: ClickHouse): ProcessorStore {
     }
   }
   return {
-    insertStints: (r, commitId, token) => insertJson(TABLES.stints, r.map((row) => JSON.stringify({ ...row, commit_id: commitId })).join('\n'), token),
+    async insertStints(r, commitId, token) {
+      if (r.length === 0) return;
+      // Exact rollups (store/stint-rollup.ts): the touched quarters are marked dirty before the
+      // stints are stored (a crash leaves them dirty) and again after (a rollup job that read the
+      // stints meanwhile sees a newer mark).
+      await markStints(ch, r);
+      await insertJson(TABLES.stints, r.map((row) => JSON.stringify({ ...row, commit_id: commitId })).join('\n'), token);
+      await markStints(ch, r);
+    },
     insertEvents: (e, token) => insertJson(TABLES.queueEvents, e.map((ev) => JSON.stringify(ev)).join('\n'), token),
     insertEventsJson: (json, token) => insertJson(TABLES.queueEvents, json, token),
     insertCdr: (r, token) => insertJson(TABLES.cdr, r.map((rec) => JSON.stringify(rec)).join('\n'), token),
+    async markFunnelDirty(marks) {
+      for (const [site, quarters] of marks) await markDirty(ch, FUNNEL_KIND, site, quarters);
+    },
     async cdrOffsets() {
       const r = await rows<{ fp: string; m: unknown }>(
         `SELECT replaceRegexpOne(event_id, ':[^:]*$', '') AS fp, max(offset) AS m FROM ${TABLES.cdr} GROUP BY fp`,

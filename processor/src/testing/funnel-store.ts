@@ -11,26 +11,38 @@ import { startProcessor } from '../service.ts';
 import { TestBus } from './bus.ts';
 import { cdrCsv, type LegSet } from './cdr-legs.ts';
 
-/** Stores each site's legs and queue_log lines (the processor's clock at `nowS`; UTC calendar). */
-export async function storeLegSets(ch: ClickHouse, sets: Record<string, LegSet>, nowS: number): Promise<void> {
+/**
+ * Stores each site's legs and queue_log lines (the processor's clock at `nowS`; UTC calendar).
+ * `pick`: only the legs / lines it keeps (by index), read as from a file named by `copy` (another
+ * source, so legs held back once can arrive later as from a copy of the file).
+ */
+export async function storeLegSets(
+  ch: ClickHouse,
+  sets: Record<string, LegSet>,
+  nowS: number,
+  pick: { leg?: (i: number) => boolean; line?: (i: number) => boolean; copy?: string } = {},
+): Promise<void> {
+  const copy = pick.copy ?? '';
   const bus = new TestBus();
   const p = await startProcessor({ bus, ch, log: pino({ level: 'silent' }), now: () => nowS * 1000 }, { tz: 'UTC' });
   try {
     for (const [site, { legs, queueLog }] of Object.entries(sets)) {
-      const records: CdrRecord[] = legs.map((l, i) => {
-        const r = parseCdrLine(cdrCsv(l), { site, source: `test:${site}.csv`, fingerprint: `${site}cdr`, offset: i * 1000, lineNo: 0 }, { timeZone: 'UTC' });
+      const records: CdrRecord[] = legs.flatMap((l, i) => {
+        if (pick.leg && !pick.leg(i)) return [];
+        const r = parseCdrLine(cdrCsv(l), { site, source: `test:${site}${copy}.csv`, fingerprint: `${site}cdr${copy}`, offset: i * 1000, lineNo: 0 }, { timeZone: 'UTC' });
         if (!r.ok) throw new Error(`${r.reason}: ${r.line}`);
-        return r.value;
+        return [r.value];
       });
-      const events: QueueEvent[] = queueLog.map((line, i) => {
-        const r = parseQueueLogLine(line, { site, source: `test:${site}.ql`, fingerprint: `${site}ql`, offset: i * 1000, lineNo: 0 });
+      const events: QueueEvent[] = queueLog.flatMap((line, i) => {
+        if (pick.line && !pick.line(i)) return [];
+        const r = parseQueueLogLine(line, { site, source: `test:${site}${copy}.ql`, fingerprint: `${site}ql${copy}`, offset: i * 1000, lineNo: 0 });
         if (!r.ok) throw new Error(`${r.reason}: ${r.line}`);
-        return r.value;
+        return [r.value];
       });
-      const cdr: CdrBatch = { batch_id: `${site}cdr:all`, site, records };
-      const evb: EventBatch = { batch_id: `${site}ql:all`, site, events };
-      if (!(await bus.deliver(`pbx.cdr.${site}`, cdr, cdr.batch_id))) throw new Error(`the CDR batch of ${site} was not stored`);
-      if (!(await bus.deliver(`pbx.events.${site}`, evb, evb.batch_id))) throw new Error(`the queue_log batch of ${site} was not stored`);
+      const cdr: CdrBatch = { batch_id: `${site}cdr${copy}:all`, site, records };
+      const evb: EventBatch = { batch_id: `${site}ql${copy}:all`, site, events };
+      if (records.length && !(await bus.deliver(`pbx.cdr.${site}`, cdr, cdr.batch_id))) throw new Error(`the CDR batch of ${site} was not stored`);
+      if (events.length && !(await bus.deliver(`pbx.events.${site}`, evb, evb.batch_id))) throw new Error(`the queue_log batch of ${site} was not stored`);
     }
   } finally {
     await p.stop();

@@ -51,13 +51,14 @@ WITH
       countIf(outcome != 'refused') AS entered,
       countIf(outcome = 'answered') AS answered_n,
       minIf(enter_ts, outcome = 'answered') AS first_answer_ts,
-      argMinIf(within, enter_ts, outcome = 'answered') AS first_within,
-      argMinIf(queue, enter_ts, outcome = 'answered') AS first_queue,
+      -- The first answering stint's queue, within-T yes/no and wait (-1: unknown) from one row,
+      -- so the rollup's wait histogram (funnel-roll.sql) judges "within T" as this scan does.
+      argMinIf((queue, within, ifNull(wait_s, -1)), enter_ts, outcome = 'answered') AS first_answer,
       maxIf(enter_ts, outcome != 'refused') AS last_ts,
       argMaxIf(outcome, enter_ts, outcome != 'refused') AS last_outcome
     FROM (
       SELECT
-        callid, queue, outcome, enter_ts,
+        callid, queue, outcome, enter_ts, wait_s,
         arrayCount(x -> x <= toUnixTimestamp(enter_ts), {piece_from:Array(Int64)}) AS piece,
         arrayFirstIndex((p, q) -> p = piece AND q = queue, {grp_piece:Array(UInt32)}, {grp_queue:Array(String)}) AS own,
         if(own > 0, own, arrayFirstIndex((p, q) -> p = piece AND q = '', {grp_piece:Array(UInt32)}, {grp_queue:Array(String)})) AS g,
@@ -97,8 +98,10 @@ WITH
       sum(s.n) AS n,
       sum(s.entered) AS entered,
       sum(s.answered_n) AS answered_n,
-      argMinIf(s.first_within, s.first_answer_ts, s.answered_n > 0) AS answer_within,
-      argMinIf(s.first_queue, s.first_answer_ts, s.answered_n > 0) AS answer_queue,
+      argMinIf(s.first_answer, s.first_answer_ts, s.answered_n > 0) AS answer,
+      answer.1 AS answer_queue,
+      answer.2 AS answer_within,
+      answer.3 AS answer_wait,
       argMaxIf(s.last_outcome, s.last_ts, s.entered > 0) AS last_outcome,
       argMaxIf(o.opt, o.opt_at, o.callid != '') AS opt_queue_log
     FROM (SELECT call_key, call_start, first_rule, opt_userfield, opt_lastdata, queue_app, uids_in_order, first_src, uid FROM calls ARRAY JOIN uids AS uid) AS c
@@ -109,14 +112,9 @@ WITH
   judged AS (
     SELECT
       arrayElement({rule_service:Array(UInt32)}, first_rule) AS service,
-      multiIf(
-        {by:String} = 'month', toUInt64(toYYYYMM(call_start, {tz:String})),
-        {by:String} = 'day', toUInt64(toYYYYMMDD(call_start, {tz:String})),
-        {by:String} = 'hour', intDiv(toYYYYMMDDhhmmss(call_start, {tz:String}), 10000),
-        intDiv(toYYYYMMDDhhmmss(toStartOfFifteenMinutes(call_start), {tz:String}), 100)
-      ) AS k,
+      {{period_key:call_start}} AS k,
       multiIf({ivr_source:String} = 'userfield', opt_userfield, {ivr_source:String} = 'lastdata', opt_lastdata, opt_queue_log) AS option,
-      call_key, call_start, uniqueids, src, n, entered, answered_n, answer_within, answer_queue, last_outcome,
+      call_key, call_start, uniqueids, src, n, entered, answered_n, answer_within, answer_queue, answer_wait, last_outcome,
       n > 0 OR queue_app OR has(arrayElement({agent_options:Array(Array(String))}, service), option) AS asked
     FROM per_call
   )
@@ -124,7 +122,7 @@ WITH
 -- figure's list is the calls with a 1. Identities: ingresadas = ivr_only + asked_agent;
 -- asked_agent = offered + refused + lost_before_queue; offered = answered + abandoned + other_exit.
 SELECT
-  service, k, option, call_key, call_start, uniqueids, src, answer_queue, last_outcome,
+  service, k, option, call_key, call_start, uniqueids, src, answer_queue, answer_wait, last_outcome,
   toUInt8(1) AS f_ingresadas,
   toUInt8(NOT asked) AS f_ivr_only,
   toUInt8(asked) AS f_asked_agent,

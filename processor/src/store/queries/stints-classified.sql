@@ -5,10 +5,12 @@
 -- include_out_of_hours) and counted (included and not a short abandon). `k` is the integer key
 -- of the stint's local period in {tz}. Queries select from it as `FROM ({{stints}})`; the read
 -- module (kpi-query.ts) cuts the range where the definition changes and runs each piece alone.
--- FINAL: a stint re-inserted after a redelivery is one stint. Every version of a stint has the
--- same enter_ts, so the same month partition: FINAL never needs to merge across partitions.
+-- The rows come from a source (stints-source.sql: one row per stint, n = 1; or rollup-source.sql:
+-- one row per rolled bucket, queue, outcome and wait second, weighted by n, its time the bucket's
+-- start, read only for buckets wholly in one period and wholly in or out of hours): queries sum
+-- n, never count rows, so both give the same figures (issue 18, docs/kpi-definitions.md §12.1).
 SELECT
-  queue, agent, outcome, wait_s, talk_s,
+  queue, agent, outcome, wait_s, talk_s, n, talk_sum, talk_n,
   -- What a list of calls shows (calls.sql); a query that selects none of them reads none.
   stint_id, callid, enter_ts, end_ts, caller, transferred,
   multiIf(
@@ -28,9 +30,4 @@ SELECT
   wait_s IS NOT NULL AND if({strict:Bool}, wait_s < {threshold_s:Int64}, wait_s <= {threshold_s:Int64}) AS within,
   outcome != 'cut_by_restart' AND (in_hours OR {include_out_of_hours:Bool}) AS included,
   included AND NOT short AS counted
-FROM stints FINAL
-WHERE site = {site:String}
-  AND enter_ts >= toDateTime({from_s:Int64}, 'UTC')
-  AND enter_ts < toDateTime({to_s:Int64}, 'UTC')
-  AND (empty({queues:Array(String)}) OR has({queues:Array(String)}, queue))
-  AND (empty({exclude_queues:Array(String)}) OR NOT has({exclude_queues:Array(String)}, queue))
+FROM ({{source}})
