@@ -128,6 +128,7 @@ export interface ProcessorOptions {
    * JSONCompactEachRow. The same rows and tokens as the live inserts. Default false.
    */
   bulkInserts?: boolean;
+  /**
    * Pause between two cycles of the stint rollup job (ms, processor/src/rollup/): dirty quarters
    * and days are rolled up so KPI queries read them from the rollup. Default 10,000; 0 = no job
    * (queries then scan what is not rolled up: the same figures, slower).
