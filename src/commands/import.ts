@@ -79,7 +79,9 @@ export const importCommand: Command = {
     // Without NATS the events go through an in-process processor into ClickHouse right here;
     // with NATS they are done once JetStream acknowledged them (the processor service stores them).
     const ch = cfg.NATS_URL ? null : await openStore(cfg, log);
-    const processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, maxGroupMessages: IMPORT_GROUP_MESSAGES }) : null;
+    // No rollup job here (it would take CPU from the import): the stints it stores are marked
+    // dirty, read from the stints until `tablero start`'s job rolls them up (same figures).
+    const processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, maxGroupMessages: IMPORT_GROUP_MESSAGES, rollupIntervalMs: 0 }) : null;
     const bar = new ProgressBar(process.stderr);
     try {
       const summary = await importFiles(
