@@ -35,7 +35,8 @@ try {
         '' AS caller,
         false AS transferred,
         true AS enter_seen,
-        concat('gen:', toString(number)) AS end_event_id
+        concat('gen:', toString(number)) AS end_event_id,
+        0 AS commit_id -- migration 013's column: the INSERT lists every column of the table
       FROM (SELECT number, cityHash64(number, 3) % 100 AS r FROM numbers(${total}))`,
   });
   console.log(`generated ${total} stints in ${Math.round(performance.now() - t0)} ms`);

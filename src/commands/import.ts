@@ -85,7 +85,9 @@ export const importCommand: Command = {
     // Without NATS the events go through an in-process processor into ClickHouse right here (the
     // bulk path: files read and parsed in a worker thread, src/commands/import-thread.ts, while
     // this thread reduces and stores); with NATS they are done once JetStream acknowledged them
-    // (the processor service stores them). The worker starts first: its start (loading the
+    // (the processor service stores them). No rollup job here (it would take CPU from the import):
+    // the stints it stores are marked dirty and read from the stints until `tablero start` rolls
+    // them up (same figures). The worker starts first: its start (loading the
     // parser) overlaps opening the store; what it publishes meanwhile waits on the bus.
     const threaded = cfg.NATS_URL
       ? null
@@ -94,7 +96,7 @@ export const importCommand: Command = {
     let processor: Awaited<ReturnType<typeof startProcessor>> | null = null;
     try {
       ch = cfg.NATS_URL ? null : await openStore(cfg, log);
-      processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, maxGroupMessages: BULK_IMPORT.maxGroupMessages, bulkInserts: BULK_IMPORT.bulkInserts }) : null;
+      processor = ch ? await startProcessor({ bus, ch, log }, { tz: cfg.siteTz, rejectedRowsPerMinute: cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, maxGroupMessages: BULK_IMPORT.maxGroupMessages, bulkInserts: BULK_IMPORT.bulkInserts, rollupIntervalMs: 0 }) : null;
       const summary = await (threaded?.summary ?? importFiles({ bus, log }, { ...importOpts, onProgress: (p) => bar.update(p) }));
       bar.done();
       const rejected = Object.entries(summary.rejected);
