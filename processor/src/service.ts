@@ -49,6 +49,7 @@
 import { EVENTS_STREAM_SPEC, PROCESSOR_CONSUMER } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readMessage, takeTurns, type ProcessorBus, type ProcessorDurableMessage } from './bus/bus.ts';
 import { LIVE_RESYNC_SUBJECT, SNAPSHOT_HEARTBEAT_MS, SNAPSHOT_MIN_INTERVAL_MS, type AlertMessage, type ProcessorHealth, type QueueSnapshot, type SupervisorMessage } from './contract.ts';
 import { DEFAULT_ALERT_RULES, type AlertRules } from './core/alerts.ts';
@@ -60,6 +61,7 @@ import { createStoreHealth, processorHealth } from './core/store-health.ts';
 import { DEFAULT_STALE_AFTER_S } from './core/stint-machine.ts';
 import { createStore } from './store/store.ts';
 import { ownedStore } from './store/owned-store.ts';
+import { claimFence } from './store/fenced-insert.ts';
 import { createCommitter } from './service/committer.ts';
 import { createLiveDefinitions } from './service/definitions.ts';
 import { createPublisher } from './service/publisher.ts';
@@ -135,6 +137,13 @@ export interface ProcessorPartition {
   fence(): void;
   /** For logs and the insert tokens of this partition's commits (unique per partition). */
   label: string;
+  /**
+   * Store-side fencing (store/fenced-insert.ts): the holder's epoch is written to the store before
+   * the state is rebuilt, then `graceMs` (longer than any insert may run) passes so that an insert
+   * of the previous holder already running has landed; every insert stores rows only while that
+   * epoch is the partition's newest. `lost` is called once the store shows a newer holder.
+   */
+  storeFence?: { epoch: number; member: string; insertTimeoutS: number; graceMs: number; lost(): void };
 }
 
 export interface ProcessorDeps {
@@ -192,8 +201,38 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const maxMs = opts.snapshotMaxIntervalMs ?? SNAPSHOT_HEARTBEAT_MS;
   const supervisorMinMs = opts.supervisorMinIntervalMs ?? Math.min(maxMs, Math.max(minMs, 250));
   const part = opts.partition;
-  const store = part ? ownedStore(createStore(deps.ch), part.owns, part.fence) : createStore(deps.ch);
+  const sf = part?.storeFence;
+  const storeFence = part && sf ? { item: part.label, epoch: sf.epoch, insertTimeoutS: sf.insertTimeoutS } : undefined;
+  // Set once the store showed a newer holder: nothing more is published either.
+  let fencedByStore = false;
+  const onFenced = (): void => {
+    fencedByStore = true;
+    sf?.lost();
+  };
+  const store = part
+    ? ownedStore(createStore(deps.ch, storeFence), part.owns, part.fence, storeFence ? { ch: deps.ch, fence: storeFence, onFenced } : undefined)
+    : createStore(deps.ch);
+  /** A partition's live messages go out only while its lease is held (in process and in the store). */
+  const mayPublish = (): boolean => {
+    if (!part) return true;
+    if (fencedByStore) return false;
+    try {
+      part.fence();
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const streamSpec = part?.stream ?? EVENTS_STREAM_SPEC;
+  // The claim comes first: from it on, an insert of the previous holder stores nothing. One that
+  // already passed the store's check lands within the grace, before the rebuild below reads.
+  let graceOver: Promise<void> = Promise.resolve();
+  if (part && storeFence && sf) {
+    part.fence();
+    await claimFence(deps.ch, storeFence, sf.member);
+    log.info({ partition: part.label, epoch: sf.epoch, grace_ms: sf.graceMs }, 'partition claimed in the store, waiting out the grace');
+    graceOver = sleep(sf.graceMs);
+  }
 
   // The definition resolver: stored setting and calendar versions (edited from the dashboard)
   // over the configured ones; each stint is judged by the version in force at its enter time.
@@ -204,6 +243,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   );
   const { ctx } = definitions;
 
+  await graceOver;
   const t0 = Date.now();
   const rebuilt = await rebuildState(
     store,
@@ -272,7 +312,8 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   };
 
   const publisher = createPublisher({
-    bus, store, log, state, ctx, changes, now, mono, soon,
+    bus: part ? { emit: (subject, data) => (mayPublish() ? bus.emit(subject, data) : undefined) } : bus,
+    store, log, state, ctx, changes, now, mono, soon,
     liveOpen: { staleAfterS: opts.staleCallS ?? DEFAULT_STALE_AFTER_S },
     alertRules: { ...DEFAULT_ALERT_RULES, ...(opts.alertRules ?? {}) },
     beforeTick: reloadWhenDue,

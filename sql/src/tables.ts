@@ -44,4 +44,6 @@ export const TABLES = {
   campaignSettings: 'campaign_settings',
   /** Training / knowledge test scores per agent (migration 107). */
   trainingScores: 'training_scores',
+  /** Epoch (lease revision) of each partition holder, checked by every owned insert (migration 130). */
+  partitionFences: 'partition_fences',
 } as const;

@@ -27,11 +27,20 @@ export interface LeaseWork {
   done: Promise<void>;
 }
 
+/** What a started item knows of its lease besides the fence. */
+export interface LeaseHold {
+  /** The lease revision this member acquired with: the holder's epoch (grows with every acquisition). */
+  epoch: number;
+  member: string;
+  /** The work learned on its own that the item passed to another member (the store fenced it): stop it now. */
+  lost(): void;
+}
+
 export interface LeaseItem {
   /** Key part: letters, digits, `_` and `-`. */
   name: string;
   /** Starts the work; `fence` throws once the lease may have passed to another member. */
-  start(fence: () => void): Promise<LeaseWork>;
+  start(fence: () => void, hold: LeaseHold): Promise<LeaseWork>;
 }
 
 export interface LeaseEvent {
@@ -163,8 +172,13 @@ export function startLeaseManager(o: LeaseManagerOptions): LeaseManager {
     journal(item.name, 'acquired', revision, h.fenceUntil);
     o.log.info({ item: item.name, member }, 'lease acquired');
     // Started in the background: renewals go on meanwhile (a start rebuilds state from the store).
+    const lost = (): void => {
+      if (held.get(item.name) !== h || h.fenceUntil === 0) return;
+      o.log.warn({ item: item.name, epoch: revision }, 'the store fenced this holder: stopping the item');
+      void leave(item.name, false);
+    };
     item
-      .start(fenceFor(item.name))
+      .start(fenceFor(item.name), { epoch: revision, member, lost })
       .then((work) => {
         if (h.leaving || held.get(item.name) !== h) {
           void work.stop();

@@ -25,10 +25,20 @@ export interface PartitionedProcessorOptions {
   /** Processor options shared by every partition (the partition is added per item). */
   processor: ProcessorOptions;
   leaseTtlMs: number;
+  /**
+   * Store-side fencing (docs/partitions.md): max_execution_time of every owned insert (ms, whole
+   * seconds on the server); a new holder waits this plus 1 s after its claim before it rebuilds.
+   */
+  insertTimeoutMs: number;
   /** Lease events appended as JSON lines (the lease log), when set. */
   leaseLog?: string;
   /** Starts the singleton services; null: this deployment runs none. */
   singletons: ((log: Logger) => Promise<LeaseWork>) | null;
+}
+
+/** How long a new holder waits after its claim: longer than any insert of the previous holder may run. */
+export function fenceGraceMs(insertTimeoutMs: number): number {
+  return Math.ceil(insertTimeoutMs / 1000) * 1000 + 1_000;
 }
 
 export function partitionItemName(partition: number): string {
@@ -45,7 +55,7 @@ export async function startPartitionedProcessor(o: PartitionedProcessorOptions):
     const label = partitionItemName(k);
     items.push({
       name: label,
-      start: async (fence) => {
+      start: async (fence, hold) => {
         const work = await startProcessor(
           { bus: o.bus, ch: o.ch, log: o.log.child({ partition: k }) },
           {
@@ -56,6 +66,13 @@ export async function startPartitionedProcessor(o: PartitionedProcessorOptions):
               subject: unpartitionedSubject,
               fence,
               label,
+              storeFence: {
+                epoch: hold.epoch,
+                member: hold.member,
+                insertTimeoutS: Math.ceil(o.insertTimeoutMs / 1000),
+                graceMs: fenceGraceMs(o.insertTimeoutMs),
+                lost: hold.lost,
+              },
             },
           },
         );
