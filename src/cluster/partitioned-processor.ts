@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { ClickHouse } from '@tablero/sql';
 import { partitionOf, partitionStreamSpec, unpartitionedSubject } from '@tablero/ingest/contract';
 import { startProcessor, type ProcessorOptions } from '@tablero/processor';
-import { partitionsOwned } from '@tablero/processor/metrics';
+import { leasesLost, partitionsOwned } from '@tablero/processor/metrics';
 import type { NatsBus } from '../bus/nats-bus.ts';
 import type { PartitionedBus } from '../bus/partitioned-bus.ts';
 import { startLeaseManager, type LeaseEvent, type LeaseItem, type LeaseManager, type LeaseWork } from './lease-manager.ts';
@@ -96,8 +96,11 @@ export async function startPartitionedProcessor(o: PartitionedProcessorOptions):
   const singletons = o.singletons;
   if (singletons) items.push({ name: SINGLETONS_ITEM, start: () => singletons(o.log) });
   const leaseLog = o.leaseLog;
-  const journal = leaseLog ? (e: LeaseEvent): void => appendFileSync(leaseLog, `${JSON.stringify(e)}\n`) : undefined;
-  const manager = startLeaseManager({ store, items, log: o.log.child({ svc: 'leases' }), ttlMs: o.leaseTtlMs, ...(journal ? { journal } : {}) });
+  const journal = (e: LeaseEvent): void => {
+    if (e.event === 'lost') leasesLost.inc();
+    if (leaseLog) appendFileSync(leaseLog, `${JSON.stringify(e)}\n`);
+  };
+  const manager = startLeaseManager({ store, items, log: o.log.child({ svc: 'leases' }), ttlMs: o.leaseTtlMs, journal });
   o.log.info({ member: manager.member, partitions, ttl_ms: o.leaseTtlMs }, 'partitioned processor started');
   return manager;
 }
