@@ -113,6 +113,19 @@ for (const backend of backends) {
       expect(await count(ch, "SELECT uniqExact(stint_id) AS v FROM stints WHERE site = 'fsite'")).toBe(5);
     });
 
+    it('splits a commit the store refuses whole (150 months in one insert) as the plain insert does', async () => {
+      const f: StoreFence = { item: 'p9', epoch: 400, insertTimeoutS: 4 };
+      await claimFence(ch, f, 'm');
+      const calls = Array.from({ length: 150 }, (_, i) => `m${i}`);
+      const rows = commit(3, calls);
+      // One stint per month over 150 months (ClickHouse refuses more than 100 partitions per insert).
+      rows.stints = calls.map((c, i) => ({ ...stint(c, Date.UTC(2010 + Math.floor(i / 12), i % 12, 15) / 1000), site: 'months' }));
+      rows.events = [];
+      rows.eventsJson = [];
+      expect(await storeCommit(createStore(ch, f), rows, 'months:1', T0)).toEqual({ splits: 1, refused: [] });
+      expect(await count(ch, "SELECT count() AS v FROM stints WHERE site = 'months'")).toBe(150);
+    });
+
     it('stores rows exactly as the plain insert does, whatever the text (quotes, backslashes, the heredoc tag)', async () => {
       const f: StoreFence = { item: 'p8', epoch: 300, insertTimeoutS: 4 };
       await claimFence(ch, f, 'm');
