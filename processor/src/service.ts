@@ -49,7 +49,6 @@
 import { EVENTS_STREAM_SPEC, PROCESSOR_CONSUMER } from '@tablero/ingest/contract';
 import type { ClickHouse } from '@tablero/sql';
 import type { Logger } from 'pino';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { readMessage, takeTurns, type ProcessorBus, type ProcessorDurableMessage } from './bus/bus.ts';
 import { LIVE_RESYNC_SUBJECT, SNAPSHOT_HEARTBEAT_MS, SNAPSHOT_MIN_INTERVAL_MS, type AlertMessage, type ProcessorHealth, type QueueSnapshot, type SupervisorMessage } from './contract.ts';
 import { DEFAULT_ALERT_RULES, type AlertRules } from './core/alerts.ts';
@@ -61,7 +60,7 @@ import { createStoreHealth, processorHealth } from './core/store-health.ts';
 import { DEFAULT_STALE_AFTER_S } from './core/stint-machine.ts';
 import { createStore } from './store/store.ts';
 import { ownedStore } from './store/owned-store.ts';
-import { claimFence } from './store/fenced-insert.ts';
+import { claimFence, earlierInsertsDone } from './store/fenced-insert.ts';
 import { createCommitter } from './service/committer.ts';
 import { createLiveDefinitions } from './service/definitions.ts';
 import { createPublisher } from './service/publisher.ts';
@@ -143,7 +142,15 @@ export interface ProcessorPartition {
    * of the previous holder already running has landed; every insert stores rows only while that
    * epoch is the partition's newest. `lost` is called once the store shows a newer holder.
    */
-  storeFence?: { epoch: number; member: string; insertTimeoutS: number; graceMs: number; lost(): void };
+  storeFence?: {
+    epoch: number;
+    member: string;
+    insertTimeoutS: number;
+    graceMs: number;
+    /** The store lists its running queries for all inserts (one server): the wait ends once no earlier insert runs. */
+    processList: boolean;
+    lost(): void;
+  };
 }
 
 export interface ProcessorDeps {
@@ -230,8 +237,9 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   if (part && storeFence && sf) {
     part.fence();
     await claimFence(deps.ch, storeFence, sf.member);
-    log.info({ partition: part.label, epoch: sf.epoch, grace_ms: sf.graceMs }, 'partition claimed in the store, waiting out the grace');
-    graceOver = sleep(sf.graceMs);
+    graceOver = earlierInsertsDone(deps.ch, storeFence, sf.graceMs, sf.processList).then((ms) =>
+      log.info({ partition: part.label, epoch: sf.epoch, waited_ms: ms }, 'partition claimed in the store, no earlier insert running'),
+    );
   }
 
   // The definition resolver: stored setting and calendar versions (edited from the dashboard)

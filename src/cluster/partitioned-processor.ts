@@ -30,6 +30,8 @@ export interface PartitionedProcessorOptions {
    * seconds on the server); a new holder waits this plus 1 s after its claim before it rebuilds.
    */
   insertTimeoutMs: number;
+  /** The store is a ClickHouse cluster (a node's process list shows its own queries only): always the whole grace. */
+  clusterStore: boolean;
   /** Lease events appended as JSON lines (the lease log), when set. */
   leaseLog?: string;
   /** Starts the singleton services; null: this deployment runs none. */
@@ -71,6 +73,7 @@ export async function startPartitionedProcessor(o: PartitionedProcessorOptions):
                 member: hold.member,
                 insertTimeoutS: Math.ceil(o.insertTimeoutMs / 1000),
                 graceMs: fenceGraceMs(o.insertTimeoutMs),
+                processList: !o.clusterStore,
                 lost: hold.lost,
               },
             },

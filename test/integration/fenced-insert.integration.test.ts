@@ -11,7 +11,7 @@ import { migrate, openClickHouse, type ClickHouse } from '@tablero/sql';
 import type { QueueEvent } from '@tablero/ingest/contract';
 import type { StintRow } from '../../processor/src/core/stint-machine.ts';
 import { storeCommit, type CommitRows } from '../../processor/src/store/commit-store.ts';
-import { claimFence, currentEpoch, type StoreFence } from '../../processor/src/store/fenced-insert.ts';
+import { claimFence, currentEpoch, earlierInsertsDone, type StoreFence } from '../../processor/src/store/fenced-insert.ts';
 import { FencedError, ownedStore } from '../../processor/src/store/owned-store.ts';
 import { createStore } from '../../processor/src/store/store.ts';
 import { spawnChdbHttpServer, type ChdbHttpChild } from '../../bench/support/chdb-http-server.ts';
@@ -111,6 +111,25 @@ for (const backend of backends) {
       expect(await count(ch, "SELECT count() AS v FROM stints WHERE site = 'fsite'")).toBe(5);
       expect(await count(ch, "SELECT count() AS v FROM queue_events WHERE site = 'fsite'")).toBe(5);
       expect(await count(ch, "SELECT uniqExact(stint_id) AS v FROM stints WHERE site = 'fsite'")).toBe(5);
+    });
+
+    it('waits after a claim until no insert of an earlier epoch runs (the process list), not the whole grace', async () => {
+      const f: StoreFence = { item: 'p5', epoch: 900, insertTimeoutS: 4 };
+      // A statement of an earlier holder still running (2 s), its text naming the item's epoch check.
+      let ended = false;
+      const running = ch.client
+        .query({ query: "SELECT sleepEachRow(0.5) FROM numbers(4) WHERE (SELECT max(epoch) FROM partition_fences WHERE item = 'p5') = 1 OR 1 = 1", format: 'JSONEachRow' })
+        .then((rs) => rs.json())
+        .then(() => {
+          ended = true;
+        });
+      await claimFence(ch, f, 'm');
+      const waited = await earlierInsertsDone(ch, f, 60_000, true);
+      expect(ended).toBe(true);
+      expect(waited).toBeLessThan(60_000);
+      await running;
+      // Without a process list to ask (a cluster), the whole grace.
+      expect(await earlierInsertsDone(ch, f, 300, false)).toBeGreaterThanOrEqual(300);
     });
 
     it('splits a commit the store refuses whole (150 months in one insert) as the plain insert does', async () => {

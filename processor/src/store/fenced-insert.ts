@@ -10,8 +10,9 @@
 // The rows travel inside the statement, so the store evaluates the epoch only once it holds the
 // whole insert: a writer frozen while it sends stores nothing when another holder claimed the
 // item meanwhile, whatever the length of the freeze. An insert already past that check when the
-// epoch moves lands within max_execution_time; the new holder waits longer than that (the grace)
-// before it rebuilds, so it reads those rows. Same statement on a ClickHouse server (HTTP) and in
+// epoch moves lands within max_execution_time; the new holder waits for it (earlierInsertsDone:
+// until the server lists no such insert running, at most a grace longer than that) before it
+// rebuilds, so it reads those rows. Same statement on a ClickHouse server (HTTP) and in
 // embedded chDB; insert_deduplication_token keeps a repeated insert a no-op, and an insert that
 // stored nothing records no token (a later holder's insert with the same token is not skipped).
 import { TABLES, type ClickHouse } from '@tablero/sql';
@@ -95,4 +96,36 @@ export async function currentEpoch(ch: ClickHouse, item: string): Promise<number
   });
   const [row] = await rs.json<{ e: unknown }>();
   return Number(row?.e ?? 0);
+}
+
+/**
+ * After a claim: waits until no insert naming an earlier epoch of the item runs in the store, at
+ * most `graceMs`. A ClickHouse server lists a query in system.processes before it evaluates it,
+ * so once none is listed every insert that could still pass the old epoch has ended (one that
+ * starts later sees the claim and stores nothing). `processList` false (a ClickHouse cluster,
+ * where a node lists only its own queries): the whole grace. Resolves with the time waited.
+ */
+export async function earlierInsertsDone(ch: ClickHouse, fence: StoreFence, graceMs: number, processList: boolean): Promise<number> {
+  const t0 = Date.now();
+  const deadline = t0 + graceMs;
+  const marker = `FROM ${TABLES.partitionFences} WHERE item = ${quote(fence.item)}) = `;
+  while (processList && Date.now() < deadline) {
+    try {
+      const rs = await ch.client.query({
+        query: 'SELECT count() AS n FROM system.processes WHERE position(query, {marker:String}) > 0 AND query_id != queryID()',
+        query_params: { marker },
+        format: 'JSONEachRow',
+        clickhouse_settings: READ_SETTINGS,
+      });
+      const [row] = await rs.json<{ n: unknown }>();
+      if (Number(row?.n ?? 1) === 0) return Date.now() - t0;
+    } catch {
+      // no process list here: the grace decides
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const rest = deadline - Date.now();
+  if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+  return Date.now() - t0;
 }
