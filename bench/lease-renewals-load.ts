@@ -79,8 +79,8 @@ try {
   console.log(`${SECONDS} s, ${BURNERS} burners, load average ${load.toFixed(1)}: ${lost} leases lost, ${acquired} acquired, renewal gap p50 ${pct(gaps, 50)} ms, p99 ${pct(gaps, 99)} ms, max ${Math.max(0, ...gaps)} ms (fence at TTL - TTL/4 = ${TTL_MS * 0.75} ms)`);
   bench('leases_lost', lost, 'leases', `reference (${SECONDS} s, 2 processors, 12 partitions, load average ${load.toFixed(1)})`);
   bench('leases_acquired', acquired, 'leases', 'reference');
-  bench('renewal_gap_p99_ms', pct(gaps, 99), 'ms', `< ${TTL_MS * 0.75} (the fence)`);
-  bench('renewal_gap_max_ms', Math.max(0, ...gaps), 'ms', `< ${TTL_MS * 0.75} (the fence)`);
+  bench('renewal_gap_p99_ms', pct(gaps, 99), 'ms', `reference (the fence closes at ${TTL_MS * 0.75}; lost only past the TTL)`);
+  bench('renewal_gap_max_ms', Math.max(0, ...gaps), 'ms', `reference (the fence closes at ${TTL_MS * 0.75}; lost only past the TTL)`);
   bench('load_average', Math.round(load * 10) / 10, '', 'reference');
 } finally {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

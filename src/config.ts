@@ -60,8 +60,9 @@ const schema = z.object({
   TABLERO_NATS_PULL_EXPIRES_MS: z.coerce.number().int().min(1_000, 'at least 1000').max(60_000, 'at most 60000').default(5_000),
   /**
    * Store-side fencing (docs/partitions.md): longest run of a partitioned processor's insert (ms;
-   * ClickHouse max_execution_time, whole seconds). A processor that takes a partition waits this
-   * plus 1 s after writing its epoch before it reads the partition's state, so failover grows by it.
+   * ClickHouse max_execution_time, whole seconds). A processor that takes a partition writes its
+   * epoch, then waits until no earlier holder's insert runs, at most this plus 1 s (always that
+   * long on a ClickHouse cluster), before it reads the partition's state.
    */
   TABLERO_FENCE_INSERT_TIMEOUT_MS: z.coerce.number().int().min(1_000, 'at least 1000').max(60_000, 'at most 60000').default(4_000),
   /** When set, every lease acquisition, renewal, release and loss is appended there as a JSON line. */

@@ -138,9 +138,10 @@ export interface ProcessorPartition {
   label: string;
   /**
    * Store-side fencing (store/fenced-insert.ts): the holder's epoch is written to the store before
-   * the state is rebuilt, then `graceMs` (longer than any insert may run) passes so that an insert
-   * of the previous holder already running has landed; every insert stores rows only while that
-   * epoch is the partition's newest. `lost` is called once the store shows a newer holder.
+   * the state is rebuilt, then the rebuild waits until no insert of an earlier holder runs in the
+   * store (at most `graceMs`, longer than any insert may run), so such an insert has landed; every
+   * insert stores rows only while that epoch is the partition's newest. `lost` is called once the
+   * store shows a newer holder.
    */
   storeFence?: {
     epoch: number;
@@ -232,7 +233,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   };
   const streamSpec = part?.stream ?? EVENTS_STREAM_SPEC;
   // The claim comes first: from it on, an insert of the previous holder stores nothing. One that
-  // already passed the store's check lands within the grace, before the rebuild below reads.
+  // already passed the store's check has ended before the rebuild below reads (earlierInsertsDone).
   let graceOver: Promise<void> = Promise.resolve();
   if (part && storeFence && sf) {
     part.fence();
