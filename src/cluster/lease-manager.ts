@@ -153,22 +153,23 @@ export function startLeaseManager(o: LeaseManagerOptions): LeaseManager {
     let revision: number | null;
     try {
       revision = await o.store.put(leaseKey(name), value, h.revision);
-      // Given up meanwhile (lost, or stopped for a delete): that decision stands.
-      if (h.fenceUntil === 0 || held.get(name) !== h) return;
     } catch (err) {
       o.log.warn({ err, item: name }, 'lease renewal failed, will retry');
       if (now() > h.fenceUntil) {
         o.log.warn({ item: name }, 'lease fence passed without renewal: stopping the item');
-        await leave(name, false);
+        // Not awaited: the fence is closed at once, and the other leases' renewals do not wait for the stop.
+        void leave(name, false);
       }
       return;
     }
     if (revision === null) {
       o.log.warn({ item: name }, 'lease expired or taken by another member: stopping the item');
-      await leave(name, false);
+      void leave(name, false);
       return;
     }
-    h.revision = revision;
+    h.revision = revision; // (a delete after a stop names it)
+    // Given up meanwhile (lost, or stopped for a delete): that decision stands.
+    if (h.fenceUntil === 0 || held.get(name) !== h) return;
     h.fenceUntil = sent + o.ttlMs - margin;
     journal(name, 'renewed', revision, h.fenceUntil);
   };
