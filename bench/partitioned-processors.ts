@@ -21,6 +21,7 @@ import { EVENTS_STREAM_SPEC, PROCESSOR_CONSUMER, eventsSubject, partitionOf, par
 import { NatsBus, PartitionedBus, consumerFloor } from '../src/bus/index.ts';
 import { flowBatches } from '../processor/src/testing/flows.ts';
 import { holdings, readLeaseLog } from '../test/support/lease-log.ts';
+import { publishRoundRobin } from '../test/support/publish-batches.ts';
 import { startNatsServer, type NatsServer } from '../test/support/nats-server.ts';
 import { REPO_ROOT, TABLERO_BIN } from '../test/support/tablero-process.ts';
 import { waitFor } from '../test/support/wait-for.ts';
@@ -74,24 +75,7 @@ function pct(xs: number[], p: number): number {
 
 async function publishAll(bus: PartitionedBus, events: number, seed: number): Promise<number> {
   const gens = SITES.map((site, i) => flowBatches({ events: Math.floor(events / SITES.length), batchSize: 500, seed: seed + i, site, fingerprint: `b${seed}-${site}`, callsPerS: 20 }));
-  let n = 0;
-  let window: Array<Promise<unknown>> = [];
-  for (let live = gens.length; live > 0; ) {
-    live = 0;
-    for (const g of gens) {
-      const next = g.next();
-      if (next.done) continue;
-      live += 1;
-      n += 1;
-      window.push(bus.publish(eventsSubject(next.value.site), Buffer.from(JSON.stringify(next.value)), next.value.batch_id));
-      if (window.length >= 32) {
-        await Promise.all(window);
-        window = [];
-      }
-    }
-  }
-  await Promise.all(window);
-  return n;
+  return publishRoundRobin(bus, gens, 32);
 }
 
 async function withStack<T>(fn: (s: { nats: NatsServer; env: Record<string, string>; dir: string; jsm: JetStreamManager; bus: PartitionedBus; leaseLog: string }) => Promise<T>): Promise<T> {

@@ -52,6 +52,19 @@ const schema = z.object({
   TABLERO_PARTITIONS: z.coerce.number().int().min(0, 'at least 0').max(256, 'at most 256').default(0),
   /** A partition lease not renewed for this long (ms) passes to another processor. */
   TABLERO_LEASE_TTL_MS: z.coerce.number().int().min(2_000, 'at least 2000').max(60_000, 'at most 60000').default(6_000),
+  /**
+   * Life of a processor's JetStream pull request (ms). Short, so a pull held by a NATS server that
+   * died is replaced quickly (30 s, the client's default, stalled the processor ~41 s after a
+   * server kill; 5 s: see docs/benchmarks.md). Each pull costs one request to the server.
+   */
+  TABLERO_NATS_PULL_EXPIRES_MS: z.coerce.number().int().min(1_000, 'at least 1000').max(60_000, 'at most 60000').default(5_000),
+  /**
+   * Store-side fencing (docs/partitions.md): longest run of a partitioned processor's insert (ms;
+   * ClickHouse max_execution_time, whole seconds). A processor that takes a partition writes its
+   * epoch, then waits until no earlier holder's insert runs, at most this plus 1 s (always that
+   * long on a ClickHouse cluster), before it reads the partition's state.
+   */
+  TABLERO_FENCE_INSERT_TIMEOUT_MS: z.coerce.number().int().min(1_000, 'at least 1000').max(60_000, 'at most 60000').default(4_000),
   /** When set, every lease acquisition, renewal, release and loss is appended there as a JSON line. */
   TABLERO_LEASE_LOG: optionalUrl,
   CLICKHOUSE_URL: optionalUrl.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must start with http:// or https://'),

@@ -34,7 +34,7 @@ export async function openBus(cfg: Config, log: Logger, name: string): Promise<B
     return new MemoryBus();
   }
   const servers = cfg.NATS_URL.split(',').map((s) => s.trim()).filter(Boolean);
-  const bus = await NatsBus.connect({ servers, name, replicas: cfg.TABLERO_STREAM_REPLICAS });
+  const bus = await NatsBus.connect({ servers, name, replicas: cfg.TABLERO_STREAM_REPLICAS, pullExpiresMs: cfg.TABLERO_NATS_PULL_EXPIRES_MS });
   log.info({ nats: servers, replicas: cfg.TABLERO_STREAM_REPLICAS, partitions: cfg.TABLERO_PARTITIONS }, 'bus connected');
   return cfg.TABLERO_PARTITIONS > 0 ? new PartitionedBus(bus, cfg.TABLERO_PARTITIONS) : bus;
 }

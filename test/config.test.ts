@@ -66,6 +66,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the fencing insert timeout (4 s) and the NATS pull expiry (5 s) unless set, within 1..60 s', () => {
+    const c = loadConfig({ TZ: 'UTC' });
+    expect([c.TABLERO_FENCE_INSERT_TIMEOUT_MS, c.TABLERO_NATS_PULL_EXPIRES_MS]).toEqual([4_000, 5_000]);
+    const set = loadConfig({ TZ: 'UTC', TABLERO_FENCE_INSERT_TIMEOUT_MS: '2000', TABLERO_NATS_PULL_EXPIRES_MS: '10000' });
+    expect([set.TABLERO_FENCE_INSERT_TIMEOUT_MS, set.TABLERO_NATS_PULL_EXPIRES_MS]).toEqual([2_000, 10_000]);
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_FENCE_INSERT_TIMEOUT_MS: '500', TABLERO_NATS_PULL_EXPIRES_MS: '90000' })).toThrow(
+      'TABLERO_NATS_PULL_EXPIRES_MS: at most 60000; TABLERO_FENCE_INSERT_TIMEOUT_MS: at least 1000',
+    );
+  });
+
   it('reads the stall limit of /api/health, 15 s unless set, within 1..3600 s', () => {
     expect(loadConfig({ TZ: 'UTC' }).TABLERO_STALL_AFTER_S).toBe(15);
     expect(loadConfig({ TZ: 'UTC', TABLERO_STALL_AFTER_S: '60' }).TABLERO_STALL_AFTER_S).toBe(60);

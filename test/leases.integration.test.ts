@@ -157,4 +157,35 @@ describe('lease manager', () => {
     }
     expect(overlappingHoldings(holdings(events))).toEqual([]);
   });
+
+  it('keeps renewing while the balancing listings hang for three TTLs (renewals on their own timer)', async () => {
+    const TTL = 4_000;
+    const raw = await bus.leases('T_SLOWLIST', TTL);
+    const events: LeaseEvent[] = [];
+    const writes: Array<{ item: string; at: number }> = [];
+    let hang = false;
+    // The listings (a round trip per key) stuck, as on a starved process; puts go through.
+    const store: LeaseStore = {
+      ...raw,
+      list: async (prefix) => {
+        if (hang) await new Promise((r) => setTimeout(r, 3 * TTL));
+        return raw.list(prefix);
+      },
+    };
+    let lost = 0;
+    const a = startLeaseManager({ store, items: items(2, writes), log, ttlMs: TTL, tickMs: 200, member: 'a-3-aaaaaa', journal: (e) => events.push(e) });
+    try {
+      await waitFor(() => a.held().length === 2, { timeoutMs: 10_000, what: 'a holding both items' });
+      hang = true;
+      const from = Date.now();
+      await waitFor(() => Date.now() - from > 3 * TTL, { timeoutMs: 5 * TTL, intervalMs: 200, what: 'three TTLs of hung listings' });
+      lost = events.filter((e) => e.event === 'lost').length;
+      // Renewed all along (at least once per TTL; the tick, stuck, renewed nothing before).
+      expect(events.filter((e) => e.event === 'renewed' && e.at > from && e.item === 'p0').length).toBeGreaterThanOrEqual(3);
+    } finally {
+      hang = false;
+      await a.stop();
+    }
+    expect(lost).toBe(0);
+  }, 60_000);
 });

@@ -157,6 +157,13 @@ export const partitionsOwned = new Gauge({
   registers: [metricsRegistry],
 });
 
+/** Leases this processor lost (renewal refused or overdue, or the store fenced it): each stops a partition and costs a rebuild. */
+export const leasesLost = new Counter({
+  name: 'tablero_leases_lost_total',
+  help: 'Leases (partitions, singletons) this processor lost instead of giving up: fence closed, renewal refused, or fenced by the store',
+  registers: [metricsRegistry],
+});
+
 // ---- Dashboard: WebSocket clients; exports ----
 
 const wsSources = providers<() => number>();

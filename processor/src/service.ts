@@ -65,6 +65,7 @@ import { bulkStore } from './store/bulk-store.ts';
 import type { FunnelConfig } from './core/funnel.ts';
 import { funnelRollup, startFunnelSweeper } from './rollup/funnel-roll.ts';
 import { ownedStore } from './store/owned-store.ts';
+import { claimFence, earlierInsertsDone } from './store/fenced-insert.ts';
 import { createCommitter } from './service/committer.ts';
 import { createLiveDefinitions } from './service/definitions.ts';
 import { createPublisher } from './service/publisher.ts';
@@ -158,6 +159,22 @@ export interface ProcessorPartition {
   fence(): void;
   /** For logs and the insert tokens of this partition's commits (unique per partition). */
   label: string;
+  /**
+   * Store-side fencing (store/fenced-insert.ts): the holder's epoch is written to the store before
+   * the state is rebuilt, then the rebuild waits until no insert of an earlier holder runs in the
+   * store (at most `graceMs`, longer than any insert may run), so such an insert has landed; every
+   * insert stores rows only while that epoch is the partition's newest. `lost` is called once the
+   * store shows a newer holder.
+   */
+  storeFence?: {
+    epoch: number;
+    member: string;
+    insertTimeoutS: number;
+    graceMs: number;
+    /** The store lists its running queries for all inserts (one server): the wait ends once no earlier insert runs. */
+    processList: boolean;
+    lost(): void;
+  };
 }
 
 export interface ProcessorDeps {
@@ -215,9 +232,39 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   const maxMs = opts.snapshotMaxIntervalMs ?? SNAPSHOT_HEARTBEAT_MS;
   const supervisorMinMs = opts.supervisorMinIntervalMs ?? Math.min(maxMs, Math.max(minMs, 250));
   const part = opts.partition;
-  const base = opts.bulkInserts ? bulkStore(createStore(deps.ch), deps.ch) : createStore(deps.ch);
-  const store = part ? ownedStore(base, part.owns, part.fence) : base;
+  const sf = part?.storeFence;
+  const storeFence = part && sf ? { item: part.label, epoch: sf.epoch, insertTimeoutS: sf.insertTimeoutS } : undefined;
+  // Set once the store showed a newer holder: nothing more is published either.
+  let fencedByStore = false;
+  const onFenced = (): void => {
+    fencedByStore = true;
+    sf?.lost();
+  };
+  // The import's bulk inserts (never partitioned) or the live ones, fenced by the store when partitioned.
+  const base = opts.bulkInserts ? bulkStore(createStore(deps.ch), deps.ch) : createStore(deps.ch, storeFence);
+  const store = part ? ownedStore(base, part.owns, part.fence, storeFence ? { ch: deps.ch, fence: storeFence, onFenced } : undefined) : base;
+  /** A partition's live messages go out only while its lease is held (in process and in the store). */
+  const mayPublish = (): boolean => {
+    if (!part) return true;
+    if (fencedByStore) return false;
+    try {
+      part.fence();
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const streamSpec = part?.stream ?? EVENTS_STREAM_SPEC;
+  // The claim comes first: from it on, an insert of the previous holder stores nothing. One that
+  // already passed the store's check has ended before the rebuild below reads (earlierInsertsDone).
+  let graceOver: Promise<void> = Promise.resolve();
+  if (part && storeFence && sf) {
+    part.fence();
+    await claimFence(deps.ch, storeFence, sf.member);
+    graceOver = earlierInsertsDone(deps.ch, storeFence, sf.graceMs, sf.processList).then((ms) =>
+      log.info({ partition: part.label, epoch: sf.epoch, waited_ms: ms }, 'partition claimed in the store, no earlier insert running'),
+    );
+  }
 
   // The definition resolver: stored setting and calendar versions (edited from the dashboard)
   // over the configured ones; each stint is judged by the version in force at its enter time.
@@ -228,6 +275,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   );
   const { ctx } = definitions;
 
+  await graceOver;
   const t0 = Date.now();
   const rebuilt = await rebuildState(
     store,
@@ -296,7 +344,8 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   };
 
   const publisher = createPublisher({
-    bus, store, log, state, ctx, changes, now, mono, soon,
+    bus: part ? { emit: (subject, data) => (mayPublish() ? bus.emit(subject, data) : undefined) } : bus,
+    store, log, state, ctx, changes, now, mono, soon,
     liveOpen: { staleAfterS: opts.staleCallS ?? DEFAULT_STALE_AFTER_S },
     alertRules: { ...DEFAULT_ALERT_RULES, ...(opts.alertRules ?? {}) },
     beforeTick: reloadWhenDue,

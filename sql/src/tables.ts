@@ -50,4 +50,6 @@ export const TABLES = {
   rollupMarks: 'rollup_marks',
   rollupDone: 'rollup_done',
   stintRollup: 'stint_rollup',
+  /** Epoch (lease revision) of each partition holder, checked by every owned insert (migration 130). */
+  partitionFences: 'partition_fences',
 } as const;

@@ -27,6 +27,12 @@ export { consumerFloor } from './nats-consumption.ts';
 
 /** Bytes a consumer asks the server for per pull request. */
 const PULL_MAX_BYTES = 8 * 1024 * 1024;
+/**
+ * Default life of a pull request (ms). The client's own default (30 s) let a pull held by a
+ * NATS server that died stall consumption ~41 s (docs/partitions.md, "Failover"); a short pull
+ * is replaced within this time (its heartbeats, half of it, are missed sooner).
+ */
+export const DEFAULT_PULL_EXPIRES_MS = 5_000;
 
 export interface NatsBusOptions {
   servers: string | string[];
@@ -38,6 +44,8 @@ export interface NatsBusOptions {
    * server, 3 on a three-server cluster (a stream then survives the loss of one server).
    */
   replicas?: number;
+  /** Life of each pull request of a consumption (ms, `expires`; default DEFAULT_PULL_EXPIRES_MS, TABLERO_NATS_PULL_EXPIRES_MS). */
+  pullExpiresMs?: number;
 }
 
 export class NatsBus implements Bus {
@@ -52,6 +60,7 @@ export class NatsBus implements Bus {
     private readonly jsm: JetStreamManager,
     private readonly publishTimeoutMs: number,
     private readonly replicas: number,
+    private readonly pullExpiresMs: number,
   ) {}
 
   static async connect(opts: NatsBusOptions): Promise<NatsBus> {
@@ -63,7 +72,7 @@ export class NatsBus implements Bus {
         reconnectTimeWait: 500,
       });
       const jsm = await jetstreamManager(nc);
-      return new NatsBus(nc, jetstream(nc), jsm, opts.publishTimeoutMs ?? 120_000, opts.replicas ?? 1);
+      return new NatsBus(nc, jetstream(nc), jsm, opts.publishTimeoutMs ?? 120_000, opts.replicas ?? 1, opts.pullExpiresMs ?? DEFAULT_PULL_EXPIRES_MS);
     } catch (err) {
       throw new BusError(`cannot connect to NATS at ${String(opts.servers)}`, { cause: err });
     }
@@ -160,7 +169,10 @@ export class NatsBus implements Bus {
     };
     // Bytes per pull request bounded: a client that stops reading for a while (a long handler
     // turn) must not make the server cut it off as a slow consumer, which loses messages in flight.
-    const pull = async (): Promise<ConsumerMessages> => (await this.js.consumers.get(spec.stream, spec.durable)).consume({ max_bytes: PULL_MAX_BYTES });
+    // A short `expires`: a pull held by a server that died is replaced within it (idle heartbeat:
+    // half of it), not after the client's default 30 s.
+    const pull = async (): Promise<ConsumerMessages> =>
+      (await this.js.consumers.get(spec.stream, spec.durable)).consume({ max_bytes: PULL_MAX_BYTES, expires: this.pullExpiresMs });
     const claim = await this.claimDurable(spec.stream, spec.durable);
     let next: number;
     let first: ConsumerMessages;

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { ClickHouse } from '@tablero/sql';
 import { partitionOf, partitionStreamSpec, unpartitionedSubject } from '@tablero/ingest/contract';
 import { startProcessor, type ProcessorOptions } from '@tablero/processor';
-import { partitionsOwned } from '@tablero/processor/metrics';
+import { leasesLost, partitionsOwned } from '@tablero/processor/metrics';
 import type { NatsBus } from '../bus/nats-bus.ts';
 import type { PartitionedBus } from '../bus/partitioned-bus.ts';
 import { startLeaseManager, type LeaseEvent, type LeaseItem, type LeaseManager, type LeaseWork } from './lease-manager.ts';
@@ -25,10 +25,22 @@ export interface PartitionedProcessorOptions {
   /** Processor options shared by every partition (the partition is added per item). */
   processor: ProcessorOptions;
   leaseTtlMs: number;
+  /**
+   * Store-side fencing (docs/partitions.md): max_execution_time of every owned insert (ms, whole
+   * seconds on the server); a new holder waits this plus 1 s after its claim before it rebuilds.
+   */
+  insertTimeoutMs: number;
+  /** The store is a ClickHouse cluster (a node's process list shows its own queries only): always the whole grace. */
+  clusterStore: boolean;
   /** Lease events appended as JSON lines (the lease log), when set. */
   leaseLog?: string;
   /** Starts the singleton services; null: this deployment runs none. */
   singletons: ((log: Logger) => Promise<LeaseWork>) | null;
+}
+
+/** How long a new holder waits after its claim: longer than any insert of the previous holder may run. */
+export function fenceGraceMs(insertTimeoutMs: number): number {
+  return Math.ceil(insertTimeoutMs / 1000) * 1000 + 1_000;
 }
 
 export function partitionItemName(partition: number): string {
@@ -45,7 +57,7 @@ export async function startPartitionedProcessor(o: PartitionedProcessorOptions):
     const label = partitionItemName(k);
     items.push({
       name: label,
-      start: async (fence) => {
+      start: async (fence, hold) => {
         const work = await startProcessor(
           { bus: o.bus, ch: o.ch, log: o.log.child({ partition: k }) },
           {
@@ -56,6 +68,14 @@ export async function startPartitionedProcessor(o: PartitionedProcessorOptions):
               subject: unpartitionedSubject,
               fence,
               label,
+              storeFence: {
+                epoch: hold.epoch,
+                member: hold.member,
+                insertTimeoutS: Math.ceil(o.insertTimeoutMs / 1000),
+                graceMs: fenceGraceMs(o.insertTimeoutMs),
+                processList: !o.clusterStore,
+                lost: hold.lost,
+              },
             },
           },
         );
@@ -79,8 +99,11 @@ export async function startPartitionedProcessor(o: PartitionedProcessorOptions):
   const singletons = o.singletons;
   if (singletons) items.push({ name: SINGLETONS_ITEM, start: () => singletons(o.log) });
   const leaseLog = o.leaseLog;
-  const journal = leaseLog ? (e: LeaseEvent): void => appendFileSync(leaseLog, `${JSON.stringify(e)}\n`) : undefined;
-  const manager = startLeaseManager({ store, items, log: o.log.child({ svc: 'leases' }), ttlMs: o.leaseTtlMs, ...(journal ? { journal } : {}) });
+  const journal = (e: LeaseEvent): void => {
+    if (e.event === 'lost') leasesLost.inc();
+    if (leaseLog) appendFileSync(leaseLog, `${JSON.stringify(e)}\n`);
+  };
+  const manager = startLeaseManager({ store, items, log: o.log.child({ svc: 'leases' }), ttlMs: o.leaseTtlMs, journal });
   o.log.info({ member: manager.member, partitions, ttl_ms: o.leaseTtlMs }, 'partitioned processor started');
   return manager;
 }

@@ -209,7 +209,8 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
         // Partitioned (issue 19): the partitions and the singletons are leased among the processors.
         const manager = await startPartitionedProcessor({
           bus: o.bus, ch: store(), log: o.log.child({ svc: 'processor' }), processor: processorOptions,
-          leaseTtlMs: o.cfg.TABLERO_LEASE_TTL_MS, singletons: startSingletons,
+          leaseTtlMs: o.cfg.TABLERO_LEASE_TTL_MS, insertTimeoutMs: o.cfg.TABLERO_FENCE_INSERT_TIMEOUT_MS,
+          clusterStore: Boolean(o.cfg.TABLERO_CLICKHOUSE_CLUSTER), singletons: startSingletons,
           ...(o.cfg.TABLERO_LEASE_LOG ? { leaseLog: o.cfg.TABLERO_LEASE_LOG } : {}),
         });
         running.push(manager);

@@ -21,6 +21,7 @@ import { NatsBus, PartitionedBus, consumerFloor } from '../../src/bus/index.ts';
 import { flowBatches, prng, type FlowOptions } from '../../processor/src/testing/flows.ts';
 import { spawnChdbHttpServer, type ChdbHttpChild } from '../../bench/support/chdb-http-server.ts';
 import { holdings, overlappingHoldings, readLeaseLog } from '../support/lease-log.ts';
+import { publishRoundRobin } from '../support/publish-batches.ts';
 import { startNatsServer, type NatsServer } from '../support/nats-server.ts';
 import { spawnTableroService, type TableroService } from '../support/tablero-process.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -119,25 +120,7 @@ describe('processors partitioned by site', () => {
       // Before the events come, the three share the 13 items (12 partitions, the singletons).
       await waitFor(() => balanced(readLeaseLog(leaseLog), 3), { timeoutMs: 90_000, what: 'the partitions shared by the three processors' });
       // Published the way ingest publishes: round robin over the sites, 16 in flight.
-      const publishing = (async () => {
-        const gens = SITES.map((site, i) => flowBatches(flow(site, i)));
-        let window: Array<Promise<unknown>> = [];
-        for (let live = gens.length; live > 0; ) {
-          live = 0;
-          for (const g of gens) {
-            const next = g.next();
-            if (next.done) continue;
-            live += 1;
-            const b = next.value;
-            window.push(bus.publish(eventsSubject(b.site), Buffer.from(JSON.stringify(b)), b.batch_id));
-            if (window.length >= 16) {
-              await Promise.all(window);
-              window = [];
-            }
-          }
-        }
-        await Promise.all(window);
-      })();
+      const publishing = publishRoundRobin(bus, SITES.map((site, i) => flowBatches(flow(site, i))), 16);
 
       const rnd = prng(Date.now() & 0xffffffff);
       for (let k = 0; k < KILLS; k++) {

@@ -149,5 +149,8 @@ export async function storeCommit(store: ProcessorStore, rows: CommitRows, token
     );
   }
   await store.markFunnelDirty(marks);
+  // A partition's holder fenced by the store stored nothing since the fence: the commit fails
+  // (not acked, not counted as stored) instead of passing for stored.
+  await store.confirm?.();
   return outcome;
 }

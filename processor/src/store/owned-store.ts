@@ -2,13 +2,25 @@
 // live windows are rebuilt from those sites' rows, the newest commit is that of those sites, and
 // every write first asks the fence, which throws once the partition's lease may have passed to
 // another processor (so a processor that lost its lease stores nothing more of the partition).
+// With a store fence the store itself refuses the holder's inserts once another holder claimed the
+// partition (store/fenced-insert.ts); `confirm`, after each commit, tells whether that happened.
+import type { ClickHouse } from '@tablero/sql';
+import { currentEpoch, type StoreFence } from './fenced-insert.ts';
 import type { ProcessorStore } from './store.ts';
 
 export class FencedError extends Error {
   override name = 'FencedError';
 }
 
-export function ownedStore(store: ProcessorStore, owns: (site: string) => boolean, fence: () => void): ProcessorStore {
+/** The holder's epoch as the store checks it, and what to do once the store fenced it. */
+export interface OwnedStoreFence {
+  ch: ClickHouse;
+  fence: StoreFence;
+  /** Called once the store shows another holder's epoch (the lease is lost: stop the partition). */
+  onFenced(): void;
+}
+
+export function ownedStore(store: ProcessorStore, owns: (site: string) => boolean, fence: () => void, storeFence?: OwnedStoreFence): ProcessorStore {
   const fenced =
     <A extends unknown[]>(fn: (...args: A) => Promise<void>) =>
     (...args: A): Promise<void> => {
@@ -25,6 +37,16 @@ export function ownedStore(store: ProcessorStore, owns: (site: string) => boolea
     markFunnelDirty: fenced(store.markFunnelDirty),
     insertAgentIntervals: fenced(store.insertAgentIntervals),
     insertAlert: fenced(store.insertAlert),
+    async confirm() {
+      if (!storeFence) return;
+      const { item, epoch } = storeFence.fence;
+      const now = await currentEpoch(storeFence.ch, item);
+      if (now !== epoch) {
+        // Inserts after the claim of epoch `now` stored nothing; the commit is neither acked nor published.
+        storeFence.onFenced();
+        throw new FencedError(`partition ${item}: the store holds epoch ${now}, this holder's is ${epoch}`);
+      }
+    },
     async lastCommit() {
       const sites = (await store.sites()).filter(owns);
       return sites.length > 0 ? store.lastCommit(sites) : { id: 0, stintIds: [], sessionKeys: [], pauseKeys: [] };

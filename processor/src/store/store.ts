@@ -12,6 +12,7 @@ import type { StintOutcome, StintRow } from '../core/stint-machine.ts';
 import { markStints } from './stint-rollup.ts';
 import { FUNNEL_KIND } from '../rollup/funnel-marks.ts';
 import { markDirty } from '../rollup/store.ts';
+import { fencedInsert, type StoreFence } from './fenced-insert.ts';
 
 export class ProcessorStoreError extends Error {
   override name = 'ProcessorStoreError';
@@ -101,17 +102,28 @@ export interface ProcessorStore {
   insertAlert(a: AlertMessage): Promise<void>;
   /** Alerts raised and not cleared, as their `raised` messages. */
   openAlerts(): Promise<AlertMessage[]>;
+  /**
+   * After a commit's inserts: throws (FencedError) when the store refused them because another
+   * holder claimed the partition (store-side fencing, owned-store.ts). Absent: nothing to check.
+   */
+  confirm?(): Promise<void>;
 }
 
-export function createStore(ch: ClickHouse): ProcessorStore {
+/**
+ * With `fence` (a partition's holder, issue 19), every insert stores its rows only while the
+ * holder's epoch is still the partition's newest (store/fenced-insert.ts).
+ */
+export function createStore(ch: ClickHouse, fence?: StoreFence): ProcessorStore {
   const client = ch.client;
+  const fenced = fence ? fencedInsert(ch, fence) : null;
   /** The bulk path: rows serialized here (or passed through as received), parsed natively. */
   async function insertJson(table: string, body: string, token: string): Promise<void> {
     if (body.length === 0) return;
     try {
       // optimize_on_insert 0: rows are unique by construction; ReplacingMergeTree's collapse of
       // each inserted block is work for nothing (~10 % of the insert).
-      await ch.insertFormatted(table, 'JSONEachRow', body, { insert_deduplication_token: token, optimize_on_insert: 0 });
+      if (fenced) await fenced(table, body, token, false);
+      else await ch.insertFormatted(table, 'JSONEachRow', body, { insert_deduplication_token: token, optimize_on_insert: 0 });
     } catch (err) {
       throw new ProcessorStoreError(`insert into ${table} failed (token ${token})`, { cause: err });
     }
@@ -119,7 +131,8 @@ export function createStore(ch: ClickHouse): ProcessorStore {
   async function insert(table: string, values: unknown[], token: string): Promise<void> {
     if (values.length === 0) return;
     try {
-      await client.insert({ table, values, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: token } });
+      if (fenced) await fenced(table, values.map((v) => JSON.stringify(v)).join('\n'), token);
+      else await client.insert({ table, values, format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: token } });
     } catch (err) {
       throw new ProcessorStoreError(`insert into ${table} failed (token ${token})`, { cause: err });
     }
