@@ -94,8 +94,8 @@ function snapshot(site: string, queue: string, waiting: number): QueueSnapshot {
   };
 }
 
-const hello = (user: { username: string; role: string; lang: string } | null) =>
-  JSON.stringify({ type: 'hello', user, kiosk: user === null, server_time_ms: NOW });
+const hello = (user: { username: string; role: string; lang: string } | null, sites: string[] = [], site: string | null = null) =>
+  JSON.stringify({ type: 'hello', user, kiosk: user === null, server_time_ms: NOW, site, sites });
 
 describe('handshake', () => {
   it('refuses an upgrade without a session or kiosk token with 401', async () => {

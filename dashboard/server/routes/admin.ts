@@ -125,6 +125,8 @@ export function adminRoutes(app: App, ctx: AppContext): void {
       if (lang !== undefined && lang !== before?.lang) actions.push('user_lang_changed');
       // The admin's own session survives a change of their own password (role and disable are refused above).
       const effect = reason === null ? { ended_sessions: 0, closed_sockets: 0 } : await endOtherAccess(ctx, username, reason, self ? (req.session?.nonce ?? null) : null);
+      // A new queue list changes what the user's live sockets may receive: they reconnect under it.
+      if (reason === null && actions.includes('user_queues_changed')) effect.closed_sockets = ctx.hub.rejoinUser(username);
       // Each action with the fields it changed, before and after (never the password: only that it changed).
       const view = (u: { role: string; disabled: boolean; queues: string[]; lang: string } | null, action: AuditAction) =>
         u === null ? null : action === 'role_changed' ? { role: u.role } : action === 'user_queues_changed' ? { queues: u.queues } : action === 'user_lang_changed' ? { lang: u.lang } : action === 'user_disabled' || action === 'user_enabled' ? { disabled: u.disabled } : {};
