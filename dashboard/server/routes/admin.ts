@@ -9,6 +9,7 @@ import type { SessionEnd } from '../store/session-store.ts';
 import { endOtherAccess } from './auth.ts';
 import {
   MAX_LABEL_LENGTH,
+  checkKioskScope,
   createKioskToken,
   createUser,
   findKioskToken,
@@ -166,7 +167,7 @@ export function adminRoutes(app: App, ctx: AppContext): void {
 
   app.get('/api/kiosk-tokens', { config: { access: ADMIN_ONLY } }, async () => listKioskTokens(ch));
 
-  app.post<{ Body: { label: string } }>(
+  app.post<{ Body: { label: string; sites?: string[]; queues?: string[] } }>(
     '/api/kiosk-tokens',
     {
       config: { access: ADMIN_ONLY, audit: { action: 'kiosk_token_created' } },
@@ -174,18 +175,26 @@ export function adminRoutes(app: App, ctx: AppContext): void {
         body: {
           type: 'object',
           required: ['label'],
-          properties: { label: { type: 'string', minLength: 1, maxLength: MAX_LABEL_LENGTH } },
+          // What the link's wallboard shows (empty or absent = every site / queue).
+          properties: { label: { type: 'string', minLength: 1, maxLength: MAX_LABEL_LENGTH }, sites: QUEUES_SCHEMA, queues: QUEUES_SCHEMA },
         },
       },
     },
     async (req, reply) => {
       const by = req.session?.username;
       if (by === undefined) throw new UnauthenticatedError();
-      const token = await createKioskToken(ch, req.body.label, by);
+      const { label, sites = [], queues = [] } = req.body;
+      let token: string;
+      try {
+        token = await createKioskToken(ch, label, by, { sites, queues });
+      } catch (err) {
+        throw httpUserError(err);
+      }
       const hash = sha256Hex(token);
-      req.log.info({ hash, label: req.body.label, by }, 'kiosk token created');
-      noteAudit(req, { target: hash, after: { label: req.body.label, revoked: false } });
-      return reply.code(201).send({ token, hash, url_path: kioskUrlPath(token) });
+      const scope = checkKioskScope({ sites, queues });
+      req.log.info({ hash, label, ...scope, by }, 'kiosk token created');
+      noteAudit(req, { target: hash, after: { label, revoked: false, ...scope } });
+      return reply.code(201).send({ token, hash, url_path: kioskUrlPath(token), ...scope });
     },
   );
 
