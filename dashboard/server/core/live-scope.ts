@@ -63,7 +63,8 @@ export function scopeSnapshots(m: SnapshotMessage, scope: LiveScope): SnapshotMe
 }
 
 /**
- * The site's supervisor view cut to the scope's queues: agents logged in to one of them, callers
+ * The site's supervisor view cut to the scope's queues: agents logged in to one of them (their
+ * queue lists cut to the scope's), callers
  * waiting, abandoned or stale in one of them. The same object when nothing is cut; null when the
  * site is out of scope.
  */
@@ -73,7 +74,8 @@ export function scopeSupervisor(m: SupervisorMessage, scope: LiveScope): Supervi
   const q = scope.queues;
   return {
     ...m,
-    agents: m.agents.filter((a) => a.queues.some((x) => q.has(x))),
+    // An agent logged in to a visible queue, with only the visible queues of their list.
+    agents: m.agents.filter((a) => a.queues.some((x) => q.has(x))).map((a) => ({ ...a, queues: a.queues.filter((x) => q.has(x)) })),
     waiting: m.waiting.filter((w) => q.has(w.queue)),
     abandoned: m.abandoned.filter((a) => q.has(a.queue)),
     stale_calls: m.stale_calls.filter((s) => q.has(s.queue)),
