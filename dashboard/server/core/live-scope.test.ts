@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertMessage, SnapshotMessage, SupervisorMessage } from '@tablero/processor/contract';
-import { snapshot } from '../../src/lib/snapshot-fixture.ts';
+import type { AlertMessage, QueueSnapshot, SnapshotMessage, SupervisorMessage } from '@tablero/processor/contract';
 import { ALL_RIGHTS, alertVisible, otherVisible, parseSubscribe, scopeSnapshots, scopeSupervisor, selectableSites, subscriptionScope, type LiveScope } from './live-scope.ts';
 
-const snaps = (site: string, queues: string[]): SnapshotMessage => ({ type: 'snapshots', site, queues: queues.map((queue) => snapshot({ site, queue })) });
+const snaps = (site: string, queues: string[]): SnapshotMessage => ({ type: 'snapshots', site, queues: queues.map((queue) => ({ type: 'kpi', site, queue }) as QueueSnapshot) });
 const scope = (s: LiveScope | null): LiveScope => {
   if (s === null) throw new Error('refused');
   return s;
