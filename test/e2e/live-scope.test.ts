@@ -6,20 +6,16 @@
 // state; a site the viewer may not see is refused (`?site=` closes with 4403, a `subscribe`
 // message is answered `subscribe_refused`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import WebSocket from 'ws';
 import { CLEAR_OF_MIDNIGHT_TIMEOUT_MS, clearOfMidnight } from '../support/day-clock.ts';
-import { abandonedCall, answeredCall, appendLines } from '../support/queue-log-writer.ts';
-import { runTablero, startTablero, type TableroProcess } from '../support/tablero-process.ts';
+import { abandonedCall, answeredCall } from '../support/queue-log-writer.ts';
+import type { TableroProcess } from '../support/tablero-process.ts';
+import { startTwoSites, type TwoSites } from '../support/two-sites.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-const PUSH_TOKEN = 'push-token-site-sb-0123456789abcdef';
 const SUP_PASSWORD = 'supervisor-live-scope-7';
 
-let dir: string;
-let queueLog: string;
+let sites: TwoSites;
 let tablero: TableroProcess;
 let kioskA: string;
 let nowS: number;
@@ -75,14 +71,11 @@ async function sessionCookie(username: string, password: string): Promise<string
 // Today's figures are read: not across UTC midnight (see day-clock.ts).
 beforeAll(clearOfMidnight, CLEAR_OF_MIDNIGHT_TIMEOUT_MS);
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tablero-live-scope-'));
-  queueLog = join(dir, 'queue_log');
-  writeFileSync(queueLog, '');
-  tablero = await startTablero({ args: ['--no-simulate', '--site', 'sa', '--source', queueLog], env: { TABLERO_SOURCE_TOKENS: `${PUSH_TOKEN}=sb:pbx-b` } });
-  const env = { TABLERO_DATA_DIR: tablero.dataDir };
-  const sup = await runTablero(['user', 'add', 'sup', '--role', 'supervisor', '--queues', '101'], { dataDir: tablero.dataDir, stdin: SUP_PASSWORD, env });
+  sites = await startTwoSites();
+  tablero = sites.tablero;
+  const sup = await sites.cli(['user', 'add', 'sup', '--role', 'supervisor', '--queues', '101'], SUP_PASSWORD);
   expect(sup.code, sup.stderr).toBe(0);
-  const kiosk = await runTablero(['kiosk', 'create', 'TV sede A', '--sites', 'sa'], { dataDir: tablero.dataDir, env });
+  const kiosk = await sites.cli(['kiosk', 'create', 'TV sede A', '--sites', 'sa']);
   expect(kiosk.code, kiosk.stderr).toBe(0);
   kioskA = /kiosk=([^#\s]+)/.exec(kiosk.stdout)?.[1] ?? '';
   expect(kioskA).not.toBe('');
@@ -90,23 +83,21 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await tablero?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await sites?.dispose();
 });
 
 /** Site sa: queue 101 one answered call, 102 one abandoned. Site sb (pushed): 101 two answered, 201 one. */
 async function traffic(): Promise<void> {
-  appendLines(queueLog, [
+  sites.appendSa([
     ...answeredCall({ queue: '101', callid: `${nowS}.1`, endS: nowS - 20, wait: 5, talk: 10 }),
     ...abandonedCall({ queue: '102', callid: `${nowS}.2`, endS: nowS - 10, wait: 30 }),
   ]);
-  const body = [
+  const pushed = await sites.pushSb([
     ...answeredCall({ queue: '101', callid: `${nowS}.b1`, endS: nowS - 30, wait: 4, talk: 10 }),
     ...answeredCall({ queue: '101', callid: `${nowS}.b2`, endS: nowS - 25, wait: 6, talk: 10 }),
     ...answeredCall({ queue: '201', callid: `${nowS}.b3`, endS: nowS - 15, wait: 3, talk: 10 }),
-  ].join('\n');
-  const res = await fetch(`${tablero.url}/ingest/queue-log`, { method: 'POST', headers: { authorization: `Bearer ${PUSH_TOKEN}`, 'content-type': 'text/plain' }, body });
-  expect(await res.json()).toEqual({ accepted: 9, rejected: 0 });
+  ]);
+  expect(pushed).toEqual({ accepted: 9, rejected: 0 });
 }
 
 describe('live scope on the WebSocket (real tablero start, two sites)', () => {
