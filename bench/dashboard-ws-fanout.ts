@@ -145,6 +145,7 @@ async function main(): Promise<void> {
   let rssPeak = 0;
   let heapPeak = 0;
   let messageBytes = 0;
+  const fanoutCpuMs: number[] = [];
   let connectMs = 0;
   const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for await (const line of lines) {
@@ -153,7 +154,12 @@ async function main(): Promise<void> {
       // Updates once a second, as a busy processor publishes; RSS sampled after each.
       for (let u = 0; u < UPDATES; u++) {
         await new Promise((r) => setTimeout(r, 1000));
+        // The hub's synchronous fan-out (decode once, one frame per scope, 1,000 socket writes):
+        // its CPU time is what the server pays per update, whatever else loads the machine.
+        const c0 = process.cpuUsage();
         messageBytes = publish(Date.now());
+        const c = process.cpuUsage(c0);
+        fanoutCpuMs.push((c.user + c.system) / 1000);
         const mem = process.memoryUsage();
         rssPeak = Math.max(rssPeak, mem.rss);
         heapPeak = Math.max(heapPeak, mem.heapUsed);
@@ -175,6 +181,8 @@ async function main(): Promise<void> {
   emit('update_latency_p50_ms', result.p50, 'ms', 'reference');
   emit('update_latency_max_ms', result.max ?? -1, 'ms', 'reference');
   emit('updates_missed', result.missed, 'updates', '0');
+  fanoutCpuMs.sort((a, b) => a - b);
+  emit('fanout_cpu_ms_per_update_median', Math.round(percentile(fanoutCpuMs, 50) * 10) / 10, 'ms CPU', `reference (${CLIENTS} clients, one scope)`);
   // RSS includes the embedded chDB engine of this process (as in `tablero start`).
   emit('server_rss_mb', Math.round(rssPeak / 2 ** 20), 'MiB', 'report');
   emit('server_heap_used_mb', Math.round(heapPeak / 2 ** 20), 'MiB', 'report');

@@ -2,7 +2,10 @@
 // once, in one error, so an operator fixes them all in one go.
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_TYPIFICATION, parseFunnelConfig, parseTypificationSettings, type FunnelConfig, type TypificationSettings } from '@tablero/processor';
+// The two parsers by their own modules: the processor's index loads the whole processor, which a
+// short command such as `tablero kpis` must not pay for at every start (issue 18 "Start").
+import { parseFunnelConfig, type FunnelConfig } from '@tablero/processor/funnel-config';
+import { DEFAULT_TYPIFICATION, parseTypificationSettings, type TypificationSettings } from '@tablero/processor/typification';
 
 const optionalUrl = z
   .string()

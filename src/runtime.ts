@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, wri
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ClickHouseLockedError, migrate, openClickHouse, type ClickHouse, type ClusterOptions } from '@tablero/sql';
-import { MemoryBus, NatsBus, PartitionedBus, type Bus } from './bus/index.ts';
+import type { Bus } from './bus/index.ts';
 import type { Config } from './config.ts';
 import { UsageError } from './commands/usage.ts';
 
@@ -31,8 +31,12 @@ export function prepareDataDir(dataDir: string): void {
 export async function openBus(cfg: Config, log: Logger, name: string): Promise<Bus> {
   if (!cfg.NATS_URL) {
     if (cfg.TABLERO_PARTITIONS > 0) throw new UsageError('TABLERO_PARTITIONS needs NATS (NATS_URL): the in-process bus has one processor');
+    const { MemoryBus } = await import('./bus/memory-bus.ts');
     return new MemoryBus();
   }
+  // Loaded here, not with this module: the NATS client is ~70 modules that the commands working on
+  // the store alone (kpis, export...) never need.
+  const { NatsBus, PartitionedBus } = await import('./bus/index.ts');
   const servers = cfg.NATS_URL.split(',').map((s) => s.trim()).filter(Boolean);
   const bus = await NatsBus.connect({ servers, name, replicas: cfg.TABLERO_STREAM_REPLICAS, pullExpiresMs: cfg.TABLERO_NATS_PULL_EXPIRES_MS });
   log.info({ nats: servers, replicas: cfg.TABLERO_STREAM_REPLICAS, partitions: cfg.TABLERO_PARTITIONS }, 'bus connected');

@@ -313,13 +313,24 @@ describe('kiosk tokens (admin)', () => {
         (t) => t['hash'] === hash,
       );
     const listed = await find();
-    expect(listed).toEqual({ hash, label: 'TV sala 2', created_by: 'ana', created_at_ms: listed?.['created_at_ms'], revoked: false });
+    // No sites or queues given: the link shows everything.
+    expect(listed).toEqual({ hash, label: 'TV sala 2', created_by: 'ana', created_at_ms: listed?.['created_at_ms'], revoked: false, sites: [], queues: [] });
     expect(listed?.['created_at_ms']).toBeGreaterThanOrEqual(before);
     expect(listed?.['created_at_ms']).toBeLessThanOrEqual(after + 1);
 
     const del = await app.inject({ method: 'DELETE', url: `/api/kiosk-tokens/${hash}`, headers: as('admin') });
     expect(del.statusCode).toBe(204);
     expect((await find())?.['revoked']).toBe(true);
+  });
+
+  it('keeps the sites and queues of a link through its revocation', async () => {
+    const created = await app.inject({ method: 'POST', url: '/api/kiosk-tokens', headers: as('admin'), payload: { label: 'TV lpz', sites: ['scz', 'lpz'], queues: ['102', '101'] } });
+    expect(created.statusCode).toBe(201);
+    const { hash, sites, queues } = created.json() as { hash: string; sites: string[]; queues: string[] };
+    expect([sites, queues]).toEqual([['lpz', 'scz'], ['101', '102']]);
+    expect((await app.inject({ method: 'DELETE', url: `/api/kiosk-tokens/${hash}`, headers: as('admin') })).statusCode).toBe(204);
+    const listed = ((await app.inject({ method: 'GET', url: '/api/kiosk-tokens', headers: as('admin') })).json() as Array<Record<string, unknown>>).find((t) => t['hash'] === hash);
+    expect([listed?.['revoked'], listed?.['sites'], listed?.['queues']]).toEqual([true, ['lpz', 'scz'], ['101', '102']]);
   });
 
   it('answers 400 for a malformed hash', async () => {

@@ -46,7 +46,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { supervisorRoutes } from './routes/supervisor.ts';
 import { decodeIngestBody } from './routes/ingest-encoding.ts';
-import { findKioskToken, sha256Hex, validKioskHashes } from './store/auth-store.ts';
+import { findKioskToken, sha256Hex, supervisedQueues, validKioskHashes } from './store/auth-store.ts';
 import type { DashboardDeps, DashboardOptions } from './types.ts';
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -179,13 +179,17 @@ export async function buildApp(deps: DashboardDeps, opts: DashboardOptions): Pro
           kioskHash: null,
           sessionNonce: session.nonce,
           expiresAtMs: session.expiresAtMs,
+          // A supervisor with a queue list sees those queues live too, as in GET /api/calls.
+          rights: { sites: null, queues: await supervisedQueues(deps.ch, session) },
         };
       } else {
         const kiosk = (req.query as Record<string, unknown>)['kiosk'];
         const token = typeof kiosk === 'string' && kiosk.length > 0 ? kiosk : null;
         const found = token === null ? null : await findKioskToken(deps.ch, sha256Hex(token));
         if (!found || found.revoked) throw new UnauthenticatedError();
-        req.viewer = { user: null, kioskHash: found.hash, sessionNonce: null, expiresAtMs: null };
+        // What the link shows (migration 132); empty lists = everything.
+        const rights = { sites: found.sites.length > 0 ? found.sites : null, queues: found.queues.length > 0 ? found.queues : null };
+        req.viewer = { user: null, kioskHash: found.hash, sessionNonce: null, expiresAtMs: null, rights };
       }
       const origin = req.headers.origin;
       if (!originAllowed(origin, req.headers.host, allowedOrigins)) throw new BadOriginError(String(origin));

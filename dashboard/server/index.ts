@@ -6,7 +6,7 @@ export type { DashboardBus } from './bus/dashboard-bus.ts';
 export { ROLES, LANGS, isRole, type Role, type Lang } from './core/roles.ts';
 export { SESSION_COOKIE } from './auth/sessions.ts';
 export { SessionSecretError, MIN_SECRET_BYTES } from './core/session.ts';
-export { createUser, countUsers, createKioskToken, findUser, removeUser, revokeKioskToken, sha256Hex, updateUser } from './store/auth-store.ts';
+export { createUser, countUsers, createKioskToken, checkKioskScope, findUser, removeUser, revokeKioskToken, sha256Hex, updateUser } from './store/auth-store.ts';
 export { FIRST_START_KIOSK_LABEL } from '../shared/kiosk.ts';
 export { InvalidUserError, DuplicateUserError, KioskTokenNotFoundError, PasswordPolicyError } from './errors.ts';
 export { checkPassword } from './auth/common-passwords.ts';

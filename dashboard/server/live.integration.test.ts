@@ -94,8 +94,8 @@ function snapshot(site: string, queue: string, waiting: number): QueueSnapshot {
   };
 }
 
-const hello = (user: { username: string; role: string; lang: string } | null) =>
-  JSON.stringify({ type: 'hello', user, kiosk: user === null, server_time_ms: NOW });
+const hello = (user: { username: string; role: string; lang: string } | null, sites: string[] = [], site: string | null = null) =>
+  JSON.stringify({ type: 'hello', user, kiosk: user === null, server_time_ms: NOW, site, sites });
 
 describe('handshake', () => {
   it('refuses an upgrade without a session or kiosk token with 401', async () => {
@@ -203,6 +203,65 @@ describe('fan-out', () => {
     ]);
     c.ws.close();
     await c.closed;
+  });
+});
+
+describe('scope (issue 19)', () => {
+  it('a kiosk link made for one site and one queue receives that queue of that site alone; an unscoped socket the bus bytes', async () => {
+    const made = await app.inject({
+      method: 'POST', url: '/api/kiosk-tokens', headers: { cookie: ana.cookie, 'x-csrf-token': ana.csrf },
+      payload: { label: 'TV lpz 100', sites: ['lpz'], queues: ['100', '100'] },
+    });
+    expect(made.statusCode).toBe(201);
+    const body = made.json() as { token: string; sites: string[]; queues: string[] };
+    expect([body.sites, body.queues]).toEqual([['lpz'], ['100']]);
+    const bad = await app.inject({
+      method: 'POST', url: '/api/kiosk-tokens', headers: { cookie: ana.cookie, 'x-csrf-token': ana.csrf },
+      payload: { label: 'TV', sites: ['la paz'] },
+    });
+    expect(bad.statusCode).toBe(400);
+    const kiosk = await open(app, `/ws/live?kiosk=${body.token}`, {});
+    const admin = await open(app, '/ws/live', { cookie: ana.cookie });
+    await waitFor(() => kiosk.messages.length >= 1 && admin.messages.length >= 1, 'hellos');
+    expect(JSON.parse(kiosk.messages[0] as string)).toMatchObject({ type: 'hello', kiosk: true, site: null, sites: ['lpz'] });
+    // The greeting: lpz's queue 100 as the earlier tests left it, nothing of fan.
+    await waitFor(() => kiosk.messages.length >= 2, 'greeting');
+    expect(kiosk.messages.slice(1).map((m) => JSON.parse(m) as unknown)).toEqual([{ type: 'snapshots', site: 'lpz', queues: [snapshot('lpz', '100', 4)] }]);
+    const [k0, a0] = [kiosk.messages.length, admin.messages.length];
+    const lpz = JSON.stringify({ type: 'snapshots', site: 'lpz', queues: [snapshot('lpz', '100', 9), snapshot('lpz', '200', 9)] });
+    bus.emit(kpiSubject('lpz'), lpz);
+    bus.emit(kpiSubject('scz'), JSON.stringify({ type: 'snapshots', site: 'scz', queues: [snapshot('scz', '100', 9)] }));
+    bus.emit(kpiSubject('lpz'), JSON.stringify({ type: 'snapshots', site: 'lpz', queues: [snapshot('lpz', '200', 10)] }));
+    await waitFor(() => admin.messages.length >= a0 + 3, 'three updates for the admin');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(kiosk.messages.slice(k0)).toEqual([JSON.stringify({ type: 'snapshots', site: 'lpz', queues: [snapshot('lpz', '100', 9)] })]);
+    expect(admin.messages[a0]).toBe(lpz);
+    for (const c of [kiosk, admin]) {
+      c.ws.close();
+      await c.closed;
+    }
+  });
+
+  it("a supervisor's new queue list closes their sockets as going away, to reconnect under it", async () => {
+    const c = await open(app, '/ws/live', { cookie: sofia.cookie });
+    await waitFor(() => c.messages.length >= 1, 'hello');
+    const queues = (list: string[]) => app.inject({ method: 'PATCH', url: '/api/users/sofia', headers: { cookie: ana.cookie, 'x-csrf-token': ana.csrf }, payload: { queues: list } });
+    try {
+      expect((await queues(['100'])).statusCode).toBe(200);
+      expect(await c.closed).toEqual({ code: 1001, reason: 'scope changed' });
+      const again = await open(app, '/ws/live', { cookie: sofia.cookie });
+      await waitFor(() => again.messages.length >= 3, 'hello and greeting');
+      // Queue 100 in every site (a queue list holds in every site), nothing else.
+      const shown = again.messages.slice(1).flatMap((m) => {
+        const f = JSON.parse(m) as { site: string; queues: Array<{ queue: string }> };
+        return f.queues.map((q) => `${f.site}/${q.queue}`);
+      });
+      expect(shown).toEqual(['lpz/100', 'scz/100']);
+      again.ws.close();
+      await again.closed;
+    } finally {
+      await queues([]);
+    }
   });
 });
 

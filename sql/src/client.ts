@@ -20,7 +20,33 @@ export interface ClickHouseOptions {
   dataDir: string;
   /** Server mode: settings sent with every request (a sharded cluster's synchronous Distributed inserts). */
   settings?: Record<string, string | number>;
+  /**
+   * Embedded mode: the engine's server settings as command-line arguments (`--mark_cache_size=N`),
+   * given when the data directory is opened; default EMBEDDED_ENGINE_ARGS.
+   */
+  engineArgs?: readonly string[];
 }
+
+/**
+ * Server settings of embedded chDB, sized for one process that also runs the processor and the
+ * dashboard (issue 18 "Memory": `tablero start` <= 500 MB RSS). ClickHouse's defaults are those of
+ * a dedicated server (5 GiB each for the mark, primary index and skip-index mark caches, 100 MiB
+ * for the query condition cache, a memory bound of 90 % of the machine's RAM): filled by the
+ * live path's small reads, they only grow. These keep the caches at a few MiB (Tablero's tables
+ * and reads are small: the hot marks of a day fit in a few MiB).
+ */
+export const EMBEDDED_ENGINE_ARGS: readonly string[] = [
+  '--mark_cache_size=16777216',
+  '--primary_index_cache_size=16777216',
+  '--index_mark_cache_size=4194304',
+  '--index_uncompressed_cache_size=0',
+  '--uncompressed_cache_size=0',
+  '--query_condition_cache_size=4194304',
+  '--compiled_expression_cache_size=8388608',
+  // Idle threads of the engine's global pool kept for reuse (default 1,000): each parked thread
+  // keeps its stack and allocator cache.
+  '--max_thread_pool_free_size=8',
+];
 
 /** Text formats `insertFormatted` takes (line-delimited; both backends parse them natively). */
 export type InsertFormat = 'JSONEachRow' | 'JSONCompactEachRow' | 'TabSeparated';
@@ -91,13 +117,18 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
   const dir = resolve(opts.dataDir, 'clickhouse');
   mkdirSync(dir, { recursive: true });
   let client: ClickHouseClient;
+  let engine: { close(): unknown } | null = null;
   let raw: (table: string, format: InsertFormat, body: string | Buffer, settings: Record<string, string | number>, columns?: readonly string[]) => Promise<unknown>;
   try {
     // chdb types its connection against @clickhouse/client-common while the client inlines its
     // own copy of the same declarations; they are identical at run time, not to the checker.
     // Loaded only here: chDB's library is ~550 MB, and a service talking to a ClickHouse server
     // should not map it into memory.
-    const { createChdbConnection } = await import('chdb/connection');
+    const [{ Session }, { createChdbConnection }] = await Promise.all([import('chdb'), import('chdb/connection')]);
+    // The first connection to a data directory starts the engine with its arguments, and the
+    // client's connection cannot pass any: this session opens it with the server settings and is
+    // kept open beside it (same directory, one engine).
+    engine = new Session(dir, { connectionArgs: [...(opts.engineArgs ?? EMBEDDED_ENGINE_ARGS)] });
     const chdb = createChdbConnection({ path: dir });
     raw = (table, format, values, settings, columns) => chdb.chdb.rawInsert({ table, format, values, settings, ...(columns ? { columns } : {}) });
     const connection = chdb as unknown as ChdbCompatibleConnection;
@@ -106,6 +137,7 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${opts.database}` });
     await client.command({ query: `USE ${opts.database}` });
   } catch (err) {
+    engine?.close();
     if (err instanceof Error && /Cannot lock file|status/i.test(err.message)) {
       throw new ClickHouseLockedError(opts.dataDir, { cause: err });
     }
@@ -119,6 +151,9 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
       if (body.length === 0) return;
       await raw(table, format, body, settings ?? {}, columns);
     },
-    close: () => client.close(),
+    async close() {
+      await client.close();
+      await engine?.close();
+    },
   };
 }

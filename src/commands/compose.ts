@@ -73,6 +73,8 @@ export interface ComposeOptions {
   site: string;
   sources: SourceSpec[];
   simulate: boolean;
+  /** Size of the simulated contact center (`tablero start --queues/--agents/--calls-per-hour`); the simulator's defaults when absent. */
+  simulator?: { queues?: number; agents?: number; callsPerHour?: number };
   port: number;
   sessionSecret: string;
   /** Admin bearer token for the local CLI (kept in the data directory's running.json). */
@@ -163,7 +165,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
     if (o.simulate) {
       simulatorDir = join(o.cfg.dataDir, 'simulator');
       // A flat daily curve: the demo wallboard is busy whatever the hour the user tries it.
-      const sim = await startSimulator({ outDir: simulatorDir, tz: o.cfg.siteTz, curve: 'flat', log: o.log.child({ svc: 'simulator' }) });
+      const sim = await startSimulator({ outDir: simulatorDir, tz: o.cfg.siteTz, curve: 'flat', ...o.simulator, log: o.log.child({ svc: 'simulator' }) });
       stops.simulator = () => sim.stop();
       sources.push({ path: sim.queueLogPath, site: o.site, kind: 'queue_log' });
       sources.push({ path: sim.cdrPath, site: o.site, kind: 'cdr' });

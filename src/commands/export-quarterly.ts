@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { ClickHouse } from '@tablero/sql';
 import { CSV_SEPARATORS, REPORT_FORMATS, REPORT_LANGS, closeQuarter, closedQuarters, exportQuarterly, parseQuarter, type CsvSeparator, type ReportFormat, type ReportLang } from '@tablero/processor/reports';
-import { cliActor, recordAudit, type QuarterlyPort } from '@tablero/dashboard';
+import type { QuarterlyPort } from '@tablero/dashboard';
 import type { Config } from '../config.ts';
 import type { RunningInstance } from '../runtime.ts';
 import { apiRequest } from './api-client.ts';
@@ -94,6 +94,8 @@ export async function runCloseQuarter(cfg: Config, running: RunningInstance | nu
     process.stderr.write(`using the running Tablero at ${running.url} (it holds ${cfg.dataDir})\n`);
     r = await apiRequest(running, 'POST', `/api/quarters/${quarter}/close`, {});
   } else {
+    // The dashboard (its audit trail) loads only for this subcommand.
+    const { cliActor, recordAudit } = await import('@tablero/dashboard');
     const actor = cliActor();
     const by = typeof values['by'] === 'string' && values['by'] ? values['by'] : actor;
     r = await withStore(cfg, async (ch, log) => {

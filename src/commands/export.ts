@@ -10,13 +10,14 @@
 import type { Logger } from 'pino';
 import type { ClickHouse } from '@tablero/sql';
 import type { FunnelConfig } from '@tablero/processor';
-import { createQualityService } from '@tablero/processor/quality';
 import {
   QUALITY_REPORT_FORMATS, renderQualityReport, type QualityReportFormat,
   CSV_SEPARATORS, REPORT_FORMATS, REPORT_LANGS, closeMonth, closedMonthsStatus, exportMonthly, listRuns, listSchedules, parseMonth, saveSchedule,
   type CsvSeparator, type ReportFormat, type ReportLang,
 } from '@tablero/processor/reports';
-import { cliActor, recordAudit, type ExportsPort, type QualityReportsPort } from '@tablero/dashboard';
+// The dashboard (the audit trail) and the quality service load only for the subcommands that use
+// them: `tablero export monthly` must not pay for the whole web server at start (issue 18 "Start").
+import type { ExportsPort, QualityReportsPort } from '@tablero/dashboard';
 import { runCloseQuarter, runQuarterly } from './export-quarterly.ts';
 import { fetchFile, withStore, writeOut } from './report-io.ts';
 import type { Command } from '../cli.ts';
@@ -190,6 +191,7 @@ export const exportCommand: Command = {
         body = await qualityViaApi(running, o);
       } else {
         body = await withStore(cfg, async (ch, log) => {
+          const { createQualityService } = await import('@tablero/processor/quality');
           const r = await createQualityService({ ch, log, tz: cfg.siteTz }).monthlyReport(o.month, null);
           if (!r.ok) throw new UsageError(r.reason);
           return (await renderQualityReport(r.value, { format: o.format, lang: o.lang, nowMs: Date.now() })).body;
@@ -211,6 +213,7 @@ export const exportCommand: Command = {
         r = await withStore(cfg, async (ch, log) => {
           try {
             const result = await closeMonth({ ch, log, defaultTz: cfg.siteTz, funnel: cfg.TABLERO_FUNNEL }, { site, month, closedBy: by, nowMs: Date.now() });
+            const { cliActor, recordAudit } = await import('@tablero/dashboard');
             await recordAudit(ch, { atMs: Date.now(), actor: cliActor(), action: 'month_closed', target: month, address: '', detail: { before: null, after: { ...result } } });
             return result;
           } catch (err) {

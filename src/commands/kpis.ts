@@ -1,7 +1,7 @@
 // `tablero kpis`: KPI rows from stored stints, exactly as docs/kpi-definitions.md defines them.
 import type { Command } from '../cli.ts';
 import { KPI_GROUPINGS, SL_FORMULAS, type KpiGrouping, type KpiQuery, type KpiRow, type SlFormula } from '@tablero/processor/contract';
-import { queryKpis } from '@tablero/processor';
+import { queryKpis } from '@tablero/processor/kpi-query';
 import { readStoredOrApi } from './api-client.ts';
 import { UsageError, intOption, stringList } from './usage.ts';
 

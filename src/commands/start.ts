@@ -7,11 +7,12 @@ import type { Command } from '../cli.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../log.ts';
 import { openBus, openStore, prepareDataDir, removeRunning, sessionSecret, untilStopOrFailure, writeRunning } from '../runtime.ts';
-import { UsageError, stringList } from './usage.ts';
+import { UsageError, intOption, stringList } from './usage.ts';
 import { composeServices, type SourceSpec } from './compose.ts';
 import { cdrDbSourceName } from '@tablero/ingest';
 
 const usage = `Usage: tablero start [--source PATH]... [--site ID] [--no-simulate] [--port N]
+                     [--queues N] [--agents N] [--calls-per-hour N]
 
 Runs ingest, processor and dashboard in one process (embedded ClickHouse under TABLERO_DATA_DIR,
 in-process bus). With no --source it runs the traffic simulator so the wallboard is live at once.
@@ -21,6 +22,9 @@ in-process bus). With no --source it runs the traffic simulator so the wallboard
                   queue_log tables (?cdr=TABLE|none&queue_log=TABLE|none to choose)
   --site ID       site id of the sources (default TABLERO_SITE or 'default')
   --no-simulate   do not run the simulator
+  --queues N      simulated queues (default 3)
+  --agents N      simulated agents (default 12)
+  --calls-per-hour N  simulated arrivals per hour over all queues (default 240)
   --port N        dashboard port (default PORT or 8080)`;
 
 export function parseSource(arg: string, site: string): SourceSpec {
@@ -59,6 +63,9 @@ export const startCommand: Command = {
     site: { type: 'string' },
     simulate: { type: 'boolean', default: true },
     port: { type: 'string' },
+    queues: { type: 'string' },
+    agents: { type: 'string' },
+    'calls-per-hour': { type: 'string' },
   },
   async run(values) {
     const cfg = loadConfig();
@@ -69,6 +76,14 @@ export const startCommand: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got '${String(values.port)}'`);
     const sources = stringList(values.source).map((s) => parseSource(s, site));
     const simulate = values.simulate !== false && sources.length === 0;
+    const simulator = {
+      queues: intOption('queues', values.queues, 1),
+      agents: intOption('agents', values.agents, 1),
+      callsPerHour: intOption('calls-per-hour', values['calls-per-hour'], 1),
+    };
+    if (!simulate && Object.values(simulator).some((v) => v !== undefined)) {
+      throw new UsageError('--queues, --agents and --calls-per-hour size the simulator: not with --source or --no-simulate');
+    }
 
     prepareDataDir(cfg.dataDir);
     const ch = await openStore(cfg, log);
@@ -87,6 +102,7 @@ export const startCommand: Command = {
         site,
         sources,
         simulate,
+        simulator,
         port,
         sessionSecret: sessionSecret(cfg),
         cliToken,

@@ -5,6 +5,7 @@ import { createLogger } from '../log.ts';
 import { findRunning, openStore, type RunningInstance } from '../runtime.ts';
 import {
   checkPassword,
+  checkKioskScope,
   createKioskToken,
   createUser,
   DuplicateUserError,
@@ -136,22 +137,29 @@ export const userCommand: Command = {
 };
 
 export const kioskCommand: Command = {
-  summary: 'kiosk links for TVs: kiosk create LABEL | kiosk revoke TOKEN',
-  usage: `Usage: tablero kiosk create LABEL    prints a read-only wallboard link (no login)
+  summary: 'kiosk links for TVs: kiosk create LABEL [--sites S,S] [--queues Q,Q] | kiosk revoke TOKEN',
+  usage: `Usage: tablero kiosk create LABEL [--sites lpz,scz] [--queues 101,102]
+                                     prints a read-only wallboard link (no login); with --sites /
+                                     --queues its wallboard receives only those sites / queues
        tablero kiosk revoke TOKEN    the link stops working at once
   (a token that starts with '-' goes after '--': tablero kiosk revoke -- TOKEN)`,
-  options: {},
+  options: { sites: { type: 'string' }, queues: { type: 'string' } },
   allowPositionals: true,
-  async run(_values, positionals) {
+  async run(values, positionals) {
     const [action, arg] = positionals;
+    const list = (v: unknown): string[] => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter((x) => x !== '') : []);
     if (action === 'create' && arg) {
-      const token = await withStoreOrApi(
-        async (ch) => {
-          const token = await createKioskToken(ch, arg, cliActor());
-          await recordAudit(ch, { atMs: Date.now(), actor: cliActor(), action: 'kiosk_token_created', target: sha256Hex(token), address: '', detail: { before: null, after: { label: arg, revoked: false } } });
-          return token;
-        },
-        (r) => apiRequest<{ token: string }>(r, 'POST', '/api/kiosk-tokens', { label: arg }).then((x) => x.token),
+      const scope = { sites: list(values.sites), queues: list(values.queues) };
+      const token = await asUsage(() =>
+        withStoreOrApi(
+          async (ch) => {
+            const token = await createKioskToken(ch, arg, cliActor(), scope);
+            const after = { label: arg, revoked: false, ...checkKioskScope(scope) };
+            await recordAudit(ch, { atMs: Date.now(), actor: cliActor(), action: 'kiosk_token_created', target: sha256Hex(token), address: '', detail: { before: null, after } });
+            return token;
+          },
+          (r) => apiRequest<{ token: string }>(r, 'POST', '/api/kiosk-tokens', { label: arg, ...scope }).then((x) => x.token),
+        ),
       );
       process.stdout.write(`kiosk link: /?kiosk=${token}#/wallboard (append to the dashboard URL)\n`);
       return 0;

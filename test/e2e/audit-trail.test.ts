@@ -166,7 +166,7 @@ const CASES: Case[] = [
       kioskHash = (res.json() as { hash: string }).hash;
       return res;
     },
-    entry: { actor: 'ana', target: '{kiosk}', detail: { before: null, after: { label: 'TV sala 2', revoked: false } } },
+    entry: { actor: 'ana', target: '{kiosk}', detail: { before: null, after: { label: 'TV sala 2', revoked: false, sites: [], queues: [] } } },
   },
   {
     route: 'DELETE /api/kiosk-tokens/:hash', action: 'kiosk_token_revoked',

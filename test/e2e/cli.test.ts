@@ -40,6 +40,9 @@ describe('bad usage exits 2 with one clear line', () => {
     [['calls', '--from', '2026-10-01', '--to', '2026-10-02', '--by', 'day', '--period', '2026-10'], 'tablero calls: period 2026-10 is not a day key'],
     [['import', '/nonexistent/queue_log'], 'tablero import: /nonexistent/queue_log: no such file or directory'],
     [['start', '--port', 'eighty'], "tablero start: --port must be 0-65535, got 'eighty'"],
+    [['start', '--queues', '0'], "tablero start: --queues must be an integer >= 1, got '0'"],
+    [['start', '--agents', '1000', '--no-simulate'], 'tablero start: --queues, --agents and --calls-per-hour size the simulator: not with --source or --no-simulate'],
+    [['kiosk', 'create', 'TV', '--sites', 'La Paz'], 'tablero kiosk: sites must be a list of at most 500 site ids (letters, digits, _ or -)'],
     [['user', 'add', 'ana', '--role', 'boss'], 'tablero user: --role must be one of admin, manager, supervisor, qa_analyst'],
   ])('tablero %j', async (args, message) => {
     const r = await tablero(args, { dataDir });

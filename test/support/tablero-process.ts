@@ -48,11 +48,12 @@ export interface TableroProcess {
   stop(): Promise<void>;
 }
 
-export async function startTablero(opts: { args: string[]; env?: Record<string, string>; dataDir?: string }): Promise<TableroProcess> {
+export async function startTablero(opts: { args: string[]; env?: Record<string, string>; dataDir?: string; nodeArgs?: string[] }): Promise<TableroProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tablero-e2e-'));
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, [TABLERO_BIN, 'start', '--port', String(port), ...opts.args], {
+  // nodeArgs: flags for node itself (a benchmark's --cpu-prof, which NODE_OPTIONS does not take).
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), TABLERO_BIN, 'start', '--port', String(port), ...opts.args], {
     cwd: REPO_ROOT,
     // No HOST: the default (127.0.0.1) is what a user gets, and what test/e2e/deployment.test.ts checks.
     env: { ...process.env, TABLERO_DATA_DIR: dataDir, LOG_LEVEL: 'warn', TZ: 'UTC', ...opts.env },

@@ -33,7 +33,7 @@ export function decodeLiveMessage(text: string): LiveMessage | null {
   return typeof type === 'string' ? (value as LiveMessage) : null;
 }
 
-function isSnapshotMessage(m: LiveMessage): m is LiveMessage & SnapshotMessage {
+export function isSnapshotMessage(m: LiveMessage): m is LiveMessage & SnapshotMessage {
   return (
     m.type === 'snapshots' &&
     typeof m['site'] === 'string' &&
@@ -44,7 +44,7 @@ function isSnapshotMessage(m: LiveMessage): m is LiveMessage & SnapshotMessage {
   );
 }
 
-function isAlertMessage(m: LiveMessage): m is LiveMessage & AlertMessage {
+export function isAlertMessage(m: LiveMessage): m is LiveMessage & AlertMessage {
   return m.type === 'alert' && typeof m['alert_id'] === 'string' && (m['state'] === 'raised' || m['state'] === 'cleared');
 }
 
@@ -76,7 +76,7 @@ export interface SupervisorView {
 const bySite = (a: { site: string }, b: { site: string }): number => (a.site < b.site ? -1 : a.site > b.site ? 1 : 0);
 
 export class LiveState {
-  private readonly sites = new Map<string, Map<string, QueueSnapshot>>();
+  private readonly queuesBySite = new Map<string, Map<string, QueueSnapshot>>();
   /** Raised, not yet cleared alerts by alert_id, in the order they were raised. */
   private readonly active = new Map<string, AlertMessage>();
   /** Newest supervisor view per site. */
@@ -94,10 +94,10 @@ export class LiveState {
       return true;
     }
     if (!isSnapshotMessage(message)) return false;
-    let queues = this.sites.get(message.site);
+    let queues = this.queuesBySite.get(message.site);
     if (!queues) {
       queues = new Map();
-      this.sites.set(message.site, queues);
+      this.queuesBySite.set(message.site, queues);
     }
     for (const snap of message.queues) queues.set(snap.queue, snap);
     return message.queues.length > 0;
@@ -109,13 +109,18 @@ export class LiveState {
    */
   current(): Array<SnapshotMessage | AlertMessage> {
     const out: Array<SnapshotMessage | AlertMessage> = [];
-    for (const site of [...this.sites.keys()].sort()) {
-      const queues = this.sites.get(site) as Map<string, QueueSnapshot>;
+    for (const site of [...this.queuesBySite.keys()].sort()) {
+      const queues = this.queuesBySite.get(site) as Map<string, QueueSnapshot>;
       const names = [...queues.keys()].sort();
       out.push({ type: 'snapshots', site, queues: names.map((q) => queues.get(q) as QueueSnapshot) });
     }
     for (const alert of this.active.values()) out.push(alert);
     return out;
+  }
+
+  /** The sites heard so far (snapshots or supervisor views). */
+  sites(): string[] {
+    return [...new Set([...this.queuesBySite.keys(), ...this.supervisors.keys()])];
   }
 
   /** The newest supervisor message of every site, sorted by site. */
@@ -125,10 +130,14 @@ export class LiveState {
 
   /**
    * Every site's supervisor view merged: agents by site and name, waiting callers longest wait
-   * first, abandoned callers newest first (at most SUPERVISOR_LIST_LIMIT), masked unless `seesCallers`.
+   * first, abandoned callers newest first (at most SUPERVISOR_LIST_LIMIT), each site's view cut by
+   * `cut` (the viewer's scope; null = a site it does not see), masked unless `seesCallers`.
    */
-  supervisorView(nowMs: number, seesCallers: boolean): SupervisorView {
-    const sites = this.supervisorMessages().map((m) => (seesCallers ? m : maskSupervisor(m)));
+  supervisorView(nowMs: number, seesCallers: boolean, cut: (m: SupervisorMessage) => SupervisorMessage | null = (m) => m): SupervisorView {
+    const sites = this.supervisorMessages()
+      .map(cut)
+      .filter((m): m is SupervisorMessage => m !== null)
+      .map((m) => (seesCallers ? m : maskSupervisor(m)));
     return {
       at_ms: nowMs,
       agents: sites.flatMap((m) => m.agents),

@@ -1,18 +1,34 @@
 // WebSocket fan-out of live KPI messages. One bus subscription for the whole process; each bus
-// message is decoded once and its bytes are sent unchanged to every client (never serialized
-// per viewer). A `snapshots` message carries only the queues of its site that changed (the
-// processor paces per site); the hub merges them into the whole picture, which a new client gets
-// at connect, and each client merges the partial messages that follow. The one exception is the supervisor view: it carries caller numbers, so it is
-// sent as received to roles that see them and serialized once more, masked, for everyone else
-// (kiosks included). A client that stops reading is cut off once its send buffer passes a bound,
-// so one stalled TV cannot grow the server's memory.
+// message is decoded once. A `snapshots` message carries only the queues of its site that changed
+// (the processor paces per site); the hub merges them into the whole picture, which a client gets
+// when it connects or (re)subscribes, and each client merges the partial messages that follow.
+// Each client receives only its scope (issue 19, core/live-scope.ts): the sites and queues its
+// user or kiosk link may see, narrowed to the one site it subscribed to (`?site=` on the URL, or
+// a `{"type":"subscribe","site":...}` message). A message is cut once per distinct scope and the
+// same bytes go to every client of that scope; a message the scope sees whole is sent as the bus
+// bytes, never serialized again. The supervisor view carries caller numbers, so it is also
+// serialized masked for roles that do not see them (kiosks included). A client that stops
+// reading is cut off once its send buffer passes a bound, so one stalled TV cannot grow the
+// server's memory.
 import type { WebSocket } from '@fastify/websocket';
 import type { Logger } from 'pino';
 import { KPI_SUBJECT_WILDCARD, LIVE_RESYNC_SUBJECT, type ProcessorHealth } from '@tablero/processor/contract';
 import { parseProcessorHealth } from '../../shared/processor-health.ts';
 import { heardProcessorHealth } from '../core/quality.ts';
 import type { DashboardBus } from '../bus/dashboard-bus.ts';
-import { LiveState, decodeLiveMessage, isSupervisorMessage, maskSupervisor, type SupervisorView } from '../core/live-state.ts';
+import { LiveState, decodeLiveMessage, isAlertMessage, isSnapshotMessage, isSupervisorMessage, maskSupervisor, type LiveMessage, type SupervisorView } from '../core/live-state.ts';
+import {
+  ALL_RIGHTS,
+  alertVisible,
+  otherVisible,
+  parseSubscribe,
+  scopeSnapshots,
+  scopeSupervisor,
+  selectableSites,
+  subscriptionScope,
+  type LiveRights,
+  type LiveScope,
+} from '../core/live-scope.ts';
 import { LIVE_CALLER_NUMBER_READERS, roleAllowed, type Lang, type Role } from '../core/roles.ts';
 import type { StaleCall, SupervisorMessage } from '@tablero/processor/contract';
 
@@ -24,6 +40,8 @@ const CLOSE_GRACE_MS = 1_000;
 export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_POLICY = 1008;
 export const CLOSE_TRY_AGAIN_LATER = 1013;
+/** The socket asked for a site its user or kiosk link may not see (`?site=` on the URL). */
+export const CLOSE_FORBIDDEN = 4403;
 
 export interface LiveViewer {
   user: { username: string; role: Role; lang: Lang } | null;
@@ -33,6 +51,8 @@ export interface LiveViewer {
   sessionNonce: string | null;
   /** When the session ends (epoch ms); kiosk sockets live until their token is revoked. */
   expiresAtMs: number | null;
+  /** The sites and queues it may see (a supervisor's queue list, a kiosk link's sites and queues). */
+  rights: LiveRights;
 }
 
 interface Entry {
@@ -40,6 +60,8 @@ interface Entry {
   alive: boolean;
   /** The viewer's role sees caller numbers (decided once, when the socket opens). */
   seesCallers: boolean;
+  /** What it receives now: its rights narrowed by its subscription. */
+  scope: LiveScope;
 }
 
 /** True when the viewer's role sees caller numbers in full; kiosks never do. */
@@ -52,6 +74,24 @@ export interface HelloMessage {
   user: LiveViewer['user'];
   kiosk: boolean;
   server_time_ms: number;
+  /** The site subscribed to (`?site=`), null = every site it may see. */
+  site: string | null;
+  /** The sites it may subscribe to: its link's sites, or every site live now. */
+  sites: string[];
+}
+
+/** Answer to a `subscribe` message; the messages after it carry the new scope's whole state. */
+export interface SubscribedMessage {
+  type: 'subscribed';
+  site: string | null;
+  sites: string[];
+}
+
+/** A `subscribe` to a site the viewer may not see: the previous subscription stays. */
+export interface SubscribeRefusedMessage {
+  type: 'subscribe_refused';
+  site: string | null;
+  reason: 'forbidden';
 }
 
 export interface LiveHubOptions {
@@ -82,10 +122,10 @@ export interface LiveHubStats {
 export class LiveHub {
   private readonly clients = new Map<WebSocket, Entry>();
   private readonly state = new LiveState();
-  /** Serialized current snapshots for new clients; rebuilt only after a change. */
-  private welcome: Buffer[] | null = null;
-  /** Serialized supervisor views for new clients, [as published, masked]; rebuilt only after a change. */
-  private welcomeSupervisor: [Buffer[], Buffer[]] | null = null;
+  /** Serialized current snapshots and alerts per scope key, for clients that (re)subscribe; dropped on a change. */
+  private readonly welcome = new Map<string, Buffer[]>();
+  /** Serialized supervisor views per scope key and caller masking; dropped on a change. */
+  private readonly welcomeSupervisor = new Map<string, Buffer[]>();
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly maxBufferedBytes: number;
   private unsubscribe: (() => void) | null = null;
@@ -121,19 +161,28 @@ export class LiveHub {
     return { clients: this.clients.size, ...this.counters };
   }
 
-  /** Greets a freshly opened socket with who it is and the current snapshots, then fans out to it. */
-  add(socket: WebSocket, viewer: LiveViewer): void {
+  /**
+   * Greets a freshly opened socket with who it is and the whole state of its scope, then fans out
+   * to it. `site` (the URL's `?site=`) subscribes it to one site; a site its rights do not cover
+   * closes it with CLOSE_FORBIDDEN.
+   */
+  add(socket: WebSocket, viewer: LiveViewer, site: string | null = null): void {
+    const scope = subscriptionScope(viewer.rights, site);
+    if (!scope) {
+      socket.close(CLOSE_FORBIDDEN, 'site not allowed');
+      return;
+    }
     const hello: HelloMessage = {
       type: 'hello',
       user: viewer.user,
       kiosk: viewer.kioskHash !== null,
       server_time_ms: this.opts.now(),
+      site,
+      sites: selectableSites(viewer.rights, this.state.sites()),
     };
     socket.send(JSON.stringify(hello));
-    const sees = seesCallers(viewer.user?.role);
-    for (const frame of this.welcomeFrames()) socket.send(frame, { binary: false });
-    for (const frame of this.welcomeSupervisorFrames()[sees ? 0 : 1]) socket.send(frame, { binary: false });
-    const entry: Entry = { viewer, alive: true, seesCallers: sees };
+    const entry: Entry = { viewer, alive: true, seesCallers: seesCallers(viewer.user?.role), scope };
+    this.sendWhole(socket, entry);
     this.clients.set(socket, entry);
     socket.on('pong', () => {
       entry.alive = true;
@@ -141,26 +190,67 @@ export class LiveHub {
     socket.on('close', () => {
       this.clients.delete(socket);
     });
-    // Clients have nothing to say; anything they send is ignored (maxPayload bounds it).
+    // The one thing a client may say: what to subscribe to. Anything else is ignored (maxPayload bounds it).
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary && this.clients.get(socket) === entry) this.onClientMessage(socket, entry, data.toString('utf8'));
+    });
   }
 
-  private welcomeFrames(): Buffer[] {
-    this.welcome ??= this.state.current().map((m) => Buffer.from(JSON.stringify(m), 'utf8'));
-    return this.welcome;
-  }
-
-  private welcomeSupervisorFrames(): [Buffer[], Buffer[]] {
-    if (!this.welcomeSupervisor) {
-      const views = this.state.supervisorMessages();
-      const frame = (m: SupervisorMessage): Buffer => Buffer.from(JSON.stringify(m), 'utf8');
-      this.welcomeSupervisor = [views.map(frame), views.map((m) => frame(maskSupervisor(m)))];
+  private onClientMessage(socket: WebSocket, entry: Entry, text: string): void {
+    const ask = parseSubscribe(text);
+    if (!ask) return;
+    const scope = subscriptionScope(entry.viewer.rights, ask.site);
+    if (!scope) {
+      const refused: SubscribeRefusedMessage = { type: 'subscribe_refused', site: ask.site, reason: 'forbidden' };
+      socket.send(JSON.stringify(refused));
+      return;
     }
-    return this.welcomeSupervisor;
+    entry.scope = scope;
+    const subscribed: SubscribedMessage = { type: 'subscribed', site: ask.site, sites: selectableSites(entry.viewer.rights, this.state.sites()) };
+    socket.send(JSON.stringify(subscribed));
+    this.sendWhole(socket, entry);
   }
 
-  /** Every site's newest supervisor view (GET /api/live/supervisor), masked unless the role sees callers. */
-  supervisorView(role: Role | null | undefined): SupervisorView {
-    return this.state.supervisorView(this.opts.now(), seesCallers(role));
+  /** The whole current state of the client's scope: snapshots of every queue, raised alerts, supervisor views. */
+  private sendWhole(socket: WebSocket, entry: Entry): void {
+    for (const frame of this.welcomeFrames(entry.scope)) socket.send(frame, { binary: false });
+    for (const frame of this.welcomeSupervisorFrames(entry.scope, entry.seesCallers)) socket.send(frame, { binary: false });
+  }
+
+  private welcomeFrames(scope: LiveScope): Buffer[] {
+    let frames = this.welcome.get(scope.key);
+    if (!frames) {
+      frames = [];
+      for (const m of this.state.current()) {
+        const cut = m.type === 'snapshots' ? scopeSnapshots(m, scope) : alertVisible(m, scope) ? m : null;
+        if (cut) frames.push(Buffer.from(JSON.stringify(cut), 'utf8'));
+      }
+      this.welcome.set(scope.key, frames);
+    }
+    return frames;
+  }
+
+  private welcomeSupervisorFrames(scope: LiveScope, sees: boolean): Buffer[] {
+    const key = `${sees ? 1 : 0}${scope.key}`;
+    let frames = this.welcomeSupervisor.get(key);
+    if (!frames) {
+      frames = [];
+      for (const m of this.state.supervisorMessages()) {
+        const cut = scopeSupervisor(m, scope);
+        if (cut) frames.push(Buffer.from(JSON.stringify(sees ? cut : maskSupervisor(cut)), 'utf8'));
+      }
+      this.welcomeSupervisor.set(key, frames);
+    }
+    return frames;
+  }
+
+  /**
+   * Every site's newest supervisor view (GET /api/live/supervisor) cut to what `rights` see,
+   * masked unless the role sees callers.
+   */
+  supervisorView(role: Role | null | undefined, rights: LiveRights = ALL_RIGHTS): SupervisorView {
+    const scope = subscriptionScope(rights, null) as LiveScope;
+    return this.state.supervisorView(this.opts.now(), seesCallers(role), (m) => scopeSupervisor(m, scope));
   }
 
   /** The processor's storage health as last published (degraded once it goes silent); null if never heard. */
@@ -200,17 +290,39 @@ export class LiveHub {
     }
     this.counters.messages++;
     const changed = this.state.apply(message);
+    if (isSupervisorMessage(message)) this.welcomeSupervisor.clear();
+    else if (changed) this.welcome.clear();
     // The bus bytes are already the serialized message: one copy (the bus may reuse its receive
-    // buffer once this handler returns, while sends can stay queued) shared by all sends.
+    // buffer once this handler returns, while sends can stay queued) shared by all sends of
+    // every scope that sees the message whole.
     const frame = Buffer.from(data);
-    if (isSupervisorMessage(message)) {
-      this.welcomeSupervisor = null;
-      const masked = Buffer.from(JSON.stringify(maskSupervisor(message)), 'utf8');
-      for (const [socket, entry] of this.clients) this.deliver(socket, entry.seesCallers ? frame : masked);
-      return;
+    const cuts = new Map<string, Buffer | null>();
+    for (const [socket, entry] of this.clients) {
+      const key = isSupervisorMessage(message) ? `${entry.seesCallers ? 1 : 0}${entry.scope.key}` : entry.scope.key;
+      let out = cuts.get(key);
+      if (out === undefined) {
+        out = this.cut(message, frame, entry.scope, entry.seesCallers);
+        cuts.set(key, out);
+      }
+      if (out) this.deliver(socket, out);
     }
-    if (changed) this.welcome = null;
-    for (const socket of this.clients.keys()) this.deliver(socket, frame);
+  }
+
+  /** The frame a scope receives for a message: the bus bytes when it sees all of it, a cut copy, or null. */
+  private cut(message: LiveMessage, frame: Buffer, scope: LiveScope, sees: boolean): Buffer | null {
+    const json = (m: unknown): Buffer => Buffer.from(JSON.stringify(m), 'utf8');
+    if (isSupervisorMessage(message)) {
+      const cut = scopeSupervisor(message, scope);
+      if (!cut) return null;
+      if (sees) return cut === message ? frame : json(cut);
+      return json(maskSupervisor(cut));
+    }
+    if (isSnapshotMessage(message)) {
+      const cut = scopeSnapshots(message, scope);
+      return cut === null ? null : cut === message ? frame : json(cut);
+    }
+    if (isAlertMessage(message)) return alertVisible(message, scope) ? frame : null;
+    return otherVisible(message, scope) ? frame : null;
   }
 
   private malformed(subject: string, reason: string): void {
@@ -287,6 +399,14 @@ export class LiveHub {
    */
   closeUser(username: string, keepNonce: string | null = null): number {
     return this.closeWhere((v) => v.user?.username === username && (keepNonce === null || v.sessionNonce !== keepNonce), CLOSE_POLICY, 'account changed');
+  }
+
+  /**
+   * Closes a user's sockets because what they may see changed (their queue list): closed as
+   * "going away", so the pages reconnect at once and get the new scope. Returns how many.
+   */
+  rejoinUser(username: string): number {
+    return this.closeWhere((v) => v.user?.username === username, CLOSE_GOING_AWAY, 'scope changed');
   }
 
   /** Closes every client (server shutdown); resolves when all are closed or dropped. */

@@ -9,6 +9,7 @@ import type { SessionEnd } from '../store/session-store.ts';
 import { endOtherAccess } from './auth.ts';
 import {
   MAX_LABEL_LENGTH,
+  checkKioskScope,
   createKioskToken,
   createUser,
   findKioskToken,
@@ -125,6 +126,8 @@ export function adminRoutes(app: App, ctx: AppContext): void {
       if (lang !== undefined && lang !== before?.lang) actions.push('user_lang_changed');
       // The admin's own session survives a change of their own password (role and disable are refused above).
       const effect = reason === null ? { ended_sessions: 0, closed_sockets: 0 } : await endOtherAccess(ctx, username, reason, self ? (req.session?.nonce ?? null) : null);
+      // A new queue list changes what the user's live sockets may receive: they reconnect under it.
+      if (reason === null && actions.includes('user_queues_changed')) effect.closed_sockets = ctx.hub.rejoinUser(username);
       // Each action with the fields it changed, before and after (never the password: only that it changed).
       const view = (u: { role: string; disabled: boolean; queues: string[]; lang: string } | null, action: AuditAction) =>
         u === null ? null : action === 'role_changed' ? { role: u.role } : action === 'user_queues_changed' ? { queues: u.queues } : action === 'user_lang_changed' ? { lang: u.lang } : action === 'user_disabled' || action === 'user_enabled' ? { disabled: u.disabled } : {};
@@ -164,7 +167,7 @@ export function adminRoutes(app: App, ctx: AppContext): void {
 
   app.get('/api/kiosk-tokens', { config: { access: ADMIN_ONLY } }, async () => listKioskTokens(ch));
 
-  app.post<{ Body: { label: string } }>(
+  app.post<{ Body: { label: string; sites?: string[]; queues?: string[] } }>(
     '/api/kiosk-tokens',
     {
       config: { access: ADMIN_ONLY, audit: { action: 'kiosk_token_created' } },
@@ -172,18 +175,26 @@ export function adminRoutes(app: App, ctx: AppContext): void {
         body: {
           type: 'object',
           required: ['label'],
-          properties: { label: { type: 'string', minLength: 1, maxLength: MAX_LABEL_LENGTH } },
+          // What the link's wallboard shows (empty or absent = every site / queue).
+          properties: { label: { type: 'string', minLength: 1, maxLength: MAX_LABEL_LENGTH }, sites: QUEUES_SCHEMA, queues: QUEUES_SCHEMA },
         },
       },
     },
     async (req, reply) => {
       const by = req.session?.username;
       if (by === undefined) throw new UnauthenticatedError();
-      const token = await createKioskToken(ch, req.body.label, by);
+      const { label, sites = [], queues = [] } = req.body;
+      let token: string;
+      try {
+        token = await createKioskToken(ch, label, by, { sites, queues });
+      } catch (err) {
+        throw httpUserError(err);
+      }
       const hash = sha256Hex(token);
-      req.log.info({ hash, label: req.body.label, by }, 'kiosk token created');
-      noteAudit(req, { target: hash, after: { label: req.body.label, revoked: false } });
-      return reply.code(201).send({ token, hash, url_path: kioskUrlPath(token) });
+      const scope = checkKioskScope({ sites, queues });
+      req.log.info({ hash, label, ...scope, by }, 'kiosk token created');
+      noteAudit(req, { target: hash, after: { label, revoked: false, ...scope } });
+      return reply.code(201).send({ token, hash, url_path: kioskUrlPath(token), ...scope });
     },
   );
 

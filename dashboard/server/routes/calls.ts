@@ -8,7 +8,7 @@ import { CALL_LIST_DOWNLOADERS, CALL_LIST_READERS, LIVE_CALLER_NUMBER_READERS, r
 import { listRejection, parseCallsQuery } from '../core/calls-query.ts';
 import type { App, AppContext } from '../context.ts';
 import { BadQueryError, CallsFailedError, CallsUnavailableError, ForbiddenError, NotFoundError } from '../errors.ts';
-import { findUser } from '../store/auth-store.ts';
+import { supervisedQueues } from '../store/auth-store.ts';
 import type { CallsPort } from '../types.ts';
 import type { FastifyRequest } from 'fastify';
 
@@ -84,10 +84,7 @@ export function callRoutes(app: App, ctx: AppContext): void {
   const scopeOf = async (req: FastifyRequest): Promise<Scope> => {
     const s = req.session;
     if (s?.role === 'qa_analyst') return { queues: null, answeredOnly: true };
-    if (!s || s.role !== 'supervisor' || s.viaToken) return { queues: null, answeredOnly: false };
-    // Re-read per request: a changed list applies at once, like a changed role.
-    const user = await findUser(ctx.deps.ch, s.username);
-    return { queues: user && user.queues.length > 0 ? user.queues : null, answeredOnly: false };
+    return { queues: s ? await supervisedQueues(ctx.deps.ch, s) : null, answeredOnly: false };
   };
   const port = (): CallsPort => {
     const p = ctx.deps.calls;

@@ -1,5 +1,6 @@
 // GET /ws/live: the live feed. Authentication and the Origin check happen in the access hook,
-// before the handshake; by the time this handler runs the viewer is known.
+// before the handshake; by the time this handler runs the viewer is known. `?site=ID` subscribes
+// the socket to one site (checked against what the viewer may see; see live/hub.ts).
 import type { App, AppContext } from '../context.ts';
 import { UpgradeRequiredError } from '../errors.ts';
 
@@ -19,7 +20,8 @@ export function liveRoutes(app: App, ctx: AppContext): void {
         socket.close(1008, 'unauthenticated');
         return;
       }
-      ctx.hub.add(socket, viewer);
+      const site = (req.query as Record<string, unknown>)['site'];
+      ctx.hub.add(socket, viewer, typeof site === 'string' && site !== '' ? site : null);
     },
   });
 }

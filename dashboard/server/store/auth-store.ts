@@ -10,6 +10,7 @@ import { checkPassword } from '../auth/common-passwords.ts';
 import { DuplicateUserError, InvalidUserError, KioskTokenNotFoundError, PasswordPolicyError } from '../errors.ts';
 import { isLang, isRole, ROLES, type Lang, type Role } from '../core/roles.ts';
 import { MAX_QUEUE_LENGTH, MAX_QUEUES } from '../../shared/kpi-query-limits.ts';
+import { SITE_ID } from '../core/live-scope.ts';
 
 /** "role must be admin, manager, supervisor or qa_analyst", from the one role list. */
 const BAD_ROLE = `role must be ${ROLES.slice(0, -1).join(', ')} or ${ROLES[ROLES.length - 1]}`;
@@ -42,6 +43,16 @@ export interface KioskTokenInfo {
   created_by: string;
   created_at_ms: number;
   revoked: boolean;
+  /** The sites its wallboard shows (migration 132); empty = every site. */
+  sites: string[];
+  /** The queues its wallboard shows; empty = every queue. */
+  queues: string[];
+}
+
+/** What a kiosk link shows: some sites and/or some queues (empty lists = all). */
+export interface KioskScope {
+  sites?: string[];
+  queues?: string[];
 }
 
 let lastVersionMs = 0;
@@ -101,6 +112,18 @@ export async function findUser(ch: ClickHouse, username: string): Promise<Stored
   );
   const row = rows[0];
   return row ? toStored(row) : null;
+}
+
+/**
+ * The queues a session's user supervises when the list narrows what they see (a supervisor
+ * with a non-empty users.queues, signed in: API tokens are not narrowed), else null. Re-read on
+ * each call: a changed list applies at once, like a changed role. GET /api/calls and the live
+ * feed both narrow by it.
+ */
+export async function supervisedQueues(ch: ClickHouse, s: { username: string; role: string; viaToken: boolean }): Promise<string[] | null> {
+  if (s.role !== 'supervisor' || s.viaToken) return null;
+  const user = await findUser(ch, s.username);
+  return user && user.queues.length > 0 ? user.queues : null;
 }
 
 export async function listUsers(ch: ClickHouse): Promise<UserInfo[]> {
@@ -252,6 +275,8 @@ interface KioskRow {
   created_by: string;
   created_at_ms: string | number;
   revoked: boolean | number;
+  sites: string[];
+  queues: string[];
 }
 
 function toKioskInfo(r: KioskRow): KioskTokenInfo {
@@ -261,10 +286,21 @@ function toKioskInfo(r: KioskRow): KioskTokenInfo {
     created_by: r.created_by,
     created_at_ms: Number(r.created_at_ms),
     revoked: Boolean(r.revoked),
+    sites: r.sites ?? [],
+    queues: r.queues ?? [],
   };
 }
 
-const KIOSK_COLUMNS = 'token_hash, label, created_by, toUnixTimestamp64Milli(created_at) AS created_at_ms, revoked';
+const KIOSK_COLUMNS = 'token_hash, label, created_by, toUnixTimestamp64Milli(created_at) AS created_at_ms, revoked, sites, queues';
+
+/** A kiosk link's sites (site ids, as `--site` takes them) and queues, deduplicated and sorted. */
+export function checkKioskScope(scope: KioskScope): { sites: string[]; queues: string[] } {
+  const sites = scope.sites ?? [];
+  if (!Array.isArray(sites) || sites.length > MAX_QUEUES || sites.some((x) => typeof x !== 'string' || !SITE_ID.test(x))) {
+    throw new InvalidUserError('sites', `sites must be a list of at most ${MAX_QUEUES} site ids (letters, digits, _ or -)`);
+  }
+  return { sites: [...new Set(sites)].sort(), queues: checkUserQueues(scope.queues ?? []) };
+}
 
 export async function findKioskToken(ch: ClickHouse, hash: string): Promise<KioskTokenInfo | null> {
   if (!HASH_HEX.test(hash)) return null;
@@ -298,10 +334,11 @@ export async function listKioskTokens(ch: ClickHouse): Promise<KioskTokenInfo[]>
 export const MAX_LABEL_LENGTH = 200;
 
 /** Creates a kiosk token and returns it in plain text, once; only its SHA-256 is stored. */
-export async function createKioskToken(ch: ClickHouse, label: string, createdBy: string): Promise<string> {
+export async function createKioskToken(ch: ClickHouse, label: string, createdBy: string, scope: KioskScope = {}): Promise<string> {
   if (label.length === 0 || label.length > MAX_LABEL_LENGTH) {
     throw new InvalidUserError('label', `label must be 1 to ${MAX_LABEL_LENGTH} characters`);
   }
+  const { sites, queues } = checkKioskScope(scope);
   // 256 random bits: unguessable, so a plain SHA-256 (no salt, no KDF) is enough to store it.
   // The `k` prefix keeps it from starting with '-' (base64url may), which a shell command such as
   // `tablero kiosk revoke TOKEN` would read as an option.
@@ -313,6 +350,8 @@ export async function createKioskToken(ch: ClickHouse, label: string, createdBy:
     created_by: createdBy,
     created_at: chTime(version),
     revoked: false,
+    sites,
+    queues,
     updated_at: chTime(version),
   });
   return token;
@@ -335,6 +374,8 @@ export async function revokeKioskToken(ch: ClickHouse, tokenOrHash: string): Pro
     created_by: current.created_by,
     created_at: chTime(current.created_at_ms),
     revoked: true,
+    sites: current.sites,
+    queues: current.queues,
     updated_at: chTime(nextVersion()),
   });
 }

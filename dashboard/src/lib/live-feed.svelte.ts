@@ -39,6 +39,8 @@ export class LiveFeed {
   #backoff: BackoffPolicy;
   #staleAfterS: number = STALE_AFTER_S;
   #url: string | null = null;
+  /** The site to receive (null = every site this viewer may see): `?site=` on connect, a `subscribe` message while open. */
+  #site: string | null = null;
   #ws: WebSocket | null = null;
   #attempt = 0;
   #helloSeen = false;
@@ -51,6 +53,12 @@ export class LiveFeed {
   snapshots: ReadonlyMap<string, QueueSnapshot> = $state.raw(new Map());
   queues = $derived(sortedSnapshots(this.snapshots));
   hello: HelloMessage | null = $state.raw(null);
+  /** The site the server is sending (null = every site this viewer may see), as it last confirmed. */
+  site: string | null = $state(null);
+  /** The sites this viewer may switch to (from the server's hello and subscribe answers). */
+  sites: readonly string[] = $state.raw([]);
+  /** The server refused the last site asked for (the viewer may not see it). */
+  siteRefused = $state(false);
   /** One entry per alert_id, its latest state (raised or cleared), newest change first. */
   alerts: readonly AlertMessage[] = $state.raw([]);
   /** Alerts raised and not cleared, by alert_id. */
@@ -100,6 +108,18 @@ export class LiveFeed {
     this.#connect();
   }
 
+  /**
+   * Receive only `site` (null = every site this viewer may see). While open, a `subscribe` message
+   * switches without reconnecting: the server answers `subscribed` and then the whole state of
+   * that site, so what was shown is dropped at the answer. Reconnects ask for it in the URL.
+   */
+  subscribe(site: string | null): void {
+    if (site === this.#site) return;
+    this.#site = site;
+    const ws = this.#ws;
+    if (ws && ws.readyState === WebSocket.OPEN && this.#helloSeen) ws.send(JSON.stringify({ type: 'subscribe', site }));
+  }
+
   /** Close the socket and stop retrying. The last snapshots stay (they are shown as stale). */
   stop(): void {
     this.#url = null;
@@ -136,7 +156,7 @@ export class LiveFeed {
     this.#helloSeen = false;
     let ws: WebSocket;
     try {
-      ws = new WebSocket(url);
+      ws = new WebSocket(this.#site === null ? url : `${url}${url.includes('?') ? '&' : '?'}site=${encodeURIComponent(this.#site)}`);
     } catch {
       // A malformed URL cannot heal by retrying, but retrying keeps the behaviour uniform.
       this.#scheduleRetry();
@@ -181,6 +201,21 @@ export class LiveFeed {
         // The server follows its hello with every alert still raised: rebuild from those, so an
         // alert cleared while we were disconnected does not stay on screen.
         this.activeAlerts = new Map();
+        // Another scope than the previous socket's: what it showed is not this one's.
+        if (msg.site !== this.site) this.snapshots = new Map();
+        this.#scoped(msg.site, msg.sites);
+        // Asked for another site while the socket was opening: switch now.
+        if (this.#site !== msg.site && this.#ws) this.#ws.send(JSON.stringify({ type: 'subscribe', site: this.#site }));
+        break;
+      case 'subscribed':
+        this.siteRefused = msg.refused;
+        if (!msg.refused) {
+          // The whole state of the new scope follows: nothing of the previous one may stay on screen.
+          this.snapshots = new Map();
+          this.activeAlerts = new Map();
+          this.escalations = new Map();
+          this.#scoped(msg.site, msg.sites);
+        }
         break;
       case 'snapshots':
         if (msg.queues.length > 0) this.snapshots = applySnapshots(this.snapshots, msg.queues);
@@ -202,6 +237,11 @@ export class LiveFeed {
       case 'unknown':
         break;
     }
+  }
+
+  #scoped(site: string | null, sites: string[]): void {
+    this.site = site;
+    this.sites = sites;
   }
 
   #scheduleRetry(): void {

@@ -14,11 +14,26 @@ describe('parseLiveMessage', () => {
     const user = { username: 'ana', role: 'supervisor', lang: 'es-BO' };
     expect(parseLiveMessage(JSON.stringify({ type: 'hello', user, kiosk: false, server_time_ms: 5 }))).toEqual({
       ok: true,
-      value: { type: 'hello', user, kiosk: false, server_time_ms: 5 },
+      value: { type: 'hello', user, kiosk: false, server_time_ms: 5, site: null, sites: [] },
     });
     expect(
       parseLiveMessage(JSON.stringify({ type: 'hello', user: null, kiosk: true, server_time_ms: 7, extra: 1 })),
-    ).toEqual({ ok: true, value: { type: 'hello', user: null, kiosk: true, server_time_ms: 7 } });
+    ).toEqual({ ok: true, value: { type: 'hello', user: null, kiosk: true, server_time_ms: 7, site: null, sites: [] } });
+    expect(parseLiveMessage(JSON.stringify({ type: 'hello', user: null, kiosk: true, server_time_ms: 7, site: 'lpz', sites: ['lpz', 'scz'] }))).toEqual({
+      ok: true,
+      value: { type: 'hello', user: null, kiosk: true, server_time_ms: 7, site: 'lpz', sites: ['lpz', 'scz'] },
+    });
+  });
+
+  it('reads the answers to a subscribe: taken or refused', () => {
+    expect(parseLiveMessage('{"type":"subscribed","site":"scz","sites":["lpz","scz"]}')).toEqual({
+      ok: true,
+      value: { type: 'subscribed', site: 'scz', sites: ['lpz', 'scz'], refused: false },
+    });
+    expect(parseLiveMessage('{"type":"subscribe_refused","site":"cbba","reason":"forbidden"}')).toEqual({
+      ok: true,
+      value: { type: 'subscribed', site: 'cbba', sites: [], refused: true },
+    });
   });
 
   it('reads snapshots and drops the malformed ones, counting them', () => {
@@ -54,6 +69,8 @@ describe('parseLiveMessage', () => {
     ['{"type":"hello","user":{"username":"a"},"kiosk":false,"server_time_ms":1}', 'hello: bad user'],
     ['{"type":"hello","user":null,"kiosk":"yes","server_time_ms":1}', 'hello: bad kiosk'],
     ['{"type":"hello","user":null,"kiosk":true}', 'hello: bad server_time_ms'],
+    ['{"type":"hello","user":null,"kiosk":true,"server_time_ms":1,"sites":"lpz"}', 'hello: bad site or sites'],
+    ['{"type":"subscribed","site":7}', 'subscribed: bad site'],
     ['{"type":"snapshots","queues":[]}', 'snapshots: bad site'],
     ['{"type":"snapshots","site":"lpz","queues":{}}', 'snapshots: queues not an array'],
   ])('rejects %s: %s', (text, reason) => {
@@ -178,5 +195,10 @@ describe('liveUrl', () => {
     [{ protocol: 'http:', host: 'tv:8080' }, 'a b+c/=', 'ws://tv:8080/ws/live?kiosk=a%20b%2Bc%2F%3D'],
   ])('%j, kiosk %j -> %s', (loc, token, expected) => {
     expect(liveUrl(loc, token)).toBe(expected);
+  });
+
+  it('subscribes to one site in the URL', () => {
+    expect(liveUrl({ protocol: 'http:', host: 'tv' }, 'k1', 'lpz')).toBe('ws://tv/ws/live?kiosk=k1&site=lpz');
+    expect(liveUrl({ protocol: 'https:', host: 'tv' }, null, 'scz')).toBe('wss://tv/ws/live?site=scz');
   });
 });

@@ -18,6 +18,21 @@ export interface HelloMessage {
   user: HelloUser | null;
   kiosk: boolean;
   server_time_ms: number;
+  /** The site subscribed to, null = every site this viewer may see (absent from older servers: null). */
+  site: string | null;
+  /** The sites this viewer may subscribe to (absent from older servers: []). */
+  sites: string[];
+}
+
+/**
+ * The server took a `subscribe`: the messages that follow carry the new scope, first its whole
+ * state. `refused`: the viewer may not see that site (the previous subscription stays).
+ */
+export interface SubscribedMessage {
+  type: 'subscribed';
+  site: string | null;
+  sites: string[];
+  refused: boolean;
 }
 
 export interface SnapshotsMessage {
@@ -44,7 +59,7 @@ export interface CalibrationMessage {
   at_ms: number;
 }
 
-export type LiveMessage = HelloMessage | SnapshotsMessage | AlertMessage | CalibrationMessage | EscalationsSnapshot | EscalationOverdueAlert | UnknownMessage;
+export type LiveMessage = HelloMessage | SubscribedMessage | SnapshotsMessage | AlertMessage | CalibrationMessage | EscalationsSnapshot | EscalationOverdueAlert | UnknownMessage;
 
 export type ParseResult = { ok: true; value: LiveMessage } | { ok: false; reason: string; line: string };
 
@@ -97,6 +112,15 @@ function parseHelloUser(v: unknown): HelloUser | null | undefined {
   return { username: v.username, role: v.role, lang: v.lang };
 }
 
+/** `site` (string or null) and `sites` (strings) of a hello or subscribed message; absent = every site, none listed. */
+function parseScope(v: Record<string, unknown>): { site: string | null; sites: string[] } | null {
+  const site = v.site ?? null;
+  const sites = v.sites ?? [];
+  if (site !== null && typeof site !== 'string') return null;
+  if (!Array.isArray(sites) || !sites.every((s) => typeof s === 'string')) return null;
+  return { site, sites };
+}
+
 export function parseLiveMessage(text: string): ParseResult {
   const line = text.length > 200 ? `${text.slice(0, 200)}…` : text;
   let data: unknown;
@@ -113,7 +137,15 @@ export function parseLiveMessage(text: string): ParseResult {
       if (user === undefined) return { ok: false, reason: 'hello: bad user', line };
       if (typeof data.kiosk !== 'boolean') return { ok: false, reason: 'hello: bad kiosk', line };
       if (!isNum(data.server_time_ms)) return { ok: false, reason: 'hello: bad server_time_ms', line };
-      return { ok: true, value: { type: 'hello', user, kiosk: data.kiosk, server_time_ms: data.server_time_ms } };
+      const scope = parseScope(data);
+      if (scope === null) return { ok: false, reason: 'hello: bad site or sites', line };
+      return { ok: true, value: { type: 'hello', user, kiosk: data.kiosk, server_time_ms: data.server_time_ms, ...scope } };
+    }
+    case 'subscribed':
+    case 'subscribe_refused': {
+      const scope = parseScope(data);
+      if (scope === null) return { ok: false, reason: `${data.type}: bad site`, line };
+      return { ok: true, value: { type: 'subscribed', ...scope, refused: data.type === 'subscribe_refused' } };
     }
     case 'snapshots': {
       if (typeof data.site !== 'string') return { ok: false, reason: 'snapshots: bad site', line };
@@ -176,9 +208,15 @@ export function sortedSnapshots(map: ReadonlyMap<string, QueueSnapshot>): QueueS
   return [...map.values()].sort((a, b) => collator.compare(a.site, b.site) || collator.compare(a.queue, b.queue));
 }
 
-/** The WebSocket URL on the page's own origin; a kiosk passes its token in the query. */
-export function liveUrl(loc: { protocol: string; host: string }, kioskToken: string | null): string {
+/**
+ * The WebSocket URL on the page's own origin; a kiosk passes its token in the query, and `site`
+ * subscribes the socket to one site from its first message (`?site=`).
+ */
+export function liveUrl(loc: { protocol: string; host: string }, kioskToken: string | null, site: string | null = null): string {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  const query = kioskToken ? `?kiosk=${encodeURIComponent(kioskToken)}` : '';
-  return `${scheme}//${loc.host}/ws/live${query}`;
+  const params = [
+    ...(kioskToken ? [`kiosk=${encodeURIComponent(kioskToken)}`] : []),
+    ...(site !== null ? [`site=${encodeURIComponent(site)}`] : []),
+  ];
+  return `${scheme}//${loc.host}/ws/live${params.length > 0 ? `?${params.join('&')}` : ''}`;
 }

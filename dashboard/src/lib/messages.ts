@@ -32,6 +32,9 @@ const es = {
   'wallboard.none': 'No hay colas para mostrar.',
   'wallboard.queue': 'Cola {queue}',
   'wallboard.site': 'Sede {site}',
+  'wallboard.site_choice': 'Sede',
+  'wallboard.all_sites': 'Todas las sedes',
+  'wallboard.site_refused': 'Esta pantalla no puede mostrar esa sede.',
   'wallboard.page': 'Página {page} de {pages}',
 
   'tile.waiting': 'En espera ahora',
@@ -343,6 +346,9 @@ const en: EnglishOf<typeof es> = {
   'wallboard.none': 'No queues to show.',
   'wallboard.queue': 'Queue {queue}',
   'wallboard.site': 'Site {site}',
+  'wallboard.site_choice': 'Site',
+  'wallboard.all_sites': 'All sites',
+  'wallboard.site_refused': 'This screen may not show that site.',
   'wallboard.page': 'Page {page} of {pages}',
 
   'tile.waiting': 'Waiting now',

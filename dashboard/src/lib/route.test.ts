@@ -6,7 +6,12 @@ describe('parseRoute', () => {
     ['', wallboard()],
     ['#', wallboard()],
     ['#/', wallboard()],
-    ['#/wallboard', { name: 'wallboard', queues: null, perPage: null, rotateS: 20 }],
+    ['#/wallboard', { name: 'wallboard', queues: null, perPage: null, rotateS: 20, site: null }],
+    ['#/wallboard?site=lpz', wallboard(null, null, 20, 'lpz')],
+    ['#/wallboard?queues=101&site=scz-2', wallboard(['101'], null, 20, 'scz-2')],
+    // Not a site id: every site, as a mistyped TV link should still show a wallboard.
+    ['#/wallboard?site=a%20b', wallboard()],
+    ['#/wallboard?site=', wallboard()],
     ['#/wallboard/', wallboard()],
     ['#/login', { name: 'login' }],
     ['#/login?next=x', { name: 'login' }],
@@ -44,6 +49,7 @@ describe('routeHash', () => {
     [wallboard(['101', 'Cola A']), '#/wallboard?queues=101,Cola%20A'],
     [wallboard(['101'], 2, 15), '#/wallboard?queues=101&per_page=2&rotate_s=15'],
     [wallboard(null, 3), '#/wallboard?per_page=3'],
+    [wallboard(['101'], null, 20, 'lpz'), '#/wallboard?queues=101&site=lpz'],
   ])('%j -> %s', (route, expected) => {
     expect(routeHash(route)).toBe(expected);
     expect(parseRoute(expected)).toEqual(route);

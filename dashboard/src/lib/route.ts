@@ -9,6 +9,8 @@ export interface WallboardRoute {
   perPage: number | null;
   /** Seconds each page stays on screen. */
   rotateS: number;
+  /** Only this site (the live feed subscribes to it), or null for every site the viewer may see. */
+  site: string | null;
 }
 
 /** Views with no parameters in the URL: `#/live`, `#/reports`, `#/quality-data`, `#/settings`, `#/password`... */
@@ -34,9 +36,12 @@ export type Route = WallboardRoute | { name: 'login' } | { name: PageName } | Ca
 
 export const DEFAULT_ROTATE_S = 20;
 
-export function wallboard(queues: string[] | null = null, perPage: number | null = null, rotateS = DEFAULT_ROTATE_S): Route {
-  return { name: 'wallboard', queues, perPage, rotateS };
+export function wallboard(queues: string[] | null = null, perPage: number | null = null, rotateS = DEFAULT_ROTATE_S, site: string | null = null): WallboardRoute {
+  return { name: 'wallboard', queues, perPage, rotateS, site };
 }
+
+/** A site id as the server takes it on /ws/live (`?site=`). */
+const SITE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** A whole number in [min, max], or null when the text is not one. */
 function intParam(text: string | null, min: number, max: number): number | null {
@@ -46,8 +51,8 @@ function intParam(text: string | null, min: number, max: number): number | null 
 }
 
 /**
- * `#/wallboard?queues=101,102&per_page=2&rotate_s=15` shows only those queues, two cards per page,
- * turning the page every 15 s. Unknown paths and bad parameters fall back to the defaults, so a
+ * `#/wallboard?queues=101,102&per_page=2&rotate_s=15&site=lpz` shows only those queues of site lpz,
+ * two cards per page, turning the page every 15 s. Unknown paths and bad parameters fall back to the defaults, so a
  * mistyped TV link still shows a wallboard.
  */
 export function parseRoute(hash: string): Route {
@@ -74,6 +79,7 @@ export function parseRoute(hash: string): Route {
     queues && queues.length > 0 ? queues : null,
     intParam(query.get('per_page'), 1, 100),
     intParam(query.get('rotate_s'), 3, 3600) ?? DEFAULT_ROTATE_S,
+    SITE_ID.test(query.get('site') ?? '') ? query.get('site') : null,
   );
 }
 
@@ -86,6 +92,7 @@ export function routeHash(route: Route): string {
   if (route.queues) params.push(`queues=${route.queues.map(encodeURIComponent).join(',')}`);
   if (route.perPage !== null) params.push(`per_page=${route.perPage}`);
   if (route.rotateS !== DEFAULT_ROTATE_S) params.push(`rotate_s=${route.rotateS}`);
+  if (route.site !== null) params.push(`site=${encodeURIComponent(route.site)}`);
   return params.length > 0 ? `#/wallboard?${params.join('&')}` : '#/wallboard';
 }
 

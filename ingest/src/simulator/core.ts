@@ -57,8 +57,9 @@ export function resolveConfig(input: SimInput): SimConfig {
   if (!Number.isInteger(cfg.agents) || cfg.agents < 0 || cfg.agents > 2000) {
     throw new SimulatorOptionError('agents', `must be an integer from 0 to 2000, got ${cfg.agents}`);
   }
-  if (!Number.isInteger(cfg.queues) || cfg.queues < 1 || cfg.queues > 99) {
-    throw new SimulatorOptionError('queues', `must be an integer from 1 to 99, got ${cfg.queues}`);
+  // Queues are named 101..200 and agents' extensions start at 201: up to 100 queues keep both apart.
+  if (!Number.isInteger(cfg.queues) || cfg.queues < 1 || cfg.queues > 100) {
+    throw new SimulatorOptionError('queues', `must be an integer from 1 to 100, got ${cfg.queues}`);
   }
   if (cfg.curve !== 'daily' && cfg.curve !== 'flat') {
     throw new SimulatorOptionError('curve', `must be "daily" or "flat", got ${String(cfg.curve)}`);

@@ -36,7 +36,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
 import type { Logger } from 'pino';
 import { cdrSubject, deadLetterSubject, eventsSubject, EVENTS_STREAM_SPEC, type CdrRecord, type DeadLetter, type QueueEvent } from '../contract.ts';
 import type { IngestBus } from '../bus/port.ts';
@@ -450,6 +450,8 @@ export function startDbTableSource(deps: { bus: IngestBus; log: Logger }, o: DbT
     while (!stopping) {
       let conn: Connection | null = null;
       try {
+        // mysql2 loads with the first database source, not with every ingest.
+        const { createConnection } = await import('mysql2/promise');
         conn = await createConnection({ uri: o.url, dateStrings: true, supportBigNumbers: true, bigNumberStrings: false, connectTimeout: 10_000 });
         status.connected = true;
         backoff = 500;

@@ -4,11 +4,11 @@
 // total. Written by exceljs' streaming writer page by page: a month of a million stints never
 // sits in memory as a workbook.
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { ClickHouse } from '@tablero/sql';
 import type { CallsPageStart, CallsQuery } from '../contract.ts';
 import { CALL_COLUMNS, callCells } from './calls-csv.ts';
 import { streamCalls, type CallsReadOptions } from './calls-query.ts';
+import { exceljs } from '../reports/render/xlsx.ts';
 
 export interface CallsXlsxOptions {
   /** Show only the last 3 digits of caller numbers. */
@@ -22,7 +22,7 @@ export async function callsXlsx(ch: ClickHouse, q: CallsQuery, ro: CallsReadOpti
   const it = streamCalls(ch, q, ro);
   const start = (await it.next()).value as CallsPageStart;
   const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const wb = new (exceljs().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false });
   const ws = wb.addWorksheet('calls', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = CALL_COLUMNS.map((c) => ({ header: c, key: c, width: WIDTHS[c] ?? 10 }));
   ws.getRow(1).font = { bold: true };

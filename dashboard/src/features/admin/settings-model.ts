@@ -374,13 +374,25 @@ export interface KioskRow {
   created_by: string;
   created_at_ms: number;
   revoked: boolean;
+  /** What its wallboard shows (empty = every site / queue). */
+  sites: string[];
+  queues: string[];
 }
+
+const isTextList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
 export function parseKiosks(v: unknown): KioskRow[] {
   if (!Array.isArray(v)) return [];
   return v.filter(
-    (k): k is KioskRow => isObj(k) && typeof k.hash === 'string' && typeof k.label === 'string' && typeof k.created_by === 'string' && isNum(k.created_at_ms) && typeof k.revoked === 'boolean',
+    (k): k is KioskRow =>
+      isObj(k) && typeof k.hash === 'string' && typeof k.label === 'string' && typeof k.created_by === 'string' && isNum(k.created_at_ms) && typeof k.revoked === 'boolean' &&
+      isTextList(k.sites) && isTextList(k.queues),
   );
+}
+
+/** A comma-separated list typed in a form: trimmed, empty entries dropped. */
+export function commaList(text: string): string[] {
+  return text.split(',').map((x) => x.trim()).filter((x) => x !== '');
 }
 
 /**

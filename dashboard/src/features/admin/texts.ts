@@ -46,6 +46,10 @@ const ES = {
   'set.kiosk.revoked': 'revocado',
   'set.kiosk.revoke': 'Revocar',
   'set.kiosk.label': 'Nombre de la pantalla',
+  'set.kiosk.sites': 'Sedes (separadas por comas; vacío = todas)',
+  'set.kiosk.queues': 'Colas (separadas por comas; vacío = todas)',
+  'set.kiosk.shows': 'Muestra: {what}',
+  'set.kiosk.all': 'todo',
 };
 
 const EN: EnglishOf<typeof ES> = {
@@ -92,6 +96,10 @@ const EN: EnglishOf<typeof ES> = {
   'set.kiosk.revoked': 'revoked',
   'set.kiosk.revoke': 'Revoke',
   'set.kiosk.label': 'Screen name',
+  'set.kiosk.sites': 'Sites (comma-separated; empty = all)',
+  'set.kiosk.queues': 'Queues (comma-separated; empty = all)',
+  'set.kiosk.shows': 'Shows: {what}',
+  'set.kiosk.all': 'everything',
 };
 
 export const SETTINGS_TEXTS = defineCatalog(ES, EN);

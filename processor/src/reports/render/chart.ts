@@ -1,12 +1,22 @@
 // The service-level-by-day chart of one queue, rendered by ECharts on the server as SVG (no
 // DOM, no canvas: `ssr: true` with the SVG renderer). Only the pieces the chart uses are
 // registered, which keeps the module small to load.
-import { LineChart } from 'echarts/charts';
-import { GridComponent, MarkLineComponent } from 'echarts/components';
-import { init, use } from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
+// ECharts itself loads on the first chart (lazy-module.ts).
+import { lazyModule } from '../../lazy-module.ts';
 
-use([LineChart, GridComponent, MarkLineComponent, SVGRenderer]);
+const echartsCore = lazyModule<typeof import('echarts/core')>('echarts/core');
+let registered = false;
+function echarts(): typeof import('echarts/core') {
+  const core = echartsCore();
+  if (!registered) {
+    const { LineChart } = lazyModule<typeof import('echarts/charts')>('echarts/charts')();
+    const { GridComponent, MarkLineComponent } = lazyModule<typeof import('echarts/components')>('echarts/components')();
+    const { SVGRenderer } = lazyModule<typeof import('echarts/renderers')>('echarts/renderers')();
+    core.use([LineChart, GridComponent, MarkLineComponent, SVGRenderer]);
+    registered = true;
+  }
+  return core;
+}
 
 export interface SlChartInput {
   /** Day labels (`01`..`31`). */
@@ -21,7 +31,7 @@ export interface SlChartInput {
 }
 
 export function slByDaySvg(c: SlChartInput): string {
-  const chart = init(null, null, { renderer: 'svg', ssr: true, width: c.width, height: c.height });
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width: c.width, height: c.height });
   try {
     chart.setOption({
       animation: false,

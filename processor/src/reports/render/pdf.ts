@@ -6,13 +6,16 @@
 // fingerprint on every page. Deterministic: fixed document dates (and so a fixed file id) and
 // the built-in Helvetica (no font subsetting), so the bytes depend on the content only.
 // Spanish numbers use a decimal comma, English a decimal point.
-import PDFDocument from 'pdfkit';
+import type PDFDocumentClass from 'pdfkit';
+import { lazyModule } from '../../lazy-module.ts';
 import { kindDecimals, type CellValue, type Column, type ColumnKind, type ReportLayout, type Table } from '../core/layout.ts';
 import type { MonthlyReport } from '../core/model.ts';
 import { parseSvg, type SvgDrawing } from '../core/svg-subset.ts';
 import { slByDaySvg } from './chart.ts';
 
 type Doc = PDFKit.PDFDocument;
+/** pdfkit, loaded on the first document (lazy-module.ts). */
+const pdfkit = lazyModule<typeof PDFDocumentClass>('pdfkit');
 
 const MARGIN = 36;
 const FONT = 'Helvetica';
@@ -133,6 +136,7 @@ function labelLines(doc: Doc, lines: Array<[string, string]>, width: number, col
 
 export async function writePdf(layout: ReportLayout, report: MonthlyReport, o: PdfOptions): Promise<Buffer> {
   const t = layout.t;
+  const PDFDocument = pdfkit();
   const doc: Doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',
@@ -270,6 +274,7 @@ export async function writePdf(layout: ReportLayout, report: MonthlyReport, o: P
  * content only) and the promise of its bytes once `doc.end()` was called (quality and quarterly reports).
  */
 export function openReportPdf(title: string, fixedDate: Date): { doc: Doc; bytes: Promise<Buffer> } {
+  const PDFDocument = pdfkit();
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',

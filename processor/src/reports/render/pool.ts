@@ -11,7 +11,6 @@ import type { MonthlyReport } from '../core/model.ts';
 import type { QualityRenderOptions, QualityReportFile } from '../quality/index.ts';
 import type { Rendered, RenderOptions } from './render.ts';
 import type { RenderAnswer, RenderJob } from './worker.ts';
-import { registerExportQueue } from '../../metrics.ts';
 
 export class RenderError extends Error {
   override name = 'RenderError';
@@ -134,8 +133,10 @@ export function sharedRenderPool(): RenderPool {
   if (!shared) {
     const pool = createRenderPool();
     shared = pool;
-    // /metrics: tablero_export_jobs (running, waiting) of this process.
-    registerExportQueue(() => pool.stats());
+    // /metrics: tablero_export_jobs (running, waiting) of this process. The metrics module (and
+    // prom-client with it, ~80 modules) is already loaded in a service that serves /metrics; a
+    // CLI export only pays for it after its own start (issue 18 "Start").
+    void import('../../metrics.ts').then((m) => m.registerExportQueue(() => pool.stats()));
   }
   return shared;
 }

@@ -5,13 +5,16 @@
 // format 0.00% (83.33 % is the cell value 0.8333). Header rows frozen, widths fitted to content.
 // Deterministic: fixed document dates and ZIP entry times (the report's period start), so the
 // bytes depend on the content only.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { lazyModule } from '../../lazy-module.ts';
 import { kindDecimals, type CellValue, type ColumnKind, type ReportLayout, type SectionLayout, type Table } from '../core/layout.ts';
 import { setZipTimes } from '../core/zip-time.ts';
 
 export const NUM_FMT: Record<ColumnKind, string | undefined> = { text: undefined, int: '0', pct: '0.00%', sec: '0.00', dec: '0.00', dec3: '0.000' };
 const MAX_HEADER_WIDTH = 22;
 const MAX_WIDTH = 80;
+/** exceljs, loaded on the first workbook (lazy-module.ts). */
+export const exceljs = lazyModule<typeof ExcelJS>('exceljs');
 
 export function cellValue(v: CellValue, kind: ColumnKind): string | number | null {
   if (v === null) return null;
@@ -71,7 +74,7 @@ function addSection(ws: ExcelJS.Worksheet, s: SectionLayout): void {
 
 /** A report workbook whose document dates are the report's fixed date (same input, same bytes). */
 export function openReportWorkbook(title: string, fixedDate: Date): ExcelJS.Workbook {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (exceljs().Workbook)();
   wb.creator = 'Tablero';
   wb.lastModifiedBy = 'Tablero';
   wb.created = fixedDate;
