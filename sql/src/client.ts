@@ -32,9 +32,10 @@ export interface ClickHouse {
   /**
    * Inserts rows already serialized in `format`: the bulk path, without the client turning each
    * row into an object and a JSON string again. Embedded, the bytes go to chDB's native parser as
-   * they are; with a server they are streamed as the request body.
+   * they are; with a server they are streamed as the request body. `columns`: the columns the
+   * rows hold, in order (positional formats); default every column of the table in its order.
    */
-  insertFormatted(table: string, format: InsertFormat, body: string | Buffer, settings?: Record<string, string | number>): Promise<void>;
+  insertFormatted(table: string, format: InsertFormat, body: string | Buffer, settings?: Record<string, string | number>, columns?: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,13 +72,13 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
       client,
       database: opts.database,
       embedded: false,
-      async insertFormatted(table, format, body, settings) {
+      async insertFormatted(table, format, body, settings, columns) {
         if (body.length === 0) return;
         // `insert` wants rows to encode (or an object-mode stream of rows); `exec` sends the bytes
         // as the request body after the statement, as they are.
         const bytes = typeof body === 'string' ? Buffer.from(body) : body;
         const res = await client.exec({
-          query: `INSERT INTO ${table} FORMAT ${format}`,
+          query: `INSERT INTO ${table}${columns ? ` (${columns.join(', ')})` : ''} FORMAT ${format}`,
           values: Readable.from([bytes], { objectMode: false }),
           clickhouse_settings: settings ?? {},
         });
@@ -91,7 +92,7 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
   const dir = resolve(opts.dataDir, 'clickhouse');
   mkdirSync(dir, { recursive: true });
   let client: ClickHouseClient;
-  let raw: (table: string, format: InsertFormat, body: string | Buffer, settings: Record<string, string | number>) => Promise<unknown>;
+  let raw: (table: string, format: InsertFormat, body: string | Buffer, settings: Record<string, string | number>, columns?: readonly string[]) => Promise<unknown>;
   try {
     // chdb types its connection against @clickhouse/client-common while the client inlines its
     // own copy of the same declarations; they are identical at run time, not to the checker.
@@ -99,7 +100,7 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
     // should not map it into memory.
     const { createChdbConnection } = await import('chdb/connection');
     const chdb = createChdbConnection({ path: dir });
-    raw = (table, format, values, settings) => chdb.chdb.rawInsert({ table, format, values, settings });
+    raw = (table, format, values, settings, columns) => chdb.chdb.rawInsert({ table, format, values, settings, ...(columns ? { columns: [...columns] } : {}) });
     const connection = chdb as unknown as ChdbCompatibleConnection;
     client = createClient({ connection });
     // chDB's connection ignores the client's `database` option; the session keeps `USE`.
@@ -115,9 +116,9 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
     client,
     database: opts.database,
     embedded: true,
-    async insertFormatted(table, format, body, settings) {
+    async insertFormatted(table, format, body, settings, columns) {
       if (body.length === 0) return;
-      await raw(table, format, body, settings ?? {});
+      await raw(table, format, body, settings ?? {}, columns);
     },
     close: () => client.close(),
   };

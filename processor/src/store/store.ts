@@ -9,6 +9,7 @@ import type { AgentPauseRow, AgentSessionRow } from '../core/agent-state.ts';
 import { lineKey } from '../core/line-key.ts';
 import { COUNTER_ID_SUFFIX, REJECTION_MEMORY_S, budgetKey, type DeadLetterRow } from '../core/rejections.ts';
 import type { StintOutcome, StintRow } from '../core/stint-machine.ts';
+import { STINT_COLUMNS, stintsTsv } from './row-format.ts';
 
 export class ProcessorStoreError extends Error {
   override name = 'ProcessorStoreError';
@@ -49,8 +50,8 @@ export interface AcceptedLines {
 export interface ProcessorStore {
   insertStints(rows: StintRow[], commitId: number, token: string): Promise<void>;
   insertEvents(events: QueueEvent[], token: string): Promise<void>;
-  /** Events already serialized as JSON objects (QueueEvent), separated by ',' or newlines. */
-  insertEventsJson(json: string, token: string): Promise<void>;
+  /** Events already serialized as JSON objects (QueueEvent), separated by ',' or newlines (text or UTF-8 bytes). */
+  insertEventsJson(json: string | Buffer, token: string): Promise<void>;
   insertDeadLetters(dead: DeadLetterRow[], token: string): Promise<void>;
   /** CDR rows (migration 090); row identity and dedup are the table's (row_key). */
   insertCdr(records: CdrRecord[], token: string): Promise<void>;
@@ -98,13 +99,17 @@ export interface ProcessorStore {
 
 export function createStore(ch: ClickHouse): ProcessorStore {
   const client = ch.client;
-  /** The bulk path: rows serialized here (or passed through as received), parsed natively. */
-  async function insertJson(table: string, body: string, token: string): Promise<void> {
+  /**
+   * The bulk path: rows serialized here (or passed through as received), parsed natively; TSV
+   * (store/row-format.ts) names its columns.
+   */
+  async function insertJson(table: string, body: string | Buffer, token: string, tsvColumns?: readonly string[]): Promise<void> {
     if (body.length === 0) return;
     try {
       // optimize_on_insert 0: rows are unique by construction; ReplacingMergeTree's collapse of
       // each inserted block is work for nothing (~10 % of the insert).
-      await ch.insertFormatted(table, 'JSONEachRow', body, { insert_deduplication_token: token, optimize_on_insert: 0 });
+      const settings = { insert_deduplication_token: token, optimize_on_insert: 0 };
+      await ch.insertFormatted(table, tsvColumns ? 'TabSeparated' : 'JSONEachRow', body, settings, tsvColumns);
     } catch (err) {
       throw new ProcessorStoreError(`insert into ${table} failed (token ${token})`, { cause: err });
     }
@@ -125,7 +130,7 @@ export function createStore(ch: ClickHouse): ProcessorStore {
     }
   }
   return {
-    insertStints: (r, commitId, token) => insertJson(TABLES.stints, r.map((row) => JSON.stringify({ ...row, commit_id: commitId })).join('\n'), token),
+    insertStints: (r, commitId, token) => insertJson(TABLES.stints, stintsTsv(r, commitId), token, STINT_COLUMNS),
     insertEvents: (e, token) => insertJson(TABLES.queueEvents, e.map((ev) => JSON.stringify(ev)).join('\n'), token),
     insertEventsJson: (json, token) => insertJson(TABLES.queueEvents, json, token),
     insertCdr: (r, token) => insertJson(TABLES.cdr, r.map((rec) => JSON.stringify(rec)).join('\n'), token),
