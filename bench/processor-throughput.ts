@@ -8,7 +8,8 @@
 //   BENCH_SKIP=stints,queue_events  the processor runs whole but these tables' inserts return at
 //                                   once; BENCH_SKIP=all: every insert (the ceiling of everything
 //                                   but ClickHouse, recorded as events_per_s_without_storage)
-//   BENCH_GROUP=64                  maxGroupMessages (JetStream messages per commit, default 16)
+//   BENCH_GROUP=16                  maxGroupMessages (JetStream messages per commit, default
+//                                   DEFAULT_COMMIT_MESSAGES: 64)
 import { cpus, loadavg } from 'node:os';
 import { performance as perfHooks } from 'node:perf_hooks';
 import { jetstreamManager } from '@nats-io/jetstream';

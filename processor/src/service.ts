@@ -112,7 +112,12 @@ export interface ProcessorOptions {
   staleCallS?: number;
   /** A commit unstored for this long makes health() degraded (default 15 s). */
   stallAfterMs?: number;
-  /** Most JetStream messages stored in one commit (default 16: up to ~8,000 events; bigger commits gained no throughput here and cost memory). */
+  /**
+   * Most JetStream messages stored in one commit (default DEFAULT_COMMIT_MESSAGES). A commit is
+   * what arrived while the previous one was stored, so this bounds only a backlog: a quiet
+   * stream's commits stay small (its latency does not change) while a backlog is caught up in
+   * fewer, larger parts (issue 18: a part costs 12-18 ms of CPU whatever its size).
+   */
   maxGroupMessages?: number;
   /** Rejected lines stored as rows per site, source and minute; the rest only counted (core/rejections.ts). Default 100. */
   rejectedRowsPerMinute?: number;
@@ -165,6 +170,9 @@ export interface Processor {
   /** Storage health: degraded while a commit waits longer than `stallAfterMs` to be stored; what the store refused. */
   health(): ProcessorHealth;
 }
+
+/** Most JetStream messages per commit by default: up to ~32,000 events (ingest's 500 per message). */
+export const DEFAULT_COMMIT_MESSAGES = 64;
 
 /** Message bytes parsed between two turns of the event loop (~600 KB: ~2,000 events, ~10 ms). */
 const PARSE_SLICE_BYTES = 600_000;
@@ -313,7 +321,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   }
 
   await bus.ensureStream(streamSpec);
-  const maxGroup = opts.maxGroupMessages ?? 16;
+  const maxGroup = opts.maxGroupMessages ?? DEFAULT_COMMIT_MESSAGES;
   const consumption = await bus.consumeBatches(
     { stream: streamSpec.name, durable: PROCESSOR_CONSUMER, maxBatch: maxGroup, maxInFlight: 2, maxAckPending: 3 * maxGroup, ackWaitMs: opts.ackWaitMs ?? 10_000 },
     handleGroup,
