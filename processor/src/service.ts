@@ -64,7 +64,7 @@ import { createCommitter } from './service/committer.ts';
 import { createLiveDefinitions } from './service/definitions.ts';
 import { createPublisher } from './service/publisher.ts';
 import { liveWindowsFrom, rebuildState } from './service/rebuild.ts';
-import { createReducer, type Changes } from './service/reducer.ts';
+import { createReducer, nextTurn, type Changes } from './service/reducer.ts';
 import { createSameLine, type ReadMessage } from './service/same-line.ts';
 import { newCounters } from './service/work.ts';
 
@@ -299,7 +299,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
       let parsedBytes = 0;
       for (const msg of msgs) {
         if (parsedBytes >= PARSE_SLICE_BYTES) {
-          await new Promise((resolve) => setImmediate(resolve));
+          await nextTurn();
           parsedBytes = 0;
         }
         parsedBytes += msg.data.byteLength;

@@ -55,7 +55,8 @@ export interface ReducerDeps {
 /** Events reduced between two pauses (~10-20 ms of the JS thread). */
 export const REDUCE_SLICE_EVENTS = 2_000;
 
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** One turn of the event loop: pending I/O completions (a finished insert) run before what follows. */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export function createReducer(d: ReducerDeps): { reduce(group: ReadMessage[], storedLines: StoredLines | null): Promise<Work> } {
   const { stints, agents, lines } = d.state;
@@ -77,8 +78,8 @@ export function createReducer(d: ReducerDeps): { reduce(group: ReadMessage[], st
         }
       };
       let sliceEvents = 0;
-      for (const [m, { msg, read }] of group.entries()) {
-        if (sliceEvents >= REDUCE_SLICE_EVENTS && m > 0) {
+      for (const { msg, read } of group) {
+        if (sliceEvents >= REDUCE_SLICE_EVENTS) {
           stintsToLive();
           await pause();
           sliceEvents = 0;

@@ -150,7 +150,7 @@ export async function storeCommit(store: ProcessorStore, rows: CommitRows, token
       await insertSplitting(
         run,
         (part, path) =>
-          // The received JSON text goes in as it is when the commit is one whole run (the usual case).
+          // The received JSON bytes go in as they are when the commit is one whole run (the usual case).
           runs.length === 1 && path === '' && rows.eventsJson.length > 0
             ? store.insertEventsJson(joinJson(rows.eventsJson), `events:${token}:${i}`)
             : store.insertEvents(part, piece(`events:${token}:${i}`, path)),
