@@ -15,6 +15,8 @@ import { freshClickHouse } from '../test/support/clickhouse.ts';
 import { threadCpuSeconds } from './support/proc-cpu.ts';
 
 const total = Number(process.argv[2] ?? 200_000);
+// BENCH_SETTINGS='{"input_format_parallel_parsing":0}': extra insert settings for an A/B.
+const extra = JSON.parse(process.env.BENCH_SETTINGS ?? '{}') as Record<string, number>;
 const sizes = process.argv.length > 3 ? process.argv.slice(3).map(Number) : [8_000, 32_000];
 const events: QueueEvent[] = [];
 const stints: StintRow[] = [];
@@ -45,7 +47,7 @@ for (const size of sizes) {
       const j1 = threadCpuSeconds();
       const t0 = performance.now();
       for (const [i, body] of bodies.entries()) {
-        await ch.insertFormatted(v.table, v.format, body, { insert_deduplication_token: `b:${i}`, optimize_on_insert: 0 }, v.columns);
+        await ch.insertFormatted(v.table, v.format, body, { insert_deduplication_token: `b:${i}`, optimize_on_insert: 0, ...extra }, v.columns);
       }
       const ms = performance.now() - t0;
       await new Promise((r) => setTimeout(r, 3000)); // let merges run: their CPU is part of the cost
