@@ -8,7 +8,8 @@
 //   BENCH_SKIP=stints,queue_events  the processor runs whole but these tables' inserts return at
 //                                   once; BENCH_SKIP=all: every insert (the ceiling of everything
 //                                   but ClickHouse, recorded as events_per_s_without_storage)
-//   BENCH_GROUP=64                  maxGroupMessages (JetStream messages per commit, default 16)
+//   BENCH_GROUP=16                  maxGroupMessages (JetStream messages per commit, default
+//                                   DEFAULT_COMMIT_MESSAGES: 64)
 import { cpus, loadavg } from 'node:os';
 import { performance as perfHooks } from 'node:perf_hooks';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -20,6 +21,7 @@ import { NatsBus, consumerFloor } from '../src/bus/index.ts';
 import { flowBatches } from '../processor/src/testing/flows.ts';
 import { freshClickHouse } from '../test/support/clickhouse.ts';
 import { startNatsServer } from '../test/support/nats-server.ts';
+import { threadCpuSeconds } from './support/proc-cpu.ts';
 
 const total = Number(process.argv[2] ?? 1_000_000); // sustained: ~15 s of processing
 const batchSize = Number(process.argv[3] ?? 500);
@@ -76,6 +78,7 @@ try {
   const jsm = await jetstreamManager(nc);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const threads0 = threadCpuSeconds();
   const elu0 = perfHooks.eventLoopUtilization();
   const p = await startProcessor({ bus, ch, log: pino({ level: process.env.BENCH_LOG ?? 'warn' }) }, { tz: 'UTC', ...(group ? { maxGroupMessages: group } : {}) });
   for (;;) {
@@ -85,6 +88,7 @@ try {
   }
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const threads1 = threadCpuSeconds();
   const elu = perfHooks.eventLoopUtilization(elu0);
   await p.stop();
   const evps = Math.round((total / ms) * 1000);
@@ -94,10 +98,17 @@ try {
       `(${Object.entries(insertMs).map(([t, v]) => `${t} ${Math.round(v)} ms in ${insertN[t]}`).join(', ')}); process CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms (JS thread busy ${Math.round(elu.utilization * 100)} %); ` +
       `rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`,
   );
+  // CPU per event by thread (load stretches wall time far more than CPU): the JS thread; Node's
+  // other threads (GC helpers, the libuv pool that runs chDB's inserts); chDB's own pools (merges).
+  const usPerEvent = (k: 'js' | 'node' | 'chdb' | 'total'): number => Math.round(((threads1[k] - threads0[k]) / total) * 1e7) / 10;
+  console.log(`CPU per event: ${usPerEvent('total')} us = JS thread ${usPerEvent('js')} + node threads (GC, libuv pool: chDB inserts) ${usPerEvent('node')} + chDB pools ${usPerEvent('chdb')}`);
   console.log(`machine: ${cpus()[0]?.model ?? '?'} x${cpus().length}, load average ${loadavg()[0]?.toFixed(2)}`);
   const target = variant ? 'reference (diagnostic run)' : '>= 200000';
   console.log(`BENCH ${JSON.stringify({ bench: 'processor-throughput', metric: `events_per_s${variant}`, value: evps, unit: 'events/s', target })}`);
   console.log(`BENCH ${JSON.stringify({ bench: 'processor-throughput', metric: `js_thread_busy_pct${variant}`, value: Math.round(elu.utilization * 100), unit: '%', target: '-' })}`);
+  for (const [k, label] of [['js', 'JS thread'], ['node', 'Node threads: GC, libuv pool running chDB inserts'], ['chdb', 'chDB pools: merges']] as const) {
+    console.log(`BENCH ${JSON.stringify({ bench: 'processor-throughput', metric: `cpu_us_per_event_${k}${variant}`, value: usPerEvent(k), unit: 'us', target: `- (${label})` })}`);
+  }
   if (skip.length === 0) {
     console.log(`BENCH ${JSON.stringify({ bench: 'processor-throughput', metric: `insert_share_pct${variant}`, value: Math.round((inserts / ms) * 100), unit: '%', target: '-' })}`);
   }

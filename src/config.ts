@@ -6,6 +6,7 @@ import { z } from 'zod';
 // short command such as `tablero kpis` must not pay for at every start (issue 18 "Start").
 import { parseFunnelConfig, type FunnelConfig } from '@tablero/processor/funnel-config';
 import { DEFAULT_TYPIFICATION, parseTypificationSettings, type TypificationSettings } from '@tablero/processor/typification';
+import { DEFAULT_COMMIT_MESSAGES } from '@tablero/processor/commit-size';
 
 const optionalUrl = z
   .string()
@@ -151,6 +152,13 @@ const schema = z.object({
    * (kpi-definitions §11 "Bounded rejections"), so a flood of bad lines costs counters, not rows.
    */
   TABLERO_REJECTED_ROWS_PER_MINUTE: z.coerce.number().int().min(1, 'at least 1').max(100_000, 'at most 100000').default(100),
+  /**
+   * Most JetStream messages (ingest cuts up to 500 events each) the processor stores in one
+   * commit. A commit holds what arrived while the previous one was stored, so this bounds only a
+   * backlog (a restart, a burst, a catch-up): larger commits write fewer, larger parts (issue 18),
+   * at the cost of memory while catching up. A quiet stream's commits stay one message.
+   */
+  TABLERO_COMMIT_MESSAGES: z.coerce.number().int().min(1, 'at least 1').max(256, 'at most 256').default(DEFAULT_COMMIT_MESSAGES),
   /**
    * A commit the processor has not stored for this long (seconds) makes /api/health `degraded`
    * (the store is down or answers errors; the processor retries meanwhile).

@@ -80,6 +80,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ TZ: 'UTC' }).TABLERO_STALL_AFTER_S).toBe(15);
     expect(loadConfig({ TZ: 'UTC', TABLERO_STALL_AFTER_S: '60' }).TABLERO_STALL_AFTER_S).toBe(60);
     expect(() => loadConfig({ TZ: 'UTC', TABLERO_STALL_AFTER_S: '0' })).toThrow('TABLERO_STALL_AFTER_S: at least 1');
+    expect(loadConfig({ TZ: 'UTC' }).TABLERO_COMMIT_MESSAGES).toBe(64);
+    expect(loadConfig({ TZ: 'UTC', TABLERO_COMMIT_MESSAGES: '16' }).TABLERO_COMMIT_MESSAGES).toBe(16);
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_COMMIT_MESSAGES: '0' })).toThrow('TABLERO_COMMIT_MESSAGES: at least 1');
+    expect(() => loadConfig({ TZ: 'UTC', TABLERO_COMMIT_MESSAGES: '257' })).toThrow('TABLERO_COMMIT_MESSAGES: at most 256');
   });
 
   it('reads the funnel services per site, and names each problem of a bad one', () => {

@@ -2,7 +2,7 @@
 // (snapshots, subjects, KPI rows) is the ./contract subpath; the monthly reports and quality
 // monitoring are ./reports and ./quality. The state machines, KPI math and calendars of core/
 // stay inside: another package never re-derives a figure (conventions "One truth").
-export { startProcessor, ProcessorError, type Processor, type ProcessorConfig, type ProcessorDeps, type ProcessorOptions, type ProcessorPartition } from './service.ts';
+export { startProcessor, ProcessorError, DEFAULT_COMMIT_MESSAGES, type Processor, type ProcessorConfig, type ProcessorDeps, type ProcessorOptions, type ProcessorPartition } from './service.ts';
 export { FencedError } from './store/owned-store.ts';
 export type { ProcessorBus, ProcessorDurableMessage } from './bus/bus.ts';
 // The one KPI read module of the stored path, and the stores behind it.

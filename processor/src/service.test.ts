@@ -2,14 +2,20 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueEvent } from '@tablero/ingest/contract';
 import { readMessage, takeTurns } from './bus/bus.ts';
-import { eventsText } from './service.ts';
+import { eventsBytes } from './service.ts';
+
+/** eventsBytes of a message's text, as text again. */
+const eventsText = (text: string): string | null => {
+  const b = eventsBytes(Buffer.from(text));
+  return b === null ? null : Buffer.from(b).toString('utf8');
+};
 
 const ev = (id: string, ts: number): QueueEvent => ({
   event_id: id, site: 'default', source: 's', offset: 0, ts, callid: 'c', queue: 'q', agent: 'NONE', verb: 'ENTERQUEUE',
   custom: false, wait_s: null, talk_s: null, ring_ms: null, position: null, orig_position: null, caller: '', info: '', data: [],
 });
 
-describe('eventsText', () => {
+describe('eventsBytes', () => {
   it('is the events of a batch as ingest writes it, comma-separated, byte for byte', () => {
     const events = [ev('a:1', 1), ev('a:2', 2)];
     const text = JSON.stringify({ batch_id: 'a:1-2', site: 'default', events });
@@ -23,9 +29,20 @@ describe('eventsText', () => {
     expect(JSON.parse(`[${eventsText(text) ?? ''}]`)).toEqual(events);
   });
 
+  it('is a view of the received bytes, multi-byte characters whole, even inside a larger buffer', () => {
+    const events = [{ ...ev('a:1', 1), caller: 'Peña ☎', data: ['ñ', '\t'] }];
+    const text = JSON.stringify({ batch_id: 'a:1-1', site: 'default', events });
+    const pool = Buffer.from(`xx${text}yy`);
+    const data = pool.subarray(2, pool.length - 2);
+    const view = eventsBytes(data);
+    expect(view?.buffer).toBe(pool.buffer);
+    expect(Buffer.from(view ?? []).toString('utf8')).toBe(JSON.stringify(events[0]));
+  });
+
   it('is null when the batch is laid out otherwise (the caller then serializes the events)', () => {
     expect(eventsText(JSON.stringify({ events: [ev('a:1', 1)], batch_id: 'a:1-1', site: 'default' }))).toBeNull();
     expect(eventsText(JSON.stringify({ batch_id: 'a:1-1', site: 'default' }))).toBeNull();
+    expect(eventsText('"events":[')).toBeNull();
   });
 });
 

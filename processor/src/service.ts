@@ -58,6 +58,7 @@ import { defaultProcessorSettings, type ProcessorSettings } from './core/setting
 import { linesStored } from './core/line-key.ts';
 import { createStoreHealth, processorHealth } from './core/store-health.ts';
 import { DEFAULT_STALE_AFTER_S } from './core/stint-machine.ts';
+import { DEFAULT_COMMIT_MESSAGES } from './commit-size.ts';
 import { startRollupJob } from './rollup/index.ts';
 import { stintRollup } from './store/stint-rollup.ts';
 import { createStore } from './store/store.ts';
@@ -70,8 +71,8 @@ import { createCommitter } from './service/committer.ts';
 import { createLiveDefinitions } from './service/definitions.ts';
 import { createPublisher } from './service/publisher.ts';
 import { liveWindowsFrom, rebuildState } from './service/rebuild.ts';
-import { createReducer, type Changes } from './service/reducer.ts';
-import { createSameLine } from './service/same-line.ts';
+import { createReducer, nextTurn, type Changes } from './service/reducer.ts';
+import { createSameLine, type ReadMessage } from './service/same-line.ts';
 import { newCounters } from './service/work.ts';
 
 export interface ProcessorConfig {
@@ -118,7 +119,12 @@ export interface ProcessorOptions {
   staleCallS?: number;
   /** A commit unstored for this long makes health() degraded (default 15 s). */
   stallAfterMs?: number;
-  /** Most JetStream messages stored in one commit (default 16: up to ~8,000 events; bigger commits gained no throughput here and cost memory). */
+  /**
+   * Most JetStream messages stored in one commit (default DEFAULT_COMMIT_MESSAGES). A commit is
+   * what arrived while the previous one was stored, so this bounds only a backlog: a quiet
+   * stream's commits stay small (its latency does not change) while a backlog is caught up in
+   * fewer, larger parts (issue 18: a part costs 12-18 ms of CPU whatever its size).
+   */
   maxGroupMessages?: number;
   /** Rejected lines stored as rows per site, source and minute; the rest only counted (core/rejections.ts). Default 100. */
   rejectedRowsPerMinute?: number;
@@ -206,11 +212,17 @@ export interface Processor {
   health(): ProcessorHealth;
 }
 
+/** Most JetStream messages per commit by default: up to ~32,000 events (ingest's 500 per message). */
+export { DEFAULT_COMMIT_MESSAGES };
+
+/** Message bytes parsed between two turns of the event loop (~600 KB: ~2,000 events, ~10 ms). */
+const PARSE_SLICE_BYTES = 600_000;
+
 export class ProcessorError extends Error {
   override name = 'ProcessorError';
 }
 
-export { eventsText } from './service/work.ts';
+export { eventsBytes } from './service/work.ts';
 
 export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions): Promise<Processor> {
   const { bus, log } = deps;
@@ -355,9 +367,20 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   function handleGroup(msgs: ProcessorDurableMessage[]): Promise<void> {
     // Reduced in turn (never during a settings reload); resolves once stored, which acks the group.
     return exclusive(async () => {
-      const group = msgs.map((msg) => ({ msg: part ? { ...msg, subject: part.subject(msg.subject) } : msg, read: readMessage(msg.data) }));
+      // Parsed in slices too (a large group under backlog is ~70 ms of JSON.parse): the previous
+      // commit's inserts go on in between.
+      const group: ReadMessage[] = [];
+      let parsedBytes = 0;
+      for (const msg of msgs) {
+        if (parsedBytes >= PARSE_SLICE_BYTES) {
+          await nextTurn();
+          parsedBytes = 0;
+        }
+        parsedBytes += msg.data.byteLength;
+        group.push({ msg: part ? { ...msg, subject: part.subject(msg.subject) } : msg, read: readMessage(msg.data) });
+      }
       const asking = sameLine.ask(group);
-      const work = reducer.reduce(group, asking ? await asking : null);
+      const work = await reducer.reduce(group, asking ? await asking : null);
       publisher.wake();
       return { work, stored: committer.commit(work) };
     }).then(async ({ work, stored }) => {
@@ -372,7 +395,7 @@ export async function startProcessor(deps: ProcessorDeps, opts: ProcessorOptions
   }
 
   await bus.ensureStream(streamSpec);
-  const maxGroup = opts.maxGroupMessages ?? 16;
+  const maxGroup = opts.maxGroupMessages ?? DEFAULT_COMMIT_MESSAGES;
   const consumption = await bus.consumeBatches(
     { stream: streamSpec.name, durable: PROCESSOR_CONSUMER, maxBatch: maxGroup, maxInFlight: 2, maxAckPending: 3 * maxGroup, ackWaitMs: opts.ackWaitMs ?? 10_000 },
     handleGroup,

@@ -58,7 +58,8 @@ export interface ClickHouse {
   /**
    * Inserts rows already serialized in `format`: the bulk path, without the client turning each
    * row into an object and a JSON string again. Embedded, the bytes go to chDB's native parser as
-   * they are; with a server they are streamed as the request body.
+   * they are; with a server they are streamed as the request body. `columns`: the columns the
+   * rows hold, in order (positional formats); default every column of the table in its order.
    */
   insertFormatted(table: string, format: InsertFormat, body: string | Buffer, settings?: Record<string, string | number>, columns?: readonly string[]): Promise<void>;
   close(): Promise<void>;
@@ -130,7 +131,7 @@ export async function openClickHouse(opts: ClickHouseOptions): Promise<ClickHous
     // kept open beside it (same directory, one engine).
     engine = new Session(dir, { connectionArgs: [...(opts.engineArgs ?? EMBEDDED_ENGINE_ARGS)] });
     const chdb = createChdbConnection({ path: dir });
-    raw = (table, format, values, settings, columns) => chdb.chdb.rawInsert({ table, format, values, settings, ...(columns ? { columns } : {}) });
+    raw = (table, format, values, settings, columns) => chdb.chdb.rawInsert({ table, format, values, settings, ...(columns ? { columns: [...columns] } : {}) });
     const connection = chdb as unknown as ChdbCompatibleConnection;
     client = createClient({ connection });
     // chDB's connection ignores the client's `database` option; the session keeps `USE`.

@@ -184,7 +184,7 @@ export async function composeServices(o: ComposeOptions): Promise<Services> {
       stops.processor = async () => {
         for (const service of [...running].reverse()) await service.stop();
       };
-      const processorOptions = { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS, staleCallS: o.cfg.TABLERO_STALE_CALL_S, rejectedRowsPerMinute: o.cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, stallAfterMs: o.cfg.TABLERO_STALL_AFTER_S * 1000, rollupIntervalMs: o.cfg.TABLERO_ROLLUP_INTERVAL_MS, funnel: o.cfg.TABLERO_FUNNEL };
+      const processorOptions = { tz: o.cfg.siteTz, settings: { aliases }, snapshotMinIntervalMs: o.cfg.TABLERO_SNAPSHOT_MIN_MS, staleCallS: o.cfg.TABLERO_STALE_CALL_S, rejectedRowsPerMinute: o.cfg.TABLERO_REJECTED_ROWS_PER_MINUTE, stallAfterMs: o.cfg.TABLERO_STALL_AFTER_S * 1000, rollupIntervalMs: o.cfg.TABLERO_ROLLUP_INTERVAL_MS, funnel: o.cfg.TABLERO_FUNNEL, maxGroupMessages: o.cfg.TABLERO_COMMIT_MESSAGES };
       // One per deployment beside the processor: scheduled report exports, post-call survey answers
       // (quality stream), escalation aging (CRM stream), contacts of other channels (contacts stream).
       const startSingletons = async (log: Logger): Promise<{ stop(): Promise<void>; done: Promise<void> }> => {

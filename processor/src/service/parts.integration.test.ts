@@ -16,10 +16,12 @@ import { createLiveDefinitions } from './definitions.ts';
 import { rebuildState } from './rebuild.ts';
 import { readMessage } from '../bus/bus.ts';
 import { linesStored } from '../core/line-key.ts';
-import { createReducer, type Changes } from './reducer.ts';
+import { REDUCE_SLICE_EVENTS, createReducer, type Changes } from './reducer.ts';
 import { createSameLine, type SameLine } from './same-line.ts';
 import { newCounters, type Work } from './work.ts';
 import { defaultProcessorSettings } from '../core/settings.ts';
+import { isApplied } from '../core/stint-machine.ts';
+import { flowBatches } from '../testing/flows.ts';
 
 const log = pino({ level: 'silent' });
 const T = Date.UTC(2026, 10, 9, 14, 0, 0) / 1000;
@@ -124,5 +126,42 @@ describe('reducer and committer', () => {
     expect([fromCopy.events.length, fromCopy.stints.length, againCounters.same_line]).toEqual([0, 0, 3]);
     // The waiting caller came back from the replay.
     expect([...(again.state.stints.sites.get('default')?.open.keys() ?? [])].length).toBe(1);
+  });
+
+  it('reduce a large group in slices, pausing between messages, to the same commit as one message at a time', async () => {
+    const store = createStore(ch);
+    const defs = await createLiveDefinitions(ch, { settings: defaultProcessorSettings(), calendars: {}, defaultTz: 'UTC' }, () => NOW_MS);
+    const batches = [...flowBatches({ events: 2_500, batchSize: 500, seed: 3, site: 'sliced', startS: T - 3000 })];
+    const msgs = batches.map((b, i) => message(b, 100 + i));
+    const parts = async (pause?: () => Promise<void>) => {
+      const rebuilt = await rebuildState(store, defs.ctx, { aliases: {}, replayHorizonS: 6 * 3600, endedKeyMemoryS: 3600, lineKeyWindowS: 600 }, T);
+      const changes: Changes = { queues: createSitePacer(100, 5000), sites: createPacer(250, 5000) };
+      const counters = newCounters();
+      const sameLine = createSameLine({ lines: rebuilt.state.lines, stints: rebuilt.state.stints, store, counters, log, stopping: () => false });
+      const reducer = createReducer({
+        state: rebuilt.state, stored: rebuilt.stored, sameLine, ctx: defs.ctx, changes, counters, log, now: () => NOW_MS, firstCommitId: 50,
+        ...(pause ? { pause } : {}),
+      });
+      return { reducer, sameLine, state: rebuilt.state };
+    };
+    // At each pause the state has taken a whole prefix of the messages: 4 x 500 events, then the rest.
+    const sliced = await parts();
+    const atPause: boolean[][] = [];
+    const slicedWith = await parts(async () => {
+      atPause.push(batches.map((b) => isApplied(slicedWith.state.stints, b.events[b.events.length - 1] as EventBatch['events'][number])));
+    });
+    const whole = await reduceGroup({ reducer: slicedWith.reducer, sameLine: slicedWith.sameLine }, msgs);
+    expect(REDUCE_SLICE_EVENTS).toBe(2_000);
+    expect(atPause).toEqual([[true, true, true, true, false]]);
+    // One message per group, no pause needed: the same events and rows, in the same order.
+    const byMessage: Work[] = [];
+    for (const m of msgs) byMessage.push(await reduceGroup({ reducer: sliced.reducer, sameLine: sliced.sameLine }, [m]));
+    expect(whole.events.map((e) => e.event_id)).toEqual(byMessage.flatMap((w) => w.events.map((e) => e.event_id)));
+    expect(whole.events).toHaveLength(2_500);
+    expect(whole.stints).toEqual(byMessage.flatMap((w) => w.stints));
+    expect(whole.stints.length).toBe(138);
+    expect(whole.sessions).toEqual(byMessage.flatMap((w) => w.sessions));
+    expect(whole.pauses).toEqual(byMessage.flatMap((w) => w.pauses));
+    expect(Buffer.concat(whole.eventsJson.map((p) => Buffer.from(p))).toString()).toBe(byMessage.map((w) => w.eventsJson.map((p) => Buffer.from(p).toString()).join(',')).join(''));
   });
 });

@@ -23,7 +23,7 @@ import { addSupervisorStint } from '../core/supervisor.ts';
 import { pauseKey, sessionKey } from '../store/store.ts';
 import type { ProcessorState, StoredRows } from './rebuild.ts';
 import type { ReadMessage, SameLine, StoredLines } from './same-line.ts';
-import { eventsText, type Counters, type Work } from './work.ts';
+import { eventsBytes, type Counters, type Work } from './work.ts';
 
 /** What changed since the last publishing: queues per site (snapshots) and sites (supervisor views). */
 export interface Changes {
@@ -44,24 +44,56 @@ export interface ReducerDeps {
   now: () => number;
   /** Id of the first commit to number. */
   firstCommitId: number;
+  /**
+   * Lets the event loop run between slices of a large group (default: one setImmediate turn), so
+   * the previous commit's inserts go on (each insert's completion needs the JS thread) instead of
+   * waiting for the whole group to be reduced.
+   */
+  pause?: () => Promise<void>;
 }
 
-export function createReducer(d: ReducerDeps): { reduce(group: ReadMessage[], storedLines: StoredLines | null): Work } {
+/** Events reduced between two pauses (~10-20 ms of the JS thread). */
+export const REDUCE_SLICE_EVENTS = 2_000;
+
+/** One turn of the event loop: pending I/O completions (a finished insert) run before what follows. */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export function createReducer(d: ReducerDeps): { reduce(group: ReadMessage[], storedLines: StoredLines | null): Promise<Work> } {
   const { stints, agents, lines } = d.state;
+  const pause = d.pause ?? nextTurn;
   let nextCommit = d.firstCommitId;
   return {
-    reduce(group, storedLines) {
+    async reduce(group, storedLines) {
       const work: Work = { commitId: nextCommit++, stints: [], sessions: [], pauses: [], events: [], eventsJson: [], dead: [], received: 0 };
+      // The live windows and supervisor days take the stints of each slice before a pause: what a
+      // publisher tick sees in between is the state after a prefix of the stream, as if the group
+      // had been smaller.
+      let liveDone = 0;
+      const stintsToLive = (): void => {
+        const nowS = Math.floor(d.now() / 1000);
+        for (; liveDone < work.stints.length; liveDone++) {
+          const st = work.stints[liveDone] as (typeof work.stints)[number];
+          addLiveStint(d.state.live, st, d.ctx, nowS);
+          addSupervisorStint(d.state.days, st, d.ctx.calendar(st.site).tz, nowS);
+        }
+      };
+      let sliceEvents = 0;
       for (const { msg, read } of group) {
+        if (sliceEvents >= REDUCE_SLICE_EVENTS) {
+          stintsToLive();
+          await pause();
+          sliceEvents = 0;
+        }
         if (!read.ok) {
           d.counters.bad_messages += 1;
           d.log.error({ subject: msg.subject, msg_id: msg.msgId, reason: read.reason }, 'unreadable message skipped');
           continue;
         }
-        const { value: body, text } = read;
+        const { value: body } = read;
         if (msg.subject.startsWith(`${EVENTS_SUBJECT_PREFIX}.`)) {
           const batch = body as EventBatch;
           work.received += batch.events.length;
+          sliceEvents += batch.events.length;
           const before = work.events.length;
           for (const ev of batch.events) {
             if (isApplied(stints, ev)) continue; // a redelivered event
@@ -79,7 +111,7 @@ export function createReducer(d: ReducerDeps): { reduce(group: ReadMessage[], st
           }
           const applied = work.events.length - before;
           if (applied > 0) markChanged(d.changes.sites, batch.site);
-          const whole = applied > 0 && applied === batch.events.length ? eventsText(text) : null;
+          const whole = applied > 0 && applied === batch.events.length ? eventsBytes(msg.data) : null;
           if (whole) work.eventsJson.push(whole);
           else if (applied > 0) for (let i = before; i < work.events.length; i++) work.eventsJson.push(JSON.stringify(work.events[i]));
         } else if (msg.subject.startsWith(`${DEAD_LETTER_SUBJECT_PREFIX}.`)) {
@@ -101,11 +133,7 @@ export function createReducer(d: ReducerDeps): { reduce(group: ReadMessage[], st
           d.log.warn({ subject: msg.subject, msg_id: msg.msgId }, 'message on an unknown subject skipped');
         }
       }
-      const nowS = Math.floor(d.now() / 1000);
-      for (const st of work.stints) {
-        addLiveStint(d.state.live, st, d.ctx, nowS);
-        addSupervisorStint(d.state.days, st, d.ctx.calendar(st.site).tz, nowS);
-      }
+      stintsToLive();
       return work;
     },
   };

@@ -28,8 +28,11 @@ export interface CommitRows {
   pauses: AgentPauseRow[];
   /** Events applied by the commit (to store in queue_events), in stream order. */
   events: QueueEvent[];
-  /** The same events as JSON objects: the received text where a whole message applied (no re-serializing). */
-  eventsJson: string[];
+  /**
+   * The same events as JSON objects: the received bytes where a whole message applied (no
+   * re-serializing, no re-encoding), else JSON text; each piece holds one or more objects.
+   */
+  eventsJson: Array<string | Uint8Array>;
   /** Rejected input lines to store: sample rows and counters (core/rejections.ts). */
   dead: DeadLetterRow[];
   /** CDR records not stored before (per-source offset watermark), in stream order. */
@@ -46,6 +49,18 @@ export interface CommitOutcome {
   /** Refused inserts that were split. */
   splits: number;
   refused: RefusedRow[];
+}
+
+const COMMA = Buffer.from(',');
+
+/** The pieces of eventsJson as one comma-separated body (bytes copied once, strings encoded once). */
+function joinJson(pieces: ReadonlyArray<string | Uint8Array>): Buffer {
+  const parts: Uint8Array[] = [];
+  for (const p of pieces) {
+    if (parts.length > 0) parts.push(COMMA);
+    parts.push(typeof p === 'string' ? Buffer.from(p) : p);
+  }
+  return Buffer.concat(parts);
 }
 
 /** Source of dead letters for refused rows the processor derived (not input lines). */
@@ -140,9 +155,9 @@ export async function storeCommit(store: ProcessorStore, rows: CommitRows, token
       await insertSplitting(
         run,
         (part, path) =>
-          // The received JSON text goes in as it is when the commit is one whole run (the usual case).
+          // The received JSON bytes go in as they are when the commit is one whole run (the usual case).
           runs.length === 1 && path === '' && rows.eventsJson.length > 0 && store.passThroughJson !== false
-            ? store.insertEventsJson(rows.eventsJson.join(','), `events:${token}:${i}`)
+            ? store.insertEventsJson(joinJson(rows.eventsJson), `events:${token}:${i}`)
             : store.insertEvents(part, piece(`events:${token}:${i}`, path)),
         refuseInto<QueueEvent>(TABLES.queueEvents, (ev) => ev.event_id, (ev) => ev),
       ),

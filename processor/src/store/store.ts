@@ -13,6 +13,7 @@ import { markStints } from './stint-rollup.ts';
 import { FUNNEL_KIND } from '../rollup/funnel-marks.ts';
 import { markDirty } from '../rollup/store.ts';
 import { fencedInsert, type StoreFence } from './fenced-insert.ts';
+import { STINT_COLUMNS, stintsTsv } from './row-format.ts';
 
 export class ProcessorStoreError extends Error {
   override name = 'ProcessorStoreError';
@@ -53,8 +54,8 @@ export interface AcceptedLines {
 export interface ProcessorStore {
   insertStints(rows: StintRow[], commitId: number, token: string): Promise<void>;
   insertEvents(events: QueueEvent[], token: string): Promise<void>;
-  /** Events already serialized as JSON objects (QueueEvent), separated by ',' or newlines. */
-  insertEventsJson(json: string, token: string): Promise<void>;
+  /** Events already serialized as JSON objects (QueueEvent), separated by ',' or newlines (text or UTF-8 bytes). */
+  insertEventsJson(json: string | Buffer, token: string): Promise<void>;
   /** false: store events with insertEvents even where the received JSON text could go in as it is (store/bulk-store.ts). */
   passThroughJson?: boolean;
   insertDeadLetters(dead: DeadLetterRow[], token: string): Promise<void>;
@@ -116,14 +117,21 @@ export interface ProcessorStore {
 export function createStore(ch: ClickHouse, fence?: StoreFence): ProcessorStore {
   const client = ch.client;
   const fenced = fence ? fencedInsert(ch, fence) : null;
-  /** The bulk path: rows serialized here (or passed through as received), parsed natively. */
-  async function insertJson(table: string, body: string, token: string): Promise<void> {
+  /**
+   * The bulk path: rows serialized here (or passed through as received), parsed natively; TSV
+   * (store/row-format.ts) names its columns.
+   */
+  async function insertJson(table: string, body: string | Buffer, token: string, tsvColumns?: readonly string[]): Promise<void> {
     if (body.length === 0) return;
     try {
       // optimize_on_insert 0: rows are unique by construction; ReplacingMergeTree's collapse of
       // each inserted block is work for nothing (~10 % of the insert).
-      if (fenced) await fenced(table, body, token, false);
-      else await ch.insertFormatted(table, 'JSONEachRow', body, { insert_deduplication_token: token, optimize_on_insert: 0 });
+      // A partition holder's inserts are fenced by the store (JSON rows inside the statement).
+      if (fenced) await fenced(table, typeof body === 'string' ? body : body.toString('utf8'), token, false);
+      else {
+        const settings = { insert_deduplication_token: token, optimize_on_insert: 0 };
+        await ch.insertFormatted(table, tsvColumns ? 'TabSeparated' : 'JSONEachRow', body, settings, tsvColumns);
+      }
     } catch (err) {
       throw new ProcessorStoreError(`insert into ${table} failed (token ${token})`, { cause: err });
     }
@@ -149,9 +157,10 @@ export function createStore(ch: ClickHouse, fence?: StoreFence): ProcessorStore 
       if (r.length === 0) return;
       // Exact rollups (store/stint-rollup.ts): the touched quarters are marked dirty before the
       // stints are stored (a crash leaves them dirty) and again after (a rollup job that read the
-      // stints meanwhile sees a newer mark).
+      // stints meanwhile sees a newer mark). TSV (row-format.ts) unless fenced (JSON in the statement).
       await markStints(ch, r);
-      await insertJson(TABLES.stints, r.map((row) => JSON.stringify({ ...row, commit_id: commitId })).join('\n'), token);
+      if (fenced) await insertJson(TABLES.stints, r.map((row) => JSON.stringify({ ...row, commit_id: commitId })).join('\n'), token);
+      else await insertJson(TABLES.stints, stintsTsv(r, commitId), token, STINT_COLUMNS);
       await markStints(ch, r);
     },
     insertEvents: (e, token) => insertJson(TABLES.queueEvents, e.map((ev) => JSON.stringify(ev)).join('\n'), token),
