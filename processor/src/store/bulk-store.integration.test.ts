@@ -88,6 +88,13 @@ describe('bulk store', () => {
     expect(bulk).toEqual(live);
   });
 
+  it('marks the quarters of the stints it stores dirty, as the live store (the exact rollups must see imported stints)', async () => {
+    await ch.client.command({ query: 'TRUNCATE TABLE rollup_marks' });
+    await bulkStore(createStore(ch), ch).insertStints(stints, 9, 'tok:marks');
+    const marks = await (await ch.client.query({ query: "SELECT DISTINCT toUnixTimestamp(bucket) AS b FROM rollup_marks WHERE kind = 'stints' AND site = 'bulk' ORDER BY b", format: 'JSONEachRow' })).json<{ b: number }>();
+    expect(marks.map((m) => m.b)).toEqual([...new Set(stints.map((r) => r.enter_ts - (r.enter_ts % 900)))].sort((a, b) => a - b));
+  });
+
   it('does not take the received JSON text for events (the rows as arrays cost the store less)', () => {
     expect(bulkStore(createStore(ch), ch).passThroughJson).toBe(false);
     expect(createStore(ch).passThroughJson).toBeUndefined();

@@ -1,5 +1,6 @@
 // The bulk writer of `tablero import` (issues 16 and 18): the same rows as the live store
-// (store.ts), in a cheaper insert format. Rows go to ClickHouse as JSONCompactEachRow (one JSON
+// (store.ts), in a cheaper insert format for events and CDR rows (stints go in as the live
+// store's TabSeparated rows, dirty marks included: the exact rollups must see them). Rows go to ClickHouse as JSONCompactEachRow (one JSON
 // array per row, the values in an explicit column order) instead of JSONEachRow objects: the
 // values are serialized by the same JSON.stringify, so every stored value is the same, but the
 // store no longer matches a key name per value (A/B on this machine, chDB CPU per row: 7.5 us as
@@ -9,19 +10,9 @@
 // what the reducer already holds, and arrays of them cost less for the store than the text.
 import type { CdrRecord, QueueEvent } from '@tablero/ingest/contract';
 import { TABLES, type ClickHouse } from '@tablero/sql';
-import type { StintRow } from '../core/stint-machine.ts';
+import { EVENT_COLUMNS } from './row-format.ts';
 import { ProcessorStoreError, type ProcessorStore } from './store.ts';
 
-/** queue_events columns in the order of each row's array (migration 001). */
-export const EVENT_COLUMNS = [
-  'event_id', 'site', 'source', 'offset', 'ts', 'callid', 'queue', 'agent', 'verb', 'custom',
-  'wait_s', 'talk_s', 'ring_ms', 'position', 'orig_position', 'caller', 'info', 'data',
-] as const;
-/** stints columns (migrations 002 and 013). */
-export const STINT_COLUMNS = [
-  'stint_id', 'site', 'queue', 'callid', 'enter_ts', 'end_ts', 'outcome', 'wait_s', 'talk_s', 'agent', 'caller', 'transferred',
-  'enter_seen', 'end_event_id', 'commit_id',
-] as const;
 /** cdr columns (migration 090; row_key is computed by the table). */
 export const CDR_COLUMNS = [
   'event_id', 'site', 'source', 'offset', 'layout', 'accountcode', 'src', 'dst', 'dcontext', 'clid', 'channel', 'dstchannel',
@@ -33,11 +24,6 @@ const eventRow = (e: QueueEvent): string =>
   JSON.stringify([
     e.event_id, e.site, e.source, e.offset, e.ts, e.callid, e.queue, e.agent, e.verb, e.custom,
     e.wait_s, e.talk_s, e.ring_ms, e.position, e.orig_position, e.caller, e.info, e.data,
-  ]);
-const stintRow = (r: StintRow, commitId: number): string =>
-  JSON.stringify([
-    r.stint_id, r.site, r.queue, r.callid, r.enter_ts, r.end_ts, r.outcome, r.wait_s, r.talk_s, r.agent, r.caller, r.transferred,
-    r.enter_seen, r.end_event_id, commitId,
   ]);
 const cdrRow = (r: CdrRecord): string =>
   JSON.stringify([
@@ -54,8 +40,9 @@ function lines<T>(rows: readonly T[], row: (r: T) => string): string {
 }
 
 /**
- * The live store with the bulk inserts of the import: queue_events, stints and cdr as
- * JSONCompactEachRow. Agent intervals, dead letters and every read are the live store's.
+ * The live store with the bulk inserts of the import: queue_events and cdr as JSONCompactEachRow
+ * (columns as the live store's, row-format.ts). Stints (TabSeparated, with their rollup's dirty
+ * marks), agent intervals, dead letters and every read are the live store's.
  */
 export function bulkStore(live: ProcessorStore, ch: ClickHouse): ProcessorStore {
   async function insertCompact(table: string, columns: readonly string[], body: string, token: string): Promise<void> {
@@ -78,7 +65,6 @@ export function bulkStore(live: ProcessorStore, ch: ClickHouse): ProcessorStore 
     ...live,
     passThroughJson: false,
     insertEvents: (e, token) => insertCompact(TABLES.queueEvents, EVENT_COLUMNS, lines(e, eventRow), token),
-    insertStints: (r, commitId, token) => insertCompact(TABLES.stints, STINT_COLUMNS, lines(r, (s) => stintRow(s, commitId)), token),
     insertCdr: (r, token) => insertCompact(TABLES.cdr, CDR_COLUMNS, lines(r, cdrRow), token),
   };
 }
