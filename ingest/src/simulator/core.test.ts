@@ -467,7 +467,7 @@ describe('options', () => {
     [{ seed: 1, callsPerHour: Number.NaN }, 'callsPerHour'],
     [{ seed: 1, agents: 2.5 }, 'agents'],
     [{ seed: 1, queues: 0 }, 'queues'],
-    [{ seed: 1, queues: 100 }, 'queues'],
+    [{ seed: 1, queues: 101 }, 'queues'],
     [{ seed: 1, tz: 'Mars/Olympus' }, 'tz'],
   ])('rejects %o naming %s', (input, option) => {
     let caught: unknown;
