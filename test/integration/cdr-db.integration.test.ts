@@ -102,6 +102,9 @@ describe('asteriskcdrdb source', () => {
       await db.start();
       await insert(400, 500);
       await waitFor(async () => (await stored()) === 500, { timeoutMs: 90_000, what: '500 rows after the database restart' });
+      // The checkpoint moves once the publish is acknowledged, which can come a moment after the
+      // in-process processor stored the rows.
+      await waitFor(() => source.status().checkpoint === 500, { timeoutMs: 10_000, what: 'the checkpoint at 500' });
       const status = source.status();
       await source.stop();
       expect(status.reconnects).toBeGreaterThan(0);

@@ -101,6 +101,9 @@ describe('asteriskcdrdb queue_log table', () => {
     await db.start();
     await add(callLines(200, 260, T0));
     await waitFor(async () => (await events('rt')) === all.length, { timeoutMs: 90_000, what: 'the rows after the database restart' });
+    // The checkpoint moves once the publish is acknowledged, which can come a moment after the
+    // rows are counted.
+    await waitFor(() => source.status().checkpoint === all.length, { timeoutMs: 10_000, what: 'the checkpoint at the last row' });
     const status = source.status();
     await source.stop();
     expect([status.mode, status.column, status.table, status.checkpoint, status.rejected, status.reconnects > 0]).toEqual(['id', 'id', 'queue_log', all.length, 0, true]);
