@@ -28,6 +28,8 @@
 //   so a batch redelivered after a crash applies only events that never reached queue_events.
 //   Assumption: no call stays open longer than replayHorizonS (default 6 h); one that does loses
 //   its open state and, if it ends later, is counted as a stint whose ENTERQUEUE was not seen.
+//   Agents' membership and pause events are replayed from 2 days back (AGENT_REPLAY_HORIZON_S,
+//   service/rebuild.ts) into the agent machine only: shifts outlast the calls' horizon.
 // - A failed insert is retried (service/committer.ts) with the rows computed the first time (the
 //   state already advanced) and the same insert tokens, until stored or until the processor stops.
 // - The live figures move when a group is reduced, before it is stored (service/reducer.ts).

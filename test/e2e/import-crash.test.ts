@@ -43,8 +43,11 @@ function importKilledAt(file: string, dataDir: string, pct: number): Promise<num
 
 describe('tablero import SIGKILLed and run again', () => {
   it('stores every row once: the same tables as a clean import', async () => {
-    // 4 days x 5,000 calls: ~76,000 lines, two month partitions, several bulk commits.
-    const { lines, calls } = monthLog({ start: Date.UTC(2026, 8, 29) / 1000, days: 4, callsPerDay: 5_000 });
+    // 4 days x 15,000 calls: ~228,000 lines, two month partitions, many bulk commits. Large enough
+    // that a kill seen at 30 % read lands while most of the file is still to store, even when the
+    // progress line reaches the test late on a loaded machine (the reader runs at most 64 messages,
+    // ~32,000 events, ahead of the store; with ~76,000 lines CI once saw the whole file stored).
+    const { lines, calls } = monthLog({ start: Date.UTC(2026, 8, 29) / 1000, days: 4, callsPerDay: 15_000 });
     const file = join(dir, 'queue_log');
     writeFileSync(file, `${lines.join('\n')}\n`);
 

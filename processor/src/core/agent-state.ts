@@ -150,7 +150,9 @@ const CALL_END = new Set(['COMPLETECALLER', 'COMPLETEAGENT', 'TRANSFER', 'BLINDT
 
 /** Shared result of the (hot) paths that close nothing; callers only read results. */
 const NOTHING: AgentEventResult = Object.freeze({ sessions: Object.freeze([]) as unknown as AgentSessionRow[], pauses: Object.freeze([]) as unknown as AgentPauseRow[] });
-const MEMBER_EVENTS = new Set(['QUEUESTART', 'ADDMEMBER', 'REMOVEMEMBER', 'AGENTLOGIN', 'AGENTCALLBACKLOGIN', 'AGENTLOGOFF', 'AGENTCALLBACKLOGOFF', 'PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL']);
+/** Verbs that open or close agent sessions and pauses (the restart replays them further back: service/rebuild.ts). */
+export const MEMBER_VERBS = ['QUEUESTART', 'ADDMEMBER', 'REMOVEMEMBER', 'AGENTLOGIN', 'AGENTCALLBACKLOGIN', 'AGENTLOGOFF', 'AGENTCALLBACKLOGOFF', 'PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL'] as const;
+const MEMBER_EVENTS = new Set<string>(MEMBER_VERBS);
 
 export function applyAgentEvent(state: AgentState, ev: QueueEvent): AgentEventResult {
   const fp = eventFingerprint(ev.event_id);

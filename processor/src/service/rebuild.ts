@@ -2,7 +2,7 @@
 // agent machines rebuilt by replaying stored queue_events, the per-source dedup watermark, the
 // row keys of the newest commit, the live windows and supervisor days from stored stints, and the
 // alerts still open in storage.
-import { applyAgentEvent, createAgentState, type AgentState } from '../core/agent-state.ts';
+import { MEMBER_VERBS, applyAgentEvent, createAgentState, type AgentState } from '../core/agent-state.ts';
 import { createAlertState, restoreAlert, type AlertState } from '../core/alerts.ts';
 import { addLiveStint, createLiveAggregates, type LiveAggregates, type LiveContext } from '../core/live.ts';
 import { createLineKeys, lineHash, rememberLine, restoreFloor, type LineKeys } from '../core/line-key.ts';
@@ -12,6 +12,12 @@ import { addSupervisorStint, createSupervisorDays, type SupervisorDays } from '.
 import type { ProcessorStore } from '../store/store.ts';
 
 const DAY_S = 86_400;
+/**
+ * How far back the restart replays agents' membership and pause events (2 days of data time, or
+ * back to the site's last QUEUESTART): a session or pause open longer than this before a restart
+ * is lost, as a call open longer than replayHorizonS is.
+ */
+export const AGENT_REPLAY_HORIZON_S = 2 * DAY_S;
 
 export interface RebuildOptions {
   aliases: Record<string, Record<string, string>>;
@@ -70,7 +76,18 @@ export async function rebuildState(store: ProcessorStore, ctx: LiveContext, o: R
   const lines = createLineKeys(o.lineKeyWindowS);
   // Replay, then the dedup watermark, then the live windows.
   let replayed = 0;
+  // Agents stay logged in longer than a call stays open (a 14-hour shift): their membership and
+  // pause events are replayed from further back (AGENT_REPLAY_HORIZON_S), into the agent machine
+  // only, so a session opened before the calls' horizon is still open after a restart.
+  const agentStarts = await store.replayStarts(AGENT_REPLAY_HORIZON_S);
   for (const [site, fromS] of await store.replayStarts(o.replayHorizonS)) {
+    const agentFrom = agentStarts.get(site) ?? fromS;
+    if (agentFrom < fromS) {
+      replayed += await store.replayEvents(site, agentFrom, (ev) => {
+        agents.applied.delete(eventFingerprint(ev.event_id));
+        applyAgentEvent(agents, ev);
+      }, { toS: fromS, verbs: MEMBER_VERBS });
+    }
     restoreFloor(lines, site, fromS);
     replayed += await store.replayEvents(site, fromS, (ev) => {
       rememberLine(lines, ev, lineHash(ev), 0);

@@ -85,7 +85,8 @@ export interface ProcessorStore {
   /** Per site: epoch where a replay must start to rebuild every open stint (see service.ts). */
   replayStarts(horizonS: number): Promise<Map<string, number>>;
   /** Stored events of one site from `fromS` on, in log order; returns how many. */
-  replayEvents(site: string, fromS: number, onEvent: (ev: QueueEvent) => void): Promise<number>;
+  /** Stored events of a site from fromS (before toS, of these verbs only, when given), FINAL, in log order. */
+  replayEvents(site: string, fromS: number, onEvent: (ev: QueueEvent) => void, only?: { toS: number; verbs: readonly string[] }): Promise<number>;
   /**
    * Line keys (core/line-key.ts) of the stored events of `site` between `fromS` and `toS`
    * (inclusive): one query per group of events below the in-memory window. The key is computed
@@ -273,7 +274,7 @@ export function createStore(ch: ClickHouse, fence?: StoreFence): ProcessorStore 
       );
       return new Map(r.map((x) => [x.site, Math.max(num(x.last_qs), num(x.max_ts) - horizonS)]));
     },
-    async replayEvents(site, fromS, onEvent) {
+    async replayEvents(site, fromS, onEvent, only) {
       let n = 0;
       try {
         const rs = await client.query({
@@ -281,8 +282,9 @@ export function createStore(ch: ClickHouse, fence?: StoreFence): ProcessorStore 
                          wait_s, talk_s, ring_ms, position, orig_position, caller, info, data
                   FROM ${TABLES.queueEvents} FINAL
                   WHERE site = {site:String} AND ts >= toDateTime({from:Int64}, 'UTC')
+                    ${only ? "AND ts < toDateTime({to:Int64}, 'UTC') AND verb IN {verbs:Array(String)}" : ''}
                   ORDER BY ts, replaceRegexpOne(event_id, ':[^:]*$', ''), offset`,
-          query_params: { site, from: fromS },
+          query_params: { site, from: fromS, ...(only ? { to: only.toS, verbs: [...only.verbs] } : {}) },
           format: 'JSONEachRow',
           clickhouse_settings: READ_SETTINGS,
         });
