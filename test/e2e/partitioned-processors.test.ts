@@ -15,10 +15,9 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_STREAM_SPEC, PROCESSOR_CONSUMER, eventsSubject, partitionOf, partitionStream } from '@tablero/ingest/contract';
-import { applyEvent, createStintState } from '../../processor/src/core/stint-machine.ts';
 import { openClickHouse, type ClickHouse } from '@tablero/sql';
 import { NatsBus, PartitionedBus, consumerFloor } from '../../src/bus/index.ts';
-import { flowBatches, prng, type FlowOptions } from '../../processor/src/testing/flows.ts';
+import { cleanStintCounts, flowBatches, prng, type FlowOptions } from '../../processor/src/testing/flows.ts';
 import { spawnChdbHttpServer, type ChdbHttpChild } from '../../bench/support/chdb-http-server.ts';
 import { holdings, overlappingHoldings, readLeaseLog } from '../support/lease-log.ts';
 import { publishRoundRobin } from '../support/publish-batches.ts';
@@ -52,24 +51,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The clean run: the pure stint machine over each site's events, stints per site, queue and outcome. */
-function expected(): { bySiteQueueOutcome: Record<string, number>; stints: number } {
-  const by: Record<string, number> = {};
-  let n = 0;
-  SITES.forEach((site, i) => {
-    const state = createStintState();
-    for (const b of flowBatches(flow(site, i))) {
-      for (const ev of b.events) {
-        for (const s of applyEvent(state, ev)) {
-          const k = `${s.site}|${s.queue}|${s.outcome}`;
-          by[k] = (by[k] ?? 0) + 1;
-          n += 1;
-        }
-      }
-    }
-  });
-  return { bySiteQueueOutcome: by, stints: n };
-}
+/** The clean run: the pure stint machine over each site's events. */
+const expected = (): ReturnType<typeof cleanStintCounts> => cleanStintCounts(SITES.map((site, i) => flow(site, i)));
 
 async function acked(): Promise<number> {
   let sum = 0;

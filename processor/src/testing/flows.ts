@@ -4,6 +4,7 @@
 // so a million events never sit in memory at once, and the same seed always gives the same
 // bytes (a crash test regenerates the stream to compute its expected counts independently).
 import type { EventBatch, QueueEvent } from '@tablero/ingest/contract';
+import { applyEvent, createStintState } from '../core/stint-machine.ts';
 
 export interface FlowOptions {
   /** Total events to produce (the last batch is cut short to hit it exactly). */
@@ -144,4 +145,23 @@ function toBatch(fp: string, site: string, events: QueueEvent[]): EventBatch {
   const first = events[0] as QueueEvent;
   const last = events[events.length - 1] as QueueEvent;
   return { batch_id: `${fp}:${first.offset}-${last.offset}`, site, events };
+}
+
+/** The clean run of some flows: the pure stint machine over each one's events, stints per site, queue and outcome. */
+export function cleanStintCounts(flows: readonly FlowOptions[]): { bySiteQueueOutcome: Record<string, number>; stints: number } {
+  const by: Record<string, number> = {};
+  let n = 0;
+  for (const f of flows) {
+    const state = createStintState();
+    for (const b of flowBatches(f)) {
+      for (const ev of b.events) {
+        for (const s of applyEvent(state, ev)) {
+          const k = `${s.site}|${s.queue}|${s.outcome}`;
+          by[k] = (by[k] ?? 0) + 1;
+          n += 1;
+        }
+      }
+    }
+  }
+  return { bySiteQueueOutcome: by, stints: n };
 }
